@@ -1,0 +1,16 @@
+"""salesnb: close the broken hand-offs of the sales process.
+
+The public Python API is re-exported here; see the README for a tour.
+"""
+
+from .config import Settings, load_settings
+from .db import get_engine, make_engine, session_scope, upgrade
+from .errors import InputError, Problem, SalesnbError
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Settings", "load_settings",
+    "get_engine", "make_engine", "session_scope", "upgrade",
+    "InputError", "Problem", "SalesnbError",
+]

@@ -1,0 +1,47 @@
+"""What every command needs: settings and an engine on an up-to-date schema."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import click
+from sqlalchemy import Engine
+
+from ..config import Settings, load_settings
+from ..db import make_engine, upgrade
+from ..timeutil import set_local_tz
+
+
+@dataclass
+class AppContext:
+    db_url: str | None = None
+    language: str | None = None
+    debug: bool = False
+    _migrated: bool = field(default=False, repr=False)
+
+    @cached_property
+    def settings(self) -> Settings:
+        settings = load_settings(self.db_url)
+        if self.language:
+            settings.language = self.language
+        set_local_tz(settings.timezone)
+        return settings
+
+    @cached_property
+    def raw_engine(self) -> Engine:
+        return make_engine(self.settings.db_url)
+
+    @property
+    def engine(self) -> Engine:
+        """The engine, with the schema upgraded to the latest migration on first use."""
+        if not self._migrated:
+            upgrade(self.raw_engine)
+            self._migrated = True
+        return self.raw_engine
+
+
+def app(ctx: click.Context | None = None) -> AppContext:
+    """The AppContext of the running command."""
+    ctx = ctx or click.get_current_context()
+    return ctx.find_object(AppContext)

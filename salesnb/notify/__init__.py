@@ -1,0 +1,5 @@
+"""Notifications: the durable outbox and its delivery."""
+
+from .outbox import enqueue
+
+__all__ = ["enqueue"]

@@ -1,0 +1,60 @@
+"""The store: migrations, time zones and money on each backend."""
+
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from salesnb.db import current_revision, session_scope
+from salesnb.models import Base, Invoice, Lead
+from salesnb.timeutil import local_tz
+
+
+def test_schema_is_at_head_and_matches_models(engine):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    assert current_revision(engine) is not None
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": False}), Base.metadata)
+    assert diff == []
+
+
+def test_timestamps_round_trip_aware_in_local_zone(engine):
+    utc_time = datetime(2026, 3, 1, 1, 30, tzinfo=timezone.utc)
+    with session_scope(engine) as s:
+        s.add(Lead(lead_id="L1", customer_id="C1", owner_id="U1", created_at=utc_time))
+        s.add(Lead(lead_id="L2", customer_id="C1", owner_id="U1", created_at=datetime(2026, 3, 1, 9, 30)))
+    with session_scope(engine) as s:
+        leads = {lead.lead_id: lead for lead in s.scalars(select(Lead))}
+    assert leads["L1"].created_at == utc_time
+    assert leads["L1"].created_at.utcoffset() == timedelta(hours=8)
+    assert leads["L1"].created_at.tzinfo is not None
+    # naive input is Asia/Shanghai local time: 09:30 local == 01:30 UTC
+    assert leads["L2"].created_at == utc_time
+    assert str(leads["L2"].created_at.tzinfo) == str(local_tz())
+
+
+def test_comparison_in_sql_respects_time_zone(engine):
+    with session_scope(engine) as s:
+        s.add(Lead(lead_id="L1", customer_id="C1", owner_id="U1", created_at=datetime(2026, 3, 1, 9, 0)))
+    cutoff = datetime(2026, 3, 1, 1, 0, tzinfo=timezone.utc)  # 09:00 local
+    with session_scope(engine) as s:
+        assert s.scalar(select(Lead.lead_id).where(Lead.created_at <= cutoff)) == "L1"
+        assert s.scalar(select(Lead.lead_id).where(Lead.created_at < cutoff)) is None
+
+
+def test_money_is_exact(engine):
+    with session_scope(engine) as s:
+        s.add(Invoice(invoice_id="I1", amount=Decimal("1234567.89")))
+        s.add(Invoice(invoice_id="I2", amount=Decimal("0.10")))
+    with session_scope(engine) as s:
+        amounts = dict(s.execute(select(Invoice.invoice_id, Invoice.amount)).all())
+        total = sum(amounts.values())
+    assert amounts == {"I1": Decimal("1234567.89"), "I2": Decimal("0.10")}
+    assert total == Decimal("1234567.99")
+
+
+def test_sqlite_uses_wal(sqlite_engine):
+    with sqlite_engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
