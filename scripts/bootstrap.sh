@@ -21,10 +21,14 @@ fi
 STAMP="$VENV/.salesnb-installed"
 WANT="$(cat "$ROOT/pyproject.toml" | sha256sum | cut -c1-16)-$EXTRAS"
 if [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$WANT" ]; then
-  "$VENV/bin/python" -m pip install --quiet --upgrade pip
   SPEC="$ROOT"
   [ -n "$EXTRAS" ] && SPEC="$ROOT[$EXTRAS]"
-  "$VENV/bin/python" -m pip install --quiet -e "$SPEC"
+  echo "installing salesnb${EXTRAS:+[$EXTRAS]} into $VENV (log: $VENV/install.log)" >&2
+  if ! { "$VENV/bin/python" -m pip install --upgrade pip && "$VENV/bin/python" -m pip install -e "$SPEC"; } >"$VENV/install.log" 2>&1; then
+    tail -30 "$VENV/install.log" >&2
+    echo "pip install failed; full log in $VENV/install.log" >&2
+    exit 1
+  fi
   echo "$WANT" > "$STAMP"
 fi
 export PATH="$VENV/bin:$PATH"
