@@ -1,0 +1,318 @@
+"""The contract approval workflow with the delivery-feasibility circuit breaker.
+
+``submit`` runs the feasibility check and records a ``contract_submissions``
+row.  Feasible: the contract waits for approval (``pending_approval``), a
+交付保障书 is attached and an approval to-do (node ``contract_approval``, for the
+SLA engine) goes to the rep's manager.  Infeasible: the contract is ``frozen``
+with the reason and the suggestion in ``contracts.frozen_reason``.  A manager
+then ``approve``s or ``reject``s; ``edit`` changes the terms and re-submits.
+A rep whose submissions trip the breaker three times in a row (across all of
+their contracts; a feasible submission resets the count) gets a training to-do
+and their manager is told.
+
+Every function takes the caller's ``Session`` (one transaction: the state
+change, its audit entry and its notifications commit together) and the time
+``at`` of the action.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from .. import audit
+from ..errors import SalesnbError
+from ..i18n import t
+from ..models import Contract, ContractSubmission, Customer, Task, User
+from ..notify.outbox import enqueue
+from ..timeutil import to_local
+from . import guarantee
+from .feasibility import Feasibility, check_contract
+from .messages import GUIDE, GUIDE_REF, frozen_reason, reason_text
+
+STRIKES = 3
+EDITABLE = ("promised_delivery_days", "quantity", "dest_region")
+APPROVAL_NODE = "contract_approval"
+TRAINING_NODE = "training"
+
+
+@dataclass(frozen=True)
+class SubmissionResult:
+    """What one submission did."""
+
+    contract_id: str
+    submission_id: int
+    status: str
+    feasibility: Feasibility
+    attachment_id: int | None = None
+    streak: int = 0
+    training_task_id: str | None = None
+
+    @property
+    def feasible(self) -> bool:
+        return self.feasibility.feasible
+
+
+def _contract(session: Session, contract_id: str) -> Contract:
+    contract = session.get(Contract, contract_id)
+    if contract is None:
+        raise SalesnbError(f"no contract {contract_id!r}")
+    return contract
+
+
+def _snapshot(contract: Contract) -> dict[str, Any]:
+    return {
+        "status": contract.status,
+        **{name: getattr(contract, name) for name in EDITABLE},
+        "frozen_code": (contract.frozen_reason or {}).get("code"),
+    }
+
+
+def _manager_of(session: Session, user_id: str) -> str | None:
+    return session.scalar(select(User.manager_id).where(User.user_id == user_id))
+
+
+def _close_approval_tasks(session: Session, contract_id: str, at: datetime) -> None:
+    session.execute(
+        update(Task)
+        .where(Task.node == APPROVAL_NODE, Task.entity_type == "contract",
+               Task.entity_id == contract_id, Task.done_at.is_(None))
+        .values(done_at=at)
+    )
+
+
+def _streak(session: Session, owner_id: str) -> int:
+    """Consecutive infeasible submissions of ``owner_id``, most recent first."""
+    verdicts = session.scalars(
+        select(ContractSubmission.feasible).where(ContractSubmission.owner_id == owner_id)
+        .order_by(ContractSubmission.submitted_at.desc(), ContractSubmission.id.desc())
+    )
+    streak = 0
+    for feasible in verdicts:
+        if feasible:
+            break
+        streak += 1
+    return streak
+
+
+def submit(session: Session, contract_id: str, *, actor: str, at: datetime) -> SubmissionResult:
+    """Submit ``contract_id`` for approval: check feasibility, then wait for approval or freeze."""
+    contract = _contract(session, contract_id)
+    if contract.status == "approved":
+        raise SalesnbError(f"contract {contract_id} is already approved")
+    before = _snapshot(contract)
+    feasibility = check_contract(session, contract, at)
+    submission = ContractSubmission(
+        contract_id=contract_id, owner_id=contract.owner_id, submitted_at=at,
+        feasible=feasibility.feasible, details={**feasibility.to_dict(), "actor": actor},
+    )
+    session.add(submission)
+    session.flush()
+    _close_approval_tasks(session, contract_id, at)
+    contract.submitted_at = at
+    if feasibility.feasible:
+        result = _accept_for_approval(session, contract, submission, feasibility, actor=actor, at=at)
+    else:
+        result = _freeze(session, contract, submission, feasibility, at=at)
+    audit.record(session, actor=actor, action="contract.submit", entity_type="contract", entity_id=contract_id,
+                 before=before, after={**_snapshot(contract), "submission_id": submission.id,
+                                       "feasible": feasibility.feasible}, at=at)
+    return result
+
+
+def _accept_for_approval(session: Session, contract: Contract, submission: ContractSubmission,
+                         feasibility: Feasibility, *, actor: str, at: datetime) -> SubmissionResult:
+    contract.status = "pending_approval"
+    contract.frozen_reason = None
+    customer = session.get(Customer, contract.customer_id)
+    owner = session.get(User, contract.owner_id)
+    facts = guarantee.GuaranteeFacts(
+        number=guarantee.guarantee_number(contract, submission.id), contract_id=contract.contract_id,
+        customer_name=customer.name if customer else contract.customer_id,
+        product_line=contract.product_line, quantity=int(contract.quantity), dest_region=contract.dest_region,
+        feasibility=feasibility, issued_at=at, issued_by=owner.name if owner else contract.owner_id,
+    )
+    attachment = guarantee.attach(session, facts, actor=actor)
+    approver = _manager_of(session, contract.owner_id)
+    session.add(Task(
+        task_id=f"{APPROVAL_NODE}:{contract.contract_id}:{submission.id}", node=APPROVAL_NODE,
+        entity_type="contract", entity_id=contract.contract_id, owner_id=approver, created_at=at,
+        kind="workflow", title=f"审批合同 {contract.contract_id}",
+        details={"submission_id": submission.id, "attachment_id": attachment.id},
+    ))
+    enqueue(
+        session, dedup_key=f"contract_submitted:{contract.contract_id}:{submission.id}",
+        recipients=[approver or contract.owner_id],
+        subject=t("contract.submitted.subject", contract_id=contract.contract_id),
+        body=t("contract.submitted.body", customer=facts.customer_name, promised_days=feasibility.promised_days,
+               expected=feasibility.expected_delivery_date.isoformat()),
+        event_type="contract_submitted", entity_type="contract", entity_id=contract.contract_id,
+        payload={"submission_id": submission.id, "attachment_id": attachment.id}, at=at,
+    )
+    return SubmissionResult(contract.contract_id, submission.id, contract.status, feasibility,
+                            attachment_id=attachment.id)
+
+
+def _freeze(session: Session, contract: Contract, submission: ContractSubmission,
+            feasibility: Feasibility, *, at: datetime) -> SubmissionResult:
+    contract.status = "frozen"
+    reason = frozen_reason(feasibility, submission_id=submission.id,
+                           product_line=contract.product_line, dest_region=contract.dest_region)
+    contract.frozen_reason = reason
+    enqueue(
+        session, dedup_key=f"contract_frozen:{contract.contract_id}:{submission.id}",
+        recipients=[contract.owner_id],
+        subject=t("contract.frozen.subject", contract_id=contract.contract_id),
+        body=t("contract.frozen.body", reason=reason_text(feasibility, product_line=contract.product_line,
+                                                           dest_region=contract.dest_region),
+               suggestion=t("contract.suggestion")),
+        event_type="contract_frozen", entity_type="contract", entity_id=contract.contract_id,
+        payload=reason, at=at,
+    )
+    streak = _streak(session, contract.owner_id)
+    task_id = None
+    if streak % STRIKES == 0:
+        task_id = _assign_training(session, contract.owner_id, streak, submission, at=at)
+    return SubmissionResult(contract.contract_id, submission.id, contract.status, feasibility,
+                            streak=streak, training_task_id=task_id)
+
+
+def _assign_training(session: Session, owner_id: str, streak: int, submission: ContractSubmission,
+                     *, at: datetime) -> str:
+    recent = session.scalars(
+        select(ContractSubmission.contract_id).where(ContractSubmission.owner_id == owner_id)
+        .order_by(ContractSubmission.submitted_at.desc(), ContractSubmission.id.desc()).limit(streak)
+    ).all()
+    task_id = f"{TRAINING_NODE}:{owner_id}:{submission.id}"
+    session.add(Task(
+        task_id=task_id, node=TRAINING_NODE, entity_type="user", entity_id=owner_id, owner_id=owner_id,
+        created_at=at, kind="todo", title=t("contract.training.title", streak=streak),
+        details={"guide": GUIDE, "guide_ref": GUIDE_REF, "streak": streak,
+                 "contracts": list(dict.fromkeys(recent)), "submission_id": submission.id},
+    ))
+    manager = _manager_of(session, owner_id)
+    rep = session.scalar(select(User.name).where(User.user_id == owner_id)) or owner_id
+    enqueue(
+        session, dedup_key=f"contract_training:{owner_id}:{submission.id}",
+        recipients=[manager or owner_id], cc=[owner_id] if manager else [],
+        subject=t("contract.training.subject", rep=rep, streak=streak),
+        body=t("contract.training.body", rep=rep, contracts="、".join(dict.fromkeys(recent))),
+        event_type="contract_training", entity_type="user", entity_id=owner_id,
+        payload={"task_id": task_id, "guide": GUIDE, "guide_ref": GUIDE_REF}, at=at,
+    )
+    audit.record(session, actor="system", action="contract.training_assigned", entity_type="user",
+                 entity_id=owner_id, after={"task_id": task_id, "streak": streak}, at=at)
+    return task_id
+
+
+def _latest_submission(session: Session, contract_id: str) -> ContractSubmission | None:
+    return session.scalar(
+        select(ContractSubmission).where(ContractSubmission.contract_id == contract_id)
+        .order_by(ContractSubmission.submitted_at.desc(), ContractSubmission.id.desc()).limit(1)
+    )
+
+
+def _decide(session: Session, contract: Contract, *, decision: str, actor: str, at: datetime,
+            note: str | None) -> Contract:
+    before = _snapshot(contract)
+    contract.status = decision
+    if decision == "approved":
+        contract.approved_at = at
+    _close_approval_tasks(session, contract.contract_id, at)
+    audit.record(session, actor=actor, action=f"contract.{'approve' if decision == 'approved' else 'reject'}",
+                 entity_type="contract", entity_id=contract.contract_id, before=before,
+                 after=_snapshot(contract), note=note, at=at)
+    enqueue(
+        session, dedup_key=f"contract_{decision}:{contract.contract_id}:{to_local(at).isoformat()}",
+        recipients=[contract.owner_id],
+        subject=t("contract.decided.subject", contract_id=contract.contract_id, decision=t(f"contract.{decision}")),
+        body=t("contract.decided.body", actor=actor, note=note or ""),
+        event_type=f"contract_{decision}", entity_type="contract", entity_id=contract.contract_id, at=at,
+    )
+    return contract
+
+
+def approve(session: Session, contract_id: str, *, actor: str, at: datetime, note: str | None = None) -> Contract:
+    """Approve a contract whose latest submission passed the feasibility check."""
+    contract = _contract(session, contract_id)
+    if contract.status != "pending_approval":
+        hint = " (edit the terms and resubmit)" if contract.status == "frozen" else ""
+        raise SalesnbError(f"contract {contract_id} is {contract.status}, not pending approval{hint}")
+    latest = _latest_submission(session, contract_id)
+    if latest is None or not latest.feasible:
+        raise SalesnbError(f"contract {contract_id} has not passed the feasibility check: submit it first")
+    if actor == contract.owner_id:
+        raise SalesnbError(f"{actor} owns contract {contract_id} and cannot approve it")
+    return _decide(session, contract, decision="approved", actor=actor, at=at, note=note)
+
+
+def reject(session: Session, contract_id: str, *, actor: str, at: datetime, reason: str) -> Contract:
+    """Reject a pending or frozen contract, with a reason."""
+    contract = _contract(session, contract_id)
+    if contract.status not in ("pending_approval", "frozen"):
+        raise SalesnbError(f"contract {contract_id} is {contract.status}; only pending or frozen contracts"
+                           " can be rejected")
+    if not reason or not reason.strip():
+        raise SalesnbError("a rejection needs a reason")
+    return _decide(session, contract, decision="rejected", actor=actor, at=at, note=reason.strip())
+
+
+def edit(session: Session, contract_id: str, *, actor: str, at: datetime, resubmit: bool = True,
+         **terms: Any) -> SubmissionResult | None:
+    """Change delivery days, quantity or destination; by default re-submit (re-check) at once."""
+    unknown = sorted(set(terms) - set(EDITABLE))
+    if unknown:
+        raise SalesnbError(f"cannot edit {', '.join(unknown)}; editable terms: {', '.join(EDITABLE)}")
+    changes = {k: v for k, v in terms.items() if v is not None}
+    contract = _contract(session, contract_id)
+    if contract.status == "approved":
+        raise SalesnbError(f"contract {contract_id} is approved; its terms can no longer be edited")
+    for name in ("promised_delivery_days", "quantity"):
+        if name in changes and int(changes[name]) <= 0:
+            raise SalesnbError(f"{name} must be a positive number, got {changes[name]!r}")
+    before = _snapshot(contract)
+    for name, value in changes.items():
+        setattr(contract, name, value if name == "dest_region" else int(value))
+    audit.record(session, actor=actor, action="contract.edit", entity_type="contract", entity_id=contract_id,
+                 before=before, after=_snapshot(contract), at=at)
+    session.flush()
+    return submit(session, contract_id, actor=actor, at=at) if resubmit else None
+
+
+def submissions(session: Session, contract_id: str) -> list[ContractSubmission]:
+    """Every submission of the contract, oldest first."""
+    return list(session.scalars(
+        select(ContractSubmission).where(ContractSubmission.contract_id == contract_id)
+        .order_by(ContractSubmission.submitted_at, ContractSubmission.id)
+    ))
+
+
+def describe(session: Session, contract_id: str) -> dict[str, Any]:
+    """Everything ``salesnb contract show`` prints: terms, status, why frozen, submissions, attachments."""
+    contract = _contract(session, contract_id)
+    return {
+        "contract_id": contract.contract_id,
+        "customer_id": contract.customer_id,
+        "owner_id": contract.owner_id,
+        "status": contract.status,
+        "product_line": contract.product_line,
+        **{name: getattr(contract, name) for name in EDITABLE},
+        "submitted_at": contract.submitted_at.isoformat() if contract.submitted_at else None,
+        "approved_at": contract.approved_at.isoformat() if contract.approved_at else None,
+        "frozen_reason": contract.frozen_reason,
+        "submissions": [
+            {"id": s.id, "submitted_at": s.submitted_at.isoformat(), "feasible": s.feasible,
+             "code": s.details.get("code"), "required_days": s.details.get("required_days"),
+             "promised_days": s.details.get("promised_days")}
+            for s in submissions(session, contract_id)
+        ],
+        "attachments": [
+            {"id": a.id, "kind": a.kind, "filename": a.filename, "bytes": len(a.content),
+             "created_at": a.created_at.isoformat()}
+            for a in guarantee.list_attachments(session, contract_id)
+        ],
+    }
