@@ -1,0 +1,109 @@
+"""The rows the KPIs are computed from, loaded once per computation and only when needed.
+
+Every query restricts to what existed at ``as_of`` (rows created later are
+ignored) and resolves the region of a row: the row's own region when it has
+one, else the region of its owner in ``users``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from functools import cached_property
+
+import pandas as pd
+from sqlalchemy import Connection
+
+from .frames import read_frame, utc
+
+LEADS_SQL = """
+SELECT l.lead_id, l.owner_id, COALESCE(NULLIF(l.region, ''), u.region) AS region,
+       l.created_at, l.first_response_at, l.budget_provided, l.delivery_date_specified,
+       l.purchase_freq_per_month, l.status, l.converted_at, l.grade
+FROM leads l LEFT JOIN users u ON u.user_id = l.owner_id
+WHERE l.created_at <= :as_of
+"""
+
+FINDINGS_SQL = """
+SELECT f.id, f.check_name, f.entity_type, f.entity_id, f.owner_id,
+       COALESCE(NULLIF(f.region, ''), u.region) AS region, f.first_seen, f.resolved_at
+FROM findings f LEFT JOIN users u ON u.user_id = f.owner_id
+WHERE f.first_seen <= :as_of
+"""
+
+CONTRACT_CHECK_SQL = """
+SELECT c.owner_id, u.region, c.submitted_at AS at,
+       CASE WHEN EXISTS (SELECT 1 FROM contract_submissions s
+                         WHERE s.contract_id = c.contract_id AND s.submitted_at <= :as_of)
+            THEN 1 ELSE 0 END AS passed
+FROM contracts c LEFT JOIN users u ON u.user_id = c.owner_id
+WHERE c.submitted_at <= :as_of
+"""
+
+ORDER_ENTRY_SQL = """
+SELECT q.owner_id, u.region, q.accepted_at AS at,
+       CASE WHEN EXISTS (SELECT 1 FROM orders o
+                         WHERE o.quote_id = q.quote_id AND o.created_at <= :as_of)
+            THEN 1 ELSE 0 END AS passed
+FROM quotes q LEFT JOIN users u ON u.user_id = q.owner_id
+WHERE q.status = 'accepted' AND q.accepted_at <= :cutoff
+"""
+
+TRACKING_ENTRY_SQL = """
+SELECT COALESCE(c.owner_id, q.owner_id) AS owner_id, u.region, o.shipped_at AS at,
+       CASE WHEN EXISTS (SELECT 1 FROM shipments s
+                         WHERE s.order_id = o.order_id AND s.tracking_no IS NOT NULL
+                           AND TRIM(s.tracking_no) <> '')
+            THEN 1 ELSE 0 END AS passed
+FROM orders o
+LEFT JOIN contracts c ON c.contract_id = o.contract_id
+LEFT JOIN quotes q ON q.quote_id = o.quote_id
+LEFT JOIN users u ON u.user_id = COALESCE(c.owner_id, q.owner_id)
+WHERE o.status IN ('shipped', 'delivered') AND o.shipped_at <= :cutoff
+"""
+
+CONTRACT_SUBMISSIONS_SQL = """
+SELECT s.contract_id, s.owner_id, u.name AS rep_name, u.region, s.submitted_at, s.feasible
+FROM contract_submissions s LEFT JOIN users u ON u.user_id = s.owner_id
+WHERE s.submitted_at <= :as_of
+"""
+
+
+class KpiData:
+    """Lazily loaded frames for one ``as_of`` on one open connection."""
+
+    def __init__(self, conn: Connection, as_of: datetime):
+        self.conn = conn
+        self.as_of = utc(as_of)
+
+    def query(self, sql: str, times: tuple[str, ...] = (), **params) -> pd.DataFrame:
+        """Run ``sql`` with ``:as_of`` bound (plus ``params``)."""
+        return read_frame(self.conn, sql, times, as_of=self.as_of.to_pydatetime(), **params)
+
+    def cutoff(self, hours: float) -> datetime:
+        return (self.as_of - timedelta(hours=hours)).to_pydatetime()
+
+    @cached_property
+    def leads(self) -> pd.DataFrame:
+        frame = self.query(LEADS_SQL, ("created_at", "first_response_at", "converted_at"))
+        for col in ("budget_provided", "delivery_date_specified"):
+            frame[col] = frame[col].astype("boolean")
+        frame["purchase_freq_per_month"] = pd.to_numeric(frame["purchase_freq_per_month"]).astype("Float64")
+        return frame
+
+    @cached_property
+    def findings(self) -> pd.DataFrame:
+        return self.query(FINDINGS_SQL, ("first_seen", "resolved_at"))
+
+    @cached_property
+    def users(self) -> pd.DataFrame:
+        return self.query("SELECT user_id, name, role, manager_id, region FROM users")
+
+    @cached_property
+    def contract_submissions(self) -> pd.DataFrame:
+        return self.query(CONTRACT_SUBMISSIONS_SQL, ("submitted_at",))
+
+    def rep_names(self) -> dict[str, str]:
+        return dict(zip(self.users["user_id"], self.users["name"], strict=True))
+
+    def rep_regions(self) -> dict[str, str]:
+        return dict(zip(self.users["user_id"], self.users["region"], strict=True))

@@ -1,0 +1,75 @@
+"""Read the canonical tables and findings into pandas frames, fast.
+
+The KPI engines need a few columns of many rows.  Going through the ORM types
+would convert every timestamp in Python; instead the queries here are plain
+SQL and the timestamp columns are parsed by pandas in one vectorised call
+(SQLite hands back naive UTC text, PostgreSQL aware datetimes).  Every
+timestamp column comes back as ``datetime64[ns, UTC]``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pandas as pd
+from sqlalchemy import Connection, bindparam, text
+
+from ..timeutil import local_tz
+from ..types import UTCDateTime
+
+
+def utc(ts: datetime | pd.Timestamp) -> pd.Timestamp:
+    """An aware datetime (naive means local) as a UTC pandas Timestamp."""
+    stamp = pd.Timestamp(ts)
+    if stamp.tzinfo is None:
+        stamp = stamp.tz_localize(local_tz())
+    return stamp.tz_convert("UTC")
+
+
+def read_frame(conn: Connection, sql: str, times: tuple[str, ...] = (), **params) -> pd.DataFrame:
+    """Run ``sql`` (``:name`` parameters; datetimes bound as stored timestamps) into a frame.
+
+    Columns named in ``times`` are parsed to UTC timestamps.
+    """
+    stmt = text(sql)
+    params = {k: v for k, v in params.items() if k in stmt._bindparams}
+    binds = [bindparam(k, type_=UTCDateTime()) for k, v in params.items() if isinstance(v, datetime)]
+    if binds:
+        stmt = stmt.bindparams(*binds)
+    result = conn.execute(stmt, {k: (v.to_pydatetime() if isinstance(v, pd.Timestamp) else v) for k, v in params.items()})
+    frame = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+    for col in times:
+        frame[col] = to_utc_series(frame[col])
+    return frame
+
+
+def to_utc_series(values: pd.Series) -> pd.Series:
+    """Stored timestamps (naive-UTC text, or aware datetimes) → ``datetime64[ns, UTC]``."""
+    if values.empty:
+        return pd.Series(pd.DatetimeIndex([], tz="UTC"), index=values.index)
+    return pd.to_datetime(values, utc=True, format="ISO8601").astype("datetime64[ns, UTC]")
+
+
+def iso_week(values: pd.Series) -> pd.Series:
+    """ISO week label (``2026-W05``) of UTC timestamps, in the local zone."""
+    local = values.dt.tz_convert(local_tz())
+    cal = local.dt.isocalendar()
+    out = cal["year"].astype("string") + "-W" + cal["week"].astype("string").str.zfill(2)
+    return out.where(values.notna())
+
+
+def week_start(label: str) -> pd.Timestamp:
+    """The local Monday 00:00 that starts ISO week ``label`` (``2026-W05``), as UTC."""
+    monday = datetime.strptime(label + "-1", "%G-W%V-%u")
+    return pd.Timestamp(monday).tz_localize(local_tz()).tz_convert("UTC")
+
+
+def week_of(ts: datetime | pd.Timestamp) -> str:
+    """ISO week label of one timestamp (local zone)."""
+    return iso_week(pd.Series([utc(ts)]))[0]
+
+
+def blank_to_na(values: pd.Series) -> pd.Series:
+    """Strings that are empty or whitespace count as missing."""
+    text_values = values.astype("string")
+    return text_values.where(text_values.str.strip().fillna("") != "")
