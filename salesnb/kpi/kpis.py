@@ -126,6 +126,11 @@ class KpiReport:
         }
 
 
+def is_red(ok: object) -> bool:
+    """True when a rate was measured and misses its threshold (``ok`` is False, not missing)."""
+    return ok is not None and not pd.isna(ok) and not bool(ok)
+
+
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """Rows as plain dicts with ``None`` for missing values (JSON-safe)."""
     clean = frame.astype(object).where(frame.notna(), None)
