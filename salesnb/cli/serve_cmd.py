@@ -1,0 +1,34 @@
+"""``salesnb serve``: the Voila web apps."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..serve import ServeOptions, default_apps_dir, serve
+from .context import app
+
+
+@click.command("serve")
+@click.option("--port", default=8866, show_default=True, type=int, help="Port to listen on.")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; anything but localhost requires a token.")
+@click.option("--no-browser", is_flag=True, help="Do not open a browser.")
+@click.option("--token", envvar="SALESNB_TOKEN", default=None,
+              help="Access token (default: none on localhost, a generated one elsewhere).")
+@click.option("--pool-size", default=1, show_default=True, type=click.IntRange(0, 8),
+              help="Preheated kernels kept ready per app (0 disables preheating).")
+@click.option("--apps-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder of app notebooks (default: voila_apps/).")
+def serve_command(port: int, host: str, no_browser: bool, token: str | None, pool_size: int,
+                  apps_dir: Path | None) -> None:
+    """Serve the ops apps (Voila, standalone, preheated kernels)."""
+    ctx = app()
+    ctx.engine  # noqa: B018 - upgrade the schema once here, not in every app kernel
+    options = ServeOptions(host=host, port=port, open_browser=not no_browser, token=token,
+                           pool_size=pool_size, apps_dir=apps_dir or default_apps_dir())
+    serve(ctx.settings, options)
+
+
+COMMANDS = [serve_command]

@@ -1,0 +1,145 @@
+"""``salesnb serve``: the Voila apps, served by a standalone Voila server.
+
+Voila runs as its own server (not a Jupyter server extension) over the
+``voila_apps/`` folder with:
+
+- preheated kernels (``VoilaConfiguration.preheat_kernel`` and a pool per
+  notebook in ``VoilaKernelManager.kernel_pools_config``), so a page opens on
+  a kernel that has already imported everything;
+- sources stripped and tracebacks hidden (users see the apps, never code);
+- the salesnb page template (``voila_apps/.voila``: offline, Chinese font);
+- the database URL, language and time zone handed to the kernels through
+  their environment (never on a command line);
+- a token required whenever the server listens on anything but localhost.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .config import Settings
+from .errors import SalesnbError
+
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+TEMPLATE = "salesnb"
+# Labextensions the apps never use; skipping them keeps pages light (plotly alone is ~4 MB of JS).
+UNUSED_EXTENSIONS = ("jupyterlab-plotly", "jupyterlab_pygments")
+
+
+def default_apps_dir() -> Path:
+    """``$SALESNB_APPS_DIR``, else the ``voila_apps`` folder of the source tree."""
+    explicit = os.environ.get("SALESNB_APPS_DIR")
+    if explicit:
+        return Path(explicit)
+    return Path(__file__).resolve().parent.parent / "voila_apps"
+
+
+@dataclass
+class ServeOptions:
+    """How to serve the apps."""
+
+    host: str = "127.0.0.1"
+    port: int = 8866
+    open_browser: bool = True
+    token: str | None = None
+    pool_size: int = 1
+    apps_dir: Path = field(default_factory=default_apps_dir)
+    base_url: str = "/"
+
+    @property
+    def is_local(self) -> bool:
+        return self.host in LOCAL_HOSTS
+
+
+def resolve_token(options: ServeOptions, settings: Settings) -> str:
+    """The token to require: none on localhost unless given; on other hosts the given one or a new one."""
+    given = options.token or os.environ.get("SALESNB_TOKEN") or settings.section("serve").get("token")
+    if given:
+        return str(given)
+    if options.is_local:
+        return ""
+    return secrets.token_urlsafe(24)
+
+
+def kernel_environment(settings: Settings) -> dict[str, str]:
+    """What the app kernels need to know: the store, the language, the time zone."""
+    env = {
+        "SALESNB_DB_URL": settings.db_url,
+        "SALESNB_LANG": settings.language,
+        "SALESNB_TZ": settings.timezone,
+        "SALESNB_APP": "1",
+    }
+    if settings.source is not None:
+        env["SALESNB_CONFIG"] = str(Path(settings.source).resolve())
+    return env
+
+
+def voila_argv(options: ServeOptions, token: str) -> list[str]:
+    """Command-line switches for ``voila.app.Voila`` (they win over any voila.json an admin may have)."""
+    return [
+        str(options.apps_dir),
+        f"--Voila.ip={options.host}",
+        f"--Voila.port={options.port}",
+        f"--Voila.open_browser={options.open_browser}",
+        f"--Voila.base_url={options.base_url}",
+        f"--Voila.token={token}",
+        f"--VoilaConfiguration.template={TEMPLATE}",
+        "--VoilaConfiguration.strip_sources=True",
+        "--VoilaConfiguration.show_tracebacks=False",
+        "--VoilaConfiguration.classic_tree=True",
+        f"--VoilaConfiguration.preheat_kernel={options.pool_size > 0}",
+        f"--VoilaConfiguration.default_pool_size={options.pool_size}",
+    ]
+
+
+def voila_config(options: ServeOptions, settings: Settings):
+    """The structured part of the configuration: kernel pools with their environment, skipped extensions.
+
+    No secrets here: the database URL reaches the kernels through the
+    server's environment (see :func:`prepare_environment`).
+    """
+    from traitlets.config import Config
+
+    public_env = {k: v for k, v in kernel_environment(settings).items() if k != "SALESNB_DB_URL"}
+    config = Config()
+    config.VoilaConfiguration.extension_denylist = list(UNUSED_EXTENSIONS)
+    config.VoilaKernelManager.kernel_pools_config = {
+        "default": {"pool_size": options.pool_size, "kernel_env_variables": public_env},
+    }
+    config.VoilaKernelManager.default_env_variables = public_env
+    config.VoilaKernelManager.fill_delay = 0.5
+    # Each open page holds its kernel; kernels of closed tabs are reclaimed after an idle hour.
+    config.MappingKernelManager.cull_idle_timeout = 3600
+    config.MappingKernelManager.cull_interval = 300
+    return config
+
+
+def prepare_environment(options: ServeOptions, settings: Settings) -> None:
+    """Put the kernel settings in this process's environment (kernels inherit it) and find the template."""
+    os.environ.update(kernel_environment(settings))
+    template_root = options.apps_dir / ".voila"
+    os.environ["JUPYTER_PATH"] = os.pathsep.join(
+        p for p in (str(template_root), os.environ.get("JUPYTER_PATH", "")) if p)
+    if not options.is_local and options.host not in ("0.0.0.0", "::", ""):
+        # Preheated kernels call back to the server to learn about the page request.
+        os.environ["VOILA_APP_IP"] = options.host
+
+
+def serve(settings: Settings, options: ServeOptions) -> None:
+    """Run the Voila server until interrupted (blocking)."""
+    if not (options.apps_dir / "index.ipynb").exists():
+        raise SalesnbError(f"no Voila apps in {options.apps_dir} (expected index.ipynb there)")
+    token = resolve_token(options, settings)
+    prepare_environment(options, settings)
+    from voila.app import Voila
+
+    if token and (options.token is None and not os.environ.get("SALESNB_TOKEN")
+                  and not settings.section("serve").get("token")):
+        # A generated token must reach the person starting the server (like Jupyter's own startup line).
+        print(f"salesnb serve: token required on {options.host}; open "
+              f"http://{options.host}:{options.port}{options.base_url}?token={token}", file=sys.stderr, flush=True)
+    Voila.launch_instance(argv=voila_argv(options, token), config=voila_config(options, settings))

@@ -1,0 +1,175 @@
+"""The Voila apps: one entry per job, built by :func:`show` from a one-line notebook.
+
+Each notebook in ``voila_apps/`` is ``from salesnb.widgets.apps import show; show("NAME")``.
+With Voila's preheated kernels the notebook runs before anyone asks for the
+page: the heavy imports and the widget are ready, and :func:`show` then waits
+for the page request (``voila.utils.wait_for_request``) so the data shown is
+read when the page is opened, not when the kernel was warmed up.  A query
+string ``?lang=en`` switches the language of one page.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from dataclasses import dataclass
+from urllib.parse import parse_qs
+
+import ipywidgets as widgets
+
+from ..config import LANGUAGES, load_settings
+from ..db import get_engine
+from ..i18n import register, set_language, t
+from ..timeutil import set_local_tz
+from . import html
+from .base import AppWidget, log, readable_error
+from .style import CSS
+
+
+@dataclass(frozen=True)
+class App:
+    """One Voila app: its notebook name, the widget class that implements it, and its texts."""
+
+    name: str
+    module: str
+    widget: str
+
+    @property
+    def title(self) -> str:
+        return t(f"app.{self.name}.title")
+
+    @property
+    def description(self) -> str:
+        return t(f"app.{self.name}.description")
+
+
+APPS: tuple[App, ...] = (
+    App("scorecard", "salesnb.widgets.scorecard", "ScorecardForm"),
+    App("contracts", "salesnb.widgets.contract_approval", "ContractApproval"),
+    App("reconciliation", "salesnb.widgets.reconciliation", "ReconciliationQueue"),
+    App("customer_card", "salesnb.widgets.customer_card", "CustomerCard"),
+    App("findings", "salesnb.widgets.findings", "Findings"),
+    App("rules", "salesnb.widgets.rule_editor", "RuleEditor"),
+    App("escalation", "salesnb.widgets.escalation", "EscalationConfigurator"),
+)
+
+register({
+    "zh-CN": {
+        "app.index.title": "销售流程断点管理",
+        "app.index.subtitle": "选择要办理的事项。所有数据实时来自系统数据库。",
+        "app.scorecard.title": "线索意向评分卡",
+        "app.scorecard.description": "新建或编辑线索，填写意向评分卡，自动评级；A 级线索通知主管并进入新品优先体验池。",
+        "app.contracts.title": "合同审批",
+        "app.contracts.description": "待审批合同与交付可行性结论；查看熔断原因、修改后重新提交、下载交付保障书。",
+        "app.reconciliation.title": "回款对账",
+        "app.reconciliation.description": "银行流水待人工确认的匹配：确认、驳回或撤销匹配。",
+        "app.customer_card.title": "客户问答速查卡",
+        "app.customer_card.description": "输入客户名称，查看问过的技术问题、已发资料、对接工程师和各环节未结事项。",
+        "app.findings.title": "断点清单",
+        "app.findings.description": "各项检查发现的当前断点，可按负责人、区域、检查项筛选并导出 Excel。",
+        "app.rules.title": "规则编辑器",
+        "app.rules.description": "用下拉框搭建检查规则和评分规则，实时预览命中数量，保存为新版本。",
+        "app.escalation.title": "升级策略配置",
+        "app.escalation.description": "设置各流程节点的时限、工作日历和逐级升级（通知谁、抄送谁、生成待办），并预览时间线。",
+    },
+    "en": {
+        "app.index.title": "Sales hand-off control",
+        "app.index.subtitle": "Pick a job. All data comes live from the system database.",
+        "app.scorecard.title": "Lead scorecard",
+        "app.scorecard.description": "Create or edit a lead, fill in its intent scorecard, get a grade; A leads notify the manager and join the priority pool.",
+        "app.contracts.title": "Contract approval",
+        "app.contracts.description": "Contracts waiting for approval with the delivery-feasibility verdict; frozen reasons, edit and resubmit, guarantee download.",
+        "app.reconciliation.title": "Bank reconciliation",
+        "app.reconciliation.description": "Bank lines waiting for review with their candidate invoices: confirm, reject or unmatch.",
+        "app.customer_card.title": "Customer Q&A card",
+        "app.customer_card.description": "Type a customer's name: questions asked, material sent, engineers involved, open issues at every stage.",
+        "app.findings.title": "Findings",
+        "app.findings.description": "Current breakpoints found by the checks, filterable by owner, region and check, exportable to Excel.",
+        "app.rules.title": "Rule editor",
+        "app.rules.description": "Build check and grading rules with drop-downs, preview how many records match, save a new version.",
+        "app.escalation.title": "Escalation policies",
+        "app.escalation.description": "Set each workflow node's deadline, working calendar and escalation ladder, with a timeline preview.",
+    },
+})
+
+
+class Landing(AppWidget):
+    """The landing page: one tile per app."""
+
+    title_key = "app.index.title"
+    subtitle_key = "app.index.subtitle"
+
+    def __init__(self, engine, *, query: str = "", **kwargs):
+        super().__init__(engine, **kwargs)
+        suffix = f"?{query}" if query else ""
+        tiles = "".join(
+            html.raw_tag("a", html.tag("b", app.title) + html.tag("span", app.description),
+                         cls="snb-tile", href=f"{app.name}.ipynb{suffix}", data_app=app.name)
+            for app in APPS
+        )
+        self.body.children = [widgets.HTML(html.raw_tag("div", tiles, cls="snb-tiles"))]
+
+
+def configure(language: str | None = None) -> str:
+    """Apply the settings (language, time zone) in this kernel; return the database URL."""
+    settings = load_settings()
+    set_local_tz(settings.timezone)
+    set_language(language if language in LANGUAGES else settings.language)
+    return settings.db_url
+
+
+def _request_language() -> tuple[str | None, str]:
+    """Wait for the page request when preheated; return (``lang`` from the query string, the query to pass on)."""
+    if os.environ.get("VOILA_PREHEAT") == "True":
+        from voila.utils import wait_for_request
+
+        wait_for_request()
+    query = os.environ.get("QUERY_STRING", "")
+    lang = (parse_qs(query).get("lang") or [None])[0]
+    return lang, (f"lang={lang}" if lang in LANGUAGES else "")
+
+
+def build(name: str, engine=None, **kwargs) -> AppWidget:
+    """The widget of app ``name`` (``"index"`` for the landing page) on ``engine``."""
+    engine = engine if engine is not None else get_engine(configure())
+    if name == "index":
+        return Landing(engine, **kwargs)
+    kwargs.pop("query", None)
+    return getattr(importlib.import_module(app_info(name).module), app_info(name).widget)(engine, **kwargs)
+
+
+def app_info(name: str) -> App:
+    """The :class:`App` called ``name``."""
+    for app in APPS:
+        if app.name == name:
+            return app
+    raise KeyError(f"unknown app {name!r}; known: index, {', '.join(a.name for a in APPS)}")
+
+
+def show(name: str) -> widgets.Widget:
+    """Build app ``name`` for a Voila page (the one call of each app notebook) and return it for display.
+
+    Never raises: a failure shows a readable message on the page (details in the server log).
+    """
+    try:
+        engine = get_engine(configure())
+        if name != "index":
+            importlib.import_module(app_info(name).module)  # heavy imports happen while the kernel is preheated
+        with engine.connect():
+            pass  # open the first database connection ahead of the request too
+    except Exception as exc:  # noqa: BLE001 - the page shows a message instead of a traceback
+        return _failure(exc)
+    lang, query = _request_language()
+    try:
+        configure(lang)
+        home = f"index.ipynb?{query}" if query else "index.ipynb"
+        return build(name, engine, query=query) if name == "index" else build(name, engine, home=home)
+    except Exception as exc:  # noqa: BLE001
+        return _failure(exc)
+
+
+def _failure(exc: Exception) -> widgets.Widget:
+    log.error("app failed to start", exc_info=exc)
+    box = widgets.HTML(f"<style>{CSS}</style>" + html.message(readable_error(exc), "bad", title=t("error.title")))
+    box.add_class("snb-app")
+    return box
