@@ -1,0 +1,358 @@
+"""The matching engine of bank reconciliation: pure Python, no database.
+
+Incoming bank lines are matched to open invoices in passes, most certain first:
+
+1. ``reference`` — an invoice or contract number in the memo;
+2. ``amount_name`` — the exact outstanding amount, paid by a name that matches
+   the customer, within the date window;
+3. ``split_invoices`` — one payment covering several invoices of one customer
+   (subset sum over that customer's few open invoices), and
+   ``split_payments`` — one invoice paid by several lines of one customer;
+4. ``fee`` — the amount short of an invoice by a typical bank fee.
+
+Nothing compares every line with every invoice: references are looked up by
+normalised number, amounts through a hash join on (customer, cents), names
+through :class:`~salesnb.receivables.names.NameIndex` blocks, fees through a
+customer's own few invoices.  Amounts are integer cents.
+
+Each proposal carries the rule and a confidence; proposals at or above
+``Options.auto_threshold`` are *applied*, the others become review
+*candidates*.  A line is applied at most once (all of its applied rows come
+from one decision) and an invoice never receives more than its outstanding.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+
+from .names import NameIndex
+
+DAY = 86_400.0
+TYPICAL_FEES = frozenset(c * 50 for c in (1, 2, 4, 5, 10, 20, 30, 40, 50, 60, 100))  # 0.5 … 50 yuan, in cents
+_REF_TOKEN = re.compile(r"[A-Z0-9](?:[A-Z0-9_\-]*[A-Z0-9])?")
+
+
+@dataclass(frozen=True)
+class Line:
+    """An incoming bank line (amount in cents, time as a POSIX timestamp)."""
+
+    txn_id: str
+    amount: int
+    booked: float
+    payer_name: str | None = None
+    payer_account: str | None = None
+    memo: str | None = None
+
+
+@dataclass(frozen=True)
+class OpenInvoice:
+    """An open invoice (outstanding in cents, issue time as a POSIX timestamp or None)."""
+
+    invoice_id: str
+    outstanding: int
+    issued: float | None = None
+    customer_id: str | None = None
+    contract_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Proposal:
+    txn_id: str
+    invoice_id: str
+    amount: int  # cents settled on the invoice
+    rule: str
+    confidence: float
+
+
+@dataclass(frozen=True)
+class Options:
+    """Tuning of the matcher (all amounts in cents, windows in days)."""
+
+    auto_threshold: float = 0.9
+    days_before_issue: int = 10  # a payment may arrive this long before the invoice date
+    days_after_issue: int = 400
+    auto_name_score: float = 90.0
+    min_name_score: float = 80.0
+    fee_max: int = 5_000
+    max_subset_invoices: int = 12
+    max_parts: int = 8
+    max_candidates: int = 3
+
+
+@dataclass
+class Plan:
+    applied: list[Proposal] = field(default_factory=list)
+    candidates: list[Proposal] = field(default_factory=list)
+    unmatched: list[str] = field(default_factory=list)
+
+
+def ref_keys(text: str | None) -> set[str]:
+    """Reference-number keys found in a memo: tokens, tokens without separators, adjacent pairs joined."""
+    if not text:
+        return set()
+    tokens = _REF_TOKEN.findall(unicodedata.normalize("NFKC", text).upper())
+    keys = {_strip_separators(t) for t in tokens}
+    keys |= {_strip_separators(a + b) for a, b in zip(tokens, tokens[1:])}
+    return {k for k in keys if len(k) >= 4 and any(ch.isdigit() for ch in k)}
+
+
+def _strip_separators(token: str) -> str:
+    return token.replace("-", "").replace("_", "")
+
+
+def subset_sums(values: Sequence[int], target: int, *, min_size: int = 2, limit: int = 2) -> list[tuple[int, ...]]:
+    """Up to ``limit`` index subsets of ``values`` (size ≥ ``min_size``) summing exactly to ``target``."""
+    found: list[tuple[int, ...]] = []
+
+    def walk(start: int, remaining: int, chosen: tuple[int, ...]) -> None:
+        if len(found) >= limit:
+            return
+        if remaining == 0 and len(chosen) >= min_size:
+            found.append(chosen)
+            return
+        for i in range(start, len(values)):
+            if values[i] <= remaining:
+                walk(i + 1, remaining - values[i], chosen + (i,))
+                if len(found) >= limit:
+                    return
+
+    walk(0, target, ())
+    return found
+
+
+class Matcher:
+    """One matching run over a set of lines and open invoices."""
+
+    def __init__(self, lines: Iterable[Line], invoices: Iterable[OpenInvoice], customer_names: dict[str, str],
+                 *, options: Options = Options(), excluded: Iterable[tuple[str, str]] = (),
+                 known_accounts: dict[str, str] | None = None):
+        self.options = options
+        self.lines = sorted(lines, key=lambda ln: (ln.booked, ln.txn_id))
+        self.invoices = {inv.invoice_id: inv for inv in invoices if inv.outstanding > 0}
+        self.remaining = {i: inv.outstanding for i, inv in self.invoices.items()}
+        self.excluded = set(excluded)
+        self.known_accounts = known_accounts or {}
+        self.names = NameIndex(customer_names.items())
+        self.used: set[str] = set()
+        self.plan = Plan()
+        self._near: dict[str, list[Proposal]] = defaultdict(list)
+        self._by_ref: dict[str, set[str]] = defaultdict(set)
+        self._by_contract: dict[str, set[str]] = defaultdict(set)
+        self._by_customer: dict[str, list[str]] = defaultdict(list)
+        self._by_customer_amount: dict[tuple[str, int], list[str]] = defaultdict(list)
+        self._by_amount: dict[int, list[str]] = defaultdict(list)
+        for inv in sorted(self.invoices.values(), key=lambda v: (v.issued or 0.0, v.invoice_id)):
+            self._by_ref[_strip_separators(inv.invoice_id.upper())].add(inv.invoice_id)
+            if inv.contract_id:
+                self._by_contract[_strip_separators(inv.contract_id.upper())].add(inv.invoice_id)
+            if inv.customer_id:
+                self._by_customer[inv.customer_id].append(inv.invoice_id)
+                self._by_customer_amount[(inv.customer_id, inv.outstanding)].append(inv.invoice_id)
+            self._by_amount[inv.outstanding].append(inv.invoice_id)
+
+    # ------------------------------------------------------------ helpers
+
+    def _open(self, line: Line, invoice_id: str) -> bool:
+        """Invoice still open, in the line's date window, and the pair not excluded by a reviewer."""
+        if self.remaining.get(invoice_id, 0) <= 0 or (line.txn_id, invoice_id) in self.excluded:
+            return False
+        issued = self.invoices[invoice_id].issued
+        if issued is None:
+            return True
+        return issued - self.options.days_before_issue * DAY <= line.booked <= issued + self.options.days_after_issue * DAY
+
+    def _customers(self, line: Line) -> list[tuple[str, float]]:
+        """Customers the payer may be, with name scores (a known payer account counts as a perfect match)."""
+        hits = [(h.key, h.score) for h in self.names.lookup(line.payer_name, self.options.min_name_score)]
+        known = self.known_accounts.get(line.payer_account or "")
+        if known and all(k != known for k, _ in hits):
+            hits.insert(0, (known, 100.0))
+        return hits
+
+    def _top_customer(self, line: Line) -> tuple[str, float] | None:
+        """The single best customer when it clears the auto name score and is not tied with another."""
+        hits = self._customers(line)
+        if not hits or hits[0][1] < self.options.auto_name_score:
+            return None
+        if len(hits) > 1 and hits[1][1] == hits[0][1]:
+            return None
+        return hits[0]
+
+    def _decide(self, line: Line, proposals: list[Proposal]) -> bool:
+        """Apply ``proposals`` (one decision for the line) or keep them as near misses; True if applied."""
+        if not proposals:
+            return False
+        if min(p.confidence for p in proposals) >= self.options.auto_threshold:
+            for p in proposals:
+                self.remaining[p.invoice_id] -= p.amount
+                self.plan.applied.append(p)
+            self.used.add(line.txn_id)
+            return True
+        self._near[line.txn_id].extend(proposals)
+        return False
+
+    def _settle(self, line: Line, invoice_ids: Sequence[str], rule: str, confidence: float) -> list[Proposal]:
+        """Proposals paying ``invoice_ids`` in full (the last one absorbs a fee shortfall if any)."""
+        return [Proposal(line.txn_id, i, self.remaining[i], rule, confidence) for i in invoice_ids]
+
+    # ------------------------------------------------------------ passes
+
+    def run(self) -> Plan:
+        for step in (self._pass_reference, self._pass_amount_name, self._pass_split_invoices):
+            for line in self.lines:
+                if line.txn_id not in self.used:
+                    step(line)
+        self._pass_split_payments()
+        for line in self.lines:
+            if line.txn_id not in self.used:
+                self._pass_fee(line)
+        self._queue_leftovers()
+        return self.plan
+
+    def _pass_reference(self, line: Line) -> None:
+        keys = ref_keys(line.memo)
+        if not keys:
+            return
+        direct = {i for k in keys for i in self._by_ref.get(k, ())}
+        via_contract = {i for k in keys for i in self._by_contract.get(k, ())} - direct
+        for targets, base in ((direct, 0.99), (via_contract, 0.97)):
+            ids = sorted((i for i in targets if self._open(line, i)),
+                         key=lambda i: (self.invoices[i].issued or 0.0, i))
+            if ids and self._decide(line, self._reference_proposals(line, ids, base)):
+                return
+
+    def _reference_proposals(self, line: Line, ids: list[str], base: float) -> list[Proposal]:
+        amounts = [self.remaining[i] for i in ids]
+        total = sum(amounts)
+        if line.amount == total:
+            return self._settle(line, ids, "reference", base)
+        if 0 < total - line.amount <= self.options.fee_max and (total - line.amount) in TYPICAL_FEES:
+            return self._settle(line, ids, "reference_fee", base - 0.03)
+        if len(ids) == 1:
+            if line.amount < total:  # a part payment of the named invoice
+                return [Proposal(line.txn_id, ids[0], line.amount, "reference_partial", base - 0.04)]
+            return [Proposal(line.txn_id, ids[0], amounts[0], "reference_overpaid", 0.6)]
+        exact = [i for i, a in zip(ids, amounts) if a == line.amount]
+        if exact:
+            return self._settle(line, exact[:1], "reference", base - (0.02 if len(exact) == 1 else 0.1))
+        subsets = subset_sums(amounts[: self.options.max_subset_invoices], line.amount)
+        if subsets:
+            chosen = [ids[k] for k in subsets[0]]
+            return self._settle(line, chosen, "reference_split", base - (0.03 if len(subsets) == 1 else 0.2))
+        return [Proposal(line.txn_id, i, min(self.remaining[i], line.amount), "reference_unclear", 0.5)
+                for i in ids[: self.options.max_candidates]]
+
+    def _pass_amount_name(self, line: Line) -> None:
+        hits = self._customers(line)
+        found: list[tuple[float, str]] = []
+        for customer, score in hits:
+            for i in self._by_customer_amount.get((customer, line.amount), ()):
+                if self.remaining[i] == line.amount and self._open(line, i):
+                    found.append((score, i))
+        if not found:
+            return
+        best = max(score for score, _ in found)
+        top = [i for score, i in found if score == best]
+        customers = {self.invoices[i].customer_id for i in top}
+        confidence = 0.9 + 0.09 * (best - 90.0) / 10.0 if best >= self.options.auto_name_score else 0.7
+        if len(customers) > 1:
+            confidence = 0.6
+        elif len(top) > 1:
+            confidence -= 0.05  # same customer, same amount: the oldest invoice first, but a reviewer decides
+        if not self._decide(line, [Proposal(line.txn_id, top[0], line.amount, "amount_name", round(confidence, 3))]):
+            self._near[line.txn_id].extend(
+                Proposal(line.txn_id, i, line.amount, "amount_name", round(confidence, 3)) for i in top[1:3])
+
+    def _customer_open(self, line: Line, customer: str) -> list[str]:
+        return [i for i in self._by_customer.get(customer, ()) if self._open(line, i)]
+
+    def _pass_split_invoices(self, line: Line) -> None:
+        top = self._top_customer(line)
+        if top is None:
+            return
+        ids = [i for i in self._customer_open(line, top[0]) if self.remaining[i] < line.amount]
+        ids = ids[: self.options.max_subset_invoices]
+        if len(ids) < 2:
+            return
+        subsets = subset_sums([self.remaining[i] for i in ids], line.amount)
+        if not subsets:
+            return
+        confidence = 0.93 if len(subsets) == 1 else 0.6
+        self._decide(line, self._settle(line, [ids[k] for k in subsets[0]], "split_invoices", confidence))
+
+    def _pass_split_payments(self) -> None:
+        """Several lines of one customer that together pay one invoice exactly."""
+        by_customer: dict[str, list[Line]] = defaultdict(list)
+        for line in self.lines:
+            if line.txn_id not in self.used:
+                top = self._top_customer(line)
+                if top is not None:
+                    by_customer[top[0]].append(line)
+        for customer, lines in by_customer.items():
+            if len(lines) < 2:
+                continue
+            for invoice_id in list(self._by_customer.get(customer, ())):
+                pool = [ln for ln in lines if ln.txn_id not in self.used and self._open(ln, invoice_id)
+                        and ln.amount < self.remaining[invoice_id]][: self.options.max_parts]
+                if len(pool) < 2:
+                    continue
+                subsets = subset_sums([ln.amount for ln in pool], self.remaining[invoice_id], limit=2)
+                if len(subsets) != 1:
+                    continue
+                for k in subsets[0]:
+                    part = pool[k]
+                    self._decide(part, [Proposal(part.txn_id, invoice_id, part.amount, "split_payments", 0.92)])
+
+    def _pass_fee(self, line: Line) -> None:
+        top = self._top_customer(line)
+        if top is None:
+            return
+        near = [i for i in self._customer_open(line, top[0])
+                if 0 < self.remaining[i] - line.amount <= self.options.fee_max]
+        if not near:
+            return
+        typical = [i for i in near if self.remaining[i] - line.amount in TYPICAL_FEES]
+        if len(near) == 1 and typical:
+            confidence = 0.92
+        else:
+            confidence = 0.75 if typical else 0.65
+        best = (typical or near)[0]
+        self._decide(line, self._settle(line, [best], "fee", confidence))
+
+    def _queue_leftovers(self) -> None:
+        """Review candidates for every line left: near misses first, then amount-only and name-only guesses."""
+        limit = self.options.max_candidates
+        for line in self.lines:
+            if line.txn_id in self.used:
+                continue
+            proposals = {p.invoice_id: replace(p, amount=min(p.amount, self.remaining[p.invoice_id]))
+                         for p in sorted(self._near.get(line.txn_id, ()), key=lambda p: p.confidence)
+                         if self.remaining[p.invoice_id] > 0}
+            if len(proposals) < limit:
+                for i in self._by_amount.get(line.amount, ())[: limit * 4]:
+                    if i not in proposals and self.remaining[i] == line.amount and self._open(line, i):
+                        proposals[i] = Proposal(line.txn_id, i, line.amount, "amount_only", 0.4)
+                        if len(proposals) >= limit:
+                            break
+            if len(proposals) < limit:
+                for customer, _score in self._customers(line)[:1]:
+                    for i in self._customer_open(line, customer)[:limit]:
+                        proposals.setdefault(i, Proposal(line.txn_id, i, min(line.amount, self.remaining[i]),
+                                                         "name_only", 0.3))
+            ranked = sorted(proposals.values(), key=lambda p: (-p.confidence, p.invoice_id))[:limit]
+            if ranked:
+                self.plan.candidates.extend(ranked)
+            else:
+                self.plan.unmatched.append(line.txn_id)
+
+
+def plan_matches(lines: Iterable[Line], invoices: Iterable[OpenInvoice], customer_names: dict[str, str],
+                 *, options: Options = Options(), excluded: Iterable[tuple[str, str]] = (),
+                 known_accounts: dict[str, str] | None = None) -> Plan:
+    """Match ``lines`` to ``invoices``; see the module docstring for the passes."""
+    return Matcher(lines, invoices, customer_names, options=options, excluded=excluded,
+                   known_accounts=known_accounts).run()

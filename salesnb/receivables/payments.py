@@ -1,0 +1,73 @@
+"""Applying money to an invoice and taking it back: the one place that moves ``paid_amount``.
+
+An invoice is open while ``status`` is issued or partially_paid and
+``outstanding = amount − paid_amount`` is positive.  Money is never applied
+beyond the amount.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from ..errors import SalesnbError
+
+OPEN_STATUSES = ("issued", "partially_paid")
+ZERO = Decimal("0.00")
+
+
+@dataclass(frozen=True)
+class PaymentState:
+    """The payment fields of an invoice."""
+
+    amount: Decimal
+    paid_amount: Decimal
+    status: str
+    paid_at: datetime | None
+
+    @property
+    def outstanding(self) -> Decimal:
+        return self.amount - self.paid_amount
+
+    def as_dict(self) -> dict[str, object]:
+        return {"paid_amount": str(self.paid_amount), "status": self.status,
+                "paid_at": self.paid_at.isoformat() if self.paid_at else None}
+
+
+def state_of(invoice) -> PaymentState:
+    """The :class:`PaymentState` of an ORM invoice."""
+    return PaymentState(invoice.amount, invoice.paid_amount or ZERO, invoice.status, invoice.paid_at)
+
+
+def pay(state: PaymentState, amount: Decimal, at: datetime, *, invoice_id: str = "") -> PaymentState:
+    """``state`` after receiving ``amount`` at ``at``; refuses closed invoices and over-payment."""
+    if state.status not in OPEN_STATUSES:
+        raise SalesnbError(f"invoice {invoice_id} is {state.status}; only issued or partially paid invoices"
+                           " take payments")
+    if amount <= 0:
+        raise SalesnbError(f"payment amount must be positive, got {amount}")
+    if amount > state.outstanding:
+        raise SalesnbError(f"invoice {invoice_id}: {amount} exceeds the outstanding {state.outstanding}")
+    paid = state.paid_amount + amount
+    if paid == state.amount:
+        return PaymentState(state.amount, paid, "paid", at)
+    return PaymentState(state.amount, paid, "partially_paid", None)
+
+
+def unpay(state: PaymentState, amount: Decimal, *, invoice_id: str = "") -> PaymentState:
+    """``state`` after taking back ``amount`` (an undone match or claim)."""
+    if amount > state.paid_amount:
+        raise SalesnbError(f"invoice {invoice_id}: cannot take back {amount}, only {state.paid_amount} was paid")
+    paid = state.paid_amount - amount
+    status = "issued" if paid == ZERO else "partially_paid"
+    if state.status == "cancelled":
+        status = "cancelled"
+    return PaymentState(state.amount, paid, status, None)
+
+
+def assign(invoice, state: PaymentState) -> None:
+    """Write ``state`` onto an ORM invoice."""
+    invoice.paid_amount = state.paid_amount
+    invoice.status = state.status
+    invoice.paid_at = state.paid_at

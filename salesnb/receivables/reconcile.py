@@ -1,0 +1,232 @@
+"""Automatic bank reconciliation: match incoming bank lines to open invoices and apply the sure ones.
+
+:func:`reconcile` loads the incoming lines not yet applied or queued, the open
+invoices (issued / partially_paid, outstanding = amount − paid_amount) with
+their customers, runs :mod:`salesnb.receivables.matching`, and in one
+transaction writes ``bank_matches`` rows (``applied`` or ``candidate``),
+raises the invoices' ``paid_amount`` (status paid or partially_paid,
+``paid_at`` when fully paid) and logs every invoice change in the audit log.
+A rerun finds nothing new: applied and queued lines are skipped, and pairs a
+reviewer rejected or unmatched are never proposed again.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Engine, and_, exists, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from ..db import session_scope
+from ..models import AuditLog, BankMatch, BankTransaction, Contract, Customer, Invoice, Order
+from ..timeutil import now, to_local
+from .matching import Line, OpenInvoice, Options, Plan, Proposal, plan_matches
+from .payments import OPEN_STATUSES, PaymentState, pay
+
+CENTS = Decimal("0.01")
+ACTIVE = ("applied", "candidate")  # a line with a match in these states is not matched again
+CLOSED_PAIRS = ("rejected", "unmatched")  # a reviewer said no: never propose this pair again
+
+
+def to_cents(amount: Decimal | float) -> int:
+    return int((Decimal(str(amount)) / CENTS).to_integral_value())
+
+
+def from_cents(cents: int) -> Decimal:
+    return (Decimal(cents) * CENTS).quantize(CENTS)
+
+
+@dataclass(frozen=True)
+class AppliedMatch:
+    txn_id: str
+    invoice_id: str
+    amount: Decimal
+    rule: str
+    confidence: float
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"txn_id": self.txn_id, "invoice_id": self.invoice_id, "amount": str(self.amount),
+                "rule": self.rule, "confidence": self.confidence}
+
+
+@dataclass
+class ReconcileReport:
+    """What one run did: lines matched (applied), queued for review, left unmatched."""
+
+    as_of: datetime
+    considered: int = 0
+    matched: int = 0
+    queued: int = 0
+    unmatched: int = 0
+    applied: list[AppliedMatch] = field(default_factory=list)
+    candidates: int = 0
+    invoices_paid: int = 0
+    invoices_partly_paid: int = 0
+    seconds: float = 0.0
+
+    @property
+    def by_rule(self) -> dict[str, int]:
+        counts: dict[str, int] = defaultdict(int)
+        for match in self.applied:
+            counts[match.rule] += 1
+        return dict(sorted(counts.items()))
+
+    def as_dict(self) -> dict[str, Any]:
+        """The ``salesnb reconcile --json`` document."""
+        return {
+            "as_of": self.as_of.isoformat(),
+            "considered": self.considered, "matched": self.matched, "queued": self.queued,
+            "unmatched": self.unmatched, "candidates": self.candidates,
+            "invoices_paid": self.invoices_paid, "invoices_partly_paid": self.invoices_partly_paid,
+            "by_rule": self.by_rule, "seconds": round(self.seconds, 3),
+            "applied": [m.as_dict() for m in self.applied],
+        }
+
+
+@dataclass
+class _State:
+    lines: dict[str, Line]
+    booked: dict[str, datetime]
+    invoices: dict[str, OpenInvoice]
+    payment: dict[str, PaymentState]
+    customer_names: dict[str, str]
+    excluded: set[tuple[str, str]]
+    known_accounts: dict[str, str]
+
+
+def invoice_customer_join():
+    """(invoice_id, contract_id, customer_id) with the contract found directly or through the order."""
+    contract_id = func.coalesce(Invoice.contract_id, Order.contract_id).label("contract_id")
+    joined = (Invoice.__table__.outerjoin(Order.__table__, Order.order_id == Invoice.order_id)
+              .outerjoin(Contract.__table__, Contract.contract_id == func.coalesce(Invoice.contract_id,
+                                                                                   Order.contract_id)))
+    return joined, contract_id
+
+
+def _load(session: Session, as_of: datetime) -> _State:
+    active = exists().where(and_(BankMatch.txn_id == BankTransaction.txn_id, BankMatch.status.in_(ACTIVE)))
+    line_rows = session.execute(
+        select(BankTransaction.txn_id, BankTransaction.booked_at, BankTransaction.amount,
+               BankTransaction.payer_name, BankTransaction.payer_account, BankTransaction.memo)
+        .where(BankTransaction.direction == "in", BankTransaction.booked_at <= as_of, ~active)
+    ).all()
+    lines = {r.txn_id: Line(r.txn_id, to_cents(r.amount), r.booked_at.timestamp(), r.payer_name,
+                            r.payer_account, r.memo) for r in line_rows if r.amount and r.amount > 0}
+    booked = {r.txn_id: r.booked_at for r in line_rows}
+    joined, contract_id = invoice_customer_join()
+    invoice_rows = session.execute(
+        select(Invoice.invoice_id, Invoice.amount, Invoice.paid_amount, Invoice.status, Invoice.paid_at,
+               Invoice.issued_at, contract_id, Contract.customer_id)
+        .select_from(joined)
+        .where(Invoice.status.in_(OPEN_STATUSES), (Invoice.issued_at.is_(None)) | (Invoice.issued_at <= as_of))
+    ).all()
+    invoices: dict[str, OpenInvoice] = {}
+    payment: dict[str, PaymentState] = {}
+    for r in invoice_rows:
+        state = PaymentState(r.amount, r.paid_amount or Decimal("0.00"), r.status, r.paid_at)
+        payment[r.invoice_id] = state
+        invoices[r.invoice_id] = OpenInvoice(
+            r.invoice_id, to_cents(state.outstanding), r.issued_at.timestamp() if r.issued_at else None,
+            r.customer_id, r.contract_id)
+    wanted = {inv.customer_id for inv in invoices.values() if inv.customer_id}
+    customer_names = {cid: name for cid, name in session.execute(select(Customer.customer_id, Customer.name))
+                      if cid in wanted and name}
+    excluded = {(t, i) for t, i in session.execute(
+        select(BankMatch.txn_id, BankMatch.invoice_id).where(BankMatch.status.in_(CLOSED_PAIRS)))}
+    return _State(lines, booked, invoices, payment, customer_names, excluded, _known_accounts(session))
+
+
+def _known_accounts(session: Session) -> dict[str, str]:
+    """Payer accounts that have only ever paid one customer's invoices (from applied matches)."""
+    joined, _ = invoice_customer_join()
+    rows = session.execute(
+        select(BankTransaction.payer_account, Contract.customer_id).distinct()
+        .select_from(joined.join(BankMatch.__table__, BankMatch.invoice_id == Invoice.invoice_id)
+                     .join(BankTransaction.__table__, BankTransaction.txn_id == BankMatch.txn_id))
+        .where(BankMatch.status == "applied", BankTransaction.payer_account.is_not(None),
+               Contract.customer_id.is_not(None))
+    ).all()
+    seen: dict[str, set[str]] = defaultdict(set)
+    for account, customer in rows:
+        if account:
+            seen[account].add(customer)
+    return {account: next(iter(customers)) for account, customers in seen.items() if len(customers) == 1}
+
+
+def reconcile(engine: Engine, as_of: datetime | None = None, *, options: Options | None = None,
+              actor: str = "reconcile", dry_run: bool = False) -> ReconcileReport:
+    """Match incoming bank lines booked up to ``as_of`` (default now) to open invoices.
+
+    Parameters
+    ----------
+    engine : the store.
+    as_of : lines booked and invoices issued after this are left alone; the
+        time stamped on the matches and audit entries.
+    options : matcher tuning (:class:`~salesnb.receivables.matching.Options`).
+    actor : recorded as ``decided_by`` of applied matches and in the audit log.
+    dry_run : plan only; write nothing.
+    """
+    started = time.perf_counter()
+    as_of = to_local(as_of) if as_of is not None else now()
+    with session_scope(engine) as session:
+        state = _load(session, as_of)
+        plan = plan_matches(state.lines.values(), state.invoices.values(), state.customer_names,
+                            options=options or Options(), excluded=state.excluded,
+                            known_accounts=state.known_accounts)
+        report = _report(plan, state, as_of)
+        if not dry_run:
+            _write(session, plan, state, as_of, actor, report)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _report(plan: Plan, state: _State, as_of: datetime) -> ReconcileReport:
+    report = ReconcileReport(as_of=as_of, considered=len(state.lines))
+    report.applied = [AppliedMatch(p.txn_id, p.invoice_id, from_cents(p.amount), p.rule, round(p.confidence, 3))
+                      for p in plan.applied]
+    report.matched = len({p.txn_id for p in plan.applied})
+    report.queued = len({p.txn_id for p in plan.candidates})
+    report.candidates = len(plan.candidates)
+    report.unmatched = len(plan.unmatched)
+    return report
+
+
+def _write(session: Session, plan: Plan, state: _State, as_of: datetime, actor: str,
+           report: ReconcileReport) -> None:
+    updates: dict[str, PaymentState] = {}
+    notes: dict[str, list[str]] = defaultdict(list)
+    for p in sorted(plan.applied, key=lambda p: (state.booked[p.txn_id], p.txn_id)):
+        current = updates.get(p.invoice_id, state.payment[p.invoice_id])
+        updates[p.invoice_id] = pay(current, from_cents(p.amount), state.booked[p.txn_id], invoice_id=p.invoice_id)
+        notes[p.invoice_id].append(f"{p.txn_id} ({p.rule}, {p.confidence:.2f})")
+    match_rows = [_match_row(p, "applied", as_of, actor) for p in plan.applied]
+    match_rows += [_match_row(p, "candidate", as_of, None) for p in plan.candidates]
+    if match_rows:
+        session.execute(insert(BankMatch), match_rows)
+    if updates:
+        session.execute(update(Invoice), [
+            {"invoice_id": i, "paid_amount": s.paid_amount, "status": s.status, "paid_at": s.paid_at}
+            for i, s in updates.items()
+        ])
+        session.execute(insert(AuditLog), [
+            {"at": as_of, "actor": actor, "action": "invoice.payment_applied", "entity_type": "invoice",
+             "entity_id": i, "before": state.payment[i].as_dict(), "after": s.as_dict(),
+             "note": "bank reconciliation: " + ", ".join(notes[i])}
+            for i, s in updates.items()
+        ])
+    report.invoices_paid = sum(1 for s in updates.values() if s.status == "paid")
+    report.invoices_partly_paid = len(updates) - report.invoices_paid
+    session.add(AuditLog(at=as_of, actor=actor, action="reconcile.run", entity_type="bank_reconciliation",
+                         entity_id=as_of.isoformat(), after={k: v for k, v in report.as_dict().items()
+                                                             if k != "applied"}))
+
+
+def _match_row(p: Proposal, status: str, at: datetime, actor: str | None) -> dict[str, Any]:
+    return {"txn_id": p.txn_id, "invoice_id": p.invoice_id, "amount": from_cents(p.amount), "rule": p.rule,
+            "confidence": round(p.confidence, 3), "status": status, "created_at": at,
+            "decided_at": at if status == "applied" else None, "decided_by": actor}

@@ -1,0 +1,179 @@
+"""The manual side of reconciliation: the review queue, confirming, rejecting and unmatching.
+
+Each function takes the caller's session and records who decided, when, and
+the invoice's before/after payment state in the audit log.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from decimal import Decimal
+
+import pandas as pd
+from sqlalchemy import Engine, and_, exists, select
+from sqlalchemy.orm import Session
+
+from .. import audit
+from ..db import session_scope
+from ..errors import SalesnbError
+from ..models import BankMatch, BankTransaction, Contract, Customer, Invoice
+from .payments import ZERO, assign, pay, state_of, unpay
+from .reconcile import ACTIVE, invoice_customer_join
+
+FEE_RULES = ("fee", "reference_fee")
+
+
+def review_queue(engine: Engine) -> pd.DataFrame:
+    """Candidate matches waiting for a decision, best first within each bank line."""
+    joined, _ = invoice_customer_join()
+    query = (
+        select(BankMatch.id.label("match_id"), BankMatch.txn_id, BankTransaction.booked_at,
+               BankTransaction.amount.label("line_amount"), BankTransaction.payer_name, BankTransaction.memo,
+               BankMatch.invoice_id, Customer.name.label("customer_name"), Invoice.amount.label("invoice_amount"),
+               Invoice.paid_amount, BankMatch.amount.label("proposed_amount"), BankMatch.rule, BankMatch.confidence)
+        .select_from(joined.join(BankMatch.__table__, BankMatch.invoice_id == Invoice.invoice_id)
+                     .join(BankTransaction.__table__, BankTransaction.txn_id == BankMatch.txn_id)
+                     .outerjoin(Customer.__table__, Customer.customer_id == Contract.customer_id))
+        .where(BankMatch.status == "candidate")
+        .order_by(BankTransaction.booked_at, BankMatch.txn_id, BankMatch.confidence.desc(), BankMatch.invoice_id)
+    )
+    with session_scope(engine) as session:
+        rows = session.execute(query).all()
+    frame = pd.DataFrame(rows, columns=[
+        "match_id", "txn_id", "booked_at", "line_amount", "payer_name", "memo", "invoice_id", "customer_name",
+        "invoice_amount", "paid_amount", "proposed_amount", "rule", "confidence"])
+    frame.insert(frame.columns.get_loc("paid_amount") + 1, "outstanding", frame["invoice_amount"] - frame["paid_amount"])
+    return frame.drop(columns=["paid_amount"])
+
+
+def unmatched_lines(engine: Engine, as_of: datetime | None = None) -> pd.DataFrame:
+    """Incoming bank lines with no applied match and no candidate: nobody knows whose money this is."""
+    active = exists().where(and_(BankMatch.txn_id == BankTransaction.txn_id, BankMatch.status.in_(ACTIVE)))
+    query = (select(BankTransaction.txn_id, BankTransaction.booked_at, BankTransaction.amount,
+                    BankTransaction.payer_name, BankTransaction.payer_account, BankTransaction.memo)
+             .where(BankTransaction.direction == "in", ~active).order_by(BankTransaction.booked_at))
+    if as_of is not None:
+        query = query.where(BankTransaction.booked_at <= as_of)
+    with session_scope(engine) as session:
+        rows = session.execute(query).all()
+    return pd.DataFrame(rows, columns=["txn_id", "booked_at", "amount", "payer_name", "payer_account", "memo"])
+
+
+def _line(session: Session, txn_id: str) -> BankTransaction:
+    line = session.get(BankTransaction, txn_id)
+    if line is None:
+        raise SalesnbError(f"no bank line {txn_id!r}")
+    if line.direction != "in":
+        raise SalesnbError(f"bank line {txn_id} is outgoing; only incoming lines pay invoices")
+    return line
+
+
+def _matches(session: Session, txn_id: str, status: str) -> list[BankMatch]:
+    return list(session.scalars(select(BankMatch).where(BankMatch.txn_id == txn_id, BankMatch.status == status)
+                                .order_by(BankMatch.confidence.desc(), BankMatch.id)))
+
+
+def apply_line(session: Session, line: BankTransaction, invoice_ids: Sequence[str], *, actor: str, at: datetime,
+               rule: str, amounts: dict[str, Decimal] | None = None, fee: Decimal = ZERO) -> list[BankMatch]:
+    """Apply an incoming line to invoices (in order): each gets the given amount, or what is left of the line.
+
+    Refuses a line already applied, an invoice that is not open and any
+    allocation beyond the line's amount (plus ``fee``, a bank charge the
+    customer deducted that is written off) or an invoice's outstanding.
+    """
+    if _matches(session, line.txn_id, "applied"):
+        raise SalesnbError(f"bank line {line.txn_id} is already matched; unmatch it first")
+    if not invoice_ids:
+        raise SalesnbError("name at least one invoice")
+    candidates = {m.invoice_id: m for m in _matches(session, line.txn_id, "candidate")}
+    left = line.amount
+    applied: list[BankMatch] = []
+    for invoice_id in dict.fromkeys(invoice_ids):
+        invoice = session.get(Invoice, invoice_id, with_for_update=True)
+        if invoice is None:
+            raise SalesnbError(f"no invoice {invoice_id!r}")
+        before = state_of(invoice)
+        amount = (amounts or {}).get(invoice_id)
+        if amount is None:
+            amount = min(left, before.outstanding)
+            if 0 < before.outstanding - left <= fee:
+                amount = before.outstanding
+        if amount > left + fee:
+            raise SalesnbError(f"bank line {line.txn_id} has only {left} left for invoice {invoice_id}")
+        after = pay(before, amount, line.booked_at, invoice_id=invoice_id)
+        assign(invoice, after)
+        left = max(ZERO, left - amount)
+        match = candidates.pop(invoice_id, None)
+        if match is None:
+            match = BankMatch(txn_id=line.txn_id, invoice_id=invoice_id, rule=rule, confidence=1.0, created_at=at)
+            session.add(match)
+        match.amount, match.status, match.decided_at, match.decided_by = amount, "applied", at, actor
+        applied.append(match)
+        audit.record(session, actor=actor, action="invoice.payment_applied", entity_type="invoice",
+                     entity_id=invoice_id, before=before.as_dict(), after=after.as_dict(),
+                     note=f"bank line {line.txn_id} ({match.rule}, confirmed by {actor})", at=at)
+    for other in candidates.values():
+        other.status, other.decided_at, other.decided_by = "rejected", at, actor
+    session.flush()
+    return applied
+
+
+def confirm(session: Session, txn_id: str, invoice_ids: Sequence[str] = (), *, actor: str, at: datetime,
+            amounts: dict[str, Decimal] | None = None, fee: Decimal = ZERO) -> list[BankMatch]:
+    """Confirm a queued line: apply it to ``invoice_ids`` (default: its best candidate); other candidates are rejected.
+
+    ``fee`` is the largest bank charge to write off when the line is short of
+    the invoice (the best candidate of a ``fee`` rule carries its own).
+    """
+    line = _line(session, txn_id)
+    if not invoice_ids:
+        best = _matches(session, txn_id, "candidate")
+        if not best:
+            raise SalesnbError(f"bank line {txn_id} has no candidate; name the invoice(s) to apply it to")
+        invoice_ids, amounts = [best[0].invoice_id], {best[0].invoice_id: best[0].amount}
+        if best[0].rule in FEE_RULES:
+            fee = max(fee, best[0].amount - line.amount)
+    return apply_line(session, line, invoice_ids, actor=actor, at=at, rule="manual", amounts=amounts, fee=fee)
+
+
+def reject(session: Session, txn_id: str, invoice_ids: Sequence[str] = (), *, actor: str, at: datetime,
+           note: str | None = None) -> int:
+    """Reject candidates of a line (all, or those of ``invoice_ids``); they are never proposed again."""
+    _line(session, txn_id)
+    rejected = 0
+    for match in _matches(session, txn_id, "candidate"):
+        if invoice_ids and match.invoice_id not in invoice_ids:
+            continue
+        match.status, match.decided_at, match.decided_by = "rejected", at, actor
+        audit.record(session, actor=actor, action="bank_match.reject", entity_type="bank_transaction",
+                     entity_id=txn_id, before={"invoice_id": match.invoice_id, "status": "candidate"},
+                     after={"invoice_id": match.invoice_id, "status": "rejected"}, note=note, at=at)
+        rejected += 1
+    if not rejected:
+        raise SalesnbError(f"bank line {txn_id} has no such candidate")
+    return rejected
+
+
+def unmatch(session: Session, txn_id: str, invoice_ids: Sequence[str] = (), *, actor: str, at: datetime,
+            note: str | None = None) -> int:
+    """Undo applied matches of a line: the invoices get their money back out; the pair is not auto-matched again."""
+    _line(session, txn_id)
+    undone = 0
+    for match in _matches(session, txn_id, "applied"):
+        if invoice_ids and match.invoice_id not in invoice_ids:
+            continue
+        invoice = session.get(Invoice, match.invoice_id, with_for_update=True)
+        before = state_of(invoice)
+        after = unpay(before, match.amount, invoice_id=match.invoice_id)
+        assign(invoice, after)
+        match.status, match.decided_at, match.decided_by = "unmatched", at, actor
+        audit.record(session, actor=actor, action="bank_match.unmatch", entity_type="invoice",
+                     entity_id=match.invoice_id, before=before.as_dict(),
+                     after={**after.as_dict(), "txn_id": txn_id, "rule": match.rule}, note=note, at=at)
+        undone += 1
+    if not undone:
+        raise SalesnbError(f"bank line {txn_id} has no applied match" +
+                           (f" to {', '.join(invoice_ids)}" if invoice_ids else ""))
+    session.flush()
+    return undone
