@@ -1,6 +1,8 @@
 """SLA policies, working calendars, escalation ladders and the escalation engine."""
 
 from .calendar import CalendarSpec, Clock, PolicyError, WorkingHoursClock, clock_for
+from .escalation import EscalationReport, escalate, sync_done
+from .pauses import pause_task, resume_task, task_pauses
 from .policies import (
     Level,
     Policy,
@@ -12,9 +14,15 @@ from .policies import (
     reset_policy,
     save_policy,
 )
+from .timeline import TimelineEvent, due_levels, timeline
+from .trace import FiredLevel, TaskTrace, todos_of, trace
 
 __all__ = [
     "CalendarSpec", "Clock", "PolicyError", "WorkingHoursClock", "clock_for",
+    "EscalationReport", "escalate", "sync_done",
+    "pause_task", "resume_task", "task_pauses",
     "Level", "Policy", "SlaTarget", "default_policies", "get_policy", "load_policies", "policy_targets",
     "reset_policy", "save_policy",
+    "TimelineEvent", "due_levels", "timeline",
+    "FiredLevel", "TaskTrace", "todos_of", "trace",
 ]

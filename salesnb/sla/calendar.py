@@ -227,7 +227,7 @@ class WorkingHoursClock(Clock):
             return weekly
         if is_off and name is not None:  # statutory holiday
             return ()
-        if not is_off and not weekly:  # 调休: a weekend day that is a working day
+        if not is_off and not weekly and day.weekday() >= 5:  # 调休: a Saturday/Sunday that is a working day
             return self._adjusted or ()
         return weekly
 
@@ -236,7 +236,7 @@ class WorkingHoursClock(Clock):
 
     def _touch(self, day: date) -> None:
         """Warn (once per year) when an answer depends on a year chinese_calendar does not know."""
-        if self.spec.chinese_holidays and not _year_known(day.year):
+        if self.spec.chinese_holidays and not year_has_holiday_data(day.year):
             self._fallback(day.year)
 
     def _fallback(self, year: int) -> None:
@@ -314,7 +314,8 @@ class WorkingHoursClock(Clock):
 
 
 @lru_cache(maxsize=None)
-def _year_known(year: int) -> bool:
+def year_has_holiday_data(year: int) -> bool:
+    """Whether chinese_calendar knows the holidays and adjusted workdays of ``year``."""
     try:
         chinese_calendar.get_holiday_detail(date(year, 1, 1))
     except NotImplementedError:

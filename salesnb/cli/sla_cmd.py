@@ -1,0 +1,237 @@
+"""``salesnb escalate`` and ``salesnb sla``: run the escalation ladder, configure and trace SLA policies."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..db import session_scope
+from ..errors import SalesnbError
+from ..sla import (
+    escalate,
+    get_policy,
+    load_policies,
+    pause_task,
+    reset_policy,
+    resume_task,
+    save_policy,
+    timeline,
+    trace,
+)
+from ..timeutil import parse_as_of
+from .context import app
+
+
+def _when(value: str | None, option: str):
+    try:
+        return parse_as_of(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint=option) from exc
+
+
+def _echo_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def _hours(value: float) -> str:
+    return f"{value:g}h"
+
+
+@click.command("escalate")
+@click.option("--as-of", "as_of", default=None, help="Time the scan represents (default: now), e.g. 2026-11-27 09:30.")
+@click.option("--node", "nodes", multiple=True, help="Only this workflow node (repeatable).")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def escalate_cmd(as_of: str | None, nodes: tuple[str, ...], as_json: bool) -> None:
+    """Fire every due SLA escalation level once: notifications, to-dos, escalation log."""
+    ctx = app()
+    report = escalate(ctx.engine, _when(as_of, "--as-of"), nodes=list(nodes) or None, language=ctx.settings.language)
+    if as_json:
+        _echo_json(report.to_dict())
+        return
+    click.echo(f"as of {report.as_of:%Y-%m-%d %H:%M}: {report.fired} level(s) fired, {report.todos} to-do(s), "
+               f"{report.notifications} notification(s); {report.candidates} task(s) checked in {report.seconds:.2f}s")
+    for (node, level), count in sorted(report.by_level.items()):
+        click.echo(f"  {node} L{level}: {count}")
+    if report.already_fired:
+        click.echo(f"  {report.already_fired} due level(s) were already fired by another run")
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
+
+
+@click.group("sla")
+def sla_group() -> None:
+    """SLA policies and escalation ladders per workflow node."""
+
+
+@sla_group.command("list")
+@click.option("--json", "as_json", is_flag=True)
+def sla_list(as_json: bool) -> None:
+    """Every policy: target, calendar, ladder."""
+    ctx = app()
+    with session_scope(ctx.engine) as session:
+        policies = load_policies(session)
+    if as_json:
+        _echo_json([{**p.to_dict(), "version": p.version, "source": p.source} for p in policies.values()])
+        return
+    for p in policies.values():
+        ladder = ", ".join(f"L{lv.level}@{_hours((p.offset(lv)).total_seconds() / 3600)}" for lv in p.levels)
+        state = "" if p.enabled else " [disabled]"
+        origin = "default" if p.source == "default" else f"v{p.version}"
+        click.echo(f"{p.node:<22} {p.label(ctx.settings.language)}  target {_hours(p.target.total_seconds() / 3600)} "
+                   f"({p.calendar.mode})  ladder: {ladder or '-'}  [{origin}]{state}")
+
+
+@sla_group.command("show")
+@click.argument("node")
+def sla_show(node: str) -> None:
+    """Print the JSON definition of NODE's policy (edit it and load it with ``sla set --file``)."""
+    with session_scope(app().engine) as session:
+        policy = get_policy(session, node)
+    _echo_json(policy.to_dict())
+
+
+def _read_definition(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except json.JSONDecodeError as exc:
+        raise SalesnbError(f"{path}: line {exc.lineno}, column {exc.colno}: {exc.msg}") from exc
+    except OSError as exc:
+        raise SalesnbError(f"{path}: {exc.strerror}") from exc
+    if not isinstance(data, dict):
+        raise SalesnbError(f"{path}: expected a JSON object with the policy definition")
+    return data
+
+
+@sla_group.command("set")
+@click.argument("node")
+@click.option("--file", "file", type=click.Path(path_type=Path, dir_okay=False), help="JSON definition (as printed by sla show).")
+@click.option("--target-hours", type=float, help="Target duration in hours.")
+@click.option("--calendar", "mode", type=click.Choice(["24x7", "working_hours"]), help="Clock: 24x7 or working hours.")
+@click.option("--holidays/--no-holidays", default=None, help="Working-hours mode: Chinese holidays and 调休.")
+@click.option("--enable/--disable", default=None)
+@click.option("--actor", default="cli", show_default=True)
+def sla_set(node: str, file: Path | None, target_hours: float | None, mode: str | None, holidays: bool | None,
+            enable: bool | None, actor: str) -> None:
+    """Store NODE's policy: a whole definition from --file, and/or change single settings."""
+    ctx = app()
+    with session_scope(ctx.engine) as session:
+        if file is not None:
+            definition = _read_definition(file)
+        else:
+            known = load_policies(session)
+            if node not in known:
+                raise SalesnbError(f"no policy for {node!r} yet: give its definition with --file")
+            definition = known[node].to_dict()
+        definition["node"] = node
+        if target_hours is not None:
+            definition["target_hours"] = target_hours
+        if mode is not None or holidays is not None:
+            calendar = dict(definition.get("calendar") or {})
+            if mode is not None:
+                calendar["mode"] = mode
+            if holidays is not None:
+                calendar["chinese_holidays"] = holidays
+            definition["calendar"] = calendar
+        if enable is not None:
+            definition["enabled"] = enable
+        try:
+            policy = save_policy(session, definition, actor=actor)
+        except SalesnbError as exc:
+            where = f"{file}: " if file is not None else ""
+            raise SalesnbError(f"{where}{exc}") from exc
+    click.echo(f"saved SLA policy {policy.node} (version {policy.version})")
+
+
+@sla_group.command("reset")
+@click.argument("node")
+@click.option("--actor", default="cli", show_default=True)
+def sla_reset(node: str, actor: str) -> None:
+    """Delete NODE's stored policy (its built-in default applies again)."""
+    with session_scope(app().engine) as session:
+        deleted = reset_policy(session, node, actor=actor)
+    click.echo(f"{node}: stored policy deleted" if deleted else f"{node}: no stored policy")
+
+
+@sla_group.command("timeline")
+@click.argument("node")
+@click.option("--created-at", default=None, help="Start of the example task (default: now).")
+@click.option("--json", "as_json", is_flag=True)
+def sla_timeline(node: str, created_at: str | None, as_json: bool) -> None:
+    """What NODE's policy would do to a task started at --created-at."""
+    ctx = app()
+    with session_scope(ctx.engine) as session:
+        policy = get_policy(session, node)
+    events = timeline(policy, _when(created_at, "--created-at"), language=ctx.settings.language)
+    if as_json:
+        _echo_json([e.to_dict() for e in events])
+        return
+    for e in events:
+        at = "never (paused)" if e.at is None else f"{e.at:%Y-%m-%d %a %H:%M}"
+        who = ""
+        if e.notify:
+            who = f"  notify {', '.join(e.notify)}" + (f"; cc {', '.join(e.cc)}" if e.cc else "")
+            who += f"; to-do for {e.todo_for}" if e.todo_for else ""
+        click.echo(f"{at}  {e.label}{who}")
+        for notice in e.notices:
+            click.echo(f"    note: {notice}")
+
+
+@sla_group.command("trace")
+@click.argument("task_id")
+@click.option("--json", "as_json", is_flag=True)
+def sla_trace(task_id: str, as_json: bool) -> None:
+    """The escalation history of one task: who was told, when, and when it was done."""
+    with session_scope(app().engine) as session:
+        result = trace(session, task_id)
+    if as_json:
+        _echo_json(result.to_dict())
+        return
+    names = result.names
+    done = "open" if result.done_at is None else f"done {result.done_at:%Y-%m-%d %H:%M}"
+    click.echo(f"task {result.task_id} ({result.node}), owner {names.get(result.owner_id or '', '-')}, "
+               f"started {result.created_at:%Y-%m-%d %H:%M}, {done}")
+    if not result.fired:
+        click.echo("  no escalation level has fired")
+    for f in result.fired:
+        line = (f"  L{f.level}" + (f" repeat {f.repeat_no}" if f.repeat_no else "")
+                + f": due {f.due_at:%Y-%m-%d %H:%M}, fired {f.fired_at:%Y-%m-%d %H:%M}; told "
+                + (", ".join(names.get(u, u) for u in f.notified) or "-"))
+        if f.cc:
+            line += "; cc " + ", ".join(names.get(u, u) for u in f.cc)
+        if f.todo_task_id:
+            todo_state = "open" if f.todo_done_at is None else f"closed {f.todo_done_at:%Y-%m-%d %H:%M}"
+            line += f"; to-do {f.todo_task_id} for {names.get(f.todo_owner or '', f.todo_owner)} ({todo_state})"
+        if f.late_by is not None:
+            line += f"; task done {f.late_by.total_seconds() / 3600:.1f}h after this level was due"
+        click.echo(line)
+    if result.fired:
+        click.echo("should have acted: " + ", ".join(names.get(u, u) for u in result.should_have_acted))
+
+
+@sla_group.command("pause")
+@click.argument("task_id")
+@click.option("--status", required=True, help="Status the task enters, e.g. waiting_customer.")
+@click.option("--at", "at", default=None, help="When (default: now).")
+@click.option("--actor", default="cli", show_default=True)
+def sla_pause(task_id: str, status: str, at: str | None, actor: str) -> None:
+    """Record that TASK_ID waits in STATUS (its clock stops if the policy pauses on that status)."""
+    with session_scope(app().engine) as session:
+        pause_task(session, task_id, status, at=_when(at, "--at"), actor=actor)
+    click.echo(f"task {task_id} paused ({status})")
+
+
+@sla_group.command("resume")
+@click.argument("task_id")
+@click.option("--at", "at", default=None, help="When (default: now).")
+@click.option("--actor", default="cli", show_default=True)
+def sla_resume(task_id: str, at: str | None, actor: str) -> None:
+    """End TASK_ID's pause."""
+    with session_scope(app().engine) as session:
+        resume_task(session, task_id, at=_when(at, "--at"), actor=actor)
+    click.echo(f"task {task_id} resumed")
+
+
+COMMANDS = [escalate_cmd, sla_group]

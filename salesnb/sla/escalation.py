@@ -1,0 +1,307 @@
+"""The escalation engine: fire each due rung of every open task's ladder exactly once.
+
+``escalate(engine, as_of)`` streams the candidate tasks of each enabled policy
+(:mod:`salesnb.sla.candidates`), decides in Python which rungs are due
+(:func:`salesnb.sla.timeline.due_levels`: working hours, holidays, pauses),
+and writes each batch in one transaction:
+
+1. ``INSERT … ON CONFLICT (task_id, level, repeat_no) DO NOTHING RETURNING`` into
+   ``escalation_log`` — the unique key makes a rung fire once across reruns and
+   concurrent runs; only the rows this transaction inserted go on;
+2. for those rows: the notification (``salesnb.notify.enqueue``, dedup key
+   ``sla:TASK:LEVEL:REPEAT``), the to-do (a ``tasks`` row, ``kind="todo"``,
+   ``node="sla_todo"``, ``entity_type="task"``, ``entity_id`` = the late task)
+   and an audit entry (``sla.escalated``).
+
+Before scanning it copies ``done_at`` of finished tasks into
+``escalation_log.task_done_at`` and closes the to-dos of finished tasks, so
+the log answers "who was told, when, and when was it finally done".
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine, exists, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from ..db import session_scope
+from ..i18n import get_language, t
+from ..models import AuditLog, EscalationLog, Task
+from ..notify import enqueue
+from ..timeutil import to_local
+from . import messages  # noqa: F401 - registers the UI text
+from .candidates import LOG, TASKS, candidate_query
+from .pauses import task_pauses
+from .policies import TODO_NODE, Policy, load_policies
+from .recipients import Directory, entity_owners
+from .timeline import Due, due_levels
+
+ACTOR = "sla"
+EVENTS_KEPT = 500
+
+
+@dataclass
+class EscalationReport:
+    """What one escalation run did."""
+
+    as_of: datetime
+    candidates: int = 0  # tasks read from the database and checked in Python
+    fired: int = 0  # rungs this run logged (and notified)
+    already_fired: int = 0  # due rungs another run logged first
+    todos: int = 0
+    notifications: int = 0
+    done_synced: int = 0  # log rows that learnt their task's done_at
+    todos_closed: int = 0
+    by_level: Counter = field(default_factory=Counter)  # (node, level) → fired
+    warnings: list[str] = field(default_factory=list)
+    events: list[dict[str, Any]] = field(default_factory=list)  # the first EVENTS_KEPT fired rungs
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "as_of": self.as_of.isoformat(), "candidates": self.candidates, "fired": self.fired,
+            "already_fired": self.already_fired, "todos": self.todos, "notifications": self.notifications,
+            "done_synced": self.done_synced, "todos_closed": self.todos_closed,
+            "by_level": [{"node": n, "level": lv, "fired": c} for (n, lv), c in sorted(self.by_level.items())],
+            "warnings": list(self.warnings), "events": list(self.events), "seconds": round(self.seconds, 3),
+        }
+
+
+def escalate(engine: Engine, as_of: datetime, *, actor: str = ACTOR, batch_size: int = 2000,
+             nodes: Sequence[str] | None = None, language: str | None = None) -> EscalationReport:
+    """Fire every due escalation level of every open task as of ``as_of``; see the module doc.
+
+    Parameters
+    ----------
+    engine : the database (each batch is its own transaction).
+    as_of : the time the scan represents; it is also ``fired_at`` of the rungs it fires.
+    nodes : restrict to these workflow nodes (default: every enabled policy).
+    language : language of the notification text (default: the current one).
+    """
+    started = time.perf_counter()
+    as_of = to_local(as_of)
+    language = language or get_language()
+    report = EscalationReport(as_of=as_of)
+    with session_scope(engine) as session:
+        report.done_synced, report.todos_closed = sync_done(session, as_of, actor)
+        policies = load_policies(session, include_disabled=False)
+        directory = Directory.load(session)
+    for policy in policies.values():
+        if nodes is not None and policy.node not in nodes:
+            continue
+        query, warnings = candidate_query(policy, as_of)
+        report.warnings.extend(w for w in warnings if w not in report.warnings)
+        with engine.connect() as conn:
+            result = conn.execution_options(yield_per=batch_size).execute(query)
+            for rows in result.partitions():
+                _fire_batch(engine, policy, rows, as_of, directory, report, actor, language)
+        report.warnings.extend(w for w in sorted(policy.clock.warnings) if w not in report.warnings)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def sync_done(session: Session, as_of: datetime, actor: str = ACTOR) -> tuple[int, int]:
+    """Copy tasks' done_at into their escalation log rows and close the to-dos of done tasks."""
+    done = TASKS.c.done_at.is_not(None)
+    logged = session.execute(
+        update(LOG).where(LOG.c.task_done_at.is_(None), exists().where(TASKS.c.task_id == LOG.c.task_id, done))
+        .values(task_done_at=select(TASKS.c.done_at).where(TASKS.c.task_id == LOG.c.task_id).scalar_subquery())
+    ).rowcount
+    parent = TASKS.alias("parent")
+    closed = session.execute(
+        update(TASKS)
+        .where(TASKS.c.kind == "todo", TASKS.c.node == TODO_NODE, TASKS.c.entity_type == "task",
+               TASKS.c.done_at.is_(None),
+               exists().where(parent.c.task_id == TASKS.c.entity_id, parent.c.done_at.is_not(None)))
+        .values(done_at=select(parent.c.done_at).where(parent.c.task_id == TASKS.c.entity_id).scalar_subquery())
+    ).rowcount
+    if closed:
+        session.execute(AuditLog.__table__.insert(), [dict(
+            at=as_of, actor=actor, action="sla.todos_closed", entity_type="task", entity_id="*",
+            before=None, after={"closed": closed}, note="to-dos of tasks that were done")])
+    return logged or 0, closed or 0
+
+
+def _insert_ignore(session: Session, table, keys: list[str]):
+    module = {"postgresql": postgresql, "sqlite": sqlite}[session.get_bind().dialect.name]
+    return module.insert(table).on_conflict_do_nothing(index_elements=keys)
+
+
+def _logged(session: Session, task_ids: list[str]) -> dict[str, dict[int, int]]:
+    """{task_id: {level: highest repeat_no fired}} for a batch."""
+    out: dict[str, dict[int, int]] = {}
+    for i in range(0, len(task_ids), 900):
+        rows = session.execute(
+            select(LOG.c.task_id, LOG.c.level, LOG.c.repeat_no).where(LOG.c.task_id.in_(task_ids[i:i + 900])))
+        for task_id, level, repeat_no in rows:
+            levels = out.setdefault(task_id, {})
+            levels[level] = max(repeat_no, levels.get(level, -1))
+    return out
+
+
+def todo_id(task_id: str, level: int, repeat_no: int) -> str:
+    """The deterministic id of the to-do a rung creates."""
+    suffix = f":L{level}" + (f":R{repeat_no}" if repeat_no else "")
+    base = f"SLA-TODO:{task_id}"
+    if len(base) + len(suffix) > 200:
+        base = "SLA-TODO:" + hashlib.sha1(task_id.encode()).hexdigest()
+    return base + suffix
+
+
+@dataclass
+class _Firing:
+    row: Any
+    due: Due
+    notified: list[str]
+    cc: list[str]
+    todo_id: str | None
+    assignee: str | None
+
+
+def _fire_batch(engine: Engine, policy: Policy, rows: Sequence[Any], as_of: datetime, directory: Directory,
+                report: EscalationReport, actor: str, language: str | None) -> None:
+    report.candidates += len(rows)
+    with session_scope(engine) as session:
+        logged = _logged(session, [r.task_id for r in rows])
+        due = [(r, d) for r in rows
+               for d in due_levels(policy, r.created_at, as_of, task_pauses(r.details, policy.pause_statuses),
+                                   logged.get(r.task_id))]
+        if not due:
+            return
+        owners = _entity_owners(session, policy, [r for r, _ in due])
+        firings = [_plan(r, d, directory, owners.get((r.entity_type, r.entity_id))) for r, d in due]
+        log_rows = [dict(task_id=f.row.task_id, node=policy.node, level=f.due.level.level, repeat_no=f.due.repeat_no,
+                         due_at=f.due.due_at, fired_at=as_of, notified=f.notified, cc=f.cc,
+                         todo_task_id=f.todo_id if f.assignee else None, task_done_at=None)
+                    for f in firings]
+        statement = _insert_ignore(session, EscalationLog.__table__, ["task_id", "level", "repeat_no"])
+        won = {tuple(r) for r in session.execute(
+            statement.returning(LOG.c.task_id, LOG.c.level, LOG.c.repeat_no), log_rows)}
+        mine = [f for f in firings if (f.row.task_id, f.due.level.level, f.due.repeat_no) in won]
+        report.already_fired += len(firings) - len(mine)
+        if not mine:
+            return
+        todos, audits = [], []
+        for f in mine:
+            if _notify(session, policy, f, as_of, directory, language):
+                report.notifications += 1
+            if f.assignee:
+                todos.append(_todo_row(policy, f, as_of, language))
+            audits.append(dict(at=as_of, actor=actor, action="sla.escalated", entity_type="task",
+                               entity_id=f.row.task_id, before=None, note=None,
+                               after={"node": policy.node, "level": f.due.level.level, "repeat_no": f.due.repeat_no,
+                                      "due_at": f.due.due_at.isoformat(), "notified": f.notified, "cc": f.cc,
+                                      "todo_task_id": f.todo_id if f.assignee else None}))
+            report.by_level[(policy.node, f.due.level.level)] += 1
+            if len(report.events) < EVENTS_KEPT:
+                report.events.append({"task_id": f.row.task_id, "node": policy.node, "level": f.due.level.level,
+                                      "repeat_no": f.due.repeat_no, "due_at": f.due.due_at.isoformat(),
+                                      "notified": f.notified, "cc": f.cc,
+                                      "todo_task_id": f.todo_id if f.assignee else None})
+            unknown = directory.unknown(f.notified + f.cc)
+            if unknown:
+                _warn(report, f"{policy.node}: recipients not in users: {', '.join(sorted(set(unknown)))}")
+            if not f.notified:
+                _warn(report, f"{policy.node} level {f.due.level.level}: nobody to notify (no owner/manager/role "
+                              f"user found); logged without a notification")
+        if todos:
+            session.execute(_insert_ignore(session, Task.__table__, ["task_id"]), todos)
+        session.execute(AuditLog.__table__.insert(), audits)
+        report.fired += len(mine)
+        report.todos += len(todos)
+
+
+def _warn(report: EscalationReport, message: str) -> None:
+    if message not in report.warnings:
+        report.warnings.append(message)
+
+
+def _entity_owners(session: Session, policy: Policy, rows: Sequence[Any]) -> dict[tuple[str, str], str]:
+    """Owners of the tasks' records, looked up only when a level names ``entity_owner``."""
+    uses = any("entity_owner" in (*lv.notify, *lv.cc, lv.todo_for) for lv in policy.levels)
+    if not uses:
+        return {}
+    by_type: dict[str, set[str]] = {}
+    for r in rows:
+        by_type.setdefault(r.entity_type, set()).add(r.entity_id)
+    out: dict[tuple[str, str], str] = {}
+    for entity_type, ids in by_type.items():
+        for entity_id, owner in entity_owners(session, entity_type, ids).items():
+            out[(entity_type, entity_id)] = owner
+    return out
+
+
+def _plan(row: Any, due: Due, directory: Directory, entity_owner: str | None) -> _Firing:
+    level = due.level
+    notified = directory.resolve_all(level.notify, row.owner_id, entity_owner)
+    cc = [u for u in directory.resolve_all(level.cc, row.owner_id, entity_owner) if u not in notified]
+    todo = todo_id(row.task_id, level.level, due.repeat_no) if level.todo_for else None
+    assignee = directory.assignee(level.todo_for, row.owner_id, entity_owner, row.task_id) if level.todo_for else None
+    return _Firing(row, due, notified, cc, todo, assignee)
+
+
+def _entity_text(row: Any) -> str:
+    return f"{row.entity_type} {row.entity_id}" + (f"（{row.title}）" if row.title else "")
+
+
+def _notify(session: Session, policy: Policy, f: _Firing, as_of: datetime, directory: Directory,
+            language: str | None) -> bool:
+    if not f.notified:
+        return False
+    level, row = f.due.level, f.row
+    node = policy.label(language)
+    entity = _entity_text(row)
+    if level.is_warning:
+        subject = t("sla.subject.warning", language, node=node, entity=entity)
+        level_text = t("sla.level.warning", language)
+    else:
+        subject = t("sla.subject.level", language, level=level.level, node=node, entity=entity)
+        level_text = t("sla.level.n", language, level=level.level)
+    if f.due.repeat_no:
+        subject += t("sla.subject.repeat", language, repeat=f.due.repeat_no)
+    deadline = policy.clock.add_paused(row.created_at, policy.target, task_pauses(row.details, policy.pause_statuses))
+    todo = (t("sla.body.todo", language, todo_id=f.todo_id, assignee=directory.name(f.assignee))
+            if f.assignee else "")
+    body = t("sla.body", language, title=subject, node=node, entity=entity, owner=directory.name(row.owner_id),
+             created=_fmt(row.created_at), target=_hours(policy), calendar=t(f"sla.calendar.{policy.calendar.mode}", language),
+             deadline=_fmt(deadline), due=_fmt(f.due.due_at), level_text=level_text,
+             notify=", ".join(directory.name(u) for u in f.notified) or "-",
+             cc=", ".join(directory.name(u) for u in f.cc) or "-", todo=todo)
+    message = enqueue(
+        session, dedup_key=f"sla:{row.task_id}:{level.level}:{f.due.repeat_no}", recipients=f.notified, cc=f.cc,
+        subject=subject, body=body, channel=level.channel,
+        event_type="sla_warning" if level.is_warning else "sla_escalation", entity_type="task", entity_id=row.task_id,
+        payload={"node": policy.node, "level": level.level, "repeat_no": f.due.repeat_no,
+                 "due_at": f.due.due_at.isoformat(), "deadline": None if deadline is None else deadline.isoformat(),
+                 "entity_type": row.entity_type, "entity_id": row.entity_id,
+                 "todo_task_id": f.todo_id if f.assignee else None},
+        at=as_of)
+    return message is not None
+
+
+def _todo_row(policy: Policy, f: _Firing, as_of: datetime, language: str | None) -> dict[str, Any]:
+    row = f.row
+    return dict(task_id=f.todo_id, node=TODO_NODE, entity_type="task", entity_id=row.task_id, owner_id=f.assignee,
+                created_at=as_of, done_at=None, kind="todo", extra=None,
+                title=t("sla.todo.title", language, level=f.due.level.level, node=policy.label(language),
+                        entity=_entity_text(row))[:400],
+                details={"source": "sla", "node": policy.node, "level": f.due.level.level,
+                         "repeat_no": f.due.repeat_no, "parent_task_id": row.task_id,
+                         "parent_entity_type": row.entity_type, "parent_entity_id": row.entity_id})
+
+
+def _fmt(value: datetime | None) -> str:
+    return "-" if value is None else to_local(value).strftime("%Y-%m-%d %H:%M")
+
+
+def _hours(policy: Policy) -> str:
+    hours = policy.target.total_seconds() / 3600
+    return f"{hours:g}"

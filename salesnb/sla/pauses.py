@@ -1,0 +1,82 @@
+"""Pausing a task's SLA clock.
+
+Pauses are recorded on the task itself, in ``tasks.details["pauses"]``, as a
+list of ``{"status": ..., "from": ISO time, "to": ISO time or null}`` (an open
+pause has ``"to": null``); ``tasks.details["status"]`` holds the current
+status.  Each pause and resume is also written to the audit log.  A policy
+lists the statuses that stop its clock (``pause_statuses``, e.g.
+``waiting_customer``); pauses with other statuses are recorded but do not
+move any deadline.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from .. import audit
+from ..errors import SalesnbError
+from ..models import Task
+from ..timeutil import parse_timestamp, to_local
+from .calendar import Pause
+
+
+def _task(session: Session, task_id: str) -> Task:
+    task = session.get(Task, task_id)
+    if task is None:
+        raise SalesnbError(f"no task {task_id!r}")
+    return task
+
+
+def pause_task(session: Session, task_id: str, status: str, *, at: datetime, actor: str = "system") -> None:
+    """Record that ``task_id`` entered ``status`` at ``at`` (the clock stops if its policy pauses on it)."""
+    if not status or not isinstance(status, str):
+        raise SalesnbError("a pause needs a status, e.g. waiting_customer")
+    task = _task(session, task_id)
+    details = dict(task.details or {})
+    pauses = [dict(p) for p in details.get("pauses") or []]
+    if pauses and pauses[-1].get("to") is None:
+        raise SalesnbError(f"task {task_id} is already paused ({pauses[-1].get('status')}); resume it first")
+    at = to_local(at)
+    pauses.append({"status": status, "from": at.isoformat(), "to": None})
+    details.update(pauses=pauses, status=status)
+    task.details = details
+    audit.record(session, actor=actor, action="sla.paused", entity_type="task", entity_id=task_id,
+                 after={"status": status}, at=at)
+
+
+def resume_task(session: Session, task_id: str, *, at: datetime, actor: str = "system") -> None:
+    """Close the open pause of ``task_id`` at ``at``."""
+    task = _task(session, task_id)
+    details = dict(task.details or {})
+    pauses = [dict(p) for p in details.get("pauses") or []]
+    if not pauses or pauses[-1].get("to") is not None:
+        raise SalesnbError(f"task {task_id} is not paused")
+    at = to_local(at)
+    if at < parse_timestamp(pauses[-1]["from"]):
+        raise SalesnbError(f"task {task_id} was paused at {pauses[-1]['from']}; it cannot resume before that")
+    before = pauses[-1]["status"]
+    pauses[-1]["to"] = at.isoformat()
+    details.update(pauses=pauses, status="open")
+    task.details = details
+    audit.record(session, actor=actor, action="sla.resumed", entity_type="task", entity_id=task_id,
+                 before={"status": before}, after={"status": "open"}, at=at)
+
+
+def task_pauses(details: dict[str, Any] | None, statuses: tuple[str, ...] | list[str]) -> list[Pause]:
+    """The pause intervals in ``details`` whose status stops a clock that pauses on ``statuses``."""
+    if not details or not statuses:
+        return []
+    out: list[Pause] = []
+    for item in details.get("pauses") or []:
+        if not isinstance(item, dict) or item.get("status") not in statuses or not item.get("from"):
+            continue
+        try:
+            start = parse_timestamp(item["from"])
+            end = parse_timestamp(item["to"]) if item.get("to") else None
+        except ValueError:
+            continue
+        out.append((start, end))
+    return out

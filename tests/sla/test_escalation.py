@@ -1,0 +1,237 @@
+"""The escalation engine on SQLite and PostgreSQL: ladders, repeats, warnings, pauses, to-dos, log, idempotency."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from salesnb.db import make_engine, session_scope
+from salesnb.models import AuditLog, EscalationLog, OutboxMessage, PaymentClaim, Invoice, Task
+from salesnb.sla import default_policies, escalate, pause_task, resume_task, save_policy, todos_of, trace
+
+from .helpers import H, T0, add_task, count, seed_people
+
+
+def log_rows(engine, task_id=None):
+    with session_scope(engine) as s:
+        q = select(EscalationLog).order_by(EscalationLog.task_id, EscalationLog.level, EscalationLog.repeat_no)
+        if task_id:
+            q = q.where(EscalationLog.task_id == task_id)
+        return list(s.scalars(q))
+
+
+def fired(engine, task_id):
+    return [(r.level, r.repeat_no) for r in log_rows(engine, task_id)]
+
+
+def test_invoice_ladder_fires_level_by_level(engine):
+    seed_people(engine)
+    add_task(engine, "T1", "invoice_confirm", T0)
+    assert escalate(engine, T0 + 1.5 * H).fired == 0
+    report = escalate(engine, T0 + 2 * H)  # the deadline itself: level 1
+    assert report.fired == 1 and report.todos == 1 and report.notifications == 1
+    assert fired(engine, "T1") == [(1, 0)]
+    [row] = log_rows(engine, "T1")
+    assert row.notified == ["FM"] and row.cc == ["D1"]  # finance manager, cc the sales director of the region
+    assert row.due_at == T0 + 2 * H and row.fired_at == T0 + 2 * H
+    [todo] = _todos(engine, "T1")
+    assert todo.kind == "todo" and todo.owner_id in {"F1", "F2"} and todo.done_at is None  # a finance clerk, east
+    assert row.todo_task_id == todo.task_id
+    with session_scope(engine) as s:
+        [msg] = s.scalars(select(OutboxMessage)).all()
+        assert msg.dedup_key == "sla:T1:1:0" and msg.recipients == ["FM"] and msg.cc == ["D1"]
+        assert msg.event_type == "sla_escalation" and msg.entity_id == "T1" and "L1" in msg.subject
+        assert todo.task_id in msg.body
+        [entry] = s.scalars(select(AuditLog).where(AuditLog.action == "sla.escalated")).all()
+        assert entry.entity_id == "T1" and entry.after["level"] == 1 and entry.after["notified"] == ["FM"]
+
+    assert escalate(engine, T0 + 3.9 * H).fired == 0
+    assert escalate(engine, T0 + 8 * H).fired == 2  # levels 2 (4 h) and 3 (8 h)
+    assert fired(engine, "T1") == [(1, 0), (2, 0), (3, 0)]
+    rows = log_rows(engine, "T1")
+    assert rows[1].notified == ["FM", "D1"] and rows[1].cc == ["S1"] and rows[1].todo_task_id is None
+    assert [r.due_at for r in rows] == [T0 + 2 * H, T0 + 4 * H, T0 + 8 * H]
+    assert escalate(engine, T0 + 100 * H).fired == 0
+    assert count(engine, OutboxMessage) == 3 and count(engine, Task, Task.kind == "todo") == 1
+
+
+def _todos(engine, task_id):
+    with session_scope(engine) as s:
+        return todos_of(s, task_id)
+
+
+def test_rerun_is_a_no_op_and_reads_nothing(engine):
+    seed_people(engine)
+    for i in range(30):
+        add_task(engine, f"T{i:02d}", "lead_first_response", T0 - i * H, entity_type="lead")
+    first = escalate(engine, T0 + 2 * H, batch_size=7)
+    assert first.fired > 0
+    before = (count(engine, EscalationLog), count(engine, OutboxMessage), count(engine, Task), count(engine, AuditLog))
+    again = escalate(engine, T0 + 2 * H, batch_size=7)
+    assert again.fired == 0 and again.candidates == 0  # the SQL side already knows nothing is due
+    assert (count(engine, EscalationLog), count(engine, OutboxMessage), count(engine, Task), count(engine, AuditLog)) == before
+
+
+def test_warning_level_before_the_deadline(engine):
+    seed_people(engine)
+    add_task(engine, "L1", "lead_first_response", T0, entity_type="lead")
+    escalate(engine, T0 + 3 * H)  # 1 h before the 4 h deadline
+    [row] = log_rows(engine, "L1")
+    assert (row.level, row.notified, row.cc) == (0, ["S1"], [])
+    with session_scope(engine) as s:
+        [msg] = s.scalars(select(OutboxMessage)).all()
+    assert msg.event_type == "sla_warning"
+    escalate(engine, T0 + 4 * H)
+    rows = log_rows(engine, "L1")
+    assert [(r.level, r.notified, r.cc) for r in rows] == [(0, ["S1"], []), (1, ["M1"], ["D1"])]
+    assert _todos(engine, "L1")[0].owner_id == "S1"  # the lead's owner gets the to-do
+
+
+def repeating_policy(**level_kw):
+    return {"node": "quality_check", "target_hours": 2, "levels": [
+        {"level": 1, "notify": ["owner"], "repeat_every_hours": 1, "max_repeats": 3, "todo_for": "owner", **level_kw},
+        {"level": 2, "delay_hours": 2, "notify": ["manager"]},
+    ]}
+
+
+def test_repeats_fire_every_n_hours_up_to_the_maximum(engine):
+    seed_people(engine)
+    with session_scope(engine) as s:
+        save_policy(s, repeating_policy())
+    add_task(engine, "Q1", "quality_check", T0, entity_type="order")
+    for hours in (2, 2.5, 3, 4, 4.5):
+        escalate(engine, T0 + hours * H)
+    assert fired(engine, "Q1") == [(1, 0), (1, 1), (1, 2), (2, 0)]
+    escalate(engine, T0 + 30 * H)
+    assert fired(engine, "Q1") == [(1, 0), (1, 1), (1, 2), (1, 3), (2, 0)]  # max 3 repeats
+    assert [r.due_at for r in log_rows(engine, "Q1") if r.level == 1] == [T0 + h * H for h in (2, 3, 4, 5)]
+    assert len(_todos(engine, "Q1")) == 4  # each repeat creates its own to-do
+    # a late first run collapses missed repeats into the latest one
+    add_task(engine, "Q2", "quality_check", T0, entity_type="order")
+    escalate(engine, T0 + 4.5 * H, nodes=["quality_check"])
+    assert fired(engine, "Q2") == [(1, 2), (2, 0)]
+
+
+def test_pause_stops_the_clock(engine):
+    seed_people(engine)
+    definition = default_policies()["invoice_confirm"].to_dict()
+    definition["pause_statuses"] = ["waiting_customer"]
+    with session_scope(engine) as s:
+        save_policy(s, definition)
+    add_task(engine, "P1", "invoice_confirm", T0)
+    add_task(engine, "P2", "invoice_confirm", T0)
+    with session_scope(engine) as s:
+        pause_task(s, "P1", "waiting_customer", at=T0 + H, actor="tester")
+        pause_task(s, "P2", "on_site_visit", at=T0 + H, actor="tester")  # not a pausing status
+    escalate(engine, T0 + 5 * H)
+    assert fired(engine, "P1") == [] and fired(engine, "P2") == [(1, 0), (2, 0)]
+    with session_scope(engine) as s:
+        resume_task(s, "P1", at=T0 + 6 * H, actor="tester")
+        task = s.get(Task, "P1")
+        assert task.details["pauses"] == [{"status": "waiting_customer", "from": (T0 + H).isoformat(),
+                                           "to": (T0 + 6 * H).isoformat()}]
+        actions = s.scalars(select(AuditLog.action).where(AuditLog.entity_id == "P1").order_by(AuditLog.id)).all()
+    assert actions == ["sla.paused", "sla.resumed"]
+    escalate(engine, T0 + 6.5 * H)
+    assert fired(engine, "P1") == []  # 1 h before the pause + 0.5 h after
+    escalate(engine, T0 + 7 * H)
+    assert [(r.level, r.due_at) for r in log_rows(engine, "P1")] == [(1, T0 + 7 * H)]
+
+
+def test_working_hours_policy_waits_for_the_working_clock(engine):
+    seed_people(engine)
+    definition = default_policies()["invoice_confirm"].to_dict()
+    definition["calendar"] = {"mode": "working_hours"}
+    with session_scope(engine) as s:
+        save_policy(s, definition)
+    friday = T0.replace(day=13, hour=17)
+    add_task(engine, "W1", "invoice_confirm", friday)
+    report = escalate(engine, friday + 40 * H)  # Sunday: the calendar bound says "maybe", the clock says no
+    assert report.candidates == 1 and report.fired == 0
+    escalate(engine, friday.replace(day=16, hour=10))
+    assert [(r.level, r.due_at) for r in log_rows(engine, "W1")] == [(1, friday.replace(day=16, hour=10))]
+
+
+def test_done_tasks_stop_escalating_and_the_log_learns_when(engine):
+    seed_people(engine)
+    add_task(engine, "T1", "invoice_confirm", T0)
+    add_task(engine, "T2", "invoice_confirm", T0, done_at=T0 + H)
+    escalate(engine, T0 + 3 * H)
+    assert fired(engine, "T1") == [(1, 0)] and fired(engine, "T2") == []
+    with session_scope(engine) as s:
+        s.get(Task, "T1").done_at = T0 + 5 * H
+    report = escalate(engine, T0 + 9 * H)
+    assert report.fired == 0 and report.done_synced == 1 and report.todos_closed == 1
+    [row] = log_rows(engine, "T1")
+    assert row.task_done_at == T0 + 5 * H
+    [todo] = _todos(engine, "T1")
+    assert todo.done_at == T0 + 5 * H
+    with session_scope(engine) as s:
+        result = trace(s, "T1")
+    assert result.should_have_acted == ["FM"]
+    assert result.fired[0].late_by == 3 * H and result.fired[0].todo_owner == todo.owner_id
+    assert [e.kind for e in result.planned] == ["start", "deadline", "escalation", "escalation", "escalation"]
+    assert [a["action"] for a in result.audit] == ["sla.escalated"]
+    assert result.names["FM"] == "孙财务经理 (FM)"
+
+
+def test_entity_owner_and_regional_roles(engine):
+    seed_people(engine)
+    with session_scope(engine) as s:
+        s.add(Invoice(invoice_id="INV1", amount=100))
+        s.add(PaymentClaim(claim_id="C1", invoice_id="INV1", owner_id="S2", amount=100, submitted_at=T0))
+    add_task(engine, "C1", "claim_review", T0, owner_id="F9", entity_type="payment_claim", entity_id="C1")
+    escalate(engine, T0 + 48 * H)
+    [row] = log_rows(engine, "C1")
+    # finance of the task owner's region (south: F9) and the rep who filed the claim (S2)
+    assert row.notified == ["F9", "S2"] and row.cc == ["FM"]
+
+
+def test_unknown_people_and_no_recipient_are_reported(engine):
+    seed_people(engine)
+    with session_scope(engine) as s:
+        save_policy(s, {"node": "audit_fix", "target_hours": 1,
+                        "levels": [{"level": 1, "notify": ["manager"], "cc": ["user:GHOST"]}]})
+    add_task(engine, "A1", "audit_fix", T0, owner_id=None)
+    report = escalate(engine, T0 + 2 * H)
+    assert report.fired == 1 and report.notifications == 0
+    assert any("GHOST" in w for w in report.warnings) and any("nobody to notify" in w for w in report.warnings)
+    assert count(engine, OutboxMessage) == 0 and len(log_rows(engine, "A1")) == 1
+
+
+def test_concurrent_runs_fire_each_level_once(db_url):
+    engines = [make_engine(db_url) for _ in range(2)]
+    try:
+        seed_people(engines[0])
+        with session_scope(engines[0]) as s:
+            s.add_all(Task(task_id=f"T{i:03d}", node=("invoice_confirm", "lead_first_response")[i % 2],
+                           entity_type="invoice", entity_id=f"E{i}", owner_id="S1", created_at=T0 - 20 * H - i * 0.01 * H)
+                      for i in range(80))
+        reports, errors = [], []
+        barrier = threading.Barrier(2)
+
+        def run(eng):
+            try:
+                barrier.wait()
+                reports.append(escalate(eng, T0, batch_size=10))
+            except Exception as exc:  # noqa: BLE001 - surfaced by the assertion below
+                errors.append(exc)
+
+        threads = [threading.Thread(target=run, args=(e,)) for e in engines]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join()
+        assert errors == []
+        logged = count(engines[0], EscalationLog)
+        assert logged == 40 * 3 + 40 * 4  # invoice: L1-L3; lead: warning + L1-L3
+        assert sum(r.fired for r in reports) == logged
+        assert count(engines[0], OutboxMessage) == logged
+        assert count(engines[0], Task, Task.kind == "todo") == 80
+        assert count(engines[0], AuditLog, AuditLog.action == "sla.escalated") == logged
+        assert sum(r.already_fired for r in reports) + logged == sum(r.fired + r.already_fired for r in reports)
+    finally:
+        for e in engines:
+            e.dispose()
