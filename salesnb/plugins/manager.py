@@ -10,7 +10,9 @@ import pluggy
 from . import hookspecs
 
 # Built-in features are ordinary plugins, registered like third-party ones.
-BUILTIN_PLUGINS: list[str] = []
+BUILTIN_PLUGINS: list[str] = [
+    "salesnb.checks.builtin",
+]
 
 
 @lru_cache(maxsize=1)

@@ -1,0 +1,185 @@
+"""What a check is: a named rule (or a small query) over one table, with severity, owner and message.
+
+Every check yields *hits*: a SELECT with one row per entity and the columns
+``entity_id`` (required), ``owner_id``, ``region``, ``level``, ``bucket``; any
+other column is a detail (stored in ``findings.details`` and usable in the
+message template as ``{name}``).  Check thresholds are parameters: defaults
+here, overridden in ``salesnb.toml`` under ``[checks.NAME]``.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, String, cast, func, literal, null, select
+from sqlalchemy.sql import ColumnElement, FromClause
+
+from ..errors import SalesnbError
+from ..i18n import t
+from ..models import Base
+from ..rules import parse_rule, to_sql
+from ..rules.sqlfuncs import json_object
+
+STANDARD_COLUMNS = ("entity_id", "owner_id", "region", "level", "bucket")
+SEVERITIES = ("info", "warning", "critical")
+
+Expr = ColumnElement[Any]
+OwnerSpec = str | Callable[[FromClause], Expr] | None
+
+
+@dataclass(frozen=True)
+class CheckContext:
+    """Everything a check needs to build its SQL: the time, its parameters, the language, a session."""
+
+    as_of: datetime
+    params: Mapping[str, Any]
+    language: str = "zh-CN"
+    session: Any = None  # a Session on the run's connection, for checks that read settings from the store
+
+
+@dataclass
+class Check:
+    """A named breakpoint check.
+
+    Give either ``rule`` (JSON rule over ``table``, or a function of the
+    parameters returning one) or ``query`` (a function of the
+    :class:`CheckContext` returning a SELECT with ``entity_id`` and optional
+    standard / detail columns).  ``owner`` is a column name of ``table`` or a
+    function of the table returning an SQL expression (e.g. an owner found
+    through a join).  ``message`` is an i18n key or ``{"zh-CN": ..., "en": ...}``
+    with ``{placeholders}`` naming parameters or hit columns.
+    """
+
+    name: str
+    table: str
+    rule: dict[str, Any] | Callable[[Mapping[str, Any]], dict[str, Any]] | None = None
+    query: Callable[[CheckContext], Select] | None = None
+    severity: str = "warning"
+    owner: OwnerSpec = "owner_id"
+    entity_type: str | None = None
+    message: str | Mapping[str, str] | None = None
+    title: str | Mapping[str, str] | None = None
+    params: Mapping[str, Any] = field(default_factory=dict)
+    breakdown: tuple[str, tuple[str, ...]] | None = None  # ("bucket" | "level", keys always reported)
+    source: str = "python"
+
+    def __post_init__(self) -> None:
+        if (self.rule is None) == (self.query is None):
+            raise SalesnbError(f"check {self.name}: give exactly one of rule or query")
+        if self.severity not in SEVERITIES:
+            raise SalesnbError(f"check {self.name}: severity must be one of {', '.join(SEVERITIES)}")
+        if self.table not in Base.metadata.tables:
+            raise SalesnbError(f"check {self.name}: unknown table {self.table!r}")
+        if self.entity_type is None:
+            self.entity_type = self.table
+
+    # ------------------------------------------------------------ parts
+    def rule_for(self, params: Mapping[str, Any]) -> dict[str, Any] | None:
+        """The JSON rule with parameters applied (None for query checks)."""
+        return self.rule(params) if callable(self.rule) else self.rule
+
+    def label(self, language: str = "zh-CN") -> str:
+        return _text(self.title, language) or self.name
+
+    def template(self, language: str = "zh-CN") -> str:
+        return _text(self.message, language) or f"{self.name}: {{entity_id}}"
+
+    def validate(self, params: Mapping[str, Any]) -> None:
+        """Raise if the rule does not validate (query checks are code and validated by their tests)."""
+        rule = self.rule_for(params)
+        if rule is not None:
+            parse_rule(rule, self.table, name=f"check {self.name}")
+
+    def hits(self, ctx: CheckContext) -> Select:
+        """One row per entity the check finds (see the module docstring for the columns)."""
+        if self.query is not None:
+            return self.query(ctx)
+        table = Base.metadata.tables[self.table]
+        pk = list(table.primary_key.columns)
+        if len(pk) != 1:
+            raise SalesnbError(f"check {self.name}: rule checks need a table with a one-column key")
+        columns = [cast(pk[0], String).label("entity_id"), owner_expr(self.owner, table).label("owner_id")]
+        if "region" in table.c:
+            columns.append(table.c.region.label("region"))
+        return select(*columns).where(to_sql(self.rule_for(ctx.params), self.table, ctx.as_of))
+
+
+def _text(value: str | Mapping[str, str] | None, language: str) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return t(value, language)
+    return value.get(language) or value.get("zh-CN") or next(iter(value.values()), None)
+
+
+def owner_expr(owner: OwnerSpec, table: FromClause) -> Expr:
+    if owner is None:
+        return null()
+    if callable(owner):
+        return owner(table)
+    return table.c[owner]
+
+
+def finding_select(check: Check, ctx: CheckContext) -> Select:
+    """The check's hits shaped as findings: entity_id, owner_id, region, level, bucket, message, details."""
+    from ..models import User
+
+    hits = check.hits(ctx).subquery("hits")
+    cols = hits.c
+    owner = cols.owner_id if "owner_id" in cols else null()
+    owner_region = select(User.region).where(User.user_id == owner).scalar_subquery()
+    region = func.coalesce(cols.region, owner_region) if "region" in cols else owner_region
+    extra = {c.key: c for c in cols if c.key not in STANDARD_COLUMNS}
+    return select(
+        cols.entity_id,
+        owner.label("owner_id"),
+        region.label("region"),
+        (cols.level if "level" in cols else null()).label("level"),
+        (cols.bucket if "bucket" in cols else null()).label("bucket"),
+        render_message(check.template(ctx.language), ctx.params, cols).label("message"),
+        (json_object(extra) if extra else null()).label("details"),
+    )
+
+
+def render_message(template: str, params: Mapping[str, Any], columns) -> Expr:
+    """SQL concatenating the template's text, parameter values and hit columns (NULL shows as '-')."""
+    parts: list[Expr] = []
+    for text, name, spec, _conv in string.Formatter().parse(template):
+        if text:
+            parts.append(literal(text, String))
+        if name is None:
+            continue
+        if name in params:
+            parts.append(literal(format(params[name], spec or ""), String))
+        elif name in columns:
+            parts.append(func.coalesce(cast(columns[name], String), "-"))
+        else:
+            parts.append(literal("{" + name + "}", String))
+    if not parts:
+        return literal("", String)
+    message = parts[0]
+    for part in parts[1:]:
+        message = message.op("||")(part)
+    return cast(message, String)
+
+
+def related_owner(via: str, target: str, key: str = "owner_id") -> Callable[[FromClause], Expr]:
+    """Owner read from another table: ``target.owner_id`` where ``target``'s key = ``table.via``."""
+    def expr(table: FromClause) -> Expr:
+        other = Base.metadata.tables[target]
+        pk = list(other.primary_key.columns)[0]
+        return select(other.c[key]).where(pk == table.c[via]).scalar_subquery()
+    return expr
+
+
+def first_owner(*specs: Callable[[FromClause], Expr]) -> Callable[[FromClause], Expr]:
+    """The first non-null of several owner expressions."""
+    return lambda table: func.coalesce(*(spec(table) for spec in specs))
+
+
+__all__ = ["Check", "CheckContext", "finding_select", "render_message", "related_owner", "first_owner",
+           "owner_expr"]

@@ -1,0 +1,211 @@
+"""The built-in breakpoint checks, exactly as DESIGN.md "Default check semantics" defines them.
+
+All are evaluated as of a given time; thresholds are parameters
+(``[checks.NAME]`` in ``salesnb.toml``).  They are contributed through the
+``salesnb_checks`` hook like any plugin's checks.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import BigInteger, Select, String, and_, case, cast, false, func, literal, or_, select
+
+from ..models import Contract, Invoice, Order, Task
+from ..plugins.hookspecs import hookimpl
+from ..rules.nodes import MICROS, epoch_us
+from ..rules.sqlfuncs import epoch_us as sql_epoch_us
+from . import messages  # noqa: F401  (registers the texts)
+from .base import Check, CheckContext, first_owner, related_owner
+from .feasibility import feasibility_query
+
+DAY_US = MICROS["days"]
+# DESIGN.md: lead_first_response 4 h, invoice_confirm 2 h, contract_approval 24 h, claim_review 48 h, shipment_booking 24 h
+DEFAULT_SLA_TARGETS = {"lead_first_response": 4, "invoice_confirm": 2, "contract_approval": 24,
+                       "claim_review": 48, "shipment_booking": 24}
+INVOICE_BUCKETS = (30, 60, 90)
+
+
+def _before(hours: Any) -> dict[str, Any]:
+    return {"as_of": True, "offset": {"hours": -float(hours)}}
+
+
+def _i18n(name: str) -> dict[str, str]:
+    return {"title": f"check.{name}.title", "message": f"check.{name}.message"}
+
+
+# ---------------------------------------------------------------- rule checks
+
+lead_response_overdue = Check(
+    name="lead_response_overdue", table="leads", severity="warning", params={"hours": 4},
+    # as_of − created_at > hours  ⇔  created_at < as_of − hours
+    rule=lambda p: {"all": [
+        {"field": "first_response_at", "op": "is_null"},
+        {"field": "created_at", "op": "lt", "value": _before(p["hours"])},
+    ]},
+    **_i18n("lead_response_overdue"),
+)
+
+quote_not_ordered = Check(
+    name="quote_not_ordered", table="quotes", severity="critical", params={"hours": 48},
+    rule=lambda p: {"all": [
+        {"field": "status", "op": "eq", "value": "accepted"},
+        {"field": "accepted_at", "op": "le", "value": _before(p["hours"])},
+        {"not_exists": {"table": "orders", "on": {"quote_id": "quote_id"}}},
+    ]},
+    **_i18n("quote_not_ordered"),
+)
+
+_order_owner = first_owner(related_owner("contract_id", "contracts"), related_owner("quote_id", "quotes"))
+
+shipped_without_tracking = Check(
+    name="shipped_without_tracking", table="orders", severity="critical", params={"hours": 24}, owner=_order_owner,
+    # a missing shipment and a shipment with an empty tracking number both count;
+    # any shipment of the order with a non-empty tracking number clears it
+    rule=lambda p: {"all": [
+        {"field": "status", "op": "in", "value": ["shipped", "delivered"]},
+        {"field": "shipped_at", "op": "le", "value": _before(p["hours"])},
+        {"not_exists": {"table": "shipments", "on": {"order_id": "order_id"},
+                        "where": {"field": "tracking_no", "op": "not_empty"}}},
+    ]},
+    **_i18n("shipped_without_tracking"),
+)
+
+claim_stalled = Check(
+    name="claim_stalled", table="payment_claims", severity="warning", params={"hours": 48},
+    rule=lambda p: {"all": [
+        {"field": "status", "op": "eq", "value": "finance_review"},
+        {"field": "submitted_at", "op": "le", "value": _before(p["hours"])},
+    ]},
+    **_i18n("claim_stalled"),
+)
+
+
+# ---------------------------------------------------------------- query checks
+
+delivery_infeasible = Check(
+    name="delivery_infeasible", table="contracts", severity="critical",
+    query=lambda ctx: feasibility_query(ctx.as_of, ctx.language),
+    **_i18n("delivery_infeasible"),
+)
+
+
+def bucket_label(days: int, edges: tuple[int, ...] = INVOICE_BUCKETS) -> str:
+    """The aging bucket of ``days`` overdue: 1-30, 31-60, 61-90, 90+ with the default edges."""
+    low = 1
+    for edge in edges:
+        if days <= edge:
+            return f"{low}-{edge}"
+        low = edge + 1
+    return f"{edges[-1]}+"
+
+
+def bucket_labels(edges: tuple[int, ...] = INVOICE_BUCKETS) -> tuple[str, ...]:
+    return tuple(bucket_label(e, edges) for e in edges) + (f"{edges[-1]}+",)
+
+
+def _invoice_overdue(ctx: CheckContext) -> Select:
+    """Issued, unpaid invoices past issued_at + the contract's payment terms; days overdue rounded up."""
+    inv, orders, contracts = Invoice.__table__, Order.__table__, Contract.__table__
+    edges = tuple(int(e) for e in ctx.params["buckets"])
+    contract_id = func.coalesce(inv.c.contract_id, orders.c.contract_id)
+    terms = func.coalesce(contracts.c.payment_terms_days, int(ctx.params["default_terms_days"]))
+    overdue_us = (literal(epoch_us(ctx.as_of), BigInteger()) - sql_epoch_us(inv.c.issued_at)
+                  - terms * literal(DAY_US, BigInteger()))
+    figures = (
+        select(inv.c.invoice_id, contracts.c.owner_id, contract_id.label("contract_id"), overdue_us.label("overdue_us"))
+        .select_from(inv.outerjoin(orders, orders.c.order_id == inv.c.order_id)
+                     .outerjoin(contracts, contracts.c.contract_id == contract_id))
+        .where(inv.c.status.in_(ctx.params["statuses"]), inv.c.issued_at.is_not(None))
+        .subquery("figures")
+    )
+    f = figures.c
+    days = (f.overdue_us + literal(DAY_US - 1, BigInteger())) // literal(DAY_US, BigInteger())
+    bucket = case(*((days <= edge, bucket_label(edge, edges)) for edge in edges), else_=f"{edges[-1]}+")
+    return select(
+        cast(f.invoice_id, String).label("entity_id"), f.owner_id.label("owner_id"), bucket.label("bucket"),
+        days.label("days_overdue"), f.contract_id,
+    ).where(f.overdue_us > 0)
+
+
+invoice_overdue = Check(
+    name="invoice_overdue", table="invoices", severity="warning", query=_invoice_overdue, owner=None,
+    params={"buckets": list(INVOICE_BUCKETS), "default_terms_days": 0, "statuses": ["issued", "partially_paid"]},
+    breakdown=("bucket", bucket_labels()),
+    **_i18n("invoice_overdue"),
+)
+
+
+def sla_targets(ctx: CheckContext) -> dict[str, tuple[datetime, ...]]:
+    """Per node, the created_at cut-offs for levels 1, 2, 3 (past 1×, 2×, 4× the target).
+
+    Targets come from ``[checks.sla_breach] targets`` when configured, else from
+    the SLA policies (``salesnb.sla.policy_targets``, whose clock may count
+    working hours only), else DESIGN.md's defaults in calendar hours.
+    """
+    multiples = [float(m) for m in ctx.params["multiples"]]
+    configured = ctx.params.get("targets")
+    if configured:
+        return {node: tuple(ctx.as_of - timedelta(hours=float(h) * m) for m in multiples)
+                for node, h in configured.items()}
+    policies = _policy_targets(ctx.session)
+    if policies is None:
+        return {node: tuple(ctx.as_of - timedelta(hours=h * m) for m in multiples)
+                for node, h in DEFAULT_SLA_TARGETS.items()}
+    cutoffs = {}
+    for node, target in policies.items():
+        if target.calendar_mode == "24x7":
+            cutoffs[node] = tuple(ctx.as_of - target.target * m for m in multiples)
+        else:  # elapsed working time > m × target  ⇔  created_at before the instant that much earlier
+            clock, end = target.clock, target.clock.position(ctx.as_of)
+            cutoffs[node] = tuple(clock.at(end - target.target.total_seconds() * m) for m in multiples)
+    return cutoffs
+
+
+def _policy_targets(session) -> dict[str, Any] | None:
+    if session is None:
+        return None
+    try:
+        from ..sla import policy_targets
+    except ImportError:  # the SLA package is optional for the checks
+        return None
+    return policy_targets(session)
+
+
+def _sla_breach(ctx: CheckContext) -> Select:
+    tasks = Task.__table__
+    cutoffs = sla_targets(ctx)
+    if not cutoffs:
+        return select(cast(tasks.c.task_id, String).label("entity_id")).where(false())
+    node, created = tasks.c.node, tasks.c.created_at
+    level = case(
+        *((and_(node == n, created < cuts[2]), 3) for n, cuts in cutoffs.items()),
+        *((and_(node == n, created < cuts[1]), 2) for n, cuts in cutoffs.items()),
+        else_=1,
+    )
+    return select(
+        cast(tasks.c.task_id, String).label("entity_id"), tasks.c.owner_id.label("owner_id"),
+        level.label("level"), node.label("node"),
+    ).where(tasks.c.done_at.is_(None), or_(*(and_(node == n, created < cuts[0]) for n, cuts in cutoffs.items())))
+
+
+sla_breach = Check(
+    name="sla_breach", table="tasks", severity="warning", query=_sla_breach,
+    params={"targets": {}, "multiples": [1, 2, 4]}, breakdown=("level", ("1", "2", "3")),
+    **_i18n("sla_breach"),
+)
+
+BUILTIN_CHECKS: tuple[Check, ...] = (
+    lead_response_overdue, quote_not_ordered, shipped_without_tracking, delivery_infeasible,
+    claim_stalled, invoice_overdue, sla_breach,
+)
+for _check in BUILTIN_CHECKS:
+    _check.source = "builtin"
+
+
+@hookimpl
+def salesnb_checks() -> list[Check]:
+    """The built-in checks."""
+    return list(BUILTIN_CHECKS)
+

@@ -1,0 +1,53 @@
+"""Findings and a check's matching rows as pandas DataFrames."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pandas as pd
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from ..config import Settings, load_settings
+from ..models import Base, Finding
+from ..timeutil import parse_timestamp
+from .base import CheckContext, finding_select
+from .registry import available_checks, check_params
+
+FINDING_COLUMNS = ("id", "check_name", "entity_type", "entity_id", "owner_id", "region", "severity", "level",
+                   "bucket", "message", "details", "first_seen", "last_seen", "resolved_at", "run_id")
+
+
+def findings_frame(engine: Engine, open_only: bool = True, check: str | None = None) -> pd.DataFrame:
+    """Stored findings (open ones by default; of one ``check`` if given), newest first."""
+    f = Finding.__table__
+    query = select(*(f.c[c] for c in FINDING_COLUMNS)).order_by(f.c.check_name, f.c.first_seen.desc(), f.c.entity_id)
+    if open_only:
+        query = query.where(f.c.resolved_at.is_(None))
+    if check is not None:
+        query = query.where(f.c.check_name == check)
+    with engine.connect() as conn:
+        rows = conn.execute(query).all()
+    frame = pd.DataFrame(rows, columns=list(FINDING_COLUMNS))
+    return frame.astype({"id": "int64", "level": "Int64", "run_id": "Int64"})
+
+
+def check_frame(engine: Engine, name: str, as_of: datetime | str, *, settings: Settings | None = None,
+                with_rows: bool = True) -> pd.DataFrame:
+    """What check ``name`` finds as of ``as_of`` (nothing stored): the finding columns and, with
+    ``with_rows``, the matching rows of the check's table."""
+    settings = settings or load_settings()
+    as_of = parse_timestamp(as_of)
+    with Session(engine) as session:
+        check = available_checks(session)[name]
+        config = settings.section("checks").get(name) or {}
+        ctx = CheckContext(as_of, check_params(check, config), settings.language, session)
+        hits = finding_select(check, ctx).subquery("hits")
+        query = select(hits)
+        if with_rows:
+            table = Base.metadata.tables[check.table]
+            pk = list(table.primary_key.columns)[0]
+            row_cols = [c for c in table.c if c.name not in hits.c and c.name != "extra"]
+            query = select(hits, *row_cols).join(table, pk == hits.c.entity_id)
+        rows = session.execute(query.order_by(hits.c.entity_id))
+        return pd.DataFrame(rows.all(), columns=list(rows.keys()))

@@ -1,0 +1,185 @@
+"""Run checks inside the database and keep ``findings`` up to date, set-based.
+
+For each check the hits are materialised once in a temporary table, then three
+statements move the findings on: open findings still hit → ``last_seen`` (and
+the current level, bucket, message); hits without an open finding → new rows
+(``first_seen``); open findings no longer hit → ``resolved_at``.  A whole run is
+one transaction and writes one ``check_runs`` row.  Timestamps are the run's
+``as_of``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from time import perf_counter
+from typing import Any
+
+from sqlalchemy import (
+    JSON, Column, Engine, Integer, MetaData, String, Table, Text, and_, delete, exists, func, insert, literal,
+    select, text, update,
+)
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ..config import Settings, load_settings
+from ..errors import SalesnbError
+from ..models import CheckRun, Finding
+from ..timeutil import now, parse_timestamp
+from ..types import UTCDateTime
+from .base import Check, CheckContext, finding_select
+from .registry import available_checks, check_params, select_checks
+
+HIT_COLUMNS = ("entity_id", "owner_id", "region", "level", "bucket", "message", "details")
+PG_LOCK_KEY = 7_390_001  # one check run at a time per database
+
+
+@dataclass
+class CheckResult:
+    """What one check found in one run."""
+
+    name: str
+    title: str
+    severity: str
+    count: int
+    new: int
+    persisting: int
+    resolved: int
+    seconds: float
+    breakdown: tuple[str, dict[str, int]] | None = None  # ("buckets" | "levels", counts)
+
+    def to_dict(self) -> dict[str, Any]:
+        out = {k: v for k, v in asdict(self).items() if k not in ("name", "breakdown")}
+        out["seconds"] = round(self.seconds, 4)
+        if self.breakdown:
+            out[self.breakdown[0]] = self.breakdown[1]
+        return out
+
+
+@dataclass
+class CheckReport:
+    """The result of :func:`run_checks`: per check counts of findings (new / persisting / resolved)."""
+
+    run_id: int
+    as_of: datetime
+    seconds: float
+    checks: dict[str, CheckResult] = field(default_factory=dict)
+
+    def total(self, key: str = "count") -> int:
+        return sum(getattr(r, key) for r in self.checks.values())
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "run_id": self.run_id, "as_of": self.as_of.isoformat(), "seconds": round(self.seconds, 4),
+            "totals": {k: self.total(k) for k in ("count", "new", "persisting", "resolved")},
+            "checks": {name: r.to_dict() for name, r in self.checks.items()},
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False)
+
+
+def _hits_table() -> Table:
+    return Table(
+        "salesnb_check_hits", MetaData(),
+        Column("entity_id", String(200), primary_key=True), Column("owner_id", String(200)),
+        Column("region", String(100)), Column("level", Integer), Column("bucket", String(20)),
+        Column("message", Text), Column("details", JSON),
+        prefixes=["TEMPORARY"],
+    )
+
+
+def run_checks(engine: Engine, as_of: datetime | str, only: Iterable[str] | None = None, *,
+               settings: Settings | None = None, params: Mapping[str, Mapping[str, Any]] | None = None,
+               language: str | None = None) -> CheckReport:
+    """Run the checks (all enabled ones, or ``only`` these) as of ``as_of`` and store the findings.
+
+    ``params`` overrides check parameters per check name, over ``[checks.NAME]``
+    in the settings.  Returns a :class:`CheckReport`; raises on failure (nothing
+    is stored then, except a failed ``check_runs`` row).
+    """
+    as_of = parse_timestamp(as_of)
+    settings = settings or load_settings()
+    config = {k: v for k, v in settings.section("checks").items() if isinstance(v, dict)}
+    language = language or settings.language
+    started, clock = now(), perf_counter()
+    try:
+        with Session(engine) as session, session.begin():
+            conn = session.connection()
+            if conn.dialect.name == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_LOCK_KEY})
+            run = CheckRun(as_of=as_of, started_at=started, status="running")
+            session.add(run)
+            session.flush()
+            checks = select_checks(available_checks(session), only, config)
+            prepared = [(c, check_params(c, {**config.get(c.name, {}), **(params or {}).get(c.name, {})}))
+                        for c in checks]
+            for check, p in prepared:
+                check.validate(p)
+            hits = _hits_table()
+            hits.create(conn)
+            report = CheckReport(run.id, as_of, 0.0)
+            for check, p in prepared:
+                ctx = CheckContext(as_of, p, language, session)
+                report.checks[check.name] = _run_one(conn, hits, check, ctx, run.id)
+            hits.drop(conn)
+            report.seconds = perf_counter() - clock
+            run.finished_at, run.status = now(), "ok"
+            run.summary = report.to_dict()
+        return report
+    except Exception as exc:
+        _record_failure(engine, as_of, started, exc)
+        raise
+
+
+def _record_failure(engine: Engine, as_of: datetime, started: datetime, exc: Exception) -> None:
+    try:
+        with Session(engine) as session, session.begin():
+            session.add(CheckRun(as_of=as_of, started_at=started, finished_at=now(), status="failed",
+                                 summary={"error": f"{type(exc).__name__}: {exc}"[:2000]}))
+    except Exception:  # noqa: BLE001 - the original error matters more
+        pass
+
+
+def _run_one(conn, hits: Table, check: Check, ctx: CheckContext, run_id: int) -> CheckResult:
+    clock = perf_counter()
+    as_of, name = ctx.as_of, check.name
+    conn.execute(delete(hits))
+    try:
+        conn.execute(insert(hits).from_select(list(HIT_COLUMNS), finding_select(check, ctx)))
+    except IntegrityError as exc:
+        raise SalesnbError(f"check {name} found the same entity more than once; "
+                           f"its query must return one row per entity") from exc
+    f = Finding.__table__
+    is_open = and_(f.c.check_name == name, f.c.resolved_at.is_(None))
+    persisting = conn.execute(
+        update(f).where(is_open, f.c.entity_id == hits.c.entity_id).values(
+            last_seen=as_of, run_id=run_id, severity=check.severity,
+            **{c: hits.c[c] for c in HIT_COLUMNS if c != "entity_id"})
+    ).rowcount
+    other = f.alias("open_finding")
+    fresh = select(
+        literal(name, String), literal(check.entity_type, String), *(hits.c[c] for c in HIT_COLUMNS),
+        literal(check.severity, String), literal(as_of, UTCDateTime()), literal(as_of, UTCDateTime()),
+        literal(run_id, Integer),
+    ).where(~exists().where(other.c.check_name == name, other.c.resolved_at.is_(None),
+                            other.c.entity_id == hits.c.entity_id))
+    conn.execute(insert(f).from_select(
+        ["check_name", "entity_type", *HIT_COLUMNS, "severity", "first_seen", "last_seen", "run_id"], fresh))
+    resolved = conn.execute(
+        update(f).where(is_open, ~exists().where(hits.c.entity_id == f.c.entity_id))
+        .values(resolved_at=as_of, run_id=run_id)
+    ).rowcount
+    count = conn.scalar(select(func.count()).select_from(hits))
+    new = count - persisting  # every hit either had an open finding (updated) or got a new one
+    breakdown = None
+    if check.breakdown:
+        column, keys = check.breakdown
+        counts = {k: 0 for k in keys}
+        for key, n in conn.execute(select(hits.c[column], func.count()).group_by(hits.c[column])):
+            counts[str(key)] = n
+        breakdown = ("buckets" if column == "bucket" else "levels", counts)
+    return CheckResult(name, check.label(ctx.language), check.severity, count, new, persisting, resolved,
+                       perf_counter() - clock, breakdown)
