@@ -22,6 +22,8 @@ COMMAND_MODULES = [
     "salesnb.cli.db_cmd",
     "salesnb.cli.serve_cmd",
     "salesnb.cli.sla_cmd",
+    "salesnb.cli.kpi_cmd",
+    "salesnb.cli.run_cmd",
 ]
 
 

@@ -245,7 +245,8 @@ def _history_breakpoints(data: KpiData, orders: pd.DataFrame, links: pd.DataFram
     claims = data.query(CLAIMS_SQL, ("submitted_at", "reviewed_at"))
     limit = pd.Timedelta(hours=48)
     reviewed = claims["reviewed_at"].where(claims["reviewed_at"] <= as_of)
-    stalled = (reviewed - claims["submitted_at"] > limit) | (reviewed.isna() & (claims["submitted_at"] <= as_of - limit))
+    waiting = reviewed.isna() & (claims["submitted_at"] <= as_of - limit)
+    stalled = (reviewed - claims["submitted_at"] > limit) | waiting
     stalled_ids = claims.loc[stalled.to_numpy(bool), "claim_id"].astype("string")
     claim_links = links[(links["entity_type"] == "payment_claim") & links["entity_id"].isin(stalled_ids)]
     add(claim_links["order_id"], "claim_stalled")

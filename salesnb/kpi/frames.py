@@ -36,7 +36,8 @@ def read_frame(conn: Connection, sql: str, times: tuple[str, ...] = (), **params
     binds = [bindparam(k, type_=UTCDateTime()) for k, v in params.items() if isinstance(v, datetime)]
     if binds:
         stmt = stmt.bindparams(*binds)
-    result = conn.execute(stmt, {k: (v.to_pydatetime() if isinstance(v, pd.Timestamp) else v) for k, v in params.items()})
+    values = {k: (v.to_pydatetime() if isinstance(v, pd.Timestamp) else v) for k, v in params.items()}
+    result = conn.execute(stmt, values)
     frame = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
     for col in times:
         frame[col] = to_utc_series(frame[col])

@@ -13,12 +13,14 @@ register({
         "kpi.what.items": "检查项",
         "kpi.what.leads": "线索",
         "kpi.what.findings": "断点",
-        "kpi.note.below_threshold": "{week} {kpi}为 {rate}，低于阈值 {threshold}（{numerator}/{denominator}）",
+        "kpi.note.below_threshold":
+            "{week} {kpi}为 {rate}，低于阈值 {threshold}（{numerator}/{denominator}）",
         "kpi.note.drop": "{region}区域{kpi}本周（{week}）下降 {points} 个百分点（{before} → {after}），"
                          "主要是 {rep} 的{what}（{rep_misses}/{misses} 项未达标）",
         "kpi.note.drop_no_rep": "{region}区域{kpi}本周（{week}）下降 {points} 个百分点（{before} → {after}）",
         "kpi.note.contract_check_gap": "销售 {rep} 已连续 {days} 天未触发合同校验节点（上次 {last}）",
-        "kpi.note.a_lead_red": "{region}区域 {week} A类线索转化率 {rate}，低于 {threshold} 红线（{numerator}/{denominator}）",
+        "kpi.note.a_lead_red":
+            "{region}区域 {week} A类线索转化率 {rate}，低于 {threshold} 红线（{numerator}/{denominator}）",
         "kpi.stage.touch": "客户触达",
         "kpi.stage.qualify": "需求确认",
         "kpi.stage.quote": "方案报价",
@@ -36,11 +38,14 @@ register({
         "kpi.what.items": "check items",
         "kpi.what.leads": "leads",
         "kpi.what.findings": "breakpoints",
-        "kpi.note.below_threshold": "{kpi} in {week} is {rate}, below the {threshold} threshold ({numerator}/{denominator})",
+        "kpi.note.below_threshold":
+            "{kpi} in {week} is {rate}, below the {threshold} threshold ({numerator}/{denominator})",
         "kpi.note.drop": "Region {region}: {kpi} fell {points} points this week ({week}, {before} → {after}), "
                          "mostly {what} of {rep} ({rep_misses} of {misses} misses)",
-        "kpi.note.drop_no_rep": "Region {region}: {kpi} fell {points} points this week ({week}, {before} → {after})",
-        "kpi.note.contract_check_gap": "Rep {rep} has not triggered the contract check for {days} days (last on {last})",
+        "kpi.note.drop_no_rep":
+            "Region {region}: {kpi} fell {points} points this week ({week}, {before} → {after})",
+        "kpi.note.contract_check_gap":
+            "Rep {rep} has not triggered the contract check for {days} days (last on {last})",
         "kpi.note.a_lead_red": "Region {region}: A-lead conversion in {week} is {rate}, under the {threshold} red line "
                                "({numerator}/{denominator})",
         "kpi.stage.touch": "Touch",

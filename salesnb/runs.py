@@ -1,0 +1,285 @@
+"""Template runs: execute a parameterised notebook with papermill and keep its history.
+
+A run is one row of ``template_runs`` (start, end, status, parameters, the
+executed notebook's path, key numbers, error) and one executed notebook under
+``<runs dir>/<template>/``.  The row is inserted *before* the notebook starts;
+a scheduled run carries ``(job, scheduled_for)``, which is unique, so two
+schedulers never run the same slot (the second insert fails and that
+scheduler skips the slot).
+
+Notebook side of the protocol (used inside templates):
+
+* :func:`open_engine` — the engine for the ``db_url`` / ``config_file``
+  parameters (``None``: the ``SALESNB_DB_URL`` / ``salesnb.toml`` of the run).
+* :func:`emit_metrics` — publish key numbers as a display output of type
+  :data:`METRICS_MIME`; :func:`read_metrics` reads them back after the run.
+
+A failed cell fails the run: status ``failed``, the error in the row,
+papermill's error cell at the top of the output notebook, and a message to
+the ops channel in the outbox (``[runs] ops_channel`` — default: the
+``default`` route with event type ``template_run.failed`` — to
+``[runs] ops_recipients``, default every user whose role is ``ops``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import traceback
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Engine, select, update
+from sqlalchemy.exc import IntegrityError
+
+from .config import Settings, load_settings
+from .db import session_scope
+from .i18n import register, t
+from .models import TemplateRun, User
+from .notify.outbox import enqueue
+from .templates import coerce_parameters, resolve_template, template_name, template_parameters
+from .timeutil import now
+
+METRICS_MIME = "application/vnd.salesnb.metrics+json"
+FAILED_EVENT = "template_run.failed"
+KERNEL_NAME = "python3"
+RUN_ENV = ("SALESNB_DB_URL", "SALESNB_LANG", "SALESNB_TZ", "SALESNB_CONFIG", "SALESNB_HOME")
+
+register({
+    "zh-CN": {
+        "runs.failed.subject": "模板运行失败：{template}（第 {run_id} 次运行）",
+        "runs.failed.body": "模板 {template} 运行失败。\n错误：{error}\n输出笔记本：{path}",
+    },
+    "en": {
+        "runs.failed.subject": "Template run failed: {template} (run {run_id})",
+        "runs.failed.body": "Template {template} failed.\nError: {error}\nOutput notebook: {path}",
+    },
+})
+
+
+# ---------------------------------------------------------------- notebook side
+
+
+def open_engine(db_url: str | None = None, config_file: str | None = None) -> tuple[Settings, Engine]:
+    """Settings and a migrated engine for a template's ``db_url`` / ``config_file`` parameters."""
+    from .db import make_engine, upgrade
+    from .i18n import set_language
+    from .timeutil import set_local_tz
+
+    if config_file:
+        os.environ["SALESNB_CONFIG"] = str(config_file)
+    settings = load_settings(db_url)
+    set_local_tz(settings.timezone)
+    set_language(settings.language)
+    engine = make_engine(settings.db_url)
+    upgrade(engine)
+    return settings, engine
+
+
+def emit_metrics(**metrics: Any) -> None:
+    """Publish key numbers of a run (JSON-able values) for :func:`read_metrics`."""
+    from IPython.display import display
+
+    clean = json.loads(json.dumps(metrics, default=_json_default))
+    display({METRICS_MIME: clean, "text/plain": json.dumps(clean, ensure_ascii=False)}, raw=True)
+
+
+def _json_default(value: Any) -> Any:
+    if hasattr(value, "item"):
+        return value.item()
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return str(value)
+
+
+def read_metrics(notebook_path: Path) -> dict[str, Any]:
+    """Every :func:`emit_metrics` output of an executed notebook, merged in cell order."""
+    import nbformat
+
+    metrics: dict[str, Any] = {}
+    notebook = nbformat.read(notebook_path, as_version=4)
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if METRICS_MIME in data:
+                value = data[METRICS_MIME]
+                metrics.update(json.loads(value) if isinstance(value, str) else value)
+    return metrics
+
+
+# ---------------------------------------------------------------- running
+
+
+@dataclass
+class RunResult:
+    """The outcome of one run (mirrors its ``template_runs`` row)."""
+
+    run_id: int
+    template: str
+    status: str
+    parameters: dict[str, Any]
+    output_path: Path
+    started_at: datetime
+    finished_at: datetime | None = None
+    metrics: dict[str, Any] = field(default_factory=dict)
+    error: str | None = None
+    job: str | None = None
+    scheduled_for: datetime | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "succeeded"
+
+
+def runs_dir(settings: Settings) -> Path:
+    """Where executed notebooks go: ``[runs] dir`` (relative to the data folder), default ``runs``."""
+    folder = Path(settings.section("runs").get("dir") or "runs")
+    return folder if folder.is_absolute() else settings.data_dir / folder
+
+
+def run_template(
+    settings: Settings,
+    engine: Engine,
+    template: str | Path,
+    parameters: Mapping[str, Any] | None = None,
+    *,
+    job: str | None = None,
+    scheduled_for: datetime | None = None,
+    as_of: datetime | None = None,
+    timeout: int | None = None,
+) -> RunResult | None:
+    """Run a template with papermill and record it; ``None`` when the (job, slot) was already claimed.
+
+    Parameters
+    ----------
+    settings, engine : where the run is recorded; the notebook gets the same database
+        through ``SALESNB_DB_URL`` (never written into the notebook).
+    template : a template name or a notebook path.
+    parameters : values for the notebook's parameters cell (strings are converted to the declared types).
+    job, scheduled_for : the schedule slot this run fills (unique together).
+    as_of : the ``as_of`` parameter (default ``scheduled_for``, else now).
+    timeout : per-cell timeout in seconds.
+    """
+    path = resolve_template(template, settings)
+    name = template_name(path)
+    given = coerce_parameters(path, parameters or {})
+    declared = template_parameters(path)
+    started = now()
+    effective_as_of = given.get("as_of") or (as_of or scheduled_for or started).isoformat()
+    params = {k: v for k, v in {"as_of": effective_as_of, "language": settings.language}.items() if k in declared}
+    params.update(given)
+
+    run_id = _claim(engine, name, started, params, job, scheduled_for)
+    if run_id is None:
+        return None
+    stamp = started.strftime("%Y%m%d-%H%M%S")
+    output = runs_dir(settings) / name / f"{stamp}-{run_id}.ipynb"
+    if "output_dir" in declared and "output_dir" not in given:
+        params["output_dir"] = str(output.with_suffix(""))
+    output.parent.mkdir(parents=True, exist_ok=True)
+    _update(engine, run_id, output_path=str(output), parameters=params)
+
+    error = _execute(path, output, params, settings, timeout)
+    metrics = read_metrics(output) if output.exists() else {}
+    status = "failed" if error else "succeeded"
+    finished = now()
+    with session_scope(engine) as session:
+        session.execute(update(TemplateRun).where(TemplateRun.id == run_id).values(
+            finished_at=finished, status=status, metrics=metrics, error=error))
+        if error:
+            _alert_ops(session, settings, run_id, name, error, output)
+    return RunResult(run_id=run_id, template=name, status=status, parameters=params, output_path=output,
+                     started_at=started, finished_at=finished, metrics=metrics, error=error, job=job,
+                     scheduled_for=scheduled_for)
+
+
+def _claim(engine: Engine, name: str, started: datetime, params: dict[str, Any], job: str | None,
+           scheduled_for: datetime | None) -> int | None:
+    try:
+        with session_scope(engine) as session:
+            row = TemplateRun(template=name, started_at=started, status="running", parameters=params,
+                              job=job, scheduled_for=scheduled_for)
+            session.add(row)
+            session.flush()
+            return row.id
+    except IntegrityError:
+        if job is None:
+            raise
+        return None
+
+
+def _update(engine: Engine, run_id: int, **values: Any) -> None:
+    with session_scope(engine) as session:
+        session.execute(update(TemplateRun).where(TemplateRun.id == run_id).values(**values))
+
+
+def _execute(path: Path, output: Path, params: dict[str, Any], settings: Settings, timeout: int | None) -> str | None:
+    """Run the notebook; the error text when a cell (or the kernel) failed, else None."""
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    try:
+        with _run_environment(settings):
+            pm.execute_notebook(str(path), str(output), parameters=params, kernel_name=KERNEL_NAME,
+                                progress_bar=False, log_output=False, cwd=str(settings.data_dir),
+                                execution_timeout=timeout)
+    except PapermillExecutionError as exc:
+        return f"cell {exc.exec_count}: {exc.ename}: {exc.evalue}"
+    except Exception as exc:  # noqa: BLE001 - a kernel crash or bad notebook fails the run, visibly
+        return f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=3)}"
+    return None
+
+
+@contextmanager
+def _run_environment(settings: Settings) -> Iterator[None]:
+    """The kernel inherits the run's database and language through the environment (not the notebook)."""
+    saved = {k: os.environ.get(k) for k in RUN_ENV}
+    os.environ["SALESNB_DB_URL"] = settings.db_url
+    os.environ["SALESNB_LANG"] = settings.language
+    os.environ["SALESNB_TZ"] = settings.timezone
+    os.environ["SALESNB_HOME"] = str(settings.data_dir)
+    if settings.source is not None:
+        os.environ["SALESNB_CONFIG"] = str(settings.source)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def _alert_ops(session, settings: Settings, run_id: int, name: str, error: str, output: Path) -> None:
+    section = settings.section("runs")
+    recipients = section.get("ops_recipients")
+    if not recipients:
+        recipients = session.scalars(select(User.user_id).where(User.role == "ops")).all()
+    first_line = error.strip().splitlines()[0] if error.strip() else error
+    enqueue(session, dedup_key=f"template_run:{run_id}:failed", recipients=list(recipients),
+            channel=section.get("ops_channel"), event_type=FAILED_EVENT, entity_type="template_run",
+            entity_id=str(run_id), subject=t("runs.failed.subject", template=name, run_id=run_id),
+            body=t("runs.failed.body", template=name, error=first_line, path=output),
+            payload={"template": name, "run_id": run_id, "error": error, "output_path": str(output)})
+
+
+def runs_frame(engine: Engine, *, template: str | None = None, limit: int = 50) -> pd.DataFrame:
+    """The run history, newest first."""
+    stmt = select(TemplateRun).order_by(TemplateRun.started_at.desc(), TemplateRun.id.desc()).limit(limit)
+    if template:
+        stmt = stmt.where(TemplateRun.template == template)
+    with session_scope(engine) as session:
+        rows = session.scalars(stmt).all()
+        records = [{
+            "id": r.id, "template": r.template, "job": r.job, "scheduled_for": r.scheduled_for,
+            "started_at": r.started_at, "finished_at": r.finished_at, "status": r.status,
+            "seconds": (r.finished_at - r.started_at).total_seconds() if r.finished_at else None,
+            "parameters": r.parameters, "metrics": r.metrics, "error": r.error, "output_path": r.output_path,
+        } for r in rows]
+    return pd.DataFrame(records, columns=["id", "template", "job", "scheduled_for", "started_at", "finished_at",
+                                          "status", "seconds", "parameters", "metrics", "error", "output_path"])

@@ -1,0 +1,79 @@
+"""papermill runs: history rows, metrics read back, failures that are loud, parameters checked."""
+
+from __future__ import annotations
+
+import json
+
+import nbformat
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import select
+
+from salesnb.cli import main
+from salesnb.db import session_scope
+from salesnb.errors import SalesnbError
+from salesnb.models import OutboxMessage, TemplateRun, User
+from salesnb.runs import FAILED_EVENT, run_template, runs_frame
+from salesnb.templates import coerce_parameters
+
+from .notebooks import probe, settings_for
+
+
+def add_users(engine, *ids, role="sales"):
+    with session_scope(engine) as session:
+        session.add_all([User(user_id=i, name=i, role=role) for i in ids])
+
+
+def test_run_records_history_and_metrics(engine, db_url, tmp_path):
+    add_users(engine, "u1", "u2", "u3")
+    settings = settings_for(db_url, tmp_path)
+    result = run_template(settings, engine, str(probe(tmp_path)), {"n": "21"})
+    assert result.ok, result.error
+    # the kernel reached the same database through the environment, and the str "21" became an int
+    assert result.metrics["users"] == 3
+    assert result.metrics["doubled"] == 42
+    assert result.output_path.is_file() and result.output_path.parent == tmp_path / "runs" / "probe"
+    assert result.metrics["output_dir"] == str(result.output_path.with_suffix(""))
+    assert result.metrics["as_of"] == result.parameters["as_of"]
+    executed = nbformat.read(result.output_path, as_version=4)
+    assert "injected-parameters" in executed.cells[1].metadata.get("tags", [])
+    assert db_url not in json.dumps(executed)  # the database URL is never written into the notebook
+    with session_scope(engine) as session:
+        row = session.scalars(select(TemplateRun)).one()
+        assert (row.status, row.template, row.metrics["users"]) == ("succeeded", "probe", 3)
+        assert row.finished_at >= row.started_at
+        assert row.parameters["n"] == 21 and row.output_path == str(result.output_path)
+    listed = runs_frame(engine)
+    assert listed.loc[0, "status"] == "succeeded" and listed.loc[0, "metrics"]["doubled"] == 42
+
+
+def test_failing_run_is_loud(engine, db_url, tmp_path):
+    add_users(engine, "ops1", role="ops")
+    (tmp_path / "salesnb.toml").write_text(f'db_url = "{db_url}"\n[runs]\nops_channel = "ops_robot"\n')
+    notebook = probe(tmp_path)
+    result = CliRunner().invoke(main, ["run", str(notebook), "-p", "fail", "True"],
+                                env={"SALESNB_CONFIG": str(tmp_path / "salesnb.toml"), "SALESNB_HOME": str(tmp_path),
+                                     "SALESNB_DB_URL": db_url})
+    assert result.exit_code == 1, result.output
+    assert "failed" in result.output and "deliberate failure in step 2" in result.output
+    with session_scope(engine) as session:
+        row = session.scalars(select(TemplateRun)).one()
+        assert row.status == "failed" and "RuntimeError: deliberate failure in step 2" in row.error
+        alert = session.scalars(select(OutboxMessage)).one()
+        assert (alert.channel, alert.event_type, alert.recipients) == ("ops_robot", FAILED_EVENT, ["ops1"])
+        assert "probe" in alert.subject and "deliberate failure" in alert.body
+        output = row.output_path
+    executed = nbformat.read(output, as_version=4)
+    top = executed.cells[0]
+    assert "papermill-error-cell-tag" in top.metadata.get("tags", [])  # the error is the first thing one sees
+    assert "An Exception was encountered" in top.source
+
+
+def test_parameters_are_checked(tmp_path):
+    notebook = probe(tmp_path)
+    assert coerce_parameters(notebook, {"n": "7", "fail": "false", "as_of": "2026-11-27"}) == {
+        "n": 7, "fail": False, "as_of": "2026-11-27"}
+    with pytest.raises(SalesnbError, match="no parameter.*nope.*it takes: db_url, config_file"):
+        coerce_parameters(notebook, {"nope": "1"})
+    with pytest.raises(SalesnbError, match="not a int"):
+        coerce_parameters(notebook, {"n": "seven"})
