@@ -1,23 +1,43 @@
 """The outbox: a notification is a row written in the same transaction as its cause.
 
-``enqueue`` never sends anything; ``salesnb notify flush`` delivers.  The
+``enqueue`` never sends anything; :func:`salesnb.notify.flush` delivers.  The
 dedup key makes enqueueing idempotent: a rerun of the same engine step adds
-nothing new.
+nothing new.  It is an ``INSERT … ON CONFLICT (dedup_key) DO NOTHING`` on both
+SQLite and PostgreSQL, so two transactions enqueueing the same key at the same
+time give one row and no error.
+
+Row life cycle (``status``)::
+
+    pending ──claim──▶ sending ──▶ sent
+       ▲                  │  ├──▶ failed   (permanent error, or attempts used up)
+       └──── backoff ─────┘  └──▶ unknown  (in doubt, channel set to in_doubt = "hold")
+    pending (channel "default") ──▶ routed  (copied once per routed channel)
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from ..models import OutboxMessage
 from ..timeutil import now
 
 DEFAULT_CHANNEL = "default"  # resolved to the configured channels at delivery time
+STATUSES = ("pending", "sending", "sent", "failed", "unknown", "routed")
+DEDUP_KEY_LENGTH = 400
+
+
+def insert_ignoring_duplicates(dialect_name: str):
+    """``INSERT INTO outbox … ON CONFLICT (dedup_key) DO NOTHING`` for ``dialect_name``."""
+    module = {"postgresql": postgresql, "sqlite": sqlite}.get(dialect_name)
+    if module is None:
+        raise NotImplementedError(f"the outbox supports SQLite and PostgreSQL, not {dialect_name}")
+    return module.insert(OutboxMessage).on_conflict_do_nothing(index_elements=["dedup_key"])
 
 
 def enqueue(
@@ -38,20 +58,20 @@ def enqueue(
     """Add a pending notification unless one with ``dedup_key`` exists; return the new row or None.
 
     ``recipients`` and ``cc`` are user ids (resolved to WeCom ids, mobiles or
-    e-mail addresses by the notifier).  The row is flushed but not committed:
-    it commits or rolls back with the caller's transaction.
+    e-mail addresses by the notifier).  ``channel`` None means ``"default"``:
+    the configured routing picks the channels at delivery time.  The row is
+    written in the caller's transaction: it commits or rolls back with it.
     """
-    existing = session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedup_key == dedup_key))
-    if existing is not None:
-        return None
-    pending = [m for m in session.new if isinstance(m, OutboxMessage) and m.dedup_key == dedup_key]
-    if pending:
-        return None
-    message = OutboxMessage(
+    if not dedup_key:
+        raise ValueError("dedup_key is required")
+    if len(dedup_key) > DEDUP_KEY_LENGTH:
+        raise ValueError(f"dedup_key longer than {DEDUP_KEY_LENGTH} characters")
+    when = at or now()
+    values = dict(
         dedup_key=dedup_key,
         channel=channel or DEFAULT_CHANNEL,
-        recipients=sorted(set(recipients)),
-        cc=sorted(set(cc)),
+        recipients=sorted({str(r) for r in recipients}),
+        cc=sorted({str(c) for c in cc}),
         subject=subject,
         body=body,
         payload=payload,
@@ -60,8 +80,17 @@ def enqueue(
         entity_id=None if entity_id is None else str(entity_id),
         status="pending",
         attempts=0,
-        next_attempt_at=at or now(),
-        created_at=at or now(),
+        next_attempt_at=when,
+        created_at=when,
     )
-    session.add(message)
-    return message
+    statement = insert_ignoring_duplicates(session.get_bind().dialect.name).values(**values)
+    new_id = session.execute(statement.returning(OutboxMessage.id)).scalar()
+    return None if new_id is None else session.get(OutboxMessage, new_id)
+
+
+def child_dedup_key(dedup_key: str, channel: str) -> str:
+    """The dedup key of the copy of a ``default`` message routed to ``channel``."""
+    key = f"{dedup_key}#{channel}"
+    if len(key) <= DEDUP_KEY_LENGTH:
+        return key
+    return f"sha256:{hashlib.sha256(dedup_key.encode()).hexdigest()}#{channel}"[:DEDUP_KEY_LENGTH]

@@ -12,6 +12,14 @@ from . import hookspecs
 # Built-in features are ordinary plugins, registered like third-party ones.
 BUILTIN_PLUGINS: list[str] = [
     "salesnb.checks.builtin",
+    "salesnb.plugins.notifiers.console",
+    "salesnb.plugins.notifiers.wecom_robot",
+    "salesnb.plugins.notifiers.wecom_app",
+    "salesnb.plugins.notifiers.dingtalk",
+    "salesnb.plugins.notifiers.feishu",
+    "salesnb.plugins.notifiers.email",
+    "salesnb.plugins.notifiers.deliver",
+    "salesnb.plugins.sources.store",
 ]
 
 

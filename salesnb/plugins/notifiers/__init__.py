@@ -1,0 +1,1 @@
+"""Built-in notifier plugins: one module per channel type, each an ordinary pluggy plugin."""

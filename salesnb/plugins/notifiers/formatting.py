@@ -1,0 +1,30 @@
+"""Message text shared by the chat notifiers."""
+
+from __future__ import annotations
+
+from ...notify.notifier import Notification
+from ...notify.textutil import truncate_utf8, utf8_len
+
+
+def plain_text(notification: Notification) -> str:
+    """Subject line, then the body."""
+    if not notification.subject:
+        return notification.body
+    return f"{notification.subject}\n{notification.body}" if notification.body else notification.subject
+
+
+def markdown_text(notification: Notification) -> str:
+    """Subject in bold, then the body (the markdown dialect the robots share)."""
+    if not notification.subject:
+        return notification.body
+    return f"**{notification.subject}**\n{notification.body}"
+
+
+def with_tail(text: str, tail: str, max_bytes: int) -> str:
+    """``text`` cut so that ``text + tail`` fits ``max_bytes`` (the tail, e.g. @mentions, is kept whole)."""
+    if not tail:
+        return truncate_utf8(text, max_bytes)
+    room = max_bytes - utf8_len(tail)
+    if room <= 0:
+        return truncate_utf8(text + tail, max_bytes)
+    return truncate_utf8(text, room) + tail

@@ -1,0 +1,117 @@
+"""Fake WeCom (企业微信): group robot webhooks and the application message API.
+
+Robot: ``POST /cgi-bin/webhook/send?key=KEY`` — 93000 for an unknown key,
+45009 over 20 messages a minute per robot, 40058 when text > 2048 bytes or
+markdown > 4096 bytes.  App: ``GET /cgi-bin/gettoken`` (40013 bad corpid,
+40001 bad secret; tokens live ``expires_in`` = 7200 s) and ``POST
+/cgi-bin/message/send?access_token=T`` (40014 unknown token, 42001 expired,
+``invaliduser`` for unknown users, duplicate check as documented: the same
+content to the same users within ``duplicate_check_interval`` is dropped).
+"""
+
+from __future__ import annotations
+
+import json
+from itertools import count
+
+from .base import FakeServer, RateWindow, Reply, Request
+
+TEXT_LIMIT = 2048
+MARKDOWN_LIMIT = 4096
+
+
+def _err(code: int, msg: str) -> Reply:
+    return Reply({"errcode": code, "errmsg": msg})
+
+
+class FakeWeCom(FakeServer):
+    def __init__(self, *, keys=("robot-key",), corpid="ww-corp", corpsecret="corp-secret",
+                 agentid=1000002, users=("zhangsan", "lisi", "wangwu"), rate_per_minute=20, clock=None):
+        super().__init__(clock)
+        self.keys = set(keys)
+        self.corpid, self.corpsecret, self.agentid = corpid, corpsecret, agentid
+        self.users = set(users)
+        self.rate = RateWindow(rate_per_minute)
+        self.tokens: dict[str, float] = {}  # token → expires at
+        self.gettoken_calls = 0
+        self.duplicates_dropped = 0
+        self._recent: dict[str, float] = {}
+        self._serial = count(1)
+
+    def is_message(self, request: Request) -> bool:
+        return request.path in ("/cgi-bin/webhook/send", "/cgi-bin/message/send")
+
+    def expire_tokens(self) -> None:
+        """Make every issued token expired (the next send gets 42001)."""
+        for token in self.tokens:
+            self.tokens[token] = self.clock() - 1
+
+    def handle(self, request: Request) -> Reply:
+        if request.path == "/cgi-bin/webhook/send":
+            return self._robot(request)
+        if request.path == "/cgi-bin/gettoken":
+            return self._gettoken(request)
+        if request.path == "/cgi-bin/message/send":
+            return self._app_send(request)
+        return Reply({"errcode": 404, "errmsg": "not found"}, status=404)
+
+    def _robot(self, request: Request) -> Reply:
+        key = request.query.get("key", "")
+        if key not in self.keys:
+            return _err(93000, "invalid webhook url, hint: [1700000000_1_abc]")
+        body = request.json or {}
+        msgtype = body.get("msgtype")
+        if msgtype not in ("text", "markdown"):
+            return _err(40008, "invalid message type")
+        content = body.get(msgtype, {}).get("content", "")
+        limit = TEXT_LIMIT if msgtype == "text" else MARKDOWN_LIMIT
+        if len(content.encode("utf-8")) > limit:
+            return _err(40058, f"{msgtype}.content exceed max length {limit}")
+        now = self.clock()
+        if self.rate.full(key, now):
+            return _err(45009, "api freq out of limit")
+        self.rate.add(key, now)
+        delivered = {"robot": key, "msgtype": msgtype, "text": content,
+                     "mentioned_list": body[msgtype].get("mentioned_list", []),
+                     "mentioned_mobile_list": body[msgtype].get("mentioned_mobile_list", [])}
+        return Reply({"errcode": 0, "errmsg": "ok"}, delivered=delivered)
+
+    def _gettoken(self, request: Request) -> Reply:
+        self.gettoken_calls += 1
+        if request.query.get("corpid") != self.corpid:
+            return _err(40013, "invalid corpid")
+        if request.query.get("corpsecret") != self.corpsecret:
+            return _err(40001, "invalid credential")
+        token = f"token-{next(self._serial)}"
+        self.tokens[token] = self.clock() + 7200
+        return Reply({"errcode": 0, "errmsg": "ok", "access_token": token, "expires_in": 7200})
+
+    def _app_send(self, request: Request) -> Reply:
+        token = request.query.get("access_token", "")
+        if token not in self.tokens:
+            return _err(40014, "invalid access_token")
+        if self.tokens[token] <= self.clock():
+            return _err(42001, "access_token expired")
+        body = request.json or {}
+        if body.get("agentid") != self.agentid:
+            return _err(40056, "invalid agentid")
+        msgtype = body.get("msgtype")
+        if msgtype not in ("textcard", "text"):
+            return _err(40008, "invalid message type")
+        users = [u for u in str(body.get("touser", "")).split("|") if u]
+        valid = [u for u in users if u in self.users]
+        invalid = [u for u in users if u not in self.users]
+        if not valid:
+            return Reply({"errcode": 81013, "errmsg": "user & party & tag all invalid", "invaliduser": "|".join(invalid)})
+        content = body.get(msgtype, {})
+        reply = {"errcode": 0, "errmsg": "ok", "invaliduser": "|".join(invalid), "msgid": f"msg-{next(self._serial)}"}
+        if body.get("enable_duplicate_check"):
+            fingerprint = json.dumps([sorted(valid), msgtype, content], sort_keys=True, ensure_ascii=False)
+            window = float(body.get("duplicate_check_interval") or 1800)
+            last = self._recent.get(fingerprint)
+            if last is not None and self.clock() - last < window:
+                self.duplicates_dropped += 1
+                return Reply(reply)  # WeCom answers ok and does not deliver again
+            self._recent[fingerprint] = self.clock()
+        text = f"{content.get('title', '')}\n{content.get('description', '')}" if msgtype == "textcard" else content.get("content", "")
+        return Reply(reply, delivered={"touser": valid, "msgtype": msgtype, "text": text, "card": content})
