@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 
 import click
 
@@ -110,10 +109,10 @@ def template_list() -> None:
 
 @template_group.command("copy")
 @click.argument("name")
-@click.argument("dest", type=click.Path(path_type=Path))
+@click.argument("dest")
 @click.option("--overwrite", is_flag=True, help="Replace DEST if it exists.")
-def template_copy(name: str, dest: Path, overwrite: bool) -> None:
-    """Copy template NAME to DEST for editing, wired to this database and config."""
+def template_copy(name: str, dest: str, overwrite: bool) -> None:
+    """Copy template NAME to DEST (a file, or a folder ending in /) for editing, wired to this database."""
     target = copy_template(app().settings, name, dest, overwrite=overwrite)
     click.echo(f"copied {name} to {target}; run it with: salesnb run {target}")
 
