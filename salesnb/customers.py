@@ -280,10 +280,10 @@ def _workflow_issues(leads, quotes, contracts, orders, tracked, invoices, claims
 
 
 def _split_list(text: str | None) -> list[str]:
-    """Materials are written as a list separated by 、，,;；/ or new lines."""
+    """Materials are written as a list separated by 、，,;； or new lines."""
     if not text:
         return []
-    return [part.strip() for part in re.split(r"[、，,;；/\n]+", text) if part.strip()]
+    return [part.strip() for part in re.split(r"[、，,;；\n]+", text) if part.strip()]
 
 
 def _unique(groups) -> list[str]:

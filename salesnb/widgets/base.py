@@ -43,6 +43,9 @@ register({
         "error.missing_api": "此功能所需的模块尚未安装：{module}",
         "notice.saved": "已保存",
         "app.home": "← 返回全部应用",
+        "entity.customer": "客户", "entity.lead": "线索", "entity.quote": "报价", "entity.contract": "合同",
+        "entity.order": "订单", "entity.shipment": "发运", "entity.invoice": "发票",
+        "entity.payment_claim": "回款申请", "entity.task": "任务", "entity.user": "员工", "entity.bank_transaction": "银行流水",
     },
     "en": {
         "common.yes": "Yes",
@@ -59,6 +62,9 @@ register({
         "error.missing_api": "A module this feature needs is not installed: {module}",
         "notice.saved": "Saved",
         "app.home": "← All apps",
+        "entity.customer": "Customer", "entity.lead": "Lead", "entity.quote": "Quote", "entity.contract": "Contract",
+        "entity.order": "Order", "entity.shipment": "Shipment", "entity.invoice": "Invoice",
+        "entity.payment_claim": "Payment claim", "entity.task": "Task", "entity.user": "User", "entity.bank_transaction": "Bank line",
     },
 })
 
@@ -190,7 +196,15 @@ def row(*children: widgets.Widget, cls: str = "snb-row") -> widgets.HBox:
     return box
 
 
-def label(text: str, *, required: bool = False) -> widgets.HTML:
-    """A form label (escaped), with a red mark when the field is required."""
+def label(text: str, *, required: bool = False, inline: bool = False) -> widgets.HTML:
+    """A form label (escaped), with a red mark when the field is required; ``inline`` for toolbars."""
     mark = html.tag("span", "*", cls="snb-required") if required else ""
-    return widgets.HTML(html.raw_tag("div", html.escape(text) + mark, cls="snb-label"))
+    cls = "snb-label snb-inline-label" if inline else "snb-label"
+    return widgets.HTML(html.raw_tag("div", html.escape(text) + mark, cls=cls))
+
+
+def entity_label(entity_type: str, entity_id: str) -> str:
+    """``线索 L001``: an entity as people name it."""
+    key = f"entity.{entity_type}"
+    kind = t(key)
+    return f"{entity_type if kind == key else kind} {entity_id}"

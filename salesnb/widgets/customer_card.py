@@ -44,9 +44,6 @@ register({
         "issue.shipped_no_tracking": "订单 {id} 已发货但没有物流单号",
         "issue.invoice_unpaid": "发票 {id} 未回款 {outstanding} 元",
         "issue.claim_in_review": "回款申请 {id} 等待财务审核",
-        "entity.customer": "客户", "entity.lead": "线索", "entity.quote": "报价", "entity.contract": "合同",
-        "entity.order": "订单", "entity.shipment": "发运", "entity.invoice": "发票",
-        "entity.payment_claim": "回款申请", "entity.task": "任务",
     },
     "en": {
         "card.title": "Customer Q&A card",
@@ -80,9 +77,6 @@ register({
         "issue.shipped_no_tracking": "Order {id} is shipped without a tracking number",
         "issue.invoice_unpaid": "Invoice {id} has {outstanding} outstanding",
         "issue.claim_in_review": "Payment claim {id} waits for finance review",
-        "entity.customer": "Customer", "entity.lead": "Lead", "entity.quote": "Quote", "entity.contract": "Contract",
-        "entity.order": "Order", "entity.shipment": "Shipment", "entity.invoice": "Invoice",
-        "entity.payment_claim": "Payment claim", "entity.task": "Task",
     },
 })
 

@@ -104,8 +104,9 @@ def items(values: Iterable[object], *, empty: str = "") -> str:
 def fields(pairs: Iterable[tuple[str, object]], *, inline: bool = False) -> str:
     """A definition list of label → value pairs (both escaped); ``inline`` lays them out in one wrapping row."""
     if inline:
-        inner = "".join(f"<div><dt>{escape(k)}</dt><dd>{escape(v)}</dd></div>" for k, v in pairs)
-        return f'<dl class="snb-fields snb-inline">{inner}</dl>'
+        inner = "".join(f'<span class="snb-fact"><span class="snb-k">{escape(k)}</span>{escape(v)}</span>'
+                        for k, v in pairs)
+        return f'<div class="snb-facts">{inner}</div>'
     inner = "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in pairs)
     return f'<dl class="snb-fields">{inner}</dl>'
 

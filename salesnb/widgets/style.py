@@ -65,6 +65,7 @@ CSS = """\
 .snb-empty { color: var(--snb-muted); font-style: italic; padding: 6px 0; }
 .snb-required { color: var(--snb-bad); margin-left: 2px; }
 .snb-label { min-width: 150px; max-width: 150px; padding-top: 5px; color: #334155; }
+.snb-label.snb-inline-label { min-width: 0; max-width: none; padding: 5px 0 0 6px; }
 .snb-row { align-items: flex-start; gap: 8px; }
 .snb-toolbar { gap: 8px; align-items: center; flex-wrap: wrap; }
 
@@ -79,9 +80,9 @@ CSS = """\
 .snb-table tr:hover td { background: #f8fafc; }
 .snb-list { margin: 2px 0; padding-left: 20px; }
 .snb-fields { display: grid; grid-template-columns: 110px 1fr; gap: 4px 16px; margin: 4px 0; }
-.snb-fields.snb-inline { display: flex; flex-wrap: wrap; gap: 4px 28px; }
-.snb-fields.snb-inline div { display: flex; gap: 8px; }
-.snb-fields.snb-inline dt { white-space: nowrap; }
+.snb-facts { display: flex; flex-wrap: wrap; gap: 4px 28px; margin: 2px 0; }
+.snb-fact { white-space: nowrap; }
+.snb-k { color: var(--snb-muted); margin-right: 8px; }
 .snb-fields dt { color: var(--snb-muted); }
 .snb-fields dd { margin: 0; }
 

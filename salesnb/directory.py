@@ -1,0 +1,37 @@
+"""Who is who, for the apps: user names and the people who can act in a role."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, select
+
+from .db import session_scope
+from .models import User
+
+
+@dataclass(frozen=True)
+class Person:
+    user_id: str
+    name: str
+    role: str
+    region: str | None
+
+    @property
+    def label(self) -> str:
+        """``name（user_id）``: names repeat, ids do not."""
+        return f"{self.name}（{self.user_id}）"
+
+
+def people(engine: Engine, roles: tuple[str, ...] | None = None) -> list[Person]:
+    """Every user (or those with one of ``roles``), by name."""
+    query = select(User.user_id, User.name, User.role, User.region).order_by(User.name, User.user_id)
+    if roles:
+        query = query.where(User.role.in_(roles))
+    with session_scope(engine) as session:
+        return [Person(*row) for row in session.execute(query)]
+
+
+def user_names(engine: Engine) -> dict[str, str]:
+    """user_id → name of every user."""
+    return {p.user_id: p.name for p in people(engine)}

@@ -1,0 +1,103 @@
+"""Browser tests: headless system Chromium (Playwright) against a real ``salesnb serve``.
+
+One server per test session (per xdist worker) on a small SQLite store: the
+hand-made data set of :mod:`tests.widgets.seed`, pushed through the library
+flows the apps show (contract submissions, bank reconciliation).  Every test
+fails if a JavaScript dialog opens (the XSS payload would ``alert``), and
+saves a screenshot of its app to ``tests/artifacts/screenshots/``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from salesnb.db import make_engine, upgrade
+from salesnb.serve import BackgroundServer
+
+from ..widgets.seed import seed
+from .scenario import prepare
+
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "artifacts" / "screenshots"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if Path(str(item.fspath)).parent == Path(__file__).parent:
+            item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.xdist_group("browser"))
+
+
+@pytest.fixture(scope="session")
+def app_db(tmp_path_factory) -> str:
+    """A SQLite store with the apps' scenario data."""
+    path = tmp_path_factory.mktemp("apps") / "apps.db"
+    url = f"sqlite:///{path}"
+    engine = make_engine(url)
+    upgrade(engine)
+    seed(engine)
+    prepare(engine)
+    engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="session")
+def server(app_db, tmp_path_factory):
+    """``salesnb serve`` on a free port, kernels preheated."""
+    log = tmp_path_factory.mktemp("serve") / "serve.log"
+    srv = BackgroundServer(app_db, log_path=log, env={"SALESNB_LANG": "zh-CN"}).start()
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(
+            executable_path=os.environ.get("SALESNB_CHROMIUM", "/usr/bin/chromium"), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class AppPage:
+    """A browser tab on one app, recording dialogs and page errors."""
+
+    def __init__(self, page, server):
+        self.page = page
+        self.server = server
+        self.dialogs: list[str] = []
+        self.errors: list[str] = []
+        page.on("dialog", self._dialog)
+        page.on("pageerror", lambda exc: self.errors.append(str(exc)))
+
+    def _dialog(self, dialog) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def open(self, app: str, query: str = "", timeout: float = 60_000):
+        """Open ``app`` and wait until its widgets are rendered."""
+        self.page.goto(self.server.page_url(app, query))
+        self.page.wait_for_selector(".snb-app .snb-header", timeout=timeout)
+        return self.page
+
+    def screenshot(self, name: str) -> Path:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / f"{name}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        return path
+
+
+@pytest.fixture
+def app_page(browser, server):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True, locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    wrapper = AppPage(page, server)
+    yield wrapper
+    context.close()
+    assert wrapper.dialogs == [], f"a JavaScript dialog opened: {wrapper.dialogs}"

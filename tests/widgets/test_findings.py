@@ -1,0 +1,65 @@
+"""Findings: filters, counts, escaping and the xlsx export."""
+
+import io
+
+from openpyxl import load_workbook
+
+from salesnb.widgets.findings import Findings
+
+from .seed import AS_OF, XSS
+
+
+def test_lists_open_findings_with_owner_names(seeded):
+    w = Findings(seeded, as_of=AS_OF)
+    assert w.shown == 3  # the resolved claim_stalled finding is not listed
+    assert [label for label, _v in w.owner_box.options] == ["全部", "张伟（U01）", "李娜（U02）"]
+    assert [v for _l, v in w.region_box.options] == ["", "华东", "华南"]
+    assert ("报价已接受未下单", "quote_not_ordered") in w.check_box.options
+    assert "超过 4 小时未响应" in w.table.value and "李娜" in w.table.value
+    assert "共 3 条（全部 3 条）" in w.count_label.value
+
+
+def test_filters_combine(seeded):
+    w = Findings(seeded, as_of=AS_OF)
+    w.owner_box.value = "U01"
+    assert w.owner == "U01" and w.shown == 2
+    w.check = "quote_not_ordered"
+    assert w.check_box.value == "quote_not_ordered" and w.shown == 1
+    assert "Q001" in w.table.value and "O002" not in w.table.value
+    w.region = "华南"
+    assert w.shown == 0 and "没有符合条件的断点" in w.table.value
+    w.owner, w.check, w.region = "", "", "华南"
+    assert w.shown == 1 and "O002" in w.table.value
+
+
+def test_data_is_escaped(seeded):
+    w = Findings(seeded, as_of=AS_OF)
+    assert "<img" not in w.table.value and "&lt;img src=x onerror=alert(1)&gt;" in w.table.value
+
+
+def test_export_to_xlsx_holds_the_filtered_rows(seeded):
+    w = Findings(seeded, as_of=AS_OF)
+    w.owner = "U01"
+    data = w.export()
+    sheet = load_workbook(io.BytesIO(data)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == ("检查项", "对象", "负责人", "区域", "严重程度", "说明", "首次发现", "已持续")
+    assert len(rows) == 3
+    by_check = {r[0]: r for r in rows[1:]}
+    assert by_check["线索超时未响应"][1:5] == ("线索 L001", "张伟", "华东", "严重")
+    assert XSS in by_check["线索超时未响应"][5]  # text in a cell, not markup
+    assert by_check["线索超时未响应"][6] == "2026-03-10 14:00"
+    assert by_check["线索超时未响应"][7] == "5 天 20 小时"
+    link = w.download_area.value
+    assert link.startswith('<a class="snb-download" href="data:application/vnd.openxmlformats')
+    assert 'download="断点清单_20260316_1000.xlsx"' in link
+
+
+def test_formula_text_stays_text(seeded):
+    from salesnb.widgets.download import xlsx_bytes
+
+    data = xlsx_bytes(["a"], [["=HYPERLINK(\"http://x\")"], [1.5]])
+    sheet = load_workbook(io.BytesIO(data)).active
+    cell = sheet["A2"]
+    assert cell.value == '=HYPERLINK("http://x")' and cell.data_type == "s"
+    assert sheet["A3"].value == 1.5
