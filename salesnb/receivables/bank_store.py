@@ -1,9 +1,6 @@
 """Store parsed bank lines in ``bank_transactions`` (upsert by ``txn_id``).
 
-Uses the importer's ``import_frame`` when it is available, so bank lines get
-the same validation and import bookkeeping as every other table; otherwise a
-plain upsert with the same meaning (insert new serials, update changed
-lines, leave identical ones alone).
+Insert new serials, update changed lines, leave identical ones alone.
 """
 
 from __future__ import annotations
@@ -20,13 +17,6 @@ from .bank_statements import COLUMNS
 
 def store_lines(session: Session, frame: pd.DataFrame, *, source: str, actor: str) -> tuple[int, int, int]:
     """Upsert ``frame`` (canonical bank columns) in the caller's transaction; (inserted, updated, unchanged)."""
-    try:
-        from ..io import import_frame  # type: ignore[attr-defined]
-    except ImportError:
-        import_frame = None
-    if import_frame is not None:
-        result = import_frame(session, "bank_transactions", frame, source)
-        return int(result.inserted), int(result.updated), int(result.unchanged)
     return _upsert(session, frame)
 
 

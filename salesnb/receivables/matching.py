@@ -188,7 +188,12 @@ class Matcher:
             return False
         if min(p.confidence for p in proposals) >= self.options.auto_threshold:
             for p in proposals:
-                self.remaining[p.invoice_id] -= p.amount
+                left = self.remaining[p.invoice_id] = self.remaining[p.invoice_id] - p.amount
+                if left > 0:  # a part payment: the invoice is now found by what is left
+                    inv = self.invoices[p.invoice_id]
+                    self._by_amount[left].append(inv.invoice_id)
+                    if inv.customer_id:
+                        self._by_customer_amount[(inv.customer_id, left)].append(inv.invoice_id)
                 self.plan.applied.append(p)
             self.used.add(line.txn_id)
             return True
