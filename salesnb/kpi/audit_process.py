@@ -177,9 +177,11 @@ def _entity_links(data: KpiData, orders: pd.DataFrame) -> pd.DataFrame:
 
 
 def _entity_type(name: Any) -> str:
+    """Checks name entities by table (``leads``); links use the singular (``lead``)."""
     text = str(name).strip().lower()
     text = _ENTITY_ALIASES.get(text, text)
-    return text[:-1] if text.endswith("s") and text[:-1] in ENTITY_STAGES else text
+    singular = text[:-1] if text.endswith("s") else text
+    return singular if singular in ENTITY_STAGES or singular == "task" else text
 
 
 def _details(value: Any) -> dict[str, Any]:

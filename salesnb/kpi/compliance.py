@@ -6,9 +6,9 @@ check items".  Each *item source* below yields one row per check item —
 ``passed`` — and the rate is passed items / all items.  The built-in sources:
 
 ``scorecard_field``
-    every lead created by ``as_of``, once per required scorecard field
-    (budget provided, delivery date specified, purchase frequency): passed
-    when the field is filled.
+    every lead created by ``as_of``, once per required field of the active
+    意向评分卡 that is stored on the lead (default: budget provided, delivery
+    date specified, purchase frequency): passed when the field is filled.
 ``first_response``
     every lead at least 4 h old at ``as_of``: passed when a first response is
     recorded by ``as_of`` (however late — timeliness is the 4-hour KPI).
@@ -27,6 +27,7 @@ Analysts add sources with :func:`register_compliance_item`.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 import pandas as pd
@@ -71,6 +72,21 @@ def compliance_items(data: KpiData, only: tuple[str, ...] | None = None) -> pd.D
     return items
 
 
+def required_scorecard_fields(data: KpiData) -> tuple[str, ...]:
+    """Lead columns behind the required fields of the active default scorecard (else the defaults)."""
+    from ..scorecards import DEFAULT_NAME
+
+    rows = data.query("SELECT definition FROM scorecards WHERE name = :name AND active = :yes",
+                      name=DEFAULT_NAME, yes=True)
+    if rows.empty:
+        return REQUIRED_SCORECARD_FIELDS
+    definition = rows["definition"].iloc[0]
+    definition = json.loads(definition) if isinstance(definition, str) else definition
+    columns = tuple(f.get("column") for f in definition.get("fields", [])
+                    if isinstance(f, dict) and f.get("required") and f.get("column") in data.leads.columns)
+    return columns or REQUIRED_SCORECARD_FIELDS
+
+
 @register_compliance_item("scorecard_field")
 def _scorecard_fields(data: KpiData) -> pd.DataFrame:
     leads = data.leads
@@ -79,7 +95,7 @@ def _scorecard_fields(data: KpiData) -> pd.DataFrame:
             "owner_id": leads["owner_id"], "region": leads["region"], "at": leads["created_at"],
             "passed": leads[field].notna().to_numpy(dtype=bool),
         })
-        for field in REQUIRED_SCORECARD_FIELDS
+        for field in required_scorecard_fields(data)
     ]
     return pd.concat(parts, ignore_index=True)
 

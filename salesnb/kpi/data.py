@@ -18,7 +18,7 @@ from .frames import read_frame, utc
 LEADS_SQL = """
 SELECT l.lead_id, l.owner_id, COALESCE(NULLIF(l.region, ''), u.region) AS region,
        l.created_at, l.first_response_at, l.budget_provided, l.delivery_date_specified,
-       l.purchase_freq_per_month, l.status, l.converted_at, l.grade
+       l.purchase_freq_per_month, l.inquiry_type, l.source, l.status, l.converted_at, l.grade
 FROM leads l LEFT JOIN users u ON u.user_id = l.owner_id
 WHERE l.created_at <= :as_of
 """

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from salesnb.db import session_scope
+
 from salesnb.kpi import (
     A_LEAD_CONVERSION, BREAKPOINT_REPAIR, COMPLIANCE, FIRST_RESPONSE, compute_kpis,
 )
@@ -97,3 +99,19 @@ def test_empty_database(engine):
     assert report.value(FIRST_RESPONSE) is None
     assert report.value(BREAKPOINT_REPAIR) is None
     assert report.weekly().empty
+
+
+def test_compliance_follows_the_active_scorecard(engine):
+    from salesnb.scorecards import DEFAULT_NAME, default_definition, save_scorecard
+
+    build(engine)
+    definition = default_definition()
+    for spec in definition["fields"]:  # make inquiry type required too, drop purchase frequency
+        spec["required"] = spec["name"] != "purchase_freq_per_month"
+    with session_scope(engine) as session:
+        save_scorecard(session, definition, name=DEFAULT_NAME)
+    report = compute_kpis(engine, AS_OF, kpis=(COMPLIANCE,))
+    fields = report.items[COMPLIANCE][report.items[COMPLIANCE]["kind"] == "scorecard_field"]
+    # 9 leads × (budget, delivery date, inquiry type); no lead has an inquiry type, budget/date as before:
+    # budget filled on L1 L2 L3 L5 L6 L6b L7 L8 (8), date on L1 L2 L3 L5 L6 L7 L8 (7)
+    assert (int(fields["passed"].sum()), len(fields)) == (15, 27)
