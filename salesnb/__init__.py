@@ -5,6 +5,8 @@ The public Python API is re-exported here; see the README for a tour.
 
 from .config import Settings, load_settings
 from .db import get_engine, make_engine, session_scope, upgrade
+from .demo import build_demo_db
+from .demo import generate as generate_demo_data
 from .errors import InputError, Problem, SalesnbError
 
 __version__ = "0.1.0"
@@ -13,4 +15,5 @@ __all__ = [
     "Settings", "load_settings",
     "get_engine", "make_engine", "session_scope", "upgrade",
     "InputError", "Problem", "SalesnbError",
+    "build_demo_db", "generate_demo_data",
 ]

@@ -25,6 +25,7 @@ COMMAND_MODULES = [
     "salesnb.cli.sla_cmd",
     "salesnb.cli.kpi_cmd",
     "salesnb.cli.run_cmd",
+    "salesnb.cli.demo_data_cmd",
 ]
 
 
