@@ -1,0 +1,250 @@
+"""Saving a lead with its scorecard, grading on save and in batch, promotion of grade-A leads.
+
+Grading writes the grade to ``leads.grade`` / ``graded_at`` and a history row
+to ``lead_scores``.  A lead reaching a promoted grade (A) gets, in the same
+transaction, an outbox notification to its rep's manager (``users.manager_id``;
+dedup key ``scorecard:promote:LEAD``) and a ``priority_pool`` row with who put
+it there and when.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from .. import audit
+from ..errors import SalesnbError
+from ..i18n import get_language, t
+from ..models import Customer, Lead, LeadScore, PriorityPoolEntry, User
+from ..notify import enqueue
+from ..timeutil import now
+from . import messages  # noqa: F401  (registers the texts)
+from .definition import DEFAULT_NAME, Card, missing
+from .store import get_scorecard
+
+BATCH = 5_000
+
+
+class IncompleteScorecard(SalesnbError):
+    """The scorecard is missing required answers or has invalid ones; nothing was saved.
+
+    ``missing`` lists the names of the missing required fields, ``problems``
+    one message per missing or invalid field.
+    """
+
+    def __init__(self, lead_id: str, missing_fields: list[str], problems: list[str], language: str):
+        self.lead_id, self.missing, self.problems = lead_id, missing_fields, problems
+        header = t("scorecard.incomplete", language, lead_id=lead_id)
+        super().__init__("\n".join([header, *(f"  - {p}" for p in problems)]))
+
+
+@dataclass(frozen=True)
+class GradeResult:
+    """The outcome of grading one lead."""
+
+    lead_id: str
+    grade: str
+    previous: str | None
+    promoted: bool  # notified the manager and entered the pool now
+
+
+def check_answers(card: Card, answers: Mapping[str, Any], lead_id: str = "-",
+                  language: str | None = None) -> dict[str, Any]:
+    """Normalised answers (是/否 → bool, option labels → values); raise :class:`IncompleteScorecard`."""
+    language = language or get_language()
+    values: dict[str, Any] = {}
+    missing_fields: list[str] = []
+    problems = [t("scorecard.unknown_field", language, name=k) for k in answers if k not in {f.name for f in card.fields}]
+    for f in card.fields:
+        raw = answers.get(f.name)
+        if missing(raw):
+            values[f.name] = None
+            if f.required:
+                missing_fields.append(f.name)
+                problems.append(t("scorecard.missing", language, label=f.title(language)))
+            continue
+        value, reason = f.normalise(raw, language)
+        if reason:
+            problems.append(t("scorecard.invalid", language, label=f.title(language), value=raw, reason=reason))
+        values[f.name] = value
+    if problems:
+        raise IncompleteScorecard(lead_id, missing_fields, problems, language)
+    return values
+
+
+def save_lead(session: Session, lead: Lead | Mapping[str, Any] | str, answers: Mapping[str, Any], actor: str,
+              *, scorecard: str = DEFAULT_NAME, at: datetime | None = None,
+              language: str | None = None) -> GradeResult:
+    """Save a lead with its scorecard answers and grade it, in the caller's transaction.
+
+    ``lead`` is a Lead, a lead id, or a mapping of lead columns (a new lead
+    needs ``lead_id``, ``customer_id`` and ``owner_id``).  An incomplete or
+    invalid card raises :class:`IncompleteScorecard` before anything is written.
+    """
+    at = at or now()
+    card = get_scorecard(session, scorecard)
+    lead_id = lead.lead_id if isinstance(lead, Lead) else lead if isinstance(lead, str) else str(lead.get("lead_id"))
+    values = check_answers(card, answers, lead_id, language)
+    row = _lead_row(session, lead, at)
+    before = {"grade": row.grade}
+    extra = dict(row.extra or {})
+    for f in card.fields:
+        if f.column:
+            setattr(row, f.column, values[f.name])
+        else:
+            extra.setdefault("scorecard", {})[f.name] = values[f.name]
+    row.extra = extra or None
+    session.flush()
+    result = _apply_grade(session, row, card, values, at, actor, language)
+    audit.record(session, actor=actor, action="lead.save", entity_type="leads", entity_id=row.lead_id,
+                 before=before, after={"answers": values, "grade": result.grade, "scorecard": f"{card.name}@{card.version}"},
+                 at=at)
+    return result
+
+
+def _lead_row(session: Session, lead: Lead | Mapping[str, Any] | str, at: datetime) -> Lead:
+    if isinstance(lead, Lead):
+        if lead not in session:
+            session.add(lead)
+        return lead
+    if isinstance(lead, str):
+        row = session.get(Lead, lead)
+        if row is None:
+            raise SalesnbError(f"no lead {lead!r}")
+        return row
+    data = dict(lead)
+    row = session.get(Lead, data.get("lead_id")) if data.get("lead_id") else None
+    if row is None:
+        missing_cols = [c for c in ("lead_id", "customer_id", "owner_id") if missing(data.get(c))]
+        if missing_cols:
+            raise SalesnbError(f"a new lead needs {', '.join(missing_cols)}")
+        data.setdefault("created_at", at)
+        data.setdefault("status", "open")
+        row = Lead(**data)
+        session.add(row)
+    else:
+        for key, value in data.items():
+            setattr(row, key, value)
+    return row
+
+
+def _apply_grade(session: Session, lead: Lead, card: Card, values: Mapping[str, Any], at: datetime, actor: str,
+                 language: str | None) -> GradeResult:
+    grade, previous = card.grade(dict(values)), lead.grade
+    lead.grade, lead.graded_at = grade, at
+    session.add(LeadScore(lead_id=lead.lead_id, scorecard_name=card.name, scorecard_version=card.version,
+                          answers=_jsonable(values), grade=grade, graded_at=at, graded_by=actor))
+    promoted = grade in card.promote_grades and _promote(session, lead, card, grade, at, actor, language)
+    return GradeResult(lead.lead_id, grade, previous, promoted)
+
+
+def _jsonable(values: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: (float(v) if hasattr(v, "as_tuple") else v) for k, v in values.items()}
+
+
+def _promote(session: Session, lead: Lead, card: Card, grade: str, at: datetime, actor: str,
+             language: str | None) -> bool:
+    """Pool row + manager notification, once per lead and pool; True if done now."""
+    exists = session.scalar(select(PriorityPoolEntry.id).where(PriorityPoolEntry.pool == card.pool,
+                                                               PriorityPoolEntry.lead_id == lead.lead_id))
+    if exists is not None:
+        return False
+    language = language or get_language()
+    params = {"card": card.title(language), "version": card.version, "grade": grade, "pool": card.pool}
+    session.add(PriorityPoolEntry(pool=card.pool, lead_id=lead.lead_id, added_at=at, added_by=actor,
+                                  reason=t("scorecard.pool.reason", language, **params)))
+    owner = session.get(User, lead.owner_id) if lead.owner_id else None
+    customer = session.get(Customer, lead.customer_id) if lead.customer_id else None
+    text = {"lead_id": lead.lead_id, "owner": owner.name if owner else lead.owner_id,
+            "customer": customer.name if customer else lead.customer_id, **params}
+    enqueue(
+        session, dedup_key=f"scorecard:promote:{lead.lead_id}",
+        recipients=[owner.manager_id] if owner is not None and owner.manager_id else [],
+        subject=t("scorecard.notify.subject", language, **text), body=t("scorecard.notify.body", language, **text),
+        event_type="lead_graded", entity_type="leads", entity_id=lead.lead_id,
+        payload={"grade": grade, "scorecard": card.name, "version": card.version, "owner_id": lead.owner_id,
+                 "pool": card.pool},
+        at=at,
+    )
+    return True
+
+
+@dataclass
+class GradeReport:
+    """Counts of a batch grading run."""
+
+    scorecard: str
+    version: int
+    graded: int = 0
+    changed: int = 0
+    promoted: int = 0
+    incomplete: int = 0
+    grades: dict[str, int] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def grade_leads(engine: Engine, *, as_of: datetime | None = None, scorecard: str = DEFAULT_NAME,
+                regrade: bool = False, actor: str = "grade", language: str | None = None) -> GradeReport:
+    """Grade every lead whose scorecard is complete, in one transaction.
+
+    Without ``regrade`` only leads whose grade would change (or that have none)
+    get a new history row; with ``regrade`` every complete lead is graded again
+    with the active version (after a scorecard change).
+    """
+    at = as_of or now()
+    with Session(engine) as session, session.begin():
+        card = get_scorecard(session, scorecard)
+        report = GradeReport(card.name, card.version)
+        columns = {f.name: f.column for f in card.fields}
+        query = select(Lead).order_by(Lead.lead_id).execution_options(yield_per=BATCH)
+        for lead in session.scalars(query):
+            values = _stored_answers(lead, card, columns)
+            if any(values[f.name] is None for f in card.fields if f.required):
+                report.incomplete += 1
+                continue
+            grade = card.grade(values)
+            report.grades[grade] = report.grades.get(grade, 0) + 1
+            report.graded += 1
+            if grade == lead.grade and not regrade:
+                continue
+            report.changed += grade != lead.grade
+            result = _apply_grade(session, lead, card, values, at, actor, language)
+            report.promoted += result.promoted
+        return report
+
+
+def _stored_answers(lead: Lead, card: Card, columns: Mapping[str, str | None]) -> dict[str, Any]:
+    stored = (lead.extra or {}).get("scorecard", {})
+    values: dict[str, Any] = {}
+    for f in card.fields:
+        value = getattr(lead, columns[f.name]) if columns[f.name] else stored.get(f.name)
+        values[f.name] = None if missing(value) else (float(value) if f.kind == "float" else value)
+    return values
+
+
+def grades_frame(engine: Engine, *, history: bool = False) -> pd.DataFrame:
+    """Current grades (lead_id, owner_id, region, grade, graded_at, in_pool) or, with ``history``, every grading."""
+    with engine.connect() as conn:
+        if history:
+            query = select(LeadScore.lead_id, LeadScore.scorecard_name, LeadScore.scorecard_version, LeadScore.grade,
+                           LeadScore.graded_at, LeadScore.graded_by, LeadScore.answers).order_by(LeadScore.id)
+        else:
+            in_pool = select(PriorityPoolEntry.id).where(PriorityPoolEntry.lead_id == Lead.lead_id,
+                                                         PriorityPoolEntry.removed_at.is_(None)).exists()
+            query = (select(Lead.lead_id, Lead.owner_id, Lead.region, Lead.status, Lead.grade, Lead.graded_at,
+                            in_pool.label("in_pool"))
+                     .where(Lead.grade.is_not(None)).order_by(Lead.lead_id))
+        result = conn.execute(query)
+        return pd.DataFrame(result.all(), columns=list(result.keys()))
+
+
+__all__ = ["IncompleteScorecard", "GradeResult", "GradeReport", "check_answers", "save_lead", "grade_leads",
+           "grades_frame"]

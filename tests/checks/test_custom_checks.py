@@ -1,0 +1,106 @@
+"""Checks added by analysts (Python), by stored rules and by plugins run beside the built-in ones."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import String, cast, select
+
+from salesnb.checks import Check, check_frame, findings_frame, register_check, run_checks, unregister_check
+from salesnb.checks.registry import available_checks
+from salesnb.db import session_scope
+from salesnb.errors import SalesnbError
+from salesnb.models import Customer, Order, Quote
+from salesnb.plugins import get_plugin_manager, hookimpl
+from salesnb.rules import RuleError, save_rule
+
+from .helpers import AS_OF, D, add, base_people
+
+BIG_QUOTE = {"table": "quotes", "severity": "info",
+             "rule": {"all": [{"field": "amount", "op": "ge", "value": 1000000},
+                              {"field": "status", "op": "in", "value": ["quoted", "accepted"]}]},
+             "message": {"zh-CN": "大额报价 {entity_id}", "en": "Big quote {entity_id}"}}
+
+
+@pytest.fixture
+def quotes(engine):
+    base_people(engine)
+    add(engine, Quote, {"quote_id": "Q1", "amount": 2000000}, {"quote_id": "Q2", "amount": 10},
+        {"quote_id": "Q3", "amount": 5000000, "status": "lost", "owner_id": "U2"})
+    return engine
+
+
+def test_python_check_with_a_rule_and_one_with_a_query(quotes):
+    register_check(Check(name="big_quote", table="quotes", rule=BIG_QUOTE["rule"], message=BIG_QUOTE["message"]))
+
+    def customers_without_quotes(ctx):
+        c = Customer.__table__
+        return select(cast(c.c.customer_id, String).label("entity_id"), c.c.owner_id.label("owner_id")).where(
+            ~select(Quote.quote_id).where(Quote.customer_id == c.c.customer_id).exists())
+
+    register_check(Check(name="idle_customer", table="customers", query=customers_without_quotes))
+    add(quotes, Customer, {"customer_id": "C2", "owner_id": "U2"})
+    try:
+        report = run_checks(quotes, AS_OF, only=["big_quote", "idle_customer"])
+        assert report.checks["big_quote"].count == 1 and report.checks["idle_customer"].count == 1
+        frame = findings_frame(quotes)
+        assert dict(zip(frame.entity_id, frame.message)) == {"Q1": "大额报价 Q1", "C2": "idle_customer: C2"}
+        rows = check_frame(quotes, "big_quote", AS_OF)
+        assert rows[["entity_id", "owner_id", "region", "amount"]].values.tolist() == [["Q1", "U1", "华东", 2000000]]
+        with pytest.raises(SalesnbError, match="already registered"):
+            register_check(Check(name="big_quote", table="quotes", rule=BIG_QUOTE["rule"]))
+        with pytest.raises(RuleError):
+            register_check(Check(name="broken", table="quotes", rule={"field": "amout", "op": "eq", "value": 1}))
+    finally:
+        unregister_check("big_quote")
+        unregister_check("idle_customer")
+    assert "big_quote" not in available_checks()
+
+
+def test_stored_rule_check_runs_until_disabled(quotes):
+    with session_scope(quotes) as s:
+        save_rule(s, "big_quote", BIG_QUOTE, kind="check", actor="ana")
+    report = run_checks(quotes, AS_OF)
+    assert report.checks["big_quote"].count == 1
+    assert findings_frame(quotes, check="big_quote").severity.tolist() == ["info"]
+    with session_scope(quotes) as s:
+        save_rule(s, "big_quote", BIG_QUOTE, kind="check", actor="ana", enabled=False)
+    assert "big_quote" not in run_checks(quotes, AS_OF).checks
+
+
+def test_stored_check_definitions_are_validated(sqlite_engine):
+    bad = {"table": "quotes", "rule": {"field": "amount", "op": "is_empty"}, "severity": "urgent",
+           "owner": "manager_id", "colour": "red"}
+    with pytest.raises(RuleError) as err, session_scope(sqlite_engine) as s:
+        save_rule(s, "bad_check", bad, kind="check")
+    assert err.value.problems == [
+        "definition: unexpected key(s) colour (allowed: description, message, owner, rule, severity, table, title)",
+        "definition.rule.op: operator is_empty is not possible for amount (decimal); use one of eq, ne, lt, le, gt, "
+        "ge, in, not_in, is_null, not_null",
+        "definition.severity: expected one of info, warning, critical",
+        "definition.owner: quotes has no column 'manager_id'",
+    ]
+    with pytest.raises(SalesnbError, match="two checks are named quote_not_ordered"), \
+            session_scope(sqlite_engine) as s:
+        save_rule(s, "quote_not_ordered", BIG_QUOTE, kind="check")
+        available_checks(s)
+
+
+class _Plugin:
+    @hookimpl
+    def salesnb_checks(self):
+        return [Check(name="order_without_contract", table="orders", severity="info", owner=None,
+                      rule={"field": "contract_id", "op": "is_null"})]
+
+
+def test_plugin_contributes_a_check(engine):
+    base_people(engine)
+    add(engine, Order, {"order_id": "O1", "created_at": AS_OF - D}, {"order_id": "O2", "contract_id": "K1"})
+    pm = get_plugin_manager()
+    plugin = _Plugin()
+    pm.register(plugin, name="test-checks")
+    try:
+        report = run_checks(engine, AS_OF, only=["order_without_contract"])
+        assert report.checks["order_without_contract"].count == 1
+        assert available_checks()["order_without_contract"].source == "plugin"
+    finally:
+        pm.unregister(plugin)

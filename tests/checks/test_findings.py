@@ -1,0 +1,99 @@
+"""Findings across runs (new, persisting, resolved, reopened), check_runs, settings and failures."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pandas as pd
+import pytest
+from sqlalchemy import select, update
+
+from salesnb.checks import findings_frame, run_checks
+from salesnb.config import Settings
+from salesnb.db import session_scope
+from salesnb.errors import SalesnbError
+from salesnb.models import CheckRun, Finding, Lead, Order, Shipment
+
+from .helpers import AS_OF, D, H, add, base_people
+
+
+def test_findings_lifecycle(engine):
+    base_people(engine)
+    add(engine, Lead, {"lead_id": "L1", "created_at": AS_OF - 5 * H}, {"lead_id": "L2", "created_at": AS_OF - 3 * H})
+    first = run_checks(engine, AS_OF, only=["lead_response_overdue"]).checks["lead_response_overdue"]
+    assert (first.count, first.new, first.persisting, first.resolved) == (1, 1, 0, 0)
+
+    later = AS_OF + 2 * H  # L2 is overdue now too
+    second = run_checks(engine, later, only=["lead_response_overdue"]).checks["lead_response_overdue"]
+    assert (second.count, second.new, second.persisting, second.resolved) == (2, 1, 1, 0)
+
+    with session_scope(engine) as s:  # the rep answers L1
+        s.execute(update(Lead).where(Lead.lead_id == "L1").values(first_response_at=later))
+    third = run_checks(engine, later + H, only=["lead_response_overdue"]).checks["lead_response_overdue"]
+    assert (third.count, third.new, third.persisting, third.resolved) == (1, 0, 1, 1)
+
+    with session_scope(engine) as s:  # the answer is undone: a new finding, the old one stays resolved
+        s.execute(update(Lead).where(Lead.lead_id == "L1").values(first_response_at=None))
+    fourth = run_checks(engine, later + 2 * H, only=["lead_response_overdue"]).checks["lead_response_overdue"]
+    assert (fourth.count, fourth.new, fourth.persisting, fourth.resolved) == (2, 1, 1, 0)
+
+    every = findings_frame(engine, open_only=False).sort_values(["entity_id", "first_seen"])
+    rows = [(r.entity_id, r.first_seen, r.last_seen, r.resolved_at) for r in every.itertuples()]
+    assert rows[0] == ("L1", AS_OF, later, later + H)
+    assert rows[1][:3] == ("L1", later + 2 * H, later + 2 * H) and pd.isna(rows[1][3])
+    assert rows[2][:3] == ("L2", later, later + 2 * H)
+    assert set(findings_frame(engine).entity_id) == {"L1", "L2"}
+    with session_scope(engine) as s:
+        runs = s.scalars(select(CheckRun).order_by(CheckRun.id)).all()
+        assert [r.status for r in runs] == ["ok"] * 4
+        assert runs[-1].summary["checks"]["lead_response_overdue"]["count"] == 2
+        assert {f.run_id for f in s.scalars(select(Finding).where(Finding.resolved_at.is_(None)))} == {runs[-1].id}
+
+
+def test_rerun_is_stable_and_other_checks_untouched(engine):
+    base_people(engine)
+    add(engine, Lead, {"lead_id": "L1", "created_at": AS_OF - 5 * H})
+    add(engine, Order, {"order_id": "O1", "status": "shipped", "shipped_at": AS_OF - 2 * D})
+    run_checks(engine, AS_OF)
+    report = run_checks(engine, AS_OF)
+    assert report.total("new") == 0 and report.total("persisting") == 2 and report.total("resolved") == 0
+    add(engine, Shipment, {"shipment_id": "S1", "order_id": "O1", "tracking_no": "SF1"})
+    report = run_checks(engine, AS_OF, only=["lead_response_overdue"])
+    assert report.total("resolved") == 0  # shipped_without_tracking was not run, so not resolved
+    report = run_checks(engine, AS_OF, only=["shipped_without_tracking"])
+    assert report.checks["shipped_without_tracking"].resolved == 1
+
+
+def test_settings_thresholds_language_and_enabled(engine):
+    base_people(engine)
+    add(engine, Lead, {"lead_id": "L1", "created_at": AS_OF - 5 * H})
+    settings = Settings(db_url="", language="en", raw={"checks": {
+        "lead_response_overdue": {"hours": 6}, "quote_not_ordered": {"enabled": False}}})
+    report = run_checks(engine, AS_OF, settings=settings)
+    assert "quote_not_ordered" not in report.checks and report.checks["lead_response_overdue"].count == 0
+    report = run_checks(engine, AS_OF + 2 * H, settings=settings, only=["lead_response_overdue", "quote_not_ordered"])
+    assert set(report.checks) == {"lead_response_overdue", "quote_not_ordered"}
+    (message,) = findings_frame(engine).message
+    assert message == "Lead L1 has had no first response for more than 6 h"
+    assert report.checks["lead_response_overdue"].title == "Lead response overdue"
+
+
+def test_bad_settings_fail_cleanly_and_record_a_failed_run(engine):
+    bad = Settings(db_url="", raw={"checks": {"lead_response_overdue": {"hour": 6}}})
+    with pytest.raises(SalesnbError, match=r"\[checks.lead_response_overdue\] unknown setting 'hour'; known: hours"):
+        run_checks(engine, AS_OF, settings=bad)
+    with pytest.raises(SalesnbError, match="unknown check"):
+        run_checks(engine, AS_OF, only=["nope"])
+    with session_scope(engine) as s:
+        runs = s.scalars(select(CheckRun)).all()
+        assert [r.status for r in runs] == ["failed", "failed"]
+        assert "unknown setting 'hour'" in runs[0].summary["error"]
+        assert s.scalars(select(Finding)).all() == []
+
+
+def test_as_of_text_is_local_time(engine):
+    base_people(engine)
+    add(engine, Lead, {"lead_id": "L1", "created_at": AS_OF - 4 * H - timedelta(seconds=1)})
+    assert run_checks(engine, "2026-03-10 09:00").checks["lead_response_overdue"].count == 1
+    assert run_checks(engine, "2026-03-10 01:00:00+00:00").checks["lead_response_overdue"].count == 1
+    assert run_checks(engine, "2026-03-10 08:59").checks["lead_response_overdue"].count == 0

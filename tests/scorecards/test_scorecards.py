@@ -1,0 +1,166 @@
+"""The 意向评分卡: refuse incomplete cards, grade A/B/C, promote A leads, versions, batch grading."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from salesnb.db import session_scope
+from salesnb.models import Lead, LeadScore, OutboxMessage, PriorityPoolEntry, Scorecard
+from salesnb.rules import RuleError
+from salesnb.scorecards import (
+    IncompleteScorecard, default_definition, get_scorecard, grade_leads, grades_frame, list_scorecards, save_lead,
+    save_scorecard,
+)
+
+from ..checks.helpers import AS_OF, add, base_people
+
+NEW_LEAD = {"lead_id": "L1", "customer_id": "C1", "owner_id": "U1", "region": "华东"}
+
+
+@pytest.mark.parametrize("answers, grade", [
+    ({"budget_provided": "是", "delivery_date_specified": "是", "purchase_freq_per_month": 2}, "A"),
+    ({"budget_provided": True, "delivery_date_specified": True, "purchase_freq_per_month": "3 次/月"}, "A"),
+    ({"budget_provided": "是", "delivery_date_specified": "是", "purchase_freq_per_month": 1}, "B"),
+    ({"budget_provided": "否", "delivery_date_specified": "是", "purchase_freq_per_month": 0}, "B"),
+    ({"budget_provided": "否", "delivery_date_specified": "否", "purchase_freq_per_month": 1}, "B"),
+    ({"budget_provided": "否", "delivery_date_specified": "否", "purchase_freq_per_month": 0}, "C"),
+])
+def test_default_grading(sqlite_engine, answers, grade):
+    with session_scope(sqlite_engine) as s:
+        assert get_scorecard(s).grade({**dict.fromkeys(["inquiry_type"]), **_normal(s, answers)}) == grade
+
+
+def _normal(session, answers):
+    from salesnb.scorecards import check_answers
+
+    return check_answers(get_scorecard(session), answers)
+
+
+def test_incomplete_card_is_refused_with_one_message_per_field(engine):
+    base_people(engine)
+    with pytest.raises(IncompleteScorecard) as err:
+        with session_scope(engine) as s:
+            save_lead(s, NEW_LEAD, {"budget_provided": "是", "purchase_freq_per_month": "",
+                                    "inquiry_type": "闲聊"}, actor="U1", at=AS_OF, language="zh-CN")
+    assert err.value.missing == ["delivery_date_specified", "purchase_freq_per_month"]
+    assert err.value.problems == [
+        "缺少必填项「是否明确交期」",
+        "缺少必填项「近3个月采购频次（次/月）」",
+        "「询盘类型」的值 '闲聊' 无效：请从下拉选项中选择（技术咨询、招标比价）",
+    ]
+    assert "L1" in str(err.value)
+    with session_scope(engine) as s:  # nothing written
+        assert s.scalar(select(func.count()).select_from(Lead)) == 0
+        assert s.scalar(select(func.count()).select_from(LeadScore)) == 0
+    with pytest.raises(IncompleteScorecard) as err:
+        with session_scope(engine) as s:
+            save_lead(s, NEW_LEAD, {}, actor="U1", language="en")
+    assert err.value.problems[0] == "missing required field “Budget provided”"
+
+
+def test_grade_a_notifies_the_manager_and_fills_the_pool_once(engine):
+    base_people(engine)
+    answers = {"budget_provided": "是", "delivery_date_specified": "是", "purchase_freq_per_month": 2,
+               "inquiry_type": "招标比价"}
+    with session_scope(engine) as s:
+        result = save_lead(s, NEW_LEAD, answers, actor="U1", at=AS_OF)
+    assert (result.grade, result.previous, result.promoted) == ("A", None, True)
+    with session_scope(engine) as s:
+        lead = s.get(Lead, "L1")
+        assert (lead.grade, lead.graded_at, lead.inquiry_type, lead.purchase_freq_per_month) == \
+               ("A", AS_OF, "tender", 2.0)
+        (message,) = s.scalars(select(OutboxMessage)).all()
+        assert message.recipients == ["M1"] and message.dedup_key == "scorecard:promote:L1"
+        assert message.entity_id == "L1" and "L1" in message.subject
+        (entry,) = s.scalars(select(PriorityPoolEntry)).all()
+        assert (entry.pool, entry.lead_id, entry.added_by, entry.added_at) == ("新品优先体验池", "L1", "U1", AS_OF)
+    # saving again (still A) neither notifies nor pools twice; history keeps both gradings
+    with session_scope(engine) as s:
+        again = save_lead(s, "L1", answers, actor="M1", at=AS_OF + timedelta(hours=1))
+    assert (again.grade, again.previous, again.promoted) == ("A", "A", False)
+    with session_scope(engine) as s:
+        assert s.scalar(select(func.count()).select_from(OutboxMessage)) == 1
+        assert s.scalar(select(func.count()).select_from(PriorityPoolEntry)) == 1
+        assert s.scalar(select(func.count()).select_from(LeadScore)) == 2
+
+
+def test_promotion_rolls_back_with_its_transaction(engine):
+    base_people(engine)
+    answers = {"budget_provided": "是", "delivery_date_specified": "是", "purchase_freq_per_month": 4}
+    with pytest.raises(RuntimeError):
+        with session_scope(engine) as s:
+            save_lead(s, NEW_LEAD, answers, actor="U1", at=AS_OF)
+            raise RuntimeError("the caller fails later in the same transaction")
+    with session_scope(engine) as s:
+        for model in (Lead, LeadScore, OutboxMessage, PriorityPoolEntry):
+            assert s.scalar(select(func.count()).select_from(model)) == 0
+
+
+def test_new_version_keeps_the_old_and_regrades_on_request(engine):
+    base_people(engine)
+    add(engine, Lead,
+        {"lead_id": "L1", "budget_provided": True, "delivery_date_specified": False, "purchase_freq_per_month": 1},
+        {"lead_id": "L2", "budget_provided": True, "delivery_date_specified": True, "purchase_freq_per_month": 2},
+        {"lead_id": "L3", "budget_provided": False, "delivery_date_specified": False, "purchase_freq_per_month": 0},
+        {"lead_id": "L4", "budget_provided": None, "delivery_date_specified": True, "purchase_freq_per_month": 5})
+    report = grade_leads(engine, as_of=AS_OF)
+    assert (report.graded, report.incomplete, report.changed, report.promoted) == (3, 1, 3, 1)
+    assert report.grades == {"B": 1, "A": 1, "C": 1}
+    assert grade_leads(engine, as_of=AS_OF).changed == 0  # a rerun changes nothing
+    # version 2: A needs only a budget and frequency ≥ 1
+    definition = default_definition()
+    definition["grades"][0]["rule"] = {"all": [{"field": "budget_provided", "op": "eq", "value": True},
+                                               {"field": "purchase_freq_per_month", "op": "ge", "value": 1}]}
+    with session_scope(engine) as s:
+        card = save_scorecard(s, definition, actor="ops")
+    assert card.version == 2
+    report = grade_leads(engine, as_of=AS_OF + timedelta(days=1), regrade=True)
+    assert (report.version, report.graded, report.changed, report.promoted) == (2, 3, 1, 1)
+    frame = grades_frame(engine)
+    assert dict(zip(frame.lead_id, frame.grade)) == {"L1": "A", "L2": "A", "L3": "C"}
+    assert frame.set_index("lead_id").in_pool.to_dict() == {"L1": True, "L2": True, "L3": False}
+    history = grades_frame(engine, history=True)
+    assert history[history.lead_id == "L1"][["scorecard_version", "grade"]].values.tolist() == [[1, "B"], [2, "A"]]
+    with session_scope(engine) as s:
+        assert [(v["version"], v["active"]) for v in list_scorecards(s)] == [(1, False), (2, True)]
+        assert get_scorecard(s, version=1).grade({"budget_provided": True, "delivery_date_specified": False,
+                                                  "purchase_freq_per_month": 1.0}) == "B"
+        assert s.scalar(select(func.count()).select_from(Scorecard)) == 2
+
+
+def test_invalid_scorecard_definitions_are_refused(sqlite_engine):
+    definition = default_definition()
+    definition["fields"][0]["column"] = "budget"
+    definition["fields"][3]["options"].append({"value": "chat"})
+    definition["grades"][0]["rule"] = {"field": "purchase_freq", "op": "ge", "value": 2}
+    definition["grades"][1]["rule"] = {"field": "budget_provided", "op": "ge", "value": True}
+    with pytest.raises(RuleError) as err, session_scope(sqlite_engine) as s:
+        save_scorecard(s, definition)
+    problems = err.value.problems
+    assert problems[0] == "fields[0].column: leads has no column 'budget'"
+    assert problems[1].startswith("fields[3].options: ['chat'] are not allowed in leads.inquiry_type")
+    assert problems[2].startswith("grades[0].rule.field: unknown field 'purchase_freq'")
+    assert problems[3].startswith("grades[1].rule.op: operator ge is not possible for budget_provided (bool)")
+    with session_scope(sqlite_engine) as s:
+        assert s.scalar(select(func.count()).select_from(Scorecard)) == 0
+
+
+def test_custom_fields_are_kept_in_extra(engine):
+    base_people(engine)
+    definition = default_definition()
+    definition["fields"].append({"name": "competitor", "type": "text", "required": True,
+                                 "label": {"zh-CN": "竞争对手", "en": "Competitor"}})
+    definition["fields"].append({"name": "budget_wan", "type": "number", "label": "预算（万元）"})
+    definition["grades"].insert(0, {"grade": "A+", "rule": {"field": "budget_wan", "op": "ge", "value": 100}})
+    with session_scope(engine) as s:
+        save_scorecard(s, definition)
+        result = save_lead(s, NEW_LEAD, {"budget_provided": "否", "delivery_date_specified": "否",
+                                         "purchase_freq_per_month": 0, "competitor": "某厂", "budget_wan": "150"},
+                           actor="U1", at=AS_OF)
+    assert result.grade == "A+" and not result.promoted
+    with session_scope(engine) as s:
+        assert s.get(Lead, "L1").extra == {"scorecard": {"competitor": "某厂", "budget_wan": 150.0}}
+    assert grade_leads(engine, as_of=AS_OF).grades == {"A+": 1}
