@@ -209,6 +209,8 @@ class Task(Canonical, Base):
     title: Mapped[str | None] = mapped_column(String(400), info={"internal": True})
     kind: Mapped[str] = mapped_column(String(20), default="workflow", info={"internal": True})
     details: Mapped[dict[str, Any] | None] = mapped_column(JSON, info={"internal": True})
+    # the escalation scan reads open tasks of one node created before a threshold
+    __table_args__ = (Index("ix_tasks_node_created", "node", "created_at"),)
 
 
 class Interaction(Canonical, Base):

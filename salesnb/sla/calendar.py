@@ -182,6 +182,8 @@ Pause = tuple[datetime, "datetime | None"]
 
 def merge_pauses(pauses: Sequence[Pause], start: datetime) -> list[Pause]:
     """Sort and merge overlapping pause intervals; drop those that end before ``start``."""
+    if not pauses:
+        return []
     merged: list[list[Any]] = []
     for p_start, p_end in sorted(pauses, key=lambda p: p[0]):
         if p_end is not None and p_end <= start:

@@ -16,15 +16,13 @@ lower bound passed but whose working clock has not).
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime
 
 from sqlalchemy import Select, and_, case, exists, literal, or_, select
 
 from ..models import Base, EscalationLog, Task
+from ..rules import to_sql
 from .policies import Policy
-
-log = logging.getLogger("salesnb.sla")
 
 TASKS = Task.__table__
 LOG = EscalationLog.__table__
@@ -37,11 +35,16 @@ def open_tasks(as_of: datetime):
     return or_(TASKS.c.done_at.is_(None), TASKS.c.done_at > as_of)
 
 
-def candidate_query(policy: Policy, as_of: datetime) -> tuple[Select, list[str]]:
-    """The candidate SELECT for ``policy`` at ``as_of``, ordered by task_id, and any warnings."""
+def candidate_query(policy: Policy, as_of: datetime, *, ordered: bool = True) -> Select:
+    """The candidate SELECT for ``policy`` at ``as_of``.
+
+    ``ordered`` sorts by task_id so that concurrent runs insert log rows in
+    the same order (no deadlocks on PostgreSQL); SQLite serialises writers and
+    is better off scanning ``ix_tasks_node_created`` unsorted.
+    """
     levels = sorted(policy.levels, key=lambda lv: lv.level)
     if not levels:
-        return select(*COLUMNS).where(literal(False)), []
+        return select(*COLUMNS).where(literal(False))
 
     def reached(level, repeat_no=0):
         return TASKS.c.created_at <= as_of - policy.offset(level, repeat_no)
@@ -54,28 +57,20 @@ def candidate_query(policy: Policy, as_of: datetime) -> tuple[Select, list[str]]
             pending.append(and_(reached(lv, 1), ~exists().where(
                 LOG.c.task_id == TASKS.c.task_id, LOG.c.level == lv.level, LOG.c.repeat_no >= top_repeat)))
     where = [TASKS.c.node == policy.node, open_tasks(as_of), reached(levels[0]), or_(*pending)]
-    warnings: list[str] = []
-    if policy.condition is not None:
-        condition, warning = condition_clause(policy, as_of)
-        if condition is not None:
-            where.append(condition)
-        if warning:
-            warnings.append(warning)
-    return select(*COLUMNS).where(*where).order_by(TASKS.c.task_id), warnings
+    condition = condition_clause(policy, as_of)
+    if condition is not None:
+        where.append(condition)
+    query = select(*COLUMNS).where(*where)
+    return query.order_by(TASKS.c.task_id) if ordered else query
 
 
 def condition_clause(policy: Policy, as_of: datetime):
-    """The policy's rule condition as SQL on its table, joined by ``tasks.entity_id``; or a warning."""
-    try:
-        from ..rules import to_sql  # type: ignore[attr-defined]
-    except ImportError:
-        message = (f"SLA policy {policy.node}: the rule language is not installed; "
-                   f"its condition is stored but not applied (all tasks of the node are escalated)")
-        log.warning(message)
-        return None, message
+    """The policy's rule condition as SQL on its table, joined on ``tasks.entity_id`` (None without one)."""
+    if policy.condition is None:
+        return None
     expression = to_sql(policy.condition, policy.condition_table, as_of)
     if policy.condition_table == "tasks":
-        return expression, None
+        return expression
     table = Base.metadata.tables[policy.condition_table]
     key = list(table.primary_key.columns)[0]
-    return TASKS.c.entity_id.in_(select(key).where(expression)), None
+    return TASKS.c.entity_id.in_(select(key).where(expression))

@@ -8,8 +8,10 @@ and writes each batch in one transaction:
 1. ``INSERT … ON CONFLICT (task_id, level, repeat_no) DO NOTHING RETURNING`` into
    ``escalation_log`` — the unique key makes a rung fire once across reruns and
    concurrent runs; only the rows this transaction inserted go on;
-2. for those rows: the notification (``salesnb.notify.enqueue``, dedup key
-   ``sla:TASK:LEVEL:REPEAT``), the to-do (a ``tasks`` row, ``kind="todo"``,
+2. for those rows: the notification (an outbox row, dedup key
+   ``sla:TASK:LEVEL:REPEAT``; the batched form of ``salesnb.notify.enqueue``
+   — same values, one ``INSERT … ON CONFLICT (dedup_key) DO NOTHING`` per
+   batch through :func:`salesnb.notify.outbox.insert_ignoring_duplicates`), the to-do (a ``tasks`` row, ``kind="todo"``,
    ``node="sla_todo"``, ``entity_type="task"``, ``entity_id`` = the late task)
    and an audit entry (``sla.escalated``).
 
@@ -34,8 +36,8 @@ from sqlalchemy.orm import Session
 
 from ..db import session_scope
 from ..i18n import get_language, t
-from ..models import AuditLog, EscalationLog, Task
-from ..notify import enqueue
+from ..models import AuditLog, EscalationLog, OutboxMessage, Task
+from ..notify.outbox import DEFAULT_CHANNEL, insert_ignoring_duplicates
 from ..timeutil import to_local
 from . import messages  # noqa: F401 - registers the UI text
 from .candidates import LOG, TASKS, candidate_query
@@ -97,8 +99,7 @@ def escalate(engine: Engine, as_of: datetime, *, actor: str = ACTOR, batch_size:
     for policy in policies.values():
         if nodes is not None and policy.node not in nodes:
             continue
-        query, warnings = candidate_query(policy, as_of)
-        report.warnings.extend(w for w in warnings if w not in report.warnings)
+        query = candidate_query(policy, as_of, ordered=engine.dialect.name != "sqlite")
         with engine.connect() as conn:
             result = conn.execution_options(yield_per=batch_size).execute(query)
             for rows in result.partitions():
@@ -189,10 +190,11 @@ def _fire_batch(engine: Engine, policy: Policy, rows: Sequence[Any], as_of: date
         report.already_fired += len(firings) - len(mine)
         if not mine:
             return
-        todos, audits = [], []
+        todos, audits, messages = [], [], []
         for f in mine:
-            if _notify(session, policy, f, as_of, directory, language):
-                report.notifications += 1
+            message = _message(policy, f, as_of, directory, language)
+            if message is not None:
+                messages.append(message)
             if f.assignee:
                 todos.append(_todo_row(policy, f, as_of, language))
             audits.append(dict(at=as_of, actor=actor, action="sla.escalated", entity_type="task",
@@ -212,6 +214,9 @@ def _fire_batch(engine: Engine, policy: Policy, rows: Sequence[Any], as_of: date
             if not f.notified:
                 _warn(report, f"{policy.node} level {f.due.level.level}: nobody to notify (no owner/manager/role "
                               f"user found); logged without a notification")
+        if messages:
+            insert = insert_ignoring_duplicates(session.get_bind().dialect.name)
+            report.notifications += len(session.execute(insert.returning(OutboxMessage.id), messages).all())
         if todos:
             session.execute(_insert_ignore(session, Task.__table__, ["task_id"]), todos)
         session.execute(AuditLog.__table__.insert(), audits)
@@ -252,10 +257,11 @@ def _entity_text(row: Any) -> str:
     return f"{row.entity_type} {row.entity_id}" + (f"（{row.title}）" if row.title else "")
 
 
-def _notify(session: Session, policy: Policy, f: _Firing, as_of: datetime, directory: Directory,
-            language: str | None) -> bool:
+def _message(policy: Policy, f: _Firing, as_of: datetime, directory: Directory,
+             language: str | None) -> dict[str, Any] | None:
+    """The outbox row of a fired rung (the values ``salesnb.notify.enqueue`` writes); None without recipients."""
     if not f.notified:
-        return False
+        return None
     level, row = f.due.level, f.row
     node = policy.label(language)
     entity = _entity_text(row)
@@ -275,16 +281,14 @@ def _notify(session: Session, policy: Policy, f: _Firing, as_of: datetime, direc
              deadline=_fmt(deadline), due=_fmt(f.due.due_at), level_text=level_text,
              notify=", ".join(directory.name(u) for u in f.notified) or "-",
              cc=", ".join(directory.name(u) for u in f.cc) or "-", todo=todo)
-    message = enqueue(
-        session, dedup_key=f"sla:{row.task_id}:{level.level}:{f.due.repeat_no}", recipients=f.notified, cc=f.cc,
-        subject=subject, body=body, channel=level.channel,
-        event_type="sla_warning" if level.is_warning else "sla_escalation", entity_type="task", entity_id=row.task_id,
-        payload={"node": policy.node, "level": level.level, "repeat_no": f.due.repeat_no,
-                 "due_at": f.due.due_at.isoformat(), "deadline": None if deadline is None else deadline.isoformat(),
-                 "entity_type": row.entity_type, "entity_id": row.entity_id,
-                 "todo_task_id": f.todo_id if f.assignee else None},
-        at=as_of)
-    return message is not None
+    payload = {"node": policy.node, "level": level.level, "repeat_no": f.due.repeat_no,
+               "due_at": f.due.due_at.isoformat(), "deadline": None if deadline is None else deadline.isoformat(),
+               "entity_type": row.entity_type, "entity_id": row.entity_id,
+               "todo_task_id": f.todo_id if f.assignee else None}
+    return dict(dedup_key=f"sla:{row.task_id}:{level.level}:{f.due.repeat_no}", channel=level.channel or DEFAULT_CHANNEL,
+                recipients=sorted(set(f.notified)), cc=sorted(set(f.cc)), subject=subject, body=body, payload=payload,
+                event_type="sla_warning" if level.is_warning else "sla_escalation", entity_type="task",
+                entity_id=row.task_id, status="pending", attempts=0, next_attempt_at=as_of, created_at=as_of)
 
 
 def _todo_row(policy: Policy, f: _Firing, as_of: datetime, language: str | None) -> dict[str, Any]:

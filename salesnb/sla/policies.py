@@ -27,7 +27,9 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from .. import audit
+from ..errors import SalesnbError
 from ..models import ROLES, Base, SlaPolicy
+from ..rules import validate_rule
 from ..timeutil import now
 from .calendar import CalendarSpec, Clock, PolicyError, clock_for
 
@@ -238,14 +240,9 @@ def _check_ladder(levels: tuple[Level, ...], target: timedelta) -> None:
 
 
 def _validate_condition(condition: dict[str, Any], table: str) -> None:
-    """Validate with the rule language when it is installed (else it is stored as is)."""
-    try:
-        from ..rules import validate_rule  # type: ignore[attr-defined]
-    except ImportError:
-        return
     try:
         validate_rule(condition, table)
-    except Exception as exc:  # noqa: BLE001 - any rule error is a policy error for the user
+    except SalesnbError as exc:
         raise PolicyError(f"condition: {exc}") from exc
 
 

@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session
 
 from ..errors import SalesnbError
 from ..models import AuditLog, EscalationLog, Task
+from ..timeutil import now, to_local
+from .candidates import TASKS, condition_clause
 from .pauses import task_pauses
 from .policies import TODO_NODE, load_policies
 from .recipients import Directory
@@ -57,6 +59,7 @@ class TaskTrace:
     created_at: datetime
     done_at: datetime | None
     policy_version: int | None
+    applies: bool  # False when the policy's condition excludes this task's record
     planned: list[TimelineEvent]
     fired: list[FiredLevel]
     audit: list[dict[str, Any]] = field(default_factory=list)
@@ -75,17 +78,24 @@ class TaskTrace:
         return {"task_id": self.task_id, "node": self.node, "owner_id": self.owner_id,
                 "created_at": self.created_at.isoformat(),
                 "done_at": None if self.done_at is None else self.done_at.isoformat(),
-                "policy_version": self.policy_version, "planned": [e.to_dict() for e in self.planned],
+                "policy_version": self.policy_version, "applies": self.applies, "planned": [e.to_dict() for e in self.planned],
                 "fired": [f.to_dict() for f in self.fired], "should_have_acted": self.should_have_acted,
                 "audit": self.audit, "names": self.names}
 
 
-def trace(session: Session, task_id: str) -> TaskTrace:
-    """The escalation history of ``task_id`` (SalesnbError when there is no such task)."""
+def trace(session: Session, task_id: str, as_of: datetime | None = None) -> TaskTrace:
+    """The escalation history of ``task_id`` (SalesnbError when there is no such task).
+
+    ``as_of`` (default: now) is the time the policy's condition is evaluated at.
+    """
     task = session.get(Task, task_id)
     if task is None:
         raise SalesnbError(f"no task {task_id!r}")
     policy = load_policies(session).get(task.node)
+    applies = policy is not None and policy.enabled
+    if applies and policy.condition is not None:
+        condition = condition_clause(policy, to_local(as_of) if as_of else now())
+        applies = session.scalar(select(TASKS.c.task_id).where(TASKS.c.task_id == task_id, condition)) is not None
     planned = []
     if policy is not None:
         planned = timeline(policy, task.created_at, pauses=task_pauses(task.details, policy.pause_statuses))
@@ -103,7 +113,8 @@ def trace(session: Session, task_id: str) -> TaskTrace:
     people = {task.owner_id} | {u for f in fired for u in (*f.notified, *f.cc, f.todo_owner)}
     return TaskTrace(
         task_id=task.task_id, node=task.node, owner_id=task.owner_id, created_at=task.created_at,
-        done_at=task.done_at, policy_version=None if policy is None else policy.version, planned=planned,
+        done_at=task.done_at, policy_version=None if policy is None else policy.version, applies=applies,
+        planned=planned,
         fired=fired, names={u: directory.name(u) for u in people if u},
         audit=[{"at": a.at.isoformat(), "actor": a.actor, "action": a.action, "after": a.after} for a in audit_rows],
     )

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import threading
-from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from salesnb.db import make_engine, session_scope
-from salesnb.models import AuditLog, EscalationLog, OutboxMessage, PaymentClaim, Invoice, Task
-from salesnb.sla import default_policies, escalate, pause_task, resume_task, save_policy, todos_of, trace
+from salesnb.models import AuditLog, EscalationLog, Invoice, OutboxMessage, PaymentClaim, Task
+from salesnb.sla import PolicyError, default_policies, escalate, pause_task, resume_task, save_policy, todos_of, trace
 
 from .helpers import H, T0, add_task, count, seed_people
 
@@ -235,3 +235,32 @@ def test_concurrent_runs_fire_each_level_once(db_url):
     finally:
         for e in engines:
             e.dispose()
+
+
+def test_condition_chooses_the_records(engine):
+    seed_people(engine)
+    definition = default_policies()["invoice_confirm"].to_dict()
+    definition.update(condition={"field": "amount", "op": "ge", "value": 10000}, condition_table="invoices")
+    with session_scope(engine) as s:
+        save_policy(s, definition)
+        s.add_all([Invoice(invoice_id="BIG", amount=50000), Invoice(invoice_id="SMALL", amount=100)])
+    add_task(engine, "T-BIG", "invoice_confirm", T0, entity_id="BIG")
+    add_task(engine, "T-SMALL", "invoice_confirm", T0, entity_id="SMALL")
+    report = escalate(engine, T0 + 3 * H)
+    assert report.fired == 1 and fired(engine, "T-BIG") == [(1, 0)] and fired(engine, "T-SMALL") == []
+    with session_scope(engine) as s:
+        assert trace(s, "T-BIG", T0).applies and not trace(s, "T-SMALL", T0).applies
+    # a condition on the task itself
+    definition.update(condition={"field": "owner_id", "op": "eq", "value": "S2"}, condition_table="tasks")
+    with session_scope(engine) as s:
+        save_policy(s, definition)
+    add_task(engine, "T-S2", "invoice_confirm", T0, owner_id="S2")
+    assert escalate(engine, T0 + 3 * H).fired == 1 and fired(engine, "T-S2") == [(1, 0)]
+
+
+def test_invalid_condition_is_refused(engine):
+    definition = default_policies()["invoice_confirm"].to_dict()
+    definition.update(condition={"field": "colour", "op": "eq", "value": "red"}, condition_table="invoices")
+    with pytest.raises(PolicyError, match="condition"):
+        with session_scope(engine) as s:
+            save_policy(s, definition)
