@@ -193,6 +193,8 @@ def sla_trace(task_id: str, as_json: bool) -> None:
     done = "open" if result.done_at is None else f"done {result.done_at:%Y-%m-%d %H:%M}"
     click.echo(f"task {result.task_id} ({result.node}), owner {names.get(result.owner_id or '', '-')}, "
                f"started {result.created_at:%Y-%m-%d %H:%M}, {done}")
+    if not result.applies:
+        click.echo("  no enabled SLA policy applies to this task (no policy for the node, disabled, or its condition excludes it)")
     if not result.fired:
         click.echo("  no escalation level has fired")
     for f in result.fired:
