@@ -9,8 +9,8 @@ The rule is DESIGN.md's ``delivery_infeasible``: a contract is infeasible when
 
 and also when there is no such slot or no such lane.  Exactly equal days are
 feasible.  :func:`evaluate` is the pure rule; :func:`check_contract` feeds it
-from the store or, when a source plugin implements the capacity hooks, from
-that plugin (an ERP schedule, a carrier's capacity feed).
+through the source plugins (``salesnb_read_source``): an ERP schedule or a
+carrier's capacity feed when one is installed, the store otherwise.
 """
 
 from __future__ import annotations
@@ -20,11 +20,12 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from ..errors import SalesnbError
-from ..models import Contract, Lane, ProductionSlot
+from ..models import Contract
+from ..plugins.sources import read_source
 from ..timeutil import to_local
 
 # Reason codes stored in contracts.frozen_reason["code"].
@@ -125,53 +126,21 @@ def evaluate(
 
 # ---------------------------------------------------------------- capacity sources
 
-def store_slots(session: Session, product_line: str, start: date) -> list[Slot]:
-    """Production slots of ``product_line`` from ``start`` on, from the store."""
-    rows = session.execute(
-        select(ProductionSlot.date, ProductionSlot.free_capacity)
-        .where(ProductionSlot.product_line == product_line, ProductionSlot.date >= start)
-    )
-    return [Slot(d, int(c)) for d, c in rows]
+def source_slots(engine: Engine, product_line: str, start: date, quantity: int) -> list[Slot]:
+    """Production slots of ``product_line`` from ``start`` on with room for ``quantity``.
+
+    Read through the source plugins (``salesnb_read_source``: an ERP schedule
+    first if one is installed, the store otherwise).
+    """
+    frame = read_source(engine, "production_slots", product_line=product_line, date_from=start,
+                        min_capacity=quantity)
+    return [Slot(_as_date(d), int(c)) for d, c in zip(frame["date"], frame["free_capacity"])]
 
 
-def store_lanes(session: Session, dest_region: str) -> list[LaneOption]:
-    """Lanes to ``dest_region`` from the store."""
-    rows = session.execute(select(Lane.carrier, Lane.transit_days).where(Lane.dest_region == dest_region))
-    return [LaneOption(c, int(t)) for c, t in rows]
-
-
-def _hook_results(hook_name: str, **kwargs: Any) -> list[Any] | None:
-    """Rows from the plugins implementing ``hook_name``, or None when no plugin does."""
-    from ..plugins import get_plugin_manager
-
-    caller = getattr(get_plugin_manager().hook, hook_name, None)
-    if caller is None or not caller.get_hookimpls():
-        return None
-    rows: list[Any] = []
-    for result in caller(**kwargs):
-        if result:
-            rows.extend(result)
-    return rows
-
-
-def _field(row: Any, name: str) -> Any:
-    return row[name] if isinstance(row, dict) else getattr(row, name)
-
-
-def plugin_slots(product_line: str, start: date) -> list[Slot] | None:
-    """Slots offered by source plugins (``salesnb_production_slots``), None when no plugin offers any."""
-    rows = _hook_results("salesnb_production_slots", product_line=product_line, start=start)
-    if rows is None:
-        return None
-    return [Slot(_as_date(_field(r, "date")), int(_field(r, "free_capacity"))) for r in rows]
-
-
-def plugin_lanes(dest_region: str) -> list[LaneOption] | None:
-    """Lanes offered by source plugins (``salesnb_lanes``), None when no plugin offers any."""
-    rows = _hook_results("salesnb_lanes", dest_region=dest_region)
-    if rows is None:
-        return None
-    return [LaneOption(str(_field(r, "carrier")), int(_field(r, "transit_days"))) for r in rows]
+def source_lanes(engine: Engine, dest_region: str) -> list[LaneOption]:
+    """Lanes to ``dest_region`` through the source plugins (a carrier feed first, the store otherwise)."""
+    frame = read_source(engine, "lanes", dest_region=dest_region)
+    return [LaneOption(str(c), int(t)) for c, t in zip(frame["carrier"], frame["transit_days"])]
 
 
 def _as_date(value: Any) -> date:
@@ -193,12 +162,9 @@ def check_contract(session: Session, contract: Contract, submitted_at: datetime)
     if missing:
         raise SalesnbError(f"contract {contract.contract_id} cannot be checked: missing {', '.join(missing)}")
     day = to_local(submitted_at).date()
-    slots = plugin_slots(contract.product_line, day)
-    if slots is None:
-        slots = store_slots(session, contract.product_line, day)
-    lanes = plugin_lanes(contract.dest_region)
-    if lanes is None:
-        lanes = store_lanes(session, contract.dest_region)
+    engine = session.get_bind()
+    slots = source_slots(engine, contract.product_line, day, int(contract.quantity))
+    lanes = source_lanes(engine, contract.dest_region)
     return evaluate(
         submitted_date=day, promised_days=int(contract.promised_delivery_days),
         quantity=int(contract.quantity), slots=slots, lanes=lanes,

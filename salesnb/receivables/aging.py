@@ -4,7 +4,7 @@ An invoice is overdue as DESIGN.md's ``invoice_overdue`` says: issued and
 not paid or cancelled (status issued or partially_paid) with ``issued_at +
 payment_terms_days < as_of`` (no terms: due on issue).  Days overdue count
 started days (a few hours late is day 1), and fall in the buckets 1–30,
-31–60, 61–90 and >90.
+31–60, 61–90 and 90+ (the labels of the ``invoice_overdue`` check).
 """
 
 from __future__ import annotations
@@ -15,28 +15,21 @@ from datetime import datetime, timedelta
 import pandas as pd
 from sqlalchemy import Engine, select
 
+from ..checks.builtin import bucket_label, bucket_labels
 from ..db import session_scope
 from ..models import Contract, Customer, Invoice, User
 from ..timeutil import to_local
 from .payments import OPEN_STATUSES
 from .reconcile import invoice_customer_join
 
-BUCKETS = ("1-30", "31-60", "61-90", ">90")
+BUCKETS = bucket_labels()  # "1-30", "31-60", "61-90", "90+": the labels of the invoice_overdue check
 COLUMNS = ["invoice_id", "contract_id", "customer_id", "customer_name", "owner_id", "owner_name", "amount",
            "paid_amount", "outstanding", "issued_at", "payment_terms_days", "due_at", "days_overdue", "bucket"]
 
 
 def bucket_of(days_overdue: int) -> str | None:
     """The aging bucket of a number of days overdue (None when not overdue)."""
-    if days_overdue < 1:
-        return None
-    if days_overdue <= 30:
-        return BUCKETS[0]
-    if days_overdue <= 60:
-        return BUCKETS[1]
-    if days_overdue <= 90:
-        return BUCKETS[2]
-    return BUCKETS[3]
+    return bucket_label(days_overdue) if days_overdue >= 1 else None
 
 
 def days_overdue(due_at: datetime, as_of: datetime) -> int:

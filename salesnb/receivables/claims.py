@@ -19,9 +19,10 @@ from sqlalchemy.orm import Session
 from .. import audit
 from ..errors import SalesnbError
 from ..i18n import register, t
-from ..models import PaymentClaim, Task, User
+from ..models import BankTransaction, Invoice, PaymentClaim, Task, User
 from ..notify.outbox import enqueue
 from .payments import OPEN_STATUSES, assign, pay, state_of
+from .review import apply_line
 
 REVIEW_NODE = "claim_review"
 FINANCE_ROLES = ("finance", "finance_manager")
@@ -69,8 +70,6 @@ def pending_claims_total(session: Session, invoice_id: str) -> Decimal:
 def submit_claim(session: Session, invoice_id: str, *, owner_id: str, amount: Decimal | str | float,
                  at: datetime, claim_id: str | None = None) -> PaymentClaim:
     """Record a rep's claim that ``amount`` of ``invoice_id`` was paid; it must fit the outstanding amount."""
-    from ..models import Invoice
-
     amount = Decimal(str(amount)).quantize(Decimal("0.01"))
     invoice = session.get(Invoice, invoice_id)
     if invoice is None:
@@ -129,9 +128,6 @@ def _decide(session: Session, claim: PaymentClaim, decision: str, *, actor: str,
 def confirm_claim(session: Session, claim_id: str, *, actor: str, at: datetime,
                   txn_id: str | None = None) -> PaymentClaim:
     """Finance confirms: the claimed amount is applied to the invoice (through bank line ``txn_id`` if given)."""
-    from ..models import BankTransaction, Invoice
-    from .review import apply_line
-
     claim = _claim(session, claim_id)
     if txn_id is not None:
         line = session.get(BankTransaction, txn_id)
