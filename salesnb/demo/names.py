@@ -34,12 +34,10 @@ def person_names(rng: np.random.Generator, n: int, unique: bool = False) -> list
 
 def pinyin_ids(names: list[str]) -> list[str]:
     """WeCom-style account ids from names (``zhangwei``), made unique with a number."""
-    from pypinyin import lazy_pinyin  # loads its dictionaries: only when needed
-
     counts: dict[str, int] = {}
     out = []
     for name in names:
-        base = "".join(lazy_pinyin(name)).replace("ü", "v")
+        base = "".join(vocab.PINYIN[ch] for ch in name)
         counts[base] = counts.get(base, 0) + 1
         out.append(base if counts[base] == 1 else f"{base}{counts[base]}")
     return out

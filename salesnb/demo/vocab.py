@@ -49,6 +49,21 @@ GIVEN_CHARS = (
     "晨阳博欣怡婷佳瑶子涵睿泽宁昊然思远海峰东林波晓燕飞云亮"
 )
 
+# Pinyin of every character above (for WeCom-style account ids).
+PINYIN = dict(
+    (word[0], word[1:]) for word in (
+        "丁ding 东dong 丽li 于yu 云yun 亮liang 付fu 任ren 伟wei 何he 余yu 佳jia 侯hou 俊jun 兰lan 军jun 冯feng 凯kai 刘liu 刚gang "
+        "勇yong 华hua 博bo 卢lu 史shi 叶ye 吕lv 吴wu 周zhou 唐tang 国guo 夏xia 姚yao 姜jiang 娜na 娟juan 婷ting 子zi 孙sun 孟meng "
+        "宁ning 宇yu 宋song 尹yin 峰feng 崔cui 帆fan 平ping 廖liao 建jian 张zhang 强qiang 彭peng 徐xu 志zhi 思si 怡yi 敏min "
+        "文wen 斌bin 方fang 昊hao 明ming 晓xiao 晨chen 曹cao 曾zeng 朱zhu 李li 杜du 杨yang 杰jie 林lin 桂gui 梁liang 梅mei 欣xin "
+        "段duan 毛mao 江jiang 汪wang 沈shen 波bo 泽ze 洋yang 浩hao 海hai 涛tao 涵han 潘pan 然ran 熊xiong 燕yan 玉yu 王wang 琳lin "
+        "瑶yao 田tian 白bai 睿rui 石shi 磊lei 秀xiu 秦qin 程cheng 红hong 罗luo 肖xiao 胡hu 艳yan 芳fang 苏su 英ying 范fan 萍ping "
+        "董dong 蒋jiang 蔡cai 薛xue 袁yuan 许xu 谢xie 谭tan 贺he 贾jia 赵zhao 超chao 辉hui 远yuan 邓deng 邱qiu 邵shao 邹zou "
+        "郑zheng 郝hao 郭guo 金jin 钟zhong 闫yan 阳yang 陆lu 陈chen 陶tao 雪xue 雷lei 霞xia 静jing 韦wei 韩han 顾gu 飞fei 马ma "
+        "高gao 魏wei 鹏peng 黄huang 黎li 龙long 龚gong "
+    ).split()
+)
+
 # name, unit price range (yuan), quantity choices, production days range, daily capacity, weight
 PRODUCT_LINES = (
     ("数控机床", (180_000, 1_200_000), (1, 1, 1, 2, 2, 3, 4, 5, 6), (8, 25), 6, 0.28),

@@ -45,7 +45,7 @@ def as_text(kind: str, values) -> list[str]:
         return ["" if v != v else f"{v:g}" for v in np.asarray(values, dtype=float).tolist()]
     if kind == "date":
         return date_text(np.asarray(values, dtype=np.int64))
-    return ["" if v is None else str(v) for v in (values.tolist() if isinstance(values, np.ndarray) else values)]
+    return values.tolist() if isinstance(values, np.ndarray) else list(values)  # already text ('' = empty)
 
 
 def as_cells(kind: str, values) -> list:
