@@ -21,12 +21,15 @@ from .context import AppContext
 COMMAND_MODULES = [
     "salesnb.cli.db_cmd",
     "salesnb.cli.check_cmd",
+    "salesnb.cli.io_cmd",
     "salesnb.cli.notify_cmd",
     "salesnb.cli.serve_cmd",
     "salesnb.cli.sla_cmd",
     "salesnb.cli.kpi_cmd",
     "salesnb.cli.run_cmd",
     "salesnb.cli.demo_data_cmd",
+    "salesnb.cli.contract_cmd",
+    "salesnb.cli.receivables_cmd",
 ]
 
 

@@ -1,0 +1,255 @@
+"""Export a table or a SELECT result to xlsx or CSV, with Chinese headers in zh-CN.
+
+CSV is written as UTF-8 with a byte-order mark, which is what makes Excel
+open Chinese text correctly on a double click.  Timestamps are local time as
+``YYYY-MM-DD HH:MM:SS``; amounts are exact (``1234.50`` in CSV, a number with
+two decimals in xlsx); booleans are 是/否 in zh-CN.  Rows are streamed, so a
+large table does not have to fit in memory.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections.abc import Callable, Iterator
+from datetime import date, datetime
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, Select, TextClause, select, text
+from sqlalchemy.exc import DBAPIError
+
+from ..errors import SalesnbError
+from ..models import Base
+from ..schema import normalise_header, table_specs
+from ..timeutil import UTC, to_local
+from ..types import CENT
+from .messages import msg
+
+XLSX_MAX_ROWS = 1_048_576
+FETCH_ROWS = 5_000
+_SELECT = re.compile(r"^\s*(?:--[^\n]*\n\s*|/\*.*?\*/\s*)*(select|with)\b", re.IGNORECASE | re.DOTALL)
+_NAME = re.compile(r"^\s*[A-Za-z_][A-Za-z0-9_]*\s*$")
+FORMULA_START = ("=", "+", "-", "@")
+_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
+_STORED_UTC = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d+)?$")
+
+
+@cache
+def _query_columns() -> dict[str, tuple[str, str]]:
+    """Column name → (Chinese label, kind) for columns of query results, from every canonical table.
+
+    The label is the first header text all tables with that column accept
+    (``amount`` → 金额, ``created_at`` → 创建时间), else the first table's.
+    """
+    seen: dict[str, list] = {}
+    for spec in table_specs().values():
+        for col in spec.columns:
+            seen.setdefault(col.name, []).append(col)
+    out: dict[str, tuple[str, str]] = {}
+    for name, cols in seen.items():
+        common = [t for t in (cols[0].zh, *cols[0].aliases)
+                  if all(normalise_header(t) in {normalise_header(x) for x in (c.zh, *c.aliases)} for c in cols)]
+        kinds = {c.kind for c in cols}
+        out[name] = (common[0] if common else cols[0].zh, kinds.pop() if len(kinds) == 1 else "str")
+    return out
+
+
+def _table_columns(conn, name: str, language: str) -> tuple[Select, list[str], list[str], list[str]]:
+    """Statement, column names, header labels and extra keys of a table export.
+
+    Canonical tables export their import columns followed by the keys kept in
+    ``extra``, so that an export imports back unchanged; other tables export
+    every column.
+    """
+    table = Base.metadata.tables.get(name)
+    if table is None:
+        raise SalesnbError(msg("io.unknown_table", table=name, known=", ".join(table_specs())))
+    spec = table_specs().get(name)
+    if spec is None:
+        names = [c.name for c in table.columns]
+        return select(table), names, names, []
+    names = list(spec.column_names)
+    extra_keys: dict[str, None] = {}
+    for (value,) in conn.execution_options(stream_results=True).execute(
+            select(table.c.extra).where(table.c.extra.is_not(None))):
+        if isinstance(value, dict):
+            extra_keys.update(dict.fromkeys(value))
+    zh = {c.name: c.zh for c in spec.columns}
+    labels = [zh[n] if language == "zh-CN" else n for n in names] + list(extra_keys)
+    return select(*[table.c[n] for n in names], table.c.extra), names, labels, list(extra_keys)
+
+
+def _formatter(kind: str, language: str, for_xlsx: bool) -> Callable[[Any], Any]:
+    yes, no = ("是", "否") if language == "zh-CN" else ("true", "false")
+
+    def fmt(value: Any) -> Any:
+        if value is None:
+            return None
+        if isinstance(value, bool) or (kind == "bool" and isinstance(value, int)):
+            return yes if value else no
+        if kind == "datetime" and isinstance(value, str) and _STORED_UTC.match(value):
+            value = datetime.fromisoformat(value).replace(tzinfo=UTC)  # raw SQLite text is naive UTC
+        if isinstance(value, datetime):
+            local = to_local(value).replace(tzinfo=None, microsecond=0) if value.tzinfo else value.replace(microsecond=0)
+            return local if for_xlsx else local.strftime("%Y-%m-%d %H:%M:%S")
+        if isinstance(value, date):
+            return value if for_xlsx else value.isoformat()
+        if kind == "decimal" and isinstance(value, float):
+            value = Decimal(repr(value))
+        if isinstance(value, Decimal):
+            exact = value.quantize(CENT) if kind == "decimal" else value
+            return float(exact) if for_xlsx else str(exact)
+        if isinstance(value, (dict, list)):
+            return json.dumps(value, ensure_ascii=False)
+        return value
+
+    return fmt
+
+
+def export_table(engine: Engine, table_or_select: str | Select | TextClause, path: str | Path,
+                 language: str = "zh-CN", fmt: str | None = None) -> int:
+    """Write a table or a query result to ``path`` (xlsx or csv, by suffix or ``fmt``).
+
+    Parameters
+    ----------
+    engine : Engine
+    table_or_select : str or Select or TextClause
+        A table name, a SQL ``SELECT``/``WITH`` text, or a SQLAlchemy statement.
+        Query columns named like canonical columns get their Chinese header and type.
+    path : path
+    language : {"zh-CN", "en"}
+        zh-CN: Chinese headers and 是/否; en: column names and true/false.
+    fmt : {"xlsx", "csv"}, optional
+
+    Returns
+    -------
+    int
+        The number of data rows written.
+    """
+    path = Path(path)
+    fmt = (fmt or path.suffix.lstrip(".") or "csv").lower()
+    if fmt not in ("xlsx", "csv"):
+        raise SalesnbError(f"unsupported export format {fmt!r} (xlsx or csv)")
+    labels_known = _query_columns()
+    is_name = isinstance(table_or_select, str) and _NAME.match(table_or_select)
+    if isinstance(table_or_select, str) and not is_name and not _SELECT.match(table_or_select):
+        raise SalesnbError(msg("io.not_select"))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with engine.connect() as conn:
+        try:
+            if is_name:
+                name = table_or_select.strip()
+                statement, names, labels, extra_keys = _table_columns(conn, name, language)
+                spec = table_specs().get(name)
+                kinds = {c.name: c.kind for c in spec.columns} if spec else {}
+            else:
+                statement = text(table_or_select) if isinstance(table_or_select, str) else table_or_select
+                names, labels, extra_keys, kinds = [], [], [], {}
+                if isinstance(table_or_select, str):
+                    _read_only(conn)
+            result = conn.execution_options(stream_results=True).execute(statement)
+            if not names:
+                names = list(result.keys())
+                labels = [labels_known[n][0] if language == "zh-CN" and n in labels_known else n for n in names]
+                kinds = {n: labels_known[n][1] for n in names if n in labels_known}
+            formatters = [_formatter(kinds.get(n, "str"), language, fmt == "xlsx") for n in names]
+            width = len(names)
+
+            def shaped(row) -> list:
+                out = [f(v) for f, v in zip(formatters, row[:width])]
+                if extra_keys:
+                    extra = row[width] if isinstance(row[width], dict) else {}
+                    out += [extra.get(k) for k in extra_keys]
+                return out
+
+            rows = (shaped(row) for batch in _batches(result) for row in batch)
+            written = (_write_xlsx if fmt == "xlsx" else _write_csv)(path, labels, rows)
+        except DBAPIError as exc:
+            raise SalesnbError(f"query failed: {str(exc.orig).strip()}") from None
+        finally:
+            conn.rollback()
+            if conn.dialect.name == "sqlite" and not is_name:
+                conn.exec_driver_sql("PRAGMA query_only = OFF")
+    return written
+
+
+def _read_only(conn) -> None:
+    """User SQL runs read-only: a SELECT cannot smuggle in a write."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("SET TRANSACTION READ ONLY")
+    elif conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("PRAGMA query_only = ON")
+
+
+def _batches(result) -> Iterator[list]:
+    while batch := result.fetchmany(FETCH_ROWS):
+        yield batch
+
+
+def _write_csv(path: Path, labels: list[str], rows: Iterator[list]) -> int:
+    count = 0
+    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(labels)
+        for row in rows:
+            writer.writerow([csv_safe(v) for v in row])
+            count += 1
+    return count
+
+
+def _write_xlsx(path: Path, labels: list[str], rows: Iterator[list]) -> int:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet()
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    header = []
+    for label in labels:
+        cell = WriteOnlyCell(sheet, value=label)
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    count = 0
+    for row in rows:
+        count += 1
+        if count >= XLSX_MAX_ROWS:
+            raise SalesnbError(msg("io.too_many_rows", limit=XLSX_MAX_ROWS - 1))
+        sheet.append([_xlsx_cell(sheet, v) for v in row])
+    workbook.save(path)
+    return count
+
+
+def _xlsx_cell(sheet, value: Any) -> Any:
+    from openpyxl.cell import WriteOnlyCell
+
+    if isinstance(value, datetime):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = "yyyy-mm-dd hh:mm:ss"
+        return cell
+    if isinstance(value, date):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = "yyyy-mm-dd"
+        return cell
+    if isinstance(value, float):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = "0.00"
+        return cell
+    if isinstance(value, str) and value.startswith("="):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"  # data, never a live formula
+        return cell
+    return value
+
+
+def csv_safe(value: Any) -> Any:
+    """Text that Excel would run as a formula gets a leading apostrophe (the importer removes it again)."""
+    if isinstance(value, str) and value[:1] in FORMULA_START and not _NUMBER.match(value):
+        return "'" + value
+    return value

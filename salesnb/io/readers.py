@@ -1,0 +1,473 @@
+"""Reading sources in chunks: CSV / tab text, xlsx / xls (calamine), HTML saved as .xls, pandas frames.
+
+A :class:`Source` knows its header (:class:`~salesnb.io.headers.HeaderMap`),
+and yields :class:`Mapped` chunks: canonical column → stripped text, the
+extra columns as JSON text, and each row's number as the user sees it in
+Excel (banner rows and header rows counted).  Everything is read as text, so
+account numbers, serials and ids never pass through a float.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError, Problem
+from .convert import cell_text
+from .encoding import detect_bytes_encoding, detect_encoding
+from .headers import CREDIT, DEBIT, SEARCH_ROWS, HeaderMap, find_header, match_row, score
+from .messages import msg
+
+CHUNK_ROWS = 50_000
+DELIMITERS = (",", "\t", ";", "|")
+EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
+TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
+HTML_SUFFIXES = (".htm", ".html")
+SUPPORTED_SUFFIXES = EXCEL_SUFFIXES + TEXT_SUFFIXES + HTML_SUFFIXES
+FOOTER = re.compile(r"^(合计|总计|小计|本页合计|累计|共\s*\d+\s*笔)")
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+@dataclass
+class Mapped:
+    """One chunk of a source in canonical terms (text still to be parsed)."""
+
+    rows: np.ndarray  # row numbers as seen in Excel
+    values: dict[str, pd.Series]  # canonical column -> stripped text ("" = empty)
+    extra: pd.Series | None  # JSON object text of the extra columns, None when all empty
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+class Source:
+    """A readable input whose header has been found."""
+
+    name: str
+    kind: str
+    encoding: str | None = None
+    header: HeaderMap
+
+    @property
+    def table(self) -> str:
+        return self.header.table
+
+    def raw_chunks(self, size: int) -> Iterator[tuple[np.ndarray, pd.DataFrame]]:
+        """(row numbers, frame of text by source column position) for the data rows."""
+        raise NotImplementedError
+
+    def chunks(self, size: int = CHUNK_ROWS) -> Iterator[Mapped]:
+        for rows, frame in self.raw_chunks(size):
+            mapped = map_chunk(rows, frame, self.header)
+            if len(mapped):
+                yield mapped
+
+    def sha256(self) -> str:
+        raise NotImplementedError
+
+
+class FileSource(Source):
+    def __init__(self, path: Path, name: str | None = None):
+        self.path = path
+        self.name = name or str(path)
+
+    def sha256(self) -> str:
+        digest = hashlib.sha256()
+        with open(self.path, "rb") as fh:
+            while block := fh.read(1 << 20):
+                digest.update(block)
+        return digest.hexdigest()
+
+    def _no_header(self, table: str | None) -> InputError:
+        key = "io.no_header_table" if table else "io.no_header"
+        return InputError([Problem(self.name, None, None, msg(key, table=table, rows=SEARCH_ROWS))])
+
+
+# ---------------------------------------------------------------- CSV and tab text
+
+
+class TextSource(FileSource):
+    """Delimited text (CSV, or the tab-separated text banks save as ``.xls``)."""
+
+    kind = "text"
+
+    def __init__(self, path: Path, table: str | None = None, name: str | None = None):
+        super().__init__(path, name)
+        self.encoding = detect_encoding(path)
+        with open(path, encoding=self.encoding, errors="replace", newline="") as fh:
+            lines = [line for _, line in zip(range(SEARCH_ROWS * 2), fh)]
+        best = None
+        for delimiter in DELIMITERS:
+            records, consumed = _split_records(lines, delimiter)
+            header = find_header(records, table)
+            if header is not None and (best is None or score(header) > score(best[0])):
+                best = (header, delimiter, records, consumed)
+        if best is None:
+            raise self._no_header(table)
+        self.header, self.delimiter, records, consumed = best
+        self.skip_lines = consumed[self.header.row]
+        widths = [len(cells) for number, cells in records if number >= self.header.row]
+        self.width = max([len(self.header.texts), *widths])
+
+    def raw_chunks(self, size: int) -> Iterator[tuple[np.ndarray, pd.DataFrame]]:
+        next_row = self.header.row + 1
+        with open(self.path, encoding=self.encoding, newline="") as fh:
+            for _ in range(self.skip_lines):
+                fh.readline()
+            reader = pd.read_csv(
+                fh, sep=self.delimiter, header=None, names=range(self.width), dtype=str,
+                keep_default_na=False, na_filter=False, skip_blank_lines=False,
+                chunksize=size, engine="c",
+            )
+            try:
+                for frame in reader:
+                    rows = np.arange(next_row, next_row + len(frame))
+                    next_row += len(frame)
+                    yield rows, frame.reset_index(drop=True)
+            except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+                raise InputError([Problem(self.name, next_row, None, msg("io.unreadable_text", detail=_short(exc)))]) from None
+
+
+def _split_records(lines: list[str], delimiter: str) -> tuple[list[tuple[int, list[str]]], dict[int, int]]:
+    """Parse the first lines into (record number, cells) and, per record, the lines consumed through it."""
+    records: list[tuple[int, list[str]]] = []
+    consumed: dict[int, int] = {}
+    reader = csv.reader(lines, delimiter=delimiter)
+    try:
+        for number, cells in enumerate(reader, start=1):
+            records.append((number, [c.strip() for c in cells]))
+            consumed[number] = reader.line_num
+    except csv.Error:
+        pass
+    if records and consumed[records[-1][0]] == len(lines) and len(lines) == SEARCH_ROWS * 2:
+        records.pop()  # the last record may be cut off by the sample
+    return records, consumed
+
+
+def _short(exc: Exception) -> str:
+    return str(exc).strip().splitlines()[0][:200]
+
+
+# ---------------------------------------------------------------- workbooks (calamine)
+
+
+class ExcelSource(FileSource):
+    """xlsx / xlsm / xlsb / ods / real .xls, read with python-calamine."""
+
+    kind = "excel"
+
+    def __init__(self, path: Path, table: str | None = None, name: str | None = None):
+        from python_calamine import CalamineWorkbook
+
+        super().__init__(path, name)
+        try:
+            workbook = CalamineWorkbook.from_path(str(path))
+        except Exception as exc:  # noqa: BLE001 - any reader failure is the user's file
+            raise InputError([Problem(self.name, None, None, msg("io.unreadable_excel", detail=_short(exc)))]) from None
+        best = None
+        for sheet_name in workbook.sheet_names:
+            sheet = workbook.get_sheet_by_name(sheet_name)
+            head = list(self._rows(sheet, limit=SEARCH_ROWS))
+            header = find_header(head, table)
+            if header is not None and (best is None or score(header) > score(best[0])):
+                best = (header, sheet_name, head)
+        if best is None:
+            raise self._no_header(table)
+        self.header, self.sheet_name, head = best
+        self.workbook = workbook
+        self.width = max(len(self.header.texts), *(len(cells) for _, cells in head))
+
+    @staticmethod
+    def _rows(sheet, limit: int | None = None) -> Iterator[tuple[int, list[str]]]:
+        """(row number, cell texts) with merged cells filled from their top-left cell."""
+        start_col = sheet.start[1] if sheet.start else 0
+        fills: dict[tuple[int, int], tuple[int, int]] = {}
+        for (r1, c1), (r2, c2) in sheet.merged_cell_ranges or ():
+            for r in range(r1, r2 + 1):
+                for c in range(c1, c2 + 1):
+                    if (r, c) != (r1, c1):
+                        fills[(r, c - start_col)] = (r1, c1 - start_col)
+        kept: dict[tuple[int, int], str] = {}
+        origins = set(fills.values())
+        for index, raw in enumerate(sheet.iter_rows()):
+            if limit is not None and index >= limit:
+                return
+            cells = [cell_text(v).strip() for v in raw]
+            if fills:
+                for col, text in enumerate(cells):
+                    if (index, col) in origins:
+                        kept[(index, col)] = text
+                for col in range(len(cells)):
+                    origin = fills.get((index, col))
+                    if origin is not None:
+                        cells[col] = kept.get(origin, "")
+            yield index + 1, cells
+
+    def raw_chunks(self, size: int) -> Iterator[tuple[np.ndarray, pd.DataFrame]]:
+        sheet = self.workbook.get_sheet_by_name(self.sheet_name)
+        batch: list[list[str]] = []
+        numbers: list[int] = []
+        for number, cells in self._rows(sheet):
+            if number <= self.header.row:
+                continue
+            batch.append((cells + [""] * self.width)[: self.width])
+            numbers.append(number)
+            if len(batch) >= size:
+                yield np.array(numbers), pd.DataFrame(batch, dtype=str)
+                batch, numbers = [], []
+        if batch:
+            yield np.array(numbers), pd.DataFrame(batch, dtype=str)
+
+
+# ---------------------------------------------------------------- HTML saved as .xls
+
+
+class HtmlSource(FileSource):
+    """An HTML table (what many banks and web systems save as ``.xls``)."""
+
+    kind = "html"
+
+    def __init__(self, path: Path, table: str | None = None, name: str | None = None):
+        import lxml.html
+
+        super().__init__(path, name)
+        data = path.read_bytes()
+        self.encoding = _html_charset(data) or detect_bytes_encoding(data)
+        parser = lxml.html.HTMLParser(encoding=self.encoding)
+        doc = lxml.html.document_fromstring(data, parser=parser)
+        best = None
+        offset = 0
+        for table_el in doc.iter("table"):
+            grid = _html_grid(table_el)
+            numbered = [(offset + i + 1, cells) for i, cells in enumerate(grid)]
+            offset += len(grid)
+            header = find_header(numbered, table)
+            if header is not None and (best is None or score(header) > score(best[0])):
+                best = (header, numbered)
+        if best is None:
+            raise self._no_header(table)
+        self.header, numbered = best
+        self.grid = [(n, cells) for n, cells in numbered if n > self.header.row]
+        self.width = max([len(self.header.texts), *(len(c) for _, c in self.grid)])
+
+    def raw_chunks(self, size: int) -> Iterator[tuple[np.ndarray, pd.DataFrame]]:
+        for start in range(0, len(self.grid), size):
+            part = self.grid[start : start + size]
+            frame = pd.DataFrame([(c + [""] * self.width)[: self.width] for _, c in part], dtype=str)
+            yield np.array([n for n, _ in part]), frame
+
+
+def _html_charset(data: bytes) -> str | None:
+    match = re.search(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", data[:4096], re.IGNORECASE)
+    if not match:
+        return None
+    name = match.group(1).decode("ascii").lower()
+    return "gb18030" if name in ("gb2312", "gbk", "gb18030") else name
+
+
+def _html_grid(table_el) -> list[list[str]]:
+    """Rows of cell texts, with rowspan/colspan cells repeated over the cells they cover."""
+    grid: list[list[str]] = []
+    pending: dict[tuple[int, int], str] = {}
+    rows = [tr for tr in table_el.iter("tr") if _owning_table(tr) is table_el]
+    for r, tr in enumerate(rows):
+        cells: list[str] = []
+        col = 0
+        for cell in tr:
+            if cell.tag not in ("td", "th"):
+                continue
+            while (r, col) in pending:
+                cells.append(pending.pop((r, col)))
+                col += 1
+            text = " ".join(cell.text_content().split())
+            colspan = _span(cell.get("colspan"))
+            rowspan = _span(cell.get("rowspan"))
+            for dc in range(colspan):
+                cells.append(text)
+                for dr in range(1, rowspan):
+                    pending[(r + dr, col + dc)] = text
+            col += colspan
+        while (r, col) in pending:
+            cells.append(pending.pop((r, col)))
+            col += 1
+        grid.append(cells)
+    return grid
+
+
+def _owning_table(el):
+    parent = el.getparent()
+    while parent is not None and parent.tag != "table":
+        parent = parent.getparent()
+    return parent
+
+
+def _span(value: str | None) -> int:
+    try:
+        return max(1, min(int(value or 1), 1000))
+    except ValueError:
+        return 1
+
+
+# ---------------------------------------------------------------- pandas frames
+
+
+class FrameSource(Source):
+    """A pandas DataFrame whose columns are canonical names or header aliases (row 1 = header)."""
+
+    kind = "frame"
+
+    def __init__(self, frame: pd.DataFrame, table: str, name: str):
+        self.name = name
+        self.frame = frame
+        self.header = match_row([str(c) for c in frame.columns], table)
+        self.header.row = 1
+
+    def raw_chunks(self, size: int) -> Iterator[tuple[np.ndarray, pd.DataFrame]]:
+        for start in range(0, len(self.frame), size):
+            part = self.frame.iloc[start : start + size]
+            text = pd.DataFrame({i: part.iloc[:, i].map(cell_text).astype(str) for i in range(part.shape[1])})
+            yield np.arange(start + 2, start + 2 + len(part)), text.reset_index(drop=True)
+
+    def sha256(self) -> str:
+        hashed = pd.util.hash_pandas_object(self.frame.astype(str), index=False).to_numpy()
+        return hashlib.sha256(hashed.tobytes() + repr(list(self.frame.columns)).encode()).hexdigest()
+
+
+# ---------------------------------------------------------------- opening and mapping
+
+
+def sniff(path: Path) -> str:
+    """What a file really is: ``excel``, ``html`` or ``text`` (suffixes lie: banks' .xls is often HTML or text)."""
+    with open(path, "rb") as fh:
+        head = fh.read(4096)
+    if head.startswith(_OLE2) or head.startswith(b"PK\x03\x04"):
+        return "excel"
+    probe = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if probe.startswith(b"<") and (b"<table" in head.lower() or b"<html" in probe[:200]):
+        return "html"
+    return "text"
+
+
+def open_source(path: str | Path, table: str | None = None, name: str | None = None) -> Source:
+    """Open a file, detect its format, encoding, header row and (unless given) table.
+
+    Raises :class:`~salesnb.errors.InputError` when the file cannot be read or
+    has no recognisable header.
+    """
+    path = Path(path)
+    label = name or str(path)
+    if not path.is_file():
+        raise InputError([Problem(label, None, None, msg("io.not_a_file"))])
+    kind = sniff(path)
+    cls = {"excel": ExcelSource, "html": HtmlSource, "text": TextSource}[kind]
+    return cls(path, table, label)
+
+
+def _unwrap(text: pd.Series) -> pd.Series:
+    """Strip spaces, the ``="…"`` wrapper bank CSVs put around long numbers, and the apostrophe
+    that protects formula-like text (as :func:`salesnb.io.exporter.csv_safe` writes it)."""
+    text = text.str.strip()
+    wrapped = text.str.startswith('="') & text.str.endswith('"')
+    if wrapped.any():
+        text = text.where(~wrapped, text.str.slice(2, -1))
+    quoted = text.str.match(r"'[=+\-@]").fillna(False)
+    if quoted.any():
+        text = text.where(~quoted, text.str.slice(1))
+    return text
+
+
+def map_chunk(rows: np.ndarray, frame: pd.DataFrame, header: HeaderMap) -> Mapped:
+    """Turn a positional text chunk into canonical columns (+ extra JSON), dropping blank and total rows."""
+    used = [pos for pos, col in enumerate(header.columns) if col != "" and pos < frame.shape[1]]
+    text = {pos: _unwrap(frame.iloc[:, pos].astype(str)) for pos in used}
+    if not text:
+        return Mapped(rows[:0], {}, None)
+    nonempty = np.zeros(len(frame), dtype=bool)
+    for series in text.values():
+        nonempty |= (series != "").to_numpy()
+    keep = nonempty & ~_footer_rows(text, header)
+    if not keep.all():
+        rows = rows[keep]
+        text = {pos: series[keep].reset_index(drop=True) for pos, series in text.items()}
+    positions = header.positions()
+    values = {col: text[pos] for col, pos in positions.items() if not col.startswith("@") and pos in text}
+    for time_pos, date_pos in header.merged.items():
+        if time_pos in text and date_pos in text:
+            values[header.columns[date_pos]] = _join_date_time(text[date_pos], text[time_pos])
+    if header.table == "bank_transactions":
+        _bank_amounts(values, text, positions)
+    extra = _extra_json(text, header)
+    return Mapped(rows, values, extra)
+
+
+def _footer_rows(text: dict[int, pd.Series], header: HeaderMap) -> np.ndarray:
+    """Rows like ``合计 …`` at the bottom of statements: no key, and a total label."""
+    n = len(next(iter(text.values())))
+    positions = header.positions()
+    keys = [positions[k] for k in header.spec.primary_key if k in positions]
+    if not keys:
+        return np.zeros(n, dtype=bool)
+    no_key = np.ones(n, dtype=bool)
+    for pos in keys:
+        no_key &= (text[pos] == "").to_numpy()
+    if not no_key.any():
+        return no_key
+    labelled = np.zeros(n, dtype=bool)
+    for series in text.values():
+        labelled |= series.str.match(FOOTER).fillna(False).to_numpy(dtype=bool)
+    return no_key & labelled
+
+
+def _join_date_time(dates: pd.Series, times: pd.Series) -> pd.Series:
+    """交易日期 + 交易时间 → one timestamp text (a time column that already holds a date wins)."""
+    full = times.str.contains(r"\d{4}\D?\d{1,2}\D?\d{1,2}", regex=True).fillna(False)
+    joined = (dates + " " + times).str.strip()
+    return joined.where(~full, times).where((dates != "") | full, "")
+
+
+def _bank_amounts(values: dict[str, pd.Series], text: dict[int, pd.Series], positions: dict[str, int]) -> None:
+    """Credit/debit columns → amount + direction; a negative single amount means money out."""
+    has_direction = "direction" in values
+    if "amount" not in values and (CREDIT in positions or DEBIT in positions):
+        n = len(next(iter(text.values())))
+        empty = pd.Series([""] * n, dtype=str)
+        credit = text.get(positions.get(CREDIT, -1), empty)
+        debit = text.get(positions.get(DEBIT, -1), empty)
+        credit_set = (credit != "") & ~credit.str.fullmatch(r"[-+]?[0.,\s¥￥]*").fillna(False)
+        values["amount"] = credit.where(credit_set, debit)
+        if not has_direction:
+            values["direction"] = pd.Series(np.where(credit_set, "in", np.where(debit != "", "out", "")), dtype=str)
+    elif "amount" in values and not has_direction:
+        amount = values["amount"]
+        negative = amount.str.startswith("-") | amount.str.fullmatch(r"\(.*\)").fillna(False)
+        if negative.any():
+            values["amount"] = amount.where(~negative, amount.str.replace(r"^-|^\(|\)$", "", regex=True))
+            values["direction"] = pd.Series(np.where(negative, "out", ""), dtype=str)
+
+
+def _extra_json(text: dict[int, pd.Series], header: HeaderMap) -> pd.Series | None:
+    extras = [pos for pos in header.extras() if pos in text]
+    if not extras:
+        return None
+    names: list[str] = []
+    for pos in extras:
+        name = header.texts[pos]
+        suffix = 2
+        while name in names:
+            name = f"{header.texts[pos]} ({suffix})"
+            suffix += 1
+        names.append(name)
+    columns = [text[pos].tolist() for pos in extras]
+    out = []
+    for cells in zip(*columns):
+        record = {k: v for k, v in zip(names, cells) if v != ""}
+        out.append(json.dumps(record) if record else None)
+    return pd.Series(out, dtype=object)

@@ -1,0 +1,104 @@
+"""Row-level validation: required columns and values, types, enum values — every problem with its Excel row.
+
+Checks that need the whole file or the database (duplicate ids, references)
+run set-based in SQL on the staged rows (:mod:`salesnb.io.bulk`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError, Problem
+from ..schema import ColumnSpec, TableSpec
+from .convert import cell_text, expected_enum, parse_column
+from .headers import HeaderMap
+from .messages import msg
+from .readers import Mapped
+
+CAP = 50
+
+
+class ProblemLog:
+    """Collects problems: keeps the first ``cap`` and counts them all."""
+
+    def __init__(self, cap: int = CAP):
+        self.cap = cap
+        self.problems: list[Problem] = []
+        self.total = 0
+
+    @property
+    def room(self) -> int:
+        return max(0, self.cap - len(self.problems))
+
+    def add(self, problem: Problem) -> None:
+        self.total += 1
+        if self.room:
+            self.problems.append(problem)
+
+    def add_counted(self, problems: list[Problem], total: int) -> None:
+        """Add already-sorted problems of which there are ``total`` in all (only the first are materialised)."""
+        self.total += total
+        self.problems.extend(problems[: self.room])
+
+    def absorb(self, error: InputError) -> None:
+        self.add_counted(list(error.problems), error.total)
+
+    def __bool__(self) -> bool:
+        return self.total > 0
+
+    def raise_if_any(self) -> None:
+        if self.total:
+            raise InputError(self.problems, total=self.total, cap=self.cap)
+
+
+def check_header(name: str, header: HeaderMap, log: ProblemLog) -> bool:
+    """Report required columns the source lacks; True when none is missing."""
+    missing = header.missing_required()
+    for col in missing:
+        spec = header.spec.column(col)
+        log.add(Problem(name, header.row, spec.zh, msg("io.missing_column", zh=spec.zh, name=spec.name)))
+    return not missing
+
+
+def expected(col: ColumnSpec) -> str:
+    if col.enum:
+        return msg("io.expected.enum", allowed=expected_enum(col.enum))
+    return msg(f"io.expected.{col.kind}")
+
+
+def convert_chunk(mapped: Mapped, spec: TableSpec, labels: dict[str, str], name: str, log: ProblemLog) -> pd.DataFrame:
+    """Parse one chunk into typed columns, logging required-empty and unreadable cells.
+
+    Bad cells become missing values; the caller writes nothing when the log
+    is not empty.  Empty cells of a column with a default take the default.
+    """
+    typed: dict[str, pd.Series] = {}
+    found: list[tuple[int, int, Problem]] = []
+    total = 0
+    room = log.room
+    for order, col in enumerate(spec.columns):
+        text = mapped.values.get(col.name)
+        if text is None:
+            continue
+        empty = (text == "").to_numpy()
+        if col.default is not None and empty.any():
+            text = text.where(~empty, cell_text(col.default))
+            empty = np.zeros(len(text), dtype=bool)
+        parsed = parse_column(text, col.kind, col.enum)
+        typed[col.name] = parsed.values
+        label = labels.get(col.name, col.zh)
+        checks = [(parsed.bad, expected(col))]
+        if col.required and col.default is None:
+            checks.append((empty, msg("io.required")))
+        for mask, message in checks:
+            where = np.flatnonzero(mask)
+            total += len(where)
+            for i in where[:room]:
+                found.append((int(mapped.rows[i]), order, Problem(name, int(mapped.rows[i]), label, message, text.iat[i])))
+    if mapped.extra is not None:
+        typed["extra"] = mapped.extra
+    if total:
+        found.sort(key=lambda item: (item[0], item[1]))
+        log.add_counted([p for _, _, p in found], total)
+    return pd.DataFrame(typed)
