@@ -8,6 +8,7 @@ from .db import get_engine, make_engine, session_scope, upgrade
 from .demo import build_demo_db
 from .demo import generate as generate_demo_data
 from .errors import InputError, Problem, SalesnbError
+from .io import ImportReport, TableResult, export_table, import_frame, import_paths, read_table
 
 __version__ = "0.1.0"
 
@@ -16,4 +17,5 @@ __all__ = [
     "get_engine", "make_engine", "session_scope", "upgrade",
     "InputError", "Problem", "SalesnbError",
     "build_demo_db", "generate_demo_data",
+    "ImportReport", "TableResult", "export_table", "import_frame", "import_paths", "read_table",
 ]
