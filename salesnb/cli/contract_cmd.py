@@ -1,0 +1,164 @@
+"""``salesnb contract``: submit for approval (with the delivery-feasibility breaker), approve, reject, edit, show."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..contracts import approve, describe, edit, get_attachment, reject, submit
+from ..contracts.workflow import SubmissionResult
+from ..db import session_scope
+from ..models import Contract
+from ..timeutil import parse_as_of
+from .context import app
+
+
+def when_option(value: str | None, option: str = "--at"):
+    """Parse a time option (default: now) into an aware datetime."""
+    try:
+        return parse_as_of(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint=option) from exc
+
+
+def echo_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+AT_OPTION = click.option("--at", "at", default=None, help="Time of the action (default: now), e.g. 2026-11-27 09:30.")
+JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+
+
+def _echo_result(result: SubmissionResult, as_json: bool) -> None:
+    f = result.feasibility
+    if as_json:
+        echo_json({"contract_id": result.contract_id, "submission_id": result.submission_id,
+                   "status": result.status, "attachment_id": result.attachment_id, "streak": result.streak,
+                   "training_task_id": result.training_task_id, "feasibility": f.to_dict()})
+        return
+    if result.feasible:
+        click.echo(f"{result.contract_id}: feasible — {f.required_days} days needed (slot {f.slot_date}, "
+                   f"{f.carrier} {f.transit_days} days), {f.promised_days} promised; waiting for approval")
+        click.echo(f"  交付保障书 attached (attachment {result.attachment_id})")
+        return
+    with session_scope(app().engine) as session:
+        reason = session.get(Contract, result.contract_id).frozen_reason or {}
+    language = app().settings.language
+    suffix = "zh" if language == "zh-CN" else "en"
+    click.echo(f"{result.contract_id}: FROZEN — {reason.get(f'reason_{suffix}')}")
+    click.echo(f"  suggestion: {reason.get(f'suggestion_{suffix}')}")
+    if result.training_task_id:
+        click.echo(f"  {result.streak} breaker trips in a row: training task {result.training_task_id} assigned")
+
+
+@click.group("contract")
+def contract_group() -> None:
+    """Contract approval with the delivery-feasibility circuit breaker (交付可行性熔断)."""
+
+
+@contract_group.command("submit")
+@click.argument("contract_id")
+@click.option("--by", "actor", default=None, help="Who submits (default: the contract's owner).")
+@AT_OPTION
+@JSON_OPTION
+def submit_cmd(contract_id: str, actor: str | None, at: str | None, as_json: bool) -> None:
+    """Check delivery feasibility and submit for approval (frozen when infeasible)."""
+    with session_scope(app().engine) as session:
+        contract = session.get(Contract, contract_id)
+        result = submit(session, contract_id, actor=actor or (contract.owner_id if contract else "cli"),
+                        at=when_option(at))
+    _echo_result(result, as_json)
+
+
+@contract_group.command("edit")
+@click.argument("contract_id")
+@click.option("--days", "promised_delivery_days", type=click.IntRange(min=1), help="New promised delivery days.")
+@click.option("--quantity", type=click.IntRange(min=1), help="New quantity.")
+@click.option("--dest", "dest_region", help="New destination region.")
+@click.option("--resubmit/--no-resubmit", default=True, show_default=True, help="Re-check at once.")
+@click.option("--by", "actor", default=None, help="Who edits (default: the contract's owner).")
+@AT_OPTION
+@JSON_OPTION
+def edit_cmd(contract_id: str, promised_delivery_days: int | None, quantity: int | None, dest_region: str | None,
+             resubmit: bool, actor: str | None, at: str | None, as_json: bool) -> None:
+    """Change delivery days, quantity or destination, and re-check."""
+    with session_scope(app().engine) as session:
+        contract = session.get(Contract, contract_id)
+        result = edit(session, contract_id, actor=actor or (contract.owner_id if contract else "cli"),
+                      at=when_option(at), resubmit=resubmit, promised_delivery_days=promised_delivery_days,
+                      quantity=quantity, dest_region=dest_region)
+    if result is None:
+        click.echo(f"{contract_id}: terms changed (not resubmitted)")
+    else:
+        _echo_result(result, as_json)
+
+
+@contract_group.command("approve")
+@click.argument("contract_id")
+@click.option("--by", "actor", required=True, help="The approver (user id).")
+@click.option("--note", default=None)
+@AT_OPTION
+def approve_cmd(contract_id: str, actor: str, note: str | None, at: str | None) -> None:
+    """Approve a contract that passed the feasibility check."""
+    with session_scope(app().engine) as session:
+        approve(session, contract_id, actor=actor, at=when_option(at), note=note)
+    click.echo(f"{contract_id}: approved by {actor}")
+
+
+@contract_group.command("reject")
+@click.argument("contract_id")
+@click.option("--by", "actor", required=True, help="Who rejects (user id).")
+@click.option("--reason", required=True, help="Why (shown to the rep).")
+@AT_OPTION
+def reject_cmd(contract_id: str, actor: str, reason: str, at: str | None) -> None:
+    """Reject a pending or frozen contract."""
+    with session_scope(app().engine) as session:
+        reject(session, contract_id, actor=actor, at=when_option(at), reason=reason)
+    click.echo(f"{contract_id}: rejected by {actor}")
+
+
+@contract_group.command("show")
+@click.argument("contract_id")
+@JSON_OPTION
+def show_cmd(contract_id: str, as_json: bool) -> None:
+    """Terms, status, why frozen, every submission and the attachments."""
+    with session_scope(app().engine) as session:
+        info = describe(session, contract_id)
+    if as_json:
+        echo_json(info)
+        return
+    click.echo(f"{info['contract_id']}  customer {info['customer_id']}  owner {info['owner_id']}  [{info['status']}]")
+    click.echo(f"  {info['product_line']} × {info['quantity']} → {info['dest_region']}, "
+               f"{info['promised_delivery_days']} days promised")
+    reason = info["frozen_reason"]
+    if reason:
+        click.echo(f"  frozen: {reason.get('reason_zh')} — {reason.get('suggestion_zh')}")
+    for s in info["submissions"]:
+        verdict = "feasible" if s["feasible"] else f"infeasible ({s['code']})"
+        click.echo(f"  submission {s['id']} at {s['submitted_at']}: {verdict}, "
+                   f"required {s['required_days']} / promised {s['promised_days']}")
+    for a in info["attachments"]:
+        click.echo(f"  attachment {a['id']}: {a['filename']} ({a['bytes']} bytes, {a['created_at']})")
+
+
+@contract_group.command("download")
+@click.argument("contract_id")
+@click.option("--id", "attachment_id", type=int, default=None, help="Attachment id (default: the latest 交付保障书).")
+@click.option("-o", "--output", type=click.Path(dir_okay=True, writable=True), default=".",
+              show_default=True, help="File or folder to write to.")
+def download_cmd(contract_id: str, attachment_id: int | None, output: str) -> None:
+    """Save an attachment of the contract (by default its latest delivery guarantee)."""
+    with session_scope(app().engine) as session:
+        attachment = get_attachment(session, contract_id, attachment_id)
+        name, content = attachment.filename, attachment.content
+    target = Path(output)
+    if target.is_dir():
+        target = target / name
+    target.write_bytes(content)
+    click.echo(str(target))
+
+
+COMMANDS = [contract_group]
