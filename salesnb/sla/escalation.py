@@ -36,7 +36,7 @@ from sqlalchemy.orm import Session
 
 from ..db import session_scope
 from ..i18n import get_language, t
-from ..models import AuditLog, EscalationLog, OutboxMessage, Task
+from ..models import AuditLog, EscalationLog, Task
 from ..notify.outbox import DEFAULT_CHANNEL, insert_ignoring_duplicates
 from ..timeutil import to_local
 from . import messages  # noqa: F401 - registers the UI text
@@ -215,8 +215,9 @@ def _fire_batch(engine: Engine, policy: Policy, rows: Sequence[Any], as_of: date
                 _warn(report, f"{policy.node} level {f.due.level.level}: nobody to notify (no owner/manager/role "
                               f"user found); logged without a notification")
         if messages:
-            insert = insert_ignoring_duplicates(session.get_bind().dialect.name)
-            report.notifications += len(session.execute(insert.returning(OutboxMessage.id), messages).all())
+            # every key is new: it is derived from a log row this transaction just inserted
+            session.execute(insert_ignoring_duplicates(session.get_bind().dialect.name), messages)
+            report.notifications += len(messages)
         if todos:
             session.execute(_insert_ignore(session, Task.__table__, ["task_id"]), todos)
         session.execute(AuditLog.__table__.insert(), audits)
