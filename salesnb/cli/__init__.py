@@ -20,6 +20,7 @@ from .context import AppContext
 
 COMMAND_MODULES = [
     "salesnb.cli.db_cmd",
+    "salesnb.cli.demo_cmd",
     "salesnb.cli.check_cmd",
     "salesnb.cli.io_cmd",
     "salesnb.cli.notify_cmd",

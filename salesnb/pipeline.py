@@ -1,0 +1,112 @@
+"""The daily run: grade new leads → run the checks → escalate → reconcile → deliver notifications.
+
+One function chains the engines in the order data flows (store → engines →
+outbox → notifiers).  ``salesnb daily``, ``salesnb demo`` and the
+``daily_checks`` template call it; each step is also available on its own.
+A failing step stops the run and raises: a scheduled run must fail visibly.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine
+
+from .config import Settings, load_settings
+from .timeutil import parse_as_of
+
+STEPS = ("grade", "checks", "escalate", "reconcile", "notify")
+
+
+@dataclass
+class DailyRun:
+    """What the daily run did, step by step (each step's own report object)."""
+
+    as_of: datetime
+    reports: dict[str, Any] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"as_of": self.as_of.isoformat(), "seconds": {k: round(v, 3) for k, v in self.seconds.items()}}
+        for name, report in self.reports.items():
+            to_dict = getattr(report, "to_dict", None)
+            out[name] = to_dict() if callable(to_dict) else _plain(report)
+        return out
+
+
+def _plain(report: Any) -> Any:
+    if hasattr(report, "__dataclass_fields__"):
+        return {k: _plain(getattr(report, k)) for k in report.__dataclass_fields__ if not k.startswith("_")}
+    if isinstance(report, dict):
+        return {str(k): _plain(v) for k, v in report.items()}
+    if isinstance(report, (list, tuple)):
+        return [_plain(v) for v in report]
+    if isinstance(report, (str, int, float, bool)) or report is None:
+        return report
+    return str(report)
+
+
+def _grade(engine: Engine, as_of: datetime, settings: Settings):
+    from .scorecards import grade_leads
+
+    return grade_leads(engine, as_of=as_of, language=settings.language)
+
+
+def _checks(engine: Engine, as_of: datetime, settings: Settings):
+    from .checks import run_checks
+
+    return run_checks(engine, as_of, settings=settings)
+
+
+def _escalate(engine: Engine, as_of: datetime, settings: Settings):
+    from .sla import escalate
+
+    return escalate(engine, as_of, language=settings.language)
+
+
+def _reconcile(engine: Engine, as_of: datetime, settings: Settings):
+    from .receivables import reconcile
+
+    return reconcile(engine, as_of)
+
+
+def _notify(engine: Engine, as_of: datetime, settings: Settings):
+    from .notify.flush import flush
+
+    return flush(engine, settings)
+
+
+_RUNNERS: dict[str, Callable[[Engine, datetime, Settings], Any]] = {
+    "grade": _grade, "checks": _checks, "escalate": _escalate, "reconcile": _reconcile, "notify": _notify,
+}
+
+
+def daily_run(engine: Engine, as_of: datetime | str | None = None, *, settings: Settings | None = None,
+              steps: Sequence[str] = STEPS, progress: Callable[[str], None] | None = None) -> DailyRun:
+    """Run the daily steps in order as of ``as_of`` (default now) and return their reports.
+
+    Parameters
+    ----------
+    engine : a migrated database.
+    as_of : the time the run represents (checks, SLA deadlines, reconciliation window).
+    steps : a subset of :data:`STEPS`, run in the canonical order.
+    progress : called with each step's name before it starts.
+    """
+    unknown = [s for s in steps if s not in _RUNNERS]
+    if unknown:
+        raise ValueError(f"unknown step(s) {unknown}; known: {', '.join(STEPS)}")
+    settings = settings or load_settings()
+    run = DailyRun(as_of=parse_as_of(as_of))
+    for name in STEPS:
+        if name not in steps:
+            continue
+        if progress:
+            progress(name)
+        started = time.perf_counter()
+        run.reports[name] = _RUNNERS[name](engine, run.as_of, settings)
+        run.seconds[name] = time.perf_counter() - started
+    return run
