@@ -30,6 +30,7 @@ from sqlalchemy import Engine
 
 from ..db import session_scope
 from ..errors import InputError, Problem
+from ..io import import_frame
 from ..schema import normalise_header
 from ..timeutil import parse_timestamp
 from .statement_files import Grid, read_grid
@@ -305,15 +306,17 @@ def read_statements(paths: Iterable[str | Path]) -> pd.DataFrame:
 
 
 def import_statements(engine: Engine, paths: Iterable[str | Path], *, actor: str = "cli") -> BankImportReport:
-    """Parse bank exports and store their lines in ``bank_transactions`` (one transaction; rerun is a no-op)."""
+    """Parse bank exports and store their lines in ``bank_transactions`` (one transaction; rerun is a no-op).
+
+    Storing goes through the importer's ``import_frame`` (validation, upsert by
+    ``txn_id``), so bank lines are checked like every other table.
+    """
     paths = [Path(p) for p in paths]
     frame = read_statements(paths)
     report = BankImportReport(files=[str(p) for p in paths], lines=len(frame),
                               incoming=int((frame["direction"] == "in").sum()) if len(frame) else 0)
-    from .bank_store import store_lines
-
     with session_scope(engine) as session:
-        counts = store_lines(session, frame.drop(columns=["source_file"]), source=", ".join(p.name for p in paths),
-                             actor=actor)
-    report.inserted, report.updated, report.unchanged = counts
+        result = import_frame(session, "bank_transactions", frame.drop(columns=["source_file"]),
+                              source=", ".join(p.name for p in paths), actor=actor)
+    report.inserted, report.updated, report.unchanged = result.inserted, result.updated, result.unchanged
     return report

@@ -17,9 +17,9 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 
-from charset_normalizer import from_bytes
-
 from ..errors import InputError, Problem
+from ..io.encoding import detect_bytes_encoding
+from ..io.readers import sniff
 
 Grid = list[list[str]]
 
@@ -42,19 +42,8 @@ def cell_text(value: object) -> str:
 
 
 def decode(raw: bytes) -> str:
-    """Decode text of unknown encoding: BOM, then UTF-8, then the best guess (GB18030 for Chinese)."""
-    if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:].decode("utf-8")
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16")
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    best = from_bytes(raw[:200_000]).best()
-    encoding = (best.encoding if best else "gb18030").lower()
-    if encoding in ("gb2312", "gbk", "cp936", "hz", "big5") or not best:
-        encoding = "gb18030"  # the superset: GBK-labelled files often hold GB18030-only characters
+    """Decode text of unknown encoding (BOM, UTF-8, else GB18030 and friends, as the importer detects it)."""
+    encoding = detect_bytes_encoding(raw)
     try:
         return raw.decode(encoding)
     except (UnicodeDecodeError, LookupError):
@@ -131,15 +120,11 @@ def read_grid(path: str | Path) -> Grid:
     except OSError as exc:
         raise InputError([Problem(str(path), None, None, f"cannot read file: {exc.strerror or exc}")]) from exc
     try:
-        if raw.startswith(b"PK\x03\x04"):
-            return _xlsx_grid(path)
-        if raw.startswith(b"\xd0\xcf\x11\xe0"):
-            return _xls_grid(path)
+        kind = sniff(path)
+        if kind == "excel":
+            return _xlsx_grid(path) if raw.startswith(b"PK\x03\x04") else _xls_grid(path)
         text = decode(raw)
-        head = text.lstrip()[:2000].lower()
-        if head.startswith("<") and "<table" in text[:200_000].lower():
-            return _html_grid(text)
-        return _text_grid(text)
+        return _html_grid(text) if kind == "html" else _text_grid(text)
     except InputError:
         raise
     except Exception as exc:  # noqa: BLE001 - any parser failure becomes a message about the file
