@@ -260,12 +260,17 @@ def _alert_ops(session, settings: Settings, run_id: int, name: str, error: str, 
     recipients = section.get("ops_recipients")
     if not recipients:
         recipients = session.scalars(select(User.user_id).where(User.role == "ops")).all()
-    first_line = error.strip().splitlines()[0] if error.strip() else error
     enqueue(session, dedup_key=f"template_run:{run_id}:failed", recipients=list(recipients),
             channel=section.get("ops_channel"), event_type=FAILED_EVENT, entity_type="template_run",
             entity_id=str(run_id), subject=t("runs.failed.subject", template=name, run_id=run_id),
-            body=t("runs.failed.body", template=name, error=first_line, path=output),
+            body=t("runs.failed.body", template=name, error=error_summary(error), path=output),
             payload={"template": name, "run_id": run_id, "error": error, "output_path": str(output)})
+
+
+def error_summary(error: str, lines: int = 6) -> str:
+    """The first lines of an error (the message and, for input errors, the first problems)."""
+    kept = [line for line in error.strip().splitlines() if line.strip()][:lines]
+    return "\n".join(kept)
 
 
 def runs_frame(engine: Engine, *, template: str | None = None, limit: int = 50) -> pd.DataFrame:

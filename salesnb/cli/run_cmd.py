@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 import click
 
+from ..bundles import apply_import, export_bundle, plan_import, read_bundle
 from ..errors import SalesnbError
-from ..runs import run_template, runs_frame
+from ..runs import error_summary, run_template, runs_frame
 from ..schedule import Job, crontab_lines, load_jobs, serve
 from ..templates import copy_template, list_templates
 from ..timeutil import now
@@ -22,7 +24,7 @@ def _print_result(result) -> None:
     if result.metrics:
         click.echo(f"  metrics: {json.dumps(result.metrics, ensure_ascii=False, default=str)}")
     if result.error:
-        click.echo(f"  error: {result.error.strip().splitlines()[0]}", err=True)
+        click.echo("  error: " + error_summary(result.error).replace("\n", "\n         "), err=True)
 
 
 @click.command("run")
@@ -115,6 +117,48 @@ def template_copy(name: str, dest: str, overwrite: bool) -> None:
     """Copy template NAME to DEST (a file, or a folder ending in /) for editing, wired to this database."""
     target = copy_template(app().settings, name, dest, overwrite=overwrite)
     click.echo(f"copied {name} to {target}; run it with: salesnb run {target}")
+
+
+@template_group.command("export")
+@click.argument("name")
+@click.option("--out", "out", default=None, help="The bundle file to write (default: NAME.salesnb.zip).")
+@click.option("--notebook", "notebooks", multiple=True, help="Also include this notebook (repeatable).")
+def template_export(name: str, out: str | None, notebooks: tuple[str, ...]) -> None:
+    """Write bundle NAME: scorecards, stored rules (custom checks), SLA policies and the team's notebooks."""
+    ctx = app()
+    target = Path(out or f"{name}.salesnb.zip")
+    bundle = export_bundle(ctx.engine, ctx.settings, name, target, [Path(n) for n in notebooks])
+    counts = ", ".join(f"{v} {k}" for k, v in bundle.counts().items())
+    click.echo(f"wrote {target}: {counts}")
+
+
+@template_group.command("import")
+@click.argument("bundle_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--overwrite", is_flag=True, help="Replace items that differ (stored as new versions).")
+@click.option("--yes", is_flag=True, help="Apply without asking.")
+@click.option("--dry-run", is_flag=True, help="Show what would change and stop.")
+@click.option("--notebooks-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where notebooks go (default: the first [templates] dirs folder, else ./templates).")
+def template_import(bundle_file: Path, overwrite: bool, yes: bool, dry_run: bool, notebooks_dir: Path | None) -> None:
+    """Load a bundle into this database, showing first what changes (+ add, ~ differs, = same)."""
+    ctx = app()
+    plan = plan_import(ctx.engine, ctx.settings, read_bundle(bundle_file), notebooks_dir)
+    click.echo(f"bundle {plan.bundle.name!r} → notebooks in {plan.notebooks_dir}")
+    for line in plan.lines():
+        click.echo(f"  {line}")
+    if not plan.changes:
+        click.echo("nothing to import: everything is already the same")
+        return
+    if plan.conflicts and not overwrite:
+        raise SalesnbError(f"{len(plan.conflicts)} item(s) differ from this database (~); nothing was imported. "
+                           "Rerun with --overwrite to replace them (old versions are kept).")
+    if dry_run:
+        click.echo(f"dry run: {len(plan.changes)} change(s) not applied")
+        return
+    if not yes:
+        click.confirm(f"apply {len(plan.changes)} change(s)?", abort=True)
+    apply_import(ctx.engine, plan, overwrite=overwrite)
+    click.echo(f"imported {len(plan.changes)} item(s)")
 
 
 COMMANDS = [run_cmd, runs_cmd, schedule_cmd, template_group]

@@ -6,14 +6,12 @@ import json
 
 import nbformat
 import pytest
-from click.testing import CliRunner
 from sqlalchemy import select
 
-from salesnb.cli import main
 from salesnb.db import session_scope
 from salesnb.errors import SalesnbError
-from salesnb.models import OutboxMessage, TemplateRun, User
-from salesnb.runs import FAILED_EVENT, run_template, runs_frame
+from salesnb.models import TemplateRun, User
+from salesnb.runs import run_template, runs_frame
 from salesnb.templates import coerce_parameters
 
 from .notebooks import probe, settings_for
@@ -45,28 +43,6 @@ def test_run_records_history_and_metrics(engine, db_url, tmp_path):
         assert row.parameters["n"] == 21 and row.output_path == str(result.output_path)
     listed = runs_frame(engine)
     assert listed.loc[0, "status"] == "succeeded" and listed.loc[0, "metrics"]["doubled"] == 42
-
-
-def test_failing_run_is_loud(engine, db_url, tmp_path):
-    add_users(engine, "ops1", role="ops")
-    (tmp_path / "salesnb.toml").write_text(f'db_url = "{db_url}"\n[runs]\nops_channel = "ops_robot"\n')
-    notebook = probe(tmp_path)
-    result = CliRunner().invoke(main, ["run", str(notebook), "-p", "fail", "True"],
-                                env={"SALESNB_CONFIG": str(tmp_path / "salesnb.toml"), "SALESNB_HOME": str(tmp_path),
-                                     "SALESNB_DB_URL": db_url})
-    assert result.exit_code == 1, result.output
-    assert "failed" in result.output and "deliberate failure in step 2" in result.output
-    with session_scope(engine) as session:
-        row = session.scalars(select(TemplateRun)).one()
-        assert row.status == "failed" and "RuntimeError: deliberate failure in step 2" in row.error
-        alert = session.scalars(select(OutboxMessage)).one()
-        assert (alert.channel, alert.event_type, alert.recipients) == ("ops_robot", FAILED_EVENT, ["ops1"])
-        assert "probe" in alert.subject and "deliberate failure" in alert.body
-        output = row.output_path
-    executed = nbformat.read(output, as_version=4)
-    top = executed.cells[0]
-    assert "papermill-error-cell-tag" in top.metadata.get("tags", [])  # the error is the first thing one sees
-    assert "An Exception was encountered" in top.source
 
 
 def test_parameters_are_checked(tmp_path):
