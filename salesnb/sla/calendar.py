@@ -146,12 +146,11 @@ class Clock:
 
     def add(self, start: datetime, duration: timedelta) -> datetime:
         """``start`` plus ``duration`` of working time (never before ``start``)."""
-        start = to_local(start)
-        return max(start, self.at(self.position(start) + duration.total_seconds()))
+        return to_local(start) + max(duration, timedelta(0))
 
     def between(self, start: datetime, end: datetime) -> timedelta:
         """Working time from ``start`` to ``end`` (negative when ``end`` is earlier)."""
-        return timedelta(seconds=self.position(end) - self.position(start))
+        return to_local(end) - to_local(start)
 
     def elapsed(self, start: datetime, end: datetime, pauses: Sequence[Pause] = ()) -> timedelta:
         """Working time from ``start`` to ``end`` minus the working time inside ``pauses``."""
@@ -283,6 +282,13 @@ class WorkingHoursClock(Clock):
             for i in range((last - end).days + 366):
                 table.cum.append(table.cum[-1] + self._day_total(end + timedelta(days=i)))
         return table
+
+    def add(self, start: datetime, duration: timedelta) -> datetime:
+        start = to_local(start)
+        return max(start, to_local(self.at(self.position(start) + duration.total_seconds())))
+
+    def between(self, start: datetime, end: datetime) -> timedelta:
+        return timedelta(seconds=self.position(end) - self.position(start))
 
     def position(self, t: datetime) -> float:
         t = t.astimezone(self.tz)

@@ -34,7 +34,8 @@ def due_levels(policy: Policy, created_at: datetime, as_of: datetime, pauses: Se
     A level fires once when its offset has elapsed on the policy's clock
     (pauses excluded); a repeating level fires its latest due repeat (missed
     repeats collapse into one).  A level that was never fired while a later
-    level already was is passed over: ladders do not run backwards.
+    level already was is passed over: ladders do not run backwards; a warning
+    that falls due together with a later level is dropped (too late to warn).
     """
     logged = logged or {}
     clock = policy.clock
@@ -53,6 +54,8 @@ def due_levels(policy: Policy, created_at: datetime, as_of: datetime, pauses: Se
             continue
         due_at = clock.add_paused(created_at, policy.offset(level, repeat_no), pauses)
         out.append(Due(level, repeat_no, due_at if due_at is not None else as_of))
+    if any(not d.level.is_warning for d in out):  # too late to warn: the deadline has passed
+        out = [d for d in out if not d.level.is_warning]
     return out
 
 

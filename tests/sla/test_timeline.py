@@ -59,5 +59,7 @@ def test_due_levels_follow_the_timeline():
         due = due_levels(policy, T0, at)
         assert due[-1].level.level == level and due[-1].due_at == at
         assert [d.level.level for d in due_levels(policy, T0, at, logged={level: 0})] == []
+    # first seen after the deadline: no warning any more, but every missed escalation level
+    assert [d.level.level for d in due_levels(policy, T0, T0 + 9 * H)] == [1, 2]
     # a ladder never runs backwards: level 1 missing while level 2 fired stays missing
     assert [d.level.level for d in due_levels(policy, T0, T0 + 9 * H, logged={2: 0})] == []
