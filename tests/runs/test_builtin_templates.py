@@ -53,8 +53,11 @@ def test_builtin_templates_on_demo_data(engine, db_url, tmp_path):
         open_findings = session.scalar(select(func.count()).select_from(Finding).where(Finding.resolved_at.is_(None)))
     assert daily.metrics["findings_open"] == open_findings > 0
     assert daily.metrics["findings_new"] == open_findings
-    assert daily.metrics["notifications_sent"] > 0  # delivered to the console channel
-    assert (tmp_path / "notifications.log").is_file()
+    assert daily.metrics["steps"] == ["grade", "checks", "escalate", "notify"]
+    assert daily.metrics["leads_graded"] > 0 and daily.metrics["escalations_fired"] > 0
+    with session_scope(engine) as session:
+        sent = session.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == "sent"))
+    assert daily.metrics["notifications_sent"] == sent  # delivered (to the console channel) by the notify step
 
     weekly = run_template(settings, engine, "weekly_kpi_report", {"as_of": AS_OF, "weeks": "4"})
     assert weekly.ok, weekly.error
