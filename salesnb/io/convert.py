@@ -1,6 +1,6 @@
 """Vectorised parsing of imported text into typed pandas columns.
 
-Every parser takes a Series of stripped strings ("" = empty) and returns a
+Every parser takes an array of stripped strings ("" = empty) and returns a
 :class:`Parsed`: the typed values (missing where empty or bad) and a boolean
 mask of the non-empty cells that could not be read.  The typed forms are:
 
@@ -10,7 +10,7 @@ kind        values
 str         pandas ``str`` (missing = NaN)
 int         ``Int64``
 float       ``Float64``
-decimal     normalised text such as ``-1234.5`` (at most 2 decimals), exact
+decimal     normal-form text such as ``-1234.5`` (at most 2 decimals), exact
 bool        ``boolean``
 datetime    ``datetime64[us, UTC]`` (naive input is local time)
 date        ``datetime64[us]`` at midnight
@@ -19,6 +19,7 @@ date        ``datetime64[us]`` at midnight
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -110,68 +111,116 @@ def expected_enum(values: tuple[str, ...]) -> str:
     return ", ".join(parts)
 
 
-def _empty(text: pd.Series) -> np.ndarray:
-    return (text == "").to_numpy(dtype=bool)
+def as_text(text: pd.Series | np.ndarray | list) -> np.ndarray:
+    """Text cells as a numpy object array of str."""
+    if isinstance(text, pd.Series):
+        return text.to_numpy(dtype=object)
+    return np.asarray(text, dtype=object)
 
 
-def parse_str(text: pd.Series) -> Parsed:
-    values = text.astype("str").where(text != "")
-    return Parsed(values, np.zeros(len(text), dtype=bool))
+def _lookup(text: np.ndarray, mapping: dict[str, object]) -> list:
+    """Map cells through ``mapping`` (keys lower case): exact hits first, then folded case."""
+    out = [mapping.get(v) for v in text]
+    for i, (v, hit) in enumerate(zip(text, out)):
+        if hit is None and v:
+            out[i] = mapping.get(v.lower())
+    return out
 
 
-def parse_int(text: pd.Series) -> Parsed:
-    cleaned = text.str.replace(r"[,，\s]", "", regex=True)
-    ok = cleaned.str.fullmatch(r"[+-]?\d{1,10}(?:\.0*)?").fillna(False).to_numpy(dtype=bool, copy=True)
-    numbers = pd.to_numeric(cleaned.where(ok), errors="coerce")
-    ok &= (numbers.abs() <= INT_LIMIT).fillna(False).to_numpy(dtype=bool)
-    values = numbers.where(ok).astype("Int64")
-    return Parsed(values, ~ok & ~_empty(text))
+def _numbers(text: np.ndarray, empty: np.ndarray) -> np.ndarray:
+    """Float parse of non-empty cells (NaN where unreadable); thousands separators allowed."""
+    numbers = np.full(len(text), np.nan)
+    where = np.flatnonzero(~empty)
+    if len(where):
+        parsed = np.asarray(pd.to_numeric(text[where], errors="coerce"), dtype=float)
+        retry = np.isnan(parsed)
+        if retry.any():
+            cleaned = [_SEPARATORS.sub("", v) for v in text[where][retry]]
+            cleaned = [c if _PLAIN_NUMBER.fullmatch(c) else "" for c in cleaned]
+            parsed[retry] = np.asarray(pd.to_numeric(cleaned, errors="coerce"), dtype=float)
+        numbers[where] = parsed
+    return numbers
 
 
-def parse_float(text: pd.Series) -> Parsed:
-    cleaned = text.str.replace(r"[,，\s]", "", regex=True)
-    ok = cleaned.str.fullmatch(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?").fillna(False).to_numpy(dtype=bool)
-    values = pd.to_numeric(cleaned.where(ok), errors="coerce").astype("Float64")
-    return Parsed(values, ~ok & ~_empty(text))
+_SEPARATORS = re.compile(r"[,，\s]")
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 
 
-def parse_decimal(text: pd.Series) -> Parsed:
-    """Amounts: ``¥1,234.50``, ``1234.5元``, ``(12.00)`` (negative), at most 2 decimals (more only as zeros)."""
-    cleaned = text.str.replace(r"(?i)[,，\s¥￥$]|元|rmb|cny", "", regex=True)
-    negative = cleaned.str.fullmatch(r"\(.*\)").fillna(False)
-    cleaned = cleaned.where(~negative, "-" + cleaned.str.slice(1, -1))
-    pattern = rf"[+-]?\d{{1,{MONEY_INT_DIGITS}}}(?:\.\d{{0,2}}0*)?"
-    ok = cleaned.str.fullmatch(pattern).fillna(False).to_numpy(dtype=bool)
-    # normal form: no '+', no trailing '.', decimals cut to 2 (only zeros beyond)
-    normal = cleaned.str.replace(r"^\+", "", regex=True).str.replace(r"^(-?\d+)(?:\.(\d{0,2})0*)?$", _money_sub, regex=True)
-    values = normal.where(ok)
-    return Parsed(values.astype(object).where(ok, None), ~ok & ~_empty(text))
+def parse_str(text) -> Parsed:
+    text = as_text(text)
+    values = text.copy()
+    values[text == ""] = None
+    return Parsed(pd.Series(values, dtype=object), np.zeros(len(text), dtype=bool))
 
 
-def _money_sub(match) -> str:
-    whole, frac = match.group(1), match.group(2)
-    sign = "-" if whole.startswith("-") else ""
-    digits = whole.lstrip("-").lstrip("0") or "0"
-    return f"{sign}{digits}.{frac}" if frac else f"{sign}{digits}"
+def parse_int(text) -> Parsed:
+    text = as_text(text)
+    empty = text == ""
+    numbers = _numbers(text, empty)
+    with np.errstate(invalid="ignore"):
+        ok = ~np.isnan(numbers) & (np.abs(numbers) <= INT_LIMIT) & (numbers == np.round(numbers))
+    values = pd.arrays.IntegerArray(np.where(ok, numbers, 0).astype("int64"), ~ok)
+    return Parsed(pd.Series(values), ~ok & ~empty)
 
 
-def parse_bool(text: pd.Series) -> Parsed:
-    folded = text.str.lower()
-    mapping = {w: True for w in TRUE_WORDS} | {w: False for w in FALSE_WORDS}
-    values = folded.map(mapping)
-    ok = values.notna().to_numpy(dtype=bool)
-    return Parsed(values.astype("boolean"), ~ok & ~_empty(text))
+def parse_float(text) -> Parsed:
+    text = as_text(text)
+    empty = text == ""
+    numbers = _numbers(text, empty)
+    ok = np.isfinite(numbers)
+    values = pd.arrays.FloatingArray(np.where(ok, numbers, 0.0), ~ok)
+    return Parsed(pd.Series(values), ~ok & ~empty)
 
 
-def parse_enum(text: pd.Series, allowed: tuple[str, ...]) -> Parsed:
-    mapping = enum_map(allowed)
-    values = text.str.lower().map(mapping)
-    ok = values.notna().to_numpy(dtype=bool)
-    return Parsed(values.astype("str").where(ok), ~ok & ~_empty(text))
+_MONEY_NORMAL = re.compile(rf"-?(?:0|[1-9]\d{{0,{MONEY_INT_DIGITS - 1}}})(?:\.\d{{1,2}})?")
+_MONEY_JUNK = re.compile(r"(?i)[,，\s¥￥$]|元|rmb|cny")
+_MONEY_TEXT = re.compile(rf"([+-]?)0*(\d{{1,{MONEY_INT_DIGITS}}})(?:\.(\d{{0,2}})0*)?")
 
 
-def _naive_parse(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+def money_text(text: str) -> str | None:
+    """``¥1,234.50``, ``1234.5元``, ``(12.00)``, ``+0012.300`` → normal form (``1234.50``, ``-12.00``, ``12.30``); None if unreadable."""
+    if _MONEY_NORMAL.fullmatch(text):
+        return text
+    cleaned = _MONEY_JUNK.sub("", text)
+    if cleaned.startswith("(") and cleaned.endswith(")"):
+        cleaned = "-" + cleaned[1:-1]
+    match = _MONEY_TEXT.fullmatch(cleaned)
+    if not match:
+        return None
+    sign, whole, frac = match.groups()
+    sign = "-" if sign == "-" else ""
+    return f"{sign}{whole}.{frac}" if frac else f"{sign}{whole}"
+
+
+def parse_decimal(text) -> Parsed:
+    """Amounts, exact, as normal-form text with at most 2 decimals (more only as zeros)."""
+    text = as_text(text)
+    values = np.array([money_text(v) if v else None for v in text], dtype=object)
+    ok = values != None  # noqa: E711 - elementwise
+    return Parsed(pd.Series(values, dtype=object), ~ok & (text != ""))
+
+
+_BOOLS = {w: True for w in TRUE_WORDS} | {w: False for w in FALSE_WORDS}
+
+
+def parse_bool(text) -> Parsed:
+    text = as_text(text)
+    found = _lookup(text, _BOOLS)
+    ok = np.array([v is not None for v in found], dtype=bool)
+    values = pd.arrays.BooleanArray(np.array([bool(v) for v in found], dtype=bool), ~ok)
+    return Parsed(pd.Series(values), ~ok & (text != ""))
+
+
+def parse_enum(text, allowed: tuple[str, ...]) -> Parsed:
+    text = as_text(text)
+    values = np.array(_lookup(text, enum_map(allowed)), dtype=object)
+    ok = values != None  # noqa: E711 - elementwise
+    return Parsed(pd.Series(values, dtype=object), ~ok & (text != ""))
+
+
+def _naive_parse(text: np.ndarray) -> tuple[pd.Series, pd.Series]:
     """Parse to naive datetime64[us] plus a UTC offset in minutes (NaN where none was written)."""
+    text = pd.Series(text, dtype=object)
     result = pd.Series(pd.NaT, index=text.index, dtype="datetime64[us]")
     offset = pd.Series(np.nan, index=text.index)
     todo = text != ""
@@ -217,8 +266,9 @@ def _offset_minutes(text: str) -> float:
     return float(sign * (int(digits[:2]) * 60 + int(digits[2:])))
 
 
-def parse_datetime(text: pd.Series) -> Parsed:
+def parse_datetime(text) -> Parsed:
     """ISO 8601 and ``YYYY-MM-DD HH:MM[:SS]`` (also ``/``, ``.``, ``年月日``, compact); naive = local time."""
+    text = as_text(text)
     naive, offset = _naive_parse(text)
     has_offset = offset.notna()
     local = naive.where(~has_offset).dt.tz_localize(str(local_tz()), ambiguous="NaT", nonexistent="NaT").dt.tz_convert("UTC")
@@ -226,18 +276,19 @@ def parse_datetime(text: pd.Series) -> Parsed:
         shifted = naive[has_offset] - pd.to_timedelta(offset[has_offset], unit="m")
         local[has_offset[has_offset].index] = shifted.dt.tz_localize("UTC")
     values = local.astype("datetime64[us, UTC]")
-    return Parsed(values, values.isna().to_numpy(dtype=bool) & ~_empty(text))
+    return Parsed(values, values.isna().to_numpy(dtype=bool) & (text != ""))
 
 
-def parse_date(text: pd.Series) -> Parsed:
+def parse_date(text) -> Parsed:
+    text = as_text(text)
     naive, offset = _naive_parse(text)
     ok = naive.notna() & offset.isna() & (naive == naive.dt.normalize())
     values = naive.where(ok)
-    return Parsed(values, ~ok.to_numpy(dtype=bool) & ~_empty(text))
+    return Parsed(values, ~ok.to_numpy(dtype=bool) & (text != ""))
 
 
-def parse_column(text: pd.Series, kind: str, enum: tuple[str, ...] | None = None) -> Parsed:
-    """Parse one column of stripped text according to its kind (and enum values)."""
+def parse_column(text, kind: str, enum: tuple[str, ...] | None = None) -> Parsed:
+    """Parse one column of stripped text (array or Series of str, "" = empty) by its kind (and enum values)."""
     if enum:
         return parse_enum(text, enum)
     parser = {

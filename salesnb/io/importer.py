@@ -187,18 +187,31 @@ def open_sources(paths: Iterable[str | Path], table: str | None, log: ProblemLog
     explicit, found = collect_files(paths)
     sources: list[Source] = []
     for path in explicit + found:
+        hinted = table or (path.stem.lower() if path.stem.lower() in table_specs() else None)
         try:
-            sources.append(open_source(path, table))
+            source = open_source(path, hinted)
         except InputError as exc:
             if path in found:  # a stray file in a folder (e.g. a readme or ground truth) is skipped, not fatal
                 skipped.append((str(path), exc.problems[0].message if exc.problems else str(exc)))
             else:
                 log.absorb(exc)
+            continue
+        if path in found and hinted is None and not mostly_canonical(source.header):
+            skipped.append((str(path), msg("io.weak_match", table=source.table)))
+            continue
+        sources.append(source)
     if not sources and not log:
         raise InputError([Problem(", ".join(map(str, paths)) or "-", None, None,
                                   msg("io.no_files", suffixes=" ".join(SUPPORTED_SUFFIXES)))])
     order = {name: i for i, name in enumerate(table_specs())}
     return sorted(sources, key=lambda s: (order[s.table], s.name))
+
+
+def mostly_canonical(header) -> bool:
+    """More of the header's named columns belong to its table than not (guards folder imports against stray files)."""
+    named = [c for c in header.columns if c != ""]
+    known = [c for c in named if c is not None]
+    return len(known) > len(named) - len(known)
 
 
 def import_paths(engine: Engine, paths: Iterable[str | Path], table: str | None = None,
@@ -211,9 +224,13 @@ def import_paths(engine: Engine, paths: Iterable[str | Path], table: str | None 
         A migrated database.
     paths : iterable of paths
         Files (CSV, xlsx, xls, HTML saved as xls, tab text) and folders (their
-        supported files, not recursive; files no table matches are skipped).
+        supported files, not recursive).  In folders, files that no table
+        matches, or whose columns are mostly not the table's, are skipped and
+        listed in ``ImportReport.skipped``.
     table : str, optional
-        The canonical table of every file; inferred from each header when None.
+        The canonical table of every file.  When None, a file named after a
+        table (``orders.csv``) is that table; otherwise the table is inferred
+        from the header.
     actor : str
         Who imports (recorded in ``import_log``).
 

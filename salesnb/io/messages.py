@@ -29,6 +29,7 @@ register({
         "io.report.header": "文件\t表\t行数\t新增\t更新\t未变",
         "io.report.total": "合计：{rows} 行，新增 {inserted}，更新 {updated}，未变 {unchanged}（{seconds:.1f} 秒）",
         "io.report.skipped": "已跳过 {name}：{reason}",
+        "io.weak_match": "大部分列不属于 {table} 表（如确为该表，请单独导入或使用 --table）",
         "io.export.done": "已导出 {rows} 行到 {path}",
     },
     "en": {
@@ -55,6 +56,7 @@ register({
         "io.report.header": "file\ttable\trows\tinserted\tupdated\tunchanged",
         "io.report.total": "total: {rows} rows, {inserted} inserted, {updated} updated, {unchanged} unchanged ({seconds:.1f} s)",
         "io.report.skipped": "skipped {name}: {reason}",
+        "io.weak_match": "most columns are not columns of {table} (import it on its own or with --table if it is)",
         "io.export.done": "exported {rows} rows to {path}",
     },
 })

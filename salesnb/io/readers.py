@@ -41,8 +41,8 @@ class Mapped:
     """One chunk of a source in canonical terms (text still to be parsed)."""
 
     rows: np.ndarray  # row numbers as seen in Excel
-    values: dict[str, pd.Series]  # canonical column -> stripped text ("" = empty)
-    extra: pd.Series | None  # JSON object text of the extra columns, None when all empty
+    values: dict[str, np.ndarray]  # canonical column -> stripped text ("" = empty), object arrays
+    extra: np.ndarray | None  # JSON object text of the extra columns (None where all empty)
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -123,7 +123,7 @@ class TextSource(FileSource):
             for _ in range(self.skip_lines):
                 fh.readline()
             reader = pd.read_csv(
-                fh, sep=self.delimiter, header=None, names=range(self.width), dtype=str,
+                fh, sep=self.delimiter, header=None, names=range(self.width), dtype=object,
                 keep_default_na=False, na_filter=False, skip_blank_lines=False,
                 chunksize=size, engine="c",
             )
@@ -221,10 +221,10 @@ class ExcelSource(FileSource):
             batch.append((cells + [""] * self.width)[: self.width])
             numbers.append(number)
             if len(batch) >= size:
-                yield np.array(numbers), pd.DataFrame(batch, dtype=str)
+                yield np.array(numbers), pd.DataFrame(batch, dtype=object)
                 batch, numbers = [], []
         if batch:
-            yield np.array(numbers), pd.DataFrame(batch, dtype=str)
+            yield np.array(numbers), pd.DataFrame(batch, dtype=object)
 
 
 # ---------------------------------------------------------------- HTML saved as .xls
@@ -261,7 +261,7 @@ class HtmlSource(FileSource):
     def raw_chunks(self, size: int) -> Iterator[tuple[np.ndarray, pd.DataFrame]]:
         for start in range(0, len(self.grid), size):
             part = self.grid[start : start + size]
-            frame = pd.DataFrame([(c + [""] * self.width)[: self.width] for _, c in part], dtype=str)
+            frame = pd.DataFrame([(c + [""] * self.width)[: self.width] for _, c in part], dtype=object)
             yield np.array([n for n, _ in part]), frame
 
 
@@ -333,7 +333,7 @@ class FrameSource(Source):
     def raw_chunks(self, size: int) -> Iterator[tuple[np.ndarray, pd.DataFrame]]:
         for start in range(0, len(self.frame), size):
             part = self.frame.iloc[start : start + size]
-            text = pd.DataFrame({i: part.iloc[:, i].map(cell_text).astype(str) for i in range(part.shape[1])})
+            text = pd.DataFrame({i: [cell_text(v) for v in part.iloc[:, i]] for i in range(part.shape[1])}, dtype=object)
             yield np.arange(start + 2, start + 2 + len(part)), text.reset_index(drop=True)
 
     def sha256(self) -> str:
@@ -371,32 +371,46 @@ def open_source(path: str | Path, table: str | None = None, name: str | None = N
     return cls(path, table, label)
 
 
-def _unwrap(text: pd.Series) -> pd.Series:
+_WRAPPED = re.compile(r"""^="(.*)"$|^'([=+\-@].*)$""", re.DOTALL)
+
+
+def _clean(values: np.ndarray) -> np.ndarray:
     """Strip spaces, the ``="…"`` wrapper bank CSVs put around long numbers, and the apostrophe
-    that protects formula-like text (as :func:`salesnb.io.exporter.csv_safe` writes it)."""
-    text = text.str.strip()
-    wrapped = text.str.startswith('="') & text.str.endswith('"')
-    if wrapped.any():
-        text = text.where(~wrapped, text.str.slice(2, -1))
-    quoted = text.str.match(r"'[=+\-@]").fillna(False)
-    if quoted.any():
-        text = text.where(~quoted, text.str.slice(1))
-    return text
+    that protects formula-like text (as :func:`salesnb.io.exporter.csv_safe` writes it).
+
+    Clean columns (the usual case) are recognised on one joined string and returned as they are.
+    """
+    joined = _SEP.join(values)
+    needs_strip = _EDGE_SPACE.search(joined) is not None
+    needs_unwrap = '="' in joined or "'" in joined
+    if not (needs_strip or needs_unwrap):
+        return values
+    cells = [v.strip() for v in values] if needs_strip else list(values)
+    if needs_unwrap:
+        for i, v in enumerate(cells):
+            match = _WRAPPED.match(v) if v[:1] in ("=", "'") else None
+            if match:
+                cells[i] = match.group(1) if match.group(1) is not None else match.group(2)
+    return np.array(cells, dtype=object)
+
+
+_SEP = "\x1f"
+_EDGE_SPACE = re.compile(r"(?:^|\x1f)\s|\s(?:\x1f|$)")
 
 
 def map_chunk(rows: np.ndarray, frame: pd.DataFrame, header: HeaderMap) -> Mapped:
     """Turn a positional text chunk into canonical columns (+ extra JSON), dropping blank and total rows."""
     used = [pos for pos, col in enumerate(header.columns) if col != "" and pos < frame.shape[1]]
-    text = {pos: _unwrap(frame.iloc[:, pos].astype(str)) for pos in used}
+    text = {pos: _clean(frame.iloc[:, pos].to_numpy(dtype=object)) for pos in used}
     if not text:
         return Mapped(rows[:0], {}, None)
     nonempty = np.zeros(len(frame), dtype=bool)
-    for series in text.values():
-        nonempty |= (series != "").to_numpy()
+    for values in text.values():
+        nonempty |= values != ""
     keep = nonempty & ~_footer_rows(text, header)
     if not keep.all():
         rows = rows[keep]
-        text = {pos: series[keep].reset_index(drop=True) for pos, series in text.items()}
+        text = {pos: values[keep] for pos, values in text.items()}
     positions = header.positions()
     values = {col: text[pos] for col, pos in positions.items() if not col.startswith("@") and pos in text}
     for time_pos, date_pos in header.merged.items():
@@ -404,56 +418,55 @@ def map_chunk(rows: np.ndarray, frame: pd.DataFrame, header: HeaderMap) -> Mappe
             values[header.columns[date_pos]] = _join_date_time(text[date_pos], text[time_pos])
     if header.table == "bank_transactions":
         _bank_amounts(values, text, positions)
-    extra = _extra_json(text, header)
-    return Mapped(rows, values, extra)
+    return Mapped(rows, values, _extra_json(text, header))
 
 
-def _footer_rows(text: dict[int, pd.Series], header: HeaderMap) -> np.ndarray:
+def _footer_rows(text: dict[int, np.ndarray], header: HeaderMap) -> np.ndarray:
     """Rows like ``合计 …`` at the bottom of statements: no key, and a total label."""
     n = len(next(iter(text.values())))
     positions = header.positions()
     keys = [positions[k] for k in header.spec.primary_key if k in positions]
-    if not keys:
-        return np.zeros(n, dtype=bool)
-    no_key = np.ones(n, dtype=bool)
+    no_key = np.ones(n, dtype=bool) if keys else np.zeros(n, dtype=bool)
     for pos in keys:
-        no_key &= (text[pos] == "").to_numpy()
-    if not no_key.any():
-        return no_key
-    labelled = np.zeros(n, dtype=bool)
-    for series in text.values():
-        labelled |= series.str.match(FOOTER).fillna(False).to_numpy(dtype=bool)
-    return no_key & labelled
+        no_key &= text[pos] == ""
+    for i in np.flatnonzero(no_key):
+        no_key[i] = any(FOOTER.match(values[i]) for values in text.values())
+    return no_key
 
 
-def _join_date_time(dates: pd.Series, times: pd.Series) -> pd.Series:
+def _join_date_time(dates: np.ndarray, times: np.ndarray) -> np.ndarray:
     """交易日期 + 交易时间 → one timestamp text (a time column that already holds a date wins)."""
-    full = times.str.contains(r"\d{4}\D?\d{1,2}\D?\d{1,2}", regex=True).fillna(False)
-    joined = (dates + " " + times).str.strip()
-    return joined.where(~full, times).where((dates != "") | full, "")
+    out = []
+    for d, t in zip(dates, times):
+        out.append(t if _HAS_DATE.search(t) else f"{d} {t}".strip() if d else "")
+    return np.array(out, dtype=object)
 
 
-def _bank_amounts(values: dict[str, pd.Series], text: dict[int, pd.Series], positions: dict[str, int]) -> None:
+_HAS_DATE = re.compile(r"\d{4}\D?\d{1,2}\D?\d{1,2}")
+_ZERO = re.compile(r"[-+]?[0.,\s¥￥]*")
+
+
+def _bank_amounts(values: dict[str, np.ndarray], text: dict[int, np.ndarray], positions: dict[str, int]) -> None:
     """Credit/debit columns → amount + direction; a negative single amount means money out."""
     has_direction = "direction" in values
+    n = len(next(iter(text.values())))
     if "amount" not in values and (CREDIT in positions or DEBIT in positions):
-        n = len(next(iter(text.values())))
-        empty = pd.Series([""] * n, dtype=str)
+        empty = np.full(n, "", dtype=object)
         credit = text.get(positions.get(CREDIT, -1), empty)
         debit = text.get(positions.get(DEBIT, -1), empty)
-        credit_set = (credit != "") & ~credit.str.fullmatch(r"[-+]?[0.,\s¥￥]*").fillna(False)
-        values["amount"] = credit.where(credit_set, debit)
+        credit_set = np.array([bool(c) and not _ZERO.fullmatch(c) for c in credit], dtype=bool)
+        values["amount"] = np.where(credit_set, credit, debit)
         if not has_direction:
-            values["direction"] = pd.Series(np.where(credit_set, "in", np.where(debit != "", "out", "")), dtype=str)
+            values["direction"] = np.where(credit_set, "in", np.where(debit != "", "out", "")).astype(object)
     elif "amount" in values and not has_direction:
         amount = values["amount"]
-        negative = amount.str.startswith("-") | amount.str.fullmatch(r"\(.*\)").fillna(False)
+        negative = np.array([a.startswith("-") or (a.startswith("(") and a.endswith(")")) for a in amount], dtype=bool)
         if negative.any():
-            values["amount"] = amount.where(~negative, amount.str.replace(r"^-|^\(|\)$", "", regex=True))
-            values["direction"] = pd.Series(np.where(negative, "out", ""), dtype=str)
+            values["amount"] = np.array([a.strip("-()") if neg else a for a, neg in zip(amount, negative)], dtype=object)
+            values["direction"] = np.where(negative, "out", "").astype(object)
 
 
-def _extra_json(text: dict[int, pd.Series], header: HeaderMap) -> pd.Series | None:
+def _extra_json(text: dict[int, np.ndarray], header: HeaderMap) -> np.ndarray | None:
     extras = [pos for pos in header.extras() if pos in text]
     if not extras:
         return None
@@ -470,4 +483,4 @@ def _extra_json(text: dict[int, pd.Series], header: HeaderMap) -> pd.Series | No
     for cells in zip(*columns):
         record = {k: v for k, v in zip(names, cells) if v != ""}
         out.append(json.dumps(record) if record else None)
-    return pd.Series(out, dtype=object)
+    return np.array(out, dtype=object)

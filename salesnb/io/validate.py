@@ -81,9 +81,9 @@ def convert_chunk(mapped: Mapped, spec: TableSpec, labels: dict[str, str], name:
         text = mapped.values.get(col.name)
         if text is None:
             continue
-        empty = (text == "").to_numpy()
+        empty = text == ""
         if col.default is not None and empty.any():
-            text = text.where(~empty, cell_text(col.default))
+            text = np.where(empty, cell_text(col.default), text).astype(object)
             empty = np.zeros(len(text), dtype=bool)
         parsed = parse_column(text, col.kind, col.enum)
         typed[col.name] = parsed.values
@@ -95,9 +95,9 @@ def convert_chunk(mapped: Mapped, spec: TableSpec, labels: dict[str, str], name:
             where = np.flatnonzero(mask)
             total += len(where)
             for i in where[:room]:
-                found.append((int(mapped.rows[i]), order, Problem(name, int(mapped.rows[i]), label, message, text.iat[i])))
+                found.append((int(mapped.rows[i]), order, Problem(name, int(mapped.rows[i]), label, message, text[i])))
     if mapped.extra is not None:
-        typed["extra"] = mapped.extra
+        typed["extra"] = pd.Series(mapped.extra, dtype=object)
     if total:
         found.sort(key=lambda item: (item[0], item[1]))
         log.add_counted([p for _, _, p in found], total)

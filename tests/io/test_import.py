@@ -160,13 +160,16 @@ def test_ugly_files_import_end_to_end(engine, tmp_path):
 def test_folder_skips_files_no_table_matches(engine, tmp_path):
     folder = tmp_path / "data"
     write_canonical(folder, ["users"])
-    (folder / "bank_truth.csv").write_text("txn_ref,invoice_ids\nA,B\n", encoding="utf-8")
+    # looks like invoices (invoice_id + amount) but half its columns are not: a stray file, not an invoice export
+    (folder / "bank_truth.csv").write_text("txn_id,invoice_id,amount,fee\nT1,I1,10.00,0.00\n", encoding="utf-8")
     (folder / "readme.txt").write_text("just notes", encoding="utf-8")
+    # named after its table: imported even with more extra columns than table columns
+    write_csv(folder / "customers.csv", ["customer_id", "name", "拜访次数", "等级", "备注"], [["C1", "甲", "3", "A", "-"]])
     report = import_paths(engine, [folder])
-    assert [r.table for r in report.results] == ["users"]
+    assert [r.table for r in report.results] == ["users", "customers"]
     assert sorted(name.split("/")[-1] for name, _ in report.skipped) == ["bank_truth.csv", "readme.txt"]
     with pytest.raises(InputError):
-        import_paths(engine, [folder / "bank_truth.csv"])  # named explicitly: an error
+        import_paths(engine, [folder / "readme.txt"])  # named explicitly: an error
 
 
 def test_import_frame_inside_the_callers_transaction(engine):
