@@ -128,6 +128,12 @@ def _windows(items: Iterable[Any], where: str) -> tuple[Window, ...]:
     return tuple(out)
 
 
+def _length(start: time, end: time) -> timedelta:
+    day = date(2000, 1, 3)
+    stop = datetime.combine(day + timedelta(days=1), time(0)) if end == time.max else datetime.combine(day, end)
+    return stop - datetime.combine(day, start)
+
+
 class Clock:
     """24×7: every second counts."""
 
@@ -151,6 +157,10 @@ class Clock:
     def between(self, start: datetime, end: datetime) -> timedelta:
         """Working time from ``start`` to ``end`` (negative when ``end`` is earlier)."""
         return to_local(end) - to_local(start)
+
+    def min_wall_time(self, duration: timedelta) -> timedelta:
+        """A lower bound of the wall-clock time any interval needs to hold ``duration`` of working time."""
+        return duration
 
     def elapsed(self, start: datetime, end: datetime, pauses: Sequence[Pause] = ()) -> timedelta:
         """Working time from ``start`` to ``end`` minus the working time inside ``pauses``."""
@@ -289,6 +299,13 @@ class WorkingHoursClock(Clock):
 
     def between(self, start: datetime, end: datetime) -> timedelta:
         return timedelta(seconds=self.position(end) - self.position(start))
+
+    def min_wall_time(self, duration: timedelta) -> timedelta:
+        # An interval of wall time C overlaps at most C / 23 h + 1 days (23 h: a DST day), each
+        # holding at most the longest working day D, so duration ≤ (C / 23 h + 1) · D.
+        longest = max(sum((_length(a, b) for a, b in windows), timedelta(0))
+                      for windows in (*self.spec.hours, self._adjusted or ()))
+        return max(duration, (duration / longest - 1) * timedelta(hours=23))
 
     def position(self, t: datetime) -> float:
         t = t.astimezone(self.tz)

@@ -1,10 +1,12 @@
 """The SQL side of the escalation scan: which open tasks of a node might have a rung to fire.
 
-Working time never runs faster than the wall clock, and pauses only push
-deadlines later, so ``created_at + offset`` is a lower bound of every rung's
-due time.  Comparing ``created_at`` with ``as_of − offset`` (bound constants,
-index-friendly) therefore finds every task that *may* be due; for a 24×7
-policy without pauses it is exact.
+Working time never runs faster than the wall clock (and a working-hours
+clock holds at most its longest working day per calendar day), and pauses
+only push deadlines later, so ``created_at + min_wall_time(offset)`` is a
+lower bound of every rung's due time.  Comparing ``created_at`` with
+``as_of − min_wall_time(offset)`` (bound constants, index-friendly) therefore
+finds every task that *may* be due; for a 24×7 policy without pauses it is
+exact.
 
 A task is skipped in SQL when the highest rung that may be due is already in
 ``escalation_log`` (the engine fires rungs in ladder order, so lower ones are
@@ -46,8 +48,10 @@ def candidate_query(policy: Policy, as_of: datetime, *, ordered: bool = True) ->
     if not levels:
         return select(*COLUMNS).where(literal(False))
 
+    clock = policy.clock
+
     def reached(level, repeat_no=0):
-        return TASKS.c.created_at <= as_of - policy.offset(level, repeat_no)
+        return TASKS.c.created_at <= as_of - clock.min_wall_time(policy.offset(level, repeat_no))
 
     top = case(*[(reached(lv), lv.level) for lv in reversed(levels)], else_=-1)
     pending = [~exists().where(LOG.c.task_id == TASKS.c.task_id, LOG.c.level == top)]

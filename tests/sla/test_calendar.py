@@ -153,3 +153,11 @@ def test_add_and_between_agree(start, minutes):
     assert _CLOCK.between(start, end) == duration
     if minutes:  # the earliest such instant: a minute earlier is not enough
         assert _CLOCK.between(start, end - timedelta(minutes=1)) < duration
+    assert end - start >= _CLOCK.min_wall_time(duration)  # the bound the SQL scan relies on
+
+
+def test_min_wall_time_is_tight_enough_to_matter():
+    clock = working()  # longest day 7.5 h
+    assert clock.min_wall_time(2 * H) == 2 * H
+    assert clock.min_wall_time(24 * H) == (24 / 7.5 - 1) * 23 * H  # 50.6 h, not 24 h
+    assert Clock().min_wall_time(24 * H) == 24 * H
