@@ -9,6 +9,8 @@ from .demo import build_demo_db
 from .demo import generate as generate_demo_data
 from .errors import InputError, Problem, SalesnbError
 from .io import ImportReport, TableResult, export_table, import_frame, import_paths, read_table
+from .notify import FlushReport, enqueue, flush
+from .plugins.sources import read_source
 
 __version__ = "0.1.0"
 
@@ -18,4 +20,5 @@ __all__ = [
     "InputError", "Problem", "SalesnbError",
     "build_demo_db", "generate_demo_data",
     "ImportReport", "TableResult", "export_table", "import_frame", "import_paths", "read_table",
+    "enqueue", "flush", "FlushReport", "read_source",
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from datetime import timedelta
 
 import click
 import httpx
@@ -12,7 +13,7 @@ from sqlalchemy.orm import Session
 from ..errors import SalesnbError
 from ..i18n import register, t
 from ..notify.channels import load_notify_config
-from ..notify.flush import flush
+from ..notify.flush import DEFAULT_STALE_AFTER, flush
 from ..notify.notifier import DeliveryContext, DeliveryError, Notification
 from ..notify.recipients import resolve_recipients
 from ..notify.send import make_notifier, send_notification
@@ -69,10 +70,13 @@ def notify_test(channel: str, to: tuple[str, ...], message: str | None) -> None:
 @click.option("--limit", type=int, default=None, help="At most this many deliveries.")
 @click.option("--wait/--no-wait", default=False, show_default=True,
               help="Wait for rate-limit slots (up to 2 minutes per channel) instead of leaving the rest for later.")
-def notify_flush(channels: tuple[str, ...], limit: int | None, wait: bool) -> None:
+@click.option("--stale-after", type=float, default=DEFAULT_STALE_AFTER.total_seconds(), show_default=True,
+              help="Seconds after which a message claimed by a flusher that never finished is taken over.")
+def notify_flush(channels: tuple[str, ...], limit: int | None, wait: bool, stale_after: float) -> None:
     """Deliver the pending notifications of the outbox."""
     ctx = app()
-    report = flush(ctx.engine, ctx.settings, channels=list(channels) or None, limit=limit, wait=wait)
+    report = flush(ctx.engine, ctx.settings, channels=list(channels) or None, limit=limit, wait=wait,
+                   stale_after=timedelta(seconds=stale_after))
     click.echo(report.summary())
     for name, counts in sorted(report.by_channel.items()):
         click.echo(f"  {name}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))

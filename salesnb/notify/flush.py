@@ -45,7 +45,6 @@ from datetime import datetime, timedelta
 
 import httpx
 from sqlalchemy import Connection, Engine, and_, func, or_, select, update
-from sqlalchemy.orm import Session
 
 from ..config import Settings, load_settings
 from ..errors import SalesnbError
@@ -113,6 +112,7 @@ class _Claim:
     id: int
     attempts: int
     in_doubt: bool
+    notification: Notification
 
 
 @dataclass
@@ -259,7 +259,7 @@ class _ChannelRun:
 
     def _send(self, claim: _Claim) -> bool:
         """Send one claimed row and record the outcome; False after a temporary failure."""
-        notification = load_notification(self.engine, claim.id)
+        notification = claim.notification
         try:
             send_notification(self.channel, notification, self.notifier)
         except DeliveryError as exc:
@@ -335,7 +335,7 @@ def claim_next(engine: Engine, channel: str, worker: str, now: datetime, stale_c
         postgres = conn.dialect.name == "postgresql"
         if postgres:  # serialise claims of one channel so the rate count is exact across processes
             conn.execute(select(func.pg_advisory_xact_lock(_advisory_lock_id(channel))))
-        due = (select(O.id, O.status, O.attempts)
+        due = (select(O.__table__)
                .where(O.channel == channel,
                       or_(and_(O.status == "pending", O.next_attempt_at <= now),
                           and_(O.status == "sending", O.locked_at < stale_cutoff)))
@@ -360,7 +360,8 @@ def claim_next(engine: Engine, channel: str, worker: str, now: datetime, stale_c
             .values(status="sending", locked_by=worker, locked_at=now, next_attempt_at=now, attempts=O.attempts + 1))
         if result.rowcount != 1:
             return None
-        return _Claim(id=row.id, attempts=row.attempts + 1, in_doubt=row.status == "sending")
+        return _Claim(id=row.id, attempts=row.attempts + 1, in_doubt=row.status == "sending",
+                      notification=_notification(conn, row))
 
 
 def finish_claim(engine: Engine, row_id: int, worker: str, **values) -> bool:
@@ -371,17 +372,13 @@ def finish_claim(engine: Engine, row_id: int, worker: str, **values) -> bool:
         return result.rowcount == 1
 
 
-def load_notification(engine: Engine, row_id: int) -> Notification:
+def _notification(conn: Connection, row) -> Notification:
     """The outbox row as a :class:`Notification` with its user ids resolved through ``users``."""
-    with Session(engine) as session:
-        row = session.get(OutboxMessage, row_id)
-        if row is None:
-            raise LookupError(f"outbox row {row_id} vanished")
-        to, unknown_to = resolve_recipients(session, row.recipients or [])
-        cc, unknown_cc = resolve_recipients(session, row.cc or [])
-        return Notification(subject=row.subject, body=row.body, recipients=to, cc=cc, dedup_key=row.dedup_key,
-                            payload=dict(row.payload or {}), event_type=row.event_type,
-                            unknown_users=[*unknown_to, *unknown_cc])
+    to, unknown_to = resolve_recipients(conn, row.recipients or [])
+    cc, unknown_cc = resolve_recipients(conn, row.cc or [])
+    return Notification(subject=row.subject, body=row.body, recipients=to, cc=cc, dedup_key=row.dedup_key,
+                        payload=dict(row.payload or {}), event_type=row.event_type,
+                        unknown_users=[*unknown_to, *unknown_cc])
 
 
 def route_default_messages(engine: Engine, config: NotifyConfig, now: datetime, worker: str = "router") -> int:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from ..models import User
 from .notifier import Recipient
 
 
-def resolve_recipients(session: Session, user_ids: Iterable[str]) -> tuple[list[Recipient], list[str]]:
+def resolve_recipients(session: Session | Connection, user_ids: Iterable[str]) -> tuple[list[Recipient], list[str]]:
     """Look ``user_ids`` up in ``users``; return the recipients (input order) and the unknown ids.
 
     Each recipient carries the WeCom user id, mobile and e-mail; a notifier
@@ -20,7 +20,8 @@ def resolve_recipients(session: Session, user_ids: Iterable[str]) -> tuple[list[
     ids = list(dict.fromkeys(str(u) for u in user_ids if u not in (None, "")))
     if not ids:
         return [], []
-    rows = {u.user_id: u for u in session.scalars(select(User).where(User.user_id.in_(ids)))}
+    query = select(User.user_id, User.name, User.wecom_userid, User.mobile, User.email).where(User.user_id.in_(ids))
+    rows = {u.user_id: u for u in session.execute(query)}
     found = [
         Recipient(user_id=u.user_id, name=u.name, wecom_userid=_clean(u.wecom_userid),
                   mobile=_clean(u.mobile), email=_clean(u.email))

@@ -8,7 +8,6 @@ folder when no other default route is configured.
 from __future__ import annotations
 
 import json
-import os
 import sys
 from datetime import datetime, timezone
 
@@ -34,8 +33,6 @@ class ConsoleNotifier(Notifier):
         if path:
             with open(path, "a", encoding="utf-8") as fh:
                 fh.write(line + "\n")
-                fh.flush()
-                os.fsync(fh.fileno())
         else:
             sys.stdout.write(line + "\n")
             sys.stdout.flush()
