@@ -54,3 +54,14 @@ def test_build_demo_db_loads_every_table(engine):
     assert set(built.bank_truth.invoice_id) <= issued
     assert built.bank_truth.amount.sum() <= total
     assert built.as_of == pd.Timestamp(AS_OF).tz_localize("Asia/Shanghai")
+
+
+def test_the_generated_folder_imports_as_a_folder(sqlite_engine, tmp_path):
+    from salesnb.io import import_paths
+
+    files = generate(tmp_path, orders=30, seed=8, as_of=AS_OF)
+    report = import_paths(sqlite_engine, [tmp_path], actor="test")
+    with sqlite_engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(BankTransaction)) == files.rows["bank_transactions"]
+        assert conn.scalar(select(func.count()).select_from(Invoice)) == files.rows["invoices"]
+    assert "bank_truth.csv" in " ".join(str(s) for s in report.skipped)
