@@ -25,6 +25,8 @@ from .config import Settings
 from .errors import SalesnbError
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+# An app kernel prints this (with app=NAME) to the server log once it is preheated.
+READY_MARK = "[salesnb.apps] preheated, waiting for a page request:"
 TEMPLATE = "salesnb"
 # Labextensions the apps never use; skipping them keeps pages light (plotly alone is ~4 MB of JS).
 UNUSED_EXTENSIONS = ("jupyterlab-plotly", "jupyterlab_pygments")
@@ -161,7 +163,7 @@ def free_port() -> int:
 
 
 class BackgroundServer:
-    """``salesnb serve`` in a child process, ready when every app's kernel pool is filled.
+    """``salesnb serve`` in a child process, ready when every app's kernels are preheated.
 
     For tests, benchmarks and scripts::
 
@@ -204,7 +206,7 @@ class BackgroundServer:
         return f"{self.url}voila/render/{app}.ipynb" + (f"?{query}" if query else "")
 
     def start(self, timeout: float = 180) -> BackgroundServer:
-        """Start the server and wait until its kernel pools are filled (or ``timeout`` seconds)."""
+        """Start the server and wait until every app has ``pool_size`` preheated kernels (or ``timeout`` seconds)."""
         import subprocess
         import tempfile
         import time
@@ -218,18 +220,24 @@ class BackgroundServer:
                "--apps-dir", str(self.apps_dir), *self.extra_args]
         self._log = open(self.log_path, "w", encoding="utf-8")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(cmd, stdout=self._log, stderr=subprocess.STDOUT, env=env)
-        expected = [f"Kernel pool of {nb} is filled" for nb in app_notebooks(self.apps_dir)] if self.pool_size else []
-        ready_line = "Voil" if not expected else None
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            text = self.log_path.read_text(encoding="utf-8", errors="replace")
+            text = self.log_text()
             if self.process.poll() is not None:
                 raise SalesnbError(f"salesnb serve exited with {self.process.returncode}:\n{text[-3000:]}")
-            if (ready_line and "is running at" in text) or (expected and all(e in text for e in expected)):
+            if "is running at" in text and all(self.warm_kernels(app) >= self.pool_size for app in self.apps()):
                 return self
             time.sleep(0.2)
         self.stop()
         raise SalesnbError(f"salesnb serve was not ready after {timeout:.0f} s; log in {self.log_path}")
+
+    def apps(self) -> list[str]:
+        """The app names (notebook names without ``.ipynb``)."""
+        return [nb[:-len(".ipynb")] for nb in app_notebooks(self.apps_dir)]
+
+    def warm_kernels(self, app: str) -> int:
+        """How many kernels of ``app`` have been preheated so far (used or not)."""
+        return self.log_text().count(f"{READY_MARK} app={app} ")
 
     def log_text(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace") if self.log_path else ""

@@ -143,9 +143,11 @@ class AppWidget(widgets.VBox):
         self.notice = ""
         self.error = text
 
-    def show_notice(self, text: str) -> None:
-        """Show a success message (and clear any error)."""
+    def show_notice(self, text: str, tone: str = "good") -> None:
+        """Show a message (``tone`` good, warn or info) and clear any error."""
+        self._notice_tone = tone
         self.error = ""
+        self.notice = ""
         self.notice = text
 
     def clear_messages(self) -> None:
@@ -156,7 +158,7 @@ class AppWidget(widgets.VBox):
         if self.error:
             self._banner.value = html.message(self.error, "bad", title=t("error.title"))
         elif self.notice:
-            self._banner.value = html.message(self.notice, "good")
+            self._banner.value = html.message(self.notice, getattr(self, "_notice_tone", "good"))
         else:
             self._banner.value = ""
 

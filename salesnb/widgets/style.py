@@ -65,9 +65,10 @@ CSS = """\
 .snb-empty { color: var(--snb-muted); font-style: italic; padding: 6px 0; }
 .snb-required { color: var(--snb-bad); margin-left: 2px; }
 .snb-label { min-width: 150px; max-width: 150px; padding-top: 5px; color: #334155; }
-.snb-label.snb-inline-label { min-width: 0; max-width: none; padding: 5px 0 0 6px; }
+.snb-label.snb-inline-label { min-width: 0; max-width: none; padding: 0 0 0 6px; }
 .snb-row { align-items: flex-start; gap: 8px; }
-.snb-toolbar { gap: 8px; align-items: center; flex-wrap: wrap; }
+.snb-toolbar { gap: 8px; align-items: center !important; flex-wrap: wrap; }
+.snb-toolbar .widget-html, .snb-toolbar .widget-html-content { margin-top: 0; margin-bottom: 0; display: flex; align-items: center; }
 
 .snb-two-col { display: grid; grid-template-columns: 1fr 1fr; gap: 10px; }
 .snb-customer-name { margin: 0 0 6px 0; font-size: 18px; }

@@ -17,7 +17,7 @@ import pytest
 from salesnb.db import make_engine, upgrade
 from salesnb.serve import BackgroundServer
 
-from ..widgets.seed import seed
+from ..widgets.seed import AS_OF, seed
 from .scenario import prepare
 
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "artifacts" / "screenshots"
@@ -48,7 +48,8 @@ def app_db(tmp_path_factory) -> str:
 def server(app_db, tmp_path_factory):
     """``salesnb serve`` on a free port, kernels preheated."""
     log = tmp_path_factory.mktemp("serve") / "serve.log"
-    srv = BackgroundServer(app_db, log_path=log, env={"SALESNB_LANG": "zh-CN"}).start()
+    env = {"SALESNB_LANG": "zh-CN", "SALESNB_AS_OF": AS_OF.isoformat()}
+    srv = BackgroundServer(app_db, log_path=log, env=env).start()
     yield srv
     srv.stop()
 

@@ -2,7 +2,10 @@
 
 import io
 
+
 from openpyxl import load_workbook
+
+from .helpers import pick_option
 
 
 def test_filter_and_export_findings(app_page):
@@ -10,7 +13,7 @@ def test_filter_and_export_findings(app_page):
     table = page.locator(".snb-findings-table table tbody tr")
     table.first.wait_for()
     assert table.count() == 3
-    page.select_option(".snb-filter-owner select", label="李娜（U02）")
+    pick_option(page, ".snb-filter-owner select", "李娜")
     page.wait_for_function("document.querySelectorAll('.snb-findings-table tbody tr').length === 1")
     assert "O002" in page.locator(".snb-findings-table").inner_text()
     app_page.screenshot("findings")

@@ -128,6 +128,8 @@ def seed(engine: Engine) -> None:
                     requested_at=at(13), issued_at=at(13), status="issued"),
             Invoice(invoice_id="INV003", contract_id="K001", amount=Decimal("120000"),
                     requested_at=at(13), issued_at=at(14), status="issued"),
+            Invoice(invoice_id="INV004", contract_id="K002", amount=Decimal("120000"),
+                    requested_at=at(14), issued_at=at(14, 12), status="issued"),
         ])
         s.flush()
         s.add(PaymentClaim(claim_id="PC001", invoice_id="INV002", owner_id="U01", amount=Decimal("5000"),
@@ -137,6 +139,9 @@ def seed(engine: Engine) -> None:
                             payer_name="广州明珠电子科技", payer_account="6222000011112222", memo="货款 INV001"),
             BankTransaction(txn_id="B002", booked_at=at(15, 11), amount=Decimal("4990"),
                             payer_name=XSS, payer_account="6222000033334444", memo="<b>付款</b>"),
+            # No reference, a payer nobody knows: only the amount points at INV003 and INV004 — a person decides.
+            BankTransaction(txn_id="B003", booked_at=at(15, 14), amount=Decimal("120000"),
+                            payer_name="某某贸易有限公司", payer_account="6222000055556666", memo="货款"),
         ])
         s.add_all([
             Finding(check_name="quote_not_ordered", entity_type="quote", entity_id="Q001", owner_id="U01",

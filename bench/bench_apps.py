@@ -1,0 +1,178 @@
+"""Benchmark: time from page request to interactive widgets for each Voila app, and memory per kernel.
+
+Builds a demo store (``salesnb.demo.build_demo_db``, checks run so the findings
+list is populated), starts ``salesnb serve`` with preheated kernels, waits
+until every pool is filled, then opens each app in headless Chromium:
+
+- *cold*: a fresh browser profile (no cached JavaScript), as on a first visit;
+- *warm*: the same browser profile again (Voila's JavaScript cached), as on
+  every later visit.
+
+"Interactive" is the moment the app's widgets are rendered (its title bar
+and first control exist in the page), which is when the widget manager has
+connected to the kernel.  Between pages the script waits for Voila to refill
+the pool so each page gets a preheated kernel.  Prints seconds per app, the
+resident memory (RSS) of the kernel serving each page, and of an idle
+preheated kernel.
+
+    .venv/bin/python bench/bench_apps.py [--orders 500] [--rounds 3] [--keep]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psutil
+
+from salesnb.db import make_engine, upgrade
+from salesnb.serve import BackgroundServer
+from salesnb.widgets.apps import APPS
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+# The first control of each app: when it is on the page, the app can be used.
+READY = {
+    "index": "a.snb-tile",
+    "scorecard": ".snb-app .snb-header ~ * .widget-dropdown, .snb-app .snb-header ~ * input",
+    "contracts": ".snb-app .snb-header ~ *",
+    "reconciliation": ".snb-app .snb-header ~ *",
+    "customer_card": ".snb-search input",
+    "findings": "button.snb-export",
+    "rules": ".snb-app .snb-header ~ *",
+    "escalation": ".snb-app .snb-header ~ *",
+}
+
+
+def build_store(path: Path, orders: int) -> str:
+    url = f"sqlite:///{path}"
+    engine = make_engine(url)
+    upgrade(engine)
+    try:
+        from salesnb.demo import build_demo_db
+    except ImportError:
+        sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+        from tests.widgets.seed import seed
+
+        seed(engine)
+        print("demo data not available: using the test seed data")
+    else:
+        built = build_demo_db(engine, orders=orders, seed=7)
+        try:
+            from salesnb.checks import run_checks
+
+            run_checks(engine, built.as_of)
+        except ImportError:
+            pass
+        print(f"demo store: {orders} orders, {sum(built.rows.values())} rows")
+    engine.dispose()
+    return url
+
+
+def kernel_processes(server: BackgroundServer) -> dict[str, psutil.Process]:
+    """Kernel id → process, for the server's kernels."""
+    found = {}
+    for child in psutil.Process(server.process.pid).children(recursive=True):
+        try:
+            match = re.search(r"kernel-([0-9a-f-]+)\.json", " ".join(child.cmdline()))
+        except psutil.Error:
+            continue
+        if match:
+            found[match.group(1)] = child
+    return found
+
+
+def wait_refill(server: BackgroundServer, app: str, before: int, timeout: float = 90) -> None:
+    """Wait until Voila has preheated a replacement kernel for ``app`` (its notebook ran up to the request)."""
+    deadline = time.monotonic() + timeout
+    while server.warm_kernels(app) <= before and time.monotonic() < deadline:
+        time.sleep(0.1)
+    time.sleep(0.3)
+
+
+def open_app(browser_context, server: BackgroundServer, app: str) -> tuple[float, str]:
+    page = browser_context.new_page()
+    start = time.perf_counter()
+    page.goto(server.page_url(app), wait_until="commit")
+    page.wait_for_selector(READY.get(app, ".snb-app"), state="attached", timeout=60_000)
+    elapsed = time.perf_counter() - start
+    config = page.locator("#jupyter-config-data").first.text_content()
+    kernel_id = re.search(r'"kernelId":\s*"([0-9a-f-]+)"', config).group(1)
+    page.close()
+    return elapsed, kernel_id
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--orders", type=int, default=500)
+    parser.add_argument("--rounds", type=int, default=3, help="page loads per app and mode")
+    parser.add_argument("--apps", default="", help="comma-separated app names (default: all)")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary store and server log")
+    args = parser.parse_args()
+
+    from playwright.sync_api import sync_playwright
+
+    tmp = Path(tempfile.mkdtemp(prefix="salesnb-bench-apps-"))
+    url = build_store(tmp / "apps.db", args.orders)
+    apps = [a for a in args.apps.split(",") if a] or ["index", *[a.name for a in APPS]]
+    started = time.perf_counter()
+    server = BackgroundServer(url, log_path=tmp / "serve.log").start(timeout=300)
+    print(f"server ready (every app kernel preheated) in {time.perf_counter() - started:.1f} s, "
+          f"{len(kernel_processes(server))} preheated kernels")
+    results: dict[str, dict[str, list[float]]] = {}
+    rss: dict[str, list[float]] = {}
+    try:
+        idle = [p.memory_info().rss / 2**20 for p in kernel_processes(server).values()]
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=os.environ.get("SALESNB_CHROMIUM", "/usr/bin/chromium"),
+                                         args=CHROMIUM_ARGS)
+            warm_context = browser.new_context()
+            before = server.warm_kernels("index")
+            open_app(warm_context, server, "index")  # fill the warm profile's cache
+            wait_refill(server, "index", before)
+            for app in apps:
+                for _round in range(args.rounds):
+                    for mode in ("cold", "warm"):
+                        context = browser.new_context() if mode == "cold" else warm_context
+                        before = server.warm_kernels(app)
+                        seconds, kernel_id = open_app(context, server, app)
+                        results.setdefault(app, {}).setdefault(mode, []).append(seconds)
+                        proc = kernel_processes(server).get(kernel_id)
+                        if proc is not None:
+                            rss.setdefault(app, []).append(proc.memory_info().rss / 2**20)
+                        if mode == "cold":
+                            context.close()
+                        wait_refill(server, app, before)
+            browser.close()
+    finally:
+        server.stop()
+
+    print()
+    print(f"time to interactive, preheated kernels (median of {args.rounds}; target < 1.5 s)")
+    print(f"{'app':<16}{'cold s':>9}{'warm s':>9}{'kernel RSS MiB':>17}")
+    for app in apps:
+        cold = statistics.median(results[app]["cold"])
+        warm = statistics.median(results[app]["warm"])
+        memory = statistics.median(rss.get(app, [float("nan")]))
+        print(f"{app:<16}{cold:>9.2f}{warm:>9.2f}{memory:>17.0f}")
+    all_cold = [s for r in results.values() for s in r["cold"]]
+    all_warm = [s for r in results.values() for s in r["warm"]]
+    print(f"{'all apps':<16}{statistics.median(all_cold):>9.2f}{statistics.median(all_warm):>9.2f}"
+          f"{statistics.median([m for v in rss.values() for m in v]):>17.0f}")
+    print(f"idle preheated kernel RSS: median {statistics.median(idle):.0f} MiB, "
+          f"{len(idle)} kernels = {sum(idle):.0f} MiB for the whole pool")
+    if args.keep:
+        print(f"kept {tmp}")
+    else:
+        for path in tmp.iterdir():
+            path.unlink()
+        tmp.rmdir()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,36 @@
+"""Applied bank matches as the reconciliation app lists them (newest decision first), so they can be undone.
+
+The review queue of candidates is :func:`salesnb.receivables.review_queue`;
+confirming, rejecting and unmatching are :mod:`salesnb.receivables` functions.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import Engine, select
+
+from .db import session_scope
+from .models import BankMatch, BankTransaction, Contract, Customer, Invoice
+from .receivables.reconcile import invoice_customer_join
+
+COLUMNS = ["match_id", "txn_id", "booked_at", "line_amount", "payer_name", "memo", "invoice_id", "customer_name",
+           "amount", "rule", "confidence", "decided_at", "decided_by"]
+
+
+def applied_matches(engine: Engine, limit: int = 200) -> pd.DataFrame:
+    """The ``limit`` most recently applied matches (automatic or confirmed), with line and customer."""
+    joined, _ = invoice_customer_join()
+    query = (
+        select(BankMatch.id, BankMatch.txn_id, BankTransaction.booked_at, BankTransaction.amount,
+               BankTransaction.payer_name, BankTransaction.memo, BankMatch.invoice_id, Customer.name,
+               BankMatch.amount, BankMatch.rule, BankMatch.confidence, BankMatch.decided_at, BankMatch.decided_by)
+        .select_from(joined.join(BankMatch.__table__, BankMatch.invoice_id == Invoice.invoice_id)
+                     .join(BankTransaction.__table__, BankTransaction.txn_id == BankMatch.txn_id)
+                     .outerjoin(Customer.__table__, Customer.customer_id == Contract.customer_id))
+        .where(BankMatch.status == "applied")
+        .order_by(BankMatch.decided_at.desc(), BankMatch.id.desc())
+        .limit(limit)
+    )
+    with session_scope(engine) as session:
+        rows = session.execute(query).all()
+    return pd.DataFrame(rows, columns=COLUMNS)

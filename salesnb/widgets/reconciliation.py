@@ -1,0 +1,263 @@
+"""ReconciliationQueue (回款对账): bank lines waiting for review with their candidate invoices; confirm / reject / unmatch."""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+from traitlets import Int, Unicode
+
+from ..bank_matches import applied_matches
+from ..db import session_scope
+from ..directory import people
+from ..errors import SalesnbError
+from ..i18n import register, t
+from ..receivables import confirm_match, reject_match, review_queue, unmatch
+from . import html
+from .base import AppWidget, label, row
+
+register({
+    "zh-CN": {
+        "recon.title": "回款对账",
+        "recon.subtitle": "系统已自动匹配能确定的银行流水；下面是需要人工判断的流水和候选发票。确认后发票即记为回款。",
+        "recon.operator": "操作人",
+        "recon.pick_operator": "请先选择操作人",
+        "recon.tab.review": "待确认（{n}）",
+        "recon.tab.applied": "已匹配（{n}）",
+        "recon.lines": "待确认的银行流水",
+        "recon.line_option": "{txn} · {when} · {amount} 元 · {payer}",
+        "recon.empty": "没有待人工确认的流水",
+        "recon.facts.txn": "流水号", "recon.facts.when": "入账时间", "recon.facts.amount": "金额",
+        "recon.facts.payer": "付款方", "recon.facts.memo": "摘要",
+        "recon.candidates": "候选发票",
+        "recon.candidate_option": "{invoice} · {customer}",
+        "recon.col.invoice": "发票号", "recon.col.customer": "客户", "recon.col.invoice_amount": "发票金额",
+        "recon.col.outstanding": "未收金额", "recon.col.proposed": "本次核销", "recon.col.rule": "匹配依据",
+        "recon.col.confidence": "可信度", "recon.col.when": "入账时间", "recon.col.txn": "流水号",
+        "recon.col.payer": "付款方", "recon.col.amount": "金额", "recon.col.decided": "确认人",
+        "recon.confirm": "确认匹配所选发票",
+        "recon.reject": "驳回所选候选",
+        "recon.reject_all": "全部驳回",
+        "recon.unmatch": "撤销所选匹配",
+        "recon.applied_option": "{txn} → {invoice} · {amount} 元 · {customer} · {rule}",
+        "recon.applied_empty": "还没有已匹配的流水",
+        "recon.done.confirmed": "流水 {txn} 已核销到发票 {invoice}",
+        "recon.done.rejected": "已驳回流水 {txn} 的 {n} 个候选",
+        "recon.done.unmatched": "已撤销流水 {txn} 与发票 {invoice} 的匹配，发票恢复为未收",
+        "rule.reference": "摘要含发票号", "rule.reference_fee": "发票号+扣手续费",
+        "rule.reference_partial": "发票号（部分付款）", "rule.reference_overpaid": "发票号（多付）",
+        "rule.reference_split": "发票号（合并付款）", "rule.reference_unclear": "发票号不明确",
+        "rule.amount_name": "金额+付款方名称", "rule.split_invoices": "一笔付多张发票",
+        "rule.split_payments": "多笔付一张发票", "rule.fee": "扣手续费", "rule.amount_only": "仅金额相同",
+        "rule.name_only": "仅付款方名称", "rule.manual": "人工确认",
+    },
+    "en": {
+        "recon.title": "Bank reconciliation",
+        "recon.subtitle": "Lines the system could match for sure are matched; these need a person. Confirming records the payment on the invoice.",
+        "recon.operator": "Operator",
+        "recon.pick_operator": "Pick the operator first",
+        "recon.tab.review": "To review ({n})",
+        "recon.tab.applied": "Matched ({n})",
+        "recon.lines": "Bank lines to review",
+        "recon.line_option": "{txn} · {when} · {amount} · {payer}",
+        "recon.empty": "No bank lines wait for review",
+        "recon.facts.txn": "Serial", "recon.facts.when": "Booked", "recon.facts.amount": "Amount",
+        "recon.facts.payer": "Payer", "recon.facts.memo": "Memo",
+        "recon.candidates": "Candidate invoices",
+        "recon.candidate_option": "{invoice} · {customer}",
+        "recon.col.invoice": "Invoice", "recon.col.customer": "Customer", "recon.col.invoice_amount": "Invoice amount",
+        "recon.col.outstanding": "Outstanding", "recon.col.proposed": "To apply", "recon.col.rule": "Why",
+        "recon.col.confidence": "Confidence", "recon.col.when": "Booked", "recon.col.txn": "Serial",
+        "recon.col.payer": "Payer", "recon.col.amount": "Amount", "recon.col.decided": "Decided by",
+        "recon.confirm": "Confirm the selected invoice",
+        "recon.reject": "Reject the selected candidate",
+        "recon.reject_all": "Reject all",
+        "recon.unmatch": "Undo the selected match",
+        "recon.applied_option": "{txn} → {invoice} · {amount} · {customer} · {rule}",
+        "recon.applied_empty": "No matched lines yet",
+        "recon.done.confirmed": "Line {txn} applied to invoice {invoice}",
+        "recon.done.rejected": "Rejected {n} candidate(s) of line {txn}",
+        "recon.done.unmatched": "Undid the match of line {txn} to invoice {invoice}; the invoice is open again",
+        "rule.reference": "invoice no. in memo", "rule.reference_fee": "invoice no. + bank fee",
+        "rule.reference_partial": "invoice no. (partial)", "rule.reference_overpaid": "invoice no. (overpaid)",
+        "rule.reference_split": "invoice no. (combined)", "rule.reference_unclear": "invoice no. unclear",
+        "rule.amount_name": "amount + payer name", "rule.split_invoices": "one line, several invoices",
+        "rule.split_payments": "several lines, one invoice", "rule.fee": "bank fee deducted",
+        "rule.amount_only": "amount only", "rule.name_only": "payer name only", "rule.manual": "confirmed by hand",
+    },
+})
+
+OPERATOR_ROLES = ("finance", "finance_manager")
+
+
+def rule_label(rule: str) -> str:
+    key = f"rule.{rule}"
+    text = t(key)
+    return rule if text == key else text
+
+
+class ReconciliationQueue(AppWidget):
+    """回款对账: review queued bank lines (confirm / reject candidates) and undo applied matches.
+
+    Public state: ``selected_txn`` (the line under review), ``selected_invoice``
+    (the candidate chosen), ``selected_match`` (the applied match chosen in the
+    second tab), ``pending`` (lines waiting for review).
+    """
+
+    selected_txn = Unicode("", help="The bank line under review.")
+    selected_invoice = Unicode("", help="The candidate invoice chosen for the line.")
+    selected_match = Unicode("", help="Applied match chosen for undoing: 'txn_id|invoice_id'.")
+    pending = Int(0, help="How many bank lines wait for review.")
+
+    title_key = "recon.title"
+    subtitle_key = "recon.subtitle"
+
+    def __init__(self, engine, *, operator: str | None = None, **kwargs):
+        super().__init__(engine, **kwargs)
+        self.queue_frame = None
+        self.applied_frame = None
+        staff = people(engine, OPERATOR_ROLES)
+        self.operator_box = widgets.Dropdown(options=[(t("common.none"), "")] + [(p.label, p.user_id) for p in staff],
+                                             value=operator or (staff[0].user_id if staff else ""),
+                                             layout=widgets.Layout(width="220px"))
+        self.operator_box.add_class("snb-operator")
+        self.lines = widgets.Select(options=[], rows=10, layout=widgets.Layout(width="380px"))
+        self.lines.add_class("snb-lines")
+        self.line_facts = widgets.HTML("")
+        self.candidate_table = widgets.HTML("")
+        self.candidates = widgets.RadioButtons(options=[], layout=widgets.Layout(width="auto"))
+        self.candidates.add_class("snb-candidates")
+        self.confirm_button = widgets.Button(description=t("recon.confirm"), button_style="success",
+                                             layout=widgets.Layout(width="auto"))
+        self.confirm_button.add_class("snb-confirm")
+        self.reject_button = widgets.Button(description=t("recon.reject"), button_style="warning",
+                                            layout=widgets.Layout(width="auto"))
+        self.reject_button.add_class("snb-reject-candidate")
+        self.reject_all_button = widgets.Button(description=t("recon.reject_all"), button_style="danger")
+        self.reject_all_button.add_class("snb-reject-all")
+        self.review_detail = widgets.VBox([
+            self.line_facts,
+            widgets.HTML(html.tag("div", t("recon.candidates"), cls="snb-section-title")),
+            self.candidate_table, self.candidates,
+            row(self.confirm_button, self.reject_button, self.reject_all_button, cls="snb-toolbar"),
+        ], layout=widgets.Layout(flex="1"))
+        review = row(widgets.VBox([widgets.HTML(html.tag("div", t("recon.lines"), cls="snb-section-title")),
+                                   self.lines]), self.review_detail)
+        self.applied = widgets.Select(options=[], rows=10, layout=widgets.Layout(width="100%"))
+        self.applied.add_class("snb-applied")
+        self.applied_table = widgets.HTML("")
+        self.unmatch_button = widgets.Button(description=t("recon.unmatch"), button_style="danger",
+                                             layout=widgets.Layout(width="auto"))
+        self.unmatch_button.add_class("snb-unmatch")
+        applied = widgets.VBox([self.applied, row(self.unmatch_button, cls="snb-toolbar"), self.applied_table])
+        self.tabs = widgets.Tab(children=[review, applied])
+        self.body.children = [row(label(t("recon.operator"), inline=True), self.operator_box, cls="snb-toolbar"),
+                              self.tabs]
+        self.on_change(self.lines, lambda value: self.select_line(value or ""))
+        self.on_change(self.candidates, lambda value: setattr(self, "selected_invoice", value or ""))
+        self.on_change(self.applied, lambda value: setattr(self, "selected_match", value or ""))
+        self.on_click(self.confirm_button, self.confirm)
+        self.on_click(self.reject_button, lambda: self.reject(all_candidates=False))
+        self.on_click(self.reject_all_button, lambda: self.reject(all_candidates=True))
+        self.on_click(self.unmatch_button, self.unmatch)
+        self.safely(self.refresh)()
+
+    # -------------------------------------------------------------- data
+
+    def refresh(self) -> None:
+        """Re-read the review queue and the applied matches."""
+        keep = self.selected_txn
+        self.queue_frame = review_queue(self.engine)
+        self.applied_frame = applied_matches(self.engine)
+        lines = self.queue_frame.drop_duplicates("txn_id")
+        self.pending = len(lines)
+        self.lines.options = [(t("recon.line_option", txn=r.txn_id, when=html.display(r.booked_at),
+                                 amount=html.display(r.line_amount), payer=r.payer_name or ""), r.txn_id)
+                              for r in lines.itertuples()]
+        self.tabs.titles = (t("recon.tab.review", n=self.pending), t("recon.tab.applied", n=len(self.applied_frame)))
+        target = keep if keep in set(lines["txn_id"]) else (lines["txn_id"].iloc[0] if len(lines) else "")
+        self.lines.value = target or None
+        self.select_line(target, force=True)
+        self._render_applied()
+
+    def select_line(self, txn_id: str, force: bool = False) -> None:
+        """Show bank line ``txn_id`` and its candidates."""
+        if txn_id == self.selected_txn and not force:
+            return
+        self.selected_txn = txn_id
+        rows = self.queue_frame[self.queue_frame["txn_id"] == txn_id]
+        if rows.empty:
+            self.line_facts.value = html.tag("div", t("recon.empty"), cls="snb-empty")
+            self.candidate_table.value = ""
+            self.candidates.options = []
+            self.review_detail.children[1].layout.display = "none"
+            for button in (self.confirm_button, self.reject_button, self.reject_all_button):
+                button.disabled = True
+            self.selected_invoice = ""
+            return
+        self.review_detail.children[1].layout.display = ""
+        for button in (self.confirm_button, self.reject_button, self.reject_all_button):
+            button.disabled = False
+        first = rows.iloc[0]
+        self.line_facts.value = html.raw_tag("div", html.fields([
+            (t("recon.facts.txn"), first.txn_id), (t("recon.facts.when"), first.booked_at),
+            (t("recon.facts.amount"), first.line_amount), (t("recon.facts.payer"), first.payer_name),
+            (t("recon.facts.memo"), first.memo),
+        ], inline=True), cls="snb-card")
+        self.candidate_table.value = html.table(
+            [(r.invoice_id, r.customer_name, r.invoice_amount, r.outstanding, r.proposed_amount, rule_label(r.rule),
+              f"{r.confidence:.0%}") for r in rows.itertuples()],
+            [t(f"recon.col.{c}") for c in ("invoice", "customer", "invoice_amount", "outstanding", "proposed",
+                                            "rule", "confidence")])
+        self.candidates.options = [(t("recon.candidate_option", invoice=r.invoice_id, customer=r.customer_name or ""),
+                                    r.invoice_id) for r in rows.itertuples()]
+        self.candidates.value = rows.iloc[0].invoice_id
+        self.selected_invoice = self.candidates.value
+
+    def _render_applied(self) -> None:
+        frame = self.applied_frame
+        self.applied.options = [(t("recon.applied_option", txn=r.txn_id, invoice=r.invoice_id,
+                                   amount=html.display(r.amount), customer=r.customer_name or "",
+                                   rule=rule_label(r.rule)), f"{r.txn_id}|{r.invoice_id}")
+                                for r in frame.itertuples()]
+        self.applied.value = None
+        self.selected_match = ""
+        self.unmatch_button.disabled = frame.empty
+        self.applied_table.value = html.table(
+            [(r.booked_at, r.txn_id, r.payer_name, r.line_amount, r.invoice_id, r.customer_name, r.amount,
+              rule_label(r.rule), r.decided_by) for r in frame.itertuples()],
+            [t(f"recon.col.{c}") for c in ("when", "txn", "payer", "amount", "invoice", "customer", "proposed",
+                                            "rule", "decided")], empty=t("recon.applied_empty"))
+
+    # -------------------------------------------------------------- actions
+
+    def _operator(self) -> str:
+        if not self.operator_box.value:
+            raise SalesnbError(t("recon.pick_operator"))
+        return self.operator_box.value
+
+    def confirm(self) -> None:
+        """Apply the line under review to the chosen candidate invoice."""
+        actor, txn, invoice = self._operator(), self.selected_txn, self.selected_invoice
+        with session_scope(self.engine) as session:
+            confirm_match(session, txn, [invoice] if invoice else [], actor=actor, at=self.as_of())
+        self.refresh()
+        self.show_notice(t("recon.done.confirmed", txn=txn, invoice=invoice))
+
+    def reject(self, all_candidates: bool = False) -> None:
+        """Reject the chosen candidate (or all candidates) of the line under review."""
+        actor, txn = self._operator(), self.selected_txn
+        invoices = [] if all_candidates else [self.selected_invoice]
+        with session_scope(self.engine) as session:
+            n = reject_match(session, txn, invoices, actor=actor, at=self.as_of())
+        self.refresh()
+        self.show_notice(t("recon.done.rejected", txn=txn, n=n), tone="info")
+
+    def unmatch(self) -> None:
+        """Undo the applied match chosen in the second tab."""
+        actor = self._operator()
+        if not self.selected_match:
+            return
+        txn, invoice = self.selected_match.split("|", 1)
+        with session_scope(self.engine) as session:
+            unmatch(session, txn, [invoice], actor=actor, at=self.as_of())
+        self.refresh()
+        self.show_notice(t("recon.done.unmatched", txn=txn, invoice=invoice), tone="info")

@@ -1,0 +1,91 @@
+"""ReconciliationQueue: review candidates, confirm / reject, and undo applied matches."""
+
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from salesnb.db import session_scope
+from salesnb.models import BankMatch, Invoice
+from salesnb.receivables import reconcile
+from salesnb.widgets.reconciliation import ReconciliationQueue
+
+from .seed import AS_OF, XSS
+
+
+@pytest.fixture
+def reconciled(seeded):
+    reconcile(seeded, AS_OF)  # B001, B002 applied automatically; B003 waits with INV003 and INV004
+    return seeded
+
+
+def invoice(engine, invoice_id):
+    with session_scope(engine) as s:
+        inv = s.get(Invoice, invoice_id)
+        return inv.status, inv.paid_amount
+
+
+def match_status(engine, txn_id):
+    with session_scope(engine) as s:
+        return sorted((m.invoice_id, m.status) for m in s.scalars(select(BankMatch).where(BankMatch.txn_id == txn_id)))
+
+
+def test_queue_shows_the_line_and_its_candidates(reconciled):
+    w = ReconciliationQueue(reconciled, as_of=AS_OF)
+    assert w.pending == 1 and w.selected_txn == "B003"
+    assert w.tabs.titles == ("待确认（1）", "已匹配（2）")
+    assert [v for _l, v in w.candidates.options] == ["INV003", "INV004"]
+    assert w.selected_invoice == "INV003"
+    assert "某某贸易有限公司" in w.line_facts.value and "仅金额相同" in w.candidate_table.value
+    assert w.operator_box.value == "F01"
+
+
+def test_confirm_the_chosen_candidate(reconciled):
+    w = ReconciliationQueue(reconciled, as_of=AS_OF)
+    w.candidates.value = "INV004"
+    assert w.selected_invoice == "INV004"
+    w.confirm_button.click()
+    assert w.error == "" and w.notice == "流水 B003 已核销到发票 INV004"
+    assert invoice(reconciled, "INV004") == ("paid", Decimal("120000.00"))
+    assert invoice(reconciled, "INV003")[0] == "issued"
+    assert match_status(reconciled, "B003") == [("INV003", "rejected"), ("INV004", "applied")]
+    assert w.pending == 0 and "没有待人工确认的流水" in w.line_facts.value and w.confirm_button.disabled
+    assert w.tabs.titles == ("待确认（0）", "已匹配（3）")
+
+
+def test_reject_one_candidate_then_all(reconciled):
+    w = ReconciliationQueue(reconciled, as_of=AS_OF)
+    w.reject_button.click()
+    assert w.notice == "已驳回流水 B003 的 1 个候选"
+    assert [v for _l, v in w.candidates.options] == ["INV004"]
+    w.reject_all_button.click()
+    assert match_status(reconciled, "B003") == [("INV003", "rejected"), ("INV004", "rejected")]
+    assert w.pending == 0
+
+
+def test_unmatch_an_applied_match(reconciled):
+    w = ReconciliationQueue(reconciled, as_of=AS_OF)
+    assert ("B001|INV001") in [v for _l, v in w.applied.options]
+    w.applied.value = "B001|INV001"
+    w.unmatch_button.click()
+    assert w.notice.startswith("已撤销流水 B001 与发票 INV001 的匹配")
+    assert invoice(reconciled, "INV001") == ("issued", Decimal("0.00"))
+    assert match_status(reconciled, "B001") == [("INV001", "unmatched")]
+
+
+def test_operator_is_required(reconciled):
+    w = ReconciliationQueue(reconciled, as_of=AS_OF)
+    w.operator_box.value = ""
+    w.confirm_button.click()
+    assert w.error == "请先选择操作人" and match_status(reconciled, "B003") == [("INV003", "candidate"),
+                                                                           ("INV004", "candidate")]
+
+
+def test_payer_and_customer_text_is_escaped(reconciled):
+    w = ReconciliationQueue(reconciled, as_of=AS_OF)
+    assert "<img" not in w.applied_table.value and "&lt;img src=x onerror=alert(1)&gt;" in w.applied_table.value
+
+
+def test_nothing_to_review(seeded):
+    w = ReconciliationQueue(seeded, as_of=AS_OF)
+    assert w.pending == 0 and w.error == "" and "还没有已匹配的流水" in w.applied_table.value
