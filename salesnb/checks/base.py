@@ -128,7 +128,7 @@ def finding_select(check: Check, ctx: CheckContext) -> Select:
     """The check's hits shaped as findings: entity_id, owner_id, region, level, bucket, message, details."""
     from ..models import User
 
-    hits = check.hits(ctx).subquery("hits")
+    hits = materialised(check.hits(ctx), "hits")
     cols = hits.c
     owner = cols.owner_id if "owner_id" in cols else null()
     owner_region = select(User.region).where(User.user_id == owner).scalar_subquery()
@@ -143,6 +143,15 @@ def finding_select(check: Check, ctx: CheckContext) -> Select:
         render_message(check.template(ctx.language), ctx.params, cols).label("message"),
         (json_object(extra) if extra else null()).label("details"),
     )
+
+
+def materialised(query: Select, name: str):
+    """``query`` as a CTE computed once (``AS MATERIALIZED``, SQLite ≥ 3.35 and PostgreSQL ≥ 12).
+
+    Without it both databases may inline the subquery and evaluate its
+    expressions (correlated subqueries, time arithmetic) once per reference.
+    """
+    return query.cte(name).prefix_with("MATERIALIZED")
 
 
 def render_message(template: str, params: Mapping[str, Any], columns) -> Expr:
@@ -181,5 +190,5 @@ def first_owner(*specs: Callable[[FromClause], Expr]) -> Callable[[FromClause], 
     return lambda table: func.coalesce(*(spec(table) for spec in specs))
 
 
-__all__ = ["Check", "CheckContext", "finding_select", "render_message", "related_owner", "first_owner",
+__all__ = ["Check", "CheckContext", "finding_select", "materialised", "render_message", "related_owner", "first_owner",
            "owner_expr"]

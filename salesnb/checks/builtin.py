@@ -17,7 +17,7 @@ from ..plugins.hookspecs import hookimpl
 from ..rules.nodes import MICROS, epoch_us
 from ..rules.sqlfuncs import epoch_us as sql_epoch_us
 from . import messages  # noqa: F401  (registers the texts)
-from .base import Check, CheckContext, first_owner, related_owner
+from .base import Check, CheckContext, first_owner, materialised, related_owner
 from .feasibility import feasibility_query
 
 DAY_US = MICROS["days"]
@@ -113,13 +113,12 @@ def _invoice_overdue(ctx: CheckContext) -> Select:
     terms = func.coalesce(contracts.c.payment_terms_days, int(ctx.params["default_terms_days"]))
     overdue_us = (literal(epoch_us(ctx.as_of), BigInteger()) - sql_epoch_us(inv.c.issued_at)
                   - terms * literal(DAY_US, BigInteger()))
-    figures = (
+    figures = materialised(
         select(inv.c.invoice_id, contracts.c.owner_id, contract_id.label("contract_id"), overdue_us.label("overdue_us"))
-        .select_from(inv.outerjoin(orders, orders.c.order_id == inv.c.order_id)
+        .select_from(inv.outerjoin(orders, and_(inv.c.contract_id.is_(None), orders.c.order_id == inv.c.order_id))
                      .outerjoin(contracts, contracts.c.contract_id == contract_id))
-        .where(inv.c.status.in_(ctx.params["statuses"]), inv.c.issued_at.is_not(None))
-        .subquery("figures")
-    )
+        .where(inv.c.status.in_(ctx.params["statuses"]), inv.c.issued_at.is_not(None)),
+        "figures")
     f = figures.c
     days = (f.overdue_us + literal(DAY_US - 1, BigInteger())) // literal(DAY_US, BigInteger())
     bucket = case(*((days <= edge, bucket_label(edge, edges)) for edge in edges), else_=f"{edges[-1]}+")

@@ -31,6 +31,7 @@ from ..i18n import t
 from ..models import Contract, Lane, ProductionSlot
 from ..rules.sqlfuncs import days_between, local_date
 from ..timeutil import local_tz, to_local
+from .base import materialised
 
 OK, NO_SLOT, NO_LANE, TOO_SHORT = "ok", "no_slot", "no_lane", "too_short"
 
@@ -96,12 +97,11 @@ def feasibility_query(as_of: datetime, language: str = "zh-CN") -> Select:
     slot = (select(func.min(ps.c.date)).where(ps.c.product_line == c.c.product_line, ps.c.date >= submitted_date,
                                               ps.c.free_capacity >= c.c.quantity).scalar_subquery())
     transit = select(func.min(ln.c.transit_days)).where(ln.c.dest_region == c.c.dest_region).scalar_subquery()
-    figures = (
+    figures = materialised(
         select(c.c.contract_id, c.c.owner_id, c.c.promised_delivery_days, submitted_date.label("submitted_date"),
                slot.label("slot_date"), transit.label("transit_days"))
-        .where(c.c.status == "pending_approval", c.c.submitted_at.is_not(None), c.c.submitted_at <= as_of)
-        .subquery("figures")
-    )
+        .where(c.c.status == "pending_approval", c.c.submitted_at.is_not(None), c.c.submitted_at <= as_of),
+        "figures")
     f = figures.c
     wait = days_between(f.slot_date, f.submitted_date)
     required = wait + f.transit_days

@@ -152,6 +152,8 @@ def _run_one(conn, hits: Table, check: Check, ctx: CheckContext, run_id: int) ->
     except IntegrityError as exc:
         raise SalesnbError(f"check {name} found the same entity more than once; "
                            f"its query must return one row per entity") from exc
+    if conn.dialect.name == "postgresql":  # temporary tables are never analysed automatically
+        conn.exec_driver_sql(f"ANALYZE {hits.name}")
     f = Finding.__table__
     is_open = and_(f.c.check_name == name, f.c.resolved_at.is_(None))
     persisting = conn.execute(
