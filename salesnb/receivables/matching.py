@@ -30,9 +30,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from .names import NameIndex
+from .subsets import SMALL, subset_sums
 
 DAY = 86_400.0
 TYPICAL_FEES = frozenset(c * 50 for c in (1, 2, 4, 5, 10, 20, 30, 40, 50, 60, 100))  # 0.5 … 50 yuan, in cents
+# Rules that settle more than the line brought: the bank fee the customer deducted is written off.
+FEE_RULES = frozenset({"fee", "reference_fee", "split_invoices_fee", "split_payments_fee"})
 _REF_TOKEN = re.compile(r"[A-Z0-9](?:[A-Z0-9_\-]*[A-Z0-9])?")
 
 
@@ -104,24 +107,15 @@ def _strip_separators(token: str) -> str:
     return token.replace("-", "").replace("_", "")
 
 
-def subset_sums(values: Sequence[int], target: int, *, min_size: int = 2, limit: int = 2) -> list[tuple[int, ...]]:
-    """Up to ``limit`` index subsets of ``values`` (size ≥ ``min_size``) summing exactly to ``target``."""
-    found: list[tuple[int, ...]] = []
+def _fee_totals(parts: int) -> frozenset[int]:
+    """Shortfalls ``parts`` transfers can show when each may lose a typical fee (0 for none)."""
+    totals = {0}
+    for _ in range(parts):
+        totals = {t + f for t in totals for f in (0, *TYPICAL_FEES)}
+    return frozenset(totals - {0})
 
-    def walk(start: int, remaining: int, chosen: tuple[int, ...]) -> None:
-        if len(found) >= limit:
-            return
-        if remaining == 0 and len(chosen) >= min_size:
-            found.append(chosen)
-            return
-        for i in range(start, len(values)):
-            if values[i] <= remaining:
-                walk(i + 1, remaining - values[i], chosen + (i,))
-                if len(found) >= limit:
-                    return
 
-    walk(0, target, ())
-    return found
+FEE_TOTALS = {n: _fee_totals(n) for n in (1, 2, 3)}
 
 
 class Matcher:
@@ -129,13 +123,13 @@ class Matcher:
 
     def __init__(self, lines: Iterable[Line], invoices: Iterable[OpenInvoice], customer_names: dict[str, str],
                  *, options: Options = Options(), excluded: Iterable[tuple[str, str]] = (),
-                 known_accounts: dict[str, str] | None = None):
+                 account_customers: dict[str, set[str]] | None = None):
         self.options = options
         self.lines = sorted(lines, key=lambda ln: (ln.booked, ln.txn_id))
         self.invoices = {inv.invoice_id: inv for inv in invoices if inv.outstanding > 0}
         self.remaining = {i: inv.outstanding for i, inv in self.invoices.items()}
         self.excluded = set(excluded)
-        self.known_accounts = known_accounts or {}
+        self.accounts: dict[str, set[str]] = {a: set(c) for a, c in (account_customers or {}).items()}
         self.names = NameIndex(customer_names.items())
         self.used: set[str] = set()
         self.plan = Plan()
@@ -151,10 +145,14 @@ class Matcher:
                 self._by_contract[_strip_separators(inv.contract_id.upper())].add(inv.invoice_id)
             if inv.customer_id:
                 self._by_customer[inv.customer_id].append(inv.invoice_id)
-                self._by_customer_amount[(inv.customer_id, inv.outstanding)].append(inv.invoice_id)
-            self._by_amount[inv.outstanding].append(inv.invoice_id)
+            self._index_amount(inv, inv.outstanding)
 
     # ------------------------------------------------------------ helpers
+
+    def _index_amount(self, inv: OpenInvoice, cents: int) -> None:
+        self._by_amount[cents].append(inv.invoice_id)
+        if inv.customer_id:
+            self._by_customer_amount[(inv.customer_id, cents)].append(inv.invoice_id)
 
     def _open(self, line: Line, invoice_id: str) -> bool:
         """Invoice still open, in the line's date window, and the pair not excluded by a reviewer."""
@@ -166,11 +164,12 @@ class Matcher:
         return issued - self.options.days_before_issue * DAY <= line.booked <= issued + self.options.days_after_issue * DAY
 
     def _customers(self, line: Line) -> list[tuple[str, float]]:
-        """Customers the payer may be, with name scores (a known payer account counts as a perfect match)."""
+        """Customers the payer may be, with name scores; an account that only ever paid one customer scores 100."""
         hits = [(h.key, h.score) for h in self.names.lookup(line.payer_name, self.options.min_name_score)]
-        known = self.known_accounts.get(line.payer_account or "")
-        if known and all(k != known for k, _ in hits):
-            hits.insert(0, (known, 100.0))
+        known = self.accounts.get(line.payer_account or "")
+        if known and len(known) == 1:
+            customer = next(iter(known))
+            hits = [(customer, 100.0)] + [(k, sc) for k, sc in hits if k != customer]
         return hits
 
     def _top_customer(self, line: Line) -> tuple[str, float] | None:
@@ -186,35 +185,45 @@ class Matcher:
         """Apply ``proposals`` (one decision for the line) or keep them as near misses; True if applied."""
         if not proposals:
             return False
-        if min(p.confidence for p in proposals) >= self.options.auto_threshold:
-            for p in proposals:
-                left = self.remaining[p.invoice_id] = self.remaining[p.invoice_id] - p.amount
-                if left > 0:  # a part payment: the invoice is now found by what is left
-                    inv = self.invoices[p.invoice_id]
-                    self._by_amount[left].append(inv.invoice_id)
-                    if inv.customer_id:
-                        self._by_customer_amount[(inv.customer_id, left)].append(inv.invoice_id)
-                self.plan.applied.append(p)
-            self.used.add(line.txn_id)
-            return True
-        self._near[line.txn_id].extend(proposals)
-        return False
+        if min(p.confidence for p in proposals) < self.options.auto_threshold:
+            self._near[line.txn_id].extend(proposals)
+            return False
+        for p in proposals:
+            left = self.remaining[p.invoice_id] = self.remaining[p.invoice_id] - p.amount
+            inv = self.invoices[p.invoice_id]
+            if left > 0:  # a part payment: the invoice is now found by what is left
+                self._index_amount(inv, left)
+            if line.payer_account and inv.customer_id:
+                self.accounts.setdefault(line.payer_account, set()).add(inv.customer_id)
+            self.plan.applied.append(p)
+        self.used.add(line.txn_id)
+        return True
 
     def _settle(self, line: Line, invoice_ids: Sequence[str], rule: str, confidence: float) -> list[Proposal]:
-        """Proposals paying ``invoice_ids`` in full (the last one absorbs a fee shortfall if any)."""
-        return [Proposal(line.txn_id, i, self.remaining[i], rule, confidence) for i in invoice_ids]
+        """Proposals paying ``invoice_ids`` in full (a fee shortfall is written off)."""
+        return [Proposal(line.txn_id, i, self.remaining[i], rule, round(confidence, 3)) for i in invoice_ids]
+
+    def _customer_open(self, line: Line, customer: str) -> list[str]:
+        return [i for i in self._by_customer.get(customer, ()) if self._open(line, i)]
 
     # ------------------------------------------------------------ passes
 
     def run(self) -> Plan:
-        for step in (self._pass_reference, self._pass_amount_name, self._pass_split_invoices):
-            for line in self.lines:
-                if line.txn_id not in self.used:
-                    step(line)
-        self._pass_split_payments()
         for line in self.lines:
-            if line.txn_id not in self.used:
-                self._pass_fee(line)
+            self._pass_reference(line)
+        for _round in range(3):  # accounts learnt in one round name the payers of the next
+            applied = len(self.plan.applied)
+            for step in (self._pass_amount_name, self._pass_fee, self._pass_split_invoices):
+                for line in self.lines:
+                    if line.txn_id not in self.used:
+                        step(line)
+            self._pass_split_payments()
+            for step in (self._pass_percentage, self._pass_amount_unique):
+                for line in self.lines:
+                    if line.txn_id not in self.used:
+                        step(line)
+            if len(self.plan.applied) == applied:
+                break
         self._queue_leftovers()
         return self.plan
 
@@ -235,16 +244,16 @@ class Matcher:
         total = sum(amounts)
         if line.amount == total:
             return self._settle(line, ids, "reference", base)
-        if 0 < total - line.amount <= self.options.fee_max and (total - line.amount) in TYPICAL_FEES:
+        if total - line.amount in FEE_TOTALS[1]:
             return self._settle(line, ids, "reference_fee", base - 0.03)
         if len(ids) == 1:
             if line.amount < total:  # a part payment of the named invoice
-                return [Proposal(line.txn_id, ids[0], line.amount, "reference_partial", base - 0.04)]
+                return [Proposal(line.txn_id, ids[0], line.amount, "reference_partial", round(base - 0.04, 3))]
             return [Proposal(line.txn_id, ids[0], amounts[0], "reference_overpaid", 0.6)]
         exact = [i for i, a in zip(ids, amounts) if a == line.amount]
         if exact:
             return self._settle(line, exact[:1], "reference", base - (0.02 if len(exact) == 1 else 0.1))
-        subsets = subset_sums(amounts[: self.options.max_subset_invoices], line.amount)
+        subsets = subset_sums(amounts, line.amount)
         if subsets:
             chosen = [ids[k] for k in subsets[0]]
             return self._settle(line, chosen, "reference_split", base - (0.03 if len(subsets) == 1 else 0.2))
@@ -252,10 +261,9 @@ class Matcher:
                 for i in ids[: self.options.max_candidates]]
 
     def _pass_amount_name(self, line: Line) -> None:
-        hits = self._customers(line)
         found: list[tuple[float, str]] = []
-        for customer, score in hits:
-            for i in self._by_customer_amount.get((customer, line.amount), ()):
+        for customer, score in self._customers(line):
+            for i in dict.fromkeys(self._by_customer_amount.get((customer, line.amount), ())):
                 if self.remaining[i] == line.amount and self._open(line, i):
                     found.append((score, i))
         if not found:
@@ -268,29 +276,41 @@ class Matcher:
             confidence = 0.6
         elif len(top) > 1:
             confidence -= 0.05  # same customer, same amount: the oldest invoice first, but a reviewer decides
-        if not self._decide(line, [Proposal(line.txn_id, top[0], line.amount, "amount_name", round(confidence, 3))]):
-            self._near[line.txn_id].extend(
-                Proposal(line.txn_id, i, line.amount, "amount_name", round(confidence, 3)) for i in top[1:3])
-
-    def _customer_open(self, line: Line, customer: str) -> list[str]:
-        return [i for i in self._by_customer.get(customer, ()) if self._open(line, i)]
+        proposals = [Proposal(line.txn_id, i, line.amount, "amount_name", round(confidence, 3)) for i in top[:3]]
+        if not self._decide(line, proposals[:1]):
+            self._near[line.txn_id].extend(proposals[1:])
 
     def _pass_split_invoices(self, line: Line) -> None:
+        """One transfer for several invoices of one customer (exact, or short by one typical fee)."""
         top = self._top_customer(line)
         if top is None:
             return
         ids = [i for i in self._customer_open(line, top[0]) if self.remaining[i] < line.amount]
-        ids = ids[: self.options.max_subset_invoices]
         if len(ids) < 2:
             return
-        subsets = subset_sums([self.remaining[i] for i in ids], line.amount)
+        values = [self.remaining[i] for i in ids]
+        subsets = subset_sums(values, line.amount)
+        rule, confidence = "split_invoices", 0.93 if len(ids) <= SMALL else 0.91
+        if not subsets:
+            rule, confidence = "split_invoices_fee", 0.91 if len(ids) <= SMALL else 0.9
+            for fee in sorted(TYPICAL_FEES):
+                subsets += subset_sums(values, line.amount + fee, max_size=3, limit=2 - len(subsets))
+                if len(subsets) >= 2:
+                    break
         if not subsets:
             return
-        confidence = 0.93 if len(subsets) == 1 else 0.6
-        self._decide(line, self._settle(line, [ids[k] for k in subsets[0]], "split_invoices", confidence))
+        if len(subsets) > 1:
+            confidence = 0.6  # another subset fits as well: a person decides
+        chosen = [ids[k] for k in subsets[0]]
+        self._decide(line, self._settle(line, chosen, rule, confidence))
+
+    def _share_of_one(self, line: Line, customer: str) -> set[str]:
+        """The customer's open invoices of which the line is a usual share (a part payment)."""
+        return {i for i in self._customer_open(line, customer)
+                if self.remaining[i] > line.amount and _is_share(line.amount, self.remaining[i])}
 
     def _pass_split_payments(self) -> None:
-        """Several lines of one customer that together pay one invoice exactly."""
+        """Several lines of one customer that together pay one invoice (exactly, or short by typical fees)."""
         by_customer: dict[str, list[Line]] = defaultdict(list)
         for line in self.lines:
             if line.txn_id not in self.used:
@@ -301,16 +321,33 @@ class Matcher:
             if len(lines) < 2:
                 continue
             for invoice_id in list(self._by_customer.get(customer, ())):
-                pool = [ln for ln in lines if ln.txn_id not in self.used and self._open(ln, invoice_id)
-                        and ln.amount < self.remaining[invoice_id]][: self.options.max_parts]
-                if len(pool) < 2:
-                    continue
-                subsets = subset_sums([ln.amount for ln in pool], self.remaining[invoice_id], limit=2)
-                if len(subsets) != 1:
-                    continue
-                for k in subsets[0]:
-                    part = pool[k]
-                    self._decide(part, [Proposal(part.txn_id, invoice_id, part.amount, "split_payments", 0.92)])
+                target = self.remaining[invoice_id]
+                pool = [ln for ln in lines if ln.txn_id not in self.used and ln.amount < target
+                        and self._open(ln, invoice_id)][: self.options.max_parts]
+                if len(pool) >= 2:
+                    self._split_payment(invoice_id, target, pool)
+
+    def _split_payment(self, invoice_id: str, target: int, pool: list[Line]) -> None:
+        amounts = [ln.amount for ln in pool]
+        subsets = subset_sums(amounts, target, max_size=4)
+        if len(subsets) == 1:
+            for k in subsets[0]:
+                part = pool[k]
+                self._decide(part, [Proposal(part.txn_id, invoice_id, part.amount, "split_payments", 0.92)])
+            return
+        if subsets:
+            return
+        short = [combo for combo in _combos(len(pool), 2, 3)
+                 if (target - sum(amounts[k] for k in combo)) in FEE_TOTALS[len(combo)]
+                 and target - sum(amounts[k] for k in combo) <= self.options.fee_max]
+        if len(short) != 1:
+            return
+        combo = short[0]
+        shortfall = target - sum(amounts[k] for k in combo)
+        for n, k in enumerate(combo):
+            part = pool[k]
+            amount = part.amount + (shortfall if n == len(combo) - 1 else 0)  # the last part absorbs the fees
+            self._decide(part, [Proposal(part.txn_id, invoice_id, amount, "split_payments_fee", 0.9)])
 
     def _pass_fee(self, line: Line) -> None:
         top = self._top_customer(line)
@@ -325,8 +362,29 @@ class Matcher:
             confidence = 0.92
         else:
             confidence = 0.75 if typical else 0.65
-        best = (typical or near)[0]
-        self._decide(line, self._settle(line, [best], "fee", confidence))
+        self._decide(line, self._settle(line, [(typical or near)[0]], "fee", confidence))
+
+    def _pass_percentage(self, line: Line) -> None:
+        """A part payment that is a usual share (30 % deposit, 60 % on delivery …) of exactly one open invoice."""
+        top = self._top_customer(line)
+        if top is None or _is_deposit(line.memo):
+            return
+        hits = self._share_of_one(line, top[0])
+        if len(hits) == 1:
+            invoice_id = hits.pop()
+            self._decide(line, [Proposal(line.txn_id, invoice_id, line.amount, "percentage", 0.9)])
+
+    def _pass_amount_unique(self, line: Line) -> None:
+        """A payer nobody knows (a third company) paying an unusual amount that exactly one open invoice has."""
+        if line.amount % SHARE_ROUNDING == 0 or _is_deposit(line.memo) or self._customers(line):
+            return
+        same = [i for i in dict.fromkeys(self._by_amount.get(line.amount, ()))
+                if self.remaining[i] == line.amount and self._open(line, i)]
+        if len(same) == 1:
+            self._decide(line, [Proposal(line.txn_id, same[0], line.amount, "amount_unique", 0.9)])
+        elif same:
+            self._near[line.txn_id].extend(Proposal(line.txn_id, i, line.amount, "amount_unique", 0.5)
+                                           for i in same[: self.options.max_candidates])
 
     def _queue_leftovers(self) -> None:
         """Review candidates for every line left: near misses first, then amount-only and name-only guesses."""
@@ -345,7 +403,10 @@ class Matcher:
                             break
             if len(proposals) < limit:
                 for customer, _score in self._customers(line)[:1]:
-                    for i in self._customer_open(line, customer)[:limit]:
+                    # a part payment most likely belongs to the smallest invoice it fits in
+                    fits = sorted(self._customer_open(line, customer),
+                                  key=lambda i: (self.remaining[i] < line.amount, self.remaining[i]))
+                    for i in fits[:limit]:
                         proposals.setdefault(i, Proposal(line.txn_id, i, min(line.amount, self.remaining[i]),
                                                          "name_only", 0.3))
             ranked = sorted(proposals.values(), key=lambda p: (-p.confidence, p.invoice_id))[:limit]
@@ -355,9 +416,44 @@ class Matcher:
                 self.plan.unmatched.append(line.txn_id)
 
 
+SHARES = tuple(range(10, 100, 10))  # per cent of an invoice paid in one instalment
+SHARE_ROUNDING = 10_000  # instalments are often rounded to 100 yuan; such round amounts are common by chance
+ROUND_AMOUNT = 100_000  # a multiple of 1,000 yuan says too little to pin an instalment on
+DEPOSIT_WORDS = ("预付", "订金", "定金", "保证金", "押金", "deposit")
+
+
+def _is_deposit(memo: str | None) -> bool:
+    """A deposit or guarantee is money in advance of any invoice."""
+    return bool(memo) and any(word in memo.lower() for word in DEPOSIT_WORDS)
+
+
+def _is_share(amount: int, outstanding: int) -> bool:
+    """``amount`` (maybe less a typical fee) is a usual percentage of ``outstanding``, to the cent or rounded to 100 yuan."""
+    for fee in (0, *TYPICAL_FEES):
+        gross = amount + fee
+        for share in SHARES:
+            exact = outstanding * share
+            if gross * 100 == exact:
+                return True
+            rounded = gross % SHARE_ROUNDING == 0 and gross % ROUND_AMOUNT != 0
+            if rounded and abs(gross * 100 - exact) <= 50 * SHARE_ROUNDING:
+                return True
+    return False
+
+
+def _combos(n: int, smallest: int, largest: int) -> list[tuple[int, ...]]:
+    from itertools import combinations
+
+    return [c for size in range(smallest, largest + 1) for c in combinations(range(n), size)]
+
+
 def plan_matches(lines: Iterable[Line], invoices: Iterable[OpenInvoice], customer_names: dict[str, str],
                  *, options: Options = Options(), excluded: Iterable[tuple[str, str]] = (),
-                 known_accounts: dict[str, str] | None = None) -> Plan:
-    """Match ``lines`` to ``invoices``; see the module docstring for the passes."""
+                 account_customers: dict[str, set[str]] | None = None) -> Plan:
+    """Match ``lines`` to ``invoices``; see the module docstring for the passes.
+
+    ``account_customers`` maps payer accounts to the customers they paid for
+    before; an account that only ever paid one customer identifies the payer.
+    """
     return Matcher(lines, invoices, customer_names, options=options, excluded=excluded,
-                   known_accounts=known_accounts).run()
+                   account_customers=account_customers).run()

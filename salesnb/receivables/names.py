@@ -33,16 +33,29 @@ PROVINCES = (
     "江西", "山东", "河南", "湖北", "湖南", "广东", "海南", "四川", "贵州", "云南", "陕西", "甘肃", "青海",
     "台湾", "内蒙古", "广西", "西藏", "宁夏", "新疆", "香港", "澳门",
 )
-CITIES = (
-    "深圳", "广州", "杭州", "南京", "苏州", "武汉", "成都", "西安", "宁波", "青岛", "厦门", "无锡", "佛山",
-    "东莞", "合肥", "郑州", "长沙", "济南", "福州", "大连", "沈阳", "昆明", "南昌", "常州", "温州", "绍兴",
-    "嘉兴", "台州", "金华", "珠海", "中山", "惠州", "烟台", "潍坊", "泉州", "南通", "扬州", "徐州", "哈尔滨",
-    "长春", "石家庄", "太原", "南宁", "贵阳", "兰州", "海口", "呼和浩特", "乌鲁木齐", "银川", "西宁", "拉萨",
-)
-_REGION = "|".join(sorted(PROVINCES + CITIES, key=len, reverse=True))
+# Prefecture-level cities and the county-level cities where much of industry sits.
+CITIES = tuple("""
+石家庄 唐山 秦皇岛 邯郸 邢台 保定 张家口 承德 沧州 廊坊 衡水 太原 大同 阳泉 长治 晋城 朔州 晋中 运城 忻州 临汾 吕梁
+呼和浩特 包头 乌海 赤峰 通辽 鄂尔多斯 呼伦贝尔 巴彦淖尔 乌兰察布 沈阳 大连 鞍山 抚顺 本溪 丹东 锦州 营口 阜新 辽阳
+盘锦 铁岭 葫芦岛 长春 四平 辽源 通化 白山 松原 白城 哈尔滨 齐齐哈尔 鸡西 鹤岗 双鸭山 大庆 伊春 佳木斯 七台河
+牡丹江 黑河 绥化 南京 无锡 徐州 常州 苏州 南通 连云港 淮安 盐城 扬州 镇江 泰州 宿迁 杭州 宁波 温州 嘉兴 湖州 绍兴
+金华 衢州 舟山 台州 丽水 合肥 芜湖 蚌埠 淮南 马鞍山 淮北 铜陵 安庆 黄山 滁州 阜阳 宿州 六安 亳州 池州 宣城 福州
+厦门 莆田 三明 泉州 漳州 南平 龙岩 宁德 南昌 景德镇 萍乡 九江 新余 鹰潭 赣州 吉安 宜春 抚州 上饶 济南 青岛 淄博
+枣庄 东营 烟台 潍坊 济宁 泰安 威海 日照 临沂 德州 聊城 滨州 菏泽 郑州 开封 洛阳 平顶山 安阳 鹤壁 新乡 焦作 濮阳
+许昌 漯河 三门峡 南阳 商丘 信阳 周口 驻马店 武汉 黄石 十堰 宜昌 襄阳 鄂州 荆门 孝感 荆州 黄冈 咸宁 随州 长沙 株洲
+湘潭 衡阳 邵阳 岳阳 常德 张家界 益阳 郴州 永州 怀化 娄底 广州 韶关 深圳 珠海 汕头 佛山 江门 湛江 茂名 肇庆 惠州
+梅州 汕尾 河源 阳江 清远 东莞 中山 潮州 揭阳 云浮 南宁 柳州 桂林 梧州 北海 防城港 钦州 贵港 玉林 百色 贺州 河池
+来宾 崇左 海口 三亚 成都 自贡 攀枝花 泸州 德阳 绵阳 广元 遂宁 内江 乐山 南充 眉山 宜宾 广安 达州 雅安 巴中 资阳
+贵阳 六盘水 遵义 安顺 毕节 铜仁 昆明 曲靖 玉溪 保山 昭通 丽江 普洱 临沧 拉萨 西安 铜川 宝鸡 咸阳 渭南 延安 汉中
+榆林 安康 商洛 兰州 嘉峪关 金昌 白银 天水 武威 张掖 平凉 酒泉 庆阳 定西 陇南 西宁 银川 石嘴山 吴忠 固原 中卫
+乌鲁木齐 克拉玛依 昆山 江阴 常熟 张家港 太仓 宜兴 义乌 慈溪 余姚 晋江 石狮 顺德
+""".split())
+_REGION = "|".join(sorted(set(PROVINCES + CITIES), key=len, reverse=True))
 _REGION_WORD = rf"(?:{_REGION})(?:省|市|自治区|特别行政区)?"
-_BRACKETED = re.compile(r"[(\[{（【〔［][^)\]}）】〕］]*[)\]}）】〕］]")
-_LEADING_REGION = re.compile(rf"^(?:{_REGION_WORD})+")
+_BRACKETED = re.compile(r"[(\[{（【〔［]([^)\]}）】〕］]*)[)\]}）】〕］]")
+_LEADING_REGION = re.compile(rf"^(?:{_REGION_WORD}|[\u4e00-\u9fff]{{2,3}}(?:省|市))+")
+_CJK_PLACE = re.compile(r"[\u4e00-\u9fff]{2,3}")
+NOT_PLACES = frozenset({"股份", "集团", "控股", "有限", "中国", "普通合伙", "有限合伙", "分公司"})
 _NOISE = re.compile(r"[\s\W_]+", re.UNICODE)
 MIN_CORE = 4  # a shorter core ("贸易") is a trade word, not a name
 
@@ -51,23 +64,32 @@ MIN_CORE = 4  # a shorter core ("贸易") is a trade word, not a name
 def name_keys(name: str | None) -> tuple[str, str]:
     """``(full, core)`` keys of a company name ('' for an empty name).
 
+    A place in brackets moves to the front ("某某（上海）贸易" reads as
+    "上海某某贸易"); the core key drops the leading place names.
+
     >>> name_keys("上海某某贸易有限公司")
     ('上海某某贸易', '某某贸易')
     >>> name_keys("某某（上海）贸易有限公司")
-    ('某某上海贸易', '某某贸易')
+    ('上海某某贸易', '某某贸易')
     """
     if not name:
         return "", ""
     text = unicodedata.normalize("NFKC", str(name)).lower().strip()
-    region_in_brackets = _BRACKETED.sub(lambda m: m.group(0) if not _is_region(m.group(0)) else "", text)
-    full = _strip_legal_form(_NOISE.sub("", text))
-    core = _strip_legal_form(_NOISE.sub("", region_in_brackets))
-    core = _LEADING_REGION.sub("", core) or core
+    places: list[str] = []
+
+    def bracket(match: re.Match[str]) -> str:
+        inner = re.sub(r"(省|市)$", "", match.group(1).strip())
+        if inner not in NOT_PLACES and (_CJK_PLACE.fullmatch(inner) or re.fullmatch(_REGION_WORD, inner)):
+            places.append(inner)
+            return ""
+        return match.group(1)
+
+    body = _strip_legal_form(_NOISE.sub("", _BRACKETED.sub(bracket, text)))
+    full = "".join(places) + body if not body.startswith(tuple(places) or ("\0",)) else body
+    core = body if places else _LEADING_REGION.sub("", body)
+    if len(core) < 3:
+        core = body
     return full, core
-
-
-def _is_region(bracketed: str) -> bool:
-    return re.fullmatch(rf"{_REGION_WORD}", bracketed[1:-1]) is not None
 
 
 def _strip_legal_form(key: str) -> str:
@@ -92,9 +114,9 @@ def name_score(a: str | None, b: str | None) -> float:
         return 100.0
     if core_a == core_b and len(core_a) >= MIN_CORE:
         return 96.0
-    shorter, longer = sorted((core_a, core_b), key=len)
-    if len(shorter) >= 4 and shorter in longer:
-        return 90.0
+    for shorter, longer in (sorted((core_a, core_b), key=len), sorted((full_a, full_b), key=len)):
+        if len(shorter) >= MIN_CORE and shorter in longer:
+            return 90.0  # an abbreviation ("达美汽车") or the group company ("郑州恒精集团")
     score = fuzz.ratio(full_a, full_b)
     if min(len(core_a), len(core_b)) >= MIN_CORE:
         score = max(score, fuzz.ratio(core_a, core_b))

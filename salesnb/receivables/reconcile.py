@@ -96,7 +96,7 @@ class _State:
     payment: dict[str, PaymentState]
     customer_names: dict[str, str]
     excluded: set[tuple[str, str]]
-    known_accounts: dict[str, str]
+    account_customers: dict[str, set[str]]
 
 
 def invoice_customer_join():
@@ -138,11 +138,11 @@ def _load(session: Session, as_of: datetime) -> _State:
                       if cid in wanted and name}
     excluded = {(t, i) for t, i in session.execute(
         select(BankMatch.txn_id, BankMatch.invoice_id).where(BankMatch.status.in_(CLOSED_PAIRS)))}
-    return _State(lines, booked, invoices, payment, customer_names, excluded, _known_accounts(session))
+    return _State(lines, booked, invoices, payment, customer_names, excluded, _account_customers(session))
 
 
-def _known_accounts(session: Session) -> dict[str, str]:
-    """Payer accounts that have only ever paid one customer's invoices (from applied matches)."""
+def _account_customers(session: Session) -> dict[str, set[str]]:
+    """Payer account → the customers whose invoices it has paid (from applied matches)."""
     joined, _ = invoice_customer_join()
     rows = session.execute(
         select(BankTransaction.payer_account, Contract.customer_id).distinct()
@@ -155,7 +155,7 @@ def _known_accounts(session: Session) -> dict[str, str]:
     for account, customer in rows:
         if account:
             seen[account].add(customer)
-    return {account: next(iter(customers)) for account, customers in seen.items() if len(customers) == 1}
+    return dict(seen)
 
 
 def reconcile(engine: Engine, as_of: datetime | None = None, *, options: Options | None = None,
@@ -177,7 +177,7 @@ def reconcile(engine: Engine, as_of: datetime | None = None, *, options: Options
         state = _load(session, as_of)
         plan = plan_matches(state.lines.values(), state.invoices.values(), state.customer_names,
                             options=options or Options(), excluded=state.excluded,
-                            known_accounts=state.known_accounts)
+                            account_customers=state.account_customers)
         report = _report(plan, state, as_of)
         if not dry_run:
             _write(session, plan, state, as_of, actor, report)

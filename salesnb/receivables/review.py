@@ -19,9 +19,9 @@ from ..db import session_scope
 from ..errors import SalesnbError
 from ..models import BankMatch, BankTransaction, Contract, Customer, Invoice
 from .payments import ZERO, assign, pay, state_of, unpay
+from .matching import FEE_RULES
 from .reconcile import ACTIVE, invoice_customer_join
 
-FEE_RULES = ("fee", "reference_fee")
 
 
 def review_queue(engine: Engine) -> pd.DataFrame:

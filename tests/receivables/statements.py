@@ -23,6 +23,8 @@ CUSTOMERS = {
     "C4": "北京恒通物流股份有限公司",
     "C5": "苏州新星材料有限公司",
     "C6": "广州天成食品有限公司",
+    "C7": "宁波海天精工有限公司",
+    "C8": "无锡华光锅炉股份有限公司",
 }
 INVOICES = {  # invoice → (customer, amount)
     "INV-1001": ("C1", "12000.00"),
@@ -35,6 +37,8 @@ INVOICES = {  # invoice → (customer, amount)
     "INV-5001": ("C5", "4200.00"),
     "INV-5002": ("C5", "6000.00"),
     "INV-6001": ("C6", "7777.77"),
+    "INV-7001": ("C7", "10000.00"),
+    "INV-8001": ("C8", "8765.43"),
 }
 # txn → (invoice, amount applied, rule) for the lines reconciliation must apply
 EXPECTED = {
@@ -46,6 +50,8 @@ EXPECTED = {
     ("BOC900001", "INV-3001"): ("20000.00", "split_payments"),
     ("BOC900002", "INV-3001"): ("30000.00", "split_payments"),
     ("MRG-001", "INV-6001"): ("7777.77", "amount_name"),
+    ("MRG-002", "INV-7001"): ("3000.00", "percentage"),
+    ("MRG-003", "INV-8001"): ("8765.43", "amount_unique"),
 }
 FEE_LINE = ("9984.00", "INV-4001", "9999.00")  # the CMB line without a serial: 15.00 fee deducted
 REVIEW_PAYERS = ("李四", "苏州新星材料有限公司")  # amount-only and partial: queued for review
@@ -60,7 +66,7 @@ def seed_ledger(engine) -> None:
             s.add(Customer(customer_id=cid, name=name, owner_id="U1"))
             s.add(Contract(contract_id=f"HT-2026-00{cid[1]}", customer_id=cid, owner_id="U1", amount=100000,
                            payment_terms_days=30))
-        for n, (invoice_id, (cid, amount)) in enumerate(INVOICES.items()):
+        for n, (invoice_id, (cid, amount)) in enumerate(INVOICES.items()):  # issued 2026-01-05 09:00 + n minutes
             s.add(Invoice(invoice_id=invoice_id, contract_id=f"HT-2026-00{cid[1]}", amount=Decimal(amount),
                           status="issued", issued_at=datetime(2026, 1, 5, 9, 0 + n)))
 
@@ -120,7 +126,7 @@ def _cmb_tsv_xls(path: Path) -> None:
         ["交易日", "交易时间", "交易金额", "借贷标志", "付款人", "付款账号", "用途"],
         ["20260126", "101500", "9,984.00", "C", "北京恒通物流股份公司", "0101888", "物流款"],
         ["20260126", "111500", "4200.00", "C", "李四", "6214000011112222", "代付"],
-        ["20260127", "090000", "3000.00", "C", "苏州新星材料有限公司", "0512777", "部分货款"],
+        ["20260127", "090000", "2345.00", "C", "苏州新星材料有限公司", "0512777", "部分货款"],
         ["20260128", "090000", "12.34", "C", UNMATCHED_PAYER, "", "利息"],
         ["20260128", "100000", "88.00", "D", "手续费", "", "汇款手续费"],
     ]
@@ -139,6 +145,8 @@ def _merged_header_xlsx(path: Path) -> None:
         ws.merge_cells(f"{col}2:{col}3")
     ws.merge_cells("C2:D2")
     ws.append([datetime(2026, 1, 29, 15, 0), "MRG-001", None, 7777.77, "天成食品（广州）有限公司", "货款"])
+    ws.append([datetime(2026, 1, 30, 9, 0), "MRG-002", None, 3000, "宁波海天精工", "首付款"])
+    ws.append([datetime(2026, 1, 30, 10, 0), "MRG-003", None, "8,765.43", "江苏某某供应链管理有限公司", "代付"])
     wb.save(path)
 
 

@@ -74,9 +74,9 @@ def test_reimporting_is_a_no_op(engine, files):
     paths = list(files.values())
     first = import_statements(engine, paths)
     second = import_statements(engine, paths)
-    assert first.inserted == 14 and (second.inserted, second.updated, second.unchanged) == (0, 0, 14)
+    assert first.inserted == 16 and (second.inserted, second.updated, second.unchanged) == (0, 0, 16)
     with session_scope(engine) as s:
-        assert s.scalar(select(func.count()).select_from(BankTransaction)) == 14
+        assert s.scalar(select(func.count()).select_from(BankTransaction)) == 16
         stored = s.get(BankTransaction, "ICBC0002")
     assert stored.payer_account == "0310012345678" and stored.booked_at == at(2026, 1, 21, 10)
 

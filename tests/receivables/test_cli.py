@@ -31,12 +31,12 @@ def test_import_reconcile_review_and_unmatch(db_url, statement_files):
     seed_ledger(engine)
     engine.dispose()
     imported = json.loads(run(db_url, "bank", "import", *statement_files, "--json").output)
-    assert imported["inserted"] == 14 and imported["incoming"] == 11
-    assert "0 new, 0 updated, 14 unchanged" in run(db_url, "bank", "import", *statement_files).output
+    assert imported["inserted"] == 16 and imported["incoming"] == 13
+    assert "0 new, 0 updated, 16 unchanged" in run(db_url, "bank", "import", *statement_files).output
     dry = run(db_url, "reconcile", "--as-of", "2026-02-01", "--dry-run").output
-    assert dry.startswith("(dry run) 11 line(s) considered: 8 matched")
+    assert dry.startswith("(dry run) 13 line(s) considered: 10 matched")
     report = json.loads(run(db_url, "reconcile", "--as-of", "2026-02-01", "--json").output)
-    assert (report["matched"], report["queued"], report["unmatched"]) == (8, 2, 1)
+    assert (report["matched"], report["queued"], report["unmatched"]) == (10, 2, 1)
     applied = {(m["txn_id"], m["invoice_id"]): (m["amount"], m["rule"]) for m in report["applied"]}
     assert set(EXPECTED) <= set(applied) and len(applied) == len(EXPECTED) + 1
     assert all(set(m) == {"txn_id", "invoice_id", "amount", "rule", "confidence"} for m in report["applied"])
@@ -65,10 +65,10 @@ def test_claims_and_aging(db_url):
     run(db_url, "claim", "confirm", "CLM-INV-1001-1", "--by", "F1", "--at", "2026-01-21 09:00")
     aging = json.loads(run(db_url, "aging", "--as-of", "2026-03-10", "--json").output)
     by_invoice = {i["invoice_id"]: i for i in aging["invoices"]}
-    assert len(by_invoice) == 10 and by_invoice["INV-1001"]["bucket"] == "31-60"
+    assert len(by_invoice) == 12 and by_invoice["INV-1001"]["bucket"] == "31-60"
     assert Decimal(str(by_invoice["INV-1001"]["outstanding"])) == Decimal("7000.00")
     assert aging["by_owner"]["U1"]["total"] == pytest.approx(float(sum(
         Decimal(str(i["outstanding"])) for i in aging["invoices"])))
     table = run(db_url, "aging", "--as-of", "2026-03-10").output
-    assert "10 overdue invoice(s)" in table and "31-60" in table
+    assert "12 overdue invoice(s)" in table and "31-60" in table
     assert "no overdue invoices" in run(db_url, "aging", "--as-of", "2026-01-10").output

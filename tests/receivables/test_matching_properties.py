@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections import Counter, defaultdict
+from itertools import combinations
 from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -16,7 +17,8 @@ from sqlalchemy import select
 from salesnb.db import make_engine, session_scope
 from salesnb.models import BankMatch, BankTransaction, Contract, Customer, Invoice
 from salesnb.receivables import reconcile
-from salesnb.receivables.matching import Line, OpenInvoice, Options, plan_matches, subset_sums
+from salesnb.receivables.matching import FEE_RULES, Line, OpenInvoice, Options, plan_matches
+from salesnb.receivables.subsets import subset_sums
 from salesnb.timeutil import local_tz
 
 NAMES = ["上海某某贸易有限公司", "杭州远大机械有限公司", "深圳市华强电子科技有限公司", "北京恒通物流股份有限公司"]
@@ -27,7 +29,6 @@ VARIANTS = {
     3: ["北京恒通物流股份公司", "北京恒通物流"],
 }
 BASE = datetime(2026, 1, 1, tzinfo=local_tz()).timestamp()
-FEE_RULES = {"fee", "reference_fee"}
 
 
 @st.composite
@@ -95,11 +96,16 @@ def test_no_line_used_twice_and_no_invoice_overpaid(scenario):
     check_plan(lines, invoices, excluded, plan)
 
 
-@given(st.lists(st.integers(1, 50), max_size=8), st.integers(1, 200))
-def test_subset_sums_are_exact(values, target):
-    for subset in subset_sums(values, target, limit=5):
-        assert len(subset) >= 2 and len(set(subset)) == len(subset)
-        assert sum(values[i] for i in subset) == target
+@given(st.lists(st.integers(1, 60), max_size=22), st.integers(1, 200))
+def test_subset_sums_are_exact_and_complete(values, target):
+    found = subset_sums(values, target, limit=100_000)
+    assert all(len(s) >= 2 and len(set(s)) == len(s) and sum(values[i] for i in s) == target for s in found)
+    assert len(set(found)) == len(found)
+    max_size = None if len(values) <= 14 else 4
+    expected = {c for size in range(2, (max_size or len(values)) + 1) for c in combinations(range(len(values)), size)
+                if sum(values[i] for i in c) == target} if len(values) <= 16 else None
+    if expected is not None:
+        assert set(found) == expected
 
 
 def _store(engine, lines, invoices):

@@ -1,0 +1,168 @@
+"""Benchmark: quality and speed of automatic bank reconciliation on demo data.
+
+The demo generator (``salesnb.demo.generate``) writes messy bank lines (payer
+names abbreviated, bracketed, full-width, paid by a parent or a third company;
+memos with invoice or contract numbers or just 货款; fees deducted; one
+transfer for several invoices; one invoice in several parts; unrelated lines)
+and ``bank_truth.csv``: which invoice(s) each line really pays.  This script
+loads customers, contracts, open invoices and bank lines into a fresh SQLite
+store (plain bulk inserts: the importer is not what is measured), runs
+``salesnb.receivables.reconcile`` and prints
+
+- precision and recall of the automatically applied (txn_id, invoice_id)
+  pairs against the truth, per rule, and the review queue / unmatched counts;
+- the reconciliation time.
+
+Two runs: ``quality`` on a demo set of ``--orders`` orders as generated, and
+``scale`` on ``--lines`` bank lines against ``--invoices`` open invoices (a
+larger demo set, cut to those sizes keeping every invoice a kept line pays).
+
+    .venv/bin/python bench/bench_reconcile.py [--orders 20000] [--lines 100000] [--invoices 100000]
+                                              [--skip-scale] [--postgres URL]
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+import tempfile
+import time
+from collections import Counter
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+from sqlalchemy import insert
+
+from salesnb.db import make_engine, upgrade
+from salesnb.demo import generate
+from salesnb.models import BankTransaction, Contract, Customer, Invoice
+from salesnb.receivables import reconcile
+from salesnb.timeutil import local_tz
+
+LINES_PER_ORDER = 0.27  # bank lines the demo writes per order (statement period of 30 days)
+
+
+def _timestamps(series: pd.Series) -> list[datetime | None]:
+    parsed = pd.to_datetime(series, errors="coerce")
+    tz = local_tz()
+    return [None if pd.isna(v) else v.to_pydatetime().replace(tzinfo=tz) for v in parsed]
+
+
+def _money(series: pd.Series) -> list[Decimal]:
+    return [Decimal(v) for v in series]
+
+
+def load(folder: Path, url: str, *, max_lines: int | None = None, max_invoices: int | None = None,
+         seed: int = 7) -> tuple[object, pd.DataFrame, dict[str, int]]:
+    """A fresh store with the demo's customers, contracts, open invoices and bank lines; returns the truth."""
+    read = lambda name: pd.read_csv(folder / f"{name}.csv", dtype=str, keep_default_na=False)  # noqa: E731
+    customers, contracts = read("customers"), read("contracts")
+    invoices, bank, truth = read("invoices"), read("bank_transactions"), read("bank_truth")
+    invoices = invoices[invoices["status"].isin(["issued", "partially_paid"])]
+    if max_lines is not None and len(bank) > max_lines:
+        bank = bank.sample(n=max_lines, random_state=seed).sort_values("booked_at")
+    truth = truth[truth["txn_id"].isin(set(bank["txn_id"]))]
+    if max_invoices is not None and len(invoices) > max_invoices:
+        needed = invoices["invoice_id"].isin(set(truth["invoice_id"]))
+        others = invoices[~needed]
+        room = max(0, max_invoices - int(needed.sum()))
+        invoices = pd.concat([invoices[needed], others.sample(n=min(room, len(others)), random_state=seed)])
+    engine = make_engine(url)
+    upgrade(engine)
+    with engine.begin() as conn:
+        conn.execute(insert(Customer), [{"customer_id": c, "name": n} for c, n in
+                                        zip(customers["customer_id"], customers["name"])])
+        conn.execute(insert(Contract), [
+            {"contract_id": c, "customer_id": k, "owner_id": o, "amount": Decimal(a or "0"), "status": "approved",
+             "payment_terms_days": int(p) if p else None}
+            for c, k, o, a, p in zip(contracts["contract_id"], contracts["customer_id"], contracts["owner_id"],
+                                     contracts["amount"], contracts["payment_terms_days"])])
+        conn.execute(insert(Invoice), [
+            {"invoice_id": i, "contract_id": c or None, "amount": a, "status": s, "issued_at": t,
+             "paid_amount": Decimal("0.00")}
+            for i, c, a, s, t in zip(invoices["invoice_id"], invoices["contract_id"], _money(invoices["amount"]),
+                                     invoices["status"], _timestamps(invoices["issued_at"]))])
+        conn.execute(insert(BankTransaction), [
+            {"txn_id": t, "booked_at": b, "amount": a, "payer_name": p or None, "payer_account": acc or None,
+             "memo": m or None, "direction": d or "in"}
+            for t, b, a, p, acc, m, d in zip(bank["txn_id"], _timestamps(bank["booked_at"]), _money(bank["amount"]),
+                                             bank["payer_name"], bank["payer_account"], bank["memo"],
+                                             bank["direction"])])
+    sizes = {"customers": len(customers), "open_invoices": len(invoices), "bank_lines": len(bank),
+             "incoming_lines": int((bank["direction"] == "in").sum()), "truth_pairs": len(truth)}
+    return engine, truth, sizes
+
+
+def score(report, truth: pd.DataFrame) -> dict[str, object]:
+    """Precision / recall of applied (txn, invoice) pairs, overall and per rule."""
+    true_pairs = set(zip(truth["txn_id"], truth["invoice_id"]))
+    applied = [(m.txn_id, m.invoice_id, m.rule) for m in report.applied]
+    hits = [(t, i, r) for t, i, r in applied if (t, i) in true_pairs]
+    per_rule = Counter(r for _, _, r in applied)
+    per_rule_hits = Counter(r for _, _, r in hits)
+    truth_lines = set(truth["txn_id"])
+    wrong_noise = {t for t, _, _ in applied if t not in truth_lines}
+    return {
+        "precision": len(hits) / len(applied) if applied else math.nan,
+        "recall": len(hits) / len(true_pairs) if true_pairs else math.nan,
+        "applied_pairs": len(applied), "correct_pairs": len(hits), "truth_pairs": len(true_pairs),
+        "noise_lines_matched": len(wrong_noise),
+        "per_rule": {r: (n, per_rule_hits[r] / n) for r, n in sorted(per_rule.items())},
+    }
+
+
+def run(label: str, folder: Path, url: str, **limits) -> None:
+    started = time.perf_counter()
+    engine, truth, sizes = load(folder, url, **limits)
+    loaded = time.perf_counter() - started
+    as_of = datetime.now(local_tz())
+    report = reconcile(engine, as_of)
+    rerun = reconcile(engine, as_of)
+    engine.dispose()
+    s = score(report, truth)
+    print(f"\n[{label}] {sizes['incoming_lines']:,} incoming of {sizes['bank_lines']:,} bank lines against "
+          f"{sizes['open_invoices']:,} open invoices ({sizes['customers']:,} customers); load {loaded:.1f} s")
+    print(f"  reconcile time      {report.seconds:8.2f} s   (rerun: {rerun.seconds:.2f} s, "
+          f"{len(rerun.applied)} new matches)")
+    print(f"  precision           {s['precision']:8.2%}   ({s['correct_pairs']:,} of {s['applied_pairs']:,} "
+          f"applied pairs are true)")
+    print(f"  recall              {s['recall']:8.2%}   (of {s['truth_pairs']:,} true pairs)")
+    print(f"  lines: {report.matched:,} matched, {report.queued:,} queued for review, {report.unmatched:,} unmatched;"
+          f" unrelated lines wrongly matched: {s['noise_lines_matched']}")
+    for rule, (n, p) in s["per_rule"].items():
+        print(f"    {rule:<20} {n:7,} pairs  precision {p:7.2%}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--orders", type=int, default=20_000, help="demo orders for the quality run")
+    parser.add_argument("--lines", type=int, default=100_000, help="bank lines for the scale run")
+    parser.add_argument("--invoices", type=int, default=100_000, help="open invoices for the scale run")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--skip-scale", action="store_true")
+    parser.add_argument("--postgres", default=None, help="also time the scale run on this empty PostgreSQL database")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        started = time.perf_counter()
+        generate(root / "quality", orders=args.orders, seed=args.seed)
+        print(f"demo data: {args.orders:,} orders generated in {time.perf_counter() - started:.1f} s")
+        run("quality", root / "quality", f"sqlite:///{root / 'quality.db'}")
+        if args.skip_scale:
+            return 0
+        orders = math.ceil(args.lines / LINES_PER_ORDER * 1.05)
+        started = time.perf_counter()
+        generate(root / "scale", orders=orders, seed=args.seed + 1)
+        print(f"\ndemo data: {orders:,} orders generated in {time.perf_counter() - started:.1f} s")
+        limits = {"max_lines": args.lines, "max_invoices": args.invoices}
+        run("scale, SQLite", root / "scale", f"sqlite:///{root / 'scale.db'}", **limits)
+        if args.postgres:
+            run("scale, PostgreSQL", root / "scale", args.postgres, **limits)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
