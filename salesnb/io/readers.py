@@ -383,6 +383,9 @@ def _clean(values: np.ndarray) -> np.ndarray:
     joined = _SEP.join(values)
     needs_strip = _EDGE_SPACE.search(joined) is not None
     needs_unwrap = '="' in joined or "'" in joined
+    if "\x00" in joined:  # NUL bytes (seen in bank exports) cannot be stored as text
+        values = np.array([v.replace("\x00", "") for v in values], dtype=object)
+        needs_strip = True
     if not (needs_strip or needs_unwrap):
         return values
     cells = [v.strip() for v in values] if needs_strip else list(values)

@@ -67,6 +67,11 @@ def expected(col: ColumnSpec) -> str:
     return msg(f"io.expected.{col.kind}")
 
 
+def max_length(spec: TableSpec, column: str) -> int | None:
+    """The declared length of a text column (PostgreSQL enforces it; SQLite would not)."""
+    return getattr(spec.model.__table__.c[column].type, "length", None)
+
+
 def convert_chunk(mapped: Mapped, spec: TableSpec, labels: dict[str, str], name: str, log: ProblemLog) -> pd.DataFrame:
     """Parse one chunk into typed columns, logging required-empty and unreadable cells.
 
@@ -91,6 +96,12 @@ def convert_chunk(mapped: Mapped, spec: TableSpec, labels: dict[str, str], name:
         checks = [(parsed.bad, expected(col))]
         if col.required and col.default is None:
             checks.append((empty, msg("io.required")))
+        limit = max_length(spec, col.name)
+        if limit and col.kind == "str" and not col.enum:
+            too_long = np.fromiter(map(len, text), dtype=np.int64, count=len(text)) > limit
+            if too_long.any():
+                checks.append((too_long, msg("io.too_long", limit=limit)))
+                typed[col.name] = parsed.values.where(~too_long, None)  # staged as empty, never as an error
         for mask, message in checks:
             where = np.flatnonzero(mask)
             total += len(where)

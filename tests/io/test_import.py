@@ -196,3 +196,19 @@ def test_small_chunks_give_the_same_result(engine, tmp_path):
     with pytest.raises(InputError) as err:
         import_paths(engine, [write_table_csv(tmp_path, "users", rows)], chunk_rows=4)
     assert [(p.row, p.column) for p in err.value.problems] == [(26, "user_id")]
+
+
+def test_text_in_number_columns_and_overlong_text(engine, tmp_path):
+    write_canonical(tmp_path / "base", ["users", "customers", "leads", "quotes"])
+    import_paths(engine, [tmp_path / "base"])
+    path = write_csv(
+        tmp_path / "合同.csv", ["合同编号", "客户编号", "负责人编号", "合同金额", "数量", "承诺交期天数", "产品线"],
+        [["K1", "C1", "U3", "12万", "四十", "30天", "伺服电机"],
+         ["K2", "C1", "U3", "¥1,000.00", "40", "30", "伺" * 201],
+         ["K3", "C1", "U3", "1000.005", "40.0", "", "伺服\x00电机"]],
+    )
+    with pytest.raises(InputError) as err:
+        import_paths(engine, [path])
+    assert [(p.row, p.column) for p in err.value.problems] == [
+        (2, "合同金额"), (2, "数量"), (2, "承诺交期天数"), (3, "产品线"), (4, "合同金额")]
+    assert "200" in err.value.problems[3].message
