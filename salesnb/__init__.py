@@ -11,6 +11,7 @@ from .errors import InputError, Problem, SalesnbError
 from .io import ImportReport, TableResult, export_table, import_frame, import_paths, read_table
 from .notify import FlushReport, enqueue, flush
 from .plugins.sources import read_source
+from .sla import EscalationReport, escalate, load_policies, policy_targets, save_policy, timeline, trace
 
 __version__ = "0.1.0"
 
@@ -21,4 +22,5 @@ __all__ = [
     "build_demo_db", "generate_demo_data",
     "ImportReport", "TableResult", "export_table", "import_frame", "import_paths", "read_table",
     "enqueue", "flush", "FlushReport", "read_source",
+    "EscalationReport", "escalate", "load_policies", "policy_targets", "save_policy", "timeline", "trace",
 ]
