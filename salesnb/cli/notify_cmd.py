@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import click
 import httpx
+import pandas as pd
 from sqlalchemy.orm import Session
 
 from ..errors import SalesnbError
@@ -109,6 +110,7 @@ def notify_list(status: str | None, channel: str | None, limit: int) -> None:
     click.echo("")
     shown = rows[["id", "status", "channel", "attempts", "subject", "next_attempt_at", "last_error"]].copy()
     shown["last_error"] = shown["last_error"].fillna("").str.slice(0, 60)
+    shown["next_attempt_at"] = [v.strftime("%Y-%m-%d %H:%M:%S") if pd.notna(v) else "" for v in rows["next_attempt_at"]]
     click.echo(shown.to_string(index=False))
 
 

@@ -322,23 +322,30 @@ def _advisory_lock_id(channel: str) -> int:
     return int.from_bytes(hashlib.sha256(f"salesnb-outbox:{channel}".encode()).digest()[:8], "big", signed=True)
 
 
+def _due(now: datetime, stale_cutoff: datetime):
+    """Rows to deliver now: never tried, retries whose time has come, and abandoned claims.
+
+    A row never tried is due at once: its ``next_attempt_at`` is the as-of time
+    of the event that caused it, which a simulation may set ahead of the clock.
+    """
+    return or_(and_(O.status == "pending", or_(O.attempts == 0, O.next_attempt_at <= now)),
+               and_(O.status == "sending", O.locked_at < stale_cutoff))
+
+
 def claim_next(engine: Engine, channel: str, worker: str, now: datetime, stale_cutoff: datetime,
                rate_per_minute: int | None) -> _Claim | _RateWait | None:
     """Atomically claim the next due row of ``channel`` for ``worker``.
 
     Returns None when nothing is due, a wait in seconds when the channel's
-    rate limit is reached, else the claim.  Due means ``pending`` with
-    ``next_attempt_at`` ≤ ``now``, or ``sending`` locked before
+    rate limit is reached, else the claim.  Due means ``pending`` and never
+    tried or with ``next_attempt_at`` ≤ ``now``, or ``sending`` locked before
     ``stale_cutoff`` (abandoned: in doubt).
     """
     with write_transaction(engine) as conn:
         postgres = conn.dialect.name == "postgresql"
         if postgres:  # serialise claims of one channel so the rate count is exact across processes
             conn.execute(select(func.pg_advisory_xact_lock(_advisory_lock_id(channel))))
-        due = (select(O.__table__)
-               .where(O.channel == channel,
-                      or_(and_(O.status == "pending", O.next_attempt_at <= now),
-                          and_(O.status == "sending", O.locked_at < stale_cutoff)))
+        due = (select(O.__table__).where(O.channel == channel, _due(now, stale_cutoff))
                .order_by(O.next_attempt_at, O.id).limit(1))
         if postgres:
             due = due.with_for_update(skip_locked=True)
@@ -412,8 +419,5 @@ def route_default_messages(engine: Engine, config: NotifyConfig, now: datetime, 
 def _channels_with_work(engine: Engine, now: datetime, stale_after: timedelta) -> dict[str, int]:
     with engine.connect() as conn:
         rows = conn.execute(
-            select(O.channel, func.count())
-            .where(or_(and_(O.status == "pending", O.next_attempt_at <= now),
-                       and_(O.status == "sending", O.locked_at < now - stale_after)))
-            .group_by(O.channel)).all()
+            select(O.channel, func.count()).where(_due(now, now - stale_after)).group_by(O.channel)).all()
     return {channel: n for channel, n in rows}

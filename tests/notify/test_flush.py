@@ -240,3 +240,13 @@ def test_without_routes_default_messages_go_to_the_log_file(engine, users, tmp_p
     record = json.loads(line)
     assert (record["subject"], record["to"], record["cc"]) == ("提醒 msg-0", ["U1"], ["U2"])
     assert record["dedup_key"] == "msg-0#console"
+
+
+def test_new_messages_from_a_simulated_future_are_due_at_once(engine, users, tmp_path, fake_clock, wecom_server):
+    """Engines enqueue "as of" a time that may lie ahead of the clock; only retries wait."""
+    add_messages(engine, 2, "robot", at=fake_clock.now() + timedelta(days=30))
+    wecom_server.script({"errcode": 45009, "errmsg": "api freq out of limit"})
+    assert deliver(engine, tmp_path, robot(wecom_server), fake_clock).retried == 1
+    assert deliver(engine, tmp_path, robot(wecom_server), fake_clock).sent == 1
+    fake_clock.advance(60)
+    assert deliver(engine, tmp_path, robot(wecom_server), fake_clock).sent == 1
