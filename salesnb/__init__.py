@@ -3,6 +3,7 @@
 The public Python API is re-exported here; see the README for a tour.
 """
 
+from .checks import Check, check_frame, findings_frame, register_check, run_checks
 from .config import Settings, load_settings
 from .db import get_engine, make_engine, session_scope, upgrade
 from .demo import build_demo_db
@@ -12,6 +13,8 @@ from .io import ImportReport, TableResult, export_table, import_frame, import_pa
 from .notify import FlushReport, enqueue, flush
 from .plugins.sources import read_source
 from .sla import EscalationReport, escalate, load_policies, policy_targets, save_policy, timeline, trace
+from .rules import to_mask, to_predicate, to_sql, validate_rule
+from .scorecards import grade_leads, grades_frame, save_lead
 
 __version__ = "0.1.0"
 
@@ -23,4 +26,7 @@ __all__ = [
     "ImportReport", "TableResult", "export_table", "import_frame", "import_paths", "read_table",
     "enqueue", "flush", "FlushReport", "read_source",
     "EscalationReport", "escalate", "load_policies", "policy_targets", "save_policy", "timeline", "trace",
+    "Check", "check_frame", "findings_frame", "register_check", "run_checks",
+    "to_mask", "to_predicate", "to_sql", "validate_rule",
+    "grade_leads", "grades_frame", "save_lead",
 ]
