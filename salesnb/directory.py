@@ -35,3 +35,18 @@ def people(engine: Engine, roles: tuple[str, ...] | None = None) -> list[Person]
 def user_names(engine: Engine) -> dict[str, str]:
     """user_id → name of every user."""
     return {p.user_id: p.name for p in people(engine)}
+
+
+def manager_of(engine: Engine, user_id: str) -> Person | None:
+    """The manager (``users.manager_id``) of ``user_id``, if any."""
+    with session_scope(engine) as session:
+        user = session.get(User, user_id)
+        manager = session.get(User, user.manager_id) if user is not None and user.manager_id else None
+        return Person(manager.user_id, manager.name, manager.role, manager.region) if manager else None
+
+
+def person(engine: Engine, user_id: str) -> Person | None:
+    """One user, if any."""
+    with session_scope(engine) as session:
+        user = session.get(User, user_id)
+        return Person(user.user_id, user.name, user.role, user.region) if user else None

@@ -119,6 +119,9 @@ CSS = """\
 .snb-app .jupyter-button { border-radius: 6px; padding: 0 14px; }
 .snb-app .jupyter-button.mod-primary { background-color: var(--snb-accent); }
 .snb-app .jupyter-button:disabled { opacity: .45; }
+.snb-app .widget-toggle-buttons .jupyter-button { background: #f1f5f9; border: 1px solid #cbd5e1; color: #334155; }
+.snb-app .widget-toggle-buttons .jupyter-button.mod-active { background: var(--snb-accent); border-color: var(--snb-accent);
+  color: #fff; box-shadow: none; }
 .snb-app .widget-select select { font-size: 14px; }
 .snb-app .widget-tab > .p-TabBar .p-TabBar-tab, .snb-app .widget-tab > .lm-TabBar .lm-TabBar-tab { min-width: 120px; }
 """

@@ -1,0 +1,301 @@
+"""The sales health dashboard (销售健康度仪表盘): KPI tiles, weekly trends, A-lead conversion, notes, process audit.
+
+Charts are plotly figures drawn by plotly.js in the page.  Voila runs no
+plotly extension here, so the widget loads plotly.js once into the page (an
+``Output`` widget with a trusted script) and each chart is a ``div`` plus a
+script that draws it when plotly.js is there.  The figure JSON inside the
+script has ``<``, ``>`` and ``&`` escaped, and chart labels that come from
+data are HTML-escaped (plotly reads labels as a little HTML); every other
+piece of data goes through :mod:`salesnb.widgets.html`.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from datetime import timedelta
+
+import ipywidgets as widgets
+import pandas as pd
+from IPython.display import HTML, display
+from traitlets import Int, Unicode
+
+from ..i18n import register, t
+from ..kpi import ALL_KPIS, compute_kpis
+from ..kpi.anomalies import anomaly_notes
+from ..kpi.audit_process import process_audit
+from ..kpi.charts import a_lead_figure, audit_figure, trend_figure
+from ..kpi.frames import week_of
+from ..kpi.kpis import is_red
+from ..kpi.messages import kpi_label, percent
+from ..kpi.report import localise, report_tables, xlsx_bytes
+from ..timeutil import to_local
+from . import download, html
+from .base import AppWidget, label, row
+
+register({
+    "zh-CN": {
+        "dashboard.title": "销售健康度仪表盘",
+        "dashboard.subtitle": "三项健康指标与阈值、周趋势、各区域 A类线索转化率、异常说明和流程审计。红色为未达标。",
+        "dashboard.weeks": "最近 {n} 周", "dashboard.window": "时间范围", "dashboard.region": "区域",
+        "dashboard.export": "导出 Excel", "dashboard.download": "下载 {filename}",
+        "dashboard.file": "销售健康度_{stamp}.xlsx",
+        "dashboard.tile.threshold": "阈值 {threshold}", "dashboard.tile.week": "本周 {rate}",
+        "dashboard.tile.count": "{numerator}/{denominator}", "dashboard.tile.none": "暂无数据",
+        "dashboard.section.trend": "周趋势", "dashboard.section.a_leads": "各区域 A类线索转化率（85% 红线）",
+        "dashboard.section.notes": "异常说明（{week}）", "dashboard.section.audit": "流程审计：各环节断点",
+        "dashboard.notes.empty": "本周没有需要关注的异常",
+        "dashboard.audit.summary": "{orders} 单，平均每单 {per_order} 个断点；{split} 前后对比",
+        "dashboard.audit.empty": "暂无订单",
+    },
+    "en": {
+        "dashboard.title": "Sales health dashboard",
+        "dashboard.subtitle": "The three health KPIs against their thresholds, weekly trends, A-lead conversion by "
+                              "region, anomaly notes and the process audit. Red is below threshold.",
+        "dashboard.weeks": "Last {n} weeks", "dashboard.window": "Period", "dashboard.region": "Region",
+        "dashboard.export": "Export to Excel", "dashboard.download": "Download {filename}",
+        "dashboard.file": "sales_health_{stamp}.xlsx",
+        "dashboard.tile.threshold": "threshold {threshold}", "dashboard.tile.week": "this week {rate}",
+        "dashboard.tile.count": "{numerator}/{denominator}", "dashboard.tile.none": "no data yet",
+        "dashboard.section.trend": "Weekly trends", "dashboard.section.a_leads": "A-lead conversion by region "
+                                                                                  "(85% red line)",
+        "dashboard.section.notes": "Anomaly notes ({week})", "dashboard.section.audit": "Process audit: "
+                                                                                         "breakpoints by stage",
+        "dashboard.notes.empty": "Nothing unusual this week",
+        "dashboard.audit.summary": "{orders} orders, {per_order} breakpoints per order; before vs after {split}",
+        "dashboard.audit.empty": "No orders yet",
+    },
+})
+
+ALL = ""
+WEEK_CHOICES = (4, 8, 12, 26)
+CSS = """
+.snb-kpi-tiles { display: grid; grid-template-columns: repeat(4, minmax(180px, 1fr)); gap: 10px; margin: 6px 0; }
+.snb-kpi-tile { border: 1px solid var(--snb-line); border-left: 6px solid #9ca3af; border-radius: 8px;
+  padding: 10px 14px; background: #fff; }
+.snb-kpi-tile.snb-kpi-ok { border-left-color: var(--snb-good); }
+.snb-kpi-tile.snb-kpi-red { border-left-color: var(--snb-bad); background: var(--snb-bad-bg); }
+.snb-kpi-name { font-size: 13px; color: var(--snb-muted); }
+.snb-kpi-value { font-size: 30px; font-weight: 700; line-height: 1.2; }
+.snb-kpi-ok .snb-kpi-value { color: var(--snb-good); }
+.snb-kpi-red .snb-kpi-value { color: var(--snb-bad); }
+.snb-kpi-meta { font-size: 12px; color: var(--snb-muted); }
+.snb-chart { width: 100%; height: 340px; }
+"""
+_chart_ids = itertools.count(1)
+
+
+def plotly_loader() -> widgets.Output:
+    """An output that puts plotly.js into the page once (the charts wait for it)."""
+    from plotly.offline import get_plotlyjs
+
+    out = widgets.Output(layout=widgets.Layout(display="none"))
+    with out:
+        display(HTML(f'<script type="text/javascript">{get_plotlyjs()}</script>'))
+    return out
+
+
+def figure_html(fig) -> str:
+    """A ``div`` and a script that draws ``fig`` with plotly.js once it is loaded."""
+    div_id = f"snb-chart-{next(_chart_ids)}"
+    payload = fig.to_json()
+    for char, code in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"),
+                       ("\u2029", "\\u2029")):
+        payload = payload.replace(char, code)
+    return (f'<div id="{div_id}" class="snb-chart"></div><script type="text/javascript">'
+            f'(function draw(){{if(window.Plotly){{var f={payload};'
+            f'window.Plotly.newPlot({json.dumps(div_id)},f.data,f.layout,{{responsive:true,displaylogo:false}});}}'
+            f'else{{setTimeout(draw,50);}}}})();</script>')
+
+
+def show_figure(out: widgets.Output, fig) -> None:
+    """Replace what ``out`` shows with ``fig``."""
+    out.clear_output(wait=True)
+    with out:
+        display(HTML(figure_html(fig)))
+
+
+class Dashboard(AppWidget):
+    """销售健康度仪表盘.
+
+    Public state: ``weeks`` (the trend window), ``region`` (empty for all) and,
+    after :meth:`refresh`, ``report`` (KpiReport), ``notes`` and ``audit``.
+    """
+
+    weeks = Int(8, help="Weeks shown in the trends.")
+    region = Unicode(ALL, help="Region shown; empty for all regions.")
+
+    title_key = "dashboard.title"
+    subtitle_key = "dashboard.subtitle"
+
+    def __init__(self, engine, **kwargs):
+        super().__init__(engine, **kwargs)
+        self.report = self.notes = self.audit = None
+        self.weeks_box = widgets.Dropdown(options=[(t("dashboard.weeks", n=n), n) for n in WEEK_CHOICES], value=8,
+                                          layout=widgets.Layout(width="140px"))
+        self.weeks_box.add_class("snb-filter-weeks")
+        self.region_box = widgets.Dropdown(options=[(t("common.all"), ALL)], value=ALL,
+                                           layout=widgets.Layout(width="160px"))
+        self.region_box.add_class("snb-filter-region")
+        self.refresh_button = widgets.Button(description=t("common.refresh"))
+        self.export_button = widgets.Button(description=t("dashboard.export"), button_style="primary")
+        self.export_button.add_class("snb-export")
+        self.download_area = widgets.HTML("")
+        self.tiles = widgets.HTML("")
+        self.tiles.add_class("snb-kpi-area")
+        self.trend_chart = widgets.Output()
+        self.a_lead_chart = widgets.Output()
+        self.a_lead_table = widgets.HTML("")
+        self.notes_title = widgets.HTML("")
+        self.notes_box = widgets.HTML("")
+        self.notes_box.add_class("snb-notes")
+        self.audit_chart = widgets.Output()
+        self.audit_text = widgets.HTML("")
+        self.audit_table = widgets.HTML("")
+        self.audit_table.add_class("snb-audit-table")
+        toolbar = row(label(t("dashboard.window"), inline=True), self.weeks_box,
+                      label(t("dashboard.region"), inline=True), self.region_box, self.refresh_button,
+                      self.export_button, self.download_area, cls="snb-toolbar")
+        self.body.children = [
+            widgets.HTML(f"<style>{CSS}</style>", layout=widgets.Layout(display="none")), plotly_loader(),
+            toolbar, self.tiles,
+            _section(t("dashboard.section.trend")), self.trend_chart,
+            _section(t("dashboard.section.a_leads")), self.a_lead_chart, self.a_lead_table,
+            self.notes_title, self.notes_box,
+            _section(t("dashboard.section.audit")), self.audit_text, self.audit_chart, self.audit_table,
+        ]
+        widgets.link((self.weeks_box, "value"), (self, "weeks"))
+        widgets.link((self.region_box, "value"), (self, "region"))
+        self.on_change(self, lambda _v: self.refresh(), names="weeks")
+        self.on_change(self, lambda _v: self._render(), names="region")
+        self.on_click(self.refresh_button, self.refresh)
+        self.on_click(self.export_button, self.export)
+        self.safely(self.refresh)()
+
+    # -------------------------------------------------------------- data
+
+    @property
+    def since(self):
+        return self.as_of() - timedelta(weeks=self.weeks - 1)
+
+    def refresh(self) -> None:
+        """Recompute the KPIs, notes and process audit as of now (or the fixed clock)."""
+        as_of = self.as_of()
+        self.report = compute_kpis(self.engine, as_of, since=self.since)
+        self.notes = anomaly_notes(self.engine, as_of, report=self.report)
+        self.audit = process_audit(self.engine, as_of)
+        regions = sorted({r for r in self.report.at("region")["region"] if isinstance(r, str) and r})
+        self.region_box.options = [(t("common.all"), ALL), *[(r, r) for r in regions]]
+        if self.region not in (ALL, *regions):
+            self.region = ALL
+        self._render()
+
+    def _render(self) -> None:
+        self.download_area.value = ""
+        region = self.region or None
+        self.tiles.value = self._tiles_html(region)
+        show_figure(self.trend_chart, trend_figure(self.report, region=region))
+        show_figure(self.a_lead_chart, a_lead_figure(self.report, region=region))
+        self.a_lead_table.value = self._a_lead_html(region)
+        notes = [n for n in self.notes if region is None or n.region == region]
+        self.notes_title.value = html.tag("div", t("dashboard.section.notes", week=week_of(self.as_of())),
+                                          cls="snb-section-title")
+        self.notes_box.value = html.items([n.text() for n in notes], empty=t("dashboard.notes.empty"))
+        self._render_audit()
+
+    def _tiles_html(self, region: str | None) -> str:
+        scope, keys = ("region", {"region": region}) if region else ("overall", {})
+        this_week = week_of(self.as_of())
+        tiles = []
+        for kpi in ALL_KPIS:
+            value = self.report.value(kpi, scope, **keys)
+            week_scope, week_keys = ("week_region", {"region": region}) if region else ("week", {})
+            weekly = self.report.value(kpi, week_scope, week=this_week, **week_keys)
+            rows = self.report.rates[(self.report.rates["kpi"] == kpi) & (self.report.rates["scope"] == scope)]
+            for key, val in keys.items():
+                rows = rows[rows[key] == val]
+            threshold = self.report.thresholds[kpi]
+            tone = "none" if value is None else ("red" if value < threshold else "ok")
+            meta = [t("dashboard.tile.threshold", threshold=percent(threshold)),
+                    t("dashboard.tile.week", rate=percent(weekly))]
+            if not rows.empty:
+                meta.append(t("dashboard.tile.count", numerator=int(rows["numerator"].iloc[0]),
+                              denominator=int(rows["denominator"].iloc[0])))
+            inner = (html.tag("div", kpi_label(kpi), cls="snb-kpi-name")
+                     + html.tag("div", percent(value) if value is not None else t("dashboard.tile.none"),
+                                cls="snb-kpi-value")
+                     + html.tag("div", " · ".join(meta), cls="snb-kpi-meta"))
+            tiles.append(html.raw_tag("div", inner, cls=f"snb-kpi-tile snb-kpi-{tone}", data_kpi=kpi))
+        return html.raw_tag("div", "".join(tiles), cls="snb-kpi-tiles")
+
+    def _a_lead_html(self, region: str | None) -> str:
+        table = self.report.a_lead_conversion()
+        if region:
+            table = table[table["region"] == region]
+        weeks = sorted(set(table["week"]))
+        rows = []
+        for name, group in table.groupby(table["region"].fillna(t("kpi.unknown_region")), sort=True):
+            by_week = {r.week: r for r in group.itertuples()}
+            cells: list[object] = [name]
+            for week in weeks:
+                r = by_week.get(week)
+                cells.append("" if r is None else html.badge(f"{percent(r.rate)} ({r.numerator}/{r.denominator})",
+                                                              "bad" if is_red(r.ok) else "good"))
+            rows.append(cells)
+        return html.table(rows, [t("col.region"), *weeks], empty=t("dashboard.tile.none"),
+                          cell_html={i + 1: True for i in range(len(weeks))})
+
+    def _render_audit(self) -> None:
+        split_at = self.since
+        if not len(self.audit.orders):
+            self.audit_text.value = html.tag("div", t("dashboard.audit.empty"), cls="snb-empty")
+            self.audit_chart.clear_output()
+            self.audit_table.value = ""
+            return
+        mean = self.audit.mean_per_order()
+        self.audit_text.value = html.tag("div", t(
+            "dashboard.audit.summary", orders=len(self.audit.orders), per_order=f"{mean:.2f}",
+            split=to_local(split_at).strftime("%Y-%m-%d")), cls="snb-muted")
+        show_figure(self.audit_chart, audit_figure(self.audit, split_at))
+        shown = localise(self.audit.split(split_at))
+        self.audit_table.value = html.table(shown.astype(object).where(shown.notna(), "").values.tolist(),
+                                            list(shown.columns))
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """Every table on the dashboard (the xlsx export's sheets)."""
+        return report_tables(self.report, self.notes, self.audit, self.since)
+
+    def export(self) -> bytes:
+        """Offer every table as one xlsx download (a sheet each); return the file's bytes."""
+        data = xlsx_bytes(self.tables())
+        filename = t("dashboard.file", stamp=to_local(self.as_of()).strftime("%Y%m%d_%H%M"))
+        self.download_area.value = download.link(data, filename, t("dashboard.download", filename=filename))
+        return data
+
+
+def _section(text: str) -> widgets.HTML:
+    return widgets.HTML(html.tag("div", text, cls="snb-section-title"))
+
+
+def show() -> widgets.Widget:
+    """The dashboard for its Voila page (``voila_apps/dashboard.ipynb``); never raises."""
+    from ..db import get_engine
+    from .apps import _failure, _request_language, configure, fixed_clock
+
+    problem: Exception | None = None
+    try:
+        engine = get_engine(configure())
+        with engine.connect():
+            pass  # connect while the kernel is preheated, before anyone asks for the page
+    except Exception as exc:  # noqa: BLE001 - the page shows a message instead of a traceback
+        problem = exc
+    lang, query = _request_language("dashboard")
+    if problem is not None:
+        return _failure(problem)
+    try:
+        configure(lang)
+        home = f"index.ipynb?{query}" if query else "index.ipynb"
+        return Dashboard(engine, home=home, as_of=fixed_clock(), actor="dashboard")
+    except Exception as exc:  # noqa: BLE001
+        return _failure(exc)
+
