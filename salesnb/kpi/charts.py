@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import plotly.graph_objects as go
 
 from ..i18n import register, t
@@ -18,15 +20,25 @@ register({
            "chart.before": "before", "chart.after": "after", "chart.all_orders": "all orders"},
 })
 
+def label_text(value: object) -> str:
+    """Data shown as a chart label: plotly reads labels as a little HTML, so data is escaped."""
+    return html.escape(str(value), quote=False)
+
+
 COLOURS = ("#1f77b4", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf")
 LAYOUT = dict(template="plotly_white", height=340, margin=dict(l=50, r=20, t=50, b=40),
               legend=dict(orientation="h", y=-0.2), yaxis=dict(tickformat=".0%", rangemode="tozero"))
 
 
-def trend_figure(report: KpiReport, kpis: tuple[str, ...] = HEALTH_KPIS, language: str | None = None) -> go.Figure:
-    """One line per KPI over the ISO weeks, with its threshold dashed in the same colour."""
+def trend_figure(report: KpiReport, kpis: tuple[str, ...] = HEALTH_KPIS, language: str | None = None,
+                 region: str | None = None) -> go.Figure:
+    """One line per KPI over the ISO weeks (of one ``region`` if given), its threshold dashed in the same colour."""
     fig = go.Figure()
-    weekly = report.weekly()
+    if region:
+        weekly = report.at("week_region")
+        weekly = weekly[weekly["region"] == region].sort_values("week")
+    else:
+        weekly = report.weekly()
     for colour, kpi in zip(COLOURS, kpis, strict=False):
         rows = weekly[weekly["kpi"] == kpi]
         if rows.empty:
@@ -37,19 +49,21 @@ def trend_figure(report: KpiReport, kpis: tuple[str, ...] = HEALTH_KPIS, languag
         fig.add_trace(go.Scatter(x=list(rows["week"]), y=[report.thresholds[kpi]] * len(rows),
                                  name=t("chart.threshold", language, kpi=label), mode="lines",
                                  line=dict(color=colour, dash="dash", width=1), hoverinfo="skip"))
-    fig.update_layout(title=t("chart.trend", language), **LAYOUT)
+    title = t("chart.trend", language) + (f" · {label_text(region)}" if region else "")
+    fig.update_layout(title=title, **LAYOUT)
     return fig
 
 
-def a_lead_figure(report: KpiReport, language: str | None = None) -> go.Figure:
+def a_lead_figure(report: KpiReport, language: str | None = None, region: str | None = None) -> go.Figure:
     """Grouped bars per region for each week; bars under the red line are red, the line itself dashed."""
     table = report.a_lead_conversion()
+    if region:
+        table = table[table["region"] == region]
     fig = go.Figure()
-    for region, rows in table.groupby(table["region"].fillna(t("kpi.unknown_region", language)), sort=True):
+    for name, rows in table.groupby(table["region"].fillna(t("kpi.unknown_region", language)), sort=True):
         colours = ["#d62728" if is_red(ok) else "#2ca02c" for ok in rows["ok"]]
-        fig.add_trace(go.Bar(x=list(rows["week"]), y=list(rows["rate"]), name=str(region),
-                             marker=dict(color=colours, line=dict(color="#333", width=0.5)),
-                             text=[f"{region}" for _ in range(len(rows))], textposition="none"))
+        fig.add_trace(go.Bar(x=list(rows["week"]), y=list(rows["rate"]), name=label_text(name),
+                             marker=dict(color=colours, line=dict(color="#333", width=0.5))))
     red_line = report.thresholds[A_LEAD_CONVERSION]
     fig.add_hline(y=red_line, line=dict(color="#d62728", dash="dash"),
                   annotation_text=f"{red_line:.0%}", annotation_position="top left")

@@ -8,9 +8,11 @@ plotly charts' own HTML.
 from __future__ import annotations
 
 import html
+import io
 from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
+from typing import BinaryIO
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -105,14 +107,23 @@ def write_xlsx(tables: Mapping[str, pd.DataFrame], path: str | Path, language: s
                         path)
 
 
-def write_sheets(frames: Mapping[str, pd.DataFrame], path: str | Path) -> Path:
-    """Frames to one xlsx, a sheet each (names cut to Excel's 31 characters); times as local wall-clock."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+def write_sheets(frames: Mapping[str, pd.DataFrame], path: str | Path | BinaryIO) -> Path | BinaryIO:
+    """Frames to one xlsx (a file or a binary buffer), a sheet each; times as local wall-clock."""
+    if isinstance(path, (str, Path)):
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
         for name, frame in frames.items():
             excel_safe(frame).to_excel(writer, sheet_name=str(name)[:31], index=False)
     return path
+
+
+def xlsx_bytes(tables: Mapping[str, pd.DataFrame], language: str | None = None) -> bytes:
+    """The report tables as xlsx file content (for a download)."""
+    buffer = io.BytesIO()
+    write_sheets({t(f"table.{name}", language): localise(frame, language) for name, frame in tables.items()},
+                 buffer)
+    return buffer.getvalue()
 
 
 def excel_safe(frame: pd.DataFrame) -> pd.DataFrame:
