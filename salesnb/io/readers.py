@@ -27,6 +27,7 @@ from .headers import CREDIT, DEBIT, SEARCH_ROWS, HeaderMap, find_header, match_r
 from .messages import msg
 
 CHUNK_ROWS = 50_000
+SPARE_COLUMNS = 4
 DELIMITERS = (",", "\t", ";", "|")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
@@ -115,7 +116,8 @@ class TextSource(FileSource):
         self.header, self.delimiter, records, consumed = best
         self.skip_lines = consumed[self.header.row]
         widths = [len(cells) for number, cells in records if number >= self.header.row]
-        self.width = max([len(self.header.texts), *widths])
+        # a few spare columns absorb trailing delimiters ("a,b,c,,") that some exports add to data rows
+        self.width = max([len(self.header.texts), *widths]) + SPARE_COLUMNS
 
     def raw_chunks(self, size: int) -> Iterator[tuple[np.ndarray, pd.DataFrame]]:
         next_row = self.header.row + 1
@@ -133,7 +135,9 @@ class TextSource(FileSource):
                     next_row += len(frame)
                     yield rows, frame.reset_index(drop=True)
             except (pd.errors.ParserError, UnicodeDecodeError) as exc:
-                raise InputError([Problem(self.name, next_row, None, msg("io.unreadable_text", detail=_short(exc)))]) from None
+                line = re.search(r"line (\d+)", str(exc))
+                row = self.header.row + int(line.group(1)) if line else None
+                raise InputError([Problem(self.name, row, None, msg("io.unreadable_text", detail=_short(exc)))]) from None
 
 
 def _split_records(lines: list[str], delimiter: str) -> tuple[list[tuple[int, list[str]]], dict[int, int]]:

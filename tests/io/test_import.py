@@ -212,3 +212,11 @@ def test_text_in_number_columns_and_overlong_text(engine, tmp_path):
     assert [(p.row, p.column) for p in err.value.problems] == [
         (2, "合同金额"), (2, "数量"), (2, "承诺交期天数"), (3, "产品线"), (4, "合同金额")]
     assert "200" in err.value.problems[3].message
+
+
+def test_header_only_file_imports_zero_rows(engine, tmp_path):
+    path = write_csv(tmp_path / "lanes.csv", ["承运商", "目的地区域", "在途天数"], [])
+    (result,) = import_paths(engine, [path]).results
+    assert (result.rows, result.inserted, result.unchanged) == (0, 0, 0)
+    with session_scope(engine) as s:
+        assert s.scalar(select(func.count()).select_from(ImportLog)) == 0

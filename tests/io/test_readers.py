@@ -163,3 +163,22 @@ def test_duplicate_ids_are_reported_by_read_table(tmp_path):
         read_table(path)
     (problem,) = err.value.problems
     assert problem.row == 4 and "U1" in problem.message and "2" in problem.message
+
+
+def test_trailing_delimiters_are_tolerated_and_overlong_rows_name_their_row(tmp_path):
+    lines = ["user_id,name,role", "U0,甲,sales,,"] + [f"U{i},乙,sales" for i in range(1, 100)]
+    lines[90] += ",1,2,3,4,5,6,7,8"
+    path = tmp_path / "u.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        read_table(path)
+    (problem,) = err.value.problems
+    assert problem.row == 91 and "u.csv" in problem.file
+    path.write_text("\n".join(lines[:50]) + "\n", encoding="utf-8")
+    assert len(read_table(path)) == 49
+
+
+def test_a_header_without_data_rows_imports_nothing(tmp_path):
+    path = write_csv(tmp_path / "lanes.csv", ["承运商", "目的地区域", "在途天数"], [])
+    frame = read_table(path)
+    assert frame.attrs["table"] == "lanes" and len(frame) == 0
