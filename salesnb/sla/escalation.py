@@ -197,17 +197,12 @@ def _fire_batch(engine: Engine, policy: Policy, rows: Sequence[Any], as_of: date
                 messages.append(message)
             if f.assignee:
                 todos.append(_todo_row(policy, f, as_of, language))
+            summary = _summary(policy, f)
             audits.append(dict(at=as_of, actor=actor, action="sla.escalated", entity_type="task",
-                               entity_id=f.row.task_id, before=None, note=None,
-                               after={"node": policy.node, "level": f.due.level.level, "repeat_no": f.due.repeat_no,
-                                      "due_at": f.due.due_at.isoformat(), "notified": f.notified, "cc": f.cc,
-                                      "todo_task_id": f.todo_id if f.assignee else None}))
+                               entity_id=f.row.task_id, before=None, note=None, after=summary))
             report.by_level[(policy.node, f.due.level.level)] += 1
             if len(report.events) < EVENTS_KEPT:
-                report.events.append({"task_id": f.row.task_id, "node": policy.node, "level": f.due.level.level,
-                                      "repeat_no": f.due.repeat_no, "due_at": f.due.due_at.isoformat(),
-                                      "notified": f.notified, "cc": f.cc,
-                                      "todo_task_id": f.todo_id if f.assignee else None})
+                report.events.append({"task_id": f.row.task_id, **summary})
             unknown = directory.unknown(f.notified + f.cc)
             if unknown:
                 _warn(report, f"{policy.node}: recipients not in users: {', '.join(sorted(set(unknown)))}")
@@ -223,6 +218,12 @@ def _fire_batch(engine: Engine, policy: Policy, rows: Sequence[Any], as_of: date
         session.execute(AuditLog.__table__.insert(), audits)
         report.fired += len(mine)
         report.todos += len(todos)
+
+
+def _summary(policy: Policy, f: _Firing) -> dict[str, Any]:
+    return {"node": policy.node, "level": f.due.level.level, "repeat_no": f.due.repeat_no,
+            "due_at": f.due.due_at.isoformat(), "notified": f.notified, "cc": f.cc,
+            "todo_task_id": f.todo_id if f.assignee else None}
 
 
 def _warn(report: EscalationReport, message: str) -> None:
