@@ -51,14 +51,21 @@ from ..errors import SalesnbError
 from ..models import OutboxMessage
 from ..timeutil import now as local_now
 from .channels import ChannelConfig, NotifyConfig, load_notify_config
-from .notifier import DeliveryContext, DeliveryError, Notification, Notifier, PermanentFailure, TemporaryFailure
+from .notifier import (
+    DeliveryContext,
+    DeliveryError,
+    Notification,
+    Notifier,
+    PermanentFailure,
+    TemporaryFailure,
+)
 from .outbox import DEFAULT_CHANNEL, child_dedup_key, insert_ignoring_duplicates
 from .recipients import resolve_recipients
 from .send import make_notifier, send_notification
 
 log = logging.getLogger(__name__)
 
-O = OutboxMessage
+Msg = OutboxMessage
 RATE_WINDOW = timedelta(seconds=60)
 DEFAULT_STALE_AFTER = timedelta(minutes=10)  # far longer than one request's timeout
 DEFAULT_MAX_ATTEMPTS = 8
@@ -328,8 +335,8 @@ def _due(now: datetime, stale_cutoff: datetime):
     A row never tried is due at once: its ``next_attempt_at`` is the as-of time
     of the event that caused it, which a simulation may set ahead of the clock.
     """
-    return or_(and_(O.status == "pending", or_(O.attempts == 0, O.next_attempt_at <= now)),
-               and_(O.status == "sending", O.locked_at < stale_cutoff))
+    return or_(and_(Msg.status == "pending", or_(Msg.attempts == 0, Msg.next_attempt_at <= now)),
+               and_(Msg.status == "sending", Msg.locked_at < stale_cutoff))
 
 
 def claim_next(engine: Engine, channel: str, worker: str, now: datetime, stale_cutoff: datetime,
@@ -345,8 +352,8 @@ def claim_next(engine: Engine, channel: str, worker: str, now: datetime, stale_c
         postgres = conn.dialect.name == "postgresql"
         if postgres:  # serialise claims of one channel so the rate count is exact across processes
             conn.execute(select(func.pg_advisory_xact_lock(_advisory_lock_id(channel))))
-        due = (select(O.__table__).where(O.channel == channel, _due(now, stale_cutoff))
-               .order_by(O.next_attempt_at, O.id).limit(1))
+        due = (select(Msg.__table__).where(Msg.channel == channel, _due(now, stale_cutoff))
+               .order_by(Msg.next_attempt_at, Msg.id).limit(1))
         if postgres:
             due = due.with_for_update(skip_locked=True)
         row = conn.execute(due).first()
@@ -355,16 +362,16 @@ def claim_next(engine: Engine, channel: str, worker: str, now: datetime, stale_c
         if rate_per_minute:
             since = now - RATE_WINDOW
             used, oldest = conn.execute(
-                select(func.count(), func.min(O.next_attempt_at))
-                .where(O.channel == channel, O.status.in_(CLAIMED),
-                       O.next_attempt_at > since, O.next_attempt_at <= now)).one()
+                select(func.count(), func.min(Msg.next_attempt_at))
+                .where(Msg.channel == channel, Msg.status.in_(CLAIMED),
+                       Msg.next_attempt_at > since, Msg.next_attempt_at <= now)).one()
             if used >= rate_per_minute:
                 return _RateWait(max(0.001, (oldest + RATE_WINDOW - now).total_seconds()))
         # next_attempt_at := claim time; for finished rows it stays the time of the last attempt,
         # which is what the rate count above reads (through the (status, next_attempt_at) index).
         result = conn.execute(
-            update(O).where(O.id == row.id, O.status == row.status)
-            .values(status="sending", locked_by=worker, locked_at=now, next_attempt_at=now, attempts=O.attempts + 1))
+            update(Msg).where(Msg.id == row.id, Msg.status == row.status)
+            .values(status="sending", locked_by=worker, locked_at=now, next_attempt_at=now, attempts=Msg.attempts + 1))
         if result.rowcount != 1:
             return None
         return _Claim(id=row.id, attempts=row.attempts + 1, in_doubt=row.status == "sending",
@@ -374,7 +381,7 @@ def claim_next(engine: Engine, channel: str, worker: str, now: datetime, stale_c
 def finish_claim(engine: Engine, row_id: int, worker: str, **values) -> bool:
     """Record the outcome of a claimed row, if ``worker`` still holds it."""
     with write_transaction(engine) as conn:
-        result = conn.execute(update(O).where(O.id == row_id, O.status == "sending", O.locked_by == worker)
+        result = conn.execute(update(Msg).where(Msg.id == row_id, Msg.status == "sending", Msg.locked_by == worker)
                               .values(**values))
         return result.rowcount == 1
 
@@ -394,7 +401,7 @@ def route_default_messages(engine: Engine, config: NotifyConfig, now: datetime, 
     The copies get the dedup key ``KEY#CHANNEL`` (inserted with ON CONFLICT DO
     NOTHING), and the original becomes ``routed`` in the same transaction.
     """
-    table = O.__table__
+    table = Msg.__table__
     routed = 0
     while True:
         with write_transaction(engine) as conn:
@@ -419,5 +426,5 @@ def route_default_messages(engine: Engine, config: NotifyConfig, now: datetime, 
 def _channels_with_work(engine: Engine, now: datetime, stale_after: timedelta) -> dict[str, int]:
     with engine.connect() as conn:
         rows = conn.execute(
-            select(O.channel, func.count()).where(_due(now, now - stale_after)).group_by(O.channel)).all()
+            select(Msg.channel, func.count()).where(_due(now, now - stale_after)).group_by(Msg.channel)).all()
     return {channel: n for channel, n in rows}

@@ -5,7 +5,13 @@ from __future__ import annotations
 from ..errors import SalesnbError
 from ..plugins.manager import get_plugin_manager
 from .channels import ChannelConfig
-from .notifier import DeliveryContext, Notification, Notifier, PermanentFailure, SendResult
+from .notifier import (
+    DeliveryContext,
+    Notification,
+    Notifier,
+    PermanentFailure,
+    SendResult,
+)
 
 
 def channel_types() -> dict[str, type[Notifier]]:

@@ -12,7 +12,7 @@ from ..models import OutboxMessage
 from ..timeutil import now as local_now
 from .outbox import STATUSES
 
-O = OutboxMessage
+Msg = OutboxMessage
 LIST_COLUMNS = ("id", "status", "channel", "attempts", "subject", "created_at", "next_attempt_at", "sent_at",
                 "last_error", "dedup_key")
 
@@ -20,7 +20,7 @@ LIST_COLUMNS = ("id", "status", "channel", "attempts", "subject", "created_at", 
 def outbox_counts(engine: Engine) -> pd.DataFrame:
     """Rows per channel and status (one column per status)."""
     with engine.connect() as conn:
-        rows = conn.execute(select(O.channel, O.status, func.count()).group_by(O.channel, O.status)).all()
+        rows = conn.execute(select(Msg.channel, Msg.status, func.count()).group_by(Msg.channel, Msg.status)).all()
     frame = pd.DataFrame(rows, columns=["channel", "status", "n"])
     table = frame.pivot_table(index="channel", columns="status", values="n", aggfunc="sum", fill_value=0)
     return table.reindex(columns=[s for s in STATUSES if s in table.columns]).astype(int)
@@ -31,11 +31,11 @@ def outbox_messages(engine: Engine, status: str | None = None, channel: str | No
     """The latest outbox rows (newest first), optionally of one status / channel."""
     if status is not None and status not in STATUSES:
         raise ValueError(f"status must be one of {', '.join(STATUSES)}")
-    query = select(*(getattr(O, c) for c in LIST_COLUMNS)).order_by(O.id.desc()).limit(limit)
+    query = select(*(getattr(Msg, c) for c in LIST_COLUMNS)).order_by(Msg.id.desc()).limit(limit)
     if status:
-        query = query.where(O.status == status)
+        query = query.where(Msg.status == status)
     if channel:
-        query = query.where(O.channel == channel)
+        query = query.where(Msg.channel == channel)
     with engine.connect() as conn:
         rows = conn.execute(query).all()
     return pd.DataFrame([tuple(r) for r in rows], columns=list(LIST_COLUMNS))
@@ -46,9 +46,9 @@ def requeue(engine: Engine, ids: Iterable[int] | None = None, status: str = "fai
     """Put ``failed`` (or ``unknown``) rows back to ``pending`` with a fresh attempt count; return how many."""
     if status not in ("failed", "unknown"):
         raise ValueError("only failed or unknown rows can be requeued")
-    query = update(O).where(O.status == status).values(status="pending", attempts=0, next_attempt_at=at or local_now(),
+    query = update(Msg).where(Msg.status == status).values(status="pending", attempts=0, next_attempt_at=at or local_now(),
                                                        locked_by=None, locked_at=None)
     if ids is not None:
-        query = query.where(O.id.in_(list(ids)))
+        query = query.where(Msg.id.in_(list(ids)))
     with engine.begin() as conn:
         return conn.execute(query).rowcount

@@ -7,9 +7,8 @@ import sys
 from pathlib import Path
 
 from salesnb.db import make_engine
-from tests.fakeservers import FakeWeCom
-
 from salesnb.notify import flush
+from tests.fakeservers import FakeWeCom
 
 from .conftest import add_messages, make_settings, rows_by_key
 

@@ -17,7 +17,14 @@ import socket
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate
 
-from ...notify.notifier import InDoubt, Notification, Notifier, PermanentFailure, SendResult, TemporaryFailure
+from ...notify.notifier import (
+    InDoubt,
+    Notification,
+    Notifier,
+    PermanentFailure,
+    SendResult,
+    TemporaryFailure,
+)
 from ..hookspecs import hookimpl
 
 
