@@ -106,6 +106,7 @@ def test_repeats_fire_every_n_hours_up_to_the_maximum(engine):
     assert fired(engine, "Q1") == [(1, 0), (1, 1), (1, 2), (2, 0)]
     escalate(engine, T0 + 30 * H)
     assert fired(engine, "Q1") == [(1, 0), (1, 1), (1, 2), (1, 3), (2, 0)]  # max 3 repeats
+    assert escalate(engine, T0 + 40 * H).candidates == 0  # exhausted: SQL no longer reads it
     assert [r.due_at for r in log_rows(engine, "Q1") if r.level == 1] == [T0 + h * H for h in (2, 3, 4, 5)]
     assert len(_todos(engine, "Q1")) == 4  # each repeat creates its own to-do
     # a late first run collapses missed repeats into the latest one
@@ -264,3 +265,42 @@ def test_invalid_condition_is_refused(engine):
     with pytest.raises(PolicyError, match="condition"):
         with session_scope(engine) as s:
             save_policy(s, definition)
+
+
+def test_nothing_due_is_ever_missed(engine):
+    """After every run, a brute-force check over all tasks finds no due rung left unfired."""
+    import random
+
+    from salesnb.sla import due_levels, load_policies, task_pauses
+
+    seed_people(engine)
+    working = default_policies()["contract_approval"].to_dict()
+    working.update(target_hours=3, calendar={"mode": "working_hours"}, pause_statuses=["waiting_customer"])
+    with session_scope(engine) as s:
+        save_policy(s, working)
+        save_policy(s, repeating_policy())
+    rng = random.Random(4)
+    nodes = ["contract_approval", "quality_check", "lead_first_response", "invoice_confirm"]
+    for i in range(60):
+        add_task(engine, f"R{i:02d}", nodes[i % 4], T0 - rng.uniform(0, 80) * H)
+    with session_scope(engine) as s:
+        for i in range(0, 60, 4):
+            pause_task(s, f"R{i:02d}", "waiting_customer", at=T0 - rng.uniform(0, 10) * H)
+    as_of = T0
+    for step in (0, 0.5, 3, 7, 20, 50):
+        as_of = T0 + step * H
+        escalate(engine, as_of, batch_size=9)
+        with session_scope(engine) as s:
+            policies = load_policies(s)
+            tasks = s.scalars(select(Task).where(Task.kind == "workflow")).all()
+            logged = {}
+            for row in s.scalars(select(EscalationLog)):
+                levels = logged.setdefault(row.task_id, {})
+                levels[row.level] = max(row.repeat_no, levels.get(row.level, -1))
+            left = [(t.task_id, d.level.level, d.repeat_no) for t in tasks
+                    for d in due_levels(policies[t.node], t.created_at, as_of,
+                                        task_pauses(t.details, policies[t.node].pause_statuses),
+                                        logged.get(t.task_id))]
+        assert left == [], f"due but not fired after the run at +{step} h"
+        assert escalate(engine, as_of).fired == 0
+    assert count(engine, EscalationLog) > 60
