@@ -107,6 +107,14 @@ CSS = """\
   color: #fff !important; text-decoration: none; font-weight: 600; }
 .snb-download:hover { background: #1e40af; }
 
+.snb-app .jupyter-widget-tag { font-size: 13px; }
+.snb-app .jupyter-widget-tag-close::before { content: "×"; font-style: normal; margin-left: 4px; font-weight: 700; }
+.snb-app .jupyter-widget-tags { border: 1px solid #cbd5e1; border-radius: 4px; min-height: 32px; width: 100%; }
+.snb-level .snb-label { min-width: 130px; max-width: 130px; }
+.snb-timeline .snb-event-deadline::before { background: var(--snb-warn); }
+.snb-timeline .snb-event-escalation::before, .snb-timeline .snb-event-repeat::before { background: var(--snb-bad); }
+.snb-timeline .snb-event-start::before { background: var(--snb-good); }
+
 /* landing page tiles */
 .snb-tiles { display: grid; grid-template-columns: repeat(auto-fill, minmax(250px, 1fr)); gap: 14px; margin-top: 8px; }
 .snb-tile { display: block; border: 1px solid var(--snb-line); border-radius: 10px; padding: 16px 18px; background: #fff;
