@@ -79,4 +79,4 @@ def test_rules_scorecards_and_grade_commands(db_url, tmp_path):
     card.write_text(json.dumps(definition, ensure_ascii=False), encoding="utf-8")
     assert cli(db_url, "scorecards", "save", str(card))[0] == 0
     code, out = cli(db_url, "scorecards", "list")
-    assert "意向评分卡  2        True" in out and "意向评分卡  1        False" in out
+    assert "意向评分卡  1        False" in out and "意向评分卡  2        True" in out

@@ -10,7 +10,7 @@ from salesnb.timeutil import to_local
 from .helpers import evaluate_three
 from .strategies import AS_OF, records, rules
 
-SETTINGS = settings(max_examples=60, deadline=None, derandomize=False,
+SETTINGS = settings(max_examples=40, deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 CASES = {
     # outer table, related (table, related column, outer column), columns left out of generated rows
