@@ -39,7 +39,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 
 from ..models import Base
-from ..schema import TableSpec, table_spec
+from ..schema import TableSpec
 from .convert import date_storage_text, utc_storage_text
 
 ROW = "_row"
@@ -245,7 +245,3 @@ def _insert_defaults(target: Table, present: set[str]) -> dict[str, object]:
 def reference_columns(spec: TableSpec, columns: list[str]) -> list[tuple[str, str]]:
     """(column, "table.column") for the source's columns that reference another table."""
     return [(c.name, c.ref) for c in spec.columns if c.ref and c.name in columns]
-
-
-def referenced_table(ref: str) -> TableSpec:
-    return table_spec(ref.split(".")[0])

@@ -182,3 +182,18 @@ def test_a_header_without_data_rows_imports_nothing(tmp_path):
     path = write_csv(tmp_path / "lanes.csv", ["承运商", "目的地区域", "在途天数"], [])
     frame = read_table(path)
     assert frame.attrs["table"] == "lanes" and len(frame) == 0
+
+
+def test_xlsx_rows_are_numbered_from_the_top_of_the_sheet_even_when_it_starts_lower(tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws["C4"], ws["D4"], ws["E4"] = "员工编号", "姓名", "角色"
+    ws["C5"], ws["D5"], ws["E5"] = "U1", "甲", "销售"
+    ws["C6"], ws["D6"], ws["E6"] = 1002, "乙", "厨师"
+    wb.save(tmp_path / "u.xlsx")
+    with pytest.raises(InputError) as err:
+        read_table(tmp_path / "u.xlsx")
+    (problem,) = err.value.problems
+    assert (problem.row, problem.column, problem.value) == (6, "角色", "厨师")
