@@ -145,3 +145,16 @@ def test_stored_rules_are_validated_and_versioned(sqlite_engine):
         save_rule(s, "x", definition, kind="report")
     with session_scope(sqlite_engine) as s:
         assert [(r.name, r.version) for r in latest_rules(s)] == [("open_orders", 2)]
+
+
+def test_dates_compare_as_calendar_days(engine):
+    from datetime import date
+
+    rows = [{"product_line": p, "date": date(2026, 3, d), "free_capacity": c}
+            for p, d, c in (("a", 10, 5), ("b", 11, 0), ("c", 12, 9))]
+    assert evaluate_three(engine, "production_slots", rows, {"field": "date", "op": "ge", "value": "2026-03-11"}) == {"b", "c"}
+    assert evaluate_three(engine, "production_slots", rows,
+                          {"field": "date", "op": "in", "value": ["2026-03-10", "2026-03-12"]}) == {"a", "c"}
+    assert evaluate_three(engine, "production_slots", rows, {"all": [
+        {"field": "date", "op": "lt", "value": "2026-03-12"},
+        {"field": "free_capacity", "op": "ge", "value": 1}]}) == {"a"}
