@@ -65,10 +65,20 @@ def pg_database_url() -> str:
 
 
 def _truncate_pg(url: str) -> None:
+    """Empty every table and restart its id sequence.
+
+    DELETE is used rather than TRUNCATE: on small tables it is more than ten
+    times faster (TRUNCATE of ~30 tables takes over a second per test).
+    """
     engine = make_engine(url)
-    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
     with engine.begin() as conn:
-        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        for table in reversed(Base.metadata.sorted_tables):
+            conn.execute(text(f'DELETE FROM "{table.name}"'))
+        sequences = conn.execute(text(
+            "SELECT quote_ident(schemaname) || '.' || quote_ident(sequencename) FROM pg_sequences "
+            "WHERE schemaname = current_schema() AND last_value IS NOT NULL")).scalars().all()
+        for seq in sequences:
+            conn.execute(text(f"ALTER SEQUENCE {seq} RESTART"))
     engine.dispose()
 
 
