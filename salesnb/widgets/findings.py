@@ -27,7 +27,6 @@ register({
         "findings.col.first_seen": "首次发现", "findings.col.age": "已持续",
         "findings.age": "{days} 天 {hours} 小时",
         "findings.sheet": "断点清单", "findings.file": "断点清单_{stamp}.xlsx",
-        "severity.info": "提示", "severity.warning": "警告", "severity.critical": "严重",
         "findings.no_owner": "（未分配）",
     },
     "en": {
@@ -42,7 +41,6 @@ register({
         "findings.col.first_seen": "First seen", "findings.col.age": "Open for",
         "findings.age": "{days} d {hours} h",
         "findings.sheet": "Findings", "findings.file": "findings_{stamp}.xlsx",
-        "severity.info": "Info", "severity.warning": "Warning", "severity.critical": "Critical",
         "findings.no_owner": "(unassigned)",
     },
 })
