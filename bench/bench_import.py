@@ -14,7 +14,7 @@ Memory does not grow with the file size: files are read in chunks of
 two sizes (e.g. ``--orders 100000`` and ``--orders 1000000``) to see it.
 
     .venv/bin/python bench/bench_import.py [--orders 1000000] [--seed 7] [--data DIR]
-        [--backends sqlite,postgresql] [--pg-url URL] [--chunk-rows 50000] [--rerun]
+        [--backends sqlite,postgresql] [--pg-url URL] [--chunk-rows 20000] [--rerun]
 """
 
 from __future__ import annotations
@@ -29,6 +29,8 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+
+from salesnb.io.readers import CHUNK_ROWS
 
 PG_URL = os.environ.get("SALESNB_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 PG_DATABASE = "salesnb_bench_import"
@@ -142,7 +144,7 @@ def main() -> None:
     parser.add_argument("--data", type=Path, help="folder of canonical files (generated there if empty)")
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--pg-url", default=PG_URL)
-    parser.add_argument("--chunk-rows", type=int, default=50_000)
+    parser.add_argument("--chunk-rows", type=int, default=CHUNK_ROWS)
     parser.add_argument("--rerun", action="store_true", help="import the same files again (a no-op)")
     parser.add_argument("--child", nargs=2, metavar=("URL", "DATA"), help=argparse.SUPPRESS)
     args = parser.parse_args()

@@ -108,7 +108,12 @@ class Staging:
             Column(ROW, Integer), *[Column(c, self.target.c[c].type) for c in columns],
             prefixes=["TEMPORARY"], **kw,
         )
-        self.table.create(conn)
+        if self.dialect == "sqlite":
+            # untyped columns: values arrive in storage form, the target's affinity applies on the upsert
+            cols = ", ".join(f'"{c}"' for c in columns)
+            conn.exec_driver_sql(f'CREATE TEMPORARY TABLE "{self.table.name}" ("{ROW}" INTEGER, {cols})')
+        else:
+            self.table.create(conn)
         self.rows = 0
         self.indexed = False
 

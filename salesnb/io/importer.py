@@ -35,8 +35,6 @@ from .messages import msg
 from .readers import CHUNK_ROWS, SUPPORTED_SUFFIXES, FrameSource, Source, open_source
 from .validate import CAP, ProblemLog, check_header, convert_chunk
 
-SQLITE_CACHE_KIB = 64 * 1024  # page cache per schema while importing (a fixed cost, not per row)
-
 
 @dataclass
 class TableResult:
@@ -100,18 +98,6 @@ class Batch:
         self.log = ProblemLog(cap)
         self.chunk_rows = chunk_rows
         self.pending: dict[str, list[Staging]] = {}  # staged but not upserted (yet, or because of problems)
-        self._restore = self._tune()
-
-    def _tune(self) -> list[str]:
-        """A larger page cache while importing into SQLite (index inserts into big tables); undone on close."""
-        if self.conn.dialect.name != "sqlite":
-            return []
-        restore = []
-        for schema in ("main", "temp"):
-            size = self.conn.exec_driver_sql(f"PRAGMA {schema}.cache_size").scalar()
-            restore.append(f"PRAGMA {schema}.cache_size = {int(size)}")
-            self.conn.exec_driver_sql(f"PRAGMA {schema}.cache_size = {-SQLITE_CACHE_KIB}")
-        return restore
 
     def run(self, source: Source) -> TableResult | None:
         """Stage, check and (when the batch is clean so far) upsert one source."""
@@ -174,9 +160,6 @@ class Batch:
             for staging in stagings:
                 staging.drop()
         self.pending.clear()
-        for statement in self._restore:
-            self.conn.exec_driver_sql(statement)
-        self._restore = []
         self.log.raise_if_any()
 
 

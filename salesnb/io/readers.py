@@ -26,7 +26,7 @@ from .encoding import detect_bytes_encoding, detect_encoding
 from .headers import CREDIT, DEBIT, SEARCH_ROWS, HeaderMap, find_header, match_row, score
 from .messages import msg
 
-CHUNK_ROWS = 50_000
+CHUNK_ROWS = 20_000  # rows per chunk: memory is bounded by this, not by the file size
 SPARE_COLUMNS = 4
 DELIMITERS = (",", "\t", ";", "|")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
@@ -385,7 +385,7 @@ def _clean(values: np.ndarray) -> np.ndarray:
     Clean columns (the usual case) are recognised on one joined string and returned as they are.
     """
     joined = _SEP.join(values)
-    needs_strip = _EDGE_SPACE.search(joined) is not None
+    needs_strip = _edge_space(joined)
     needs_unwrap = '="' in joined or "'" in joined
     if "\x00" in joined:  # NUL bytes (seen in bank exports) cannot be stored as text
         values = np.array([v.replace("\x00", "") for v in values], dtype=object)
@@ -401,8 +401,15 @@ def _clean(values: np.ndarray) -> np.ndarray:
     return np.array(cells, dtype=object)
 
 
-_SEP = "\x1f"
-_EDGE_SPACE = re.compile(r"(?:^|\x1f)\s|\s(?:\x1f|$)")
+_SEP = "\x01"
+_SPACES = (" ", "\t", "\r", "\n", "\u3000", "\xa0")
+
+
+def _edge_space(joined: str) -> bool:
+    """Does any cell of the joined column start or end with a space (substring tests run at C speed)?"""
+    if joined[:1].isspace() or joined[-1:].isspace():
+        return True
+    return any(space + _SEP in joined or _SEP + space in joined for space in _SPACES)
 
 
 def map_chunk(rows: np.ndarray, frame: pd.DataFrame, header: HeaderMap) -> Mapped:
