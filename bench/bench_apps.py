@@ -39,13 +39,14 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 # The first control of each app: when it is on the page, the app can be used.
 READY = {
     "index": "a.snb-tile",
-    "scorecard": ".snb-app .snb-header ~ * .widget-dropdown, .snb-app .snb-header ~ * input",
-    "contracts": ".snb-app .snb-header ~ *",
-    "reconciliation": ".snb-app .snb-header ~ *",
+    "dashboard": ".snb-filter-weeks select",
+    "scorecard": "button.snb-save",
+    "contracts": ".snb-queue select",
+    "reconciliation": "button.snb-confirm",
     "customer_card": ".snb-search input",
     "findings": "button.snb-export",
-    "rules": ".snb-app .snb-header ~ *",
-    "escalation": ".snb-app .snb-header ~ *",
+    "rules": "button.snb-add-condition",
+    "escalation": ".snb-timeline-view .snb-timeline",
 }
 
 

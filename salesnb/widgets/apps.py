@@ -47,6 +47,7 @@ class App:
 
 
 APPS: tuple[App, ...] = (
+    App("dashboard", "salesnb.widgets.dashboard", "Dashboard"),
     App("scorecard", "salesnb.widgets.scorecard", "ScorecardForm"),
     App("contracts", "salesnb.widgets.contract_approval", "ContractApproval"),
     App("reconciliation", "salesnb.widgets.reconciliation", "ReconciliationQueue"),
@@ -60,6 +61,8 @@ register({
     "zh-CN": {
         "app.index.title": "销售流程断点管理",
         "app.index.subtitle": "选择要办理的事项。所有数据实时来自系统数据库。",
+        "app.dashboard.title": "销售健康度仪表盘",
+        "app.dashboard.description": "三项健康指标与阈值、周趋势、各区域 A 类线索转化率、异常说明和流程审计。",
         "app.scorecard.title": "线索意向评分卡",
         "app.scorecard.description": "新建或编辑线索，填写意向评分卡，自动评级；A 级线索通知主管并进入新品优先体验池。",
         "app.contracts.title": "合同审批",
@@ -78,6 +81,8 @@ register({
     "en": {
         "app.index.title": "Sales hand-off control",
         "app.index.subtitle": "Pick a job. All data comes live from the system database.",
+        "app.dashboard.title": "Sales health dashboard",
+        "app.dashboard.description": "The three health KPIs against their thresholds, weekly trends, A-lead conversion by region, anomaly notes and the process audit.",
         "app.scorecard.title": "Lead scorecard",
         "app.scorecard.description": "Create or edit a lead, fill in its intent scorecard, get a grade; A leads notify the manager and join the priority pool.",
         "app.contracts.title": "Contract approval",

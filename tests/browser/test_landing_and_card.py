@@ -8,7 +8,7 @@ from ..widgets.seed import XSS
 def test_landing_page_links_every_app(app_page):
     page = app_page.open("index")
     tiles = page.locator("a.snb-tile")
-    assert tiles.count() == 7
+    assert tiles.count() == 8
     assert page.locator("a.snb-tile[data-app=customer_card]").inner_text().startswith("客户问答速查卡")
     app_page.screenshot("index")
     page.locator("a.snb-tile[data-app=customer_card]").click()
@@ -34,7 +34,7 @@ def test_look_up_a_customer_card(app_page):
     card.locator(".snb-customer-name").wait_for()
     assert card.locator(".snb-customer-name").inner_text() == "上海华电设备有限公司"
     text = card.inner_text()
-    for expected in ("变压器温升测试标准是什么？", "温升测试报告", "赵工（2 次）", "合同 K001", "客户触达", "回款结算"):
+    for expected in ("变压器温升测试标准是什么？", "温升测试报告", "赵工（2 次）", "报价 Q001", "客户触达", "回款结算"):
         assert expected in text
     assert page.locator(".snb-stage.snb-has-issues").count() >= 4
     assert app_page.errors == []
