@@ -35,6 +35,7 @@ from .subsets import SMALL, subset_sums
 DAY = 86_400.0
 TYPICAL_FEES = frozenset(c * 50 for c in (1, 2, 4, 5, 10, 20, 30, 40, 50, 60, 100))  # 0.5 … 50 yuan, in cents
 # Rules that settle more than the line brought: the bank fee the customer deducted is written off.
+MAX_ROUNDS = 12
 FEE_RULES = frozenset({"fee", "reference_fee", "split_invoices_fee", "split_payments_fee"})
 _REF_TOKEN = re.compile(r"[A-Z0-9](?:[A-Z0-9_\-]*[A-Z0-9])?")
 
@@ -133,6 +134,9 @@ class Matcher:
         self.names = NameIndex(customer_names.items())
         self.used: set[str] = set()
         self.plan = Plan()
+        self._dirty_customers: set[str] = set()
+        self._dirty_amounts: set[int] = set()
+        self._dirty_accounts: set[str] = set()
         self._near: dict[str, list[Proposal]] = defaultdict(list)
         self._by_ref: dict[str, set[str]] = defaultdict(set)
         self._by_contract: dict[str, set[str]] = defaultdict(set)
@@ -163,13 +167,14 @@ class Matcher:
             return True
         return issued - self.options.days_before_issue * DAY <= line.booked <= issued + self.options.days_after_issue * DAY
 
-    def _customers(self, line: Line) -> list[tuple[str, float]]:
+    def _customers(self, line: Line) -> Sequence[tuple[str, float]]:
         """Customers the payer may be, with name scores; an account that only ever paid one customer scores 100."""
-        hits = [(h.key, h.score) for h in self.names.lookup(line.payer_name, self.options.min_name_score)]
+        hits = self.names.lookup(line.payer_name, self.options.min_name_score)
         known = self.accounts.get(line.payer_account or "")
         if known and len(known) == 1:
             customer = next(iter(known))
-            hits = [(customer, 100.0)] + [(k, sc) for k, sc in hits if k != customer]
+            if not hits or hits[0] != (customer, 100.0):
+                return ((customer, 100.0), *(h for h in hits if h[0] != customer))
         return hits
 
     def _top_customer(self, line: Line) -> tuple[str, float] | None:
@@ -185,16 +190,22 @@ class Matcher:
         """Apply ``proposals`` (one decision for the line) or keep them as near misses; True if applied."""
         if not proposals:
             return False
-        if min(p.confidence for p in proposals) < self.options.auto_threshold:
+        deposit = _is_deposit(line.memo) and not proposals[0].rule.startswith("reference")
+        if deposit or min(p.confidence for p in proposals) < self.options.auto_threshold:
             self._near[line.txn_id].extend(proposals)
             return False
         for p in proposals:
-            left = self.remaining[p.invoice_id] = self.remaining[p.invoice_id] - p.amount
+            before = self.remaining[p.invoice_id]
+            left = self.remaining[p.invoice_id] = before - p.amount
             inv = self.invoices[p.invoice_id]
+            self._dirty_amounts.update((before, left))
             if left > 0:  # a part payment: the invoice is now found by what is left
                 self._index_amount(inv, left)
-            if line.payer_account and inv.customer_id:
-                self.accounts.setdefault(line.payer_account, set()).add(inv.customer_id)
+            if inv.customer_id:
+                self._dirty_customers.add(inv.customer_id)
+                if line.payer_account and inv.customer_id not in self.accounts.setdefault(line.payer_account, set()):
+                    self.accounts[line.payer_account].add(inv.customer_id)
+                    self._dirty_accounts.add(line.payer_account)
             self.plan.applied.append(p)
         self.used.add(line.txn_id)
         return True
@@ -211,21 +222,35 @@ class Matcher:
     def run(self) -> Plan:
         for line in self.lines:
             self._pass_reference(line)
-        for _round in range(3):  # accounts learnt in one round name the payers of the next
-            applied = len(self.plan.applied)
+        pending = [ln for ln in self.lines if ln.txn_id not in self.used]
+        customers: set[str] | None = None  # None: every customer
+        for _round in range(MAX_ROUNDS):
+            # Until nothing changes: a payment applied in one round (or an account learnt) can settle
+            # a line of an earlier round; only the lines and customers it touches are looked at again.
+            self._dirty_customers, self._dirty_amounts, self._dirty_accounts = set(), set(), set()
             for step in (self._pass_amount_name, self._pass_fee, self._pass_split_invoices):
-                for line in self.lines:
+                for line in pending:
                     if line.txn_id not in self.used:
                         step(line)
-            self._pass_split_payments()
+            self._pass_split_payments(customers)
             for step in (self._pass_percentage, self._pass_amount_unique):
-                for line in self.lines:
+                for line in pending:
                     if line.txn_id not in self.used:
                         step(line)
-            if len(self.plan.applied) == applied:
+            if not (self._dirty_customers or self._dirty_amounts or self._dirty_accounts):
                 break
+            pending = [ln for ln in self.lines if ln.txn_id not in self.used and self._touched(ln)]
+            customers = set(self._dirty_customers)
+            for line in pending:
+                customers.update(c for c, _ in self._customers(line))
         self._queue_leftovers()
         return self.plan
+
+    def _touched(self, line: Line) -> bool:
+        """Whether the last round changed anything this line's passes look at."""
+        if line.amount in self._dirty_amounts or (line.payer_account or "") in self._dirty_accounts:
+            return True
+        return any(c in self._dirty_customers for c, _ in self._customers(line))
 
     def _pass_reference(self, line: Line) -> None:
         keys = ref_keys(line.memo)
@@ -294,7 +319,8 @@ class Matcher:
         if not subsets:
             rule, confidence = "split_invoices_fee", 0.91 if len(ids) <= SMALL else 0.9
             for fee in sorted(TYPICAL_FEES):
-                subsets += subset_sums(values, line.amount + fee, max_size=3, limit=2 - len(subsets))
+                subsets += subset_sums(values, line.amount + fee, max_size=4 if len(ids) <= SMALL else 3,
+                                       limit=2 - len(subsets))
                 if len(subsets) >= 2:
                     break
         if not subsets:
@@ -309,13 +335,13 @@ class Matcher:
         return {i for i in self._customer_open(line, customer)
                 if self.remaining[i] > line.amount and _is_share(line.amount, self.remaining[i])}
 
-    def _pass_split_payments(self) -> None:
+    def _pass_split_payments(self, customers: set[str] | None = None) -> None:
         """Several lines of one customer that together pay one invoice (exactly, or short by typical fees)."""
         by_customer: dict[str, list[Line]] = defaultdict(list)
         for line in self.lines:
             if line.txn_id not in self.used:
                 top = self._top_customer(line)
-                if top is not None:
+                if top is not None and (customers is None or top[0] in customers):
                     by_customer[top[0]].append(line)
         for customer, lines in by_customer.items():
             if len(lines) < 2:
@@ -396,7 +422,7 @@ class Matcher:
                          for p in sorted(self._near.get(line.txn_id, ()), key=lambda p: p.confidence)
                          if self.remaining[p.invoice_id] > 0}
             if len(proposals) < limit:
-                for i in self._by_amount.get(line.amount, ())[: limit * 4]:
+                for i in dict.fromkeys(self._by_amount.get(line.amount, ())):
                     if i not in proposals and self.remaining[i] == line.amount and self._open(line, i):
                         proposals[i] = Proposal(line.txn_id, i, line.amount, "amount_only", 0.4)
                         if len(proposals) >= limit:

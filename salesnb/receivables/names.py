@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 from functools import lru_cache
 
 from rapidfuzz import fuzz
@@ -127,8 +127,7 @@ def _bigrams(key: str) -> set[str]:
     return {key[i:i + 2] for i in range(len(key) - 1)} or ({key} if key else set())
 
 
-@dataclass(frozen=True)
-class NameHit:
+class NameHit(NamedTuple):
     key: str  # the indexed entity (a customer id)
     score: float
 
@@ -136,12 +135,13 @@ class NameHit:
 class NameIndex:
     """Customers by name keys, for finding who a payer name is without a full scan."""
 
-    def __init__(self, names: Iterable[tuple[str, str]], *, max_block: int = 200):
+    def __init__(self, names: Iterable[tuple[str, str]], *, max_block: int = 40, max_common: int = 600):
         self._names: dict[str, str] = {}
         self._full: dict[str, set[str]] = defaultdict(set)
         self._core: dict[str, set[str]] = defaultdict(set)
         self._grams: dict[str, set[str]] = defaultdict(set)
         self._max_block = max_block
+        self._max_common = max_common
         self._cache: dict[tuple[str | None, float], tuple[NameHit, ...]] = {}
         for key, name in names:
             self._names[key] = name
@@ -171,16 +171,15 @@ class NameIndex:
         if len(core) >= MIN_CORE:
             exact = exact | self._core.get(core, set())
         if exact:
-            block = exact
+            block = list(exact)
         else:
-            counts: dict[str, int] = defaultdict(int)
-            for gram in _bigrams(core):
+            grams = _bigrams(core)
+            counts: Counter[str] = Counter()
+            for gram in grams:
                 members = self._grams.get(gram, ())
-                if len(members) > self._max_block * 20:
-                    continue  # a gram shared by half the customers ("贸易") says nothing
-                for key in members:
-                    counts[key] += 1
-            need = max(1, len(_bigrams(core)) // 2)
-            block = sorted((k for k, c in counts.items() if c >= need), key=lambda k: -counts[k])[: self._max_block]
+                if len(members) <= self._max_common:  # a gram shared by a crowd ("贸易") says nothing
+                    counts.update(members)
+            need = max(1, len(grams) // 2)
+            block = [k for k, c in counts.most_common(self._max_block) if c >= need]
         hits = [NameHit(k, name_score(payer, self._names[k])) for k in block]
         return tuple(sorted((h for h in hits if h.score >= min_score), key=lambda h: (-h.score, h.key)))
