@@ -31,7 +31,7 @@ SPARE_COLUMNS = 4
 DELIMITERS = (",", "\t", ";", "|")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
-HTML_SUFFIXES = (".htm", ".html")
+HTML_SUFFIXES = (".htm", ".html", ".xml")
 SUPPORTED_SUFFIXES = EXCEL_SUFFIXES + TEXT_SUFFIXES + HTML_SUFFIXES
 FOOTER = re.compile(r"^(合计|总计|小计|本页合计|累计|共\s*\d+\s*笔)")
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -231,28 +231,15 @@ class ExcelSource(FileSource):
             yield np.array(numbers), pd.DataFrame(batch, dtype=object)
 
 
-# ---------------------------------------------------------------- HTML saved as .xls
+# ---------------------------------------------------------------- HTML and XML saved as .xls
 
 
-class HtmlSource(FileSource):
-    """An HTML table (what many banks and web systems save as ``.xls``)."""
+class GridSource(FileSource):
+    """A source read whole into grids of cell texts (one per table or sheet); the best header wins."""
 
-    kind = "html"
-
-    def __init__(self, path: Path, table: str | None = None, name: str | None = None):
-        import lxml.html
-
-        super().__init__(path, name)
-        data = path.read_bytes()
-        self.encoding = _html_charset(data) or detect_bytes_encoding(data)
-        parser = lxml.html.HTMLParser(encoding=self.encoding)
-        doc = lxml.html.document_fromstring(data, parser=parser)
+    def _choose(self, grids: list[list[tuple[int, list[str]]]], table: str | None) -> None:
         best = None
-        offset = 0
-        for table_el in doc.iter("table"):
-            grid = _html_grid(table_el)
-            numbered = [(offset + i + 1, cells) for i, cells in enumerate(grid)]
-            offset += len(grid)
+        for numbered in grids:
             header = find_header(numbered, table)
             if header is not None and (best is None or score(header) > score(best[0])):
                 best = (header, numbered)
@@ -267,6 +254,81 @@ class HtmlSource(FileSource):
             part = self.grid[start : start + size]
             frame = pd.DataFrame([(c + [""] * self.width)[: self.width] for _, c in part], dtype=object)
             yield np.array([n for n, _ in part]), frame
+
+
+class HtmlSource(GridSource):
+    """An HTML table (what many banks and web systems save as ``.xls``)."""
+
+    kind = "html"
+
+    def __init__(self, path: Path, table: str | None = None, name: str | None = None):
+        import lxml.html
+
+        super().__init__(path, name)
+        data = path.read_bytes()
+        self.encoding = _html_charset(data) or detect_bytes_encoding(data)
+        parser = lxml.html.HTMLParser(encoding=self.encoding)
+        doc = lxml.html.document_fromstring(data, parser=parser)
+        grids = []
+        offset = 0  # Excel shows the tables of a page one under the other
+        for table_el in doc.iter("table"):
+            grid = _html_grid(table_el)
+            grids.append([(offset + i + 1, cells) for i, cells in enumerate(grid)])
+            offset += len(grid)
+        self._choose(grids, table)
+
+
+class XmlSpreadsheetSource(GridSource):
+    """Excel 2003 "XML Spreadsheet" (``<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet">``) saved as ``.xls``."""
+
+    kind = "xml"
+
+    def __init__(self, path: Path, table: str | None = None, name: str | None = None):
+        from lxml import etree
+
+        super().__init__(path, name)
+        try:
+            root = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)).getroot()
+        except etree.XMLSyntaxError as exc:
+            raise InputError([Problem(self.name, None, None, msg("io.unreadable_excel", detail=_short(exc)))]) from None
+        self.encoding = root.getroottree().docinfo.encoding
+        self._choose([_xml_sheet_grid(sheet) for sheet in root.iter(f"{{{_SS}}}Worksheet")], table)
+
+
+_SS = "urn:schemas-microsoft-com:office:spreadsheet"
+
+
+def _xml_sheet_grid(sheet) -> list[tuple[int, list[str]]]:
+    """Rows of one XML Spreadsheet worksheet: ``ss:Index`` gaps kept, merged cells repeated."""
+    rows: list[tuple[int, list[str]]] = []
+    pending: dict[tuple[int, int], str] = {}
+    number = 0
+    for row in sheet.iter(f"{{{_SS}}}Row"):
+        number = int(row.get(f"{{{_SS}}}Index", number + 1))
+        cells: list[str] = []
+        for cell in row.iter(f"{{{_SS}}}Cell"):
+            col = int(cell.get(f"{{{_SS}}}Index", len(cells) + 1)) - 1
+            while len(cells) < col:
+                cells.append(pending.pop((number, len(cells)), ""))
+            data = cell.find(f"{{{_SS}}}Data")
+            text = "".join(data.itertext()) if data is not None else ""
+            if data is not None and data.get(f"{{{_SS}}}Type") == "Number":
+                try:
+                    text = cell_text(float(text))
+                except ValueError:
+                    pass
+            across = _span(str(int(cell.get(f"{{{_SS}}}MergeAcross", 0)) + 1))
+            down = _span(str(int(cell.get(f"{{{_SS}}}MergeDown", 0)) + 1))
+            for dc in range(across):
+                cells.append(text)
+                for dr in range(1, down):
+                    pending[(number + dr, col + dc)] = text
+        for (r, c) in sorted(k for k in pending if k[0] == number):
+            while len(cells) <= c:
+                cells.append("")
+            cells[c] = pending.pop((r, c))
+        rows.append((number, cells))
+    return rows
 
 
 def _html_charset(data: bytes) -> str | None:
@@ -349,12 +411,14 @@ class FrameSource(Source):
 
 
 def sniff(path: Path) -> str:
-    """What a file really is: ``excel``, ``html`` or ``text`` (suffixes lie: banks' .xls is often HTML or text)."""
+    """What a file really is: ``excel``, ``html``, ``xml`` (Excel 2003) or ``text`` (suffixes lie: banks' .xls is often HTML or text)."""
     with open(path, "rb") as fh:
         head = fh.read(4096)
     if head.startswith(_OLE2) or head.startswith(b"PK\x03\x04"):
         return "excel"
     probe = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if probe.startswith(b"<") and b"urn:schemas-microsoft-com:office:spreadsheet" in probe and b"<workbook" in probe:
+        return "xml"
     if probe.startswith(b"<") and (b"<table" in head.lower() or b"<html" in probe[:200]):
         return "html"
     return "text"
@@ -371,7 +435,7 @@ def open_source(path: str | Path, table: str | None = None, name: str | None = N
     if not path.is_file():
         raise InputError([Problem(label, None, None, msg("io.not_a_file"))])
     kind = sniff(path)
-    cls = {"excel": ExcelSource, "html": HtmlSource, "text": TextSource}[kind]
+    cls = {"excel": ExcelSource, "html": HtmlSource, "xml": XmlSpreadsheetSource, "text": TextSource}[kind]
     return cls(path, table, label)
 
 

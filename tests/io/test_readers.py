@@ -197,3 +197,20 @@ def test_xlsx_rows_are_numbered_from_the_top_of_the_sheet_even_when_it_starts_lo
         read_table(tmp_path / "u.xlsx")
     (problem,) = err.value.problems
     assert (problem.row, problem.column, problem.value) == (6, "角色", "厨师")
+
+
+def test_excel_2003_xml_spreadsheet_saved_as_xls(tmp_path):
+    from .ugly import xml_spreadsheet_xls
+
+    path = xml_spreadsheet_xls(tmp_path / "明细.xls", [
+        ("SN001", "2026-11-25T10:12:13.000", "", "63990.25", "上海恒通机电", "6222021001123456789"),
+        ("SN002", "2026-11-25 15:00", "1000", "", "顺丰速运", "6222021001123450000"),
+    ])
+    source = open_source(path)
+    assert source.kind == "xml" and source.table == "bank_transactions" and source.header.row == 4
+    frame = read_table(path)
+    assert frame["txn_id"].tolist() == ["SN001", "SN002"]
+    assert frame["amount"].tolist() == [Decimal("63990.25"), Decimal("1000.00")]
+    assert frame["direction"].tolist() == ["in", "out"]
+    assert frame["payer_account"].tolist() == ["6222021001123456789", "6222021001123450000"]
+    assert frame["booked_at"].tolist() == [local(2026, 11, 25, 10, 12, 13), local(2026, 11, 25, 15, 0)]

@@ -82,3 +82,37 @@ def real_xls(path: Path, header: list[str], rows: list[list[object]], banner: st
                 sheet.write(r, c, value)
     book.save(str(path))
     return path
+
+
+XML_SPREADSHEET = """<?xml version="1.0" encoding="{encoding}"?>
+<?mso-application progid="Excel.Sheet"?>
+<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet">
+ <Worksheet ss:Name="说明"><Table><Row><Cell><Data ss:Type="String">本文件由网银导出</Data></Cell></Row></Table></Worksheet>
+ <Worksheet ss:Name="交易明细">
+  <Table>
+   <Row><Cell ss:MergeAcross="5"><Data ss:Type="String">XX银行 账户交易明细</Data></Cell></Row>
+   <Row ss:Index="3"><Cell ss:MergeDown="1"><Data ss:Type="String">交易流水号</Data></Cell><Cell ss:MergeDown="1"><Data ss:Type="String">交易时间</Data></Cell>
+    <Cell ss:MergeAcross="1"><Data ss:Type="String">发生额</Data></Cell><Cell ss:MergeDown="1"><Data ss:Type="String">对方户名</Data></Cell>
+    <Cell ss:MergeDown="1"><Data ss:Type="String">对方账号</Data></Cell></Row>
+   <Row><Cell ss:Index="3"><Data ss:Type="String">借方金额</Data></Cell><Cell><Data ss:Type="String">贷方金额</Data></Cell></Row>
+{rows}
+  </Table>
+ </Worksheet>
+</Workbook>
+"""
+
+
+def xml_spreadsheet_xls(path: Path, lines: list[tuple[str, str, str, str, str, str]], encoding: str = "gb2312") -> Path:
+    """An Excel 2003 XML Spreadsheet saved as ``.xls``: a notes sheet first, banner, merged two-row header."""
+    def cell(value: str, numeric: bool = False) -> str:
+        if value == "":
+            return "<Cell/>"
+        kind = "Number" if numeric else "String"
+        return f'<Cell><Data ss:Type="{kind}">{value}</Data></Cell>'
+
+    rows = "\n".join(
+        "   <Row>" + cell(t) + cell(at) + cell(debit, True) + cell(credit, True) + cell(name) + cell(account) + "</Row>"
+        for t, at, debit, credit, name, account in lines
+    )
+    path.write_bytes(XML_SPREADSHEET.format(rows=rows, encoding=encoding).encode("gb18030" if encoding.startswith("gb") else encoding))
+    return path
