@@ -512,11 +512,17 @@ def _footer_rows(text: dict[int, np.ndarray], header: HeaderMap) -> np.ndarray:
     return no_key
 
 
-def _join_date_time(dates: np.ndarray, times: np.ndarray) -> np.ndarray:
-    """交易日期 + 交易时间 → one timestamp text (a time column that already holds a date wins)."""
+def _join_date_time(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """交易日期 + 交易时间 (in either order) → one timestamp text; a cell that already holds both wins."""
     out = []
-    for d, t in zip(dates, times):
-        out.append(t if _HAS_DATE.search(t) else f"{d} {t}".strip() if d else "")
+    for a, b in zip(first, second):
+        a_date, b_date = bool(_HAS_DATE.search(a)), bool(_HAS_DATE.search(b))
+        if a_date and b_date:
+            out.append(a if len(a) >= len(b) else b)
+        elif b_date:
+            out.append(f"{b} {a}".strip())
+        else:
+            out.append(f"{a} {b}".strip())
     return np.array(out, dtype=object)
 
 

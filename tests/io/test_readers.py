@@ -214,3 +214,14 @@ def test_excel_2003_xml_spreadsheet_saved_as_xls(tmp_path):
     assert frame["direction"].tolist() == ["in", "out"]
     assert frame["payer_account"].tolist() == ["6222021001123456789", "6222021001123450000"]
     assert frame["booked_at"].tolist() == [local(2026, 11, 25, 10, 12, 13), local(2026, 11, 25, 15, 0)]
+
+
+@pytest.mark.parametrize("order", ["date first", "time first"])
+def test_date_and_time_columns_are_joined_in_either_order(tmp_path, order):
+    header = ["流水号", "交易日期", "交易时间", "金额"]
+    rows = [["T1", "2026-11-25", "10:12:13", "5.00"], ["T2", "2026/11/26", "2026-11-26 08:00:00", "6.00"]]
+    if order == "time first":
+        header = [header[0], header[2], header[1], header[3]]
+        rows = [[r[0], r[2], r[1], r[3]] for r in rows]
+    frame = read_table(write_csv(tmp_path / "b.csv", header, rows))
+    assert frame["booked_at"].tolist() == [local(2026, 11, 25, 10, 12, 13), local(2026, 11, 26, 8, 0)]
