@@ -1,0 +1,101 @@
+"""Each matching rule on its own, with the pure matcher (no database): what it applies and what it leaves."""
+
+from __future__ import annotations
+
+import pytest
+
+from salesnb.receivables.matching import Line, OpenInvoice, plan_matches
+
+DAY = 86_400.0
+T0 = 1_767_225_600.0  # 2026-01-01
+NAMES = {"C1": "上海某某贸易有限公司", "C2": "杭州远大机械有限公司", "C3": "杭州远大机电有限公司"}
+
+
+def inv(invoice_id, cents, customer="C1", contract="HT-001", day=0):
+    return OpenInvoice(invoice_id, cents, T0 + day * DAY, customer, contract)
+
+
+def line(txn_id, cents, payer="上海某某贸易", memo=None, day=20, account=None):
+    return Line(txn_id, cents, T0 + day * DAY, payer, account, memo)
+
+
+def applied(plan):
+    return {(p.txn_id, p.invoice_id): (p.amount, p.rule) for p in plan.applied}
+
+
+def test_reference_with_a_fee_settles_the_invoice():
+    plan = plan_matches([line("T1", 99_000 - 1_500, payer="张三", memo="付INV-0009款")],
+                        [inv("INV-0009", 99_000)], NAMES)
+    assert applied(plan) == {("T1", "INV-0009"): (99_000, "reference_fee")}
+
+
+def test_reference_partial_and_then_the_rest():
+    plan = plan_matches([line("T1", 30_000, memo="INV0009 首期"), line("T2", 70_000, memo="INV-0009 尾款", day=25)],
+                        [inv("INV-0009", 100_000)], NAMES)
+    assert applied(plan) == {("T1", "INV-0009"): (30_000, "reference_partial"),
+                             ("T2", "INV-0009"): (70_000, "reference")}
+
+
+def test_reference_to_a_contract_picks_the_invoice_with_that_amount():
+    invoices = [inv("I1", 50_000, contract="HT-2026-7"), inv("I2", 80_000, contract="HT-2026-7")]
+    plan = plan_matches([line("T1", 80_000, payer=None, memo="合同HT2026-7货款")], invoices, NAMES)
+    assert applied(plan) == {("T1", "I2"): (80_000, "reference")}
+
+
+def test_an_overpaid_reference_goes_to_review():
+    plan = plan_matches([line("T1", 120_000, memo="INV-0009")], [inv("INV-0009", 100_000)], NAMES)
+    assert plan.applied == [] and [(p.invoice_id, p.rule) for p in plan.candidates] == [("INV-0009", "reference_overpaid")]
+
+
+def test_split_invoices_with_a_fee():
+    invoices = [inv("I1", 100_000), inv("I2", 250_000), inv("I3", 999_999)]
+    plan = plan_matches([line("T1", 350_000 - 2_000)], invoices, NAMES)
+    assert applied(plan) == {("T1", "I1"): (100_000, "split_invoices_fee"), ("T1", "I2"): (250_000, "split_invoices_fee")}
+
+
+def test_split_payments_with_fees_on_each_part():
+    lines = [line("T1", 300_000 - 1_000, day=10), line("T2", 700_000 - 500, day=20)]
+    plan = plan_matches(lines, [inv("I1", 1_000_000), inv("I2", 444_444)], NAMES)
+    assert applied(plan) == {("T1", "I1"): (299_000, "split_payments_fee"), ("T2", "I1"): (701_000, "split_payments_fee")}
+
+
+def test_ambiguous_same_amount_between_two_customers_goes_to_review():
+    names = {"C2": "杭州远大机械有限公司", "C3": "杭州远大机械股份有限公司"}  # the same name twice
+    invoices = [inv("I1", 5_000, customer="C2"), inv("I2", 5_000, customer="C3")]
+    plan = plan_matches([line("T1", 5_000, payer="杭州远大机械")], invoices, names)
+    assert plan.applied == [] and {p.invoice_id for p in plan.candidates} == {"I1", "I2"}
+
+
+def test_similar_but_different_company_is_not_applied():
+    plan = plan_matches([line("T1", 5_000, payer="杭州远大机电")], [inv("I1", 5_000, customer="C2")], NAMES)
+    assert plan.applied == []
+
+
+def test_outside_the_date_window_nothing_is_applied():
+    plan = plan_matches([line("T1", 5_000, day=-30)], [inv("I1", 5_000)], NAMES)
+    assert plan.applied == [] and plan.unmatched == ["T1"]
+
+
+def test_a_deposit_is_never_applied_automatically():
+    plan = plan_matches([line("T1", 5_000, memo="订金")], [inv("I1", 5_000)], NAMES)
+    assert plan.applied == [] and [p.invoice_id for p in plan.candidates] == ["I1"]
+
+
+def test_a_known_account_names_a_payer_the_bank_wrote_badly():
+    lines = [line("T1", 5_000, payer="上海某某贸易", account="6222"), line("T2", 7_000, payer="SMMY", account="6222")]
+    plan = plan_matches(lines, [inv("I1", 5_000), inv("I2", 7_000)], NAMES)
+    assert applied(plan) == {("T1", "I1"): (5_000, "amount_name"), ("T2", "I2"): (7_000, "amount_name")}
+
+
+@pytest.mark.parametrize(("cents", "rule"), [(300_000, "percentage"), (300_000 - 1_000, "percentage")])
+def test_usual_share_of_exactly_one_invoice(cents, rule):
+    plan = plan_matches([line("T1", cents)], [inv("I1", 1_000_000), inv("I2", 777_777)], NAMES)
+    assert applied(plan) == {("T1", "I1"): (cents, rule)}
+
+
+def test_unique_unusual_amount_from_an_unknown_payer():
+    invoices = [inv("I1", 876_543), inv("I2", 500_000, customer="C2")]
+    plan = plan_matches([line("T1", 876_543, payer="江苏某某供应链管理有限公司"), line("T2", 500_000, payer="李四")],
+                        invoices, NAMES)
+    assert applied(plan) == {("T1", "I1"): (876_543, "amount_unique")}  # 5,000.00 is too round to say anything
+    assert [p.rule for p in plan.candidates] == ["amount_only"]

@@ -1,0 +1,47 @@
+"""Company-name keys and scores: the ways a bank writes a payer's name."""
+
+from __future__ import annotations
+
+import pytest
+
+from salesnb.receivables.names import NameIndex, name_keys, name_score
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("上海某某贸易有限公司", "上海某某贸易"),
+    ("上海某某贸易有限公司", "上海某某贸易股份有限公司"),
+    ("上海某某贸易有限公司", "某某（上海）贸易有限公司"),
+    ("唐山和东重工股份有限公司", "和东重工(唐山)股份有限公司"),
+    ("ＡＢＣ科技（深圳）有限公司", "abc科技(深圳)有限公司"),
+    ("上海某某贸易集团有限公司", "上海某某贸易有限公司"),
+])
+def test_same_company(a, b):
+    assert name_score(a, b) == 100
+
+
+@pytest.mark.parametrize(("a", "b", "low", "high"), [
+    ("上海市某某贸易有限公司", "上海某某贸易有限公司", 95, 99),  # 上海市 vs 上海: same core
+    ("通海航空", "中山通海航空零部件股份有限公司", 90, 90),  # abbreviation
+    ("郑州恒精集团有限公司", "郑州恒精金属制品有限公司", 90, 90),  # the group company
+    ("上海华强贸易有限公司", "上海华盛贸易有限公司", 0, 89),  # one character apart: another company
+    ("北京贸易有限公司", "上海贸易有限公司", 0, 60),  # only the trade word in common
+    ("张三", "上海某某贸易有限公司", 0, 10),
+])
+def test_scores(a, b, low, high):
+    assert low <= name_score(a, b) <= high
+
+
+def test_keys_fold_width_brackets_and_legal_form():
+    assert name_keys("某某（上海）贸易有限公司") == ("上海某某贸易", "某某贸易")
+    assert name_keys("北京恒通物流（股份）有限公司") == ("北京恒通物流", "恒通物流")
+    assert name_keys("") == ("", "") and name_keys(None) == ("", "")
+
+
+def test_index_finds_customers_by_blocks_not_by_scanning():
+    customers = [(f"C{n}", f"苏州{brand}精密机械有限公司") for n, brand in enumerate("甲乙丙丁戊己庚辛壬癸")]
+    customers += [("X", "上海某某贸易有限公司"), ("Y", "中山通海航空零部件股份有限公司")]
+    index = NameIndex(customers)
+    assert index.lookup("某某(上海)贸易")[0] == ("X", 100.0)
+    assert index.lookup("通海航空")[0][0] == "Y"
+    assert [h.key for h in index.lookup("苏州丙精密机械")] == ["C2"]
+    assert index.lookup("李四") == ()
