@@ -168,12 +168,17 @@ def _entity_links(data: KpiData, orders: pd.DataFrame) -> pd.DataFrame:
     links = pd.concat(parts, ignore_index=True)
     links = links[links["order_id"].isin(orders["order_id"])]
     tasks = data.query(TASKS_SQL)
-    tasks["entity_type"] = tasks["entity_type"].map(_entity_type)
+    tasks["entity_type"] = entity_types(tasks["entity_type"])
     tasks["entity_id"] = tasks["entity_id"].astype("string")
     task_links = tasks.merge(links, on=["entity_type", "entity_id"])
     task_links = pd.DataFrame({"entity_type": "task", "entity_id": task_links["task_id"].astype("string"),
                                "order_id": task_links["order_id"], "node": task_links["node"]})
     return pd.concat([links, task_links], ignore_index=True)
+
+
+def entity_types(values: pd.Series) -> pd.Series:
+    """:func:`_entity_type` of every value (computed once per distinct value)."""
+    return values.map({v: _entity_type(v) for v in values.dropna().unique()})
 
 
 def _entity_type(name: Any) -> str:
@@ -197,7 +202,7 @@ def _finding_breakpoints(data: KpiData, links: pd.DataFrame) -> pd.DataFrame:
     findings = data.query(FINDINGS_SQL)
     if findings.empty:
         return pd.DataFrame(columns=["order_id", "stage", "kind"])
-    findings["entity_type"] = findings["entity_type"].map(_entity_type)
+    findings["entity_type"] = entity_types(findings["entity_type"])
     findings["entity_id"] = findings["entity_id"].astype("string")
     merged = findings.merge(links, on=["entity_type", "entity_id"])
     stages, kinds = [], []

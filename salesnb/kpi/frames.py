@@ -38,7 +38,9 @@ def read_frame(conn: Connection, sql: str, times: tuple[str, ...] = (), **params
         stmt = stmt.bindparams(*binds)
     values = {k: (v.to_pydatetime() if isinstance(v, pd.Timestamp) else v) for k, v in params.items()}
     result = conn.execute(stmt, values)
-    frame = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+    columns = list(result.keys())
+    rows = result.cursor.fetchall() if result.cursor is not None else []  # plain DBAPI tuples: no Row objects
+    frame = pd.DataFrame.from_records(rows, columns=columns) if rows else pd.DataFrame(columns=columns, dtype=object)
     for col in times:
         frame[col] = to_utc_series(frame[col])
     return frame
@@ -53,10 +55,10 @@ def to_utc_series(values: pd.Series) -> pd.Series:
 
 def iso_week(values: pd.Series) -> pd.Series:
     """ISO week label (``2026-W05``) of UTC timestamps, in the local zone."""
-    local = values.dt.tz_convert(local_tz())
-    cal = local.dt.isocalendar()
-    out = cal["year"].astype("string") + "-W" + cal["week"].astype("string").str.zfill(2)
-    return out.where(values.notna())
+    local = values.dt.tz_convert(local_tz()).dt.tz_localize(None).dt.normalize()
+    monday = local - pd.to_timedelta(local.dt.day_of_week, unit="D")
+    labels = {m: "{}-W{:02d}".format(*m.isocalendar()[:2]) for m in monday.dropna().unique()}
+    return monday.map(labels).astype(object).where(values.notna())
 
 
 def week_start(label: str) -> pd.Timestamp:

@@ -41,7 +41,8 @@ def test_dashboard_tiles_filters_and_export(engine):
                                                                          "2026-W11"}
     data = board.export()
     book = openpyxl.load_workbook(io.BytesIO(data))
-    assert {"总体", "按周", "按区域", "按销售", "A类线索转化", "异常说明", "流程审计", "前后对比"} <= set(book.sheetnames)
+    sheets = {"总体", "按周", "按区域", "按销售", "A类线索转化", "异常说明", "流程审计", "前后对比"}
+    assert sheets <= set(book.sheetnames)
     assert "snb-download" in board.download_area.value
 
 
