@@ -6,8 +6,10 @@ import json
 
 import nbformat
 import pytest
+from click.testing import CliRunner
 from sqlalchemy import select
 
+from salesnb.cli import main
 from salesnb.db import session_scope
 from salesnb.errors import SalesnbError
 from salesnb.models import TemplateRun, User
@@ -53,3 +55,34 @@ def test_parameters_are_checked(tmp_path):
         coerce_parameters(notebook, {"nope": "1"})
     with pytest.raises(SalesnbError, match="not a int"):
         coerce_parameters(notebook, {"n": "seven"})
+
+
+def test_cli_runs_schedule_and_templates(engine, db_url, tmp_path):
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    start = datetime(2026, 3, 2, 7, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    with session_scope(engine) as session:
+        session.add_all([
+            TemplateRun(template="daily_checks", job="daily_checks", scheduled_for=start, started_at=start,
+                        finished_at=start + timedelta(seconds=42), status="succeeded", parameters={"as_of": "x"},
+                        metrics={"findings_open": 7}, output_path="runs/daily_checks/1.ipynb"),
+            TemplateRun(template="reconciliation", started_at=start + timedelta(hours=1), status="failed",
+                        parameters={}, error="cell 4: InputError: bad file"),
+        ])
+    config = tmp_path / "salesnb.toml"
+    config.write_text('[schedule]\ndaily_checks = "0 7 * * *"\n', encoding="utf-8")
+    env = {"SALESNB_DB_URL": db_url, "SALESNB_HOME": str(tmp_path), "SALESNB_CONFIG": str(config)}
+    runner = CliRunner()
+    listed = runner.invoke(main, ["runs"], env=env)
+    assert listed.exit_code == 0, listed.output
+    lines = listed.output.splitlines()
+    assert "reconciliation" in lines[1] and "failed" in lines[1]  # newest first
+    assert "daily_checks" in lines[2] and "42.0" in lines[2] and "findings_open" in lines[2]
+    as_json = json.loads(runner.invoke(main, ["runs", "--json", "--template", "daily_checks"], env=env).output)
+    assert [r["metrics"] for r in as_json] == [{"findings_open": 7}]
+    crontab = runner.invoke(main, ["schedule", "--print-crontab"], env=env).output
+    assert "0 7 * * * cd" in crontab and "run daily_checks --job daily_checks" in crontab
+    assert "daily_checks" in runner.invoke(main, ["template", "list"], env=env).output
+    copied = runner.invoke(main, ["template", "copy", "weekly_kpi_report", f"{tmp_path / 'mine'}/"], env=env)
+    assert copied.exit_code == 0 and (tmp_path / "mine" / "weekly_kpi_report.ipynb").is_file()

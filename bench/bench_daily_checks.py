@@ -1,0 +1,211 @@
+"""Benchmark: the ``daily_checks`` template end to end (``salesnb run``) on the demo data (default 1,000,000 orders).
+
+Prints the wall-clock seconds of the whole run, the seconds of every cell
+(read back from the executed notebook), how much is kernel start-up and
+papermill overhead (measured on a trivial 3-cell notebook, and as the run's
+time outside its cells), and the peak memory: of the largest process (the
+kernel) and of the whole process tree (runner + kernel), sampled every 0.2 s.
+
+The demo data and its imported databases are shared with ``bench_checks.py``
+(``--data``, default ``$TMPDIR/salesnb-bench``; generated and imported on
+first use).  The run works on a private copy of that database, because the
+daily run writes (grades, findings, escalations, notifications).
+
+    .venv/bin/python bench/bench_daily_checks.py                    # 1M orders, SQLite
+    .venv/bin/python bench/bench_daily_checks.py --orders 100000 --backend postgresql
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import psutil
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import bench_checks  # noqa: E402 - shares the cached demo data and databases
+
+ROOT = Path(__file__).resolve().parent.parent
+SALESNB = [sys.executable, "-c", "from salesnb.cli import main; main()"]
+
+
+class TreeMemory:
+    """Samples the RSS of a process and its descendants: the largest single process and the sum."""
+
+    def __init__(self, pid: int, every: float = 0.2):
+        self.pid, self.every = pid, every
+        self.largest = self.total = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> TreeMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                root = psutil.Process(self.pid)
+                procs = [root, *root.children(recursive=True)]
+                sizes = []
+                for proc in procs:
+                    try:
+                        sizes.append(proc.memory_info().rss)
+                    except psutil.Error:
+                        pass
+                self.largest = max(self.largest, *sizes, 0)
+                self.total = max(self.total, sum(sizes))
+            except psutil.Error:
+                pass
+            self._stop.wait(self.every)
+
+
+def private_copy(args, backend: str) -> str:
+    """A copy of the shared benchmark database that this run may change."""
+    shared = bench_checks.database_url(args, backend)
+    if backend == "sqlite":
+        source = bench_checks.data_dir(args) / "salesnb.db"
+        target = Path(args.data) / f"daily-{args.orders}.db"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{target}{suffix}").unlink(missing_ok=True)
+        started = time.perf_counter()
+        import sqlite3
+
+        with sqlite3.connect(f"file:{source}?mode=ro", uri=True) as src, sqlite3.connect(target) as dst:
+            src.backup(dst)  # a consistent copy even while another benchmark uses the shared file
+        print(f"copied the {target.stat().st_size / 2**20:,.0f} MiB SQLite database in "
+              f"{time.perf_counter() - started:.1f}s")
+        return f"sqlite:///{target}"
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    url = make_url(shared)
+    name = f"salesnb_bench_daily_{args.orders}"
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{url.database}"'))
+    admin.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
+def trivial_notebook(folder: Path) -> Path:
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    nb = new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["language_info"] = {"name": "python"}
+    first = new_code_cell("x = 1")
+    first.metadata["tags"] = ["parameters"]
+    nb.cells = [first, new_code_cell("y = x + 1"), new_code_cell("print(y)")]
+    path = folder / "trivial.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def trivial_runs(folder: Path, times: int) -> list[float]:
+    """Seconds of papermill runs of a 3-cell notebook: kernel start-up, execution, shutdown."""
+    import papermill as pm
+
+    path = trivial_notebook(folder)
+    seconds = []
+    for _ in range(times):
+        started = time.perf_counter()
+        pm.execute_notebook(str(path), str(folder / "trivial.out.ipynb"), kernel_name="python3",
+                            progress_bar=False, parameters={"x": 2})
+        seconds.append(time.perf_counter() - started)
+    return seconds
+
+
+def run_daily(url: str, as_of: str, home: Path, steps: str | None, notify_limit: int | None
+              ) -> tuple[float, TreeMemory, dict]:
+    env = {**os.environ, "SALESNB_DB_URL": url, "SALESNB_HOME": str(home)}
+    env.pop("SALESNB_CONFIG", None)
+    cmd = [*SALESNB, "run", "daily_checks", "-p", "as_of", as_of]
+    if notify_limit is not None:
+        cmd += ["-p", "notify_limit", str(notify_limit)]
+    if steps:
+        cmd += ["-p", "steps", steps]
+    started = time.perf_counter()
+    process = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                               cwd=home)
+    with TreeMemory(process.pid) as memory:
+        output, _ = process.communicate()
+    seconds = time.perf_counter() - started
+    if process.returncode != 0:
+        raise SystemExit(f"salesnb run failed ({process.returncode}):\n{output}")
+    notebook = next(line.split("notebook:", 1)[1].strip() for line in output.splitlines() if "notebook:" in line)
+    return seconds, memory, {"notebook": notebook, "output": output}
+
+
+def cell_times(notebook: str) -> list[tuple[str, float]]:
+    import nbformat
+
+    nb = nbformat.read(notebook, as_version=4)
+    rows = []
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        first = next((line for line in cell.source.splitlines() if line.strip() and not line.startswith("#")),
+                     cell.source.splitlines()[0] if cell.source else "")
+        rows.append((first[:60], float(cell.metadata.get("papermill", {}).get("duration") or 0.0)))
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--orders", type=int, default=1_000_000)
+    parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--data", default=str(Path(tempfile.gettempdir()) / "salesnb-bench"))
+    parser.add_argument("--as-of", default=bench_checks.AS_OF)
+    parser.add_argument("--steps", default=None, help="daily steps (default: the template's)")
+    parser.add_argument("--notify-limit", type=int, default=2000,
+                        help="notifications delivered by the run (the first run on demo data finds a backlog of "
+                             "hundreds of thousands; 0 or less: all)")
+    parser.add_argument("--trivial-runs", type=int, default=3)
+    args = parser.parse_args()
+
+    bench_checks.ensure_files(args)
+    bench_checks.ensure_loaded(args, args.backend)
+    url = private_copy(args, args.backend)
+    home = Path(args.data) / f"daily-{args.orders}-home"
+    shutil.rmtree(home, ignore_errors=True)
+    home.mkdir(parents=True)
+
+    trivial = trivial_runs(home, args.trivial_runs)
+    limit = args.notify_limit if args.notify_limit > 0 else None
+    seconds, memory, run = run_daily(url, args.as_of, home, args.steps, limit)
+    cells = cell_times(run["notebook"])
+    in_cells = sum(s for _, s in cells)
+    metrics = json.loads(next(line.split("metrics:", 1)[1] for line in run["output"].splitlines()
+                              if "metrics:" in line))
+
+    print(f"\ndaily_checks template on {args.orders:,} orders ({args.backend}), as of {args.as_of}")
+    print(f"{'cell':<62}{'seconds':>9}")
+    for source, took in cells:
+        print(f"{source:<62}{took:>9.2f}")
+    print(f"{'(in cells)':<62}{in_cells:>9.2f}")
+    print(f"whole run (salesnb run, wall clock)        {seconds:8.1f} s")
+    print(f"  outside the cells (CLI start, kernel start/stop, papermill, history row): {seconds - in_cells:.1f} s")
+    print(f"  trivial 3-cell papermill run: median {statistics.median(trivial):.2f} s "
+          f"(runs: {', '.join(f'{s:.2f}' for s in trivial)}) = kernel start-up and shutdown")
+    print(f"peak RSS: largest process {memory.largest / 2**20:,.0f} MiB, whole tree {memory.total / 2**20:,.0f} MiB")
+    print("key numbers: " + json.dumps(metrics, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
