@@ -1,0 +1,43 @@
+"""``salesnb serve``: Voila's configuration and the token rule (the real server: tests/browser)."""
+
+from salesnb.config import load_settings
+from salesnb.serve import (
+    ServeOptions,
+    kernel_environment,
+    resolve_token,
+    voila_argv,
+    voila_config,
+)
+
+
+def settings(monkeypatch, url="postgresql+psycopg://app:s3cret@db/sales"):
+    monkeypatch.setenv("SALESNB_DB_URL", url)
+    monkeypatch.delenv("SALESNB_TOKEN", raising=False)
+    return load_settings()
+
+
+def test_token_only_off_localhost(monkeypatch):
+    s = settings(monkeypatch)
+    assert resolve_token(ServeOptions(host="127.0.0.1"), s) == ""
+    assert resolve_token(ServeOptions(host="localhost", token="given"), s) == "given"
+    generated = resolve_token(ServeOptions(host="0.0.0.0"), s)
+    assert len(generated) >= 24 and generated != resolve_token(ServeOptions(host="0.0.0.0"), s)
+    monkeypatch.setenv("SALESNB_TOKEN", "from-env")
+    assert resolve_token(ServeOptions(host="192.168.1.5"), s) == "from-env"
+
+
+def test_voila_is_standalone_preheated_stripped_and_quiet(monkeypatch):
+    s = settings(monkeypatch)
+    argv = voila_argv(ServeOptions(pool_size=2, port=9000), "tok")
+    for flag in ("--VoilaConfiguration.strip_sources=True", "--VoilaConfiguration.show_tracebacks=False",
+                 "--VoilaConfiguration.preheat_kernel=True", "--VoilaConfiguration.default_pool_size=2",
+                 "--Voila.token=tok", "--Voila.port=9000", "--VoilaConfiguration.template=salesnb"):
+        assert flag in argv
+    config = voila_config(ServeOptions(pool_size=2), s)
+    pools = config.VoilaKernelManager.kernel_pools_config
+    assert pools["default"]["pool_size"] == 2
+    env = pools["default"]["kernel_env_variables"]
+    assert env["SALESNB_LANG"] == "zh-CN" and "SALESNB_DB_URL" not in env  # the password stays out of the config
+    assert "jupyterlab-plotly" in config.VoilaConfiguration.extension_denylist
+    assert kernel_environment(s)["SALESNB_DB_URL"] == "postgresql+psycopg://app:s3cret@db/sales"
+    assert not any("s3cret" in a for a in argv)
