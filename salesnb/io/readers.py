@@ -446,18 +446,15 @@ def _clean(values: np.ndarray) -> np.ndarray:
     """Strip spaces, the ``="…"`` wrapper bank CSVs put around long numbers, and the apostrophe
     that protects formula-like text (as :func:`salesnb.io.exporter.csv_safe` writes it).
 
-    Clean columns (the usual case) are recognised on one joined string and returned as they are.
+    ``str.strip`` returns the very same object when there is nothing to strip,
+    so clean columns (the usual case) cost one pass and no copies; the rarer
+    fixes are looked for on one joined string.
     """
-    joined = _SEP.join(values)
-    needs_strip = _edge_space(joined)
-    needs_unwrap = '="' in joined or "'" in joined
+    cells = [v.strip() for v in values]
+    joined = _SEP.join(cells)
     if "\x00" in joined:  # NUL bytes (seen in bank exports) cannot be stored as text
-        values = np.array([v.replace("\x00", "") for v in values], dtype=object)
-        needs_strip = True
-    if not (needs_strip or needs_unwrap):
-        return values
-    cells = [v.strip() for v in values] if needs_strip else list(values)
-    if needs_unwrap:
+        cells = [v.replace("\x00", "").strip() for v in cells]
+    if '="' in joined or "'" in joined:
         for i, v in enumerate(cells):
             match = _WRAPPED.match(v) if v[:1] in ("=", "'") else None
             if match:
@@ -466,14 +463,6 @@ def _clean(values: np.ndarray) -> np.ndarray:
 
 
 _SEP = "\x01"
-_SPACES = (" ", "\t", "\r", "\n", "\u3000", "\xa0")
-
-
-def _edge_space(joined: str) -> bool:
-    """Does any cell of the joined column start or end with a space (substring tests run at C speed)?"""
-    if joined[:1].isspace() or joined[-1:].isspace():
-        return True
-    return any(space + _SEP in joined or _SEP + space in joined for space in _SPACES)
 
 
 def map_chunk(rows: np.ndarray, frame: pd.DataFrame, header: HeaderMap) -> Mapped:

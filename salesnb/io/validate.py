@@ -97,11 +97,10 @@ def convert_chunk(mapped: Mapped, spec: TableSpec, labels: dict[str, str], name:
         if col.required and col.default is None:
             checks.append((empty, msg("io.required")))
         limit = max_length(spec, col.name)
-        if limit and col.kind == "str" and not col.enum:
+        if limit and col.kind == "str" and not col.enum and len(text) and max(map(len, text)) > limit:
             too_long = np.fromiter(map(len, text), dtype=np.int64, count=len(text)) > limit
-            if too_long.any():
-                checks.append((too_long, msg("io.too_long", limit=limit)))
-                typed[col.name] = parsed.values.where(~too_long, None)  # staged as empty, never as an error
+            checks.append((too_long, msg("io.too_long", limit=limit)))
+            typed[col.name] = parsed.values.where(~too_long, None)  # staged as empty, never as an error
         for mask, message in checks:
             where = np.flatnonzero(mask)
             total += len(where)
