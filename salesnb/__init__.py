@@ -20,6 +20,11 @@ from .receivables import ReconcileReport, aging_frame, import_statements, reconc
 from .sla import EscalationReport, escalate, load_policies, policy_targets, save_policy, timeline, trace
 from .rules import to_mask, to_predicate, to_sql, validate_rule
 from .scorecards import grade_leads, grades_frame, save_lead
+from .kpi import KpiReport, compute_kpis
+from .kpi.anomalies import anomaly_notes, register_anomaly_rule
+from .kpi.audit_process import process_audit
+from .runs import emit_metrics, run_template, runs_frame
+from .bundles import apply_import, export_bundle, plan_import, read_bundle
 
 __version__ = "0.1.0"
 
@@ -36,4 +41,6 @@ __all__ = [
     "grade_leads", "grades_frame", "save_lead",
     "approve_contract", "edit_contract", "reject_contract", "submit_contract",
     "ReconcileReport", "aging_frame", "import_statements", "reconcile", "submit_claim",
+    "KpiReport", "compute_kpis", "anomaly_notes", "register_anomaly_rule", "process_audit",
+    "emit_metrics", "run_template", "runs_frame", "apply_import", "export_bundle", "plan_import", "read_bundle",
 ]
