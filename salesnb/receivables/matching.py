@@ -325,15 +325,15 @@ class Matcher:
                     break
         if not subsets:
             return
-        if len(subsets) > 1:
-            confidence = 0.6  # another subset fits as well: a person decides
+        if len(subsets) > 1 or self._share_of_one(line, top[0], exact=True):
+            confidence = 0.6  # another subset, or an exact instalment of one invoice, fits as well
         chosen = [ids[k] for k in subsets[0]]
         self._decide(line, self._settle(line, chosen, rule, confidence))
 
-    def _share_of_one(self, line: Line, customer: str) -> set[str]:
+    def _share_of_one(self, line: Line, customer: str, exact: bool = False) -> set[str]:
         """The customer's open invoices of which the line is a usual share (a part payment)."""
         return {i for i in self._customer_open(line, customer)
-                if self.remaining[i] > line.amount and _is_share(line.amount, self.remaining[i])}
+                if self.remaining[i] > line.amount and _is_share(line.amount, self.remaining[i], exact=exact)}
 
     def _pass_split_payments(self, customers: set[str] | None = None) -> None:
         """Several lines of one customer that together pay one invoice (exactly, or short by typical fees)."""
@@ -402,7 +402,8 @@ class Matcher:
 
     def _pass_amount_unique(self, line: Line) -> None:
         """A payer nobody knows (a third company) paying an unusual amount that exactly one open invoice has."""
-        if line.amount % SHARE_ROUNDING == 0 or _is_deposit(line.memo) or self._customers(line):
+        if (line.amount % SHARE_ROUNDING == 0 or _is_deposit(line.memo) or _is_person(line.payer_name)
+                or self._customers(line)):
             return
         same = [i for i in dict.fromkeys(self._by_amount.get(line.amount, ()))
                 if self.remaining[i] == line.amount and self._open(line, i)]
@@ -453,8 +454,22 @@ def _is_deposit(memo: str | None) -> bool:
     return bool(memo) and any(word in memo.lower() for word in DEPOSIT_WORDS)
 
 
-def _is_share(amount: int, outstanding: int) -> bool:
+COMPANY_WORDS = ("公司", "厂", "店", "中心", "集团", "银行", "商行", "合作社", "事务所", "研究院", "学校", "医院")
+
+
+def _is_person(payer: str | None) -> bool:
+    """A private person's name (张三, 欧阳明华): their transfers say nothing about which company pays."""
+    if not payer:
+        return False
+    name = payer.strip()
+    return len(name) <= 4 and re.fullmatch(r"[\u4e00-\u9fff·]+", name) is not None and not any(
+        w in name for w in COMPANY_WORDS)
+
+
+def _is_share(amount: int, outstanding: int, exact: bool = False) -> bool:
     """``amount`` (maybe less a typical fee) is a usual percentage of ``outstanding``, to the cent or rounded to 100 yuan."""
+    if exact:
+        return any(amount * 100 == outstanding * share for share in SHARES)
     for fee in (0, *TYPICAL_FEES):
         gross = amount + fee
         for share in SHARES:
