@@ -1,0 +1,52 @@
+"""The app entry used by every Voila notebook: language, clock, landing page, failures shown as messages."""
+
+import pytest
+
+from salesnb.i18n import get_language
+from salesnb.widgets.apps import APPS, Landing, build, show
+from salesnb.widgets.customer_card import CustomerCard
+from salesnb.widgets.findings import Findings
+
+from .seed import AS_OF
+
+
+@pytest.fixture
+def app_env(monkeypatch, db_url, seeded):
+    monkeypatch.setenv("SALESNB_DB_URL", db_url)
+    monkeypatch.delenv("VOILA_PREHEAT", raising=False)
+    monkeypatch.delenv("QUERY_STRING", raising=False)
+    monkeypatch.delenv("SALESNB_AS_OF", raising=False)
+    monkeypatch.delenv("SALESNB_LANG", raising=False)
+    return monkeypatch
+
+
+def test_landing_page_links_every_app(seeded):
+    page = build("index", seeded, query="lang=en")
+    assert isinstance(page, Landing)
+    html = page.body.children[0].value
+    assert html.count('class="snb-tile"') == len(APPS) == 8
+    assert 'href="scorecard.ipynb?lang=en"' in html and "线索意向评分卡" in html
+
+
+def test_show_builds_the_app_with_home_link_and_clock(app_env):
+    app_env.setenv("SALESNB_AS_OF", AS_OF.isoformat())
+    widget = show("findings")
+    assert isinstance(widget, Findings) and widget.fixed_as_of == AS_OF
+    assert 'href="index.ipynb"' in widget.children[1].value and widget.error == ""
+
+
+def test_query_string_switches_the_language(app_env):
+    app_env.setenv("QUERY_STRING", "lang=en")
+    widget = show("customer_card")
+    assert isinstance(widget, CustomerCard) and get_language() == "en"
+    assert "Customer Q&amp;A card" in widget.children[1].value or "Customer Q&A card" in widget.children[1].value
+    assert 'href="index.ipynb?lang=en"' in widget.children[1].value
+
+
+def test_a_failing_app_shows_a_message_not_a_traceback(app_env):
+    widget = show("no_such_app")
+    assert "snb-msg snb-bad" in widget.value and "Traceback" not in widget.value
+    assert "no_such_app" in widget.value
+    app_env.setenv("SALESNB_DB_URL", "postgresql+psycopg://nobody@127.0.0.1:1/none")
+    widget = show("findings")
+    assert "系统出错（OperationalError" in widget.value
