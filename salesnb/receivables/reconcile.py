@@ -19,10 +19,11 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Engine, and_, bindparam, exists, func, insert, select, update
+from sqlalchemy import Engine, and_, bindparam, exists, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from ..db import session_scope
+from ..errors import SalesnbError
 from ..models import AuditLog, BankMatch, BankTransaction, Contract, Customer, Invoice, Order
 from ..timeutil import now, to_local
 from .matching import Line, OpenInvoice, Options, Plan, Proposal, plan_matches
@@ -175,6 +176,8 @@ def reconcile(engine: Engine, as_of: datetime | None = None, *, options: Options
     started = time.perf_counter()
     as_of = to_local(as_of) if as_of is not None else now()
     with session_scope(engine) as session:
+        if not dry_run:
+            _serialise(session)
         state = _load(session, as_of)
         plan = plan_matches(state.lines.values(), state.invoices.values(), state.customer_names,
                             options=options or Options(), excluded=state.excluded,
@@ -184,6 +187,14 @@ def reconcile(engine: Engine, as_of: datetime | None = None, *, options: Options
             _write(session, plan, state, as_of, actor, report)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _serialise(session: Session) -> None:
+    """One reconciliation at a time: concurrent runs would read the same open lines and both apply them."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtext('salesnb.reconcile'))"))
+    else:  # SQLite: a write takes the database's write lock now, until commit
+        session.execute(update(BankMatch.__table__).where(text("0")).values(status="applied"))
 
 
 def _report(plan: Plan, state: _State, as_of: datetime) -> ReconcileReport:
@@ -212,11 +223,17 @@ def _write(session: Session, plan: Plan, state: _State, as_of: datetime, actor: 
         session.execute(insert(BankMatch.__table__), match_rows)
     if updates:
         invoices = Invoice.__table__
-        session.execute(
-            update(invoices).where(invoices.c.invoice_id == bindparam("key"))
+        # Only if nobody paid the invoice meanwhile (a finance user confirming a claim, say).
+        result = session.execute(
+            update(invoices).where(invoices.c.invoice_id == bindparam("key"),
+                                   invoices.c.paid_amount == bindparam("was"))
             .values(paid_amount=bindparam("paid"), status=bindparam("new_status"), paid_at=bindparam("when")),
-            [{"key": i, "paid": s.paid_amount, "new_status": s.status, "when": s.paid_at} for i, s in updates.items()],
+            [{"key": i, "was": state.payment[i].paid_amount, "paid": s.paid_amount, "new_status": s.status,
+              "when": s.paid_at} for i, s in updates.items()],
         )
+        if result.rowcount not in (-1, len(updates)):
+            raise SalesnbError("invoices were paid by someone else while reconciling; nothing was written,"
+                               " run reconcile again")
         session.execute(insert(AuditLog.__table__), [
             {"at": as_of, "actor": actor, "action": "invoice.payment_applied", "entity_type": "invoice",
              "entity_id": i, "before": state.payment[i].as_dict(), "after": s.as_dict(),

@@ -136,3 +136,20 @@ def test_confirm_reject_and_unmatch_are_logged_and_never_overpay(ledger):
 def test_lines_booked_after_as_of_wait(ledger):
     report = reconcile(ledger, datetime(2026, 1, 22, tzinfo=local_tz()))
     assert {m.txn_id for m in report.applied} == {"ICBC0001", "ICBC0002"}
+
+
+def test_an_invoice_paid_meanwhile_stops_the_write(ledger):
+    from salesnb.receivables.matching import plan_matches
+    from salesnb.receivables.reconcile import _load, _report, _write
+
+    with session_scope(ledger) as s:
+        state = _load(s, AS_OF)
+    plan = plan_matches(state.lines.values(), state.invoices.values(), state.customer_names)
+    with session_scope(ledger) as s:  # a claim confirmed between reading and writing
+        s.get(Invoice, "INV-2001").paid_amount = Decimal("1.00")
+        s.get(Invoice, "INV-2001").status = "partially_paid"
+    with pytest.raises(SalesnbError, match="run reconcile again"), session_scope(ledger) as s:
+        _write(s, plan, state, AS_OF, "reconcile", _report(plan, state, AS_OF))
+    with session_scope(ledger) as s:
+        assert s.scalar(select(func.count()).select_from(BankMatch)) == 0
+        assert s.get(Invoice, "INV-1001").paid_amount == 0
