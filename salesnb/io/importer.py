@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -33,6 +33,7 @@ from ..timeutil import local_tz, now
 from .bulk import Staging, reference_columns
 from .messages import msg
 from .readers import CHUNK_ROWS, SUPPORTED_SUFFIXES, FrameSource, Source, open_source
+from .prefetch import Converted, Prefetcher, converted_chunks
 from .validate import CAP, ProblemLog, check_header, convert_chunk
 
 
@@ -99,13 +100,12 @@ class Batch:
         self.chunk_rows = chunk_rows
         self.pending: dict[str, list[Staging]] = {}  # staged but not upserted (yet, or because of problems)
 
-    def run(self, source: Source) -> TableResult | None:
-        """Stage, check and (when the batch is clean so far) upsert one source."""
+    def run(self, source: Source, chunks: Iterator[Converted] | None = None) -> TableResult:
+        """Stage, check and (when the batch is clean so far) upsert one source whose header passed
+        :func:`check_header`; ``chunks`` are its converted chunks (read here when None)."""
         started = time.perf_counter()
         header = source.header
         spec = header.spec
-        if not check_header(source.name, header, self.log):
-            return None
         present = header.present()
         columns = [c.name for c in spec.columns if c.name in present]
         if header.extras():
@@ -114,8 +114,9 @@ class Batch:
         self.pending.setdefault(spec.name, []).append(staging)
         labels = header.labels()
         try:
-            for mapped in source.chunks(self.chunk_rows):
-                staging.load(convert_chunk(mapped, spec, labels, source.name, self.log), mapped.rows)
+            for item in chunks if chunks is not None else converted_chunks(source, self.chunk_rows, self.log.cap):
+                self.log.add_counted(item.problems.problems, item.problems.total)
+                staging.load(item.typed, item.mapped.rows)
         except InputError as exc:
             self.log.absorb(exc)
         self._check_keys(source.name, staging, labels)
@@ -252,12 +253,13 @@ def import_paths(engine: Engine, paths: Iterable[str | Path], table: str | None 
     with session_scope(engine) as session:
         batch = Batch(session, actor, chunk_rows=chunk_rows)
         batch.log.add_counted(pre_log.problems, pre_log.total)
+        ready = [s for s in sources if check_header(s.name, s.header, batch.log)]
+        prefetch = Prefetcher(ready, chunk_rows, batch.log.cap)
         try:
-            for source in sources:
-                result = batch.run(source)
-                if result is not None:
-                    report.results.append(result)
+            for source in ready:
+                report.results.append(batch.run(source, prefetch.chunks(source)))
         finally:
+            prefetch.close()
             batch.close()
     report.seconds = time.perf_counter() - started
     return report
@@ -273,8 +275,11 @@ def import_frame(session: Session, table: str, frame: pd.DataFrame, source: str 
     """
     table_spec(table)
     batch = Batch(session, actor)
+    origin = FrameSource(frame, table, source)
+    result = None
     try:
-        result = batch.run(FrameSource(frame, table, source))
+        if check_header(origin.name, origin.header, batch.log):
+            result = batch.run(origin)
     finally:
         batch.close()
     assert result is not None  # close() raised otherwise

@@ -220,3 +220,14 @@ def test_header_only_file_imports_zero_rows(engine, tmp_path):
     assert (result.rows, result.inserted, result.unchanged) == (0, 0, 0)
     with session_scope(engine) as s:
         assert s.scalar(select(func.count()).select_from(ImportLog)) == 0
+
+
+def test_unreadable_line_in_a_later_file_is_reported_with_the_others(engine, tmp_path):
+    users = write_table_csv(tmp_path, "users", [{"user_id": "U1", "name": "甲", "role": "飞行员"}])
+    lines = ["customer_id,name"] + [f"C{i},客户{i}" for i in range(100)]
+    lines[80] += ",x,y,z,w,v,u,t,s"
+    customers = tmp_path / "customers.csv"
+    customers.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        import_paths(engine, [users, customers], chunk_rows=16)
+    assert [(p.file.split("/")[-1], p.row) for p in err.value.problems] == [("users.csv", 2), ("customers.csv", 81)]
