@@ -1,10 +1,10 @@
 """Read a bank export into a grid of cell texts, whatever the file really is.
 
-Chinese bank exports come as real .xlsx/.xls, as HTML tables or tab/comma text
-saved with an ".xls" name, in UTF-8 or GB18030, with banner rows above the
+Chinese bank exports come as real .xlsx/.xls, as HTML tables, Excel 2003 XML
+or tab/comma text saved with an ".xls" name, in UTF-8 or GB18030, with banner rows above the
 header and merged cells.  :func:`read_grid` sniffs the content (not the
 suffix) and returns every row as a list of strings, merged cells filled with
-their value so that a two-level header ("发生额" over "借方 | 贷方") reads
+their value (the importer's grid readers do HTML and XML) so that a two-level header ("发生额" over "借方 | 贷方") reads
 naturally.  Account numbers and serials stay text: numbers from spreadsheets
 are rendered without a trailing ".0" or exponent.
 """
@@ -19,7 +19,9 @@ from pathlib import Path
 
 from ..errors import InputError, Problem
 from ..io.encoding import detect_bytes_encoding
-from ..io.readers import sniff
+from ..io.readers import _SS as XML_SS
+from ..io.readers import _html_charset, _xml_sheet_grid, sniff
+from ..io.readers import _html_grid as _table_grid
 
 Grid = list[list[str]]
 
@@ -72,36 +74,26 @@ def _xls_grid(path: Path) -> Grid:
     return [[cell_text(v) for v in row] for row in sheet.to_python(skip_empty_area=False)]
 
 
-def _html_grid(text: str) -> Grid:
-    """The rows of the largest <table>, with colspan/rowspan cells repeated."""
+def _html_grid(raw: bytes) -> Grid:
+    """The rows of the page's largest <table>, colspan/rowspan cells repeated (the importer's table reader)."""
     import lxml.html
 
-    root = lxml.html.fromstring(text)
-    tables = root.xpath("//table")
-    if not tables:
-        return []
-    table = max(tables, key=lambda t: len(t.xpath(".//tr")))
-    grid: Grid = []
-    pending: dict[tuple[int, int], str] = {}  # (row, col) → text carried down by rowspan
-    for r, tr in enumerate(table.xpath(".//tr")):
-        row: list[str] = []
-        col = 0
-        for cell in tr.xpath("./td|./th"):
-            while (r, col) in pending:
-                row.append(pending.pop((r, col)))
-                col += 1
-            value = " ".join(cell.text_content().split())
-            span = max(1, int(cell.get("colspan", "1") or 1))
-            down = max(1, int(cell.get("rowspan", "1") or 1))
-            for c in range(col, col + span):
-                row.append(value)
-                for below in range(r + 1, r + down):
-                    pending[(below, c)] = value
-            col += span
-        while (r, col) in pending:
-            row.append(pending.pop((r, col)))
-            col += 1
-        grid.append(row)
+    encoding = _html_charset(raw) or detect_bytes_encoding(raw)
+    doc = lxml.html.document_fromstring(raw, parser=lxml.html.HTMLParser(encoding=encoding))
+    tables = [_table_grid(t) for t in doc.iter("table")]
+    return max(tables, key=len, default=[])
+
+
+def _xml_grid(path: Path) -> Grid:
+    """The first worksheet of an Excel 2003 XML Spreadsheet, rows at their Excel numbers."""
+    from lxml import etree
+
+    root = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)).getroot()
+    sheet = next(root.iter(f"{{{XML_SS}}}Worksheet"), None)
+    numbered = _xml_sheet_grid(sheet) if sheet is not None else []
+    grid: Grid = [[] for _ in range(max((n for n, _ in numbered), default=0))]
+    for number, cells in numbered:
+        grid[number - 1] = cells
     return grid
 
 
@@ -123,8 +115,11 @@ def read_grid(path: str | Path) -> Grid:
         kind = sniff(path)
         if kind == "excel":
             return _xlsx_grid(path) if raw.startswith(b"PK\x03\x04") else _xls_grid(path)
-        text = decode(raw)
-        return _html_grid(text) if kind == "html" else _text_grid(text)
+        if kind == "xml":
+            return _xml_grid(path)
+        if kind == "html":
+            return _html_grid(raw)
+        return _text_grid(decode(raw))
     except InputError:
         raise
     except Exception as exc:  # noqa: BLE001 - any parser failure becomes a message about the file

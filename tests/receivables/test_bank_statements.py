@@ -136,3 +136,25 @@ def test_parse_direction(flag, direction):
 ])
 def test_header_roles(header, role):
     assert header_role(header) == role
+
+
+def test_excel_2003_xml_spreadsheet_named_xls(tmp_path):
+    rows = [
+        '<Row><Cell ss:MergeAcross="3"><Data ss:Type="String">交通银行 对账单</Data></Cell></Row>',
+        '<Row ss:Index="3"><Cell><Data ss:Type="String">记账日期</Data></Cell><Cell><Data ss:Type="String">流水号</Data>'
+        '</Cell><Cell><Data ss:Type="String">贷方金额</Data></Cell><Cell><Data ss:Type="String">对方户名</Data></Cell></Row>',
+        '<Row><Cell><Data ss:Type="String">2026-01-05</Data></Cell><Cell><Data ss:Type="String">00123</Data></Cell>'
+        '<Cell><Data ss:Type="Number">1234.5</Data></Cell><Cell><Data ss:Type="String">甲公司</Data></Cell></Row>',
+        '<Row><Cell><Data ss:Type="String">2026-13-01</Data></Cell><Cell><Data ss:Type="String">00124</Data></Cell>'
+        '<Cell><Data ss:Type="Number">1</Data></Cell></Row>',
+    ]
+    path = tmp_path / "bocom.xls"
+    path.write_text('<?xml version="1.0" encoding="UTF-8"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"'
+                    ' xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet"><Worksheet ss:Name="明细"><Table>'
+                    + "".join(rows) + "</Table></Worksheet></Workbook>", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        parse_statement(path)
+    assert [(p.row, p.column) for p in caught.value.problems] == [(5, "记账日期")]  # Excel row 5, after a gap
+    path.write_text(path.read_text(encoding="utf-8").replace("2026-13-01", "2026-01-06"), encoding="utf-8")
+    frame = parse_statement(path)
+    assert list(frame["txn_id"]) == ["00123", "00124"] and frame["amount"][0] == Decimal("1234.50")
