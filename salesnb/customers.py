@@ -340,7 +340,7 @@ def lead_snapshot(engine: Engine, lead_id: str) -> dict[str, object]:
         if lead is None:
             raise KeyError(lead_id)
         data = {c.name: getattr(lead, c.name) for c in Lead.__table__.columns if c.name != "extra"}
-        data.update(((lead.extra or {}).get("scorecard") or {}))
+        data.update((lead.extra or {}).get("scorecard") or {})
         customer = session.get(Customer, lead.customer_id)
         data["customer_name"] = customer.name if customer else lead.customer_id
     return data

@@ -20,6 +20,7 @@ import secrets
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Self
 
 from .config import Settings
 from .errors import SalesnbError
@@ -205,7 +206,7 @@ class BackgroundServer:
         """URL of the Voila page of app ``app`` (e.g. ``"scorecard"``)."""
         return f"{self.url}voila/render/{app}.ipynb" + (f"?{query}" if query else "")
 
-    def start(self, timeout: float = 180) -> BackgroundServer:
+    def start(self, timeout: float = 180) -> Self:
         """Start the server and wait until every app has ``pool_size`` preheated kernels (or ``timeout`` seconds)."""
         import subprocess
         import tempfile
@@ -258,7 +259,7 @@ class BackgroundServer:
         self._log.close()
         self.process = None
 
-    def __enter__(self) -> BackgroundServer:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *exc) -> None:

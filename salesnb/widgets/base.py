@@ -171,7 +171,7 @@ class AppWidget(widgets.VBox):
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             try:
                 return fn(*args, **kwargs)
-            except Exception as exc:  # noqa: BLE001 - shown to the user, logged for the admin
+            except Exception as exc:
                 if not isinstance(exc, SalesnbError):
                     log.exception("callback %s failed", getattr(fn, "__qualname__", fn))
                 self.show_error(readable_error(exc))
@@ -212,3 +212,33 @@ def entity_label(entity_type: str, entity_id: str) -> str:
     key = f"entity.{entity_type}"
     kind = t(key)
     return f"{entity_type if kind == key else kind} {entity_id}"
+
+
+def show_suggestions(picker: widgets.Select, options: list[tuple[str, str]], max_rows: int = 6) -> None:
+    """Fill a suggestion list under a search box: nothing chosen, as tall as needed, hidden when empty."""
+    picker.options = options
+    picker.value = None
+    picker.rows = max(2, min(len(options), max_rows))
+    picker.layout.display = "" if options else "none"
+
+
+def customer_option(name: str, region: str | None, customer_id: str) -> str:
+    """``上海华电设备有限公司 · 华东 · C001``: a customer in a suggestion list."""
+    return " · ".join(part for part in (name, region, customer_id) if part)
+
+
+def person_picker(engine: Engine, roles: tuple[str, ...], *, empty: str, value: str | None = None,
+                  first: bool = False, cls: str = "") -> widgets.Dropdown:
+    """A drop-down of the users with one of ``roles`` (``name（id）``), ``empty`` meaning nobody.
+
+    Preselects ``value``, else (with ``first``) the first person, else nobody.
+    """
+    from ..directory import people
+
+    staff = people(engine, roles)
+    default = value or (staff[0].user_id if first and staff else "")
+    box = widgets.Dropdown(options=[(empty, "")] + [(p.label, p.user_id) for p in staff], value=default,
+                           layout=widgets.Layout(width="220px"))
+    if cls:
+        box.add_class(cls)
+    return box

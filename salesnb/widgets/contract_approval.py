@@ -9,11 +9,10 @@ from ..approval_queue import QueueItem, approval_queue, destinations
 from ..contracts import approve, check_terms, edit, get_attachment, reject, submit
 from ..contracts.messages import reason_text
 from ..db import session_scope
-from ..directory import people
 from ..errors import SalesnbError
 from ..i18n import get_language, register, t
 from . import download, html
-from .base import AppWidget, label, row
+from .base import AppWidget, label, person_picker, row
 
 register({
     "zh-CN": {
@@ -131,11 +130,8 @@ class ContractApproval(AppWidget):
     def __init__(self, engine, *, approver: str | None = None, **kwargs):
         super().__init__(engine, **kwargs)
         self.items: dict[str, QueueItem] = {}
-        staff = people(engine, APPROVER_ROLES)
-        self.approver_box = widgets.Dropdown(options=[(t("common.none"), "")] + [(p.label, p.user_id) for p in staff],
-                                             value=approver or (staff[0].user_id if staff else ""),
-                                             layout=widgets.Layout(width="220px"))
-        self.approver_box.add_class("snb-approver")
+        self.approver_box = person_picker(engine, APPROVER_ROLES, empty=t("common.none"), value=approver, first=True,
+                                          cls="snb-approver")
         self.summary = widgets.HTML("")
         self.queue = widgets.Select(options=[], rows=10, layout=widgets.Layout(width="360px"))
         self.queue.add_class("snb-queue")

@@ -5,11 +5,17 @@ from __future__ import annotations
 import ipywidgets as widgets
 from traitlets import List, Unicode
 
-from ..customers import CustomerCardData, StageIssue, customer_card, last_contact, search_customers
+from ..customers import (
+    CustomerCardData,
+    StageIssue,
+    customer_card,
+    last_contact,
+    search_customers,
+)
 from ..errors import SalesnbError
 from ..i18n import register, t
 from . import html
-from .base import AppWidget, label, row
+from .base import AppWidget, customer_option, label, row, show_suggestions
 
 register({
     "zh-CN": {
@@ -131,19 +137,12 @@ class CustomerCard(AppWidget):
 
     def _search(self, text: str) -> None:
         hits = search_customers(self.engine, text, limit=self.limit) if text.strip() else []
-        self.suggestions = [[self._label(h.name, h.region, h.customer_id), h.customer_id] for h in hits]
-        self.picker.options = [tuple(pair) for pair in self.suggestions]
-        self.picker.value = None
-        self.picker.rows = max(2, min(len(hits), 6))
-        self.picker.layout.display = "" if hits else "none"
+        self.suggestions = [[customer_option(h.name, h.region, h.customer_id), h.customer_id] for h in hits]
+        show_suggestions(self.picker, [tuple(pair) for pair in self.suggestions])
         if text.strip() and not hits:
             self.hint.value = html.tag("div", t("card.no_match"), cls="snb-muted")
         else:
             self.hint.value = html.tag("div", t("card.pick"), cls="snb-muted") if hits else ""
-
-    @staticmethod
-    def _label(name: str, region: str | None, customer_id: str) -> str:
-        return " · ".join(part for part in (name, region, customer_id) if part)
 
     def _picked(self, customer_id: str | None) -> None:
         if customer_id:
@@ -184,10 +183,10 @@ def render_card(card: CustomerCardData) -> str:
     stages = []
     for stage, issues in card.issues_by_stage().items():
         inner = html.tag("b", t(f"stage.{stage}"))
-        inner += html.items((issue_text(i) for i in issues)) if issues else html.tag("span", t("card.no_issues"), cls="snb-muted")
+        inner += html.items(issue_text(i) for i in issues) if issues else html.tag("span", t("card.no_issues"), cls="snb-muted")
         stages.append(html.raw_tag("div", inner, cls="snb-stage snb-has-issues" if issues else "snb-stage",
                                    data_stage=stage))
-    section = lambda key, n, inner: html.raw_tag(  # noqa: E731
+    section = lambda key, n, inner: html.raw_tag(
         "div", html.tag("div", t(key, n=n), cls="snb-section-title") + inner, cls="snb-card")
     return "".join([
         head,

@@ -44,7 +44,7 @@ def xlsx_bytes(headers: Sequence[str], rows: Sequence[Sequence[object]], title: 
 
 
 def _cell(sheet, value: object, cell_type):
-    if value is None or (isinstance(value, float) and value != value):
+    if value is None or html.is_missing(value):
         return None
     if isinstance(value, bool):
         return html.display(value)

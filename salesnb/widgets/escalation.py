@@ -13,7 +13,14 @@ from ..directory import people
 from ..errors import SalesnbError
 from ..i18n import get_language, register, t
 from ..models import ROLES
-from ..sla import Policy, PolicyError, load_policies, reset_policy, save_policy, timeline
+from ..sla import (
+    Policy,
+    PolicyError,
+    load_policies,
+    reset_policy,
+    save_policy,
+    timeline,
+)
 from ..timeutil import parse_timestamp, to_local
 from . import html
 from .base import AppWidget, label, row

@@ -170,7 +170,7 @@ class Findings(AppWidget):
 
 
 def _aware(value) -> datetime | None:
-    if value is None or value != value:
+    if value is None or html.is_missing(value):
         return None
     if hasattr(value, "to_pydatetime"):
         value = value.to_pydatetime()

@@ -24,7 +24,7 @@ def escape(value: object) -> str:
 
 def display(value: object) -> str:
     """A value as people read it: local times to the minute, money with two decimals, 是/否 for booleans."""
-    if value is None or _is_missing(value):
+    if value is None or is_missing(value):
         return ""
     if isinstance(value, bool):
         from ..i18n import t
@@ -41,10 +41,10 @@ def display(value: object) -> str:
     return str(value)
 
 
-def _is_missing(value: object) -> bool:
-    # NaN and pandas NaT are the only values not equal to themselves.
+def is_missing(value: object) -> bool:
+    """True for NaN and pandas NaT (the only values not equal to themselves)."""
     try:
-        return bool(value != value)
+        return bool(value != value)  # noqa: PLR0124 - the NaN test
     except (TypeError, ValueError):
         return False
 

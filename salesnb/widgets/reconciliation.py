@@ -7,12 +7,11 @@ from traitlets import Int, Unicode
 
 from ..bank_matches import applied_matches
 from ..db import session_scope
-from ..directory import people
 from ..errors import SalesnbError
 from ..i18n import register, t
 from ..receivables import confirm_match, reject_match, review_queue, unmatch
 from . import html
-from .base import AppWidget, label, row
+from .base import AppWidget, label, person_picker, row
 
 register({
     "zh-CN": {
@@ -114,11 +113,8 @@ class ReconciliationQueue(AppWidget):
         super().__init__(engine, **kwargs)
         self.queue_frame = None
         self.applied_frame = None
-        staff = people(engine, OPERATOR_ROLES)
-        self.operator_box = widgets.Dropdown(options=[(t("common.none"), "")] + [(p.label, p.user_id) for p in staff],
-                                             value=operator or (staff[0].user_id if staff else ""),
-                                             layout=widgets.Layout(width="220px"))
-        self.operator_box.add_class("snb-operator")
+        self.operator_box = person_picker(engine, OPERATOR_ROLES, empty=t("common.none"), value=operator, first=True,
+                                          cls="snb-operator")
         self.lines = widgets.Select(options=[], rows=10, layout=widgets.Layout(width="380px"))
         self.lines.add_class("snb-lines")
         self.line_facts = widgets.HTML("")

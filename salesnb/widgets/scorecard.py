@@ -9,12 +9,25 @@ from traitlets import Bool, Dict, List, Unicode
 
 from ..customers import lead_snapshot, next_lead_id, search_customers, search_leads
 from ..db import session_scope
-from ..directory import manager_of, people, person
+from ..directory import manager_of, person
 from ..errors import SalesnbError
 from ..i18n import get_language, register, t
-from ..scorecards import DEFAULT_NAME, IncompleteScorecard, check_answers, get_scorecard, save_lead
+from ..scorecards import (
+    DEFAULT_NAME,
+    IncompleteScorecard,
+    check_answers,
+    get_scorecard,
+    save_lead,
+)
 from . import html
-from .base import AppWidget, label, row
+from .base import (
+    AppWidget,
+    customer_option,
+    label,
+    person_picker,
+    row,
+    show_suggestions,
+)
 
 register({
     "zh-CN": {
@@ -125,10 +138,7 @@ class ScorecardForm(AppWidget):
                                               layout=widgets.Layout(width="360px", display="none"))
         self.customer_picker.add_class("snb-customer-picker")
         self.customer_chosen = widgets.HTML("")
-        sales = people(engine, SALES_ROLES)
-        self.owner_box = widgets.Dropdown(options=[(t("sc.pick"), "")] + [(p.label, p.user_id) for p in sales],
-                                          value="", layout=widgets.Layout(width="220px"))
-        self.owner_box.add_class("snb-owner")
+        self.owner_box = person_picker(engine, SALES_ROLES, empty=t("sc.pick"), cls="snb-owner")
         self.region_box = widgets.Text(layout=widgets.Layout(width="220px"))
         self.source_box = widgets.Text(layout=widgets.Layout(width="220px"))
         lead_section = widgets.VBox([
@@ -245,12 +255,9 @@ class ScorecardForm(AppWidget):
 
     def _find_leads(self, text: str) -> None:
         hits = search_leads(self.engine, text) if text.strip() else []
-        self.lead_picker.options = [(t("sc.lead_option", lead=h.lead_id, customer=h.customer_name,
-                                       status=t(f"sc.status.{h.status}"), grade=f" · {h.grade}" if h.grade else ""),
-                                     h.lead_id) for h in hits]
-        self.lead_picker.value = None
-        self.lead_picker.rows = max(2, min(len(hits), 6))
-        self.lead_picker.layout.display = "" if hits else "none"
+        show_suggestions(self.lead_picker, [
+            (t("sc.lead_option", lead=h.lead_id, customer=h.customer_name, status=t(f"sc.status.{h.status}"),
+               grade=f" · {h.grade}" if h.grade else ""), h.lead_id) for h in hits])
         self.lead_hint.value = html.tag("div", t("sc.no_lead"), cls="snb-muted") if text.strip() and not hits else ""
 
     def _find_customers(self, text: str) -> None:
@@ -260,11 +267,8 @@ class ScorecardForm(AppWidget):
             self.customer_id = ""
             self.customer_chosen.value = ""
         hits = search_customers(self.engine, text) if text.strip() else []
-        self.customer_picker.options = [(" · ".join(p for p in (h.name, h.region, h.customer_id) if p), h.customer_id)
-                                        for h in hits]
-        self.customer_picker.value = None
-        self.customer_picker.rows = max(2, min(len(hits), 5))
-        self.customer_picker.layout.display = "" if hits else "none"
+        show_suggestions(self.customer_picker,
+                         [(customer_option(h.name, h.region, h.customer_id), h.customer_id) for h in hits], 5)
 
     _customer_label = ""
 

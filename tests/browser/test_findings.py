@@ -1,7 +1,7 @@
 """The findings list: filter in the browser and download the xlsx."""
 
 import io
-
+from pathlib import Path
 
 from openpyxl import load_workbook
 
@@ -24,6 +24,6 @@ def test_filter_and_export_findings(app_page):
         link.click()
     download = info.value
     assert download.suggested_filename.startswith("断点清单_") and download.suggested_filename.endswith(".xlsx")
-    rows = list(load_workbook(io.BytesIO(open(download.path(), "rb").read())).active.iter_rows(values_only=True))
+    rows = list(load_workbook(io.BytesIO(Path(download.path()).read_bytes())).active.iter_rows(values_only=True))
     assert len(rows) == 2 and rows[1][1] == "订单 O002" and rows[1][2] == "李娜"
     assert "<img" not in page.locator(".snb-findings-table").inner_html()

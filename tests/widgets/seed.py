@@ -86,24 +86,24 @@ def seed(engine: Engine) -> None:
                  inquiry_type="technical", created_at=at(11, 9), first_response_at=at(11, 10)),
         ])
         s.add_all([
-            Quote(quote_id="Q001", lead_id="L001", customer_id="C001", owner_id="U01", amount=Decimal("120000"),
+            Quote(quote_id="Q001", lead_id="L001", customer_id="C001", owner_id="U01", amount=Decimal(120000),
                   quoted_at=at(11), status="accepted", accepted_at=at(12)),
-            Quote(quote_id="Q002", lead_id="L002", customer_id="C002", owner_id="U02", amount=Decimal("80000"),
+            Quote(quote_id="Q002", lead_id="L002", customer_id="C002", owner_id="U02", amount=Decimal(80000),
                   quoted_at=at(11), status="accepted", accepted_at=at(11, 15)),
-            Quote(quote_id="Q003", lead_id="L003", customer_id="C003", owner_id="U01", amount=Decimal("5000"),
+            Quote(quote_id="Q003", lead_id="L003", customer_id="C003", owner_id="U01", amount=Decimal(5000),
                   quoted_at=at(12), status="quoted"),
         ])
         s.flush()
         s.add_all([
             # Feasible: slot on day 17 (+1 day from the 16th) and 2 transit days to 华东, 30 promised.
-            Contract(contract_id="K001", quote_id="Q001", customer_id="C001", owner_id="U01", amount=Decimal("120000"),
+            Contract(contract_id="K001", quote_id="Q001", customer_id="C001", owner_id="U01", amount=Decimal(120000),
                      product_line="变压器", quantity=10, dest_region="华东", promised_delivery_days=30,
                      payment_terms_days=30, status="pending_approval"),
             # Infeasible: 3 days promised, 华南 needs 4 transit days.
-            Contract(contract_id="K002", quote_id="Q002", customer_id="C002", owner_id="U02", amount=Decimal("80000"),
+            Contract(contract_id="K002", quote_id="Q002", customer_id="C002", owner_id="U02", amount=Decimal(80000),
                      product_line="变压器", quantity=10, dest_region="华南", promised_delivery_days=3,
                      payment_terms_days=30, status="pending_approval"),
-            Contract(contract_id="K003", quote_id="Q003", customer_id="C003", owner_id="U01", amount=Decimal("5000"),
+            Contract(contract_id="K003", quote_id="Q003", customer_id="C003", owner_id="U01", amount=Decimal(5000),
                      product_line="变压器", quantity=2, dest_region="华东", promised_delivery_days=20,
                      payment_terms_days=30, status="pending_approval"),
         ])
@@ -122,25 +122,25 @@ def seed(engine: Engine) -> None:
         s.flush()
         s.add(Shipment(shipment_id="S002", order_id="O002", carrier="德邦", tracking_no="", shipped_at=at(13)))
         s.add_all([
-            Invoice(invoice_id="INV001", contract_id="K002", order_id="O002", amount=Decimal("80000"),
+            Invoice(invoice_id="INV001", contract_id="K002", order_id="O002", amount=Decimal(80000),
                     requested_at=at(13), issued_at=at(13), status="issued"),
-            Invoice(invoice_id="INV002", contract_id="K003", order_id="O003", amount=Decimal("5000"),
+            Invoice(invoice_id="INV002", contract_id="K003", order_id="O003", amount=Decimal(5000),
                     requested_at=at(13), issued_at=at(13), status="issued"),
-            Invoice(invoice_id="INV003", contract_id="K001", amount=Decimal("120000"),
+            Invoice(invoice_id="INV003", contract_id="K001", amount=Decimal(120000),
                     requested_at=at(13), issued_at=at(14), status="issued"),
-            Invoice(invoice_id="INV004", contract_id="K002", amount=Decimal("120000"),
+            Invoice(invoice_id="INV004", contract_id="K002", amount=Decimal(120000),
                     requested_at=at(14), issued_at=at(14, 12), status="issued"),
         ])
         s.flush()
-        s.add(PaymentClaim(claim_id="PC001", invoice_id="INV002", owner_id="U01", amount=Decimal("5000"),
+        s.add(PaymentClaim(claim_id="PC001", invoice_id="INV002", owner_id="U01", amount=Decimal(5000),
                            submitted_at=at(13), status="finance_review"))
         s.add_all([
-            BankTransaction(txn_id="B001", booked_at=at(15, 10), amount=Decimal("80000"),
+            BankTransaction(txn_id="B001", booked_at=at(15, 10), amount=Decimal(80000),
                             payer_name="广州明珠电子科技", payer_account="6222000011112222", memo="货款 INV001"),
-            BankTransaction(txn_id="B002", booked_at=at(15, 11), amount=Decimal("4990"),
+            BankTransaction(txn_id="B002", booked_at=at(15, 11), amount=Decimal(4990),
                             payer_name=XSS, payer_account="6222000033334444", memo="<b>付款</b>"),
             # No reference, a payer nobody knows: only the amount points at INV003 and INV004 — a person decides.
-            BankTransaction(txn_id="B003", booked_at=at(15, 14), amount=Decimal("120000"),
+            BankTransaction(txn_id="B003", booked_at=at(15, 14), amount=Decimal(120000),
                             payer_name="某某贸易有限公司", payer_account="6222000055556666", memo="货款"),
         ])
         s.add_all([

@@ -4,8 +4,6 @@ from salesnb.customers import customer_card, search_customers
 from salesnb.i18n import set_language
 from salesnb.widgets.customer_card import CustomerCard
 
-from .seed import XSS, XSS_QUESTION
-
 
 def test_search_by_name_pinyin_initials_and_id(seeded):
     for text in ("华电", "huadian", "HuaDian", "shhd", "c001"):
@@ -17,7 +15,7 @@ def test_search_by_name_pinyin_initials_and_id(seeded):
 
 def test_card_collects_questions_material_engineers_and_open_issues(seeded):
     card = customer_card(seeded, "C001")
-    assert [i["question"] for i in card.interactions][0] == "交货期最短多少天？"  # newest first
+    assert card.interactions[0]["question"] == "交货期最短多少天？"  # newest first
     assert card.materials == ["温升测试报告", "产品手册", "接线图"]
     assert card.engineers == [("赵工", 2), ("钱工", 1)]
     stages = card.issues_by_stage()

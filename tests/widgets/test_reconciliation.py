@@ -10,7 +10,7 @@ from salesnb.models import BankMatch, Invoice
 from salesnb.receivables import reconcile
 from salesnb.widgets.reconciliation import ReconciliationQueue
 
-from .seed import AS_OF, XSS
+from .seed import AS_OF
 
 
 @pytest.fixture

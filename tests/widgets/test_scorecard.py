@@ -11,7 +11,7 @@ from .seed import AS_OF, XSS
 
 def fill_new(w, customer="C001", owner="U01", budget=True, date=True, freq=3):
     w.customer_search.value = "华电"
-    assert [v for _l, v in w.customer_picker.options][0] == customer
+    assert w.customer_picker.options[0][1] == customer
     w.customer_picker.value = customer
     w.owner_box.value = owner
     for name, value in (("budget_provided", budget), ("delivery_date_specified", date),
