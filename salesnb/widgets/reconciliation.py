@@ -7,6 +7,7 @@ from traitlets import Int, Unicode
 
 from ..bank_matches import applied_matches
 from ..db import session_scope
+from ..directory import user_names
 from ..errors import SalesnbError
 from ..i18n import register, t
 from ..receivables import confirm_match, reject_match, review_queue, unmatch
@@ -32,6 +33,7 @@ register({
         "recon.col.outstanding": "未收金额", "recon.col.proposed": "本次核销", "recon.col.rule": "匹配依据",
         "recon.col.confidence": "可信度", "recon.col.when": "入账时间", "recon.col.txn": "流水号",
         "recon.col.payer": "付款方", "recon.col.amount": "金额", "recon.col.decided": "确认人",
+        "recon.by_system": "系统自动匹配",
         "recon.confirm": "确认匹配所选发票",
         "recon.reject": "驳回所选候选",
         "recon.reject_all": "全部驳回",
@@ -66,6 +68,7 @@ register({
         "recon.col.outstanding": "Outstanding", "recon.col.proposed": "To apply", "recon.col.rule": "Why",
         "recon.col.confidence": "Confidence", "recon.col.when": "Booked", "recon.col.txn": "Serial",
         "recon.col.payer": "Payer", "recon.col.amount": "Amount", "recon.col.decided": "Decided by",
+        "recon.by_system": "matched automatically",
         "recon.confirm": "Confirm the selected invoice",
         "recon.reject": "Reject the selected candidate",
         "recon.reject_all": "Reject all",
@@ -210,16 +213,18 @@ class ReconciliationQueue(AppWidget):
 
     def _render_applied(self) -> None:
         frame = self.applied_frame
+        names = user_names(self.engine)
         self.applied.options = [(t("recon.applied_option", txn=r.txn_id, invoice=r.invoice_id,
                                    amount=html.display(r.amount), customer=r.customer_name or "",
                                    rule=rule_label(r.rule)), f"{r.txn_id}|{r.invoice_id}")
                                 for r in frame.itertuples()]
         self.applied.value = None
+        self.applied.rows = max(3, min(len(frame), 10))
         self.selected_match = ""
         self.unmatch_button.disabled = frame.empty
         self.applied_table.value = html.table(
             [(r.booked_at, r.txn_id, r.payer_name, r.line_amount, r.invoice_id, r.customer_name, r.amount,
-              rule_label(r.rule), r.decided_by) for r in frame.itertuples()],
+              rule_label(r.rule), names.get(r.decided_by) or t("recon.by_system")) for r in frame.itertuples()],
             [t(f"recon.col.{c}") for c in ("when", "txn", "payer", "amount", "invoice", "customer", "proposed",
                                             "rule", "decided")], empty=t("recon.applied_empty"))
 

@@ -51,6 +51,7 @@ def test_confirm_the_chosen_candidate(reconciled):
     assert match_status(reconciled, "B003") == [("INV003", "rejected"), ("INV004", "applied")]
     assert w.pending == 0 and "没有待人工确认的流水" in w.line_facts.value and w.confirm_button.disabled
     assert w.tabs.titles == ("待确认（0）", "已匹配（3）")
+    assert "王芳" in w.applied_table.value and "系统自动匹配" in w.applied_table.value
 
 
 def test_reject_one_candidate_then_all(reconciled):
