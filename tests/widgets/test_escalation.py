@@ -1,6 +1,7 @@
 """EscalationConfigurator: edit a node's policy and ladder, see the example timeline, save a version."""
 
 from salesnb.db import session_scope
+from salesnb.models import User
 from salesnb.sla import get_policy
 from salesnb.widgets.escalation import EscalationConfigurator
 
@@ -74,11 +75,15 @@ def test_removing_and_resetting(seeded):
 
 
 def test_bad_example_time_and_escaped_names(seeded):
+    with session_scope(seeded) as s:
+        s.add(User(user_id="X01", name=XSS, role="ops"))
     w = EscalationConfigurator(seeded, as_of=AS_OF, node="lead_first_response")
     w.example_box.value = "下周一"
     assert not w.valid and "示例开始时间无法识别" in w.problem
     w.example_box.value = "2026-03-16 09:00"
     assert w.valid
-    w.level_editors[1].notify.value = ["员工：张伟（U01）"]
+    w.level_editors[1].notify.value = [f"员工：{XSS}（X01）"]
     w.name_box.value = XSS
+    assert w.definition["levels"][1]["notify"] == ["user:X01"]
+    assert "&lt;img src=x onerror=alert(1)&gt;（X01）" in w.timeline_view.value
     assert "<img" not in w.timeline_view.value
