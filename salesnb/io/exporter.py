@@ -83,6 +83,10 @@ def _table_columns(conn, name: str, language: str) -> tuple[Select, list[str], l
     return select(*[table.c[n] for n in names], table.c.extra), names, labels, list(extra_keys)
 
 
+class Amount(float):
+    """An exact amount on its way into an xlsx cell (shown with two decimals)."""
+
+
 def _formatter(kind: str, language: str, for_xlsx: bool) -> Callable[[Any], Any]:
     yes, no = ("是", "否") if language == "zh-CN" else ("true", "false")
 
@@ -102,7 +106,7 @@ def _formatter(kind: str, language: str, for_xlsx: bool) -> Callable[[Any], Any]
             value = Decimal(repr(value))
         if isinstance(value, Decimal):
             exact = value.quantize(CENT) if kind == "decimal" else value
-            return float(exact) if for_xlsx else str(exact)
+            return Amount(exact) if for_xlsx else str(exact)
         if isinstance(value, (dict, list)):
             return json.dumps(value, ensure_ascii=False)
         return value
@@ -167,9 +171,15 @@ def export_table(engine: Engine, table_or_select: str | Select | TextClause, pat
                 return out
 
             rows = (shaped(row) for batch in _batches(result) for row in batch)
-            written = (_write_xlsx if fmt == "xlsx" else _write_csv)(path, labels, rows)
+            partial = path.with_name(path.name + ".part")  # the file appears only when complete
+            try:
+                written = (_write_xlsx if fmt == "xlsx" else _write_csv)(partial, labels, rows)
+            except BaseException:
+                partial.unlink(missing_ok=True)
+                raise
+            partial.replace(path)
         except DBAPIError as exc:
-            raise SalesnbError(f"query failed: {str(exc.orig).strip()}") from None
+            raise SalesnbError(msg("io.query_failed", detail=str(exc.orig).strip())) from None
         finally:
             conn.rollback()
             if conn.dialect.name == "sqlite" and not is_name:
@@ -217,12 +227,16 @@ def _write_xlsx(path: Path, labels: list[str], rows: Iterator[list]) -> int:
         header.append(cell)
     sheet.append(header)
     count = 0
+    full = False
     for row in rows:
+        if count + 1 >= XLSX_MAX_ROWS:
+            full = True
+            break
         count += 1
-        if count >= XLSX_MAX_ROWS:
-            raise SalesnbError(msg("io.too_many_rows", limit=XLSX_MAX_ROWS - 1))
         sheet.append([_xlsx_cell(sheet, v) for v in row])
-    workbook.save(path)
+    workbook.save(path)  # also when full: a write-only workbook is only closed cleanly by saving
+    if full:
+        raise SalesnbError(msg("io.too_many_rows", limit=XLSX_MAX_ROWS - 1))
     return count
 
 
@@ -237,8 +251,8 @@ def _xlsx_cell(sheet, value: Any) -> Any:
         cell = WriteOnlyCell(sheet, value=value)
         cell.number_format = "yyyy-mm-dd"
         return cell
-    if isinstance(value, float):
-        cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, Amount):
+        cell = WriteOnlyCell(sheet, value=float(value))
         cell.number_format = "0.00"
         return cell
     if isinstance(value, str) and value.startswith("="):

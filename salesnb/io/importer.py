@@ -32,8 +32,8 @@ from ..schema import table_spec, table_specs
 from ..timeutil import local_tz, now
 from .bulk import Staging, reference_columns
 from .messages import msg
-from .readers import CHUNK_ROWS, SUPPORTED_SUFFIXES, FrameSource, Source, open_source
 from .prefetch import Converted, Prefetcher, converted_chunks
+from .readers import CHUNK_ROWS, SUPPORTED_SUFFIXES, FrameSource, Source, open_source
 from .validate import CAP, ProblemLog, check_header, convert_chunk
 
 

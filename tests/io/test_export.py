@@ -100,3 +100,17 @@ def test_formula_like_text_is_data_in_both_formats(loaded, tmp_path):
     import_paths(loaded, [tmp_path / "c.csv"])
     import_paths(loaded, [tmp_path / "c.xlsx"])
     assert snapshot(loaded) == before
+
+
+def test_float_columns_are_not_shown_as_money_and_failed_exports_leave_no_file(loaded, tmp_path, monkeypatch):
+    export_table(loaded, "leads", tmp_path / "leads.xlsx")
+    sheet = load_workbook(tmp_path / "leads.xlsx").active
+    header = [c.value for c in sheet[1]]
+    freq = sheet.cell(2, header.index("近3月采购频次") + 1)
+    assert freq.value == 2.5 and freq.number_format != "0.00"
+    with pytest.raises(SalesnbError):
+        export_table(loaded, "SELECT no_such_column FROM leads", tmp_path / "bad.csv")
+    monkeypatch.setattr("salesnb.io.exporter.XLSX_MAX_ROWS", 2)  # the sheet fills up half-way through
+    with pytest.raises(SalesnbError):
+        export_table(loaded, "leads", tmp_path / "bad.xlsx")
+    assert not list(tmp_path.glob("bad.*"))
