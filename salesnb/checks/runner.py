@@ -29,11 +29,13 @@ from ..errors import SalesnbError
 from ..models import CheckRun, Finding
 from ..timeutil import now, parse_timestamp
 from ..types import UTCDateTime
+from .alerts import enqueue_new_finding_alerts
 from .base import Check, CheckContext, finding_select
 from .registry import available_checks, check_params, select_checks
 
 HIT_COLUMNS = ("entity_id", "owner_id", "region", "level", "bucket", "message", "details")
 PG_LOCK_KEY = 7_390_001  # one check run at a time per database
+ANALYZE_AFTER = 5_000  # new findings after which PostgreSQL re-reads the findings statistics
 
 
 @dataclass
@@ -66,6 +68,7 @@ class CheckReport:
     as_of: datetime
     seconds: float
     checks: dict[str, CheckResult] = field(default_factory=dict)
+    alerts: int = 0  # digest notifications enqueued for new findings
 
     def total(self, key: str = "count") -> int:
         return sum(getattr(r, key) for r in self.checks.values())
@@ -74,6 +77,7 @@ class CheckReport:
         return {
             "run_id": self.run_id, "as_of": self.as_of.isoformat(), "seconds": round(self.seconds, 4),
             "totals": {k: self.total(k) for k in ("count", "new", "persisting", "resolved")},
+            "alerts": self.alerts,
             "checks": {name: r.to_dict() for name, r in self.checks.items()},
         }
 
@@ -93,8 +97,11 @@ def _hits_table() -> Table:
 
 def run_checks(engine: Engine, as_of: datetime | str, only: Iterable[str] | None = None, *,
                settings: Settings | None = None, params: Mapping[str, Mapping[str, Any]] | None = None,
-               language: str | None = None) -> CheckReport:
+               language: str | None = None, alerts: bool = True) -> CheckReport:
     """Run the checks (all enabled ones, or ``only`` these) as of ``as_of`` and store the findings.
+
+    With ``alerts`` (the default) each owner of new findings gets one digest
+    notification, enqueued in the same transaction (:mod:`salesnb.checks.alerts`).
 
     ``params`` overrides check parameters per check name, over ``[checks.NAME]``
     in the settings.  Returns a :class:`CheckReport`; raises on failure (nothing
@@ -126,6 +133,10 @@ def run_checks(engine: Engine, as_of: datetime | str, only: Iterable[str] | None
                 ctx = CheckContext(as_of, p, language, session)
                 report.checks[check.name] = _run_one(conn, hits, check, ctx, run.id)
             hits.drop(conn)
+            if alerts:
+                report.alerts = enqueue_new_finding_alerts(
+                    session, run.id, as_of, {c.name: c.label(language) for c, _ in prepared},
+                    {c.name for c, _ in prepared if c.severity == "critical"}, language)
             report.seconds = perf_counter() - clock
             run.finished_at, run.status = now(), "ok"
             run.summary = report.to_dict()
@@ -177,6 +188,9 @@ def _run_one(conn, hits: Table, check: Check, ctx: CheckContext, run_id: int) ->
     ).rowcount
     count = conn.scalar(select(func.count()).select_from(hits))
     new = count - persisting  # every hit either had an open finding (updated) or got a new one
+    if conn.dialect.name == "postgresql" and new >= ANALYZE_AFTER:
+        # fresh statistics, or the next check's anti-join may take findings for a tiny table
+        conn.exec_driver_sql(f"ANALYZE {f.name}")
     breakdown = None
     if check.breakdown:
         column, keys = check.breakdown
