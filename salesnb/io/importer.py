@@ -271,9 +271,12 @@ def import_frame(session: Session, table: str, frame: pd.DataFrame, source: str 
 
     Columns are canonical names or header aliases (Chinese included); values
     may be text or Python/pandas values.  Row numbers in problems count the
-    header as row 1.  Raises :class:`~salesnb.errors.InputError` (nothing written).
+    header as row 1.  The session is flushed first (its pending rows satisfy
+    references) and expired after (loaded objects reread what the import
+    wrote).  Raises :class:`~salesnb.errors.InputError` (nothing written).
     """
     table_spec(table)
+    session.flush()  # the caller's pending rows count as existing for reference checks
     batch = Batch(session, actor)
     origin = FrameSource(frame, table, source)
     result = None
@@ -283,6 +286,7 @@ def import_frame(session: Session, table: str, frame: pd.DataFrame, source: str 
     finally:
         batch.close()
     assert result is not None  # close() raised otherwise
+    session.expire_all()  # objects already loaded in the session may have been updated underneath
     return result
 
 

@@ -231,3 +231,17 @@ def test_unreadable_line_in_a_later_file_is_reported_with_the_others(engine, tmp
     with pytest.raises(InputError) as err:
         import_paths(engine, [users, customers], chunk_rows=16)
     assert [(p.file.split("/")[-1], p.row) for p in err.value.problems] == [("users.csv", 2), ("customers.csv", 81)]
+
+
+def test_import_frame_sees_pending_rows_and_refreshes_loaded_objects(engine):
+    with session_scope(engine) as s:
+        s.add(User(user_id="U1", name="甲", role="sales"))
+        s.add(Customer(customer_id="C1", name="旧名", owner_id="U1"))
+        s.flush()
+        customer = s.get(Customer, "C1")
+        import_frame(s, "customers", pd.DataFrame({"客户编号": ["C1", "C2"], "客户名称": ["新名", "乙"], "负责人编号": ["U1", "U1"]}))
+        assert customer.name == "新名"
+        s.add(User(user_id="U2", name="乙", role="sales"))  # pending, not flushed
+        import_frame(s, "leads", pd.DataFrame({"lead_id": ["L1"], "customer_id": ["C2"], "owner_id": ["U2"], "created_at": ["2026-11-01"]}))
+    with session_scope(engine) as s:
+        assert s.get(Lead, "L1").owner_id == "U2"
