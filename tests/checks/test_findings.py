@@ -97,3 +97,14 @@ def test_as_of_text_is_local_time(engine):
     assert run_checks(engine, "2026-03-10 09:00").checks["lead_response_overdue"].count == 1
     assert run_checks(engine, "2026-03-10 01:00:00+00:00").checks["lead_response_overdue"].count == 1
     assert run_checks(engine, "2026-03-10 08:59").checks["lead_response_overdue"].count == 0
+
+
+def test_statistics_refresh_keeps_results(engine, monkeypatch):
+    import salesnb.checks.runner as runner
+
+    monkeypatch.setattr(runner, "ANALYZE_AFTER", 1)  # PostgreSQL analyses findings after every check with hits
+    base_people(engine)
+    add(engine, Lead, {"lead_id": "L1", "created_at": AS_OF - 5 * H})
+    add(engine, Order, {"order_id": "O1", "status": "shipped", "shipped_at": AS_OF - 2 * D})
+    assert run_checks(engine, AS_OF).total("new") == 2
+    assert run_checks(engine, AS_OF).total("persisting") == 2
