@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import click
 
-from ..i18n import set_language
+from ..i18n import get_language, set_language
 from ..io import export_table, import_paths
 from ..io.messages import msg
 from ..schema import table_specs
 from .context import app
+
+
+@contextmanager
+def ui_language(language: str) -> Iterator[None]:
+    """Messages in ``language`` for the command, the previous language restored afterwards."""
+    previous = get_language()
+    set_language(language)
+    try:
+        yield
+    finally:
+        set_language(previous)
 
 
 @click.command("import")
@@ -19,9 +33,9 @@ from .context import app
 def import_cmd(paths: tuple[str, ...], table: str | None, actor: str) -> None:
     """Import CSV / xlsx / xls files or folders into the canonical tables (one transaction, upsert by id)."""
     ctx = app()
-    set_language(ctx.settings.language)
-    report = import_paths(ctx.engine, paths, table=table, actor=actor)
-    click.echo(report.summary())
+    with ui_language(ctx.settings.language):
+        report = import_paths(ctx.engine, paths, table=table, actor=actor)
+        click.echo(report.summary())
 
 
 @click.command("export")
@@ -34,9 +48,9 @@ def export_cmd(table: str | None, sql: str | None, out: str, fmt: str | None) ->
     if bool(table) == bool(sql):
         raise click.UsageError("give either a TABLE or --sql")
     ctx = app()
-    set_language(ctx.settings.language)
-    rows = export_table(ctx.engine, sql or table, out, language=ctx.settings.language, fmt=fmt)
-    click.echo(msg("io.export.done", rows=rows, path=out))
+    with ui_language(ctx.settings.language):
+        rows = export_table(ctx.engine, sql or table, out, language=ctx.settings.language, fmt=fmt)
+        click.echo(msg("io.export.done", rows=rows, path=out))
 
 
 COMMANDS = [import_cmd, export_cmd]
