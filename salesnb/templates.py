@@ -109,7 +109,15 @@ def _coerce(value: Any, kind: str) -> Any:
         return value.strip().lower() in ("1", "true", "yes", "是", "y")
     if kind == "str":
         return value
-    return {"True": True, "False": False, "None": None}.get(value, value)
+    # undeclared type (a None default): read the text the way papermill's CLI does
+    if value in ("True", "False", "None"):
+        return {"True": True, "False": False, "None": None}[value]
+    for number in (int, float):
+        try:
+            return number(value)
+        except ValueError:
+            pass
+    return value
 
 
 

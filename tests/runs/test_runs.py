@@ -51,6 +51,9 @@ def test_parameters_are_checked(tmp_path):
     notebook = probe(tmp_path)
     assert coerce_parameters(notebook, {"n": "7", "fail": "false", "as_of": "2026-11-27"}) == {
         "n": 7, "fail": False, "as_of": "2026-11-27"}
+    # parameters whose default is None: numbers and True/False/None are read as such, the rest stays text
+    assert coerce_parameters(notebook, {"output_dir": "2000", "db_url": "sqlite:///x.db", "config_file": "None"}) == {
+        "output_dir": 2000, "db_url": "sqlite:///x.db", "config_file": None}
     with pytest.raises(SalesnbError, match="no parameter.*nope.*it takes: db_url, config_file"):
         coerce_parameters(notebook, {"nope": "1"})
     with pytest.raises(SalesnbError, match="not a int"):
