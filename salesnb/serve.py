@@ -115,6 +115,8 @@ def voila_config(options: ServeOptions, settings: Settings):
     }
     config.VoilaKernelManager.default_env_variables = public_env
     config.VoilaKernelManager.fill_delay = 0.5
+    # Kernels talk to the server over Unix sockets in Voila's private folder, not over local TCP ports.
+    config.KernelManager.transport = "ipc"
     # Each open page holds its kernel; kernels of closed tabs are reclaimed after an idle hour.
     config.MappingKernelManager.cull_idle_timeout = 3600
     config.MappingKernelManager.cull_interval = 300
