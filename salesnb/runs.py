@@ -167,8 +167,8 @@ def run_template(
     """
     path = resolve_template(template, settings)
     name = template_name(path)
-    given = coerce_parameters(path, parameters or {})
     declared = template_parameters(path)
+    given = coerce_parameters(path, parameters or {}, declared)
     started = now()
     effective_as_of = given.get("as_of") or (as_of or scheduled_for or started).isoformat()
     params = {k: v for k, v in {"as_of": effective_as_of, "language": settings.language}.items() if k in declared}

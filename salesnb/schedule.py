@@ -105,28 +105,44 @@ def due_slots(job: Job, last: datetime | None, started: datetime, at: datetime) 
 
 
 def run_due(settings: Settings, engine: Engine, at: datetime, *, started: datetime | None = None,
-            jobs: list[Job] | None = None) -> list[RunResult]:
-    """One scheduler pass: run every due slot of every job (skipping slots another scheduler took)."""
+            jobs: list[Job] | None = None,
+            on_error: Callable[[Job, Exception], None] | None = None) -> list[RunResult]:
+    """One scheduler pass: run every due slot of every job (skipping slots another scheduler took).
+
+    A job that cannot start (its template is missing, a parameter is wrong) raises, or is reported to
+    ``on_error`` so that the other jobs still run.  A notebook that fails is a ``failed`` run, not an error.
+    """
     results = []
     for job in jobs if jobs is not None else load_jobs(settings):
-        for slot in due_slots(job, last_slot(engine, job.name), started or at, at):
-            result = run_template(settings, engine, job.template, job.parameters, job=job.name, scheduled_for=slot)
-            if result is not None:
-                results.append(result)
+        try:
+            for slot in due_slots(job, last_slot(engine, job.name), started or at, at):
+                result = run_template(settings, engine, job.template, job.parameters, job=job.name,
+                                      scheduled_for=slot)
+                if result is not None:
+                    results.append(result)
+        except Exception as exc:
+            if on_error is None:
+                raise
+            on_error(job, exc)
     return results
 
 
 def serve(settings: Settings, engine: Engine, *, poll_seconds: float = 30.0,
           stop: threading.Event | None = None, clock: Callable[[], datetime] = now,
-          on_result: Callable[[RunResult], None] | None = None) -> None:
-    """Run the scheduler until ``stop`` is set (or forever): a pass every ``poll_seconds``."""
+          on_result: Callable[[RunResult], None] | None = None,
+          on_error: Callable[[Job, Exception], None] | None = None) -> None:
+    """Run the scheduler until ``stop`` is set (or forever): a pass every ``poll_seconds``.
+
+    A job that cannot start is reported to ``on_error`` (default: a line on stderr) and retried next pass.
+    """
+    on_error = on_error or (lambda job, exc: print(f"schedule: job {job.name}: {exc}", file=sys.stderr))
     jobs = load_jobs(settings)
     if not jobs:
         raise SalesnbError("no jobs in [schedule]; add e.g. daily_checks = \"0 7 * * *\" to salesnb.toml")
     stop = stop or threading.Event()
     started = clock()
     while not stop.is_set():
-        for result in run_due(settings, engine, clock(), started=started, jobs=jobs):
+        for result in run_due(settings, engine, clock(), started=started, jobs=jobs, on_error=on_error):
             if on_result:
                 on_result(result)
         stop.wait(poll_seconds)

@@ -73,9 +73,10 @@ def template_parameters(path: Path) -> dict[str, dict[str, Any]]:
     return inspect_notebook(str(path))
 
 
-def coerce_parameters(path: Path, values: Mapping[str, Any]) -> dict[str, Any]:
+def coerce_parameters(path: Path, values: Mapping[str, Any],
+                      declared: Mapping[str, Mapping[str, Any]] | None = None) -> dict[str, Any]:
     """Check names against the notebook's parameters cell and convert CLI strings to the declared types."""
-    declared = template_parameters(path)
+    declared = declared if declared is not None else template_parameters(path)
     unknown = [name for name in values if name not in declared]
     if unknown:
         raise SalesnbError(f"{path.name} has no parameter(s) {', '.join(unknown)}; "

@@ -111,3 +111,22 @@ def test_print_crontab(tmp_path):
     assert "/opt/venv/bin/salesnb run daily_checks --job daily_checks --cron '0 7 * * *'" in daily
     recon = next(line for line in lines if line.startswith("30 18 * * 1-5"))
     assert "-p bank_folder '银行 流水'" in recon
+
+
+def test_serve_keeps_going_when_a_job_cannot_start(engine, db_url, tmp_path):
+    from salesnb.schedule import serve
+
+    settings = settings_for(db_url, tmp_path, schedule={"broken": {"cron": "* * * * *", "template": "no_such"}})
+    with session_scope(engine) as session:  # the job ran a minute ago: this minute's slot is due
+        session.add(TemplateRun(template="no_such", job="broken", scheduled_for=at(2, 6, 59), started_at=at(2, 6, 59),
+                                status="succeeded", parameters={}))
+    stop, errors = threading.Event(), []
+
+    def record(job, exc):
+        errors.append((job.name, str(exc)))
+        stop.set()
+
+    serve(settings, engine, poll_seconds=0.01, stop=stop, clock=lambda: at(2, 7, 0), on_error=record)
+    assert errors and errors[0][0] == "broken" and "no template named 'no_such'" in errors[0][1]
+    with pytest.raises(SalesnbError, match="no template named"):
+        run_due(settings, engine, at(2, 7, 0))
