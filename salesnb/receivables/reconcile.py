@@ -222,16 +222,9 @@ def _write(session: Session, plan: Plan, state: _State, as_of: datetime, actor: 
     if match_rows:
         session.execute(insert(BankMatch.__table__), match_rows)
     if updates:
-        invoices = Invoice.__table__
-        # Only if nobody paid the invoice meanwhile (a finance user confirming a claim, say).
-        result = session.execute(
-            update(invoices).where(invoices.c.invoice_id == bindparam("key"),
-                                   invoices.c.paid_amount == bindparam("was"))
-            .values(paid_amount=bindparam("paid"), status=bindparam("new_status"), paid_at=bindparam("when")),
-            [{"key": i, "was": state.payment[i].paid_amount, "paid": s.paid_amount, "new_status": s.status,
-              "when": s.paid_at} for i, s in updates.items()],
-        )
-        if result.rowcount not in (-1, len(updates)):
+        rows = [{"key": i, "was": state.payment[i].paid_amount, "paid": s.paid_amount, "new_status": s.status,
+                 "when": s.paid_at} for i, s in updates.items()]
+        if _update_invoices(session, rows) != len(rows):
             raise SalesnbError("invoices were paid by someone else while reconciling; nothing was written,"
                                " run reconcile again")
         session.execute(insert(AuditLog.__table__), [
@@ -245,6 +238,17 @@ def _write(session: Session, plan: Plan, state: _State, as_of: datetime, actor: 
     session.add(AuditLog(at=as_of, actor=actor, action="reconcile.run", entity_type="bank_reconciliation",
                          entity_id=as_of.isoformat(), after={k: v for k, v in report.as_dict().items()
                                                              if k != "applied"}))
+
+
+def _update_invoices(session: Session, rows: list[dict[str, Any]]) -> int:
+    """Write the new payment state of invoices whose paid_amount is still what was read; return how many."""
+    t = Invoice.__table__
+    result = session.execute(
+        update(t).where(t.c.invoice_id == bindparam("key"), t.c.paid_amount == bindparam("was"))
+        .values(paid_amount=bindparam("paid"), status=bindparam("new_status"), paid_at=bindparam("when")),
+        rows,
+    )
+    return len(rows) if result.rowcount == -1 else result.rowcount
 
 
 def _match_row(p: Proposal, status: str, at: datetime, actor: str | None) -> dict[str, Any]:
