@@ -103,7 +103,7 @@ CSS = """\
 .snb-timeline .snb-when { font-weight: 600; margin-right: 8px; }
 
 /* downloads and links */
-.snb-download { display: inline-block; padding: 6px 14px; border-radius: 6px; background: var(--snb-accent);
+.snb-download { display: inline-block; margin: 4px 0; padding: 6px 14px; border-radius: 6px; background: var(--snb-accent);
   color: #fff !important; text-decoration: none; font-weight: 600; }
 .snb-download:hover { background: #1e40af; }
 
