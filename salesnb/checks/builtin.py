@@ -117,7 +117,7 @@ def _invoice_overdue(ctx: CheckContext) -> Select:
         select(inv.c.invoice_id, contracts.c.owner_id, contract_id.label("contract_id"), overdue_us.label("overdue_us"))
         .select_from(inv.outerjoin(orders, and_(inv.c.contract_id.is_(None), orders.c.order_id == inv.c.order_id))
                      .outerjoin(contracts, contracts.c.contract_id == contract_id))
-        .where(inv.c.status.in_(ctx.params["statuses"]), inv.c.issued_at.is_not(None)),
+        .where(inv.c.status.in_(ctx.params["statuses"]), inv.c.issued_at.is_not(None), overdue_us > 0),
         "figures")
     f = figures.c
     days = (f.overdue_us + literal(DAY_US - 1, BigInteger())) // literal(DAY_US, BigInteger())
@@ -125,7 +125,7 @@ def _invoice_overdue(ctx: CheckContext) -> Select:
     return select(
         cast(f.invoice_id, String).label("entity_id"), f.owner_id.label("owner_id"), bucket.label("bucket"),
         days.label("days_overdue"), f.contract_id,
-    ).where(f.overdue_us > 0)
+    )
 
 
 invoice_overdue = Check(
