@@ -62,3 +62,9 @@ def test_english_page(app_page):
     page = app_page.open("customer_card", "lang=en")
     assert page.locator(".snb-header h2").inner_text() == "Customer Q&A card"
     assert page.locator("a.snb-home").get_attribute("href") == "index.ipynb?lang=en"
+    page.fill(".snb-search input", "mingzhu")
+    page.locator(".snb-suggestions select option").first.wait_for()
+    page.select_option(".snb-suggestions select", index=0)
+    page.locator(".snb-customer-name").wait_for()
+    assert "Open issues across the seven stages" in page.locator(".snb-card-view").inner_text()
+    app_page.screenshot("customer_card_en")
