@@ -19,6 +19,7 @@ import os
 import secrets
 import sys
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Self
 
@@ -52,6 +53,7 @@ class ServeOptions:
     pool_size: int = 1
     apps_dir: Path = field(default_factory=default_apps_dir)
     base_url: str = "/"
+    as_of: datetime | None = None  # a fixed clock for the apps (demos); None: the real time
 
     @property
     def is_local(self) -> bool:
@@ -68,8 +70,8 @@ def resolve_token(options: ServeOptions, settings: Settings) -> str:
     return secrets.token_urlsafe(24)
 
 
-def kernel_environment(settings: Settings) -> dict[str, str]:
-    """What the app kernels need to know: the store, the language, the time zone."""
+def kernel_environment(settings: Settings, as_of: datetime | None = None) -> dict[str, str]:
+    """What the app kernels need to know: the store, the language, the time zone (and a fixed clock)."""
     env = {
         "SALESNB_DB_URL": settings.db_url,
         "SALESNB_LANG": settings.language,
@@ -78,6 +80,8 @@ def kernel_environment(settings: Settings) -> dict[str, str]:
     }
     if settings.source is not None:
         env["SALESNB_CONFIG"] = str(Path(settings.source).resolve())
+    if as_of is not None:
+        env["SALESNB_AS_OF"] = as_of.isoformat()
     return env
 
 
@@ -107,7 +111,7 @@ def voila_config(options: ServeOptions, settings: Settings):
     """
     from traitlets.config import Config
 
-    public_env = {k: v for k, v in kernel_environment(settings).items() if k != "SALESNB_DB_URL"}
+    public_env = {k: v for k, v in kernel_environment(settings, options.as_of).items() if k != "SALESNB_DB_URL"}
     config = Config()
     config.VoilaConfiguration.extension_denylist = list(UNUSED_EXTENSIONS)
     config.VoilaKernelManager.kernel_pools_config = {
@@ -125,7 +129,7 @@ def voila_config(options: ServeOptions, settings: Settings):
 
 def prepare_environment(options: ServeOptions, settings: Settings) -> None:
     """Put the kernel settings in this process's environment (kernels inherit it) and find the template."""
-    os.environ.update(kernel_environment(settings))
+    os.environ.update(kernel_environment(settings, options.as_of))
     template_root = options.apps_dir / ".voila"
     os.environ["JUPYTER_PATH"] = os.pathsep.join(
         p for p in (str(template_root), os.environ.get("JUPYTER_PATH", "")) if p)

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from ..serve import ServeOptions, default_apps_dir, serve
+from ..timeutil import parse_timestamp
 from .context import app
 
 
@@ -21,13 +22,15 @@ from .context import app
               help="Preheated kernels kept ready per app (0 disables preheating).")
 @click.option("--apps-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder of app notebooks (default: voila_apps/).")
+@click.option("--as-of", "as_of", default=None, help="Fixed clock for the apps, e.g. for a demo data set (default: now).")
 def serve_command(port: int, host: str, no_browser: bool, token: str | None, pool_size: int,
-                  apps_dir: Path | None) -> None:
+                  apps_dir: Path | None, as_of: str | None) -> None:
     """Serve the ops apps (Voila, standalone, preheated kernels)."""
     ctx = app()
     ctx.engine  # noqa: B018 - upgrade the schema once here, not in every app kernel
     options = ServeOptions(host=host, port=port, open_browser=not no_browser, token=token,
-                           pool_size=pool_size, apps_dir=apps_dir or default_apps_dir())
+                           pool_size=pool_size, apps_dir=apps_dir or default_apps_dir(),
+                           as_of=parse_timestamp(as_of) if as_of else None)
     serve(ctx.settings, options)
 
 

@@ -41,3 +41,16 @@ def test_voila_is_standalone_preheated_stripped_and_quiet(monkeypatch):
     assert "jupyterlab-plotly" in config.VoilaConfiguration.extension_denylist
     assert kernel_environment(s)["SALESNB_DB_URL"] == "postgresql+psycopg://app:s3cret@db/sales"
     assert not any("s3cret" in a for a in argv)
+
+
+def test_a_fixed_clock_reaches_the_kernels(monkeypatch):
+    from datetime import datetime
+
+    from salesnb.timeutil import local_tz
+
+    s = settings(monkeypatch)
+    at = datetime(2026, 3, 16, 10, 0, tzinfo=local_tz())
+    assert kernel_environment(s, at)["SALESNB_AS_OF"] == "2026-03-16T10:00:00+08:00"
+    env = voila_config(ServeOptions(as_of=at), s).VoilaKernelManager.kernel_pools_config["default"]
+    assert env["kernel_env_variables"]["SALESNB_AS_OF"] == "2026-03-16T10:00:00+08:00"
+    assert "SALESNB_AS_OF" not in kernel_environment(s)
