@@ -85,13 +85,15 @@ class Findings(AppWidget):
         self.export_button.add_class("snb-export")
         self.download_area = widgets.HTML("")
         self.count_label = widgets.HTML("")
+        self.summary = widgets.HTML("")
+        self.summary.add_class("snb-findings-summary")
         self.table = widgets.HTML("")
         self.table.add_class("snb-findings-table")
         toolbar = row(label(t("findings.owner"), inline=True), self.owner_box,
                       label(t("findings.region"), inline=True), self.region_box,
                       label(t("findings.check"), inline=True), self.check_box, cls="snb-toolbar")
         self.body.children = [toolbar, row(self.export_button, self.download_area, self.count_label,
-                                           cls="snb-toolbar"), self.table]
+                                           cls="snb-toolbar"), self.summary, self.table]
         widgets.link((self.owner_box, "value"), (self, "owner"))
         widgets.link((self.region_box, "value"), (self, "region"))
         widgets.link((self.check_box, "value"), (self, "check"))
@@ -157,8 +159,18 @@ class Findings(AppWidget):
         self.download_area.value = ""
         self.count_label.value = html.tag("span", t("findings.count", shown=self.shown, total=len(self.frame)),
                                           cls="snb-muted")
+        self.summary.value = self._summary_html(frame)
         self.table.value = html.table(self._rows(frame, for_html=True), self._headers(),
                                       empty=t("findings.empty"), cell_html={4: True})
+
+    def _summary_html(self, frame) -> str:
+        """One badge per check: its title and how many findings it has among those shown."""
+        rank = {s: i for i, s in enumerate(SEVERITY_TONE)}
+        badges = []
+        for name, group in frame.groupby("check_name", sort=True):
+            worst = max(group["severity"], key=lambda s: rank.get(s, -1))
+            badges.append(html.badge(f"{group['check_title'].iloc[0]} {len(group)}", SEVERITY_TONE.get(worst, "neutral")))
+        return html.raw_tag("div", " ".join(badges), cls="snb-summary") if badges else ""
 
     def export(self) -> bytes:
         """Offer the filtered findings as an xlsx download; return the file's bytes."""

@@ -118,6 +118,8 @@ CSS = """\
 .snb-match-count { font-size: 20px; font-weight: 700; color: var(--snb-accent); margin: 2px 0 6px 0; }
 .snb-condition { margin: 2px 0; }
 
+.snb-summary { display: flex; flex-wrap: wrap; gap: 6px; margin: 2px 0; }
+
 /* landing page tiles */
 .snb-tiles { display: grid; grid-template-columns: repeat(auto-fill, minmax(250px, 1fr)); gap: 14px; margin-top: 8px; }
 .snb-tile { display: block; border: 1px solid var(--snb-line); border-radius: 10px; padding: 16px 18px; background: #fff;

@@ -17,6 +17,7 @@ def test_lists_open_findings_with_owner_names(seeded):
     assert ("报价已接受未下单", "quote_not_ordered") in w.check_box.options
     assert "超过 4 小时未响应" in w.table.value and "李娜" in w.table.value
     assert "共 3 条（全部 3 条）" in w.count_label.value
+    assert '<span class="snb-badge snb-bad">线索超时未响应 1</span>' in w.summary.value
 
 
 def test_filters_combine(seeded):
