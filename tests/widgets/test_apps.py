@@ -50,3 +50,12 @@ def test_a_failing_app_shows_a_message_not_a_traceback(app_env):
     app_env.setenv("SALESNB_DB_URL", "postgresql+psycopg://nobody@127.0.0.1:1/none")
     widget = show("findings")
     assert "系统出错（OperationalError" in widget.value
+
+
+def test_components_are_importable_from_the_package():
+    import salesnb.widgets as package
+    from salesnb.widgets.contract_approval import ContractApproval
+
+    assert package.ContractApproval is ContractApproval
+    assert set(package.__all__) >= {"CustomerCard", "Findings", "ScorecardForm", "RuleEditor",
+                                    "EscalationConfigurator", "ContractApproval", "ReconciliationQueue"}
