@@ -28,6 +28,8 @@ def label_text(value: object) -> str:
 COLOURS = ("#1f77b4", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf")
 LAYOUT = dict(template="plotly_white", height=340, margin=dict(l=50, r=20, t=50, b=40),
               legend=dict(orientation="h", y=-0.2), yaxis=dict(tickformat=".0%", rangemode="tozero"))
+# ISO week labels sort as text; without this plotly orders categories by first appearance across traces
+WEEK_AXIS = dict(type="category", categoryorder="category ascending")
 
 
 def trend_figure(report: KpiReport, kpis: tuple[str, ...] = HEALTH_KPIS, language: str | None = None,
@@ -50,7 +52,7 @@ def trend_figure(report: KpiReport, kpis: tuple[str, ...] = HEALTH_KPIS, languag
                                  name=t("chart.threshold", language, kpi=label), mode="lines",
                                  line=dict(color=colour, dash="dash", width=1), hoverinfo="skip"))
     title = t("chart.trend", language) + (f" · {label_text(region)}" if region else "")
-    fig.update_layout(title=title, **LAYOUT)
+    fig.update_layout(title=title, xaxis=WEEK_AXIS, **LAYOUT)
     return fig
 
 
@@ -67,7 +69,7 @@ def a_lead_figure(report: KpiReport, language: str | None = None, region: str | 
     red_line = report.thresholds[A_LEAD_CONVERSION]
     fig.add_hline(y=red_line, line=dict(color="#d62728", dash="dash"),
                   annotation_text=f"{red_line:.0%}", annotation_position="top left")
-    fig.update_layout(title=t("chart.a_leads", language), barmode="group", **LAYOUT)
+    fig.update_layout(title=t("chart.a_leads", language), barmode="group", xaxis=WEEK_AXIS, **LAYOUT)
     return fig
 
 

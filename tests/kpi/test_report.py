@@ -59,3 +59,12 @@ def test_cli_kpi_and_audit(engine, db_url):
                                  "--split", "2026-03-04", "--json"])
     assert audit.exit_code == 0, audit.output
     assert json.loads(audit.output)["split"]["stages"][-1]["stage"] == "total"
+
+
+def test_week_axes_are_in_calendar_order(engine):
+    build(engine)
+    report = compute_kpis(engine, AS_OF)
+    for fig in (trend_figure(report), a_lead_figure(report)):
+        assert fig.layout.xaxis.type == "category" and fig.layout.xaxis.categoryorder == "category ascending"
+    first_trace_weeks = list(trend_figure(report).data[0].x)  # the repair rate starts in W09, others in W10
+    assert first_trace_weeks == sorted(first_trace_weeks) and first_trace_weeks[0] == "2026-W09"
