@@ -38,7 +38,7 @@ from sqlalchemy import insert
 
 from salesnb.db import make_engine, upgrade
 from salesnb.demo import generate
-from salesnb.models import BankTransaction, Contract, Customer, Invoice
+from salesnb.models import BankTransaction, Contract, Customer, Invoice, PaymentClaim
 from salesnb.receivables import reconcile
 from salesnb.receivables.names import name_score
 from salesnb.timeutil import local_tz
@@ -62,6 +62,7 @@ def load(folder: Path, url: str, *, max_lines: int | None = None, max_invoices: 
     read = lambda name: pd.read_csv(folder / f"{name}.csv", dtype=str, keep_default_na=False)  # noqa: E731
     customers, contracts = read("customers"), read("contracts")
     invoices, bank, truth = read("invoices"), read("bank_transactions"), read("bank_truth")
+    claims = read("payment_claims")
     invoices = invoices[invoices["status"].isin(["issued", "partially_paid"])]
     if max_lines is not None and len(bank) > max_lines:
         bank = bank.sample(n=max_lines, random_state=seed).sort_values("booked_at")
@@ -71,6 +72,7 @@ def load(folder: Path, url: str, *, max_lines: int | None = None, max_invoices: 
         others = invoices[~needed]
         room = max(0, max_invoices - int(needed.sum()))
         invoices = pd.concat([invoices[needed], others.sample(n=min(room, len(others)), random_state=seed)])
+    claims = claims[claims["invoice_id"].isin(set(invoices["invoice_id"]))]
     engine = make_engine(url)
     upgrade(engine)
     with engine.begin() as conn:
@@ -92,8 +94,16 @@ def load(folder: Path, url: str, *, max_lines: int | None = None, max_invoices: 
             for t, b, a, p, acc, m, d in zip(bank["txn_id"], _timestamps(bank["booked_at"]), _money(bank["amount"]),
                                              bank["payer_name"], bank["payer_account"], bank["memo"],
                                              bank["direction"])])
+        if len(claims):
+            conn.execute(insert(PaymentClaim), [
+                {"claim_id": c, "invoice_id": i, "owner_id": o, "amount": a, "submitted_at": t, "reviewed_at": r,
+                 "status": s}
+                for c, i, o, a, t, r, s in zip(claims["claim_id"], claims["invoice_id"], claims["owner_id"],
+                                               _money(claims["amount"]), _timestamps(claims["submitted_at"]),
+                                               _timestamps(claims["reviewed_at"]), claims["status"])])
     sizes = {"customers": len(customers), "open_invoices": len(invoices), "bank_lines": len(bank),
-             "incoming_lines": int((bank["direction"] == "in").sum()), "truth_pairs": len(truth)}
+             "incoming_lines": int((bank["direction"] == "in").sum()), "truth_pairs": len(truth),
+             "claims": len(claims)}
     customer_of = dict(zip(contracts["contract_id"], contracts["customer_id"]))
     names = dict(zip(customers["customer_id"], customers["name"]))
     truth = truth.assign(

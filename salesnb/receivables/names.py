@@ -173,7 +173,9 @@ class NameIndex:
         if exact:
             block = list(exact)
         else:
-            grams = _bigrams(core)
+            # Customers are indexed by their core (no place names); a payer whose core kept its place
+            # because the rest is short ("呼和浩特方诚集团" → 呼和浩特方诚) is blocked by the rest ("方诚").
+            grams = _bigrams(_LEADING_REGION.sub("", core) or core)
             counts: Counter[str] = Counter()
             for gram in grams:
                 members = self._grams.get(gram, ())

@@ -24,9 +24,9 @@ from sqlalchemy.orm import Session
 
 from ..db import session_scope
 from ..errors import SalesnbError
-from ..models import AuditLog, BankMatch, BankTransaction, Contract, Customer, Invoice, Order
+from ..models import AuditLog, BankMatch, BankTransaction, Contract, Customer, Invoice, Order, PaymentClaim
 from ..timeutil import now, to_local
-from .matching import Line, OpenInvoice, Options, Plan, Proposal, plan_matches
+from .matching import Claim, Line, OpenInvoice, Options, Plan, Proposal, plan_matches
 from .payments import OPEN_STATUSES, PaymentState, pay
 
 CENTS = Decimal("0.01")
@@ -98,6 +98,8 @@ class _State:
     customer_names: dict[str, str]
     excluded: set[tuple[str, str]]
     account_customers: dict[str, set[str]]
+    payer_customers: dict[str, set[str]]
+    claims: list[Claim]
 
 
 def invoice_customer_join():
@@ -133,31 +135,52 @@ def _load(session: Session, as_of: datetime) -> _State:
         payment[r.invoice_id] = state
         invoices[r.invoice_id] = OpenInvoice(
             r.invoice_id, to_cents(state.outstanding), r.issued_at.timestamp() if r.issued_at else None,
-            r.customer_id, r.contract_id)
+            r.customer_id, r.contract_id, to_cents(state.amount))
     # Every customer, not only those with open invoices: a payer who is a known customer with nothing
     # open must not pass for a namesake who has something open.
     customer_names = {cid: name for cid, name in session.execute(select(Customer.customer_id, Customer.name))
                       if name}
     excluded = {(t, i) for t, i in session.execute(
         select(BankMatch.txn_id, BankMatch.invoice_id).where(BankMatch.status.in_(CLOSED_PAIRS)))}
-    return _State(lines, booked, invoices, payment, customer_names, excluded, _account_customers(session))
+    return _State(lines, booked, invoices, payment, customer_names, excluded,
+                  _payer_history(session, BankTransaction.payer_account),
+                  _payer_history(session, BankTransaction.payer_name), _open_claims(session, as_of, payment))
 
 
-def _account_customers(session: Session) -> dict[str, set[str]]:
-    """Payer account → the customers whose invoices it has paid (from applied matches)."""
+def _payer_history(session: Session, column) -> dict[str, set[str]]:
+    """Payer account (or payer name) → the customers whose invoices it has paid (from applied matches)."""
     joined, _ = invoice_customer_join()
     rows = session.execute(
-        select(BankTransaction.payer_account, Contract.customer_id).distinct()
+        select(column, Contract.customer_id).distinct()
         .select_from(joined.join(BankMatch.__table__, BankMatch.invoice_id == Invoice.invoice_id)
                      .join(BankTransaction.__table__, BankTransaction.txn_id == BankMatch.txn_id))
-        .where(BankMatch.status == "applied", BankTransaction.payer_account.is_not(None),
-               Contract.customer_id.is_not(None))
+        .where(BankMatch.status == "applied", column.is_not(None), Contract.customer_id.is_not(None))
     ).all()
     seen: dict[str, set[str]] = defaultdict(set)
-    for account, customer in rows:
-        if account:
-            seen[account].add(customer)
+    for payer, customer in rows:
+        if payer:
+            seen[payer].add(customer)
     return dict(seen)
+
+
+def _open_claims(session: Session, as_of: datetime, payment: dict[str, PaymentState]) -> list[Claim]:
+    """Claims of open invoices whose money is not applied yet: in finance review, or confirmed on an
+    invoice with nothing paid (confirming in salesnb applies the money, so such a confirmation came from
+    elsewhere)."""
+    rows = session.execute(
+        select(PaymentClaim.claim_id, PaymentClaim.invoice_id, PaymentClaim.amount, PaymentClaim.submitted_at,
+               PaymentClaim.status)
+        .where(PaymentClaim.status.in_(("finance_review", "confirmed")), PaymentClaim.submitted_at <= as_of)
+    ).all()
+    claims = []
+    for r in rows:
+        state = payment.get(r.invoice_id)
+        if state is None or not r.amount or r.amount <= 0:
+            continue
+        if r.status == "confirmed" and state.paid_amount != 0:
+            continue
+        claims.append(Claim(r.claim_id, r.invoice_id, to_cents(r.amount), r.submitted_at.timestamp()))
+    return claims
 
 
 def reconcile(engine: Engine, as_of: datetime | None = None, *, options: Options | None = None,
@@ -181,7 +204,8 @@ def reconcile(engine: Engine, as_of: datetime | None = None, *, options: Options
         state = _load(session, as_of)
         plan = plan_matches(state.lines.values(), state.invoices.values(), state.customer_names,
                             options=options or Options(), excluded=state.excluded,
-                            account_customers=state.account_customers)
+                            account_customers=state.account_customers, payer_customers=state.payer_customers,
+                            claims=state.claims)
         report = _report(plan, state, as_of)
         if not dry_run:
             _write(session, plan, state, as_of, actor, report)
@@ -215,7 +239,8 @@ def _write(session: Session, plan: Plan, state: _State, as_of: datetime, actor: 
     for p in sorted(plan.applied, key=lambda p: (state.booked[p.txn_id], p.txn_id)):
         current = updates.get(p.invoice_id, state.payment[p.invoice_id])
         updates[p.invoice_id] = pay(current, from_cents(p.amount), state.booked[p.txn_id], invoice_id=p.invoice_id)
-        notes[p.invoice_id].append(f"{p.txn_id} ({p.rule}, {p.confidence:.2f})")
+        evidence = f", {p.evidence}" if p.evidence else ""
+        notes[p.invoice_id].append(f"{p.txn_id} ({p.rule}, {p.confidence:.2f}{evidence})")
     match_rows = [_match_row(p, "applied", as_of, actor) for p in plan.applied]
     match_rows += [_match_row(p, "candidate", as_of, None) for p in plan.candidates]
     # Core statements (executemany): the ORM's unit of work costs more than the matching at 100,000 rows.

@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from salesnb.db import make_engine, session_scope
-from salesnb.models import BankMatch, BankTransaction, Contract, Customer, Invoice
+from salesnb.models import BankMatch, BankTransaction, Contract, Customer, Invoice, PaymentClaim
 from salesnb.receivables import reconcile
-from salesnb.receivables.matching import FEE_RULES, Line, OpenInvoice, Options, plan_matches
+from salesnb.receivables.matching import FEE_RULES, Claim, Line, OpenInvoice, Options, plan_matches
 from salesnb.receivables.subsets import subset_sums
 from salesnb.timeutil import local_tz
 
@@ -29,6 +29,7 @@ VARIANTS = {
     3: ["北京恒通物流股份公司", "北京恒通物流"],
 }
 BASE = datetime(2026, 1, 1, tzinfo=local_tz()).timestamp()
+THIRD_PARTY = "江苏某某供应链管理有限公司"
 
 
 @st.composite
@@ -50,13 +51,17 @@ def scenarios(draw):
             "random": draw(st.integers(1, 3_000_000)), "ref": draw(st.sampled_from([inv.outstanding, inv.outstanding // 2 or 1])),
         }[kind]
         customer = int(inv.customer_id[1:])
-        payer = draw(st.sampled_from(VARIANTS[customer] + ["张三", ""]))
+        payer = draw(st.sampled_from(VARIANTS[customer] + ["张三", "", THIRD_PARTY]))
         memo = draw(st.sampled_from([f"货款 {inv.invoice_id}", f"合同{inv.contract_id}", "货款", None])) \
             if kind == "ref" else draw(st.sampled_from(["货款", None, f"{other.invoice_id}"]))
         lines.append(Line(f"T{n:04d}", amount, BASE + 86_400 * (1 + n), payer or None, None, memo))
     pairs = [(ln.txn_id, inv.invoice_id) for ln in lines for inv in invoices]
     excluded = draw(st.sets(st.sampled_from(pairs), max_size=4)) if pairs else set()
-    return lines, invoices, excluded
+    claims = []
+    for n, inv in enumerate(draw(st.lists(st.sampled_from(invoices), max_size=6))):
+        amount = draw(st.sampled_from([inv.outstanding, max(1, inv.outstanding // 2), inv.outstanding + 100]))
+        claims.append(Claim(f"CLM-{n}", inv.invoice_id, amount, BASE + 86_400 * draw(st.integers(0, 12))))
+    return lines, invoices, excluded, claims
 
 
 def check_plan(lines, invoices, excluded, plan, options=Options()):
@@ -88,11 +93,11 @@ def check_plan(lines, invoices, excluded, plan, options=Options()):
 
 
 @settings(max_examples=300, deadline=None)
-@given(scenarios())
-def test_no_line_used_twice_and_no_invoice_overpaid(scenario):
-    lines, invoices, excluded = scenario
+@given(scenarios(), st.sampled_from([None, {THIRD_PARTY: {"C1"}}, {THIRD_PARTY: {"C1", "C2"}}]))
+def test_no_line_used_twice_and_no_invoice_overpaid(scenario, payer_history):
+    lines, invoices, excluded, claims = scenario
     names = {f"C{k}": name for k, name in enumerate(NAMES)}
-    plan = plan_matches(lines, invoices, names, excluded=excluded)
+    plan = plan_matches(lines, invoices, names, excluded=excluded, claims=claims, payer_customers=payer_history)
     check_plan(lines, invoices, excluded, plan)
 
 
@@ -108,7 +113,7 @@ def test_subset_sums_are_exact_and_complete(values, target):
         assert set(found) == expected
 
 
-def _store(engine, lines, invoices):
+def _store(engine, lines, invoices, claims):
     with session_scope(engine) as s:
         for k, name in enumerate(NAMES):
             s.add(Customer(customer_id=f"C{k}", name=name))
@@ -116,6 +121,11 @@ def _store(engine, lines, invoices):
         for inv in invoices:
             s.add(Invoice(invoice_id=inv.invoice_id, contract_id=inv.contract_id, status="issued",
                           amount=Decimal(inv.outstanding) / 100, issued_at=datetime.fromtimestamp(inv.issued, local_tz())))
+        for c in claims:
+            if c.amount <= next(i.outstanding for i in invoices if i.invoice_id == c.invoice_id):
+                s.add(PaymentClaim(claim_id=c.claim_id, invoice_id=c.invoice_id, owner_id="U1",
+                                   amount=Decimal(c.amount) / 100, status="finance_review",
+                                   submitted_at=datetime.fromtimestamp(c.submitted, local_tz())))
         for ln in lines:
             s.add(BankTransaction(txn_id=ln.txn_id, amount=Decimal(ln.amount) / 100, payer_name=ln.payer_name,
                                   memo=ln.memo, booked_at=datetime.fromtimestamp(ln.booked, local_tz())))
@@ -124,13 +134,13 @@ def _store(engine, lines, invoices):
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(scenarios())
 def test_stored_reconciliation_never_overpays_and_reruns_add_nothing(sqlite_template, scenario):
-    lines, invoices, _ = scenario
+    lines, invoices, _, claims = scenario
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "db.sqlite"
         shutil.copy(sqlite_template, path)
         engine = make_engine(f"sqlite:///{path}")
         try:
-            _store(engine, lines, invoices)
+            _store(engine, lines, invoices, claims)
             as_of = datetime.fromtimestamp(BASE, local_tz()) + timedelta(days=60)
             reconcile(engine, as_of)
             again = reconcile(engine, as_of)

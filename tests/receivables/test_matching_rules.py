@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from salesnb.receivables.matching import Line, OpenInvoice, plan_matches
@@ -99,3 +101,13 @@ def test_unique_unusual_amount_from_an_unknown_payer():
                         invoices, NAMES)
     assert applied(plan) == {("T1", "I1"): (876_543, "amount_unique")}  # 5,000.00 is too round to say anything
     assert [p.rule for p in plan.candidates] == ["amount_only"]
+
+
+def test_four_invoices_less_a_fee_among_many_open_ones():
+    amounts = random.Random(5).sample(range(100_000, 90_000_000), 20)  # more than a small set
+    invoices = [inv(f"I{n:02d}", cents) for n, cents in enumerate(amounts)]
+    paid = ["I03", "I07", "I11", "I16"]
+    total = sum(i.outstanding for i in invoices if i.invoice_id in paid)
+    plan = plan_matches([line("T1", total - 2_500)], invoices, NAMES)
+    assert {i for _, i in applied(plan)} == set(paid)
+    assert {rule for _, rule in applied(plan).values()} == {"split_invoices_fee"}

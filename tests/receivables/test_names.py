@@ -45,3 +45,9 @@ def test_index_finds_customers_by_blocks_not_by_scanning():
     assert index.lookup("通海航空")[0][0] == "Y"
     assert [h.key for h in index.lookup("苏州丙精密机械")] == ["C2"]
     assert index.lookup("李四") == ()
+
+
+def test_a_group_company_whose_place_is_most_of_its_name_is_in_the_block():
+    # "呼和浩特方诚集团" keeps its place in the core ("方诚" alone is too short); the block still finds it.
+    index = NameIndex([("C1", "呼和浩特方诚PCB电路股份有限公司"), ("C2", "呼和浩特天元机械有限公司")])
+    assert index.lookup("呼和浩特方诚集团有限公司") == (("C1", 90.0),)
