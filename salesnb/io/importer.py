@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -32,7 +32,6 @@ from ..schema import table_spec, table_specs
 from ..timeutil import local_tz, now
 from .bulk import Staging, reference_columns
 from .messages import msg
-from .prefetch import Converted, Prefetcher, converted_chunks
 from .readers import CHUNK_ROWS, SUPPORTED_SUFFIXES, FrameSource, Source, open_source
 from .validate import CAP, ProblemLog, check_header, convert_chunk
 
@@ -100,9 +99,9 @@ class Batch:
         self.chunk_rows = chunk_rows
         self.pending: dict[str, list[Staging]] = {}  # staged but not upserted (yet, or because of problems)
 
-    def run(self, source: Source, chunks: Iterator[Converted] | None = None) -> TableResult:
+    def run(self, source: Source) -> TableResult:
         """Stage, check and (when the batch is clean so far) upsert one source whose header passed
-        :func:`check_header`; ``chunks`` are its converted chunks (read here when None)."""
+        :func:`check_header`."""
         started = time.perf_counter()
         header = source.header
         spec = header.spec
@@ -114,9 +113,8 @@ class Batch:
         self.pending.setdefault(spec.name, []).append(staging)
         labels = header.labels()
         try:
-            for item in chunks if chunks is not None else converted_chunks(source, self.chunk_rows, self.log.cap):
-                self.log.add_counted(item.problems.problems, item.problems.total)
-                staging.load(item.typed, item.mapped.rows)
+            for mapped in source.chunks(self.chunk_rows):
+                staging.load(convert_chunk(mapped, spec, labels, source.name, self.log), mapped.rows)
         except InputError as exc:
             self.log.absorb(exc)
         self._check_keys(source.name, staging, labels)
@@ -253,13 +251,11 @@ def import_paths(engine: Engine, paths: Iterable[str | Path], table: str | None 
     with session_scope(engine) as session:
         batch = Batch(session, actor, chunk_rows=chunk_rows)
         batch.log.add_counted(pre_log.problems, pre_log.total)
-        ready = [s for s in sources if check_header(s.name, s.header, batch.log)]
-        prefetch = Prefetcher(ready, chunk_rows, batch.log.cap)
         try:
-            for source in ready:
-                report.results.append(batch.run(source, prefetch.chunks(source)))
+            for source in sources:
+                if check_header(source.name, source.header, batch.log):
+                    report.results.append(batch.run(source))
         finally:
-            prefetch.close()
             batch.close()
     report.seconds = time.perf_counter() - started
     return report

@@ -29,6 +29,7 @@ from .messages import msg
 CHUNK_ROWS = 20_000  # rows per chunk: memory is bounded by this, not by the file size
 SPARE_COLUMNS = 4
 DELIMITERS = (",", "\t", ";", "|")
+BYTE_LINE_ENCODINGS = ("utf-8", "utf-8-sig", "gb18030")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
 HTML_SUFFIXES = (".htm", ".html", ".xml")
@@ -115,19 +116,26 @@ class TextSource(FileSource):
             raise self._no_header(table)
         self.header, self.delimiter, records, consumed = best
         self.skip_lines = consumed[self.header.row]
+        # lone "\r" line ends (old Mac CSV) are only understood by the text reader
+        self.lone_cr = any(line.endswith("\r") for line in lines)
         widths = [len(cells) for number, cells in records if number >= self.header.row]
         # a few spare columns absorb trailing delimiters ("a,b,c,,") that some exports add to data rows
         self.width = max([len(self.header.texts), *widths]) + SPARE_COLUMNS
 
     def raw_chunks(self, size: int) -> Iterator[tuple[np.ndarray, pd.DataFrame]]:
         next_row = self.header.row + 1
-        with open(self.path, encoding=self.encoding, newline="") as fh:
+        # pandas decodes UTF-8 itself from a binary handle, with flat memory; a text handle makes it
+        # hold on to decoded buffers.  "\n" is a byte of its own in UTF-8 and GB18030, so lines can
+        # be skipped in bytes.
+        binary = self.encoding in BYTE_LINE_ENCODINGS and not self.lone_cr
+        encoding = "utf-8" if self.encoding == "utf-8-sig" else self.encoding
+        with (open(self.path, "rb") if binary else open(self.path, encoding=self.encoding, newline="")) as fh:
             for _ in range(self.skip_lines):
                 fh.readline()
             reader = pd.read_csv(
                 fh, sep=self.delimiter, header=None, names=range(self.width), dtype=object,
                 keep_default_na=False, na_filter=False, skip_blank_lines=False,
-                chunksize=size, engine="c",
+                chunksize=size, engine="c", **({"encoding": encoding} if binary else {}),
             )
             try:
                 for frame in reader:

@@ -225,3 +225,17 @@ def test_date_and_time_columns_are_joined_in_either_order(tmp_path, order):
         rows = [[r[0], r[2], r[1], r[3]] for r in rows]
     frame = read_table(write_csv(tmp_path / "b.csv", header, rows))
     assert frame["booked_at"].tolist() == [local(2026, 11, 25, 10, 12, 13), local(2026, 11, 26, 8, 0)]
+
+
+def test_excel_unicode_text_and_old_mac_line_ends(tmp_path):
+    # Excel's "Unicode text" export: UTF-16 with BOM, tab separated
+    path = write_csv(tmp_path / "u.txt", ["员工编号", "姓名", "角色"], [["U1", "甲", "销售"], ["U2", "乙", "财务"]],
+                     encoding="utf-16", delimiter="\t", banner=[["员工名单"]])
+    frame = read_table(path)
+    assert frame.attrs["encoding"] == "utf-16" and frame.attrs["header_row"] == 2
+    assert frame["role"].tolist() == ["sales", "finance"]
+    mac = tmp_path / "mac.csv"
+    mac.write_bytes("user_id,name,role\r\rU1,甲,sales\rU2,乙,nobody\r".encode("gb18030"))
+    with pytest.raises(InputError) as err:
+        read_table(mac)
+    assert [(p.row, p.column) for p in err.value.problems] == [(4, "role")]
