@@ -245,3 +245,13 @@ def test_import_frame_sees_pending_rows_and_refreshes_loaded_objects(engine):
         import_frame(s, "leads", pd.DataFrame({"lead_id": ["L1"], "customer_id": ["C2"], "owner_id": ["U2"], "created_at": ["2026-11-01"]}))
     with session_scope(engine) as s:
         assert s.get(Lead, "L1").owner_id == "U2"
+
+
+def test_sqlite_settings_are_restored_after_an_import(sqlite_engine, tmp_path):
+    with sqlite_engine.connect() as conn:
+        before = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+    write_canonical(tmp_path / "data", ["users"])
+    import_paths(sqlite_engine, [tmp_path / "data"])
+    with sqlite_engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == before
+        assert conn.exec_driver_sql("SELECT count(*) FROM sqlite_temp_master").scalar() == 0  # staging dropped
