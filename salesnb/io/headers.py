@@ -39,14 +39,15 @@ class HeaderMap:
     ``columns[i]`` is the canonical column of source column ``i``, or
     :data:`CREDIT` / :data:`DEBIT` (bank amount split), or ``None`` (an extra
     column, kept in ``extra``), or ``""`` (no header text: ignored).
-    ``merged`` lists source columns that add a time to an earlier date column.
+    ``merged`` maps the second of two columns that together make one
+    timestamp (交易日期 + 交易时间, in either order) to the first.
     """
 
     table: str
     row: int  # 1-based row number of the (last) header row
     texts: list[str]
     columns: list[str | None]
-    merged: dict[int, int] = field(default_factory=dict)  # time column -> date column
+    merged: dict[int, int] = field(default_factory=dict)  # second column -> first column
 
     @property
     def spec(self) -> TableSpec:
