@@ -48,6 +48,7 @@ from .timeutil import now
 METRICS_MIME = "application/vnd.salesnb.metrics+json"
 FAILED_EVENT = "template_run.failed"
 KERNEL_NAME = "python3"
+OWN_KERNEL_NAME = "salesnb"
 RUN_ENV = ("SALESNB_DB_URL", "SALESNB_LANG", "SALESNB_TZ", "SALESNB_CONFIG", "SALESNB_HOME")
 
 register({
@@ -218,6 +219,35 @@ def _update(engine: Engine, run_id: int, **values: Any) -> None:
         session.execute(update(TemplateRun).where(TemplateRun.id == run_id).values(**values))
 
 
+def kernel_name() -> str:
+    """The kernel runs use: ``python3`` when it starts this interpreter, else a ``salesnb`` spec installed for it.
+
+    A ``python3`` spec whose command is ``python`` runs the current interpreter (jupyter_client
+    substitutes it); one that names another interpreter (e.g. a user-level spec) would run the
+    notebooks without salesnb, so a spec for this interpreter is installed in ``sys.prefix``.
+    """
+    import sys
+
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    manager = KernelSpecManager()
+    try:
+        command = manager.get_kernel_spec(KERNEL_NAME).argv[0]
+    except NoSuchKernel:
+        command = None
+    if command in ("python", f"python{sys.version_info[0]}", sys.executable):
+        return KERNEL_NAME
+    try:
+        if manager.get_kernel_spec(OWN_KERNEL_NAME).argv[0] == sys.executable:
+            return OWN_KERNEL_NAME
+    except NoSuchKernel:
+        pass
+    from ipykernel.kernelspec import install
+
+    install(manager, kernel_name=OWN_KERNEL_NAME, display_name=f"Python ({sys.prefix})", prefix=sys.prefix)
+    return OWN_KERNEL_NAME
+
+
 def _execute(path: Path, output: Path, params: dict[str, Any], settings: Settings, timeout: int | None) -> str | None:
     """Run the notebook; the error text when a cell (or the kernel) failed, else None."""
     import papermill as pm
@@ -225,7 +255,7 @@ def _execute(path: Path, output: Path, params: dict[str, Any], settings: Setting
 
     try:
         with _run_environment(settings):
-            pm.execute_notebook(str(path), str(output), parameters=params, kernel_name=KERNEL_NAME,
+            pm.execute_notebook(str(path), str(output), parameters=params, kernel_name=kernel_name(),
                                 progress_bar=False, log_output=False, cwd=str(settings.data_dir),
                                 execution_timeout=timeout)
     except PapermillExecutionError as exc:

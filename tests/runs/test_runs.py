@@ -89,3 +89,23 @@ def test_cli_runs_schedule_and_templates(engine, db_url, tmp_path):
     assert "daily_checks" in runner.invoke(main, ["template", "list"], env=env).output
     copied = runner.invoke(main, ["template", "copy", "weekly_kpi_report", f"{tmp_path / 'mine'}/"], env=env)
     assert copied.exit_code == 0 and (tmp_path / "mine" / "weekly_kpi_report.ipynb").is_file()
+
+
+def test_kernel_is_this_interpreter(tmp_path, monkeypatch):
+    import sys
+
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    from salesnb.runs import kernel_name
+
+    assert kernel_name() == "python3"  # the venv's spec: "python", i.e. this interpreter
+    # a user-level python3 spec that runs some other interpreter shadows it
+    foreign = tmp_path / "kernels" / "python3"
+    foreign.mkdir(parents=True)
+    (foreign / "kernel.json").write_text(json.dumps(
+        {"argv": ["/usr/bin/python3", "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+         "display_name": "Python 3", "language": "python"}), encoding="utf-8")
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path))
+    assert KernelSpecManager().get_kernel_spec("python3").argv[0] == "/usr/bin/python3"
+    assert kernel_name() == "salesnb"
+    assert KernelSpecManager().get_kernel_spec("salesnb").argv[0] == sys.executable
