@@ -178,6 +178,7 @@ def main() -> None:
                              "hundreds of thousands; 0 or less: all)")
     parser.add_argument("--trivial-runs", type=int, default=3)
     args = parser.parse_args()
+    args.data = str(Path(args.data).resolve())  # the run's kernel works in another folder
 
     bench_checks.ensure_files(args)
     bench_checks.ensure_loaded(args, args.backend)
