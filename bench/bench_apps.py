@@ -21,6 +21,7 @@ preheated kernel.
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import re
 import statistics
@@ -96,16 +97,20 @@ def wait_refill(server: BackgroundServer, app: str, before: int, timeout: float 
     time.sleep(0.3)
 
 
-def open_app(browser_context, server: BackgroundServer, app: str) -> tuple[float, str]:
+def open_app(browser_context, server: BackgroundServer, app: str) -> tuple[float, float | None]:
+    """Open ``app``; return (seconds to interactive, RSS in MiB of the kernel serving the page)."""
     page = browser_context.new_page()
-    start = time.perf_counter()
-    page.goto(server.page_url(app), wait_until="commit")
-    page.wait_for_selector(READY.get(app, ".snb-app"), state="attached", timeout=60_000)
-    elapsed = time.perf_counter() - start
-    config = page.locator("#jupyter-config-data").first.text_content()
-    kernel_id = re.search(r'"kernelId":\s*"([0-9a-f-]+)"', config).group(1)
-    page.close()
-    return elapsed, kernel_id
+    try:
+        start = time.perf_counter()
+        page.goto(server.page_url(app), wait_until="commit")
+        page.wait_for_selector(READY.get(app, ".snb-app"), state="attached", timeout=60_000)
+        elapsed = time.perf_counter() - start
+        config = page.locator("#jupyter-config-data").first.text_content()
+        kernel_id = re.search(r'"kernelId":\s*"([0-9a-f-]+)"', config).group(1)
+        proc = kernel_processes(server).get(kernel_id)
+        return elapsed, (proc.memory_info().rss / 2**20 if proc is not None else None)
+    finally:
+        page.close()
 
 
 def main() -> None:
@@ -141,13 +146,17 @@ def main() -> None:
                     for mode in ("cold", "warm"):
                         context = browser.new_context() if mode == "cold" else warm_context
                         before = server.warm_kernels(app)
-                        seconds, kernel_id = open_app(context, server, app)
+                        try:
+                            seconds, memory = open_app(context, server, app)
+                        except Exception as exc:  # noqa: BLE001 - one slow app must not hide the others' figures
+                            print(f"{app} ({mode}): not interactive: {type(exc).__name__}")
+                            seconds, memory = float("nan"), None
+                        finally:
+                            if mode == "cold":
+                                context.close()
                         results.setdefault(app, {}).setdefault(mode, []).append(seconds)
-                        proc = kernel_processes(server).get(kernel_id)
-                        if proc is not None:
-                            rss.setdefault(app, []).append(proc.memory_info().rss / 2**20)
-                        if mode == "cold":
-                            context.close()
+                        if memory is not None:
+                            rss.setdefault(app, []).append(memory)
                         wait_refill(server, app, before)
             browser.close()
     finally:
@@ -157,12 +166,12 @@ def main() -> None:
     print(f"time to interactive, preheated kernels (median of {args.rounds}; target < 1.5 s)")
     print(f"{'app':<16}{'cold s':>9}{'warm s':>9}{'kernel RSS MiB':>17}")
     for app in apps:
-        cold = statistics.median(results[app]["cold"])
-        warm = statistics.median(results[app]["warm"])
+        cold = statistics.median(results[app].get("cold", [float("nan")]))
+        warm = statistics.median(results[app].get("warm", [float("nan")]))
         memory = statistics.median(rss.get(app, [float("nan")]))
         print(f"{app:<16}{cold:>9.2f}{warm:>9.2f}{memory:>17.0f}")
-    all_cold = [s for r in results.values() for s in r["cold"]]
-    all_warm = [s for r in results.values() for s in r["warm"]]
+    all_cold = [s for r in results.values() for s in r.get("cold", []) if not math.isnan(s)]
+    all_warm = [s for r in results.values() for s in r.get("warm", []) if not math.isnan(s)]
     print(f"{'all apps':<16}{statistics.median(all_cold):>9.2f}{statistics.median(all_warm):>9.2f}"
           f"{statistics.median([m for v in rss.values() for m in v]):>17.0f}")
     print(f"idle preheated kernel RSS: median {statistics.median(idle):.0f} MiB, "
