@@ -10,4 +10,4 @@ cd "$ROOT"
 apt_install chromium fonts-noto-cjk
 export SALESNB_TEST_PG_URL="$(scripts/postgres.sh)"
 export SALESNB_CHROMIUM="${SALESNB_CHROMIUM:-/usr/bin/chromium}"
-exec "$ROOT/.venv/bin/python" -m pytest -n "${SALESNB_TEST_WORKERS:-2}" "$@"
+exec "$ROOT/.venv/bin/python" -m pytest -n "${SALESNB_TEST_WORKERS:-2}" --dist loadgroup "$@"

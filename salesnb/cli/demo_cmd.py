@@ -66,7 +66,8 @@ def demo_command(orders: int, seed: int, as_of: str | None, data_dir: Path, serv
         from ..serve import ServeOptions, serve as serve_apps
 
         click.echo(f"\nServing the apps on http://{host}:{port}/ (Ctrl+C to stop)")
-        serve_apps(ctx.settings, ServeOptions(host=host, port=port, open_browser=False))
+        serve_apps(ctx.settings, ServeOptions(host=host, port=port, open_browser=False,
+                                                 as_of=at if as_of else None))
 
 
 _TABLES = {m.__tablename__ for m in CANONICAL_MODELS}
