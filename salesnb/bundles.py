@@ -19,6 +19,7 @@ a versioned item adds a version, so nothing is lost.
 
 from __future__ import annotations
 
+import difflib
 import json
 import zipfile
 from dataclasses import dataclass, field
@@ -63,6 +64,7 @@ class PlanItem:
     name: str
     action: str  # add, same, conflict
     detail: str = ""
+    diff: str = ""  # for a conflict: unified diff, this database (---) → the bundle (+++)
 
 
 @dataclass
@@ -259,7 +261,17 @@ def _compare(kind: str, name: str, current: Any, incoming: Any) -> PlanItem:
         return PlanItem(kind, str(name), "add")
     if _canonical(current) == _canonical(incoming):
         return PlanItem(kind, str(name), "same")
-    return PlanItem(kind, str(name), "conflict", _difference(current, incoming))
+    return PlanItem(kind, str(name), "conflict", _difference(current, incoming), _unified_diff(current, incoming))
+
+
+def _unified_diff(current: Any, incoming: Any) -> str:
+    """Line diff of the two values as indented JSON (notebooks: their cells' sources)."""
+    def lines(value: Any) -> list[str]:
+        if isinstance(value, list) and value and all(isinstance(c, dict) and "source" in c for c in value):
+            return [line for cell in value for line in [f"# [{cell['type']}]", *cell["source"].splitlines()]]
+        return json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True, default=str).splitlines()
+
+    return "\n".join(difflib.unified_diff(lines(current), lines(incoming), "this database", "bundle", lineterm="", n=1))
 
 
 def _canonical(value: Any) -> str:

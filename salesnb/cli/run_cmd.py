@@ -144,8 +144,10 @@ def template_import(bundle_file: Path, overwrite: bool, yes: bool, dry_run: bool
     ctx = app()
     plan = plan_import(ctx.engine, ctx.settings, read_bundle(bundle_file), notebooks_dir)
     click.echo(f"bundle {plan.bundle.name!r} → notebooks in {plan.notebooks_dir}")
-    for line in plan.lines():
+    for line, item in zip(plan.lines(), plan.items, strict=True):
         click.echo(f"  {line}")
+        for diff_line in item.diff.splitlines():
+            click.echo(f"      {diff_line}")
     if not plan.changes:
         click.echo("nothing to import: everything is already the same")
         return

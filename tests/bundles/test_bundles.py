@@ -141,6 +141,10 @@ def test_import_never_overwrites_silently(engine, db_url, tmp_path):
     refused = runner.invoke(main, ["template", "import", str(bundle_file)], env=env)
     assert refused.exit_code == 2, refused.output
     assert "~ rule       big_quote  (differs in definition)" in refused.output
+    # the preview shows what would change, line by line: this database (-) → the bundle (+)
+    assert '-    "severity": "critical",' in refused.output and '+    "severity": "warning",' in refused.output
+    assert "-# 我们的对账 · Bank reconciliation" in refused.output
+    assert "+# 银行对账 · Bank reconciliation" in refused.output
     assert "nothing was imported" in refused.output
     declined = runner.invoke(main, ["template", "import", str(bundle_file), "--overwrite"], env=env, input="n\n")
     assert declined.exit_code == 1 and notebook.read_bytes() == edited  # asked, said no
