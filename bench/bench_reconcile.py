@@ -59,7 +59,7 @@ def _money(series: pd.Series) -> list[Decimal]:
 def load(folder: Path, url: str, *, max_lines: int | None = None, max_invoices: int | None = None,
          seed: int = 7) -> tuple[object, pd.DataFrame, dict[str, int]]:
     """A fresh store with the demo's customers, contracts, open invoices and bank lines; returns the truth."""
-    read = lambda name: pd.read_csv(folder / f"{name}.csv", dtype=str, keep_default_na=False)  # noqa: E731
+    read = lambda name: pd.read_csv(folder / f"{name}.csv", dtype=str, keep_default_na=False)
     customers, contracts = read("customers"), read("contracts")
     invoices, bank, truth = read("invoices"), read("bank_transactions"), read("bank_truth")
     claims = read("payment_claims")

@@ -35,11 +35,15 @@ from .subsets import SMALL, subset_sums
 
 DAY = 86_400.0
 TYPICAL_FEES = frozenset(c * 50 for c in (1, 2, 4, 5, 10, 20, 30, 40, 50, 60, 100))  # 0.5 … 50 yuan, in cents
-# Rules that settle more than the line brought: the bank fee the customer deducted is written off.
 MAX_ROUNDS = 12
 MAX_FEE_SET_INVOICES = 40  # above this many open invoices, a fee-short transfer is searched for up to 3 of them
+# Rules that rest on the amount alone: a payer's history is never learnt from them, or one coincidence
+# would name a frequent payer (a supplier's refunds) for good.
+AMOUNT_ONLY_RULES = frozenset({"amount_unique"})
+# Rules that settle more than the line brought: the bank fee the customer deducted is written off.
 FEE_RULES = frozenset({"fee", "reference_fee", "split_invoices_fee", "split_payments_fee", "claim_fee",
-                       "claim_split_invoices_fee", "claim_split_rest_fee"})
+                       "claim_third_party_fee", "claim_split_invoices_fee", "claim_split_invoices_third_party_fee",
+                       "claim_split_rest_fee"})
 _REF_TOKEN = re.compile(r"[A-Z0-9](?:[A-Z0-9_\-]*[A-Z0-9])?")
 
 
@@ -102,6 +106,7 @@ class Options:
     max_candidates: int = 3
     claim_days_before: int = 30  # a claimed payment may have reached the bank this long before the claim
     claim_days_after: int = 3  # … or this long after it (the rep heard of it first)
+    third_party_claim_days: int = 3  # a payer nobody knows counts only for a claim filed this soon after the line
     claim_set_days: int = 10  # claims of one transfer for several invoices are submitted within this many days
     max_claim_set_others: int = 8  # … and a claim is combined with at most this many later claims of its customer
 
@@ -173,6 +178,8 @@ class Matcher:
             if inv.customer_id:
                 self._by_customer[inv.customer_id].append(inv.invoice_id)
             self._index_amount(inv, inv.outstanding)
+        from .claim_evidence import ClaimBook  # it builds on this module's types
+
         self.claims = ClaimBook(claims, self)
 
     # ------------------------------------------------------------ helpers
@@ -202,8 +209,12 @@ class Matcher:
         known: set[str] = set()
         for key in _payer_keys(line):
             seen = self.payers.get(key)
-            if seen and len(seen) == 1:
-                known |= seen
+            if not seen or len(seen) > 1:
+                continue
+            if key.startswith(NAME) and any(c not in seen and score >= self.options.auto_name_score
+                                            for c, score in hits):
+                continue  # a group company named like several customers pays for each of them
+            known |= seen
         if len(known) == 1:
             customer = next(iter(known))
             if not hits or hits[0] != (customer, 100.0):
@@ -223,7 +234,7 @@ class Matcher:
         """Apply ``proposals`` (one decision for the line) or keep them as near misses; True if applied."""
         if not proposals:
             return False
-        deposit = _is_deposit(line.memo) and not proposals[0].rule.startswith("reference")
+        deposit = _not_for_invoices(line.memo) and not proposals[0].rule.startswith("reference")
         if deposit or min(p.confidence for p in proposals) < self.options.auto_threshold:
             self._near[line.txn_id].extend(proposals)
             return False
@@ -236,7 +247,7 @@ class Matcher:
                 self._index_amount(inv, left)
             if inv.customer_id:
                 self._dirty_customers.add(inv.customer_id)
-                for key in _payer_keys(line):
+                for key in _payer_keys(line) if p.rule not in AMOUNT_ONLY_RULES else ():
                     if inv.customer_id not in self.payers.setdefault(key, set()):
                         self.payers[key].add(inv.customer_id)
                         self._dirty_payers.add(key)
@@ -271,7 +282,8 @@ class Matcher:
                         step(line)
             self._pass_split_payments(customers)
             self.claims.match_parts(pending)
-            for step in (self._pass_percentage, self._pass_amount_unique, self._pass_sole_invoice):
+            for step in (self.claims.match_share, self._pass_percentage, self._pass_amount_unique,
+                         self._pass_sole_invoice):
                 for line in pending:
                     if line.txn_id not in self.used:
                         step(line)
@@ -439,7 +451,7 @@ class Matcher:
     def _pass_percentage(self, line: Line) -> None:
         """A part payment that is a usual share (30 % deposit, 60 % on delivery …) of exactly one open invoice."""
         top = self._top_customer(line)
-        if top is None or _is_deposit(line.memo):
+        if top is None or _not_for_invoices(line.memo):
             return
         hits = self._share_of_one(line, top[0])
         if len(hits) == 1:
@@ -448,7 +460,7 @@ class Matcher:
 
     def _pass_amount_unique(self, line: Line) -> None:
         """A payer nobody knows (a third company) paying an unusual amount that exactly one open invoice has."""
-        if (line.amount % SHARE_ROUNDING == 0 or _is_deposit(line.memo) or _is_person(line.payer_name)
+        if (line.amount % SHARE_ROUNDING == 0 or _not_for_invoices(line.memo) or _is_person(line.payer_name)
                 or self._customers(line)):
             return
         same = [i for i in dict.fromkeys(self._by_amount.get(line.amount, ()))
@@ -462,9 +474,10 @@ class Matcher:
     def _pass_sole_invoice(self, line: Line) -> None:
         """A part payment from a known customer who has exactly one open invoice, larger than the line."""
         top = self._top_customer(line)
-        if top is None or _is_deposit(line.memo):
+        if top is None or _not_for_invoices(line.memo):
             return
-        open_ids = self._customer_open(line, top[0])
+        # Invoices issued after the line (the window allows a few days) cannot have been part-paid by it.
+        open_ids = [i for i in self._customer_open(line, top[0]) if (self.invoices[i].issued or 0.0) <= line.booked]
         if len(open_ids) == 1 and self.remaining[open_ids[0]] > line.amount:
             self._decide(line, [Proposal(line.txn_id, open_ids[0], line.amount, "sole_invoice", 0.9)])
 
@@ -498,295 +511,19 @@ class Matcher:
                 self.plan.unmatched.append(line.txn_id)
 
 
-# Confidence of a claim-backed match by (payer rank, fee deducted): rank 0 = the payer is the claim's
-# customer by name, account or history; 1 = nobody in particular (a third company, a tie that includes the
-# customer).
-CLAIM_CONFIDENCE = {(0, False): 0.97, (0, True): 0.95, (1, False): 0.93, (1, True): 0.9}
-CLAIM_SPLIT_CONFIDENCE = {0: 0.93, 1: 0.91}
-MAX_CLAIM_SET = 4  # one transfer for at most this many claimed invoices
-
-
-class ClaimBook:
-    """Payment claims (回款认领) as evidence: a rep states that invoice X was paid, how much, and when.
-
-    A claim in finance review (or confirmed, with nothing applied to the
-    invoice yet) picks the bank line of that amount — or short of it by a
-    typical fee — booked around the claim, from the claim's customer or from
-    a payer nobody knows (a third company paying on the customer's behalf),
-    provided no other line and no other claim fits as well.  Claims also
-    settle one transfer for several claimed invoices of one customer
-    (``claim_split_invoices``) and several transfers of one payer for one
-    claimed invoice (``claim_split_payments``).  Lookups go by amount only.
-    """
-
-    def __init__(self, claims: Iterable[Claim], matcher: Matcher):
-        self.m = matcher
-        self.claims = sorted((c for c in claims if c.invoice_id in matcher.invoices and c.amount > 0),
-                             key=lambda c: (c.submitted, c.claim_id))
-        self.used: set[str] = set()
-        self._retry: set[str] | None = None  # None: every claim
-        self._of_invoice: dict[str, list[Claim]] = defaultdict(list)
-        self._of_customer: dict[str, list[Claim]] = defaultdict(list)
-        self._by_target: dict[int, list[Claim]] = defaultdict(list)
-        self._lines_by_amount: dict[int, list[Line]] = defaultdict(list)
-        for claim in self.claims:
-            self._of_invoice[claim.invoice_id].append(claim)
-            self._of_customer[matcher.invoices[claim.invoice_id].customer_id or ""].append(claim)
-            self._by_target[self.target(claim)].append(claim)
-        for line in matcher.lines:
-            self._lines_by_amount[line.amount].append(line)
-        self._sets = self._claim_sets()
-
-    # ------------------------------------------------------------ bookkeeping
-
-    def target(self, claim: Claim) -> int:
-        """The claimed money still to be found: the claim, or what is left of the invoice if less."""
-        return min(claim.amount, self.m.remaining[claim.invoice_id])
-
-    def paid(self, invoice_id: str, amount: int, claim_ids: Iterable[str] = ()) -> None:
-        """An applied match paid ``amount`` on ``invoice_id``: its claims shrink, are met, or are used."""
-        for claim in self._of_invoice.get(invoice_id, ()):
-            if claim.claim_id in self.used:
-                continue
-            if claim.claim_id in claim_ids or self.m.remaining[invoice_id] <= 0 or amount == claim.amount:
-                self.used.add(claim.claim_id)
-            else:
-                self._by_target[self.target(claim)].append(claim)
-                if self._retry is not None:
-                    self._retry.add(claim.claim_id)
-
-    def _open(self, claim: Claim) -> bool:
-        return claim.claim_id not in self.used and self.target(claim) > 0
-
-    def _near_claim(self, claim: Claim, line: Line) -> bool:
-        """The line was booked around the claim; the rest of an invoice already partly paid may come later."""
-        opts = self.m.options
-        after = opts.claim_days_after if self.target(claim) == claim.amount else opts.claim_days_before
-        return claim.submitted - opts.claim_days_before * DAY <= line.booked <= claim.submitted + after * DAY
-
-    def _rank(self, line: Line, customer: str | None) -> int | None:
-        """0: the payer is ``customer``; 1: the payer is nobody in particular; None: someone else."""
-        hits = self.m._customers(line)
-        if not hits:
-            return 1
-        best = hits[0][1]
-        top = [c for c, score in hits if score == best]
-        if top == [customer]:
-            return 0
-        return 1 if customer in top else None
-
-    def _fits(self, claim: Claim, line: Line) -> tuple[int, bool] | None:
-        """(payer rank, fee deducted) when ``line`` can be the payment ``claim`` speaks of, else None."""
-        m, target = self.m, self.target(claim)
-        short = target - line.amount
-        settles = target == m.remaining[claim.invoice_id]
-        if not (short == 0 or (settles and short in TYPICAL_FEES)):
-            return None
-        if (line.txn_id in m.used or _is_deposit(line.memo) or not self._near_claim(claim, line)
-                or not m._open(line, claim.invoice_id)):
-            return None
-        rank = self._rank(line, m.invoices[claim.invoice_id].customer_id)
-        return None if rank is None else (rank, short > 0)
-
-    # ------------------------------------------------------------ one line, one claim
-
-    def match_claims(self) -> None:
-        """Each open claim: the one line that fits it best, when nothing else fits as well."""
-        retry, self._retry = self._retry, set()
-        for claim in self.claims:
-            if self._open(claim) and (retry is None or claim.claim_id in retry):
-                self._match_claim(claim)
-
-    def _match_claim(self, claim: Claim) -> None:
-        target = self.target(claim)
-        found: list[tuple[tuple[int, bool], Line]] = []
-        for fee in (0, *TYPICAL_FEES):
-            for line in self._lines_by_amount.get(target - fee, ()):
-                fit = self._fits(claim, line)
-                if fit is not None:
-                    found.append((fit, line))
-        if not found:
-            return
-        self._retry.add(claim.claim_id)  # payer history learnt later may settle a tie
-        best = min(fit for fit, _ in found)
-        tier = [line for fit, line in found if fit == best]
-        confidence = CLAIM_CONFIDENCE[best]
-        if len(found) > len(tier):
-            confidence -= 0.02  # a weaker candidate exists
-        rivals = self._rivals(tier[0], claim, best)
-        if len(tier) > 1 or rivals:
-            confidence = 0.7
-        rule = "claim_fee" if best[1] else "claim"  # with a fee the invoice is settled and the fee written off
-        proposals = [Proposal(line.txn_id, claim.invoice_id, target, rule, round(confidence, 3),
-                              evidence=claim.claim_id) for line in tier[: self.m.options.max_candidates]]
-        if len(proposals) == 1:
-            self.m._decide(tier[0], proposals)
-        else:
-            for line, proposal in zip(tier, proposals):
-                self.m._near[line.txn_id].append(proposal)
-
-    def _rivals(self, line: Line, claim: Claim, fit: tuple[int, bool]) -> bool:
-        """Whether another open claim (of another invoice) fits ``line`` at least as well."""
-        for fee in (0, *TYPICAL_FEES):
-            for other in self._by_target.get(line.amount + fee, ()):
-                if other.invoice_id == claim.invoice_id or not self._open(other):
-                    continue
-                rival = self._fits(other, line)
-                if rival is not None and rival[0] <= fit[0]:
-                    return True
-        return False
-
-    # ------------------------------------------------------------ one line, several claims
-
-    def _claim_sets(self) -> dict[int, list[tuple[Claim, ...]]]:
-        """Sums of 2…4 claims of one customer (whole invoices, submitted close together) → the claim sets."""
-        by_customer: dict[str, list[Claim]] = defaultdict(list)
-        for claim in self.claims:
-            customer = self.m.invoices[claim.invoice_id].customer_id
-            if customer and claim.amount == self.m.remaining[claim.invoice_id]:
-                by_customer[customer].append(claim)
-        span = self.m.options.claim_set_days * DAY
-        sets: dict[int, list[tuple[Claim, ...]]] = defaultdict(list)
-        for claims in by_customer.values():
-            if len(claims) < 2:
-                continue
-            for k, first in enumerate(claims):
-                later = [c for c in claims[k + 1:] if c.submitted - first.submitted <= span]
-                later = later[: self.m.options.max_claim_set_others]
-                for size in range(1, min(MAX_CLAIM_SET - 1, len(later)) + 1):
-                    for rest in combinations(later, size):
-                        group = (first, *rest)
-                        if len({c.invoice_id for c in group}) == len(group):
-                            sets[sum(c.amount for c in group)].append(group)
-        return sets
-
-    def match_line(self, line: Line) -> None:
-        """One transfer for several claimed invoices of one customer (exact, or short by one typical fee)."""
-        if not self._sets or _is_deposit(line.memo):
-            return
-        found: list[tuple[tuple[int, bool], tuple[Claim, ...]]] = []
-        for fee in (0, *TYPICAL_FEES):
-            for group in self._sets.get(line.amount + fee, ()):
-                fit = self._group_fit(line, group, fee > 0)
-                if fit is not None:
-                    found.append((fit, group))
-        if not found:
-            return
-        best = min(fit for fit, _ in found)
-        tier = [group for fit, group in found if fit == best]
-        confidence = CLAIM_SPLIT_CONFIDENCE[best[0]] - (0.01 if best[1] else 0.0)
-        if len(tier) > 1:
-            confidence = 0.6
-        rule = "claim_split_invoices_fee" if best[1] else "claim_split_invoices"
-        evidence = ",".join(c.claim_id for c in tier[0])
-        proposals = [replace(p, evidence=evidence)
-                     for p in self.m._settle(line, [c.invoice_id for c in tier[0]], rule, confidence)]
-        self.m._decide(line, proposals)
-
-    def match_line_and_rest(self, line: Line) -> None:
-        """One transfer of a known customer for some claimed invoices and one unclaimed invoice of theirs."""
-        m = self.m
-        top = m._top_customer(line)
-        if top is None or _is_deposit(line.memo):
-            return
-        near = [c for c in self._of_customer.get(top[0], ())
-                if self._open(c) and c.amount == m.remaining[c.invoice_id] and self._near_claim(c, line)
-                and m._open(line, c.invoice_id) and c.amount < line.amount]
-        near = list({c.invoice_id: c for c in near}.values())[: m.options.max_claim_set_others]
-        found: list[tuple[bool, tuple[Claim, ...], str]] = []
-        for size in range(1, min(MAX_CLAIM_SET - 1, len(near)) + 1):
-            for group in combinations(near, size):
-                claimed = sum(c.amount for c in group)
-                for fee in (0, *TYPICAL_FEES):
-                    rest = line.amount + fee - claimed
-                    for i in dict.fromkeys(m._by_customer_amount.get((top[0], rest), ())):
-                        if (m.remaining[i] == rest and m._open(line, i)
-                                and all(c.invoice_id != i for c in group)):
-                            found.append((fee > 0, group, i))
-        if not found:
-            return
-        best = min(fee for fee, _, _ in found)
-        tier = [(group, i) for fee, group, i in found if fee == best]
-        confidence = 0.91 - (0.01 if best else 0.0)
-        if len(tier) > 1:
-            confidence = 0.6
-        group, rest_id = tier[0]
-        rule = "claim_split_rest_fee" if best else "claim_split_rest"
-        evidence = ",".join(c.claim_id for c in group)
-        ids = sorted([c.invoice_id for c in group] + [rest_id],
-                     key=lambda i: (m.invoices[i].issued or 0.0, i))
-        m._decide(line, [replace(p, evidence=evidence) for p in m._settle(line, ids, rule, confidence)])
-
-    def _group_fit(self, line: Line, group: tuple[Claim, ...], fee: bool) -> tuple[int, bool] | None:
-        m = self.m
-        if line.txn_id in m.used:
-            return None
-        for claim in group:
-            if (not self._open(claim) or claim.amount != m.remaining[claim.invoice_id]
-                    or not self._near_claim(claim, line) or not m._open(line, claim.invoice_id)):
-                return None
-        rank = self._rank(line, m.invoices[group[0].invoice_id].customer_id)
-        return None if rank is None else (rank, fee)
-
-    # ------------------------------------------------------------ several lines, one claim
-
-    def match_parts(self, pending: Sequence[Line]) -> None:
-        """Several transfers of one payer that together make exactly one claimed amount."""
-        if not self.claims:
-            return
-        m = self.m
-        groups: dict[str, list[Line]] = defaultdict(list)
-        for line in pending:
-            if line.txn_id in m.used or _is_deposit(line.memo):
-                continue
-            top = m._top_customer(line)
-            key = ("customer:" + top[0]) if top else payer_name_key(line.payer_name)
-            if key:
-                groups[key].append(line)
-        for lines in groups.values():
-            lines = [ln for ln in lines if ln.txn_id not in m.used]
-            if not 2 <= len(lines) <= m.options.max_parts:
-                continue
-            found: list[tuple[int, Claim, tuple[Line, ...]]] = []
-            for size in (2, 3):
-                for parts in combinations(lines, size):
-                    for claim in self._by_target.get(sum(ln.amount for ln in parts), ()):
-                        rank = self._parts_fit(claim, parts)
-                        if rank is not None:
-                            found.append((rank, claim, parts))
-            if not found:
-                continue
-            best = min(rank for rank, _, _ in found)
-            tier = [(claim, parts) for rank, claim, parts in found if rank == best]
-            claims = {claim.claim_id for claim, _ in tier}
-            if len(tier) != 1 or len(claims) != 1:
-                continue  # several ways to read these transfers: a reviewer decides
-            claim, parts = tier[0]
-            for part in parts:
-                m._decide(part, [Proposal(part.txn_id, claim.invoice_id, part.amount, "claim_split_payments",
-                                          CLAIM_SPLIT_CONFIDENCE[best] - 0.01, evidence=claim.claim_id)])
-
-    def _parts_fit(self, claim: Claim, parts: tuple[Line, ...]) -> int | None:
-        m = self.m
-        if not self._open(claim) or self.target(claim) != sum(ln.amount for ln in parts):
-            return None
-        if not self._near_claim(claim, parts[0]):  # the first part arrived around the claim
-            return None
-        if not all(m._open(ln, claim.invoice_id) and ln.booked >= parts[0].booked for ln in parts):
-            return None
-        ranks = {self._rank(ln, m.invoices[claim.invoice_id].customer_id) for ln in parts}
-        return None if None in ranks else max(ranks)
-
-
 SHARES = tuple(range(10, 100, 10))  # per cent of an invoice paid in one instalment
 SHARE_ROUNDING = 10_000  # instalments are often rounded to 100 yuan; such round amounts are common by chance
 ROUND_AMOUNT = 100_000  # a multiple of 1,000 yuan says too little to pin an instalment on
 DEPOSIT_WORDS = ("预付", "订金", "定金", "保证金", "押金", "deposit")
+NOT_PAYMENT_WORDS = ("退款", "退税", "退回", "利息", "结息", "refund", "interest")
 
 
-def _is_deposit(memo: str | None) -> bool:
-    """A deposit or guarantee is money in advance of any invoice."""
-    return bool(memo) and any(word in memo.lower() for word in DEPOSIT_WORDS)
+def _not_for_invoices(memo: str | None) -> bool:
+    """A deposit or guarantee is money in advance of any invoice; a refund, tax refund or interest pays none."""
+    if not memo:
+        return False
+    text = memo.lower()
+    return any(word in text for word in DEPOSIT_WORDS) or any(word in text for word in NOT_PAYMENT_WORDS)
 
 
 COMPANY_WORDS = ("公司", "厂", "店", "中心", "集团", "银行", "商行", "合作社", "事务所", "研究院", "学校", "医院")

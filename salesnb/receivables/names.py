@@ -16,8 +16,8 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from typing import NamedTuple
 from functools import lru_cache
+from typing import NamedTuple
 
 from rapidfuzz import fuzz
 
@@ -182,6 +182,7 @@ class NameIndex:
                 if len(members) <= self._max_common:  # a gram shared by a crowd ("贸易") says nothing
                     counts.update(members)
             need = max(1, len(grams) // 2)
-            block = [k for k, c in counts.most_common(self._max_block) if c >= need]
+            ranked = sorted((k for k, c in counts.items() if c >= need), key=lambda k: (-counts[k], k))
+            block = ranked[: self._max_block]  # ties by key: the same block whatever the hash seed
         hits = [NameHit(k, name_score(payer, self._names[k])) for k in block]
         return tuple(sorted((h for h in hits if h.score >= min_score), key=lambda h: (-h.score, h.key)))

@@ -19,14 +19,42 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Engine, and_, bindparam, exists, func, insert, select, text, update
+from sqlalchemy import (
+    Engine,
+    and_,
+    bindparam,
+    exists,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from ..db import session_scope
 from ..errors import SalesnbError
-from ..models import AuditLog, BankMatch, BankTransaction, Contract, Customer, Invoice, Order, PaymentClaim
+from ..models import (
+    AuditLog,
+    BankMatch,
+    BankTransaction,
+    Contract,
+    Customer,
+    Invoice,
+    Order,
+    PaymentClaim,
+)
 from ..timeutil import now, to_local
-from .matching import Claim, Line, OpenInvoice, Options, Plan, Proposal, plan_matches
+from .matching import (
+    AMOUNT_ONLY_RULES,
+    Claim,
+    Line,
+    OpenInvoice,
+    Options,
+    Plan,
+    Proposal,
+    plan_matches,
+)
 from .payments import OPEN_STATUSES, PaymentState, pay
 
 CENTS = Decimal("0.01")
@@ -148,13 +176,15 @@ def _load(session: Session, as_of: datetime) -> _State:
 
 
 def _payer_history(session: Session, column) -> dict[str, set[str]]:
-    """Payer account (or payer name) → the customers whose invoices it has paid (from applied matches)."""
+    """Payer account (or payer name) → the customers whose invoices it has paid (from applied matches that
+    did not rest on the amount alone)."""
     joined, _ = invoice_customer_join()
     rows = session.execute(
         select(column, Contract.customer_id).distinct()
         .select_from(joined.join(BankMatch.__table__, BankMatch.invoice_id == Invoice.invoice_id)
                      .join(BankTransaction.__table__, BankTransaction.txn_id == BankMatch.txn_id))
-        .where(BankMatch.status == "applied", column.is_not(None), Contract.customer_id.is_not(None))
+        .where(BankMatch.status == "applied", BankMatch.rule.not_in(AMOUNT_ONLY_RULES), column.is_not(None),
+               Contract.customer_id.is_not(None))
     ).all()
     seen: dict[str, set[str]] = defaultdict(set)
     for payer, customer in rows:

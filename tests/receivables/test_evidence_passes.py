@@ -13,7 +13,14 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from salesnb.db import session_scope
-from salesnb.models import AuditLog, BankTransaction, Contract, Customer, Invoice, PaymentClaim
+from salesnb.models import (
+    AuditLog,
+    BankTransaction,
+    Contract,
+    Customer,
+    Invoice,
+    PaymentClaim,
+)
 from salesnb.receivables import reconcile, review_queue
 from salesnb.timeutil import local_tz
 
@@ -59,14 +66,17 @@ def invoice(engine, invoice_id: str) -> Invoice:
 
 
 def test_a_claim_names_the_invoice_a_third_company_paid(engine):
-    # Two invoices of the same amount: the amount alone cannot say which; the rep's claim can.
-    ledger(engine, {"I1": ("C1", "8888.88"), "I2": ("C2", "8888.88")},
-           [("T1", 10, "8888.88", THIRD_PARTY, "往来款")],
-           [("CLM-1", "I2", "8888.88", 11, "finance_review")])
+    # A round amount from a payer nobody knows says nothing by itself; the rep's claim, filed the next day, does.
+    ledger(engine, {"I1": ("C1", "5000.00"), "I2": ("C2", "8800.00"), "I3": ("C1", "6600.00")},
+           [("T1", 10, "8800.00", THIRD_PARTY, "往来款"), ("T2", 10, "6600.00", "浙江某某实业有限公司", None)],
+           [("CLM-1", "I2", "8800.00", 11, "finance_review"),
+            ("CLM-2", "I3", "6600.00", 18, "finance_review")])  # a week later: too loose a tie, a reviewer decides
     report = reconcile(engine, AS_OF)
-    assert applied(report) == {("T1", "I2"): ("8888.88", "claim")}
+    assert applied(report) == {("T1", "I2"): ("8800.00", "claim_third_party")}
     assert report.applied[0].confidence >= 0.9
     assert invoice(engine, "I2").status == "paid" and invoice(engine, "I1").status == "issued"
+    queue = review_queue(engine)
+    assert list(zip(queue["txn_id"], queue["invoice_id"], queue["rule"])) == [("T2", "I3", "claim_third_party")]
     with session_scope(engine) as s:
         note = s.scalar(select(AuditLog.note).where(AuditLog.entity_id == "I2",
                                                     AuditLog.action == "invoice.payment_applied"))
@@ -74,9 +84,11 @@ def test_a_claim_names_the_invoice_a_third_company_paid(engine):
 
 
 def test_a_claim_less_a_bank_fee_settles_the_invoice(engine):
-    ledger(engine, {"I1": ("C1", "20000.00")}, [("T1", 10, "19985.00", THIRD_PARTY, None)],
-           [("CLM-1", "I1", "20000.00", 12, "confirmed")])
-    assert applied(reconcile(engine, AS_OF)) == {("T1", "I1"): ("20000.00", "claim_fee")}
+    ledger(engine, {"I1": ("C1", "20000.00"), "I2": ("C1", "30000.00"), "I3": ("C2", "12345.00")},
+           [("T1", 10, "19985.00", "上海某某贸易", None), ("T2", 10, "12335.00", THIRD_PARTY, None)],
+           [("CLM-1", "I1", "20000.00", 12, "confirmed"), ("CLM-2", "I3", "12345.00", 11, "finance_review")])
+    assert applied(reconcile(engine, AS_OF)) == {("T1", "I1"): ("20000.00", "claim_fee"),
+                                                 ("T2", "I3"): ("12345.00", "claim_third_party_fee")}
     stored = invoice(engine, "I1")
     assert stored.status == "paid" and stored.paid_amount == Decimal("20000.00")  # the 15.00 fee written off
 
@@ -88,7 +100,7 @@ def test_two_lines_that_fit_one_claim_go_to_review(engine):
     report = reconcile(engine, AS_OF)
     assert report.applied == [] and report.queued == 2
     queue = review_queue(engine)
-    assert set(queue.loc[queue["rule"] == "claim", "txn_id"]) == {"T1", "T2"}
+    assert set(queue.loc[queue["rule"] == "claim_third_party", "txn_id"]) == {"T1", "T2"}
     assert (queue["confidence"] < 0.9).all()
 
 
@@ -110,8 +122,8 @@ def test_one_transfer_for_several_claimed_invoices(engine):
     ledger(engine, {"I1": ("C1", "1200.00"), "I2": ("C1", "3400.00"), "I3": ("C1", "5600.00")},
            [("T1", 10, "4580.00", THIRD_PARTY, "货款")],
            [("CLM-1", "I1", "1200.00", 11, "confirmed"), ("CLM-2", "I2", "3400.00", 12, "finance_review")])
-    assert applied(reconcile(engine, AS_OF)) == {("T1", "I1"): ("1200.00", "claim_split_invoices_fee"),
-                                                 ("T1", "I2"): ("3400.00", "claim_split_invoices_fee")}
+    rule = "claim_split_invoices_third_party_fee"
+    assert applied(reconcile(engine, AS_OF)) == {("T1", "I1"): ("1200.00", rule), ("T1", "I2"): ("3400.00", rule)}
 
 
 def test_claimed_invoices_and_the_one_unclaimed_rest(engine):
@@ -128,8 +140,8 @@ def test_several_transfers_of_one_payer_make_one_claim(engine):
     ledger(engine, {"I1": ("C1", "9876.54"), "I2": ("C2", "4321.00")},
            [("T1", 10, "4000.00", THIRD_PARTY, None), ("T2", 14, "5876.54", THIRD_PARTY, None)],
            [("CLM-1", "I1", "9876.54", 11, "finance_review")])
-    assert applied(reconcile(engine, AS_OF)) == {("T1", "I1"): ("4000.00", "claim_split_payments"),
-                                                 ("T2", "I1"): ("5876.54", "claim_split_payments")}
+    rule = "claim_split_payments_third_party"
+    assert applied(reconcile(engine, AS_OF)) == {("T1", "I1"): ("4000.00", rule), ("T2", "I1"): ("5876.54", rule)}
     assert invoice(engine, "I1").status == "paid"
 
 
@@ -180,3 +192,27 @@ def test_a_part_payment_for_the_customers_only_open_invoice(engine):
     assert applied(report) == {("T1", "I1"): ("5000.00", "sole_invoice")}
     assert invoice(engine, "I1").status == "partially_paid"
     assert set(review_queue(engine)["txn_id"]) == {"T2", "T3"}
+
+
+def test_an_instalment_of_the_claimed_invoice(engine):
+    # 3,000 is 30 % of I1 and 20 % of I2: the share alone cannot say which; the claim on I2 can.
+    ledger(engine, {"I1": ("C1", "10000.00"), "I2": ("C1", "15000.00")},
+           [("T1", 10, "3000.00", "上海某某贸易", None)], [("CLM-2", "I2", "15000.00", 11, "finance_review")])
+    assert applied(reconcile(engine, AS_OF)) == {("T1", "I2"): ("3000.00", "claim_percentage")}
+
+
+def test_an_invoice_issued_after_the_line_does_not_make_another_sole(engine):
+    ledger(engine, {"I1": ("C1", "12345.67")}, [("T1", 10, "5000.00", "上海某某贸易有限公司", "货款")])
+    with session_scope(engine) as s:  # issued two days after the transfer: within the window, but not its invoice
+        s.add(Invoice(invoice_id="I2", contract_id="HT-C1", amount=Decimal("9000.00"), status="issued",
+                      paid_amount=Decimal("0.00"), issued_at=T0 + timedelta(days=12)))
+    assert applied(reconcile(engine, AS_OF)) == {("T1", "I1"): ("5000.00", "sole_invoice")}
+
+
+def test_refunds_tax_refunds_and_interest_pay_no_invoice(engine):
+    ledger(engine, {"I1": ("C1", "1234.56"), "I2": ("C2", "2345.67")},
+           [("T1", 10, "1234.56", "上海某某贸易有限公司", "退款"), ("T2", 10, "2345.67", "杭州远大机械", "退税"),
+            ("T3", 10, "1000.00", "上海某某贸易有限公司", "利息")],
+           [("CLM-1", "I1", "1234.56", 11, "finance_review")])
+    report = reconcile(engine, AS_OF)
+    assert report.applied == [] and report.queued == 3

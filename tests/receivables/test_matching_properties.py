@@ -5,9 +5,9 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections import Counter, defaultdict
-from itertools import combinations
 from datetime import datetime, timedelta
 from decimal import Decimal
+from itertools import combinations
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -15,9 +15,23 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from salesnb.db import make_engine, session_scope
-from salesnb.models import BankMatch, BankTransaction, Contract, Customer, Invoice, PaymentClaim
+from salesnb.models import (
+    BankMatch,
+    BankTransaction,
+    Contract,
+    Customer,
+    Invoice,
+    PaymentClaim,
+)
 from salesnb.receivables import reconcile
-from salesnb.receivables.matching import FEE_RULES, Claim, Line, OpenInvoice, Options, plan_matches
+from salesnb.receivables.matching import (
+    FEE_RULES,
+    Claim,
+    Line,
+    OpenInvoice,
+    Options,
+    plan_matches,
+)
 from salesnb.receivables.subsets import subset_sums
 from salesnb.timeutil import local_tz
 

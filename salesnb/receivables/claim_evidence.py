@@ -1,0 +1,365 @@
+"""Payment claims (回款认领) as evidence for bank reconciliation.
+
+A rep's claim says which invoice a payment was for, how much, and when the
+rep heard of it.  :class:`ClaimBook` uses the claims in finance review (or
+confirmed with nothing applied yet) inside a :class:`~salesnb.receivables.matching.Matcher`
+run:
+
+- ``claim`` / ``claim_fee`` — the one line of the claimed amount (or short
+  of it by a typical fee) around the claim, paid by the claim's customer;
+- ``claim_third_party`` / ``claim_third_party_fee`` — the same from a payer
+  nobody knows (a company paying on the customer's behalf), only for a claim
+  filed in the days right after the line and when no other open invoice has
+  that amount;
+- ``claim_split_invoices`` (``_third_party``, ``_fee``) — one transfer for
+  several claimed invoices of one customer; ``claim_split_rest`` — one
+  transfer of a known customer for claimed invoices plus one unclaimed one;
+- ``claim_split_payments`` (``_third_party``) — several transfers of one
+  payer that together make one claimed amount;
+- ``claim_percentage`` — a known customer's instalment that is a usual share
+  of exactly one of their claimed invoices.
+
+Every lookup goes by amount (hash) or by one customer's few claims; nothing
+compares every line with every claim.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from itertools import combinations
+from typing import TYPE_CHECKING
+
+from .matching import (
+    DAY,
+    TYPICAL_FEES,
+    Claim,
+    Line,
+    Proposal,
+    _is_share,
+    _not_for_invoices,
+    payer_name_key,
+)
+
+if TYPE_CHECKING:
+    from .matching import Matcher
+
+# Confidence of a claim-backed match by (payer rank, fee deducted): rank 0 = the payer is the claim's
+# customer by name, account or history; 1 = nobody in particular (a third company, a tie that includes the
+# customer) and the claim filed in the days right after the line; 2 = nobody in particular, the claim
+# further away in time: a reviewer decides.
+CLAIM_CONFIDENCE = {(0, False): 0.97, (0, True): 0.95, (1, False): 0.93, (1, True): 0.9, (2, False): 0.7,
+                    (2, True): 0.6}
+CLAIM_SPLIT_CONFIDENCE = {0: 0.93, 1: 0.91, 2: 0.6}
+CLAIM_RULES = {(0, False): "claim", (0, True): "claim_fee", (1, False): "claim_third_party",
+               (1, True): "claim_third_party_fee", (2, False): "claim_third_party", (2, True): "claim_third_party_fee"}
+MAX_CLAIM_SET = 4  # one transfer for at most this many claimed invoices
+
+
+class ClaimBook:
+    """Payment claims (回款认领) as evidence: a rep states that invoice X was paid, how much, and when.
+
+    A claim in finance review (or confirmed, with nothing applied to the
+    invoice yet) picks the bank line of that amount — or short of it by a
+    typical fee — booked around the claim, from the claim's customer or from
+    a payer nobody knows (a third company paying on the customer's behalf),
+    provided no other line and no other claim fits as well.  Claims also
+    settle one transfer for several claimed invoices of one customer
+    (``claim_split_invoices``) and several transfers of one payer for one
+    claimed invoice (``claim_split_payments``).  Lookups go by amount only.
+    """
+
+    def __init__(self, claims: Iterable[Claim], matcher: Matcher):
+        self.m = matcher
+        self.claims = sorted((c for c in claims if c.invoice_id in matcher.invoices and c.amount > 0),
+                             key=lambda c: (c.submitted, c.claim_id))
+        self.used: set[str] = set()
+        self._consumed: dict[str, int] = defaultdict(int)  # cents applied through each claim
+        self._retry: set[str] | None = None  # None: every claim
+        self._of_invoice: dict[str, list[Claim]] = defaultdict(list)
+        self._of_customer: dict[str, list[Claim]] = defaultdict(list)
+        self._by_target: dict[int, list[Claim]] = defaultdict(list)
+        self._lines_by_amount: dict[int, list[Line]] = defaultdict(list)
+        for claim in self.claims:
+            self._of_invoice[claim.invoice_id].append(claim)
+            self._of_customer[matcher.invoices[claim.invoice_id].customer_id or ""].append(claim)
+            self._by_target[self.target(claim)].append(claim)
+        for line in matcher.lines:
+            self._lines_by_amount[line.amount].append(line)
+        self._sets = self._claim_sets()
+
+    # ------------------------------------------------------------ bookkeeping
+
+    def target(self, claim: Claim) -> int:
+        """The claimed money still to be found: what the claim says less what came through it already,
+        or what is left of the invoice if less."""
+        return min(claim.amount - self._consumed[claim.claim_id], self.m.remaining[claim.invoice_id])
+
+    def paid(self, invoice_id: str, amount: int, claim_ids: Iterable[str] = ()) -> None:
+        """An applied match paid ``amount`` on ``invoice_id`` (through ``claim_ids``, or by other evidence):
+        the invoice's claims shrink, or are met."""
+        for claim in self._of_invoice.get(invoice_id, ()):
+            if claim.claim_id in self.used:
+                continue
+            if claim.claim_id in claim_ids:
+                self._consumed[claim.claim_id] += amount
+            elif amount == claim.amount:  # the claimed money came, found by other evidence
+                self._consumed[claim.claim_id] = claim.amount
+            if self.target(claim) <= 0:
+                self.used.add(claim.claim_id)
+            else:
+                self._by_target[self.target(claim)].append(claim)
+                if self._retry is not None:
+                    self._retry.add(claim.claim_id)
+
+    def _open(self, claim: Claim) -> bool:
+        return claim.claim_id not in self.used and self.target(claim) > 0
+
+    def _near_claim(self, claim: Claim, line: Line) -> bool:
+        """The line was booked around the claim; the rest of an invoice already partly paid may come later."""
+        opts = self.m.options
+        after = opts.claim_days_after if self.target(claim) == claim.amount else opts.claim_days_before
+        return claim.submitted - opts.claim_days_before * DAY <= line.booked <= claim.submitted + after * DAY
+
+    def _rank(self, line: Line, customer: str | None, claims: Sequence[Claim] = ()) -> int | None:
+        """How well the payer fits ``customer``: 0 it is the customer; 1 nobody in particular, and the
+        ``claims`` were filed in the days right after the line; 2 nobody in particular; None someone else."""
+        hits = self.m._customers(line)
+        best = hits[0][1] if hits else None
+        top = [c for c, score in hits if score == best]
+        if top == [customer]:
+            return 0
+        if hits and customer not in top:
+            return None
+        # An unknown payer is tied to a claim by time alone: the rep reports a payment soon after it came.
+        soon = self.m.options.third_party_claim_days * DAY
+        return 1 if all(0 <= c.submitted - line.booked <= soon for c in claims) else 2
+
+    def _fits(self, claim: Claim, line: Line) -> tuple[int, bool] | None:
+        """(payer rank, fee deducted) when ``line`` can be the payment ``claim`` speaks of, else None."""
+        m, target = self.m, self.target(claim)
+        short = target - line.amount
+        settles = target == m.remaining[claim.invoice_id]
+        if not (short == 0 or (settles and short in TYPICAL_FEES)):
+            return None
+        if (line.txn_id in m.used or _not_for_invoices(line.memo) or not self._near_claim(claim, line)
+                or not m._open(line, claim.invoice_id)):
+            return None
+        rank = self._rank(line, m.invoices[claim.invoice_id].customer_id, (claim,))
+        return None if rank is None else (rank, short > 0)
+
+    # ------------------------------------------------------------ one line, one claim
+
+    def match_claims(self) -> None:
+        """Each open claim: the one line that fits it best, when nothing else fits as well."""
+        retry, self._retry = self._retry, set()
+        for claim in self.claims:
+            if self._open(claim) and (retry is None or claim.claim_id in retry):
+                self._match_claim(claim)
+
+    def _match_claim(self, claim: Claim) -> None:
+        target = self.target(claim)
+        found: list[tuple[tuple[int, bool], Line]] = []
+        for fee in (0, *TYPICAL_FEES):
+            for line in self._lines_by_amount.get(target - fee, ()):
+                if line.txn_id not in self.m.used:
+                    self._retry.add(claim.claim_id)  # what is learnt of the payer later may change the fit
+                    fit = self._fits(claim, line)
+                    if fit is not None:
+                        found.append((fit, line))
+        if not found:
+            return
+        found.sort(key=lambda f: (f[0], f[1].booked, f[1].txn_id))
+        best, line = found[0]
+        confidence = CLAIM_CONFIDENCE[best]
+        if best[0] >= 1 and target < claim.amount:
+            confidence = min(confidence, 0.8)  # an unknown payer paying the rest of an invoice: too easy a fit
+        if len(found) > 1:
+            confidence -= 0.02  # a weaker candidate exists
+        if (len(found) > 1 and found[1][0] == best) or self._rivals(line, claim, best):
+            confidence = min(confidence, 0.7)
+        # With a fee the invoice is settled and the fee written off.
+        proposal = Proposal(line.txn_id, claim.invoice_id, target, CLAIM_RULES[best], round(confidence, 3),
+                            evidence=claim.claim_id)
+        if confidence >= self.m.options.auto_threshold and self.m._decide(line, [proposal]):
+            return
+        for fit, other in found[: self.m.options.max_candidates]:  # every line that fits waits for a reviewer
+            self.m._near[other.txn_id].append(replace(proposal, txn_id=other.txn_id, rule=CLAIM_RULES[fit],
+                                                      confidence=min(confidence, CLAIM_CONFIDENCE[fit])))
+
+    def _rivals(self, line: Line, claim: Claim, fit: tuple[int, bool]) -> bool:
+        """Whether another open claim (of another invoice) fits ``line`` at least as well, or — the payer
+        being nobody known — another open invoice has the line's amount (plus a typical fee, if one is
+        deducted)."""
+        m = self.m
+        for fee in ((0, *TYPICAL_FEES) if fit[1] else (0,)) if fit[0] else ():
+            if any(i != claim.invoice_id and m.remaining[i] == line.amount + fee and m._open(line, i)
+                   for i in m._by_amount.get(line.amount + fee, ())):
+                return True
+        for fee in (0, *TYPICAL_FEES):
+            for other in self._by_target.get(line.amount + fee, ()):
+                if other.invoice_id == claim.invoice_id or not self._open(other):
+                    continue
+                rival = self._fits(other, line)
+                if rival is not None and rival[0] <= fit[0]:
+                    return True
+        return False
+
+    # ------------------------------------------------------------ one line, several claims
+
+    def _claim_sets(self) -> dict[int, list[tuple[Claim, ...]]]:
+        """Sums of 2…4 claims of one customer (whole invoices, submitted close together) → the claim sets."""
+        by_customer: dict[str, list[Claim]] = defaultdict(list)
+        for claim in self.claims:
+            customer = self.m.invoices[claim.invoice_id].customer_id
+            if customer and claim.amount == self.m.remaining[claim.invoice_id]:
+                by_customer[customer].append(claim)
+        span = self.m.options.claim_set_days * DAY
+        sets: dict[int, list[tuple[Claim, ...]]] = defaultdict(list)
+        for claims in by_customer.values():
+            if len(claims) < 2:
+                continue
+            for k, first in enumerate(claims):
+                later = [c for c in claims[k + 1:] if c.submitted - first.submitted <= span]
+                later = later[: self.m.options.max_claim_set_others]
+                for size in range(1, min(MAX_CLAIM_SET - 1, len(later)) + 1):
+                    for rest in combinations(later, size):
+                        group = (first, *rest)
+                        if len({c.invoice_id for c in group}) == len(group):
+                            sets[sum(c.amount for c in group)].append(group)
+        return sets
+
+    def match_line(self, line: Line) -> None:
+        """One transfer for several claimed invoices of one customer (exact, or short by one typical fee)."""
+        if not self._sets or _not_for_invoices(line.memo):
+            return
+        found: list[tuple[tuple[int, bool], tuple[Claim, ...]]] = []
+        for fee in (0, *TYPICAL_FEES):
+            for group in self._sets.get(line.amount + fee, ()):
+                fit = self._group_fit(line, group, fee > 0)
+                if fit is not None:
+                    found.append((fit, group))
+        if not found:
+            return
+        best = min(fit for fit, _ in found)
+        tier = [group for fit, group in found if fit == best]
+        confidence = CLAIM_SPLIT_CONFIDENCE[best[0]] - (0.01 if best[1] else 0.0)
+        if len(tier) > 1:
+            confidence = 0.6
+        rule = "claim_split_invoices" + ("_third_party" if best[0] else "") + ("_fee" if best[1] else "")
+        evidence = ",".join(c.claim_id for c in tier[0])
+        proposals = [replace(p, evidence=evidence)
+                     for p in self.m._settle(line, [c.invoice_id for c in tier[0]], rule, confidence)]
+        self.m._decide(line, proposals)
+
+    def match_line_and_rest(self, line: Line) -> None:
+        """One transfer of a known customer for some claimed invoices and one unclaimed invoice of theirs."""
+        m = self.m
+        top = m._top_customer(line)
+        if top is None or _not_for_invoices(line.memo):
+            return
+        near = [c for c in self._of_customer.get(top[0], ())
+                if self._open(c) and c.amount == m.remaining[c.invoice_id] and self._near_claim(c, line)
+                and m._open(line, c.invoice_id) and c.amount < line.amount]
+        near = list({c.invoice_id: c for c in near}.values())[: m.options.max_claim_set_others]
+        found: list[tuple[bool, tuple[Claim, ...], str]] = []
+        for size in range(1, min(MAX_CLAIM_SET - 1, len(near)) + 1):
+            for group in combinations(near, size):
+                claimed = sum(c.amount for c in group)
+                for fee in (0, *TYPICAL_FEES):
+                    rest = line.amount + fee - claimed
+                    for i in dict.fromkeys(m._by_customer_amount.get((top[0], rest), ())):
+                        if (m.remaining[i] == rest and m._open(line, i)
+                                and all(c.invoice_id != i for c in group)):
+                            found.append((fee > 0, group, i))
+        if not found:
+            return
+        best = min(fee for fee, _, _ in found)
+        tier = [(group, i) for fee, group, i in found if fee == best]
+        confidence = 0.91 - (0.01 if best else 0.0)
+        if len(tier) > 1:
+            confidence = 0.6
+        group, rest_id = tier[0]
+        rule = "claim_split_rest_fee" if best else "claim_split_rest"
+        evidence = ",".join(c.claim_id for c in group)
+        ids = sorted([c.invoice_id for c in group] + [rest_id],
+                     key=lambda i: (m.invoices[i].issued or 0.0, i))
+        m._decide(line, [replace(p, evidence=evidence) for p in m._settle(line, ids, rule, confidence)])
+
+    def match_share(self, line: Line) -> None:
+        """A known customer's instalment that is a usual share of exactly one of their claimed invoices."""
+        m = self.m
+        top = m._top_customer(line)
+        if top is None or _not_for_invoices(line.memo):
+            return
+        hits = {c.invoice_id: c for c in self._of_customer.get(top[0], ())
+                if self._open(c) and self.target(c) > line.amount and self._near_claim(c, line)
+                and m._open(line, c.invoice_id)
+                and any(_is_share(line.amount, base) for base in {self.target(c), c.amount})}
+        if len(hits) == 1:
+            (invoice_id, claim), = hits.items()
+            m._decide(line, [Proposal(line.txn_id, invoice_id, line.amount, "claim_percentage", 0.92,
+                                      evidence=claim.claim_id)])
+
+    def _group_fit(self, line: Line, group: tuple[Claim, ...], fee: bool) -> tuple[int, bool] | None:
+        m = self.m
+        if line.txn_id in m.used:
+            return None
+        for claim in group:
+            if (not self._open(claim) or claim.amount != m.remaining[claim.invoice_id]
+                    or not self._near_claim(claim, line) or not m._open(line, claim.invoice_id)):
+                return None
+        rank = self._rank(line, m.invoices[group[0].invoice_id].customer_id, group)
+        return None if rank is None else (rank, fee)
+
+    # ------------------------------------------------------------ several lines, one claim
+
+    def match_parts(self, pending: Sequence[Line]) -> None:
+        """Several transfers of one payer that together make exactly one claimed amount."""
+        if not self.claims:
+            return
+        m = self.m
+        groups: dict[str, list[Line]] = defaultdict(list)
+        for line in pending:
+            if line.txn_id in m.used or _not_for_invoices(line.memo):
+                continue
+            top = m._top_customer(line)
+            key = ("customer:" + top[0]) if top else payer_name_key(line.payer_name)
+            if key:
+                groups[key].append(line)
+        for lines in groups.values():
+            lines = [ln for ln in lines if ln.txn_id not in m.used]
+            if not 2 <= len(lines) <= m.options.max_parts:
+                continue
+            found: list[tuple[int, Claim, tuple[Line, ...]]] = []
+            for size in (2, 3):
+                for parts in combinations(lines, size):
+                    for claim in self._by_target.get(sum(ln.amount for ln in parts), ()):
+                        rank = self._parts_fit(claim, parts)
+                        if rank is not None:
+                            found.append((rank, claim, parts))
+            if not found:
+                continue
+            best = min(rank for rank, _, _ in found)
+            tier = [(claim, parts) for rank, claim, parts in found if rank == best]
+            claims = {claim.claim_id for claim, _ in tier}
+            if len(tier) != 1 or len(claims) != 1:
+                continue  # several ways to read these transfers: a reviewer decides
+            claim, parts = tier[0]
+            rule = "claim_split_payments_third_party" if best else "claim_split_payments"
+            for part in parts:
+                m._decide(part, [Proposal(part.txn_id, claim.invoice_id, part.amount, rule,
+                                          CLAIM_SPLIT_CONFIDENCE[best] - 0.01, evidence=claim.claim_id)])
+
+    def _parts_fit(self, claim: Claim, parts: tuple[Line, ...]) -> int | None:
+        m = self.m
+        if not self._open(claim) or self.target(claim) != sum(ln.amount for ln in parts):
+            return None
+        if not self._near_claim(claim, parts[0]):  # the first part arrived around the claim
+            return None
+        if not all(m._open(ln, claim.invoice_id) and ln.booked >= parts[0].booked for ln in parts):
+            return None
+        customer = m.invoices[claim.invoice_id].customer_id
+        ranks = {self._rank(ln, customer, (claim,) if ln is parts[0] else ()) for ln in parts}
+        return None if None in ranks else max(ranks)
