@@ -72,6 +72,9 @@ class FakeServer:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # Headers and body go out in two writes; with Nagle's algorithm the body waits for the
+            # client's delayed ACK (~40 ms per request).  Real servers answer at once.
+            disable_nagle_algorithm = True
 
             def do_GET(self):
                 server._serve(self, "GET")
