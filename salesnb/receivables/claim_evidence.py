@@ -12,8 +12,9 @@ run:
   filed in the days right after the line and when no other open invoice has
   that amount;
 - ``claim_split_invoices`` (``_third_party``, ``_fee``) — one transfer for
-  several claimed invoices of one customer; ``claim_split_rest`` — one
-  transfer of a known customer for claimed invoices plus one unclaimed one;
+  several claimed invoices of one customer; ``claim_split_rest``
+  (``_third_party``) — one transfer for claimed invoices of a customer plus
+  one unclaimed invoice of theirs;
 - ``claim_split_payments`` (``_third_party``) — several transfers of one
   payer that together make one claimed amount;
 - ``claim_percentage`` — a known customer's instalment that is a usual share
@@ -55,6 +56,7 @@ CLAIM_SPLIT_CONFIDENCE = {0: 0.93, 1: 0.91, 2: 0.6}
 CLAIM_RULES = {(0, False): "claim", (0, True): "claim_fee", (1, False): "claim_third_party",
                (1, True): "claim_third_party_fee", (2, False): "claim_third_party", (2, True): "claim_third_party_fee"}
 MAX_CLAIM_SET = 4  # one transfer for at most this many claimed invoices
+MAX_REST_INVOICES = 20  # claims plus one unclaimed invoice are indexed for customers with at most this many open
 
 
 class ClaimBook:
@@ -88,6 +90,7 @@ class ClaimBook:
         for line in matcher.lines:
             self._lines_by_amount[line.amount].append(line)
         self._sets = self._claim_sets()
+        self._rest_sets = self._claim_rest_sets()
 
     # ------------------------------------------------------------ bookkeeping
 
@@ -208,26 +211,48 @@ class ClaimBook:
 
     # ------------------------------------------------------------ one line, several claims
 
-    def _claim_sets(self) -> dict[int, list[tuple[Claim, ...]]]:
-        """Sums of 2…4 claims of one customer (whole invoices, submitted close together) → the claim sets."""
+    def _claim_groups(self, largest: int) -> dict[str, list[tuple[Claim, ...]]]:
+        """Per customer, the sets of 1…``largest`` claims for whole invoices submitted close together."""
         by_customer: dict[str, list[Claim]] = defaultdict(list)
         for claim in self.claims:
             customer = self.m.invoices[claim.invoice_id].customer_id
             if customer and claim.amount == self.m.remaining[claim.invoice_id]:
                 by_customer[customer].append(claim)
         span = self.m.options.claim_set_days * DAY
-        sets: dict[int, list[tuple[Claim, ...]]] = defaultdict(list)
-        for claims in by_customer.values():
-            if len(claims) < 2:
-                continue
+        groups: dict[str, list[tuple[Claim, ...]]] = defaultdict(list)
+        for customer, claims in by_customer.items():
             for k, first in enumerate(claims):
                 later = [c for c in claims[k + 1:] if c.submitted - first.submitted <= span]
                 later = later[: self.m.options.max_claim_set_others]
-                for size in range(1, min(MAX_CLAIM_SET - 1, len(later)) + 1):
+                for size in range(0, min(largest - 1, len(later)) + 1):
                     for rest in combinations(later, size):
                         group = (first, *rest)
                         if len({c.invoice_id for c in group}) == len(group):
-                            sets[sum(c.amount for c in group)].append(group)
+                            groups[customer].append(group)
+        return groups
+
+    def _claim_sets(self) -> dict[int, list[tuple[Claim, ...]]]:
+        """Sums of 2…4 claims of one customer → the claim sets."""
+        sets: dict[int, list[tuple[Claim, ...]]] = defaultdict(list)
+        for groups in self._claim_groups(MAX_CLAIM_SET).values():
+            for group in groups:
+                if len(group) >= 2:
+                    sets[sum(c.amount for c in group)].append(group)
+        return sets
+
+    def _claim_rest_sets(self) -> dict[int, list[tuple[tuple[Claim, ...], str]]]:
+        """Sums of 1…3 claims of one customer plus one more open invoice of theirs → (claims, invoice)."""
+        m = self.m
+        sets: dict[int, list[tuple[tuple[Claim, ...], str]]] = defaultdict(list)
+        for customer, groups in self._claim_groups(MAX_CLAIM_SET - 1).items():
+            invoices = [i for i in m._by_customer.get(customer, ()) if m.remaining[i] > 0]
+            if len(invoices) > MAX_REST_INVOICES:
+                continue  # a customer with that many open invoices: too many ways to add up
+            for group in groups:
+                claimed, ids = sum(c.amount for c in group), {c.invoice_id for c in group}
+                for i in invoices:
+                    if i not in ids:
+                        sets[claimed + m.remaining[i]].append((group, i))
         return sets
 
     def match_line(self, line: Line) -> None:
@@ -287,6 +312,33 @@ class ClaimBook:
                      key=lambda i: (m.invoices[i].issued or 0.0, i))
         m._decide(line, [replace(p, evidence=evidence) for p in m._settle(line, ids, rule, confidence)])
 
+    def match_rest_from_anyone(self, line: Line) -> None:
+        """One transfer from a payer nobody knows for claimed invoices of one customer and one unclaimed one."""
+        m = self.m
+        if not self._rest_sets or _not_for_invoices(line.memo) or line.txn_id in m.used:
+            return
+        found: list[tuple[tuple[int, bool], tuple[Claim, ...], str]] = []
+        for fee in (0, *TYPICAL_FEES):
+            for group, rest_id in self._rest_sets.get(line.amount + fee, ()):
+                if (m.remaining[rest_id] != line.amount + fee - sum(c.amount for c in group)
+                        or not m._open(line, rest_id)):
+                    continue
+                fit = self._group_fit(line, group, fee > 0)
+                if fit is not None and fit[0] >= 1:  # a known customer's transfer: match_line_and_rest
+                    found.append((fit, group, rest_id))
+        if not found:
+            return
+        best = min(fit for fit, _, _ in found)
+        tier = [(group, i) for fit, group, i in found if fit == best]
+        confidence = 0.9 if best == (1, False) else 0.6
+        if len(tier) > 1:
+            confidence = 0.5
+        group, rest_id = tier[0]
+        rule = "claim_split_rest_third_party" + ("_fee" if best[1] else "")
+        ids = sorted([c.invoice_id for c in group] + [rest_id], key=lambda i: (m.invoices[i].issued or 0.0, i))
+        evidence = ",".join(c.claim_id for c in group)
+        m._decide(line, [replace(p, evidence=evidence) for p in m._settle(line, ids, rule, confidence)])
+
     def match_share(self, line: Line) -> None:
         """A known customer's instalment that is a usual share of exactly one of their claimed invoices."""
         m = self.m
@@ -320,18 +372,18 @@ class ClaimBook:
         if not self.claims:
             return
         m = self.m
+        changed = {ln.txn_id for ln in pending}
         groups: dict[str, list[Line]] = defaultdict(list)
-        for line in pending:
-            if line.txn_id in m.used or _not_for_invoices(line.memo):
-                continue
-            top = m._top_customer(line)
-            key = ("customer:" + top[0]) if top else payer_name_key(line.payer_name)
-            if key:
-                groups[key].append(line)
+        for line in m.lines:  # all of a payer's open lines: one that sends many (a supplier) is no customer
+            if line.txn_id not in m.used:
+                top = m._top_customer(line)
+                key = ("customer:" + top[0]) if top else payer_name_key(line.payer_name)
+                if key:
+                    groups[key].append(line)
         for lines in groups.values():
-            lines = [ln for ln in lines if ln.txn_id not in m.used]
-            if not 2 <= len(lines) <= m.options.max_parts:
+            if not 2 <= len(lines) <= m.options.max_parts or not any(ln.txn_id in changed for ln in lines):
                 continue
+            lines = [ln for ln in lines if not _not_for_invoices(ln.memo)]
             found: list[tuple[int, Claim, tuple[Line, ...]]] = []
             for size in (2, 3):
                 for parts in combinations(lines, size):

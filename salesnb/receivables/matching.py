@@ -3,12 +3,23 @@
 Incoming bank lines are matched to open invoices in passes, most certain first:
 
 1. ``reference`` — an invoice or contract number in the memo;
-2. ``amount_name`` — the exact outstanding amount, paid by a name that matches
+2. ``claim…`` — a rep's payment claim (回款认领) names the invoice a line of
+   that amount pays (:mod:`~salesnb.receivables.claim_evidence`);
+3. ``amount_name`` — the exact outstanding amount, paid by a name that matches
    the customer, within the date window;
-3. ``split_invoices`` — one payment covering several invoices of one customer
+4. ``fee`` — the amount short of an invoice by a typical bank fee;
+5. ``split_invoices`` — one payment covering several invoices of one customer
    (subset sum over that customer's few open invoices), and
    ``split_payments`` — one invoice paid by several lines of one customer;
-4. ``fee`` — the amount short of an invoice by a typical bank fee.
+6. ``percentage`` — a usual share of one invoice, ``amount_unique`` — an
+   unusual amount from a payer nobody knows that one invoice has, and
+   ``sole_invoice`` — a part payment for the customer's only open invoice.
+
+Who the payer is comes from the name, and from the payer's history: an
+account or a payer name that has only ever paid one customer (learnt from
+applied matches, earlier runs and this one) identifies that customer.  The
+passes repeat while a round changes something (an invoice part-paid, a payer
+learnt).
 
 Nothing compares every line with every invoice: references are looked up by
 normalised number, amounts through a hash join on (customer, cents), names
@@ -28,6 +39,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from itertools import combinations
 
 from .names import NameIndex, name_keys
@@ -43,7 +55,7 @@ AMOUNT_ONLY_RULES = frozenset({"amount_unique"})
 # Rules that settle more than the line brought: the bank fee the customer deducted is written off.
 FEE_RULES = frozenset({"fee", "reference_fee", "split_invoices_fee", "split_payments_fee", "claim_fee",
                        "claim_third_party_fee", "claim_split_invoices_fee", "claim_split_invoices_third_party_fee",
-                       "claim_split_rest_fee"})
+                       "claim_split_rest_fee", "claim_split_rest_third_party_fee"})
 _REF_TOKEN = re.compile(r"[A-Z0-9](?:[A-Z0-9_\-]*[A-Z0-9])?")
 
 
@@ -276,7 +288,7 @@ class Matcher:
             self._dirty_customers, self._dirty_amounts, self._dirty_payers = set(), set(), set()
             self.claims.match_claims()
             for step in (self.claims.match_line, self._pass_amount_name, self._pass_fee, self._pass_split_invoices,
-                         self.claims.match_line_and_rest):
+                         self.claims.match_line_and_rest, self.claims.match_rest_from_anyone):
                 for line in pending:
                     if line.txn_id not in self.used:
                         step(line)
@@ -561,6 +573,7 @@ def _combos(n: int, smallest: int, largest: int) -> list[tuple[int, ...]]:
 ACCOUNT, NAME = "account:", "name:"
 
 
+@lru_cache(maxsize=200_000)
 def payer_name_key(name: str | None) -> str:
     """The payer-history key of a payer name ('' for none or a private person)."""
     if not name or _is_person(name):
@@ -572,8 +585,9 @@ def payer_name_key(name: str | None) -> str:
 def _payer_keys(line: Line) -> tuple[str, ...]:
     """The payer-history keys of a line: its account and its payer's folded name."""
     name = payer_name_key(line.payer_name)
-    account = ACCOUNT + line.payer_account if line.payer_account else ""
-    return tuple(k for k in (account, name) if k)
+    if line.payer_account:
+        return (ACCOUNT + line.payer_account, name) if name else (ACCOUNT + line.payer_account,)
+    return (name,) if name else ()
 
 
 def plan_matches(lines: Iterable[Line], invoices: Iterable[OpenInvoice], customer_names: dict[str, str],

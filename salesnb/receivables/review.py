@@ -18,10 +18,9 @@ from .. import audit
 from ..db import session_scope
 from ..errors import SalesnbError
 from ..models import BankMatch, BankTransaction, Contract, Customer, Invoice
-from .payments import ZERO, assign, pay, state_of, unpay
 from .matching import FEE_RULES
+from .payments import ZERO, assign, pay, state_of, unpay
 from .reconcile import ACTIVE, invoice_customer_join
-
 
 
 def review_queue(engine: Engine) -> pd.DataFrame:
@@ -82,7 +81,12 @@ def apply_line(session: Session, line: BankTransaction, invoice_ids: Sequence[st
     allocation beyond the line's amount (plus ``fee``, a bank charge the
     customer deducted that is written off) or an invoice's outstanding.
     """
-    if _matches(session, line.txn_id, "applied"):
+    existing = _matches(session, line.txn_id, "applied")
+    if existing:
+        # Applied just so already (reconciliation used the claim now being confirmed): nothing to do twice.
+        if {m.invoice_id for m in existing} == set(invoice_ids) and all(
+                (amounts or {}).get(m.invoice_id) in (None, m.amount) for m in existing):
+            return existing
         raise SalesnbError(f"bank line {line.txn_id} is already matched; unmatch it first")
     if not invoice_ids:
         raise SalesnbError("name at least one invoice")

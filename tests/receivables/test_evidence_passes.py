@@ -10,9 +10,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import select
 
 from salesnb.db import session_scope
+from salesnb.errors import SalesnbError
 from salesnb.models import (
     AuditLog,
     BankTransaction,
@@ -21,7 +23,7 @@ from salesnb.models import (
     Invoice,
     PaymentClaim,
 )
-from salesnb.receivables import reconcile, review_queue
+from salesnb.receivables import confirm_claim, reconcile, review_queue
 from salesnb.timeutil import local_tz
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=local_tz())
@@ -136,6 +138,17 @@ def test_claimed_invoices_and_the_one_unclaimed_rest(engine):
                                                  ("T1", "I2"): ("2000.00", "claim_split_rest")}
 
 
+def test_a_third_company_pays_claimed_invoices_and_one_more(engine):
+    # The claims of I1 and I2 (filed the next day) and the one unclaimed I3 make exactly the transfer.
+    ledger(engine, {"I1": ("C1", "1200.00"), "I2": ("C1", "3400.00"), "I3": ("C1", "777.00"),
+                    "I4": ("C1", "888.00")},
+           [("T1", 10, "5377.00", THIRD_PARTY, "货款")],
+           [("CLM-1", "I1", "1200.00", 11, "confirmed"), ("CLM-2", "I2", "3400.00", 11, "finance_review")])
+    rule = "claim_split_rest_third_party"
+    assert applied(reconcile(engine, AS_OF)) == {("T1", "I1"): ("1200.00", rule), ("T1", "I2"): ("3400.00", rule),
+                                                 ("T1", "I3"): ("777.00", rule)}
+
+
 def test_several_transfers_of_one_payer_make_one_claim(engine):
     ledger(engine, {"I1": ("C1", "9876.54"), "I2": ("C2", "4321.00")},
            [("T1", 10, "4000.00", THIRD_PARTY, None), ("T2", 14, "5876.54", THIRD_PARTY, None)],
@@ -216,3 +229,18 @@ def test_refunds_tax_refunds_and_interest_pay_no_invoice(engine):
            [("CLM-1", "I1", "1234.56", 11, "finance_review")])
     report = reconcile(engine, AS_OF)
     assert report.applied == [] and report.queued == 3
+
+
+def test_finance_confirms_a_claim_reconciliation_already_used(engine):
+    ledger(engine, {"I1": ("C1", "8800.00"), "I2": ("C1", "3000.00")}, [("T1", 10, "8800.00", THIRD_PARTY, None)],
+           [("CLM-1", "I1", "8800.00", 11, "finance_review")])
+    assert applied(reconcile(engine, AS_OF)) == {("T1", "I1"): ("8800.00", "claim_third_party")}
+    with session_scope(engine) as s:  # naming the line reconciliation used confirms without paying twice
+        confirm_claim(s, "CLM-1", actor="F1", at=AS_OF, txn_id="T1")
+    with session_scope(engine) as s:
+        assert s.get(PaymentClaim, "CLM-1").status == "confirmed"
+        assert s.get(Invoice, "I1").paid_amount == Decimal("8800.00")
+        s.add(PaymentClaim(claim_id="CLM-2", invoice_id="I2", owner_id="U1", amount=Decimal("3000.00"),
+                           submitted_at=AS_OF, status="finance_review"))
+    with session_scope(engine) as s, pytest.raises(SalesnbError, match="already matched"):
+        confirm_claim(s, "CLM-2", actor="F1", at=AS_OF, txn_id="T1")  # the line paid another invoice
