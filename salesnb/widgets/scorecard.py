@@ -331,16 +331,13 @@ class ScorecardForm(AppWidget):
         with session_scope(self.engine) as session:
             result = save_lead(session, lead, self.answers, self.actor, scorecard=self.scorecard, at=self.as_of(),
                                language=self.language)
-        self.grade = result.grade
-        self.triggered = self._effects(result)
-        self.result_view.value = self._result_html(result)
-        self.show_notice(t("sc.saved", lead=result.lead_id, grade=result.grade))
-        if self.mode == "new":
+        if self.mode == "new":  # reload as the saved lead first: the result is then shown once, not cleared
             self.lead_id_box.disabled = True
             self.mode_box.value = "edit"
             self.load(result.lead_id)
-            self.grade, self.triggered = result.grade, self._effects(result)
-            self.result_view.value = self._result_html(result)
+        self.grade, self.triggered = result.grade, self._effects(result)
+        self.result_view.value = self._result_html(result)
+        self.show_notice(t("sc.saved", lead=result.lead_id, grade=result.grade))
 
     def _effects(self, result) -> list[str]:
         if result.grade not in self.card.promote_grades:

@@ -26,6 +26,7 @@ def test_fill_and_save_a_scorecard(app_page):
     result = page.locator(".snb-result .snb-grade")
     result.wait_for()
     assert result.inner_text() == "A"
+    page.wait_for_function("document.querySelector('.snb-result').innerText.includes('新品优先体验池')")
     text = page.locator(".snb-result").inner_text()
     assert "已通知主管 陈经理（M01）" in text and "新品优先体验池" in text
     app_page.screenshot("scorecard_saved")
