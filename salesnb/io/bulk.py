@@ -40,56 +40,10 @@ from sqlalchemy.exc import DBAPIError
 
 from ..models import Base
 from ..schema import TableSpec
-from .convert import date_storage_text, utc_storage_text
+from .writer import ChunkWriter, column_kinds
 
 ROW = "_row"
 _numbers = itertools.count(1)
-
-
-def _kinds(spec: TableSpec) -> dict[str, str]:
-    kinds = {c.name: (c.kind if not c.enum else "str") for c in spec.columns}
-    kinds["extra"] = "json"
-    return kinds
-
-
-def _python_values(series: pd.Series, kind: str) -> np.ndarray:
-    """One typed column as SQLite driver values (None for missing)."""
-    if kind == "datetime":
-        return utc_storage_text(series)
-    if kind == "date":
-        return date_storage_text(series)
-    if kind == "decimal":
-        return np.array([None if v is None else float(v) for v in series], dtype=object)
-    if kind == "bool":
-        return series.astype(object).map({True: 1, False: 0}).to_numpy(dtype=object, na_value=None)
-    return series.to_numpy(dtype=object, na_value=None)
-
-
-def _copy_text(series: pd.Series, kind: str) -> np.ndarray:
-    """One typed column as PostgreSQL COPY text fields (``\\N`` for missing)."""
-    if kind == "datetime":
-        values = utc_storage_text(series)
-    elif kind == "date":
-        values = date_storage_text(series)
-    elif kind == "bool":
-        values = series.astype(object).map({True: "t", False: "f"}).to_numpy(dtype=object, na_value=None)
-    elif kind == "int":
-        values = series.astype(object).map(lambda v: str(int(v)), na_action="ignore").to_numpy(dtype=object, na_value=None)
-    elif kind == "float":
-        values = series.astype(object).map(lambda v: repr(float(v)), na_action="ignore").to_numpy(dtype=object, na_value=None)
-    else:
-        values = pd.Series(series, dtype=object).to_numpy(dtype=object, na_value=None)
-    values = np.array(values, dtype=object)  # a writable copy
-    present = ~pd.isna(values)
-    if kind == "datetime":
-        values[present] = values[present] + "+00"
-    elif kind in ("str", "json") and present.any():
-        text = pd.Series(values[present], dtype=object).astype(str)
-        for char, escaped in (("\\", "\\\\"), ("\t", "\\t"), ("\n", "\\n"), ("\r", "\\r")):
-            text = text.str.replace(char, escaped, regex=False)
-        values[present] = text.to_numpy(dtype=object)
-    values[~present] = r"\N"
-    return values
 
 
 class Staging:
@@ -100,7 +54,7 @@ class Staging:
         self.spec = spec
         self.columns = columns
         self.target: Table = Base.metadata.tables[spec.name]
-        self.kinds = _kinds(spec)
+        self.kinds = column_kinds(spec)
         self.dialect = conn.dialect.name
         kw = {"postgresql_on_commit": "DROP"} if self.dialect == "postgresql" else {}
         self.table = Table(
@@ -114,6 +68,7 @@ class Staging:
             conn.exec_driver_sql(f'CREATE TEMPORARY TABLE "{self.table.name}" ("{ROW}" INTEGER, {cols})')
         else:
             self.table.create(conn)
+        self.writer = ChunkWriter(conn, self.table.name, columns, self.kinds, leading=ROW)
         self.rows = 0
         self.indexed = False
 
@@ -125,32 +80,12 @@ class Staging:
 
     def load(self, typed: pd.DataFrame, rows: np.ndarray) -> None:
         """Append a converted chunk (columns ⊆ ``self.columns``) with its row numbers."""
-        if not len(rows):
-            return
-        n = len(rows)
-        if self.dialect == "postgresql":
-            fields = [rows.astype(str).astype(object)]
-            for c in self.columns:
-                fields.append(_copy_text(typed[c], self.kinds[c]) if c in typed else np.full(n, r"\N", dtype=object))
-            payload = "\n".join("\t".join(t) for t in zip(*fields)) + "\n"
-            cols = ", ".join(f'"{c}"' for c in [ROW, *self.columns])
-            with self._raw().cursor() as cur, cur.copy(f'COPY "{self.table.name}" ({cols}) FROM STDIN') as copy:
-                copy.write(payload.encode("utf-8"))
-        else:
-            fields = [rows.tolist()]
-            for c in self.columns:
-                fields.append(_python_values(typed[c], self.kinds[c]).tolist() if c in typed else [None] * n)
-            marks = ", ".join("?" * (len(self.columns) + 1))
-            cols = ", ".join(f'"{c}"' for c in [ROW, *self.columns])
-            cur = self._raw().cursor()
-            try:
-                cur.executemany(f'INSERT INTO "{self.table.name}" ({cols}) VALUES ({marks})', zip(*fields))
-            finally:
-                cur.close()
-        self.rows += n
+        self.writer.write(typed, len(rows), leading=rows)
+        self.rows += len(rows)
 
-    def _raw(self):
-        return self.conn.connection.driver_connection
+    def loaded(self) -> None:
+        """Every chunk is in: finish writing (before any query on the staged rows)."""
+        self.writer.close()
 
     def index_keys(self) -> None:
         """Index the key columns, so other sources can look rows up here."""
@@ -201,7 +136,7 @@ class Staging:
             select(func.count()).select_from(self.table).join(
                 target, and_(*[target.c[k] == self.table.c[k] for k in keys]))
         )
-        defaults = _insert_defaults(target, set(self.columns))
+        defaults = insert_defaults(target, set(self.columns))
         names = [*self.columns, *defaults]
         source = select(
             *[self.table.c[c] for c in self.columns],
@@ -210,11 +145,12 @@ class Staging:
         dialect_insert = postgresql.insert if self.dialect == "postgresql" else sqlite.insert
         stmt = dialect_insert(target).from_select(names, source)
         update = [c for c in self.columns if c not in keys]
-        if update:
+        # when no staged key is in the table yet, a plain INSERT … SELECT: nothing to compare
+        if matched and update:
             excluded = stmt.excluded
             changed = or_(*[_comparable(target.c[c]).is_distinct_from(_comparable(excluded[c])) for c in update])
             stmt = stmt.on_conflict_do_update(index_elements=keys, set_={c: excluded[c] for c in update}, where=changed)
-        else:
+        elif matched:
             stmt = stmt.on_conflict_do_nothing(index_elements=keys)
         affected = self.conn.execute(stmt, execution_options={"preserve_rowcount": True}).rowcount
         inserted = self.rows - matched
@@ -224,6 +160,7 @@ class Staging:
     def drop(self) -> None:
         """Drop the staging table (a failed PostgreSQL transaction drops it on rollback anyway)."""
         try:
+            self.writer.close()
             self.conn.exec_driver_sql(f'DROP TABLE IF EXISTS "{self.table.name}"')
         except DBAPIError:
             if self.dialect != "postgresql":
@@ -235,7 +172,7 @@ def _comparable(col):
     return cast(col, Text) if isinstance(col.type, JSON) else col
 
 
-def _insert_defaults(target: Table, present: set[str]) -> dict[str, object]:
+def insert_defaults(target: Table, present: set[str]) -> dict[str, object]:
     """Scalar Python-side defaults of columns the source does not provide (used on insert only)."""
     out: dict[str, object] = {}
     for col in target.columns:

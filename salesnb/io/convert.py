@@ -19,8 +19,10 @@ date        ``datetime64[us]`` at midnight
 
 from __future__ import annotations
 
+import operator
 import re
 from dataclasses import dataclass
+from functools import cache
 from datetime import date, datetime, time, timedelta
 
 import numpy as np
@@ -220,19 +222,23 @@ def parse_enum(text, allowed: tuple[str, ...]) -> Parsed:
 
 def _naive_parse(text: np.ndarray) -> tuple[pd.Series, pd.Series]:
     """Parse to naive datetime64[us] plus a UTC offset in minutes (NaN where none was written)."""
-    text = pd.Series(text, dtype=object)
-    result = pd.Series(pd.NaT, index=text.index, dtype="datetime64[us]")
+    cells = np.asarray(text, dtype=object)
+    text = pd.Series(cells, dtype=object)
     offset = pd.Series(np.nan, index=text.index)
-    todo = text != ""
-    for fmt in _DT_FORMATS:
-        if not todo.any():
-            return result, offset
-        parsed = pd.to_datetime(text[todo], format=fmt, errors="coerce")
-        hit = parsed.notna()
-        result[hit[hit].index] = parsed[hit].astype("datetime64[us]")
-        todo[hit[hit].index] = False
+    stamps = np.full(len(cells), np.datetime64("NaT"), dtype="datetime64[us]")
+    todo = cells != ""
+    for fmt in _DT_FORMATS:  # the usual columns are all in the first format: one vectorised parse
+        where = np.flatnonzero(todo)
+        if not len(where):
+            return pd.Series(stamps, index=text.index), offset
+        parsed = pd.to_datetime(pd.Index(cells[where]), format=fmt, errors="coerce").to_numpy(dtype="datetime64[us]")
+        hit = ~np.isnat(parsed)
+        stamps[where[hit]] = parsed[hit]
+        todo[where[hit]] = False
+    result = pd.Series(stamps, index=text.index)
     if not todo.any():
         return result, offset
+    todo = pd.Series(todo, index=text.index)
     rest = text[todo].str.strip()
     parts = rest.str.extract(_DT_PATTERN)
     compact = rest.str.extract(_COMPACT_PATTERN)
@@ -326,18 +332,26 @@ def cell_text(value: object) -> str:
     return str(value)
 
 
-_SECONDS = np.array(
-    [f" {h:02d}:{m:02d}:{s:02d}." for h in range(24) for m in range(60) for s in range(60)], dtype=object
-)
+_SECONDS = [f" {h:02d}:{m:02d}:{s:02d}." for h in range(24) for m in range(60) for s in range(60)]
+
+
+@cache
+def _whole_seconds(suffix: str) -> np.ndarray:
+    """`` HH:MM:SS.000000`` + suffix for every second of a day."""
+    return np.array([f"{t}000000{suffix}" for t in _SECONDS], dtype=object)
+
+
 _EPOCH = date(1970, 1, 1)
 _US_PER_DAY = 86_400_000_000
 
 
-def utc_storage_text(values: pd.Series) -> np.ndarray:
-    """UTC datetimes as naive ``YYYY-MM-DD HH:MM:SS.ffffff`` text (SQLAlchemy's SQLite form); None for missing.
+def utc_storage_text(values: pd.Series, suffix: str = "") -> np.ndarray:
+    """UTC datetimes as naive ``YYYY-MM-DD HH:MM:SS.ffffff`` text (SQLAlchemy's SQLite form) followed by
+    ``suffix`` (``"+00"`` makes PostgreSQL's timestamptz input); None for missing.
 
-    Days and seconds are looked up rather than formatted one by one: a column
-    has few distinct days, and a day has 86,400 seconds.
+    Days and times of day are looked up rather than formatted one by one (a
+    column has few distinct days, a day has 86,400 seconds), and each value is
+    then one concatenation of two strings.
     """
     missing = values.isna().to_numpy()
     micros = values.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy().astype("datetime64[us]").view("int64")
@@ -346,11 +360,11 @@ def utc_storage_text(values: pd.Series) -> np.ndarray:
     seconds, fraction = np.divmod(rest, 1_000_000)
     unique_days, position = np.unique(days, return_inverse=True)
     day_text = np.array([(_EPOCH + timedelta(days=int(d))).isoformat() for d in unique_days], dtype=object)
-    fraction_text = np.full(len(micros), "000000", dtype=object)
-    nonzero = fraction != 0
-    if nonzero.any():
-        fraction_text[nonzero] = [f"{f:06d}" for f in fraction[nonzero]]
-    out = day_text[position.reshape(-1)] + _SECONDS[seconds] + fraction_text
+    time_text = _whole_seconds(suffix)[seconds]
+    nonzero = np.flatnonzero(fraction)
+    if len(nonzero):
+        time_text[nonzero] = [f"{_SECONDS[s]}{f:06d}{suffix}" for s, f in zip(seconds[nonzero].tolist(), fraction[nonzero].tolist())]
+    out = np.fromiter(map(operator.add, day_text[position.reshape(-1)].tolist(), time_text.tolist()), dtype=object, count=len(micros))
     out[missing] = None
     return out
 

@@ -27,15 +27,18 @@ from sqlalchemy.orm import Session
 
 from ..db import session_scope
 from ..errors import InputError, Problem
-from ..models import ImportLog
+from ..models import Base, ImportLog
 from ..schema import table_spec, table_specs
 from ..timeutil import local_tz, now
 from .bulk import Staging, reference_columns
+from .direct import DirectLoad, Fallback, is_empty
 from .messages import msg
 from .readers import CHUNK_ROWS, SUPPORTED_SUFFIXES, FrameSource, Source, open_source
 from .validate import CAP, ProblemLog, check_header, convert_chunk
 
 SQLITE_CACHE_KIB = 64 * 1024  # fixed, whatever the size of the files
+DIRECT_LOAD = True  # sources whose table is empty skip staging and upsert (see salesnb.io.direct)
+DEFER_INDEXES_ROWS = 100_000  # a direct load this long drops secondary indexes and builds them at the end
 
 
 @dataclass
@@ -49,6 +52,7 @@ class TableResult:
     updated: int = 0
     unchanged: int = 0
     seconds: float = 0.0
+    mode: str = "upsert"  # "insert": loaded straight into the empty table
 
     @property
     def changed(self) -> bool:
@@ -113,7 +117,7 @@ class Batch:
 
     def run(self, source: Source) -> TableResult:
         """Stage, check and (when the batch is clean so far) upsert one source whose header passed
-        :func:`check_header`."""
+        :func:`check_header`; straight into the table when it is empty."""
         started = time.perf_counter()
         header = source.header
         spec = header.spec
@@ -121,14 +125,51 @@ class Batch:
         columns = [c.name for c in spec.columns if c.name in present]
         if header.extras():
             columns.append("extra")
+        labels = header.labels()
+        result = None
+        if DIRECT_LOAD and not self.log and is_empty(self.conn, Base.metadata.tables[spec.name]):
+            result = self._load_directly(source, columns, labels)
+        if result is None:
+            result = self._stage_and_upsert(source, columns, labels)
+        if result.changed:
+            self.session.add(ImportLog(
+                at=now(), actor=self.actor, file_name=source.name[:1000], sha256=source.sha256(),
+                table_name=spec.name, rows=result.rows, inserted=result.inserted,
+                updated=result.updated, unchanged=result.unchanged,
+            ))
+        result.seconds = time.perf_counter() - started
+        return result
+
+    def _load_directly(self, source: Source, columns: list[str], labels: dict[str, str]) -> TableResult | None:
+        """Every row new (the table is empty): insert them straight, or None when anything is wrong
+        (rolled back; the staging path then names the problems)."""
+        spec = source.header.spec
+        mark = self.log.mark()
+        load = DirectLoad(self.conn, spec, columns, DEFER_INDEXES_ROWS)
+        load.begin()
+        try:
+            for mapped in source.chunks(self.chunk_rows):
+                typed = convert_chunk(mapped, spec, labels, source.name, self.log)
+                if self.log:
+                    raise Fallback("unreadable values")
+                load.write(typed, len(mapped))
+            load.finish()
+        except (Fallback, InputError):
+            load.abort()
+            self.log.reset(mark)
+            return None
+        return TableResult(source.name, spec.name, load.rows, inserted=load.rows, mode="insert")
+
+    def _stage_and_upsert(self, source: Source, columns: list[str], labels: dict[str, str]) -> TableResult:
+        spec = source.header.spec
         staging = Staging(self.conn, spec, columns)
         self.pending.setdefault(spec.name, []).append(staging)
-        labels = header.labels()
         try:
             for mapped in source.chunks(self.chunk_rows):
                 staging.load(convert_chunk(mapped, spec, labels, source.name, self.log), mapped.rows)
         except InputError as exc:
             self.log.absorb(exc)
+        staging.loaded()
         self._check_keys(source.name, staging, labels)
         self._check_references(source.name, staging, labels)
         result = TableResult(source.name, spec.name, staging.rows)
@@ -138,13 +179,6 @@ class Batch:
             result.inserted, result.updated, result.unchanged = staging.upsert()
             self.pending[spec.name].remove(staging)
             staging.drop()
-            if result.changed:
-                self.session.add(ImportLog(
-                    at=now(), actor=self.actor, file_name=source.name[:1000], sha256=source.sha256(),
-                    table_name=spec.name, rows=result.rows, inserted=result.inserted,
-                    updated=result.updated, unchanged=result.unchanged,
-                ))
-        result.seconds = time.perf_counter() - started
         return result
 
     def _check_keys(self, name: str, staging: Staging, labels: dict[str, str]) -> None:

@@ -41,6 +41,15 @@ class ProblemLog:
         self.total += total
         self.problems.extend(problems[: self.room])
 
+    def mark(self) -> tuple[int, int]:
+        """The log's state now, for :meth:`reset`."""
+        return len(self.problems), self.total
+
+    def reset(self, mark: tuple[int, int]) -> None:
+        """Forget what was logged since ``mark`` (a source about to be read again)."""
+        kept, self.total = mark
+        del self.problems[kept:]
+
     def absorb(self, error: InputError) -> None:
         self.add_counted(list(error.problems), error.total)
 
