@@ -5,12 +5,15 @@ names abbreviated, bracketed, full-width, paid by a parent or a third company;
 memos with invoice or contract numbers or just 货款; fees deducted; one
 transfer for several invoices; one invoice in several parts; unrelated lines)
 and ``bank_truth.csv``: which invoice(s) each line really pays.  This script
-loads customers, contracts, open invoices and bank lines into a fresh SQLite
-store (plain bulk inserts: the importer is not what is measured), runs
+loads customers, contracts, open invoices, the reps' payment claims on them and
+bank lines into a fresh SQLite store (plain bulk inserts: the importer is not
+what is measured), runs
 ``salesnb.receivables.reconcile`` and prints
 
 - precision and recall of the automatically applied (txn_id, invoice_id)
   pairs against the truth, per rule, and the review queue / unmatched counts;
+- why true pairs were missed (part payments, payers named unlike the
+  customer, the rest; with or without a claim on the invoice);
 - the reconciliation time.
 
 Two runs: ``quality`` on a demo set of ``--orders`` orders as generated, and
@@ -18,7 +21,8 @@ Two runs: ``quality`` on a demo set of ``--orders`` orders as generated, and
 larger demo set, cut to those sizes keeping every invoice a kept line pays).
 
     .venv/bin/python bench/bench_reconcile.py [--orders 20000] [--lines 100000] [--invoices 100000]
-                                              [--skip-scale] [--postgres URL]
+                                              [--seed 7] [--as-of "2026-03-16 10:00"] [--skip-scale]
+                                              [--postgres URL]
 """
 
 from __future__ import annotations
@@ -111,22 +115,25 @@ def load(folder: Path, url: str, *, max_lines: int | None = None, max_invoices: 
         customer=truth["invoice_id"].map(dict(zip(invoices["invoice_id"], invoices["contract_id"])))
         .map(customer_of).map(names),
         invoice_amount=truth["invoice_id"].map(dict(zip(invoices["invoice_id"], invoices["amount"]))),
+        claimed=truth["invoice_id"].isin(set(claims.loc[claims["status"] != "rejected", "invoice_id"])),
     )
     return engine, truth, sizes
 
 
 def missed_kinds(truth: pd.DataFrame, applied: set[tuple[str, str]]) -> Counter:
-    """Why true pairs were not applied: part payments, payers whose name is not the customer's, the rest."""
+    """Why true pairs were not applied: part payments, payers whose name is not the customer's, the rest;
+    and whether a rep's claim (in review or confirmed) spoke of the invoice."""
     kinds: Counter = Counter()
     for row in truth.itertuples():
         if (row.txn_id, row.invoice_id) in applied:
             continue
         if Decimal(row.amount) + Decimal(row.fee) < Decimal(row.invoice_amount):
-            kinds["part payment (invoice not paid in full by the lines here)"] += 1
+            kind = "part payment (invoice not paid in full by the lines here)"
         elif name_score(row.payer, row.customer) < 80:
-            kinds["payer named unlike the customer (parent, third company)"] += 1
+            kind = "payer named unlike the customer (parent, third company)"
         else:
-            kinds["other"] += 1
+            kind = "other"
+        kinds[f"{kind}, {'with' if row.claimed else 'no'} claim"] += 1
     return kinds
 
 
@@ -182,20 +189,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lines", type=int, default=100_000, help="bank lines for the scale run")
     parser.add_argument("--invoices", type=int, default=100_000, help="open invoices for the scale run")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--as-of", default=None, help="the moment the demo data describes (default: now); "
+                        "fix it to repeat a run's figures")
     parser.add_argument("--skip-scale", action="store_true")
     parser.add_argument("--postgres", default=None, help="also time the scale run on this empty PostgreSQL database")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         started = time.perf_counter()
-        generate(root / "quality", orders=args.orders, seed=args.seed)
+        generate(root / "quality", orders=args.orders, seed=args.seed, as_of=args.as_of)
         print(f"demo data: {args.orders:,} orders generated in {time.perf_counter() - started:.1f} s")
         run("quality", root / "quality", f"sqlite:///{root / 'quality.db'}")
         if args.skip_scale:
             return 0
         orders = math.ceil(args.lines / LINES_PER_ORDER * 1.05)
         started = time.perf_counter()
-        generate(root / "scale", orders=orders, seed=args.seed + 1)
+        generate(root / "scale", orders=orders, seed=args.seed + 1, as_of=args.as_of)
         print(f"\ndemo data: {orders:,} orders generated in {time.perf_counter() - started:.1f} s")
         limits = {"max_lines": args.lines, "max_invoices": args.invoices}
         run("scale, SQLite", root / "scale", f"sqlite:///{root / 'scale.db'}", **limits)

@@ -90,7 +90,11 @@ class ClaimBook:
         for line in matcher.lines:
             self._lines_by_amount[line.amount].append(line)
         self._sets = self._claim_sets()
-        self._rest_sets = self._claim_rest_sets()
+        self._claim_sets_of = self._claim_groups(MAX_CLAIM_SET - 1)  # customer → claim sets a rest may join
+        self._rest_groups: dict[str, list[tuple[Claim, ...]]] = {}  # … of the customers indexed so far
+        self._rest_sets: dict[int, list[tuple[tuple[Claim, ...], str]]] = defaultdict(list)
+        for customer in self._claim_sets_of:
+            self._index_customer_rests(customer)
 
     # ------------------------------------------------------------ bookkeeping
 
@@ -101,7 +105,12 @@ class ClaimBook:
 
     def paid(self, invoice_id: str, amount: int, claim_ids: Iterable[str] = ()) -> None:
         """An applied match paid ``amount`` on ``invoice_id`` (through ``claim_ids``, or by other evidence):
-        the invoice's claims shrink, or are met."""
+        the invoice's claims shrink, or are met, and what is left of it may be the rest of a claimed set."""
+        customer = self.m.invoices[invoice_id].customer_id or ""
+        if customer in self._rest_groups:
+            self._index_rest(invoice_id)
+        elif customer in self._claim_sets_of:
+            self._index_customer_rests(customer)
         for claim in self._of_invoice.get(invoice_id, ()):
             if claim.claim_id in self.used:
                 continue
@@ -115,6 +124,16 @@ class ClaimBook:
                 self._by_target[self.target(claim)].append(claim)
                 if self._retry is not None:
                     self._retry.add(claim.claim_id)
+
+    def touched(self, line: Line, customers: set[str]) -> bool:
+        """Whether a set of claims the line may pay (whatever its payer) belongs to one of ``customers``."""
+        invoices = self.m.invoices
+        for fee in (0, *TYPICAL_FEES):
+            groups = [*self._sets.get(line.amount + fee, ()),
+                      *(group for group, _ in self._rest_sets.get(line.amount + fee, ()))]
+            if any(invoices[group[0].invoice_id].customer_id in customers for group in groups):
+                return True
+        return False
 
     def _open(self, claim: Claim) -> bool:
         return claim.claim_id not in self.used and self.target(claim) > 0
@@ -187,7 +206,7 @@ class ClaimBook:
                             evidence=claim.claim_id)
         if confidence >= self.m.options.auto_threshold and self.m._decide(line, [proposal]):
             return
-        for fit, other in found[: self.m.options.max_candidates]:  # every line that fits waits for a reviewer
+        for fit, other in found:  # every line that fits waits for a reviewer
             self.m._near[other.txn_id].append(replace(proposal, txn_id=other.txn_id, rule=CLAIM_RULES[fit],
                                                       confidence=min(confidence, CLAIM_CONFIDENCE[fit])))
 
@@ -240,20 +259,22 @@ class ClaimBook:
                     sets[sum(c.amount for c in group)].append(group)
         return sets
 
-    def _claim_rest_sets(self) -> dict[int, list[tuple[tuple[Claim, ...], str]]]:
-        """Sums of 1…3 claims of one customer plus one more open invoice of theirs → (claims, invoice)."""
+    def _index_customer_rests(self, customer: str) -> None:
+        """Index sums of 1…3 claims of ``customer`` plus one more open invoice of theirs → (claims, invoice),
+        once the customer has few enough open invoices (else too many ways to add up)."""
         m = self.m
-        sets: dict[int, list[tuple[tuple[Claim, ...], str]]] = defaultdict(list)
-        for customer, groups in self._claim_groups(MAX_CLAIM_SET - 1).items():
-            invoices = [i for i in m._by_customer.get(customer, ()) if m.remaining[i] > 0]
-            if len(invoices) > MAX_REST_INVOICES:
-                continue  # a customer with that many open invoices: too many ways to add up
-            for group in groups:
-                claimed, ids = sum(c.amount for c in group), {c.invoice_id for c in group}
-                for i in invoices:
-                    if i not in ids:
-                        sets[claimed + m.remaining[i]].append((group, i))
-        return sets
+        invoices = [i for i in m._by_customer.get(customer, ()) if m.remaining[i] > 0]
+        if customer in self._rest_groups or len(invoices) > MAX_REST_INVOICES:
+            return
+        self._rest_groups[customer] = self._claim_sets_of[customer]
+        for i in invoices:
+            self._index_rest(i)
+
+    def _index_rest(self, invoice_id: str) -> None:
+        left = self.m.remaining[invoice_id]
+        for group in self._rest_groups[self.m.invoices[invoice_id].customer_id or ""]:
+            if left > 0 and all(c.invoice_id != invoice_id for c in group):
+                self._rest_sets[sum(c.amount for c in group) + left].append((group, invoice_id))
 
     def match_line(self, line: Line) -> None:
         """One transfer for several claimed invoices of one customer (exact, or short by one typical fee)."""

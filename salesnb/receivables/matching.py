@@ -312,7 +312,9 @@ class Matcher:
         """Whether the last round changed anything this line's passes look at."""
         if line.amount in self._dirty_amounts or any(k in self._dirty_payers for k in _payer_keys(line)):
             return True
-        return any(c in self._dirty_customers for c, _ in self._customers(line))
+        if any(c in self._dirty_customers for c, _ in self._customers(line)):
+            return True
+        return self.claims.touched(line, self._dirty_customers)
 
     def _pass_reference(self, line: Line) -> None:
         keys = ref_keys(line.memo)
