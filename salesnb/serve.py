@@ -7,7 +7,9 @@ Voila runs as its own server (not a Jupyter server extension) over the
   notebook in ``VoilaKernelManager.kernel_pools_config``), so a page opens on
   a kernel that has already imported everything;
 - sources stripped and tracebacks hidden (users see the apps, never code);
-- the salesnb page template (``voila_apps/.voila``: offline, Chinese font);
+- the salesnb page template (``voila_apps/.voila``: offline, Chinese font),
+  with plotly.js as one of its static files (the dashboard loads it as a
+  browser-cached file instead of receiving 4 MB through the kernel);
 - the database URL, language and time zone handed to the kernels through
   their environment (never on a command line);
 - a token required whenever the server listens on anything but localhost.
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 import sys
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -127,12 +130,43 @@ def voila_config(options: ServeOptions, settings: Settings):
     return config
 
 
+def plotly_js_name() -> str:
+    """File name of plotly.js among the template's static files (versioned: a new plotly is fetched anew)."""
+    from importlib.metadata import version
+
+    return f"plotly-{version('plotly')}.min.js"
+
+
+def static_files_root() -> Path:
+    """A Jupyter data folder adding files the apps need to the salesnb template's static files.
+
+    Voila looks for a template's static files under every Jupyter path, so
+    plotly.js is copied (once per plotly version) from the plotly package to
+    ``<cache>/salesnb/jupyter/voila/templates/salesnb/static/`` rather than
+    into the source tree.
+    """
+    from importlib.resources import files
+
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    root = cache / "salesnb" / "jupyter"
+    static = root / "voila" / "templates" / TEMPLATE / "static"
+    target = static / plotly_js_name()
+    source = files("plotly") / "package_data" / "plotly.min.js"
+    if not target.exists():
+        static.mkdir(parents=True, exist_ok=True)
+        partial = target.with_suffix(f".{os.getpid()}.part")
+        with source.open("rb") as src, partial.open("wb") as dst:
+            shutil.copyfileobj(src, dst)
+        partial.replace(target)  # atomic: two servers starting at once never serve half a file
+    return root
+
+
 def prepare_environment(options: ServeOptions, settings: Settings) -> None:
     """Put the kernel settings in this process's environment (kernels inherit it) and find the template."""
     os.environ.update(kernel_environment(settings, options.as_of))
     template_root = options.apps_dir / ".voila"
     os.environ["JUPYTER_PATH"] = os.pathsep.join(
-        p for p in (str(template_root), os.environ.get("JUPYTER_PATH", "")) if p)
+        p for p in (str(template_root), str(static_files_root()), os.environ.get("JUPYTER_PATH", "")) if p)
     if not options.is_local and options.host not in ("0.0.0.0", "::", ""):
         # Preheated kernels call back to the server to learn about the page request.
         os.environ["VOILA_APP_IP"] = options.host

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 from datetime import timedelta
 
 import ipywidgets as widgets
@@ -29,6 +30,7 @@ from ..kpi.frames import week_of
 from ..kpi.kpis import is_red
 from ..kpi.messages import kpi_label, percent
 from ..kpi.report import localise, report_tables, xlsx_bytes
+from ..serve import plotly_js_name
 from ..timeutil import to_local
 from . import download, html
 from .base import AppWidget, label, row
@@ -86,13 +88,30 @@ _chart_ids = itertools.count(1)
 
 
 def plotly_loader() -> widgets.Output:
-    """An output that puts plotly.js into the page once (the charts wait for it)."""
-    from plotly.offline import get_plotlyjs
+    """An output that puts plotly.js into the page once (the charts wait for it).
 
+    Under ``salesnb serve`` the page fetches it as a static file of the
+    template (cached by the browser; see :func:`salesnb.serve.static_files_root`);
+    elsewhere (JupyterLab) the 4 MB script is sent inline.
+    """
     out = widgets.Output(layout=widgets.Layout(display="none"))
     with out:
-        display(HTML(f'<script type="text/javascript">{get_plotlyjs()}</script>'))
+        display(HTML(plotly_script(served=os.environ.get("SALESNB_APP") == "1")))
     return out
+
+
+def plotly_script(served: bool) -> str:
+    """The ``<script>`` that loads plotly.js: from the Voila template's static files, or inline."""
+    if not served:
+        from plotly.offline import get_plotlyjs
+
+        return f'<script type="text/javascript">{get_plotlyjs()}</script>'
+    path = json.dumps(f"templates/salesnb/static/{plotly_js_name()}")
+    return ('<script type="text/javascript">(function(){'
+            'if(window.Plotly||document.getElementById("snb-plotly-js"))return;'
+            'var s=document.createElement("script");s.id="snb-plotly-js";'
+            f's.src=(document.body.getAttribute("data-base-url")||"/voila/")+{path};'
+            'document.head.appendChild(s);})();</script>')
 
 
 def figure_html(fig) -> str:
@@ -275,27 +294,4 @@ class Dashboard(AppWidget):
 
 def _section(text: str) -> widgets.HTML:
     return widgets.HTML(html.tag("div", text, cls="snb-section-title"))
-
-
-def show() -> widgets.Widget:
-    """The dashboard for its Voila page (``voila_apps/dashboard.ipynb``); never raises."""
-    from ..db import get_engine
-    from .apps import _failure, _request_language, configure, fixed_clock
-
-    problem: Exception | None = None
-    try:
-        engine = get_engine(configure())
-        with engine.connect():
-            pass  # connect while the kernel is preheated, before anyone asks for the page
-    except Exception as exc:  # noqa: BLE001 - the page shows a message instead of a traceback
-        problem = exc
-    lang, query = _request_language("dashboard")
-    if problem is not None:
-        return _failure(problem)
-    try:
-        configure(lang)
-        home = f"index.ipynb?{query}" if query else "index.ipynb"
-        return Dashboard(engine, home=home, as_of=fixed_clock(), actor="dashboard")
-    except Exception as exc:  # noqa: BLE001
-        return _failure(exc)
 

@@ -9,7 +9,8 @@ import plotly.graph_objects as go
 
 from salesnb.db import session_scope
 from salesnb.models import Lead, User
-from salesnb.widgets.dashboard import Dashboard, figure_html
+from salesnb.serve import plotly_js_name
+from salesnb.widgets.dashboard import Dashboard, figure_html, plotly_script
 
 from .handmade import AS_OF, build, ts
 
@@ -51,3 +52,11 @@ def test_chart_script_cannot_be_broken_out_of():
     markup = figure_html(fig)
     assert markup.count("<script") == 1 and markup.count("</script>") == 1
     assert "alert(1)" in markup and "\\u003cscript\\u003e" in markup
+
+
+def test_plotly_js_comes_from_the_template_when_served():
+    served = plotly_script(served=True)
+    assert len(served) < 1000 and f"templates/salesnb/static/{plotly_js_name()}" in served
+    assert "data-base-url" in served and "window.Plotly" in served
+    inline = plotly_script(served=False)
+    assert len(inline) > 1_000_000 and inline.startswith("<script")

@@ -1,9 +1,14 @@
 """``salesnb serve``: Voila's configuration and the token rule (the real server: tests/browser)."""
 
+import os
+from pathlib import Path
+
 from salesnb.config import load_settings
 from salesnb.serve import (
     ServeOptions,
     kernel_environment,
+    plotly_js_name,
+    prepare_environment,
     resolve_token,
     voila_argv,
     voila_config,
@@ -54,3 +59,22 @@ def test_a_fixed_clock_reaches_the_kernels(monkeypatch):
     env = voila_config(ServeOptions(as_of=at), s).VoilaKernelManager.kernel_pools_config["default"]
     assert env["kernel_env_variables"]["SALESNB_AS_OF"] == "2026-03-16T10:00:00+08:00"
     assert "SALESNB_AS_OF" not in kernel_environment(s)
+
+
+def test_plotly_js_is_a_static_file_of_the_template(monkeypatch, tmp_path):
+    monkeypatch.setattr(os, "environ", os.environ.copy())  # prepare_environment sets the server's variables
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setenv("JUPYTER_PATH", "")
+    s = settings(monkeypatch, url=f"sqlite:///{tmp_path / 'x.db'}")
+    prepare_environment(ServeOptions(), s)
+    roots = os.environ["JUPYTER_PATH"].split(os.pathsep)
+    static = Path(roots[1]) / "voila" / "templates" / "salesnb" / "static"
+    copied = static / plotly_js_name()
+    assert copied.stat().st_size > 1_000_000 and copied.read_bytes()[:200].lstrip().startswith(b"/**")
+    assert roots[0].endswith(".voila") and [p.name for p in static.iterdir()] == [copied.name]  # no partial left
+    prepare_environment(ServeOptions(), s)  # a second start reuses the copy
+    assert [p.name for p in static.iterdir()] == [copied.name]
+    # Voila finds the file among the salesnb template's static files
+    from voila.static_file_handler import TemplateStaticFileHandler
+
+    assert Path(TemplateStaticFileHandler.get_absolute_path("", f"salesnb/static/{copied.name}")) == copied
