@@ -1,9 +1,12 @@
 """The app entry used by every Voila notebook: language, clock, landing page, failures shown as messages."""
 
+import ipywidgets as widgets
 import pytest
+from sqlalchemy import func, select
 
 from salesnb.i18n import get_language
-from salesnb.widgets.apps import APPS, Landing, build, show
+from salesnb.models import Base
+from salesnb.widgets.apps import APPS, Landing, build, show, warm_up
 from salesnb.widgets.customer_card import CustomerCard
 from salesnb.widgets.findings import Findings
 
@@ -59,3 +62,21 @@ def test_components_are_importable_from_the_package():
     assert package.ContractApproval is ContractApproval
     assert set(package.__all__) >= {"CustomerCard", "Findings", "ScorecardForm", "RuleEditor",
                                     "EscalationConfigurator", "ContractApproval", "ReconciliationQueue"}
+
+
+def _row_counts(engine) -> dict[str, int]:
+    with engine.connect() as conn:
+        return {t.name: conn.execute(select(func.count()).select_from(t)).scalar_one()
+                for t in Base.metadata.sorted_tables}
+
+
+def test_warming_up_an_app_leaves_no_widget_and_writes_nothing(app_env, seeded):
+    names = ["index", *(a.name for a in APPS)]
+    for app in names:  # first pages create the apps' defaults (the 意向评分卡, SLA policies) as they always do
+        build(app, seeded, as_of=AS_OF)
+    widgets.Widget.close_all()
+    before = _row_counts(seeded)
+    for app in names:
+        warm_up(app, seeded)
+        assert not widgets.widget._instances, app  # nothing built in the warm-up reaches the page
+    assert _row_counts(seeded) == before
