@@ -62,12 +62,25 @@ def enqueue(
     the configured routing picks the channels at delivery time.  The row is
     written in the caller's transaction: it commits or rolls back with it.
     """
+    values = outbox_row(dedup_key=dedup_key, recipients=recipients, subject=subject, body=body, cc=cc,
+                        channel=channel, event_type=event_type, entity_type=entity_type, entity_id=entity_id,
+                        payload=payload, at=at)
+    statement = insert_ignoring_duplicates(session.get_bind().dialect.name).values(**values)
+    new_id = session.execute(statement.returning(OutboxMessage.id)).scalar()
+    return None if new_id is None else session.get(OutboxMessage, new_id)
+
+
+def outbox_row(*, dedup_key: str, recipients: Iterable[str], subject: str, body: str, cc: Iterable[str] = (),
+               channel: str | None = None, event_type: str | None = None, entity_type: str | None = None,
+               entity_id: str | None = None, payload: dict[str, Any] | None = None,
+               at: datetime | None = None) -> dict[str, Any]:
+    """The column values of a pending notification (arguments as for :func:`enqueue`), checked."""
     if not dedup_key:
         raise ValueError("dedup_key is required")
     if len(dedup_key) > DEDUP_KEY_LENGTH:
         raise ValueError(f"dedup_key longer than {DEDUP_KEY_LENGTH} characters")
     when = at or now()
-    values = dict(
+    return dict(
         dedup_key=dedup_key,
         channel=channel or DEFAULT_CHANNEL,
         recipients=sorted({str(r) for r in recipients}),
@@ -83,9 +96,13 @@ def enqueue(
         next_attempt_at=when,
         created_at=when,
     )
-    statement = insert_ignoring_duplicates(session.get_bind().dialect.name).values(**values)
-    new_id = session.execute(statement.returning(OutboxMessage.id)).scalar()
-    return None if new_id is None else session.get(OutboxMessage, new_id)
+
+
+def enqueue_many(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Add many pending notifications (each made by :func:`outbox_row`) in one statement; existing
+    dedup keys are skipped, as by :func:`enqueue`."""
+    if rows:
+        session.execute(insert_ignoring_duplicates(session.get_bind().dialect.name), rows)
 
 
 def child_dedup_key(dedup_key: str, channel: str) -> str:

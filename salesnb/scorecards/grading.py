@@ -15,15 +15,15 @@ from datetime import datetime
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.orm import Session
 
 from .. import audit
 from ..errors import SalesnbError
 from ..i18n import get_language, t
 from ..models import Customer, Lead, LeadScore, PriorityPoolEntry, User
-from ..notify import enqueue
-from ..timeutil import now
+from ..notify.outbox import enqueue_many, outbox_row
+from ..timeutil import now, parse_timestamp
 from . import messages  # noqa: F401  (registers the texts)
 from .definition import DEFAULT_NAME, Card, missing
 from .store import get_scorecard
@@ -161,18 +161,24 @@ def _promote(session: Session, lead: Lead, card: Card, grade: str, at: datetime,
                                   reason=t("scorecard.pool.reason", language, **params)))
     owner = session.get(User, lead.owner_id) if lead.owner_id else None
     customer = session.get(Customer, lead.customer_id) if lead.customer_id else None
+    enqueue_many(session, [_promotion_message(card, lead, owner, customer, params, at, language)])
+    return True
+
+
+def _promotion_message(card: Card, lead, owner: User | None, customer: Customer | None, params: dict[str, Any],
+                       at: datetime, language: str) -> dict[str, Any]:
+    """The outbox row telling the rep's manager that ``lead`` joined the pool (params: card, version, grade, pool)."""
     text = {"lead_id": lead.lead_id, "owner": owner.name if owner else lead.owner_id,
             "customer": customer.name if customer else lead.customer_id, **params}
-    enqueue(
-        session, dedup_key=f"scorecard:promote:{lead.lead_id}",
+    return outbox_row(
+        dedup_key=f"scorecard:promote:{lead.lead_id}",
         recipients=[owner.manager_id] if owner is not None and owner.manager_id else [],
         subject=t("scorecard.notify.subject", language, **text), body=t("scorecard.notify.body", language, **text),
         event_type="lead_graded", entity_type="leads", entity_id=lead.lead_id,
-        payload={"grade": grade, "scorecard": card.name, "version": card.version, "owner_id": lead.owner_id,
-                 "pool": card.pool},
+        payload={"grade": params["grade"], "scorecard": card.name, "version": card.version,
+                 "owner_id": lead.owner_id, "pool": card.pool},
         at=at,
     )
-    return True
 
 
 @dataclass
@@ -198,27 +204,78 @@ def grade_leads(engine: Engine, *, as_of: datetime | None = None, scorecard: str
     Without ``regrade`` only leads whose grade would change (or that have none)
     get a new history row; with ``regrade`` every complete lead is graded again
     with the active version (after a scorecard change).
+
+    Leads are read in pages of plain rows (by ``lead_id``) and written in bulk:
+    memory stays flat in the number of leads, and a page costs a handful of
+    statements, not several per lead.
     """
-    at = as_of or now()
+    at = parse_timestamp(as_of) if as_of is not None else now()
+    language = language or get_language()
     with Session(engine) as session, session.begin():
         card = get_scorecard(session, scorecard)
         report = GradeReport(card.name, card.version)
         columns = {f.name: f.column for f in card.fields}
-        query = select(Lead).order_by(Lead.lead_id).execution_options(yield_per=BATCH)
-        for lead in session.scalars(query):
-            values = _stored_answers(lead, card, columns)
-            if any(values[f.name] is None for f in card.fields if f.required):
-                report.incomplete += 1
-                continue
-            grade = card.grade(values)
-            report.grades[grade] = report.grades.get(grade, 0) + 1
-            report.graded += 1
-            if grade == lead.grade and not regrade:
-                continue
-            report.changed += grade != lead.grade
-            result = _apply_grade(session, lead, card, values, at, actor, language)
-            report.promoted += result.promoted
-        return report
+        leads = Lead.__table__
+        wanted = {"lead_id", "grade", "owner_id", "customer_id", "extra", *(c for c in columns.values() if c)}
+        query = select(*[leads.c[c] for c in sorted(wanted)]).order_by(leads.c.lead_id).limit(BATCH)
+        last = None
+        while True:
+            page = session.execute(query if last is None else query.where(leads.c.lead_id > last)).all()
+            if not page:
+                return report
+            last = page[-1].lead_id
+            changed = []
+            for lead in page:
+                values = _stored_answers(lead, card, columns)
+                if any(values[f.name] is None for f in card.fields if f.required):
+                    report.incomplete += 1
+                    continue
+                grade = card.grade(values)
+                report.grades[grade] = report.grades.get(grade, 0) + 1
+                report.graded += 1
+                if grade == lead.grade and not regrade:
+                    continue
+                report.changed += grade != lead.grade
+                changed.append((lead, grade, values))
+            report.promoted += _write_grades(session, card, changed, at, actor, language)
+
+
+def _write_grades(session: Session, card: Card, changed: list, at: datetime, actor: str, language: str) -> int:
+    """Store one page's grades and history rows and promote its new grade-A leads; return how many were."""
+    if not changed:
+        return 0
+    session.execute(update(Lead), [{"lead_id": lead.lead_id, "grade": grade, "graded_at": at}
+                                   for lead, grade, _ in changed])
+    session.execute(insert(LeadScore), [
+        dict(lead_id=lead.lead_id, scorecard_name=card.name, scorecard_version=card.version,
+             answers=_jsonable(values), grade=grade, graded_at=at, graded_by=actor)
+        for lead, grade, values in changed])
+    candidates = {lead.lead_id: lead for lead, grade, _ in changed if grade in card.promote_grades}
+    if not candidates:
+        return 0
+    pooled = set(session.scalars(select(PriorityPoolEntry.lead_id).where(
+        PriorityPoolEntry.pool == card.pool, PriorityPoolEntry.lead_id.in_(list(candidates)))))
+    promote = [(lead, grade) for lead, grade, _ in changed if lead.lead_id in candidates
+               and lead.lead_id not in pooled]
+    if not promote:
+        return 0
+    owners = _by_id(session, User, User.user_id, {lead.owner_id for lead, _ in promote})
+    customers = _by_id(session, Customer, Customer.customer_id, {lead.customer_id for lead, _ in promote})
+    pool_rows, messages = [], []
+    for lead, grade in promote:
+        params = {"card": card.title(language), "version": card.version, "grade": grade, "pool": card.pool}
+        pool_rows.append(dict(pool=card.pool, lead_id=lead.lead_id, added_at=at, added_by=actor,
+                              reason=t("scorecard.pool.reason", language, **params)))
+        messages.append(_promotion_message(card, lead, owners.get(lead.owner_id), customers.get(lead.customer_id),
+                                           params, at, language))
+    session.execute(insert(PriorityPoolEntry), pool_rows)
+    enqueue_many(session, messages)
+    return len(promote)
+
+
+def _by_id(session: Session, model, key, ids: set) -> dict:
+    ids = [i for i in ids if i]
+    return {getattr(row, key.key): row for row in session.scalars(select(model).where(key.in_(ids)))} if ids else {}
 
 
 def _stored_answers(lead: Lead, card: Card, columns: Mapping[str, str | None]) -> dict[str, Any]:

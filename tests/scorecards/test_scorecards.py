@@ -131,6 +131,42 @@ def test_new_version_keeps_the_old_and_regrades_on_request(engine):
         assert s.scalar(select(func.count()).select_from(Scorecard)) == 2
 
 
+def test_batch_grading_pages_through_leads_and_promotes_like_saving_one(engine, monkeypatch):
+    from salesnb.scorecards import grading
+
+    monkeypatch.setattr(grading, "BATCH", 3)  # 8 leads: three pages
+    base_people(engine)
+    a = {"budget_provided": True, "delivery_date_specified": True, "purchase_freq_per_month": 2}
+    c = {"budget_provided": False, "delivery_date_specified": False, "purchase_freq_per_month": 0}
+    add(engine, Lead, *[{"lead_id": f"B{i}", "customer_id": "C1", "owner_id": "U1", **(a if i % 2 else c)}
+                        for i in range(8)])
+    with session_scope(engine) as s:  # one lead graded A by saving it: the message batch grading must repeat
+        save_lead(s, {**NEW_LEAD, "lead_id": "S1"}, {k: v for k, v in a.items()}, actor="grade", at=AS_OF)
+        (single,) = s.scalars(select(OutboxMessage)).all()
+        single = {k: getattr(single, k) for k in ("recipients", "cc", "subject", "body", "payload", "event_type",
+                                                  "entity_type", "status", "created_at")}
+    report = grade_leads(engine, as_of=AS_OF)
+    assert (report.graded, report.changed, report.promoted, report.grades) == (9, 8, 4, {"A": 5, "C": 4})
+    with session_scope(engine) as s:
+        assert {lead.lead_id: lead.grade for lead in s.scalars(select(Lead))} == \
+               {"S1": "A", **{f"B{i}": "A" if i % 2 else "C" for i in range(8)}}
+        assert {e.lead_id for e in s.scalars(select(PriorityPoolEntry))} == {"S1", "B1", "B3", "B5", "B7"}
+        messages = {m.entity_id: m for m in s.scalars(select(OutboxMessage))}
+        assert set(messages) == {"S1", "B1", "B3", "B5", "B7"}
+        b3 = messages["B3"]
+        assert b3.dedup_key == "scorecard:promote:B3" and b3.subject == single["subject"].replace("S1", "B3")
+        assert b3.body == single["body"].replace("S1", "B3")
+        assert {k: getattr(b3, k) for k in ("recipients", "cc", "payload", "event_type", "entity_type", "status",
+                                            "created_at")} == {k: v for k, v in single.items()
+                                                               if k not in ("subject", "body")}
+        assert s.scalar(select(func.count()).select_from(LeadScore)) == 9
+    again = grade_leads(engine, as_of=AS_OF)  # a rerun writes nothing
+    assert (again.graded, again.changed, again.promoted) == (9, 0, 0)
+    with session_scope(engine) as s:
+        assert s.scalar(select(func.count()).select_from(LeadScore)) == 9
+        assert s.scalar(select(func.count()).select_from(OutboxMessage)) == 5
+
+
 def test_invalid_scorecard_definitions_are_refused(sqlite_engine):
     definition = default_definition()
     definition["fields"][0]["column"] = "budget"
