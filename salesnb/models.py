@@ -396,7 +396,11 @@ class OutboxMessage(Base):
     locked_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
-    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_outbox_due", "status", "next_attempt_at"),
+        # a channel's due rows in delivery order: claims and routing read the first few, never sort them all
+        Index("ix_outbox_channel_due", "channel", "status", "next_attempt_at", "id"),
+    )
 
 
 class SlaPolicy(Base):

@@ -352,11 +352,7 @@ def claim_next(engine: Engine, channel: str, worker: str, now: datetime, stale_c
         postgres = conn.dialect.name == "postgresql"
         if postgres:  # serialise claims of one channel so the rate count is exact across processes
             conn.execute(select(func.pg_advisory_xact_lock(_advisory_lock_id(channel))))
-        due = (select(Msg.__table__).where(Msg.channel == channel, _due(now, stale_cutoff))
-               .order_by(Msg.next_attempt_at, Msg.id).limit(1))
-        if postgres:
-            due = due.with_for_update(skip_locked=True)
-        row = conn.execute(due).first()
+        row = _first_due(conn, channel, now, stale_cutoff)
         if row is None:
             return None
         if rate_per_minute:
@@ -376,6 +372,27 @@ def claim_next(engine: Engine, channel: str, worker: str, now: datetime, stale_c
             return None
         return _Claim(id=row.id, attempts=row.attempts + 1, in_doubt=row.status == "sending",
                       notification=_notification(conn, row))
+
+
+def _first_due(conn: Connection, channel: str, now: datetime, stale_cutoff: datetime):
+    """The first due row of ``channel`` in delivery order (``next_attempt_at``, ``id``), or None.
+
+    Pending and abandoned rows are looked up apart, each as the head of an
+    index range of ``ix_outbox_channel_due``, so a claim costs the same with a
+    million rows waiting as with ten (one query with the OR of :func:`_due`
+    made the database sort every row of the channel).
+    """
+    heads = []
+    for status, condition in (("pending", or_(Msg.attempts == 0, Msg.next_attempt_at <= now)),
+                              ("sending", Msg.locked_at < stale_cutoff)):
+        query = (select(Msg.__table__).where(Msg.channel == channel, Msg.status == status, condition)
+                 .order_by(Msg.next_attempt_at, Msg.id).limit(1))
+        if conn.dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        row = conn.execute(query).first()
+        if row is not None:
+            heads.append(row)
+    return min(heads, key=lambda r: (r.next_attempt_at is not None, r.next_attempt_at, r.id), default=None)
 
 
 def finish_claim(engine: Engine, row_id: int, worker: str, **values) -> bool:
@@ -405,18 +422,19 @@ def route_default_messages(engine: Engine, config: NotifyConfig, now: datetime, 
     routed = 0
     while True:
         with write_transaction(engine) as conn:
+            # the head of the (default, pending) range of ix_outbox_channel_due: routed rows leave it
             query = (select(table).where(table.c.channel == DEFAULT_CHANNEL, table.c.status == "pending")
-                     .order_by(table.c.id).limit(ROUTE_BATCH))
+                     .order_by(table.c.next_attempt_at, table.c.id).limit(ROUTE_BATCH))
             if conn.dialect.name == "postgresql":
                 query = query.with_for_update(skip_locked=True)
             rows = conn.execute(query).mappings().all()
-            insert = insert_ignoring_duplicates(conn.dialect.name)
-            for row in rows:
-                copy = {k: v for k, v in row.items() if k not in ("id",)}
-                for name in config.route(row["event_type"]):
-                    conn.execute(insert.values(**{**copy, "channel": name,
-                                                  "dedup_key": child_dedup_key(row["dedup_key"], name)}))
-                conn.execute(update(table).where(table.c.id == row["id"])
+            copies = [{**{k: v for k, v in row.items() if k != "id"}, "channel": name,
+                       "dedup_key": child_dedup_key(row["dedup_key"], name)}
+                      for row in rows for name in config.route(row["event_type"])]
+            if copies:
+                conn.execute(insert_ignoring_duplicates(conn.dialect.name), copies)
+            if rows:
+                conn.execute(update(table).where(table.c.id.in_([row["id"] for row in rows]))
                              .values(status="routed", locked_by=worker, locked_at=now))
             routed += len(rows)
         if len(rows) < ROUTE_BATCH:
