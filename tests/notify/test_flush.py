@@ -250,3 +250,30 @@ def test_new_messages_from_a_simulated_future_are_due_at_once(engine, users, tmp
     assert deliver(engine, tmp_path, robot(wecom_server), fake_clock).sent == 1
     fake_clock.advance(60)
     assert deliver(engine, tmp_path, robot(wecom_server), fake_clock).sent == 1
+
+
+def test_due_rows_go_out_oldest_first_whether_pending_or_abandoned(engine, users, tmp_path, fake_clock,
+                                                                     wecom_server):
+    now = fake_clock.now()
+    add_messages(engine, 2, "robot", at=now - timedelta(minutes=5))
+    add_messages(engine, 1, "robot", at=now - timedelta(minutes=30), start=2)  # pending, enqueued first
+    _abandon(engine, "msg-1", now - timedelta(minutes=20))  # abandoned 20 minutes ago
+    sent = []
+    for _ in range(3):
+        assert deliver(engine, tmp_path, robot(wecom_server), fake_clock, limit=1).sent == 1
+        sent.append(wecom_server.messages[-1]["text"].split("\n")[1])
+    assert sent == ["请处理 msg-2", "请处理 msg-1", "请处理 msg-0"]
+
+
+def test_routing_pages_through_every_default_message(engine, users, tmp_path, fake_clock, monkeypatch):
+    import importlib
+
+    monkeypatch.setattr(importlib.import_module("salesnb.notify.flush"), "ROUTE_BATCH", 3)
+    add_messages(engine, 7, None, at=fake_clock.now())
+    log = tmp_path / "dev.log"
+    channels = {"dev": {"type": "console", "path": str(log)}, "ops": {"type": "console", "path": str(log)}}
+    report = deliver(engine, tmp_path, channels, fake_clock, notify={"default": ["dev", "ops"]})
+    assert (report.routed, report.sent) == (7, 14)
+    rows = rows_by_key(engine)
+    assert sorted(k for k, r in rows.items() if r.status == "routed") == [f"msg-{i}" for i in range(7)]
+    assert sorted(k for k, r in rows.items() if r.channel == "ops") == [f"msg-{i}#ops" for i in range(7)]
