@@ -102,7 +102,7 @@ def enqueue_many(session: Session, rows: list[dict[str, Any]]) -> None:
     """Add many pending notifications (each made by :func:`outbox_row`) in one statement; existing
     dedup keys are skipped, as by :func:`enqueue`."""
     if rows:
-        session.execute(insert_ignoring_duplicates(session.get_bind().dialect.name), rows)
+        session.connection().execute(insert_ignoring_duplicates(session.get_bind().dialect.name), rows)
 
 
 def child_dedup_key(dedup_key: str, channel: str) -> str:
