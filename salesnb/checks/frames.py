@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import pandas as pd
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from ..config import Settings, load_settings
@@ -30,6 +30,15 @@ def findings_frame(engine: Engine, open_only: bool = True, check: str | None = N
         rows = conn.execute(query).all()
     frame = pd.DataFrame(rows, columns=list(FINDING_COLUMNS))
     return frame.astype({"id": "int64", "level": "Int64", "run_id": "Int64"})
+
+
+def open_findings_by_check(engine: Engine) -> pd.Series:
+    """How many findings each check has open (counted in the database), largest first."""
+    f = Finding.__table__
+    query = (select(f.c.check_name, func.count()).where(f.c.resolved_at.is_(None)).group_by(f.c.check_name))
+    with engine.connect() as conn:
+        counts = dict(conn.execute(query).all())
+    return pd.Series(counts, name="open", dtype="int64").rename_axis("check_name").sort_values(ascending=False)
 
 
 def check_frame(engine: Engine, name: str, as_of: datetime | str, *, settings: Settings | None = None,

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import select, update
 
-from salesnb.checks import findings_frame, run_checks
+from salesnb.checks import findings_frame, open_findings_by_check, run_checks
 from salesnb.config import Settings
 from salesnb.db import session_scope
 from salesnb.errors import SalesnbError
@@ -62,6 +62,9 @@ def test_rerun_is_stable_and_other_checks_untouched(engine):
     assert report.total("resolved") == 0  # shipped_without_tracking was not run, so not resolved
     report = run_checks(engine, AS_OF, only=["shipped_without_tracking"])
     assert report.checks["shipped_without_tracking"].resolved == 1
+    add(engine, Lead, {"lead_id": "L2", "created_at": AS_OF - 6 * H})
+    run_checks(engine, AS_OF, only=["lead_response_overdue"])
+    assert open_findings_by_check(engine).to_dict() == {"lead_response_overdue": 2}  # resolved ones not counted
 
 
 def test_settings_thresholds_language_and_enabled(engine):
