@@ -165,8 +165,14 @@ def prepare_environment(options: ServeOptions, settings: Settings) -> None:
     """Put the kernel settings in this process's environment (kernels inherit it) and find the template."""
     os.environ.update(kernel_environment(settings, options.as_of))
     template_root = options.apps_dir / ".voila"
+    try:
+        static_root = str(static_files_root())
+    except OSError as exc:  # e.g. a read-only home: the dashboard then sends plotly.js inline
+        print(f"salesnb serve: cannot cache plotly.js ({exc}); the dashboard sends it inline", file=sys.stderr)
+        static_root = ""
+        os.environ["SALESNB_PLOTLY_INLINE"] = "1"
     os.environ["JUPYTER_PATH"] = os.pathsep.join(
-        p for p in (str(template_root), str(static_files_root()), os.environ.get("JUPYTER_PATH", "")) if p)
+        p for p in (str(template_root), static_root, os.environ.get("JUPYTER_PATH", "")) if p)
     if not options.is_local and options.host not in ("0.0.0.0", "::", ""):
         # Preheated kernels call back to the server to learn about the page request.
         os.environ["VOILA_APP_IP"] = options.host

@@ -96,7 +96,8 @@ def plotly_loader() -> widgets.Output:
     """
     out = widgets.Output(layout=widgets.Layout(display="none"))
     with out:
-        display(HTML(plotly_script(served=os.environ.get("SALESNB_APP") == "1")))
+        served = os.environ.get("SALESNB_APP") == "1" and not os.environ.get("SALESNB_PLOTLY_INLINE")
+        display(HTML(plotly_script(served=served)))
     return out
 
 

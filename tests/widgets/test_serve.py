@@ -78,3 +78,14 @@ def test_plotly_js_is_a_static_file_of_the_template(monkeypatch, tmp_path):
     from voila.static_file_handler import TemplateStaticFileHandler
 
     assert Path(TemplateStaticFileHandler.get_absolute_path("", f"salesnb/static/{copied.name}")) == copied
+
+
+def test_an_unwritable_cache_makes_the_dashboard_send_plotly_inline(monkeypatch, tmp_path):
+    monkeypatch.setattr(os, "environ", os.environ.copy())
+    blocked = tmp_path / "cache"
+    blocked.write_text("a file where the cache folder would be")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+    monkeypatch.delenv("SALESNB_PLOTLY_INLINE", raising=False)
+    prepare_environment(ServeOptions(), settings(monkeypatch, url=f"sqlite:///{tmp_path / 'x.db'}"))
+    assert os.environ["SALESNB_PLOTLY_INLINE"] == "1"
+    assert str(blocked) not in os.environ["JUPYTER_PATH"]
