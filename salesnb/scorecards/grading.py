@@ -151,18 +151,31 @@ def _jsonable(values: Mapping[str, Any]) -> dict[str, Any]:
 def _promote(session: Session, lead: Lead, card: Card, grade: str, at: datetime, actor: str,
              language: str | None) -> bool:
     """Pool row + manager notification, once per lead and pool; True if done now."""
-    exists = session.scalar(select(PriorityPoolEntry.id).where(PriorityPoolEntry.pool == card.pool,
-                                                               PriorityPoolEntry.lead_id == lead.lead_id))
-    if exists is not None:
-        return False
-    language = language or get_language()
-    params = {"card": card.title(language), "version": card.version, "grade": grade, "pool": card.pool}
-    session.add(PriorityPoolEntry(pool=card.pool, lead_id=lead.lead_id, added_at=at, added_by=actor,
-                                  reason=t("scorecard.pool.reason", language, **params)))
-    owner = session.get(User, lead.owner_id) if lead.owner_id else None
-    customer = session.get(Customer, lead.customer_id) if lead.customer_id else None
-    enqueue_many(session, [_promotion_message(card, lead, owner, customer, params, at, language)])
-    return True
+    return _promote_many(session, card, [(lead, grade)], at, actor, language or get_language()) == 1
+
+
+def _promote_many(session: Session, card: Card, graded: list, at: datetime, actor: str, language: str) -> int:
+    """Pool rows + manager notifications for the (lead, grade) pairs not yet in the pool; return how many."""
+    candidates = {lead.lead_id for lead, grade in graded if grade in card.promote_grades}
+    if not candidates:
+        return 0
+    pooled = set(session.scalars(select(PriorityPoolEntry.lead_id).where(
+        PriorityPoolEntry.pool == card.pool, PriorityPoolEntry.lead_id.in_(list(candidates)))))
+    promote = [(lead, grade) for lead, grade in graded if lead.lead_id in candidates - pooled]
+    if not promote:
+        return 0
+    owners = _by_id(session, User, User.user_id, {lead.owner_id for lead, _ in promote})
+    customers = _by_id(session, Customer, Customer.customer_id, {lead.customer_id for lead, _ in promote})
+    pool_rows, messages = [], []
+    for lead, grade in promote:
+        params = {"card": card.title(language), "version": card.version, "grade": grade, "pool": card.pool}
+        pool_rows.append(dict(pool=card.pool, lead_id=lead.lead_id, added_at=at, added_by=actor,
+                              reason=t("scorecard.pool.reason", language, **params)))
+        messages.append(_promotion_message(card, lead, owners.get(lead.owner_id), customers.get(lead.customer_id),
+                                           params, at, language))
+    session.connection().execute(insert(PriorityPoolEntry.__table__), pool_rows)
+    enqueue_many(session, messages)
+    return len(promote)
 
 
 def _promotion_message(card: Card, lead, owner: User | None, customer: Customer | None, params: dict[str, Any],
@@ -253,27 +266,7 @@ def _write_grades(session: Session, card: Card, changed: list, at: datetime, act
         dict(lead_id=lead.lead_id, scorecard_name=card.name, scorecard_version=card.version,
              answers=_jsonable(values), grade=grade, graded_at=at, graded_by=actor)
         for lead, grade, values in changed])
-    candidates = {lead.lead_id: lead for lead, grade, _ in changed if grade in card.promote_grades}
-    if not candidates:
-        return 0
-    pooled = set(session.scalars(select(PriorityPoolEntry.lead_id).where(
-        PriorityPoolEntry.pool == card.pool, PriorityPoolEntry.lead_id.in_(list(candidates)))))
-    promote = [(lead, grade) for lead, grade, _ in changed if lead.lead_id in candidates
-               and lead.lead_id not in pooled]
-    if not promote:
-        return 0
-    owners = _by_id(session, User, User.user_id, {lead.owner_id for lead, _ in promote})
-    customers = _by_id(session, Customer, Customer.customer_id, {lead.customer_id for lead, _ in promote})
-    pool_rows, messages = [], []
-    for lead, grade in promote:
-        params = {"card": card.title(language), "version": card.version, "grade": grade, "pool": card.pool}
-        pool_rows.append(dict(pool=card.pool, lead_id=lead.lead_id, added_at=at, added_by=actor,
-                              reason=t("scorecard.pool.reason", language, **params)))
-        messages.append(_promotion_message(card, lead, owners.get(lead.owner_id), customers.get(lead.customer_id),
-                                           params, at, language))
-    conn.execute(insert(PriorityPoolEntry.__table__), pool_rows)
-    enqueue_many(session, messages)
-    return len(promote)
+    return _promote_many(session, card, [(lead, grade) for lead, grade, _ in changed], at, actor, language)
 
 
 def _by_id(session: Session, model, key, ids: set) -> dict:
