@@ -329,14 +329,20 @@ def _advisory_lock_id(channel: str) -> int:
     return int.from_bytes(hashlib.sha256(f"salesnb-outbox:{channel}".encode()).digest()[:8], "big", signed=True)
 
 
-def _due(now: datetime, stale_cutoff: datetime):
-    """Rows to deliver now: never tried, retries whose time has come, and abandoned claims.
+def _due_by_status(now: datetime, stale_cutoff: datetime) -> list[tuple[str, object]]:
+    """(status, condition) of rows to deliver now: never tried, retries whose time has come, and
+    abandoned claims.
 
     A row never tried is due at once: its ``next_attempt_at`` is the as-of time
     of the event that caused it, which a simulation may set ahead of the clock.
     """
-    return or_(and_(Msg.status == "pending", or_(Msg.attempts == 0, Msg.next_attempt_at <= now)),
-               and_(Msg.status == "sending", Msg.locked_at < stale_cutoff))
+    return [("pending", or_(Msg.attempts == 0, Msg.next_attempt_at <= now)),
+            ("sending", Msg.locked_at < stale_cutoff)]
+
+
+def _due(now: datetime, stale_cutoff: datetime):
+    """Every due row (see :func:`_due_by_status`) as one condition."""
+    return or_(*(and_(Msg.status == status, condition) for status, condition in _due_by_status(now, stale_cutoff)))
 
 
 def claim_next(engine: Engine, channel: str, worker: str, now: datetime, stale_cutoff: datetime,
@@ -383,8 +389,7 @@ def _first_due(conn: Connection, channel: str, now: datetime, stale_cutoff: date
     made the database sort every row of the channel).
     """
     heads = []
-    for status, condition in (("pending", or_(Msg.attempts == 0, Msg.next_attempt_at <= now)),
-                              ("sending", Msg.locked_at < stale_cutoff)):
+    for status, condition in _due_by_status(now, stale_cutoff):
         query = (select(Msg.__table__).where(Msg.channel == channel, Msg.status == status, condition)
                  .order_by(Msg.next_attempt_at, Msg.id).limit(1))
         if conn.dialect.name == "postgresql":
