@@ -89,8 +89,11 @@ class ClaimBook:
             self._by_target[self.target(claim)].append(claim)
         for line in matcher.lines:
             self._lines_by_amount[line.amount].append(line)
-        self._sets = self._claim_sets()
-        self._claim_sets_of = self._claim_groups(MAX_CLAIM_SET - 1)  # customer → claim sets a rest may join
+        groups = self._claim_groups(MAX_CLAIM_SET)
+        self._sets = self._claim_sets(groups)
+        # customer → the claim sets a rest may join (one claim fewer than the largest set)
+        self._claim_sets_of = {customer: [g for g in found if len(g) < MAX_CLAIM_SET]
+                               for customer, found in groups.items()}
         self._rest_groups: dict[str, list[tuple[Claim, ...]]] = {}  # … of the customers indexed so far
         self._rest_sets: dict[int, list[tuple[tuple[Claim, ...], str]]] = defaultdict(list)
         for customer in self._claim_sets_of:
@@ -250,11 +253,12 @@ class ClaimBook:
                             groups[customer].append(group)
         return groups
 
-    def _claim_sets(self) -> dict[int, list[tuple[Claim, ...]]]:
-        """Sums of 2…4 claims of one customer → the claim sets."""
+    @staticmethod
+    def _claim_sets(groups: dict[str, list[tuple[Claim, ...]]]) -> dict[int, list[tuple[Claim, ...]]]:
+        """Sums of 2…4 claims of one customer (from :meth:`_claim_groups`) → the claim sets."""
         sets: dict[int, list[tuple[Claim, ...]]] = defaultdict(list)
-        for groups in self._claim_groups(MAX_CLAIM_SET).values():
-            for group in groups:
+        for found in groups.values():
+            for group in found:
                 if len(group) >= 2:
                     sets[sum(c.amount for c in group)].append(group)
         return sets
