@@ -7,7 +7,6 @@ and ``check_frame`` read the results as DataFrames.
 
 from .base import Check, CheckContext, first_owner, related_owner
 from .builtin import BUILTIN_CHECKS, DEFAULT_SLA_TARGETS, bucket_label
-from .feasibility import Requirement, required_days
 from .frames import check_frame, findings_frame, open_findings_by_check
 from .registry import available_checks, register_check, unregister_check
 from .runner import CheckReport, CheckResult, run_checks
@@ -15,7 +14,6 @@ from .runner import CheckReport, CheckResult, run_checks
 __all__ = [
     "Check", "CheckContext", "first_owner", "related_owner",
     "BUILTIN_CHECKS", "DEFAULT_SLA_TARGETS", "bucket_label",
-    "Requirement", "required_days",
     "check_frame", "findings_frame", "open_findings_by_check",
     "available_checks", "register_check", "unregister_check",
     "CheckReport", "CheckResult", "run_checks",

@@ -18,7 +18,7 @@ from ..rules.nodes import MICROS, epoch_us
 from ..rules.sqlfuncs import epoch_us as sql_epoch_us
 from . import messages  # noqa: F401  (registers the texts)
 from .base import Check, CheckContext, first_owner, materialised, related_owner
-from .feasibility import feasibility_query
+from .feasibility import infeasible_hits
 
 DAY_US = MICROS["days"]
 # DESIGN.md: lead_first_response 4 h, invoice_confirm 2 h, contract_approval 24 h, claim_review 48 h, shipment_booking 24 h
@@ -86,7 +86,7 @@ claim_stalled = Check(
 
 delivery_infeasible = Check(
     name="delivery_infeasible", table="contracts", severity="critical",
-    query=lambda ctx: feasibility_query(ctx.as_of, ctx.language),
+    query=infeasible_hits,
     **_i18n("delivery_infeasible"),
 )
 

@@ -8,12 +8,7 @@
 """
 
 from .aging import BUCKETS, aging_by_owner, aging_frame
-from .bank_statements import (
-    BankImportReport,
-    import_statements,
-    parse_statement,
-    read_statements,
-)
+from .bank_statements import BankImportReport, import_statements, parse_statement, read_statements
 from .claims import confirm_claim, reject_claim, submit_claim
 from .matching import Options as ReconcileOptions
 from .names import name_keys, name_score

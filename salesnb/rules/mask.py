@@ -15,21 +15,7 @@ import pandas as pd
 
 from ..timeutil import local_tz, parse_timestamp
 from .fields import FieldSet, field_set
-from .nodes import (
-    All,
-    AnyOf,
-    AsOf,
-    AtLeast,
-    Compare,
-    Exists,
-    FieldRef,
-    Literal,
-    Node,
-    Not,
-    Offset,
-    Test,
-    epoch_us,
-)
+from .nodes import All, AnyOf, AsOf, AtLeast, Compare, Exists, FieldRef, Literal, Node, Not, Offset, Test, epoch_us
 from .parse import coerce_value, parse_rule
 from .predicate import OPS, missing
 

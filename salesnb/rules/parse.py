@@ -31,29 +31,8 @@ from typing import Any
 
 from ..errors import SalesnbError
 from ..timeutil import parse_timestamp
-from .fields import (
-    NUMERIC_KINDS,
-    ORDERED_KINDS,
-    FieldInfo,
-    FieldSet,
-    canonical_tables,
-    field_set,
-)
-from .nodes import (
-    MICROS,
-    All,
-    AnyOf,
-    AsOf,
-    AtLeast,
-    Compare,
-    Exists,
-    FieldRef,
-    Literal,
-    Node,
-    Not,
-    Offset,
-    Test,
-)
+from .fields import NUMERIC_KINDS, ORDERED_KINDS, FieldInfo, FieldSet, canonical_tables, field_set
+from .nodes import MICROS, All, AnyOf, AsOf, AtLeast, Compare, Exists, FieldRef, Literal, Node, Not, Offset, Test
 
 BINARY_OPS = ("eq", "ne", "lt", "le", "gt", "ge", "in", "not_in", "contains", "starts_with")
 UNARY_OPS = ("is_null", "not_null", "is_empty", "not_empty")
@@ -323,7 +302,7 @@ class _Parser:
 
     def _literal(self, value: Any, info: FieldInfo, path: str, op: str = "eq") -> Literal | None:
         if value is None:
-            self.fail(path, "null is not a value; use the operator is_null / not_null")
+            self.fail(path, f"null is not a value; use the operator is_null / not_null")
             return None
         if op in ("contains", "starts_with") and not isinstance(value, str):
             self.fail(path, f"operator {op} needs a text value, got {_type_name(value)}")

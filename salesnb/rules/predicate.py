@@ -17,20 +17,7 @@ from typing import Any
 from pandas import isna
 
 from .fields import FieldSet, field_set
-from .nodes import (
-    All,
-    AnyOf,
-    AsOf,
-    AtLeast,
-    Compare,
-    Exists,
-    Literal,
-    Node,
-    Not,
-    Offset,
-    Test,
-    epoch_us,
-)
+from .nodes import All, AnyOf, AsOf, AtLeast, Compare, Exists, FieldRef, Literal, Node, Not, Offset, Test, epoch_us
 from .parse import coerce_value, parse_rule
 
 Related = Mapping[str, Iterable[Mapping[str, Any]]]

@@ -14,38 +14,12 @@ from datetime import datetime, timedelta
 from functools import reduce
 from typing import Any
 
-from sqlalchemy import (
-    BigInteger,
-    ColumnElement,
-    and_,
-    case,
-    false,
-    func,
-    literal,
-    not_,
-    or_,
-    select,
-    true,
-)
+from sqlalchemy import BigInteger, ColumnElement, and_, case, false, func, literal, not_, or_, select, true
 from sqlalchemy.sql import FromClause
 
 from ..models import Base
 from .fields import FieldSet, field_set
-from .nodes import (
-    All,
-    AnyOf,
-    AsOf,
-    AtLeast,
-    Compare,
-    Exists,
-    FieldRef,
-    Literal,
-    Node,
-    Not,
-    Offset,
-    Test,
-    epoch_us,
-)
+from .nodes import All, AnyOf, AsOf, AtLeast, Compare, Exists, FieldRef, Literal, Node, Not, Offset, Test, epoch_us
 from .parse import coerce_value, parse_rule
 from .sqlfuncs import epoch_us as sql_epoch_us
 from .sqlfuncs import str_contains
