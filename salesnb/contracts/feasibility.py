@@ -1,6 +1,6 @@
 """Delivery feasibility (交付可行性): can the promised delivery days be kept?
 
-The rule is DESIGN.md's ``delivery_infeasible``: a contract is infeasible when
+The rule is docs/design.md's ``delivery_infeasible``: a contract is infeasible when
 
     promised_delivery_days < (first production slot on or after the submission
     date with free_capacity >= quantity, for its product line, minus the
