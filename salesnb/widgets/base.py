@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 import sys
 from collections.abc import Callable
 from datetime import datetime
@@ -122,6 +123,8 @@ class AppWidget(widgets.VBox):
                  home: str | None = None, **kwargs: Any):
         self.engine = engine
         self.home = home
+        if actor is None and os.environ.get("SALESNB_SINGLE_USER"):
+            actor = os.environ["SALESNB_SINGLE_USER"]  # salesnb lab --user / serve --user: set by our own server
         if isinstance(actor, str):
             with session_scope(engine) as session:
                 actor = load_actor(session, actor)
