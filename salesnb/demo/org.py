@@ -72,6 +72,7 @@ def build_org(rng: np.random.Generator, orders: int) -> Org:
         "wecom_userid": np.array(wecom, dtype=object),
         "mobile": np.array(mobile_list, dtype=object),
         "email": np.array([f"{w}@example.com" for w in wecom], dtype=object),
+        "aliases": np.full(n, "", dtype=object),
     }
     return Org(table, reps_by_region, manager_of, finance, warehouse)
 
