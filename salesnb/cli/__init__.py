@@ -23,6 +23,7 @@ COMMAND_MODULES = [
     "salesnb.cli.demo_cmd",
     "salesnb.cli.check_cmd",
     "salesnb.cli.io_cmd",
+    "salesnb.cli.mappings_cmd",
     "salesnb.cli.notify_cmd",
     "salesnb.cli.serve_cmd",
     "salesnb.cli.sla_cmd",

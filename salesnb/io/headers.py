@@ -122,8 +122,13 @@ class Vocabulary:
         self.deep = {form: cols.pop() for form, cols in deep.items() if len(cols) == 1}
         self.choices = list(self.deep)
 
-    def match(self, text: str) -> tuple[Match | None, Suggestion | None]:
-        """The automatic match of one header text (None when unsure), else what it might be."""
+    @lru_cache(maxsize=8192)
+    def match(self, text: str, fuzzy: bool = True) -> tuple[Match | None, Suggestion | None]:
+        """The automatic match of one header text (None when unsure), else what it might be.
+
+        Without ``fuzzy`` (the header search, which tries every row of every
+        sheet against every table) the rapidfuzz tier is skipped.
+        """
         key = folded(text)
         if not key:
             return None, None
@@ -145,7 +150,7 @@ class Vocabulary:
             found = self._synonym(form) or next((s for s in map(self._synonym, qualified(form, self.table)) if s), None)
             if found is not None:
                 candidates.append(found)
-        if not candidates:
+        if not candidates and fuzzy:
             best = self.closest(form)
             if best is not None and best.score >= AUTO_FUZZY:
                 candidates.append(Match(best.column, best.score, "fuzzy", best.note))
@@ -272,7 +277,8 @@ def match_row(cells: list[str], table: str, given: Given | None = None, suggest:
     ``given`` are mappings people made (folded header → (column or
     :data:`IGNORE`, origin)); they win over every automatic tier.  When two headers
     map to the same column the better score wins (the earlier on a tie); the
-    other is unused.  With ``suggest``, unused headers get their closest column.
+    other is unused.  With ``suggest``, the rapidfuzz tier runs and unused
+    headers get their closest column (the header search goes without).
     """
     vocab = vocabulary(table)
     kinds = {c.name: c.kind for c in vocab.spec.columns}
@@ -290,7 +296,7 @@ def match_row(cells: list[str], table: str, given: Given | None = None, suggest:
                 ignored.add(pos)
             decided.append(Match(column, EXACT, origin, text))
             continue
-        match, hint = vocab.match(text)
+        match, hint = vocab.match(text, suggest)
         if match is None and table == "bank_transactions":
             if key in CREDIT_HEADERS:
                 match = Match(CREDIT, EXACT, "header", text)

@@ -302,7 +302,7 @@ def _plan_file(path: Path, table: str | None, given: HeaderMappings, allow_unmap
                     path, temporary)  # 3 map the headers
 
 
-def _given(engine: Engine | None, mappings, mapping_file, source_system: str) -> HeaderMappings:
+def gather_mappings(engine: Engine | None, mappings, mapping_file, source_system: str) -> HeaderMappings:
     """Mappings given now, then a mapping file's, then those remembered in the store."""
     given = as_mappings(mappings)
     if mapping_file is not None:
@@ -353,7 +353,7 @@ def plan_import(path_or_bytes: str | Path | bytes, table: str | None = None, *, 
     """
     if table is not None and table not in table_specs():
         raise InputError([Problem("--table", None, None, msg("io.unknown_table", table=table, known=", ".join(table_specs())))])
-    given = _given(engine, mappings, mapping_file, source_system)
+    given = gather_mappings(engine, mappings, mapping_file, source_system)
     if isinstance(path_or_bytes, (bytes, bytearray)):
         label = name or "upload"
         with tempfile.NamedTemporaryFile(prefix="salesnb-upload-", suffix=Path(label).suffix, delete=False) as fh:
@@ -526,7 +526,7 @@ def import_paths(engine: Engine, paths: Iterable[str | Path], table: str | None 
         Listing every problem (up to 50) with file, Excel row and column; nothing is written.
     """
     started = time.perf_counter()
-    given = _given(engine, mappings, mapping_file, source_system)
+    given = gather_mappings(engine, mappings, mapping_file, source_system)
     pre_log = ProblemLog()
     skipped: list[tuple[str, str]] = []
     plans = plan_paths(paths, table, given, pre_log, skipped, allow_unmapped)

@@ -52,7 +52,7 @@ def _combine(upper: list[str], lower: list[str], table: str, given: Given | None
 
 
 def _known(text: str, vocab: Vocabulary, given: Given | None) -> bool:
-    return bool(given and folded(text) in given) or vocab.match(text)[0] is not None
+    return bool(given and folded(text) in given) or vocab.match(text, False)[0] is not None
 
 
 def find_header(rows: Rows, table: str | None = None,

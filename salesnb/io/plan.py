@@ -74,7 +74,7 @@ class MappingReport:
         spec = table_spec(table)
 
         def cut(items: list[str]) -> str:
-            shown = "、".join(items[:limit])
+            shown = msg("io.report.sep").join(items[:limit])
             return shown + (msg("io.report.more", count=len(items)) if len(items) > limit else "")
 
         out = []
@@ -83,27 +83,31 @@ class MappingReport:
         if self.unused:
             out.append(msg("io.report.unused", items=cut([_unused(c, spec) for c in self.unused])))
         if self.missing:
-            out.append(msg("io.report.missing", items=cut([f"{c}（{spec.column(c).zh}）" for c in self.missing])))
+            out.append(msg("io.report.missing", items=cut([_note(c, spec.column(c).zh) for c in self.missing])))
         return out
+
+
+def _note(item: str, note: str) -> str:
+    return msg("io.report.note", item=item, note=note)
 
 
 def _used(c: ColumnPlan) -> str:
     if c.reason in ("name", "header") and c.score == 100:
         return f"{c.header}→{c.column}"
-    return f"{c.header}→{c.column}（{msg('io.reason.' + (c.reason or 'name'))} {c.score}）"
+    return _note(f"{c.header}→{c.column}", f"{msg('io.reason.' + (c.reason or 'name'))} {c.score}")
 
 
 def _unused(c: ColumnPlan, spec) -> str:
     if c.ignored:
-        return f"{c.header}（{msg('io.reason.ignored')}）"
+        return _note(c.header, msg("io.reason.ignored"))
     s = c.suggestion
     if s is None:
         return c.header
     if s.reason == "taken":
-        return f"{c.header}（{msg('io.suggest.taken', column=s.column)}）"
+        return _note(c.header, msg("io.suggest.taken", column=s.column))
     if s.reason == "unit":
-        return f"{c.header}（{msg('io.suggest.unit', column=s.column, unit=s.note)}）"
-    return f"{c.header}（{msg('io.suggest.fuzzy', column=s.column, zh=spec.column(s.column).zh, score=s.score)}）"
+        return _note(c.header, msg("io.suggest.unit", column=s.column, unit=s.note))
+    return _note(c.header, msg("io.suggest.fuzzy", column=s.column, zh=spec.column(s.column).zh, score=s.score))
 
 
 @dataclass

@@ -119,7 +119,8 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
 def _strip_id(key: str) -> str:
     for word in _ID_WORDS:
         if key.endswith(word) and len(key) > len(word) or key == word:
-            return key[: len(key) - len(word)] + ID_TOKEN
+            stem = key[: len(key) - len(word)]
+            return (stem[:-1] if stem.endswith("单") and len(stem) > 1 else stem) + ID_TOKEN  # 报价单编号 = 报价单号
     return key
 
 
