@@ -31,7 +31,7 @@ def daily_command(as_of: str | None, steps: str, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(run.to_dict(), ensure_ascii=False, default=str))
     else:
-        _print_run(run)
+        _print_run(run, ctx.settings.language)
 
 
 @click.command("demo")
@@ -60,7 +60,7 @@ def demo_command(orders: int, seed: int, as_of: str | None, data_dir: Path, serv
     click.echo(f"3/4 daily run as of {at:%Y-%m-%d %H:%M} …")
     run = daily_run(engine, at, settings=ctx.settings, progress=_echo_step)
     click.echo("4/4 summary")
-    _print_run(run)
+    _print_run(run, ctx.settings.language)
     _print_store(engine)
     if serve:
         from ..serve import ServeOptions, serve as serve_apps
@@ -73,33 +73,9 @@ def demo_command(orders: int, seed: int, as_of: str | None, data_dir: Path, serv
 _TABLES = {m.__tablename__ for m in CANONICAL_MODELS}
 
 
-def _print_run(run) -> None:
-    checks = run.reports.get("checks")
-    if checks is not None:
-        click.echo("  findings by check (open / new / resolved):")
-        for name, result in checks.checks.items():
-            extra = ""
-            if getattr(result, "buckets", None):
-                extra = "  " + ", ".join(f"{k}: {v}" for k, v in result.buckets.items())
-            if getattr(result, "levels", None):
-                extra = "  " + ", ".join(f"L{k}: {v}" for k, v in result.levels.items())
-            click.echo(f"    {name:<26} {result.count:>7} / {result.new:>6} / {result.resolved:>6}{extra}")
-    for name in ("grade", "escalate", "reconcile", "notify"):
-        report = run.reports.get(name)
-        if report is None:
-            continue
-        summary = report.summary() if callable(getattr(report, "summary", None)) else None
-        click.echo(f"  {name:<10} {summary or _short(report)}")
-    click.echo("  seconds: " + ", ".join(f"{k} {v:.2f}" for k, v in run.seconds.items()))
-
-
-def _short(report) -> str:
-    if callable(getattr(report, "to_dict", None)):
-        data = report.to_dict()
-    else:
-        data = {k: getattr(report, k) for k in getattr(report, "__dataclass_fields__", {})}
-    keep = {k: v for k, v in data.items() if isinstance(v, (int, float, str)) and k not in ("as_of",)}
-    return ", ".join(f"{k} {v}" for k, v in keep.items()) or str(report)
+def _print_run(run, language: str) -> None:
+    for line in run.summary(language):
+        click.echo(f"  {line}")
 
 
 def _print_store(engine) -> None:
