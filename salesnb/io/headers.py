@@ -31,7 +31,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
-from ..schema import TableSpec, normalise_header, table_spec
+from ..schema import TableSpec, normalise_header, table_spec, table_specs
 from .vocabulary import deep_form, qualified, synonym_index, unit_conflict, without_id
 
 EXACT, NORMALISED, QUALIFIED, SYNONYM = 100, 95, 90, 90
@@ -49,7 +49,7 @@ CREDIT, DEBIT = "@credit", "@debit"
 IGNORE = ""  # a mapping to IGNORE: the header is deliberately not used
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=65536)
 def folded(text: str) -> str:
     """:func:`~salesnb.schema.normalise_header`, cached (header search folds the same cells many times)."""
     return normalise_header(text)
@@ -122,7 +122,7 @@ class Vocabulary:
         self.deep = {form: cols.pop() for form, cols in deep.items() if len(cols) == 1}
         self.choices = list(self.deep)
 
-    @lru_cache(maxsize=8192)
+    @lru_cache(maxsize=65536)
     def match(self, text: str, fuzzy: bool = True) -> tuple[Match | None, Suggestion | None]:
         """The automatic match of one header text (None when unsure), else what it might be.
 
@@ -135,6 +135,8 @@ class Vocabulary:
         hit = self.exact.get(key)
         if hit is not None:
             return hit, None
+        if not fuzzy and not could_match(text):
+            return None, None  # most cells of a sheet's first rows name no column of any table
         form, notes = deep_form(text)
         candidates: list[Match] = []
         column = self.deep.get(form) or self.deep.get(without_id(form))
@@ -189,6 +191,30 @@ class Vocabulary:
 @lru_cache(maxsize=64)
 def vocabulary(table: str) -> Vocabulary:
     return Vocabulary(table)
+
+
+@lru_cache(maxsize=1)
+def _known_anywhere() -> tuple[frozenset[str], frozenset[str]]:
+    """Folded headers and normal forms some table knows (for :func:`could_match`)."""
+    exact: set[str] = set()
+    deep: set[str] = set()
+    for name in table_specs():
+        vocab = vocabulary(name)
+        exact.update(vocab.exact)
+        deep.update(vocab.deep)
+    return frozenset(exact), frozenset(deep | set(synonym_index()))
+
+
+@lru_cache(maxsize=65536)
+def could_match(text: str) -> bool:
+    """Whether any tier but the fuzzy one could map ``text`` in some table (a cheap test done once per text)."""
+    exact, deep = _known_anywhere()
+    if folded(text) in exact:
+        return True
+    form = deep_form(text)[0]
+    if form in deep or without_id(form) in deep:
+        return True
+    return any(rest in deep for name in table_specs() for rest in qualified(form, name))
 
 
 @dataclass

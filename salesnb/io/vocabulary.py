@@ -142,7 +142,7 @@ def notes_of(text: str) -> tuple[str, list[str]]:
     return stripped, [n for n in notes if n]
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=65536)
 def deep_form(text: str) -> tuple[str, tuple[str, ...]]:
     """A header's normal form for matching across systems, and the notes removed from it.
 
@@ -198,11 +198,18 @@ def synonym_index() -> dict[str, tuple[str, ...]]:
     return {k: tuple(sorted(v)) for k, v in index.items()}
 
 
-def qualified(key: str, table: str) -> list[str]:
+@lru_cache(maxsize=64)
+def _qualifier_words(table: str) -> tuple[str, ...]:
+    return tuple(sorted({*QUALIFIERS, *TABLE_WORDS.get(table, ())}, key=len, reverse=True))
+
+
+@lru_cache(maxsize=65536)
+def qualified(key: str, table: str) -> tuple[str, ...]:
     """``key`` without one leading qualifier (general or the table's own word), longest first."""
-    out = []
-    for word in sorted((*QUALIFIERS, *TABLE_WORDS.get(table, ())), key=len, reverse=True):
-        rest = key[len(word):]
-        if key.startswith(word) and len(rest) >= 2 and rest not in (ID_TOKEN, TIME_TOKEN) and rest not in out:
-            out.append(rest)
-    return out
+    out: list[str] = []
+    for word in _qualifier_words(table):
+        if key.startswith(word):
+            rest = key[len(word):]
+            if len(rest) >= 2 and rest not in (ID_TOKEN, TIME_TOKEN) and rest not in out:
+                out.append(rest)
+    return tuple(out)

@@ -240,3 +240,13 @@ def test_amounts_stay_exact_through_renamed_headers(engine, tmp_path):
     import_paths(engine, [tmp_path / "f"])
     with session_scope(engine) as s:
         assert s.get(Quote, "Q1").amount == Decimal("128000.50")
+
+
+def test_every_unknown_column_is_listed_in_the_report(engine, tmp_path):
+    header = ["user_id", "name", "role", *(f"导出字段{i}" for i in range(300))]
+    path = write_csv(tmp_path / "users.csv", header, [["U1", "甲", "sales", *("x" * 300)]])
+    report = import_paths(engine, [path])
+    (result,) = report.results
+    assert [c.header for c in result.mapping.unused] == header[3:]  # all of them, none silently in extra
+    text = report.summary()
+    assert "导出字段0" in text and "导出字段29" in text and "共 300 个" in text
