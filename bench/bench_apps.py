@@ -33,7 +33,7 @@ from pathlib import Path
 import psutil
 
 from salesnb.db import make_engine, upgrade
-from salesnb.serve import BackgroundServer
+from salesnb.web.background import BackgroundServer
 from salesnb.widgets.apps import APPS
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]

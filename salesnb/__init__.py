@@ -71,10 +71,10 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "emit_metrics": (".runs", "emit_metrics"),
     "run_template": (".runs", "run_template"),
     "runs_frame": (".runs", "runs_frame"),
-    "apply_import": (".bundles", "apply_import"),
-    "export_bundle": (".bundles", "export_bundle"),
-    "plan_import": (".bundles", "plan_import"),
-    "read_bundle": (".bundles", "read_bundle"),
+    "apply_import": (".runs.bundles", "apply_import"),
+    "export_bundle": (".runs.bundles", "export_bundle"),
+    "plan_import": (".runs.bundles", "plan_import"),
+    "read_bundle": (".runs.bundles", "read_bundle"),
 }
 
 __all__ = list(_EXPORTS)
@@ -152,7 +152,7 @@ if TYPE_CHECKING:
     from .runs import emit_metrics
     from .runs import run_template
     from .runs import runs_frame
-    from .bundles import apply_import
-    from .bundles import export_bundle
-    from .bundles import plan_import
-    from .bundles import read_bundle
+    from .runs.bundles import apply_import
+    from .runs.bundles import export_bundle
+    from .runs.bundles import plan_import
+    from .runs.bundles import read_bundle

@@ -115,7 +115,8 @@ class CustomerCardData:
 
 # ---------------------------------------------------------------- search
 
-def _fold(text: str) -> str:
+def fold(text: str) -> str:
+    """``text`` folded for matching: NFKC, lower case, without spaces and separators."""
     return re.sub(r"[\s·\-_()（）]+", "", unicodedata.normalize("NFKC", text).lower())
 
 
@@ -124,18 +125,18 @@ def _search_keys(name: str) -> tuple[str, str, str]:
     """(folded name, full pinyin, pinyin initials) of a name; pinyin is imported lazily."""
     from pypinyin import Style, lazy_pinyin
 
-    folded = _fold(name)
+    folded = fold(name)
     syllables = lazy_pinyin(folded, errors="default")
     full = "".join(syllables).lower()
     initials = "".join(s[0] for s in lazy_pinyin(folded, style=Style.FIRST_LETTER) if s).lower()
     return folded, full, initials
 
 
-def _match_score(query: str, name: str, customer_id: str) -> float | None:
+def match_score(query: str, name: str, customer_id: str) -> float | None:
     """Higher is better; None when the customer does not match."""
     folded, full, initials = _search_keys(name)
     best: float | None = None
-    for key, weight in ((folded, 3.0), (_fold(customer_id), 2.5), (full, 2.0), (initials, 1.5)):
+    for key, weight in ((folded, 3.0), (fold(customer_id), 2.5), (full, 2.0), (initials, 1.5)):
         pos = key.find(query)
         if pos >= 0:
             score = weight + (1.0 if pos == 0 else 0.0) - len(key) / 1000
@@ -149,14 +150,14 @@ def search_customers(engine: Engine, text: str, limit: int = 10) -> list[Custome
     ``"华电"``, ``"huadian"`` and ``"hd"`` all find 上海华电设备有限公司.  Best
     matches first (name before pinyin, prefix before infix); at most ``limit``.
     """
-    query = _fold(text or "")
+    query = fold(text or "")
     if not query:
         return []
     with session_scope(engine) as session:
         rows = session.execute(select(Customer.customer_id, Customer.name, Customer.region)).all()
     hits = []
     for customer_id, name, region in rows:
-        score = _match_score(query, name or "", customer_id)
+        score = match_score(query, name or "", customer_id)
         if score is not None:
             hits.append(CustomerHit(customer_id, name, region, score))
     hits.sort(key=lambda h: (-h.score, h.name, h.customer_id))
@@ -298,60 +299,3 @@ def last_contact(card: CustomerCardData) -> datetime | None:
     """When the customer was last in touch (the newest interaction)."""
     times = [i["at"] for i in card.interactions if i.get("at")]
     return max(times) if times else None
-
-
-# ---------------------------------------------------------------- leads of customers
-
-@dataclass(frozen=True)
-class LeadHit:
-    """One lead suggestion."""
-
-    lead_id: str
-    customer_id: str
-    customer_name: str
-    status: str
-    grade: str | None
-
-
-def search_leads(engine: Engine, text: str, limit: int = 20) -> list[LeadHit]:
-    """Leads whose id, or whose customer's name (pinyin too), contains ``text``; newest first."""
-    query = _fold(text or "")
-    if not query:
-        return []
-    with session_scope(engine) as session:
-        rows = session.execute(
-            select(Lead.lead_id, Lead.customer_id, Customer.name, Lead.status, Lead.grade, Lead.created_at)
-            .outerjoin(Customer, Customer.customer_id == Lead.customer_id)
-            .order_by(Lead.created_at.desc(), Lead.lead_id)
-        ).all()
-    hits = []
-    for lead_id, customer_id, name, status, grade, _created in rows:
-        if query in _fold(lead_id) or _match_score(query, name or "", customer_id) is not None:
-            hits.append(LeadHit(lead_id, customer_id, name or customer_id, status, grade))
-            if len(hits) >= limit:
-                break
-    return hits
-
-
-def lead_snapshot(engine: Engine, lead_id: str) -> dict[str, object]:
-    """A lead's columns plus its non-column scorecard answers (``extra["scorecard"]``) and customer name."""
-    with session_scope(engine) as session:
-        lead = session.get(Lead, lead_id)
-        if lead is None:
-            raise KeyError(lead_id)
-        data = {c.name: getattr(lead, c.name) for c in Lead.__table__.columns if c.name != "extra"}
-        data.update((lead.extra or {}).get("scorecard") or {})
-        customer = session.get(Customer, lead.customer_id)
-        data["customer_name"] = customer.name if customer else lead.customer_id
-    return data
-
-
-def next_lead_id(engine: Engine, at: datetime) -> str:
-    """A new lead id for ``at``'s day: ``L20260316-001``, ``-002`` …"""
-    prefix = f"L{at:%Y%m%d}-"
-    with session_scope(engine) as session:
-        taken = set(session.scalars(select(Lead.lead_id).where(Lead.lead_id.like(f"{prefix}%"))))
-    n = 1
-    while f"{prefix}{n:03d}" in taken:
-        n += 1
-    return f"{prefix}{n:03d}"

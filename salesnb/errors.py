@@ -1,12 +1,112 @@
-"""Errors users see: always a message, never a bare traceback."""
+"""Errors users see: a message key with parameters, rendered in the user's language where it is shown.
+
+The tree::
+
+    SalesnbError                 anything a user can act on; the CLI prints it and exits 2
+    ├── InputError               bad input (a file, a row, a column); carries every Problem; nothing written
+    ├── ConfigError              salesnb.toml, a channel, a schedule, a template or a bundle that cannot be used
+    ├── RuleError                a rule (or a stored check) that does not validate          (salesnb.rules)
+    ├── PolicyError              an SLA policy or working calendar that cannot be used      (salesnb.sla)
+    ├── ScorecardError           a scorecard or a lead whose card is incomplete             (salesnb.scorecards)
+    ├── ContractError            a contract action that cannot be done now                  (salesnb.contracts)
+    ├── ReceivablesError         a claim, a bank line or a match that cannot be used        (salesnb.receivables)
+    ├── NotifyError              a notification that cannot be sent as asked                (salesnb.notify)
+    ├── AuthError                sign-in failed, a session ended, no such active user      (salesnb.auth)
+    └── PermissionDenied         the signed-in person may not do this                      (salesnb.auth)
+
+An error is raised with a message key (registered with
+:func:`salesnb.i18n.register`) and its parameters::
+
+    raise ContractError("contract.not_found", contract_id=cid)
+
+``str(error)`` renders it in the current language (:func:`salesnb.i18n.t`),
+so the CLI, a widget and a notebook each show it in their user's language;
+:meth:`SalesnbError.render` takes an explicit language.  Text that is not a
+registered key is shown as it is (older call sites and plugins).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
+
+from .i18n import register, t
+
+register({
+    "zh-CN": {
+        "errors.input": "发现 {total} 个问题，未导入任何数据：",
+        "errors.input.more": "…… 另有 {n} 个问题",
+    },
+    "en": {
+        "errors.input": "{total} problem(s) found; nothing was imported:",
+        "errors.input.more": "... and {n} more problems",
+    },
+})
+
+#: Longest echo of a user's value in a message (a 10 MB cell must not become 10 MB of stderr).
+ECHO_LIMIT = 200
+
+
+def echo(value: Any, limit: int = ECHO_LIMIT) -> str:
+    """``repr(value)`` cut to ``limit`` characters, saying how long it really was."""
+    text = repr(value)
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… ({len(str(value))} characters)"
 
 
 class SalesnbError(Exception):
-    """An error whose message is meant for the user (the CLI prints it without a traceback)."""
+    """An error whose message is meant for the user: a message key and its parameters."""
+
+    def __init__(self, key: str = "", /, **params: Any):
+        super().__init__(key)
+        self.key = key
+        self.params = params
+
+    def render(self, language: str | None = None) -> str:
+        """The message in ``language`` (default: the current language)."""
+        return t(self.key, language, **self.params) if self.params else t(self.key, language)
+
+    def __str__(self) -> str:
+        return self.render()
+
+
+class ConfigError(SalesnbError):
+    """salesnb.toml, a channel, a schedule, a template or a bundle that cannot be used."""
+
+
+class ContractError(SalesnbError):
+    """A contract action that cannot be done now."""
+
+
+class ReceivablesError(SalesnbError):
+    """A payment claim, a bank line or a match that cannot be used as asked."""
+
+
+class NotifyError(SalesnbError):
+    """A notification that cannot be sent as asked."""
+
+
+class ScorecardError(SalesnbError):
+    """A scorecard definition or a lead's card that cannot be used."""
+
+
+class AuthError(SalesnbError):
+    """Sign-in failed, a session ended, or no such active user."""
+
+
+class PermissionDenied(SalesnbError):
+    """The person may not do this; ``action`` names what was refused."""
+
+    def __init__(self, key: str = "auth.denied", /, *, action: str = "", **params: Any):
+        super().__init__(key, **params)
+        self.action = action
+
+    def render(self, language: str | None = None) -> str:
+        params = dict(self.params)
+        if self.action:
+            params["action"] = t(f"action.{self.action}", language)
+        return t(self.key, language, **params)
 
 
 @dataclass(frozen=True)
@@ -25,7 +125,7 @@ class Problem:
             where.append(f"row {self.row}")
         if self.column:
             where.append(f"column {self.column}")
-        shown = "" if self.value in (None, "") else f" (got {self.value!r})"
+        shown = "" if self.value in (None, "") else f" (got {echo(self.value)})"
         return f"{', '.join(where)}: {self.message}{shown}"
 
 
@@ -35,8 +135,11 @@ class InputError(SalesnbError):
     def __init__(self, problems: list[Problem], total: int | None = None, cap: int = 50):
         self.problems = problems[:cap]
         self.total = total if total is not None else len(problems)
+        super().__init__("errors.input")
+
+    def render(self, language: str | None = None) -> str:
         lines = [str(p) for p in self.problems]
         if self.total > len(self.problems):
-            lines.append(f"... and {self.total - len(self.problems)} more problems")
-        header = f"{self.total} problem(s) found; nothing was imported:"
-        super().__init__("\n".join([header, *("  " + line for line in lines)]))
+            lines.append(t("errors.input.more", language, n=self.total - len(self.problems)))
+        header = t("errors.input", language, total=self.total)
+        return "\n".join([header, *("  " + line for line in lines)])

@@ -1,6 +1,6 @@
 """The store: typed SQLAlchemy 2 models for the canonical tables and the engines' tables.
 
-Canonical tables (DESIGN.md "the import interface") carry import metadata in
+Canonical tables (docs/design.md "the import interface") carry import metadata in
 ``Column.info``: ``zh`` (the Chinese header), ``aliases`` (other headers
 accepted on import), ``enum`` (allowed values), ``ref`` (``table.column`` a
 value must exist in) and ``required``.  :mod:`salesnb.schema` reads it.
@@ -78,6 +78,9 @@ class User(Canonical, Base):
     wecom_userid: Mapped[str | None] = field("企业微信账号", aliases=("企业微信ID", "企微账号"))
     mobile: Mapped[str | None] = field("手机号", aliases=("手机", "电话", "手机号码"))
     email: Mapped[str | None] = field("邮箱", aliases=("电子邮箱", "邮件"))
+    dingtalk_userid: Mapped[str | None] = field("钉钉账号", aliases=("钉钉ID", "钉钉用户ID"))
+    feishu_user_id: Mapped[str | None] = field("飞书账号", aliases=("飞书ID", "飞书用户ID"))
+    active: Mapped[bool | None] = field("在职", aliases=("启用", "是否在职", "状态"), default=True)
     # other names people use for this user in sheets (张伟（华东）, Wei Zhang), separated by 、 , ; |
     aliases: Mapped[str | None] = field("别名", aliases=("曾用名", "昵称", "英文名", "其他称呼"), type_=String(400))
 
@@ -498,6 +501,39 @@ class BankMatch(Base):
     decided_at: Mapped[datetime | None]
     decided_by: Mapped[str | None] = mapped_column(String(100))
     __table_args__ = (Index("ix_bank_matches_status", "status", "txn_id"),)
+
+
+class UserCredential(Base):
+    """A user's local password (an Argon2 hash; the password itself is never stored)."""
+
+    __tablename__ = "user_credentials"
+    user_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    password_hash: Mapped[str] = mapped_column(String(500))
+    set_at: Mapped[datetime]
+
+
+class WebSession(Base):
+    """A signed-in browser: the SHA-256 of its cookie token, whose it is, until when."""
+
+    __tablename__ = "web_sessions"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(200), index=True)
+    provider: Mapped[str] = mapped_column(String(50))
+    created_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+    client: Mapped[str | None] = mapped_column(String(500))
+
+
+class SignInThrottle(Base):
+    """Wrong passwords per login name (whether or not such a user exists): slow-down and lock-out."""
+
+    __tablename__ = "sign_in_throttle"
+    login: Mapped[str] = mapped_column(String(200), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure_at: Mapped[datetime | None]
+    locked_until: Mapped[datetime | None]
 
 
 class TemplateRun(Base):

@@ -22,10 +22,10 @@ from ..errors import SalesnbError
 from ..i18n import t
 from ..models import Base
 from ..rules import parse_rule, to_sql
+from ..rules.definitions import SEVERITIES
 from ..rules.sqlfuncs import json_object
 
 STANDARD_COLUMNS = ("entity_id", "owner_id", "region", "level", "bucket")
-SEVERITIES = ("info", "warning", "critical")
 
 Expr = ColumnElement[Any]
 OwnerSpec = str | Callable[[FromClause], Expr] | None

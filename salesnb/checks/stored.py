@@ -1,6 +1,6 @@
 """Checks from stored rules (table ``rules``, kind ``check``).
 
-A definition::
+A definition (validated by :mod:`salesnb.rules.definitions`)::
 
     {"table": "orders", "rule": {...}, "severity": "warning",
      "owner": "owner_id" | {"via": "contract_id", "table": "contracts"},
@@ -18,49 +18,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from ..models import Base
-from ..rules.fields import canonical_tables
-from ..rules.parse import RuleError, parse_rule
-from .base import SEVERITIES, Check, related_owner
-
-KEYS = {"table", "rule", "severity", "owner", "title", "message", "description"}
-
-
-def validate_check_definition(definition: Any, name: str = "check") -> None:
-    """Raise :class:`RuleError` listing every problem of a stored check definition."""
-    problems: list[str] = []
-    if not isinstance(definition, dict):
-        raise RuleError(['definition: expected {"table": ..., "rule": ...}'], name)
-    extra = sorted(set(definition) - KEYS)
-    if extra:
-        problems.append(f"definition: unexpected key(s) {', '.join(extra)} (allowed: {', '.join(sorted(KEYS))})")
-    table = definition.get("table")
-    if table not in canonical_tables():
-        problems.append(f"definition.table: unknown table {table!r}; known: {', '.join(canonical_tables())}")
-        raise RuleError(problems, name)
-    if "rule" not in definition:
-        problems.append("definition.rule: required")
-    else:
-        try:
-            parse_rule(definition["rule"], table, name=name)
-        except RuleError as exc:
-            problems.extend(p.replace("rule", "definition.rule", 1) for p in exc.problems)
-    if definition.get("severity", "warning") not in SEVERITIES:
-        problems.append(f"definition.severity: expected one of {', '.join(SEVERITIES)}")
-    owner = definition.get("owner", "owner_id" if "owner_id" in Base.metadata.tables[table].c else None)
-    if isinstance(owner, str) and owner not in Base.metadata.tables[table].c:
-        problems.append(f"definition.owner: {table} has no column {owner!r}")
-    elif isinstance(owner, dict):
-        via, target = owner.get("via"), owner.get("table")
-        if via not in Base.metadata.tables[table].c or target not in canonical_tables() \
-                or "owner_id" not in Base.metadata.tables[target].c:
-            problems.append('definition.owner: expected {"via": column, "table": table with owner_id}')
-    for key in ("title", "message"):
-        value = definition.get(key)
-        if value is not None and not (isinstance(value, str) or
-                                      (isinstance(value, dict) and all(isinstance(v, str) for v in value.values()))):
-            problems.append(f"definition.{key}: expected text or {{\"zh-CN\": text, \"en\": text}}")
-    if problems:
-        raise RuleError(problems, name)
+from ..rules.store import latest_rules
+from .base import Check, related_owner
 
 
 def check_from_definition(name: str, definition: dict[str, Any]) -> Check:
@@ -76,7 +35,5 @@ def check_from_definition(name: str, definition: dict[str, Any]) -> Check:
 
 def stored_checks(session: Session) -> list[Check]:
     """The newest enabled version of every stored check rule."""
-    from ..rules.store import latest_rules
-
     return [check_from_definition(row.name, row.definition)
             for row in latest_rules(session, "check", enabled_only=True)]

@@ -1,9 +1,12 @@
 """The ``salesnb`` command line.
 
-Each command group lives in its own module under :mod:`salesnb.cli` and
-exposes ``COMMANDS``, a list of click commands; :data:`COMMAND_MODULES`
-lists those modules.  User errors (:class:`salesnb.errors.SalesnbError`)
-print their message and exit 2; anything else prints a one-line error and
+Every command lives in a module named after it (``salesnb check`` in
+:mod:`salesnb.cli.check_cmd`, ``salesnb audit-process`` in
+:mod:`salesnb.cli.audit_process_cmd`), listed in :data:`COMMANDS` with its
+one-line help.  Command modules are imported only when their command runs,
+so ``salesnb --help`` and a cron job's short command start fast.  User
+errors (:class:`salesnb.errors.SalesnbError`) print their message in the
+configured language and exit 2; anything else prints a one-line error and
 exits 1 (``--debug`` shows the traceback).
 """
 
@@ -18,24 +21,64 @@ import click
 from ..errors import SalesnbError
 from .context import AppContext
 
-COMMAND_MODULES = [
-    "salesnb.cli.db_cmd",
-    "salesnb.cli.demo_cmd",
-    "salesnb.cli.check_cmd",
-    "salesnb.cli.io_cmd",
-    "salesnb.cli.mappings_cmd",
-    "salesnb.cli.notify_cmd",
-    "salesnb.cli.serve_cmd",
-    "salesnb.cli.sla_cmd",
-    "salesnb.cli.kpi_cmd",
-    "salesnb.cli.run_cmd",
-    "salesnb.cli.demo_data_cmd",
-    "salesnb.cli.contract_cmd",
-    "salesnb.cli.receivables_cmd",
-]
+# command → (module, attribute, one-line help shown by ``salesnb --help``)
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "aging": ("salesnb.cli.aging_cmd", "aging_cmd", "Overdue invoices by owner and aging bucket."),
+    "audit-process": ("salesnb.cli.audit_process_cmd", "audit_process_cmd",
+                      "Breakpoints per order across the seven stages, before and after a date."),
+    "bank": ("salesnb.cli.bank_cmd", "bank_group", "Bank statements: import files."),
+    "check": ("salesnb.cli.check_cmd", "check_cmd", "Run the breakpoint checks and update the findings."),
+    "checks": ("salesnb.cli.checks_cmd", "checks_group", "The registered checks and their parameters."),
+    "claim": ("salesnb.cli.claim_cmd", "claim_group", "Payment claims (回款认领): submit, confirm, reject."),
+    "contract": ("salesnb.cli.contract_cmd", "contract_group",
+                 "Contracts: submit (delivery-feasibility breaker), approve, reject, edit, show."),
+    "daily": ("salesnb.cli.daily_cmd", "daily_command", "The daily run: grade, checks, escalate, reconcile, notify."),
+    "db": ("salesnb.cli.db_cmd", "db_group", "The database schema: upgrade, current revision."),
+    "demo": ("salesnb.cli.demo_cmd", "demo_command", "Build a demo database, run the daily checks, serve the apps."),
+    "demo-data": ("salesnb.cli.demo_data_cmd", "demo_data", "Write a deterministic demo data set in the canonical format."),
+    "escalate": ("salesnb.cli.escalate_cmd", "escalate_cmd", "Fire due SLA escalation levels."),
+    "export": ("salesnb.cli.export_cmd", "export_cmd", "Export a canonical table or a query to CSV / xlsx."),
+    "grade": ("salesnb.cli.grade_cmd", "grade_cmd", "Grade leads with the active 意向评分卡."),
+    "import": ("salesnb.cli.import_cmd", "import_cmd", "Import canonical CSV / xlsx files in one transaction."),
+    "kpi": ("salesnb.cli.kpi_cmd", "kpi_cmd", "The three health KPIs against their thresholds."),
+    "mappings": ("salesnb.cli.mappings_cmd", "mappings_cmd",
+                 "Header mappings remembered for the next file: list, export, load, forget."),
+    "notify": ("salesnb.cli.notify_cmd", "notify_group", "The outbox: deliver, list, retry; test a channel."),
+    "plugins": ("salesnb.cli.plugins_cmd", "plugins_command", "Installed plugins and the hooks they implement."),
+    "reconcile": ("salesnb.cli.reconcile_cmd", "reconcile_group",
+                  "Match bank lines to invoices; review, confirm, reject, unmatch."),
+    "rules": ("salesnb.cli.rules_cmd", "rules_group", "Stored rules: save, list, show."),
+    "run": ("salesnb.cli.run_cmd", "run_cmd", "Run a notebook template with papermill."),
+    "runs": ("salesnb.cli.runs_cmd", "runs_cmd", "The history of template runs."),
+    "schedule": ("salesnb.cli.schedule_cmd", "schedule_cmd", "Run scheduled templates (or print a crontab)."),
+    "scorecards": ("salesnb.cli.scorecards_cmd", "scorecards_group", "The 意向评分卡 versions: list, show, save."),
+    "serve": ("salesnb.cli.serve_cmd", "serve_command", "Serve the Voila web apps."),
+    "sla": ("salesnb.cli.sla_cmd", "sla_group", "SLA policies per workflow node, timelines and traces."),
+    "template": ("salesnb.cli.template_cmd", "template_group",
+                 "Notebook templates and team bundles: list, copy, export, import."),
+}
+
+
+def load_command(name: str) -> click.Command:
+    """The click command ``name`` (its module imported now)."""
+    module, attribute, _ = COMMANDS[name]
+    return getattr(importlib.import_module(module), attribute)
 
 
 class SalesnbGroup(click.Group):
+    """The top-level group: commands loaded on use, user errors printed without a traceback."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        return load_command(cmd_name) if cmd_name in COMMANDS else None
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        # The registry's help lines, so listing the commands imports none of them.
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, COMMANDS[name][2]) for name in self.list_commands(ctx)])
+
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
@@ -61,8 +104,3 @@ class SalesnbGroup(click.Group):
 def main(ctx: click.Context, db_url: str | None, lang: str | None, debug: bool) -> None:
     """salesnb: close the broken hand-offs of the sales process."""
     ctx.obj = AppContext(db_url=db_url, language=lang, debug=debug)
-
-
-for _name in COMMAND_MODULES:
-    for _command in importlib.import_module(_name).COMMANDS:
-        main.add_command(_command)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -12,24 +10,9 @@ from ..contracts import approve, describe, edit, get_attachment, reject, submit
 from ..contracts.workflow import SubmissionResult
 from ..db import session_scope
 from ..models import Contract
-from ..timeutil import parse_as_of
 from .context import app
-
-
-def when_option(value: str | None, option: str = "--at"):
-    """Parse a time option (default: now) into an aware datetime."""
-    try:
-        return parse_as_of(value)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint=option) from exc
-
-
-def echo_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
-
-
-AT_OPTION = click.option("--at", "at", default=None, help="Time of the action (default: now), e.g. 2026-11-27 09:30.")
-JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+from .options import AT_OPTION, JSON_OPTION, parse_time
+from .output import echo_json
 
 
 def _echo_result(result: SubmissionResult, as_json: bool) -> None:
@@ -69,7 +52,7 @@ def submit_cmd(contract_id: str, actor: str | None, at: str | None, as_json: boo
     with session_scope(app().engine) as session:
         contract = session.get(Contract, contract_id)
         result = submit(session, contract_id, actor=actor or (contract.owner_id if contract else "cli"),
-                        at=when_option(at))
+                        at=parse_time(at))
     _echo_result(result, as_json)
 
 
@@ -88,7 +71,7 @@ def edit_cmd(contract_id: str, promised_delivery_days: int | None, quantity: int
     with session_scope(app().engine) as session:
         contract = session.get(Contract, contract_id)
         result = edit(session, contract_id, actor=actor or (contract.owner_id if contract else "cli"),
-                      at=when_option(at), resubmit=resubmit, promised_delivery_days=promised_delivery_days,
+                      at=parse_time(at), resubmit=resubmit, promised_delivery_days=promised_delivery_days,
                       quantity=quantity, dest_region=dest_region)
     if result is None:
         click.echo(f"{contract_id}: terms changed (not resubmitted)")
@@ -104,7 +87,7 @@ def edit_cmd(contract_id: str, promised_delivery_days: int | None, quantity: int
 def approve_cmd(contract_id: str, actor: str, note: str | None, at: str | None) -> None:
     """Approve a contract that passed the feasibility check."""
     with session_scope(app().engine) as session:
-        approve(session, contract_id, actor=actor, at=when_option(at), note=note)
+        approve(session, contract_id, actor=actor, at=parse_time(at), note=note)
     click.echo(f"{contract_id}: approved by {actor}")
 
 
@@ -116,7 +99,7 @@ def approve_cmd(contract_id: str, actor: str, note: str | None, at: str | None) 
 def reject_cmd(contract_id: str, actor: str, reason: str, at: str | None) -> None:
     """Reject a pending or frozen contract."""
     with session_scope(app().engine) as session:
-        reject(session, contract_id, actor=actor, at=when_option(at), reason=reason)
+        reject(session, contract_id, actor=actor, at=parse_time(at), reason=reason)
     click.echo(f"{contract_id}: rejected by {actor}")
 
 
@@ -159,6 +142,3 @@ def download_cmd(contract_id: str, attachment_id: int | None, output: str) -> No
         target = target / name
     target.write_bytes(content)
     click.echo(str(target))
-
-
-COMMANDS = [contract_group]

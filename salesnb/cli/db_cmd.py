@@ -26,6 +26,3 @@ def db_upgrade(revision: str) -> None:
 def db_current() -> None:
     """Print the schema revision of the database."""
     click.echo(current_revision(app().raw_engine) or "(empty)")
-
-
-COMMANDS = [db_group]

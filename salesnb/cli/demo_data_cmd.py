@@ -21,6 +21,3 @@ def demo_data(orders: int, seed: int, out_dir: str, fmt: str, as_of: str | None)
     for name, path in files.items():
         click.echo(f"  {path.name:<28} {files.rows[name]:>10,} rows")
     click.echo(f"{total:,} rows in {files.seconds:.1f} s")
-
-
-COMMANDS = [demo_data]

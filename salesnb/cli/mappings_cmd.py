@@ -8,7 +8,7 @@ from ..db import session_scope
 from ..io.mappings import forget, load_mapping_file, remember, remembered, save_mapping_file
 from ..io.messages import msg
 from .context import app
-from .io_cmd import ui_language
+from .output import ui_language
 
 
 @click.group("mappings")
@@ -65,5 +65,3 @@ def forget_cmd(header: str, table: str | None, source_system: str) -> None:
         count = forget(session, header, table, source_system)
     click.echo(msg("io.mappings.forgotten", count=count))
 
-
-COMMANDS = [mappings_cmd]

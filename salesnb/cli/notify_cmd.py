@@ -1,8 +1,7 @@
-"""``salesnb notify …`` (test a channel, deliver the outbox, look at it) and ``salesnb plugins``."""
+"""``salesnb notify``: the outbox: deliver, list, retry, test a channel."""
 
 from __future__ import annotations
 
-import json
 import uuid
 from datetime import timedelta
 
@@ -19,7 +18,6 @@ from ..notify.notifier import DeliveryContext, DeliveryError, Notification
 from ..notify.recipients import resolve_recipients
 from ..notify.send import make_notifier, send_notification
 from ..notify.status import outbox_counts, outbox_messages, requeue
-from ..plugins.manager import list_plugins
 from ..timeutil import now
 from .context import app
 
@@ -133,19 +131,3 @@ def notify_channels() -> None:
     click.echo(f"default → {', '.join(config.default)}")
     for event, names in sorted(config.routes.items()):
         click.echo(f"{event} → {', '.join(names)}")
-
-
-@click.command("plugins")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def plugins_command(as_json: bool) -> None:
-    """List the installed plugins and the hooks each implements."""
-    rows = list_plugins()
-    if as_json:
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-        return
-    for row in rows:
-        origin = "built-in" if row["builtin"] else f"version {row['version'] or '?'}"
-        click.echo(f"{row['name']} ({origin}): {', '.join(row['hooks']) or '(no hooks)'}")
-
-
-COMMANDS = [notify_group, plugins_command]

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
-from ..serve import ServeOptions, default_apps_dir, serve
-from ..timeutil import parse_timestamp
+from ..web.serve import ServeOptions, default_apps_dir, serve
 from .context import app
+from .options import parse_time
 
 
 @click.command("serve")
@@ -30,8 +30,5 @@ def serve_command(port: int, host: str, no_browser: bool, token: str | None, poo
     ctx.engine  # noqa: B018 - upgrade the schema once here, not in every app kernel
     options = ServeOptions(host=host, port=port, open_browser=not no_browser, token=token,
                            pool_size=pool_size, apps_dir=apps_dir or default_apps_dir(),
-                           as_of=parse_timestamp(as_of) if as_of else None)
+                           as_of=parse_time(as_of, default_now=False))
     serve(ctx.settings, options)
-
-
-COMMANDS = [serve_command]

@@ -1,4 +1,4 @@
-"""``salesnb escalate`` and ``salesnb sla``: run the escalation ladder, configure and trace SLA policies."""
+"""``salesnb sla``: SLA policies per workflow node: list, show, set, reset, timeline, trace, pause, resume."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ import click
 from ..db import session_scope
 from ..errors import SalesnbError
 from ..sla import (
-    escalate,
     get_policy,
     load_policies,
     pause_task,
@@ -21,44 +20,25 @@ from ..sla import (
     timeline,
     trace,
 )
-from ..timeutil import parse_as_of
 from .context import app
-
-
-def _when(value: str | None, option: str):
-    try:
-        return parse_as_of(value)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint=option) from exc
-
-
-def _echo_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+from .options import parse_time
+from .output import echo_json
 
 
 def _hours(value: float) -> str:
     return f"{value:g}h"
 
 
-@click.command("escalate")
-@click.option("--as-of", "as_of", default=None, help="Time the scan represents (default: now), e.g. 2026-11-27 09:30.")
-@click.option("--node", "nodes", multiple=True, help="Only this workflow node (repeatable).")
-@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-def escalate_cmd(as_of: str | None, nodes: tuple[str, ...], as_json: bool) -> None:
-    """Fire every due SLA escalation level once: notifications, to-dos, escalation log."""
-    ctx = app()
-    report = escalate(ctx.engine, _when(as_of, "--as-of"), nodes=list(nodes) or None, language=ctx.settings.language)
-    if as_json:
-        _echo_json(report.to_dict())
-        return
-    click.echo(f"as of {report.as_of:%Y-%m-%d %H:%M}: {report.fired} level(s) fired, {report.todos} to-do(s), "
-               f"{report.notifications} notification(s); {report.candidates} task(s) checked in {report.seconds:.2f}s")
-    for (node, level), count in sorted(report.by_level.items()):
-        click.echo(f"  {node} L{level}: {count}")
-    if report.already_fired:
-        click.echo(f"  {report.already_fired} due level(s) were already fired by another run")
-    for warning in report.warnings:
-        click.echo(f"warning: {warning}", err=True)
+def _read_definition(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except json.JSONDecodeError as exc:
+        raise SalesnbError(f"{path}: line {exc.lineno}, column {exc.colno}: {exc.msg}") from exc
+    except OSError as exc:
+        raise SalesnbError(f"{path}: {exc.strerror}") from exc
+    if not isinstance(data, dict):
+        raise SalesnbError(f"{path}: expected a JSON object with the policy definition")
+    return data
 
 
 @click.group("sla")
@@ -74,7 +54,7 @@ def sla_list(as_json: bool) -> None:
     with session_scope(ctx.engine) as session:
         policies = load_policies(session)
     if as_json:
-        _echo_json([{**p.to_dict(), "version": p.version, "source": p.source} for p in policies.values()])
+        echo_json([{**p.to_dict(), "version": p.version, "source": p.source} for p in policies.values()])
         return
     for p in policies.values():
         ladder = ", ".join(f"L{lv.level}@{_hours((p.offset(lv)).total_seconds() / 3600)}" for lv in p.levels)
@@ -90,19 +70,7 @@ def sla_show(node: str) -> None:
     """Print the JSON definition of NODE's policy (edit it and load it with ``sla set --file``)."""
     with session_scope(app().engine) as session:
         policy = get_policy(session, node)
-    _echo_json(policy.to_dict())
-
-
-def _read_definition(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except json.JSONDecodeError as exc:
-        raise SalesnbError(f"{path}: line {exc.lineno}, column {exc.colno}: {exc.msg}") from exc
-    except OSError as exc:
-        raise SalesnbError(f"{path}: {exc.strerror}") from exc
-    if not isinstance(data, dict):
-        raise SalesnbError(f"{path}: expected a JSON object with the policy definition")
-    return data
+    echo_json(policy.to_dict())
 
 
 @sla_group.command("set")
@@ -164,9 +132,9 @@ def sla_timeline(node: str, created_at: str | None, as_json: bool) -> None:
     ctx = app()
     with session_scope(ctx.engine) as session:
         policy = get_policy(session, node)
-    events = timeline(policy, _when(created_at, "--created-at"), language=ctx.settings.language)
+    events = timeline(policy, parse_time(created_at, "--created-at"), language=ctx.settings.language)
     if as_json:
-        _echo_json([e.to_dict() for e in events])
+        echo_json([e.to_dict() for e in events])
         return
     for e in events:
         at = "never (paused)" if e.at is None else f"{e.at:%Y-%m-%d %a %H:%M}"
@@ -187,7 +155,7 @@ def sla_trace(task_id: str, as_json: bool) -> None:
     with session_scope(app().engine) as session:
         result = trace(session, task_id)
     if as_json:
-        _echo_json(result.to_dict())
+        echo_json(result.to_dict())
         return
     names = result.names
     done = "open" if result.done_at is None else f"done {result.done_at:%Y-%m-%d %H:%M}"
@@ -221,7 +189,7 @@ def sla_trace(task_id: str, as_json: bool) -> None:
 def sla_pause(task_id: str, status: str, at: str | None, actor: str) -> None:
     """Record that TASK_ID waits in STATUS (its clock stops if the policy pauses on that status)."""
     with session_scope(app().engine) as session:
-        pause_task(session, task_id, status, at=_when(at, "--at"), actor=actor)
+        pause_task(session, task_id, status, at=parse_time(at, "--at"), actor=actor)
     click.echo(f"task {task_id} paused ({status})")
 
 
@@ -232,8 +200,5 @@ def sla_pause(task_id: str, status: str, at: str | None, actor: str) -> None:
 def sla_resume(task_id: str, at: str | None, actor: str) -> None:
     """End TASK_ID's pause."""
     with session_scope(app().engine) as session:
-        resume_task(session, task_id, at=_when(at, "--at"), actor=actor)
+        resume_task(session, task_id, at=parse_time(at, "--at"), actor=actor)
     click.echo(f"task {task_id} resumed")
-
-
-COMMANDS = [escalate_cmd, sla_group]

@@ -1,6 +1,6 @@
-"""Delivery feasibility (交付可行性): can the promised delivery days be kept?
+"""Delivery feasibility (交付可行性): the one rule behind the contract breaker and the ``delivery_infeasible`` check.
 
-The rule is DESIGN.md's ``delivery_infeasible``: a contract is infeasible when
+A contract is infeasible when
 
     promised_delivery_days < (first production slot on or after the submission
     date with free_capacity >= quantity, for its product line, minus the
@@ -8,19 +8,30 @@ The rule is DESIGN.md's ``delivery_infeasible``: a contract is infeasible when
     destination region)
 
 and also when there is no such slot or no such lane.  Exactly equal days are
-feasible.  :func:`evaluate` is the pure rule; :func:`check_contract` feeds it
-through the source plugins (``salesnb_read_source``): an ERP schedule or a
-carrier's capacity feed when one is installed, the store otherwise.
+feasible.  Day arithmetic is on local calendar dates (Asia/Shanghai by
+default): a contract submitted at 23:30 counts from that local date.  A
+missing quantity or product line finds no slot, a missing destination no
+lane, and a missing promise is not compared (it is not infeasible).
+
+:func:`judge` is the rule; everything else feeds it.  Production slots and
+lanes are always read the same way, through the source plugins
+(``salesnb_read_source``: an ERP schedule or a carrier feed when one is
+installed, the store otherwise) into a :class:`Capacity`.  Submitting a
+contract (:func:`check_contract`), a what-if in the approval app
+(:func:`check_terms`) and the check over every pending contract
+(:func:`assess_pending`) therefore always agree.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from bisect import bisect_left
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from ..errors import SalesnbError
@@ -28,8 +39,9 @@ from ..models import Contract
 from ..plugins.sources import read_source
 from ..timeutil import to_local
 
-# Reason codes stored in contracts.frozen_reason["code"].
+# Reason codes: stored in contracts.frozen_reason["code"] and in the check's findings (details.reason).
 OK, TOO_SHORT, NO_SLOT, NO_LANE = "ok", "too_short", "no_slot", "no_lane"
+REASONS = (TOO_SHORT, NO_SLOT, NO_LANE)
 TERMS = ("product_line", "quantity", "dest_region", "promised_delivery_days")
 
 
@@ -47,17 +59,27 @@ class LaneOption:
 
 @dataclass(frozen=True)
 class Feasibility:
-    """The verdict of one check, with every figure a rep or a customer needs to see."""
+    """The verdict on one contract, with every figure a rep or a customer needs to see."""
 
     feasible: bool
     code: str
-    submitted_date: date
-    promised_days: int
-    quantity: int
+    submitted_date: date | None
+    promised_days: int | None
+    quantity: int | None
     slot_date: date | None = None
     production_days: int | None = None
     carrier: str | None = None
     transit_days: int | None = None
+
+    @property
+    def reason(self) -> str:
+        """The reason code (``ok`` when feasible)."""
+        return self.code
+
+    @property
+    def wait_days(self) -> int | None:
+        """Days from the submission date to the production slot (0 on the same day)."""
+        return self.production_days
 
     @property
     def required_days(self) -> int | None:
@@ -68,10 +90,14 @@ class Feasibility:
     @property
     def shortfall_days(self) -> int | None:
         required = self.required_days
-        return None if required is None else max(0, required - self.promised_days)
+        if required is None or self.promised_days is None:
+            return None
+        return max(0, required - self.promised_days)
 
     @property
-    def promised_date(self) -> date:
+    def promised_date(self) -> date | None:
+        if self.submitted_date is None or self.promised_days is None:
+            return None
         return self.submitted_date + timedelta(days=self.promised_days)
 
     @property
@@ -92,55 +118,86 @@ class Feasibility:
         return {k: v.isoformat() if isinstance(v, date) else v for k, v in data.items()}
 
 
-def evaluate(
-    *,
-    submitted_date: date,
-    promised_days: int,
-    quantity: int,
-    slots: Iterable[Slot],
-    lanes: Iterable[LaneOption],
-) -> Feasibility:
-    """Apply the feasibility rule to plain figures (no database).
-
-    ``slots`` are the product line's production slots (any order; those before
-    ``submitted_date`` or with too little free capacity are ignored); ``lanes``
-    are the lanes to the destination.  The fastest lane wins (ties: carrier name).
-    """
-    slot = min((s for s in slots if s.date >= submitted_date and s.free_capacity >= quantity),
-               key=lambda s: s.date, default=None)
-    lane = min(lanes, key=lambda ln: (ln.transit_days, ln.carrier), default=None)
-    base = dict(submitted_date=submitted_date, promised_days=promised_days, quantity=quantity)
-    if slot is not None:
-        base.update(slot_date=slot.date, production_days=(slot.date - submitted_date).days)
+def judge(*, submitted_date: date | None, promised_days: int | None, quantity: int | None,
+          slot: Slot | None, lane: LaneOption | None) -> Feasibility:
+    """The feasibility rule on the first fitting slot and the fastest lane (either may be missing)."""
+    figures: dict[str, Any] = dict(submitted_date=submitted_date, promised_days=promised_days, quantity=quantity)
+    if slot is not None and submitted_date is not None:
+        figures.update(slot_date=slot.date, production_days=(slot.date - submitted_date).days)
     if lane is not None:
-        base.update(carrier=lane.carrier, transit_days=lane.transit_days)
-    if slot is None:
-        return Feasibility(feasible=False, code=NO_SLOT, **base)
+        figures.update(carrier=lane.carrier, transit_days=lane.transit_days)
+    if slot is None or submitted_date is None:
+        return Feasibility(feasible=False, code=NO_SLOT, **figures)
     if lane is None:
-        return Feasibility(feasible=False, code=NO_LANE, **base)
-    required = base["production_days"] + lane.transit_days
-    if promised_days < required:
-        return Feasibility(feasible=False, code=TOO_SHORT, **base)
-    return Feasibility(feasible=True, code=OK, **base)
+        return Feasibility(feasible=False, code=NO_LANE, **figures)
+    required = figures["production_days"] + lane.transit_days
+    if promised_days is not None and promised_days < required:
+        return Feasibility(feasible=False, code=TOO_SHORT, **figures)
+    return Feasibility(feasible=True, code=OK, **figures)
 
 
-# ---------------------------------------------------------------- capacity sources
+class Capacity:
+    """Production slots per product line (by date) and lanes per destination, ready for many look-ups."""
 
-def source_slots(engine: Engine, product_line: str, start: date, quantity: int) -> list[Slot]:
-    """Production slots of ``product_line`` from ``start`` on with room for ``quantity``.
+    def __init__(self, slots: Iterable[tuple[str, date, int]], lanes: Iterable[tuple[str, str, int]]):
+        by_line: dict[str, list[tuple[date, int]]] = defaultdict(list)
+        for line, day, free in slots:
+            by_line[line].append((day, free))
+        self._slots = {line: sorted(days) for line, days in by_line.items()}
+        self._dates = {line: [d for d, _ in days] for line, days in self._slots.items()}
+        fastest: dict[str, LaneOption] = {}
+        for carrier, region, transit in lanes:
+            option = LaneOption(carrier, transit)
+            best = fastest.get(region)
+            if best is None or (option.transit_days, option.carrier) < (best.transit_days, best.carrier):
+                fastest[region] = option
+        self._lanes = fastest
 
-    Read through the source plugins (``salesnb_read_source``: an ERP schedule
-    first if one is installed, the store otherwise).
-    """
-    frame = read_source(engine, "production_slots", product_line=product_line, date_from=start,
-                        min_capacity=quantity)
-    return [Slot(_as_date(d), int(c)) for d, c in zip(frame["date"], frame["free_capacity"])]
+    def first_slot(self, product_line: str | None, start: date | None, quantity: int | None) -> Slot | None:
+        """The first slot of ``product_line`` on or after ``start`` with room for ``quantity``."""
+        if product_line is None or start is None or quantity is None:
+            return None
+        days = self._slots.get(product_line, ())
+        for day, free in days[bisect_left(self._dates.get(product_line, ()), start):]:
+            if free >= quantity:
+                return Slot(day, free)
+        return None
+
+    def fastest_lane(self, dest_region: str | None) -> LaneOption | None:
+        """The lane to ``dest_region`` with the fewest transit days (ties: carrier name)."""
+        return self._lanes.get(dest_region) if dest_region is not None else None
+
+    def assess(self, *, submitted_date: date | None, promised_days: int | None, quantity: int | None,
+               product_line: str | None, dest_region: str | None) -> Feasibility:
+        """:func:`judge` on this capacity."""
+        return judge(submitted_date=submitted_date, promised_days=promised_days, quantity=quantity,
+                     slot=self.first_slot(product_line, submitted_date, quantity),
+                     lane=self.fastest_lane(dest_region))
 
 
-def source_lanes(engine: Engine, dest_region: str) -> list[LaneOption]:
-    """Lanes to ``dest_region`` through the source plugins (a carrier feed first, the store otherwise)."""
-    frame = read_source(engine, "lanes", dest_region=dest_region)
-    return [LaneOption(str(c), int(t)) for c, t in zip(frame["carrier"], frame["transit_days"])]
+def evaluate(*, submitted_date: date, promised_days: int, quantity: int, slots: Iterable[Slot],
+             lanes: Iterable[LaneOption]) -> Feasibility:
+    """The rule on plain figures (no database): one product line's slots and the lanes to one destination."""
+    capacity = Capacity((("", s.date, s.free_capacity) for s in slots),
+                        ((ln.carrier, "", ln.transit_days) for ln in lanes))
+    return capacity.assess(submitted_date=submitted_date, promised_days=promised_days, quantity=quantity,
+                           product_line="", dest_region="")
+
+
+# ---------------------------------------------------------------- reading capacity
+
+def read_capacity(engine: Engine, *, product_lines: Iterable[str], dest_regions: Iterable[str],
+                  start: date) -> Capacity:
+    """Slots of ``product_lines`` from ``start`` on and lanes to ``dest_regions``, through the source plugins."""
+    slots: list[tuple[str, date, int]] = []
+    for line in sorted(set(product_lines)):
+        frame = read_source(engine, "production_slots", product_line=line, date_from=start)
+        slots.extend((line, _as_date(d), int(c)) for d, c in zip(frame["date"], frame["free_capacity"]))
+    lanes: list[tuple[str, str, int]] = []
+    for region in sorted(set(dest_regions)):
+        frame = read_source(engine, "lanes", dest_region=region)
+        lanes.extend((str(c), region, int(t)) for c, t in zip(frame["carrier"], frame["transit_days"]))
+    return Capacity(slots, lanes)
 
 
 def _as_date(value: Any) -> date:
@@ -151,29 +208,73 @@ def _as_date(value: Any) -> date:
     return date.fromisoformat(str(value)[:10])
 
 
+def local_date(at: datetime | None) -> date | None:
+    """The local calendar date of ``at`` (the day a submission counts from)."""
+    return to_local(at).date() if at is not None else None
+
+
+# ---------------------------------------------------------------- one contract, many contracts
+
 def missing_terms(contract: Contract) -> list[str]:
-    """Names of the terms the check needs that ``contract`` lacks."""
+    """Names of the terms the breaker needs that ``contract`` lacks."""
     return [name for name in TERMS if getattr(contract, name) in (None, "")]
 
 
+def assess_one(engine: Engine, terms: Mapping[str, Any], submitted_at: datetime | None) -> Feasibility:
+    """The verdict on one contract's ``terms`` (a mapping of contract columns) submitted at ``submitted_at``."""
+    day = local_date(submitted_at)
+    line, region = terms.get("product_line"), terms.get("dest_region")
+    capacity = read_capacity(engine, product_lines=[line] if line is not None else [],
+                             dest_regions=[region] if region is not None else [], start=day or date.min)
+    quantity, promised = terms.get("quantity"), terms.get("promised_delivery_days")
+    return capacity.assess(submitted_date=day, quantity=None if quantity is None else int(quantity),
+                           promised_days=None if promised is None else int(promised),
+                           product_line=line, dest_region=region)
+
+
 def check_contract(session: Session, contract: Contract, submitted_at: datetime) -> Feasibility:
-    """Check ``contract`` as submitted at ``submitted_at`` (capacity from plugins if any, else the store)."""
+    """The breaker's verdict on ``contract`` as submitted at ``submitted_at``; every term is required."""
     missing = missing_terms(contract)
     if missing:
         raise SalesnbError(f"contract {contract.contract_id} cannot be checked: missing {', '.join(missing)}")
-    day = to_local(submitted_at).date()
-    engine = session.get_bind()
-    slots = source_slots(engine, contract.product_line, day, int(contract.quantity))
-    lanes = source_lanes(engine, contract.dest_region)
-    return evaluate(
-        submitted_date=day, promised_days=int(contract.promised_delivery_days),
-        quantity=int(contract.quantity), slots=slots, lanes=lanes,
-    )
+    return assess_one(session.get_bind(), {k: getattr(contract, k) for k in TERMS}, submitted_at)
 
 
-def check_terms(session: Session, terms: Sequence[tuple[str, Any]] | dict[str, Any],
+def check_terms(session: Session, terms: Sequence[tuple[str, Any]] | Mapping[str, Any],
                 submitted_at: datetime) -> Feasibility:
     """Check hypothetical terms (a what-if for the approval app) without a stored contract."""
     values = dict(terms)
     probe = Contract(**{k: values.get(k) for k in TERMS}, contract_id=str(values.get("contract_id", "(draft)")))
     return check_contract(session, probe, submitted_at)
+
+
+def required_days(session: Session, contract: Contract | Mapping[str, Any]) -> Feasibility:
+    """The verdict on a stored contract (or a mapping of its columns) as submitted; terms may be missing."""
+    get = contract.get if isinstance(contract, Mapping) else lambda k: getattr(contract, k)
+    return assess_one(session.get_bind(), {k: get(k) for k in TERMS}, get("submitted_at"))
+
+
+@dataclass(frozen=True)
+class PendingVerdict:
+    contract_id: str
+    owner_id: str | None
+    feasibility: Feasibility
+
+
+def assess_pending(session: Session, as_of: datetime) -> list[PendingVerdict]:
+    """The verdict on every contract waiting for approval that was submitted by ``as_of``."""
+    c = Contract.__table__
+    rows = session.execute(
+        select(c.c.contract_id, c.c.owner_id, c.c.submitted_at, *(c.c[k] for k in TERMS))
+        .where(c.c.status == "pending_approval", c.c.submitted_at.is_not(None), c.c.submitted_at <= as_of)
+        .order_by(c.c.contract_id)).all()
+    if not rows:
+        return []
+    days = [local_date(r.submitted_at) for r in rows]
+    capacity = read_capacity(session.get_bind(),
+                             product_lines={r.product_line for r in rows if r.product_line is not None},
+                             dest_regions={r.dest_region for r in rows if r.dest_region is not None},
+                             start=min(days))
+    return [PendingVerdict(r.contract_id, r.owner_id, capacity.assess(
+        submitted_date=day, promised_days=r.promised_delivery_days, quantity=r.quantity,
+        product_line=r.product_line, dest_region=r.dest_region)) for r, day in zip(rows, days)]

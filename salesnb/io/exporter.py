@@ -159,7 +159,7 @@ def export_table(engine: Engine, table_or_select: str | Select | TextClause, pat
     if fmt not in ("xlsx", "csv"):
         raise SalesnbError(f"unsupported export format {fmt!r} (xlsx or csv)")
     if people not in PEOPLE:
-        raise SalesnbError(msg("io.export.people", people=people))
+        raise SalesnbError("io.export.people", people=people)
     labels_known = _query_columns()
     is_name = isinstance(table_or_select, str) and _NAME.match(table_or_select)
     if isinstance(table_or_select, str) and not is_name and not _SELECT.match(table_or_select):

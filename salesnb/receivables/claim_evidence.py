@@ -32,14 +32,14 @@ from dataclasses import replace
 from itertools import combinations
 from typing import TYPE_CHECKING
 
-from .matching import (
+from .evidence import (
     DAY,
     TYPICAL_FEES,
     Claim,
     Line,
     Proposal,
-    _is_share,
-    _not_for_invoices,
+    is_share,
+    not_for_invoices,
     payer_name_key,
 )
 
@@ -168,7 +168,7 @@ class ClaimBook:
         settles = target == m.remaining[claim.invoice_id]
         if not (short == 0 or (settles and short in TYPICAL_FEES)):
             return None
-        if (line.txn_id in m.used or _not_for_invoices(line.memo) or not self._near_claim(claim, line)
+        if (line.txn_id in m.used or not_for_invoices(line.memo) or not self._near_claim(claim, line)
                 or not m._open(line, claim.invoice_id)):
             return None
         rank = self._rank(line, m.invoices[claim.invoice_id].customer_id, (claim,))
@@ -282,7 +282,7 @@ class ClaimBook:
 
     def match_line(self, line: Line) -> None:
         """One transfer for several claimed invoices of one customer (exact, or short by one typical fee)."""
-        if not self._sets or _not_for_invoices(line.memo):
+        if not self._sets or not_for_invoices(line.memo):
             return
         found: list[tuple[tuple[int, bool], tuple[Claim, ...]]] = []
         for fee in (0, *TYPICAL_FEES):
@@ -307,7 +307,7 @@ class ClaimBook:
         """One transfer of a known customer for some claimed invoices and one unclaimed invoice of theirs."""
         m = self.m
         top = m._top_customer(line)
-        if top is None or _not_for_invoices(line.memo):
+        if top is None or not_for_invoices(line.memo):
             return
         near = [c for c in self._of_customer.get(top[0], ())
                 if self._open(c) and c.amount == m.remaining[c.invoice_id] and self._near_claim(c, line)
@@ -340,7 +340,7 @@ class ClaimBook:
     def match_rest_from_anyone(self, line: Line) -> None:
         """One transfer from a payer nobody knows for claimed invoices of one customer and one unclaimed one."""
         m = self.m
-        if not self._rest_sets or _not_for_invoices(line.memo) or line.txn_id in m.used:
+        if not self._rest_sets or not_for_invoices(line.memo) or line.txn_id in m.used:
             return
         found: list[tuple[tuple[int, bool], tuple[Claim, ...], str]] = []
         for fee in (0, *TYPICAL_FEES):
@@ -368,12 +368,12 @@ class ClaimBook:
         """A known customer's instalment that is a usual share of exactly one of their claimed invoices."""
         m = self.m
         top = m._top_customer(line)
-        if top is None or _not_for_invoices(line.memo):
+        if top is None or not_for_invoices(line.memo):
             return
         hits = {c.invoice_id: c for c in self._of_customer.get(top[0], ())
                 if self._open(c) and self.target(c) > line.amount and self._near_claim(c, line)
                 and m._open(line, c.invoice_id)
-                and any(_is_share(line.amount, base) for base in {self.target(c), c.amount})}
+                and any(is_share(line.amount, base) for base in {self.target(c), c.amount})}
         if len(hits) == 1:
             (invoice_id, claim), = hits.items()
             m._decide(line, [Proposal(line.txn_id, invoice_id, line.amount, "claim_percentage", 0.92,
@@ -408,7 +408,7 @@ class ClaimBook:
         for lines in groups.values():
             if not 2 <= len(lines) <= m.options.max_parts or not any(ln.txn_id in changed for ln in lines):
                 continue
-            lines = [ln for ln in lines if not _not_for_invoices(ln.memo)]
+            lines = [ln for ln in lines if not not_for_invoices(ln.memo)]
             found: list[tuple[int, Claim, tuple[Line, ...]]] = []
             for size in (2, 3):
                 for parts in combinations(lines, size):

@@ -39,14 +39,28 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 from itertools import combinations
 
-from .names import NameIndex, name_keys
+from .claim_evidence import ClaimBook
+from .evidence import (
+    ACCOUNT,
+    DAY,
+    NAME,
+    SHARE_ROUNDING,
+    TYPICAL_FEES,
+    Claim,
+    Line,
+    OpenInvoice,
+    Proposal,
+    is_person,
+    is_share,
+    not_for_invoices,
+    payer_keys,
+    payer_name_key,
+)
+from .names import NameIndex
 from .subsets import SMALL, subset_sums
 
-DAY = 86_400.0
-TYPICAL_FEES = frozenset(c * 50 for c in (1, 2, 4, 5, 10, 20, 30, 40, 50, 60, 100))  # 0.5 … 50 yuan, in cents
 MAX_ROUNDS = 12
 MAX_FEE_SET_INVOICES = 40  # above this many open invoices, a fee-short transfer is searched for up to 3 of them
 # Rules that rest on the amount alone: a payer's history is never learnt from them, or one coincidence
@@ -57,50 +71,6 @@ FEE_RULES = frozenset({"fee", "reference_fee", "split_invoices_fee", "split_paym
                        "claim_third_party_fee", "claim_split_invoices_fee", "claim_split_invoices_third_party_fee",
                        "claim_split_rest_fee", "claim_split_rest_third_party_fee"})
 _REF_TOKEN = re.compile(r"[A-Z0-9](?:[A-Z0-9_\-]*[A-Z0-9])?")
-
-
-@dataclass(frozen=True)
-class Line:
-    """An incoming bank line (amount in cents, time as a POSIX timestamp)."""
-
-    txn_id: str
-    amount: int
-    booked: float
-    payer_name: str | None = None
-    payer_account: str | None = None
-    memo: str | None = None
-
-
-@dataclass(frozen=True)
-class OpenInvoice:
-    """An open invoice (outstanding in cents, issue time as a POSIX timestamp or None)."""
-
-    invoice_id: str
-    outstanding: int
-    issued: float | None = None
-    customer_id: str | None = None
-    contract_id: str | None = None
-    amount: int | None = None  # the invoice's full amount, when part of it is paid already
-
-
-@dataclass(frozen=True)
-class Claim:
-    """A rep's payment claim (回款认领) not yet matched: the invoice, the claimed cents, when it was submitted."""
-
-    claim_id: str
-    invoice_id: str
-    amount: int
-    submitted: float
-
-
-@dataclass(frozen=True)
-class Proposal:
-    txn_id: str
-    invoice_id: str
-    amount: int  # cents settled on the invoice
-    rule: str
-    confidence: float
-    evidence: str | None = None  # e.g. the payment claim the match rests on
 
 
 @dataclass(frozen=True)
@@ -190,8 +160,6 @@ class Matcher:
             if inv.customer_id:
                 self._by_customer[inv.customer_id].append(inv.invoice_id)
             self._index_amount(inv, inv.outstanding)
-        from .claim_evidence import ClaimBook  # it builds on this module's types
-
         self.claims = ClaimBook(claims, self)
 
     # ------------------------------------------------------------ helpers
@@ -219,7 +187,7 @@ class Matcher:
         """
         hits = self.names.lookup(line.payer_name, self.options.min_name_score)
         known: set[str] = set()
-        for key in _payer_keys(line):
+        for key in payer_keys(line):
             seen = self.payers.get(key)
             if not seen or len(seen) > 1:
                 continue
@@ -246,7 +214,7 @@ class Matcher:
         """Apply ``proposals`` (one decision for the line) or keep them as near misses; True if applied."""
         if not proposals:
             return False
-        deposit = _not_for_invoices(line.memo) and not proposals[0].rule.startswith("reference")
+        deposit = not_for_invoices(line.memo) and not proposals[0].rule.startswith("reference")
         if deposit or min(p.confidence for p in proposals) < self.options.auto_threshold:
             self._near[line.txn_id].extend(proposals)
             return False
@@ -259,7 +227,7 @@ class Matcher:
                 self._index_amount(inv, left)
             if inv.customer_id:
                 self._dirty_customers.add(inv.customer_id)
-                for key in _payer_keys(line) if p.rule not in AMOUNT_ONLY_RULES else ():
+                for key in payer_keys(line) if p.rule not in AMOUNT_ONLY_RULES else ():
                     if inv.customer_id not in self.payers.setdefault(key, set()):
                         self.payers[key].add(inv.customer_id)
                         self._dirty_payers.add(key)
@@ -310,7 +278,7 @@ class Matcher:
 
     def _touched(self, line: Line) -> bool:
         """Whether the last round changed anything this line's passes look at."""
-        if line.amount in self._dirty_amounts or any(k in self._dirty_payers for k in _payer_keys(line)):
+        if line.amount in self._dirty_amounts or any(k in self._dirty_payers for k in payer_keys(line)):
             return True
         if any(c in self._dirty_customers for c, _ in self._customers(line)):
             return True
@@ -402,7 +370,7 @@ class Matcher:
         found = set()
         for i in self._customer_open(line, customer):
             left = self.remaining[i]
-            if left > line.amount and any(_is_share(line.amount, base, exact=exact)
+            if left > line.amount and any(is_share(line.amount, base, exact=exact)
                                           for base in {left, self.invoices[i].amount or left}):
                 found.add(i)
         return found
@@ -465,7 +433,7 @@ class Matcher:
     def _pass_percentage(self, line: Line) -> None:
         """A part payment that is a usual share (30 % deposit, 60 % on delivery …) of exactly one open invoice."""
         top = self._top_customer(line)
-        if top is None or _not_for_invoices(line.memo):
+        if top is None or not_for_invoices(line.memo):
             return
         hits = self._share_of_one(line, top[0])
         if len(hits) == 1:
@@ -474,7 +442,7 @@ class Matcher:
 
     def _pass_amount_unique(self, line: Line) -> None:
         """A payer nobody knows (a third company) paying an unusual amount that exactly one open invoice has."""
-        if (line.amount % SHARE_ROUNDING == 0 or _not_for_invoices(line.memo) or _is_person(line.payer_name)
+        if (line.amount % SHARE_ROUNDING == 0 or not_for_invoices(line.memo) or is_person(line.payer_name)
                 or self._customers(line)):
             return
         same = [i for i in dict.fromkeys(self._by_amount.get(line.amount, ()))
@@ -488,7 +456,7 @@ class Matcher:
     def _pass_sole_invoice(self, line: Line) -> None:
         """A part payment from a known customer who has exactly one open invoice, larger than the line."""
         top = self._top_customer(line)
-        if top is None or _not_for_invoices(line.memo):
+        if top is None or not_for_invoices(line.memo):
             return
         # Invoices issued after the line (the window allows a few days) cannot have been part-paid by it.
         open_ids = [i for i in self._customer_open(line, top[0]) if (self.invoices[i].issued or 0.0) <= line.booked]
@@ -525,71 +493,8 @@ class Matcher:
                 self.plan.unmatched.append(line.txn_id)
 
 
-SHARES = tuple(range(10, 100, 10))  # per cent of an invoice paid in one instalment
-SHARE_ROUNDING = 10_000  # instalments are often rounded to 100 yuan; such round amounts are common by chance
-ROUND_AMOUNT = 100_000  # a multiple of 1,000 yuan says too little to pin an instalment on
-DEPOSIT_WORDS = ("预付", "订金", "定金", "保证金", "押金", "deposit")
-NOT_PAYMENT_WORDS = ("退款", "退税", "退回", "利息", "结息", "refund", "interest")
-
-
-def _not_for_invoices(memo: str | None) -> bool:
-    """A deposit or guarantee is money in advance of any invoice; a refund, tax refund or interest pays none."""
-    if not memo:
-        return False
-    text = memo.lower()
-    return any(word in text for word in DEPOSIT_WORDS) or any(word in text for word in NOT_PAYMENT_WORDS)
-
-
-COMPANY_WORDS = ("公司", "厂", "店", "中心", "集团", "银行", "商行", "合作社", "事务所", "研究院", "学校", "医院")
-
-
-def _is_person(payer: str | None) -> bool:
-    """A private person's name (张三, 欧阳明华): their transfers say nothing about which company pays."""
-    if not payer:
-        return False
-    name = payer.strip()
-    return len(name) <= 4 and re.fullmatch(r"[\u4e00-\u9fff·]+", name) is not None and not any(
-        w in name for w in COMPANY_WORDS)
-
-
-def _is_share(amount: int, outstanding: int, exact: bool = False) -> bool:
-    """``amount`` (maybe less a typical fee) is a usual percentage of ``outstanding``, to the cent or rounded to 100 yuan."""
-    if exact:
-        return any(amount * 100 == outstanding * share for share in SHARES)
-    for fee in (0, *TYPICAL_FEES):
-        gross = amount + fee
-        for share in SHARES:
-            exact = outstanding * share
-            if gross * 100 == exact:
-                return True
-            rounded = gross % SHARE_ROUNDING == 0 and gross % ROUND_AMOUNT != 0
-            if rounded and abs(gross * 100 - exact) <= 50 * SHARE_ROUNDING:
-                return True
-    return False
-
-
 def _combos(n: int, smallest: int, largest: int) -> list[tuple[int, ...]]:
     return [c for size in range(smallest, largest + 1) for c in combinations(range(n), size)]
-
-
-ACCOUNT, NAME = "account:", "name:"
-
-
-@lru_cache(maxsize=200_000)
-def payer_name_key(name: str | None) -> str:
-    """The payer-history key of a payer name ('' for none or a private person)."""
-    if not name or _is_person(name):
-        return ""
-    full, _ = name_keys(name)
-    return NAME + full if full else ""
-
-
-def _payer_keys(line: Line) -> tuple[str, ...]:
-    """The payer-history keys of a line: its account and its payer's folded name."""
-    name = payer_name_key(line.payer_name)
-    if line.payer_account:
-        return (ACCOUNT + line.payer_account, name) if name else (ACCOUNT + line.payer_account,)
-    return (name,) if name else ()
 
 
 def plan_matches(lines: Iterable[Line], invoices: Iterable[OpenInvoice], customer_names: dict[str, str],

@@ -1,6 +1,6 @@
 """Stored rules (table ``rules``): named, versioned, validated on save.
 
-Kinds: ``check`` (a custom check; see :mod:`salesnb.checks.stored` for its
+Kinds: ``check`` (a custom check; see :mod:`salesnb.rules.definitions` for its
 definition) and ``filter`` (``{"table": ..., "rule": ...}``, a saved selection).
 Saving a rule under an existing name adds a new version; old versions stay.
 """
@@ -17,6 +17,7 @@ from .. import audit
 from ..errors import SalesnbError
 from ..models import Rule
 from ..timeutil import now
+from .definitions import validate_check_definition
 from .parse import RuleError, validate_rule
 
 KINDS = ("check", "filter")
@@ -25,8 +26,6 @@ KINDS = ("check", "filter")
 def validate_definition(kind: str, definition: Any, name: str = "rule") -> None:
     """Raise :class:`RuleError` (every problem, with its path) if ``definition`` is not a valid ``kind``."""
     if kind == "check":
-        from ..checks.stored import validate_check_definition
-
         validate_check_definition(definition, name)
         return
     if kind != "filter":

@@ -22,10 +22,10 @@ import ipywidgets as widgets
 from ..config import LANGUAGES, load_settings
 from ..db import get_engine
 from ..i18n import register, set_language, t
-from ..serve import READY_MARK
 from ..timeutil import parse_timestamp, set_local_tz
 from . import html
 from .base import AppWidget, log, readable_error
+from .protocol import READY_MARK
 from .style import CSS
 
 

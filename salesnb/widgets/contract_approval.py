@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipywidgets as widgets
 from traitlets import Unicode
 
-from ..approval_queue import QueueItem, approval_queue, destinations
+from ..contracts.approval_queue import QueueItem, approval_queue, destinations
 from ..contracts import approve, check_terms, edit, get_attachment, reject, submit
 from ..contracts.messages import reason_text
 from ..db import session_scope

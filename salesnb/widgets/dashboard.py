@@ -30,10 +30,10 @@ from ..kpi.frames import week_of
 from ..kpi.kpis import is_red
 from ..kpi.messages import kpi_label, percent
 from ..kpi.report import localise, report_tables, xlsx_bytes
-from ..serve import plotly_js_name
 from ..timeutil import to_local
 from . import download, html
 from .base import AppWidget, label, row
+from .protocol import plotly_js_name
 
 register({
     "zh-CN": {
@@ -91,7 +91,7 @@ def plotly_loader() -> widgets.Output:
     """An output that puts plotly.js into the page once (the charts wait for it).
 
     Under ``salesnb serve`` the page fetches it as a static file of the
-    template (cached by the browser; see :func:`salesnb.serve.static_files_root`);
+    template (cached by the browser; see :func:`salesnb.web.serve.static_files_root`);
     elsewhere (JupyterLab) the 4 MB script is sent inline.
     """
     out = widgets.Output(layout=widgets.Layout(display="none"))

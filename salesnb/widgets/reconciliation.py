@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipywidgets as widgets
 from traitlets import Int, Unicode
 
-from ..bank_matches import applied_matches
+from ..receivables.bank_matches import applied_matches
 from ..db import session_scope
 from ..directory import user_names
 from ..errors import SalesnbError

@@ -21,10 +21,11 @@ from traitlets import Dict, Int, Unicode
 from ..db import session_scope
 from ..errors import SalesnbError
 from ..i18n import get_language, register, t
-from ..rule_preview import Preview, preview_scorecard_rule, preview_table_rule
 from ..rules import latest_rules, save_rule
+from ..rules.definitions import SEVERITIES
 from ..rules.fields import canonical_tables, field_set
 from ..rules.parse import OPS_BY_KIND, UNARY_OPS
+from ..rules.preview import Preview, preview_scorecard_rule, preview_table_rule
 from ..schema import table_spec
 from ..scorecards import DEFAULT_NAME, get_scorecard, save_scorecard
 from . import html
@@ -113,7 +114,6 @@ register({
 
 TIME_KINDS = ("datetime", "date")
 NUMBER_KINDS = ("int", "float", "decimal")
-SEVERITIES = ("info", "warning", "critical")
 
 
 @dataclass(frozen=True)

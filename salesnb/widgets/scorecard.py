@@ -7,7 +7,7 @@ from typing import Any
 import ipywidgets as widgets
 from traitlets import Bool, Dict, List, Unicode
 
-from ..customers import lead_snapshot, next_lead_id, search_customers, search_leads
+from ..customers import search_customers
 from ..db import session_scope
 from ..directory import manager_of, person
 from ..errors import SalesnbError
@@ -19,6 +19,7 @@ from ..scorecards import (
     get_scorecard,
     save_lead,
 )
+from ..scorecards.leads import lead_snapshot, next_lead_id, search_leads
 from . import html
 from .base import (
     AppWidget,

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from salesnb.db import make_engine, upgrade
-from salesnb.serve import BackgroundServer
+from salesnb.web.background import BackgroundServer
 
 from ..widgets.seed import AS_OF, seed
 from .scenario import prepare
@@ -97,7 +97,7 @@ class AppPage:
 def app_page(browser, server):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True, locale="zh-CN")
     page = context.new_page()
-    page.set_default_timeout(20_000)
+    page.set_default_timeout(45_000)
     wrapper = AppPage(page, server)
     yield wrapper
     context.close()

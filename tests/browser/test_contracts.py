@@ -1,5 +1,7 @@
 """Contract approval in the browser: approve a feasible contract, see why a frozen one is frozen."""
 
+from playwright.sync_api import expect
+
 from .helpers import option_texts, pick_option
 
 
@@ -16,7 +18,7 @@ def test_approve_feasible_and_see_frozen_reason(app_page):
     verdict.wait_for()
     text = verdict.inner_text()
     assert "审批已冻结" in text and "差 2 天" in text and "调整交期或走加急通道" in text
-    assert page.locator("button.snb-approve").is_hidden()
+    expect(page.locator("button.snb-approve")).to_be_hidden()  # waits: the verdict and the button update apart
     app_page.screenshot("contracts_frozen")
 
     pick_option(page, ".snb-queue select", "K001")

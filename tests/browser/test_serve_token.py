@@ -5,7 +5,7 @@ import re
 
 import httpx
 
-from salesnb.serve import BackgroundServer
+from salesnb.web.background import BackgroundServer
 
 
 def test_a_server_on_all_interfaces_requires_the_token(tmp_path, sqlite_template):

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
 
-from salesnb.bundles import apply_import, export_bundle, plan_import, read_bundle
+from salesnb.runs.bundles import apply_import, export_bundle, plan_import, read_bundle
 from salesnb.checks import run_checks
 from salesnb.cli import main
 from salesnb.db import make_engine, session_scope, upgrade
@@ -19,7 +19,7 @@ from salesnb.models import Finding, Rule, Scorecard
 from salesnb.rules.store import save_rule
 from salesnb.scorecards import DEFAULT_NAME, default_definition, save_scorecard
 from salesnb.sla import default_policies, save_policy
-from salesnb.templates import copy_template
+from salesnb.runs.templates import copy_template
 
 from ..runs.notebooks import settings_for
 

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 import pandas as pd
 
 from salesnb.checks import findings_frame, run_checks
-from salesnb.checks.feasibility import required_days
+from salesnb.contracts.feasibility import required_days
 from salesnb.db import session_scope
 from salesnb.models import (
     Contract, Invoice, Lane, Lead, Order, PaymentClaim, ProductionSlot, Quote, Shipment, Task,

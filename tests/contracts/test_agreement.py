@@ -7,9 +7,9 @@ from datetime import date, timedelta
 import pandas as pd
 import pytest
 
-from salesnb.checks import findings_frame, required_days, run_checks
+from salesnb.checks import findings_frame, run_checks
 from salesnb.contracts import submit
-from salesnb.contracts.feasibility import check_contract
+from salesnb.contracts.feasibility import check_contract, required_days
 from salesnb.db import session_scope
 from salesnb.models import Contract
 from salesnb.plugins import get_plugin_manager, hookimpl
@@ -83,3 +83,17 @@ def test_without_the_plugin_the_store_decides(engine):
     with session_scope(engine) as s:
         result = submit(s, "K1", actor="U1", at=SUBMIT_AT)
     assert not result.feasible and result.feasibility.slot_date == date(2026, 3, 7)
+
+
+def test_with_a_source_plugin_the_check_and_the_breaker_still_agree(engine, erp_plugin):
+    """Both read capacity through the source hook: the ERP's day-1 slot makes K1 feasible for both."""
+    seed(engine, contracts={cid: {"promised_delivery_days": p, "quantity": q, "dest_region": d, "product_line": pl,
+                                  "submitted_at": SUBMIT_AT}
+                            for cid, (p, q, d, pl) in {"K1": (4, 10, "华东", "P"), "K2": (3, 10, "华东", "P"),
+                                                       "K3": (4, 60, "华东", "P")}.items()})
+    with session_scope(engine) as s:
+        ours = {cid: check_contract(s, s.get(Contract, cid), SUBMIT_AT) for cid in ("K1", "K2", "K3")}
+    assert ours["K1"].feasible and ours["K1"].slot_date == day(1)
+    run_checks(engine, SUBMIT_AT + timedelta(hours=1), only=["delivery_infeasible"])
+    flagged = set(findings_frame(engine, check="delivery_infeasible")["entity_id"])
+    assert flagged == {cid for cid, f in ours.items() if not f.feasible} == {"K2", "K3"}

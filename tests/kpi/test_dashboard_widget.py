@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 
 from salesnb.db import session_scope
 from salesnb.models import Lead, User
-from salesnb.serve import plotly_js_name
+from salesnb.widgets.protocol import plotly_js_name
 from salesnb.widgets.dashboard import Dashboard, figure_html, plotly_script
 
 from .handmade import AS_OF, build, ts

@@ -14,7 +14,7 @@ from salesnb.db import session_scope
 from salesnb.errors import SalesnbError
 from salesnb.models import TemplateRun, User
 from salesnb.runs import run_template, runs_frame
-from salesnb.templates import coerce_parameters
+from salesnb.runs.templates import coerce_parameters
 
 from .notebooks import probe, settings_for
 

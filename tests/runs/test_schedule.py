@@ -14,7 +14,7 @@ from salesnb.cli import main
 from salesnb.db import session_scope
 from salesnb.errors import SalesnbError
 from salesnb.models import TemplateRun
-from salesnb.schedule import Job, crontab_lines, due_slots, load_jobs, run_due
+from salesnb.runs.schedule import Job, crontab_lines, due_slots, load_jobs, run_due
 
 from .notebooks import probe, settings_for
 
@@ -114,7 +114,7 @@ def test_print_crontab(tmp_path):
 
 
 def test_serve_keeps_going_when_a_job_cannot_start(engine, db_url, tmp_path):
-    from salesnb.schedule import serve
+    from salesnb.runs.schedule import serve
 
     settings = settings_for(db_url, tmp_path, schedule={"broken": {"cron": "* * * * *", "template": "no_such"}})
     with session_scope(engine) as session:  # the job ran a minute ago: this minute's slot is due

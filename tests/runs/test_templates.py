@@ -12,7 +12,7 @@ from salesnb.db import session_scope
 from salesnb.errors import SalesnbError
 from salesnb.models import User
 from salesnb.runs import read_metrics
-from salesnb.templates import copy_template, list_templates, parameters_cell, resolve_template, template_parameters
+from salesnb.runs.templates import copy_template, list_templates, parameters_cell, resolve_template, template_parameters
 
 from .notebooks import probe, settings_for
 

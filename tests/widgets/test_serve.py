@@ -4,15 +4,15 @@ import os
 from pathlib import Path
 
 from salesnb.config import load_settings
-from salesnb.serve import (
+from salesnb.web.serve import (
     ServeOptions,
     kernel_environment,
-    plotly_js_name,
     prepare_environment,
     resolve_token,
     voila_argv,
     voila_config,
 )
+from salesnb.widgets.protocol import plotly_js_name
 
 
 def settings(monkeypatch, url="postgresql+psycopg://app:s3cret@db/sales"):

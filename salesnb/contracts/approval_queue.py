@@ -13,8 +13,8 @@ from typing import Any
 
 from sqlalchemy import Engine, func, select
 
-from .db import session_scope
-from .models import Attachment, Contract, ContractSubmission, Customer, Lane, User
+from ..db import session_scope
+from ..models import Attachment, Contract, ContractSubmission, Customer, Lane, User
 
 QUEUE_STATUSES = ("pending_approval", "frozen")
 

@@ -36,12 +36,12 @@ from croniter import croniter
 from sqlalchemy import Engine, func, select
 from sqlalchemy.engine import make_url
 
-from .config import Settings
-from .db import session_scope
-from .errors import SalesnbError
-from .models import TemplateRun
-from .runs import RunResult, run_template
-from .timeutil import now, to_local
+from ..config import Settings
+from ..db import session_scope
+from ..errors import SalesnbError
+from ..models import TemplateRun
+from ..timeutil import now, to_local
+from .execute import RunResult, run_template
 
 MAX_CATCHUP = 100
 

@@ -1,7 +1,7 @@
 """users.aliases and header_mappings: people by name, remembered header mappings
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-12-03 15:57:39.779806
 """
 from alembic import op
@@ -9,8 +9,8 @@ import sqlalchemy as sa
 import salesnb.types
 
 
-revision = '0004'
-down_revision = '0003'
+revision = '0005'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 

@@ -16,10 +16,12 @@ from typing import Any
 
 from sqlalchemy import Engine, func, select
 
-from .db import session_scope
-from .models import Base, Lead
-from .rules import FieldInfo, parse_rule, to_predicate, to_sql
-from .rules.fields import field_set
+from ..db import session_scope
+from ..models import Base, Lead
+from .fields import FieldInfo, field_set
+from .parse import parse_rule
+from .predicate import to_predicate
+from .sql import to_sql
 
 
 @dataclass

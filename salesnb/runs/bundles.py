@@ -28,13 +28,13 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 
-from . import audit
-from .config import Settings
-from .db import session_scope
-from .errors import SalesnbError
-from .models import Scorecard, SlaPolicy
+from .. import audit
+from ..config import Settings
+from ..db import session_scope
+from ..errors import SalesnbError
+from ..models import Scorecard, SlaPolicy
+from ..timeutil import now
 from .templates import BUILTIN_TEMPLATES_DIR, template_dirs
-from .timeutil import now
 
 FORMAT = "salesnb-bundle"
 VERSION = 1
@@ -107,7 +107,7 @@ def team_notebooks(settings: Settings) -> list[Path]:
 
 def collect_bundle(engine: Engine, settings: Settings, name: str, notebooks: list[Path] | None = None) -> Bundle:
     """Gather the bundle contents from the database and the template folders."""
-    from .rules.store import latest_rules
+    from ..rules.store import latest_rules
 
     bundle = Bundle(name=name)
     with session_scope(engine) as session:
@@ -195,9 +195,9 @@ def validate_bundle(bundle: Bundle) -> None:
     """Raise SalesnbError listing every invalid item (definitions checked as if they were saved)."""
     import nbformat
 
-    from .rules.store import validate_definition
-    from .scorecards import compile_card
-    from .sla import Policy
+    from ..rules.store import validate_definition
+    from ..scorecards import compile_card
+    from ..sla import Policy
 
     problems: list[str] = []
 
@@ -229,7 +229,7 @@ def default_notebooks_dir(settings: Settings) -> Path:
 
 def plan_import(engine: Engine, settings: Settings, bundle: Bundle, notebooks_dir: Path | None = None) -> ImportPlan:
     """Compare a (validated) bundle with the database and the notebook folder."""
-    from .rules.store import latest_rules
+    from ..rules.store import latest_rules
 
     validate_bundle(bundle)
     plan = ImportPlan(bundle=bundle, notebooks_dir=Path(notebooks_dir or default_notebooks_dir(settings)))
@@ -297,9 +297,9 @@ def _notebook_cells(data: bytes) -> list[dict[str, str]]:
 
 def apply_import(engine: Engine, plan: ImportPlan, *, overwrite: bool = False, actor: str = "cli") -> ImportPlan:
     """Write the plan's adds (and conflicts when ``overwrite``); refuse conflicts otherwise, writing nothing."""
-    from .rules.store import save_rule
-    from .scorecards import save_scorecard
-    from .sla import save_policy
+    from ..rules.store import save_rule
+    from ..scorecards import save_scorecard
+    from ..sla import save_policy
 
     if plan.conflicts and not overwrite:
         names = ", ".join(f"{i.kind} {i.name}" for i in plan.conflicts)

@@ -1,31 +1,16 @@
-"""``salesnb import`` and ``salesnb export``: canonical tables in and out of files."""
+"""``salesnb import``: import CSV / xlsx files in one transaction, every header used or reported."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import click
 
-from ..i18n import get_language, set_language
-from ..io import export_table, import_paths
+from ..io import import_paths
 from ..io.importer import gather_mappings, plan_paths
-from ..io.mappings import HeaderMappings
 from ..io.messages import msg
 from ..io.validate import ProblemLog
 from ..schema import table_specs
 from .context import app
-
-
-@contextmanager
-def ui_language(language: str) -> Iterator[None]:
-    """Messages in ``language`` for the command, the previous language restored afterwards."""
-    previous = get_language()
-    set_language(language)
-    try:
-        yield
-    finally:
-        set_language(previous)
+from .output import ui_language
 
 
 @click.command("import")
@@ -62,7 +47,8 @@ def import_cmd(paths: tuple[str, ...], table: str | None, actor: str, maps: tupl
 
 
 def _print_plans(engine, paths, table, maps, mapping_file, source_system, allow_unmapped) -> None:
-    given: HeaderMappings = gather_mappings(engine, list(maps), mapping_file, source_system)
+    """Each file's plan (table, header row, mapping, problems); exit status 2 when a plan has problems."""
+    given = gather_mappings(engine, list(maps), mapping_file, source_system)
     log = ProblemLog()
     skipped: list[tuple[str, str]] = []
     plans = plan_paths(paths, table, given, log, skipped, allow_unmapped)
@@ -73,23 +59,3 @@ def _print_plans(engine, paths, table, maps, mapping_file, source_system, allow_
     log.raise_if_any()
     if any(plan.problems for plan in plans):
         raise click.exceptions.Exit(2)  # the problems are in the plans printed above
-
-
-@click.command("export")
-@click.argument("table", required=False)
-@click.option("--sql", "--query", "sql", default=None, help="A SELECT query to export instead of a table.")
-@click.option("--out", "out", required=True, type=click.Path(dir_okay=False), help="Output file (.xlsx or .csv).")
-@click.option("--format", "fmt", type=click.Choice(["xlsx", "csv"]), default=None, help="Default: from the suffix of --out.")
-@click.option("--people", type=click.Choice(["ids", "names"]), default="ids", show_default=True,
-              help="People columns (owners, managers) as user ids or as names (姓名（编号） when a name is shared).")
-def export_cmd(table: str | None, sql: str | None, out: str, fmt: str | None, people: str) -> None:
-    """Export a table, or the result of --sql, to xlsx or CSV (UTF-8 with BOM) with Chinese headers in zh-CN."""
-    if bool(table) == bool(sql):
-        raise click.UsageError("give either a TABLE or --sql")
-    ctx = app()
-    with ui_language(ctx.settings.language):
-        rows = export_table(ctx.engine, sql or table, out, language=ctx.settings.language, fmt=fmt, people=people)
-        click.echo(msg("io.export.done", rows=rows, path=out))
-
-
-COMMANDS = [import_cmd, export_cmd]

@@ -9,9 +9,9 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy import Engine, select
 
-from .db import session_scope
-from .models import BankMatch, BankTransaction, Contract, Customer, Invoice
-from .receivables.reconcile import invoice_customer_join
+from ..db import session_scope
+from ..models import BankMatch, BankTransaction, Contract, Customer, Invoice
+from .reconcile import invoice_customer_join
 
 COLUMNS = ["match_id", "txn_id", "booked_at", "line_amount", "payer_name", "memo", "invoice_id", "customer_name",
            "amount", "rule", "confidence", "decided_at", "decided_by"]

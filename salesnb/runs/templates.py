@@ -17,11 +17,11 @@ from typing import Any
 
 from sqlalchemy.engine import make_url
 
-from .config import Settings
-from .errors import SalesnbError
-from .timeutil import now
+from ..config import Settings
+from ..errors import SalesnbError
+from ..timeutil import now
 
-BUILTIN_TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates" / "notebooks"
+BUILTIN_TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates" / "notebooks"
 
 
 def template_dirs(settings: Settings) -> list[Path]:

@@ -7,12 +7,9 @@ a scheduled run carries ``(job, scheduled_for)``, which is unique, so two
 schedulers never run the same slot (the second insert fails and that
 scheduler skips the slot).
 
-Notebook side of the protocol (used inside templates):
-
-* :func:`open_engine` — the engine for the ``db_url`` / ``config_file``
-  parameters (``None``: the ``SALESNB_DB_URL`` / ``salesnb.toml`` of the run).
-* :func:`emit_metrics` — publish key numbers as a display output of type
-  :data:`METRICS_MIME`; :func:`read_metrics` reads them back after the run.
+The notebook side of the protocol (:func:`~salesnb.runs.notebook.start_run`,
+:func:`~salesnb.runs.notebook.emit_metrics`) is in :mod:`salesnb.runs.notebook`;
+:func:`read_metrics` reads the published numbers back after the run.
 
 A failed cell fails the run: status ``failed``, the error in the row,
 papermill's error cell at the top of the output notebook, and a message to
@@ -37,15 +34,20 @@ import pandas as pd
 from sqlalchemy import Engine, select, update
 from sqlalchemy.exc import IntegrityError
 
-from .config import Settings, load_settings
-from .db import session_scope
-from .i18n import register, t
-from .models import TemplateRun, User
-from .notify.outbox import enqueue
-from .templates import coerce_parameters, resolve_template, template_name, template_parameters
-from .timeutil import now
+from ..config import Settings
+from ..db import session_scope
+from ..i18n import register, t
+from ..models import TemplateRun, User
+from ..notify.outbox import enqueue
+from ..timeutil import now
+from .notebook import METRICS_MIME
+from .templates import (
+    coerce_parameters,
+    resolve_template,
+    template_name,
+    template_parameters,
+)
 
-METRICS_MIME = "application/vnd.salesnb.metrics+json"
 FAILED_EVENT = "template_run.failed"
 KERNEL_NAME = "python3"
 OWN_KERNEL_NAME = "salesnb"
@@ -61,41 +63,6 @@ register({
         "runs.failed.body": "Template {template} failed.\nError: {error}\nOutput notebook: {path}",
     },
 })
-
-
-# ---------------------------------------------------------------- notebook side
-
-
-def open_engine(db_url: str | None = None, config_file: str | None = None) -> tuple[Settings, Engine]:
-    """Settings and a migrated engine for a template's ``db_url`` / ``config_file`` parameters."""
-    from .db import make_engine, upgrade
-    from .i18n import set_language
-    from .timeutil import set_local_tz
-
-    if config_file:
-        os.environ["SALESNB_CONFIG"] = str(config_file)
-    settings = load_settings(db_url)
-    set_local_tz(settings.timezone)
-    set_language(settings.language)
-    engine = make_engine(settings.db_url)
-    upgrade(engine)
-    return settings, engine
-
-
-def emit_metrics(**metrics: Any) -> None:
-    """Publish key numbers of a run (JSON-able values) for :func:`read_metrics`."""
-    from IPython.display import display
-
-    clean = json.loads(json.dumps(metrics, default=_json_default))
-    display({METRICS_MIME: clean, "text/plain": json.dumps(clean, ensure_ascii=False)}, raw=True)
-
-
-def _json_default(value: Any) -> Any:
-    if hasattr(value, "item"):
-        return value.item()
-    if isinstance(value, datetime):
-        return value.isoformat()
-    return str(value)
 
 
 def read_metrics(notebook_path: Path) -> dict[str, Any]:

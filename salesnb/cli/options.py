@@ -1,0 +1,44 @@
+"""Options and argument parsing shared by the commands: one ``--as-of`` / ``--at`` parser, amounts, JSON files."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..errors import SalesnbError
+from ..timeutil import parse_as_of, parse_timestamp
+
+
+def parse_time(value: str | datetime | None, option: str = "--as-of", *, default_now: bool = True) -> datetime | None:
+    """A time option's value as an aware datetime (None: now, or None when ``default_now`` is false)."""
+    if value is None and not default_now:
+        return None
+    try:
+        return parse_as_of(value) if default_now else parse_timestamp(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint=option) from exc
+
+
+def parse_amount(value: str, option: str = "--amount") -> Decimal:
+    """A money option (``1,234.5`` → ``Decimal("1234.50")``)."""
+    try:
+        return Decimal(value.replace(",", "")).quantize(Decimal("0.01"))
+    except InvalidOperation:
+        raise click.BadParameter(f"not an amount: {value!r}", param_hint=option) from None
+
+
+def read_json(path: str | Path) -> Any:
+    """A JSON file (UTF-8, with or without BOM); a clear error when it is not JSON."""
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8-sig"))
+    except json.JSONDecodeError as exc:
+        raise SalesnbError(f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}") from None
+
+
+AT_OPTION = click.option("--at", "at", default=None, help="Time of the action (default: now), e.g. 2026-11-27 09:30.")
+JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="Print JSON.")

@@ -1,0 +1,123 @@
+"""What reconciliation reasons about: bank lines, open invoices, claims, proposals, and the evidence rules
+shared by every matching pass (typical bank fees, usual instalment shares, payer-history keys, memos that
+pay no invoice).  Below both :mod:`.matching` and :mod:`.claim_evidence`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .names import name_keys
+
+DAY = 86_400.0
+TYPICAL_FEES = frozenset(c * 50 for c in (1, 2, 4, 5, 10, 20, 30, 40, 50, 60, 100))  # 0.5 … 50 yuan, in cents
+
+@dataclass(frozen=True)
+class Line:
+    """An incoming bank line (amount in cents, time as a POSIX timestamp)."""
+
+    txn_id: str
+    amount: int
+    booked: float
+    payer_name: str | None = None
+    payer_account: str | None = None
+    memo: str | None = None
+
+
+@dataclass(frozen=True)
+class OpenInvoice:
+    """An open invoice (outstanding in cents, issue time as a POSIX timestamp or None)."""
+
+    invoice_id: str
+    outstanding: int
+    issued: float | None = None
+    customer_id: str | None = None
+    contract_id: str | None = None
+    amount: int | None = None  # the invoice's full amount, when part of it is paid already
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A rep's payment claim (回款认领) not yet matched: the invoice, the claimed cents, when it was submitted."""
+
+    claim_id: str
+    invoice_id: str
+    amount: int
+    submitted: float
+
+
+@dataclass(frozen=True)
+class Proposal:
+    txn_id: str
+    invoice_id: str
+    amount: int  # cents settled on the invoice
+    rule: str
+    confidence: float
+    evidence: str | None = None  # e.g. the payment claim the match rests on
+
+
+
+SHARES = tuple(range(10, 100, 10))  # per cent of an invoice paid in one instalment
+SHARE_ROUNDING = 10_000  # instalments are often rounded to 100 yuan; such round amounts are common by chance
+ROUND_AMOUNT = 100_000  # a multiple of 1,000 yuan says too little to pin an instalment on
+DEPOSIT_WORDS = ("预付", "订金", "定金", "保证金", "押金", "deposit")
+NOT_PAYMENT_WORDS = ("退款", "退税", "退回", "利息", "结息", "refund", "interest")
+
+
+def not_for_invoices(memo: str | None) -> bool:
+    """A deposit or guarantee is money in advance of any invoice; a refund, tax refund or interest pays none."""
+    if not memo:
+        return False
+    text = memo.lower()
+    return any(word in text for word in DEPOSIT_WORDS) or any(word in text for word in NOT_PAYMENT_WORDS)
+
+
+COMPANY_WORDS = ("公司", "厂", "店", "中心", "集团", "银行", "商行", "合作社", "事务所", "研究院", "学校", "医院")
+
+
+def is_person(payer: str | None) -> bool:
+    """A private person's name (张三, 欧阳明华): their transfers say nothing about which company pays."""
+    if not payer:
+        return False
+    name = payer.strip()
+    return len(name) <= 4 and re.fullmatch(r"[\u4e00-\u9fff·]+", name) is not None and not any(
+        w in name for w in COMPANY_WORDS)
+
+
+def is_share(amount: int, outstanding: int, exact: bool = False) -> bool:
+    """``amount`` (maybe less a typical fee) is a usual percentage of ``outstanding``, to the cent or rounded to 100 yuan."""
+    if exact:
+        return any(amount * 100 == outstanding * share for share in SHARES)
+    for fee in (0, *TYPICAL_FEES):
+        gross = amount + fee
+        for share in SHARES:
+            exact = outstanding * share
+            if gross * 100 == exact:
+                return True
+            rounded = gross % SHARE_ROUNDING == 0 and gross % ROUND_AMOUNT != 0
+            if rounded and abs(gross * 100 - exact) <= 50 * SHARE_ROUNDING:
+                return True
+    return False
+
+
+
+ACCOUNT, NAME = "account:", "name:"
+
+
+@lru_cache(maxsize=200_000)
+def payer_name_key(name: str | None) -> str:
+    """The payer-history key of a payer name ('' for none or a private person)."""
+    if not name or is_person(name):
+        return ""
+    full, _ = name_keys(name)
+    return NAME + full if full else ""
+
+
+def payer_keys(line: Line) -> tuple[str, ...]:
+    """The payer-history keys of a line: its account and its payer's folded name."""
+    name = payer_name_key(line.payer_name)
+    if line.payer_account:
+        return (ACCOUNT + line.payer_account, name) if name else (ACCOUNT + line.payer_account,)
+    return (name,) if name else ()
