@@ -18,8 +18,23 @@ from time import perf_counter
 from typing import Any
 
 from sqlalchemy import (
-    JSON, Column, Engine, Integer, MetaData, String, Table, Text, and_, delete, exists, func, insert, literal,
-    select, text, update,
+    JSON,
+    Column,
+    Engine,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    and_,
+    delete,
+    exists,
+    func,
+    insert,
+    literal,
+    select,
+    text,
+    update,
 )
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session

@@ -22,8 +22,8 @@ from __future__ import annotations
 import operator
 import re
 from dataclasses import dataclass, field
-from functools import cache
 from datetime import date, datetime, time, timedelta
+from functools import cache
 
 import numpy as np
 import pandas as pd

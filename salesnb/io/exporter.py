@@ -25,13 +25,14 @@ from typing import Any
 from sqlalchemy import Engine, Select, TextClause, select, text
 from sqlalchemy.exc import DBAPIError
 
+from ..directory import names_of
 from ..errors import SalesnbError
 from ..models import Base
 from ..schema import normalise_header, table_specs
 from ..timeutil import UTC, to_local
 from ..types import CENT
 from .messages import msg
-from .people import names_of, person_columns
+from .people import person_columns
 
 XLSX_MAX_ROWS = 1_048_576
 FETCH_ROWS = 5_000

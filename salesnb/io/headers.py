@@ -122,13 +122,16 @@ class Vocabulary:
         self.deep = {form: cols.pop() for form, cols in deep.items() if len(cols) == 1}
         self.choices = list(self.deep)
 
-    @lru_cache(maxsize=65536)
     def match(self, text: str, fuzzy: bool = True) -> tuple[Match | None, Suggestion | None]:
         """The automatic match of one header text (None when unsure), else what it might be.
 
         Without ``fuzzy`` (the header search, which tries every row of every
-        sheet against every table) the rapidfuzz tier is skipped.
+        sheet against every table) the rapidfuzz tier is skipped.  Answers are
+        cached per table and text.
         """
+        return _match(self.table, text, fuzzy)
+
+    def _decide(self, text: str, fuzzy: bool) -> tuple[Match | None, Suggestion | None]:
         key = folded(text)
         if not key:
             return None, None
@@ -185,12 +188,17 @@ class Vocabulary:
         if found is None:
             return None
         choice, score, _ = found
-        return Suggestion(self.deep[choice], int(round(score)), "fuzzy", self.deep_text.get(choice, ""))
+        return Suggestion(self.deep[choice], round(score), "fuzzy", self.deep_text.get(choice, ""))
 
 
 @lru_cache(maxsize=64)
 def vocabulary(table: str) -> Vocabulary:
     return Vocabulary(table)
+
+
+@lru_cache(maxsize=65536)
+def _match(table: str, text: str, fuzzy: bool) -> tuple[Match | None, Suggestion | None]:
+    return vocabulary(table)._decide(text, fuzzy)
 
 
 @lru_cache(maxsize=1)

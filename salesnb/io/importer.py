@@ -46,6 +46,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from ..db import session_scope
+from ..directory import Directory
 from ..errors import InputError, Problem
 from ..models import Base, ImportLog
 from ..schema import table_spec, table_specs
@@ -57,7 +58,7 @@ from .headers import IGNORE, HeaderMap, match_row
 from .locate import locate
 from .mappings import Entry, HeaderMappings, as_mappings, load_mapping_file, remember, remembered
 from .messages import msg
-from .people import Directory, person_columns, resolve
+from .people import person_columns, resolve
 from .plan import ImportPlan, MappingReport, columns_of
 from .readers import CHUNK_ROWS, SEARCH_ROWS, SUPPORTED_SUFFIXES, FrameSource, Source, open_file
 from .shape import map_chunk

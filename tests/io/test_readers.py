@@ -6,8 +6,7 @@ from decimal import Decimal
 import pytest
 
 from salesnb.errors import InputError
-from salesnb.io import read_table
-from salesnb.io import open_source
+from salesnb.io import open_source, read_table
 
 from .helpers import CANONICAL, write_csv, write_table_csv
 from .ugly import bank_html_xls, orders_xlsx_with_banners, real_xls
