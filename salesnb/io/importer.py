@@ -287,17 +287,15 @@ def _planned(source: Source, candidate: int, texts: list[str], table: str, row: 
 
 def _plan_file(path: Path, table: str | None, given: HeaderMappings, allow_unmapped: bool,
                name: str | None = None, temporary: bool = False) -> ImportPlan:
-    source = open_file(path, name)  # 1 read
     try:
+        source = open_file(path, name)  # 1 read
         located = locate(source.candidates(), table, given.by_table())  # 2 locate the header
+        if located is None:
+            raise _no_header(source.name, table)
     except BaseException:
         if temporary:
             path.unlink(missing_ok=True)
         raise
-    if located is None:
-        if temporary:
-            path.unlink(missing_ok=True)
-        raise _no_header(source.name, table)
     found = located.header
     return _planned(source, located.candidate, found.texts, found.table, found.row, given, allow_unmapped,
                     path, temporary)  # 3 map the headers

@@ -250,3 +250,13 @@ def test_every_unknown_column_is_listed_in_the_report(engine, tmp_path):
     assert [c.header for c in result.mapping.unused] == header[3:]  # all of them, none silently in extra
     text = report.summary()
     assert "导出字段0" in text and "导出字段29" in text and "共 300 个" in text
+
+
+def test_an_upload_without_a_header_is_a_clear_error_and_leaves_no_temporary_file(tmp_path, monkeypatch):
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    with pytest.raises(InputError) as err:
+        plan_import("just,some\nwords,here\n".encode(), name="notes.csv")
+    assert err.value.problems[0].file == "notes.csv"
+    assert list(tmp_path.glob("salesnb-upload-*")) == []
