@@ -33,8 +33,6 @@ from .style import CSS
 
 register({
     "zh-CN": {
-        "common.yes": "是",
-        "common.no": "否",
         "common.all": "全部",
         "common.none": "（无）",
         "common.save": "保存",
@@ -54,8 +52,6 @@ register({
         "entity.payment_claim": "回款申请", "entity.task": "任务", "entity.user": "员工", "entity.bank_transaction": "银行流水",
     },
     "en": {
-        "common.yes": "Yes",
-        "common.no": "No",
         "common.all": "All",
         "common.none": "(none)",
         "common.save": "Save",
