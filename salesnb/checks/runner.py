@@ -33,7 +33,7 @@ from .alerts import enqueue_new_finding_alerts
 from .base import Check, CheckContext, finding_select
 from .registry import available_checks, check_params, select_checks
 
-HIT_COLUMNS = ("entity_id", "owner_id", "region", "level", "bucket", "message", "details")
+HIT_COLUMNS = ("entity_id", "owner_id", "region", "level", "bucket", "started_at", "message", "details")
 PG_LOCK_KEY = 7_390_001  # one check run at a time per database
 ANALYZE_AFTER = 5_000  # new findings after which PostgreSQL re-reads the findings statistics
 
@@ -90,7 +90,7 @@ def _hits_table() -> Table:
         "salesnb_check_hits", MetaData(),
         Column("entity_id", String(200), primary_key=True), Column("owner_id", String(200)),
         Column("region", String(100)), Column("level", Integer), Column("bucket", String(20)),
-        Column("message", Text), Column("details", JSON),
+        Column("started_at", UTCDateTime()), Column("message", Text), Column("details", JSON),
         prefixes=["TEMPORARY"],
     )
 
