@@ -144,6 +144,14 @@ class Notifier:
         """Deliver ``notification``; raise a :class:`DeliveryError` when it did not go through."""
         raise NotImplementedError
 
+    def body_limit(self, subject: str) -> int | None:
+        """UTF-8 bytes the body of a message with ``subject`` may take here (None: no limit).
+
+        Digests (:mod:`salesnb.notify.digest`) list only as many items as fit,
+        so the channel never has to cut a message short.
+        """
+        return None
+
     def option(self, name: str, default: Any = None) -> Any:
         return self.channel.get(name, default)
 

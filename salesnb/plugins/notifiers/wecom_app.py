@@ -26,11 +26,12 @@ from ...notify.recipients import addresses
 from ...notify.redact import register_secrets
 from ...notify.textutil import json_bytes, truncate_utf8
 from ..hookspecs import hookimpl
-from .formatting import plain_text
+from .formatting import plain_text, room_for_body
 
 BASE_URL = "https://qyapi.weixin.qq.com"
 TITLE_LIMIT = 128
 DESCRIPTION_LIMIT = 512
+ESCAPE_RESERVE = 64  # html.escape may lengthen a digest's body a little
 TEXT_LIMIT = 2048
 REFRESH_MARGIN = 300.0  # seconds before expiry when the token is fetched again
 DUPLICATE_CHECK_SECONDS = 4 * 3600
@@ -75,6 +76,11 @@ class WeComApp(Notifier):
             expires_in = float(reply.get("expires_in") or 7200)
             self._tokens[self._cache_key] = (token, self.context.clock() + expires_in)
             return token
+
+    def body_limit(self, subject: str) -> int:
+        if self.msgtype == "textcard":  # the subject is the card's title; escaping may lengthen the body
+            return DESCRIPTION_LIMIT - ESCAPE_RESERVE
+        return room_for_body(TEXT_LIMIT, subject, extra=0)
 
     def send(self, notification: Notification) -> SendResult:
         users = addresses(notification.everyone, "wecom_userid")

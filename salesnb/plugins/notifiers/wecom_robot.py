@@ -14,7 +14,7 @@ from ...notify.notifier import Notification, Notifier, SendResult
 from ...notify.recipients import addresses
 from ...notify.textutil import json_bytes
 from ..hookspecs import hookimpl
-from .formatting import markdown_text, plain_text, with_tail
+from .formatting import markdown_text, plain_text, room_for_body, with_tail
 
 BASE_URL = "https://qyapi.weixin.qq.com"
 TEXT_LIMIT = 2048
@@ -33,6 +33,9 @@ class WeComRobot(Notifier):
         super().__init__(channel, context)
         self.msgtype = self.choice_option("msgtype", ("markdown", "text"))
         self.mention = self.choice_option("mention", ("userid", "mobile", "both", "none"))
+
+    def body_limit(self, subject: str) -> int:
+        return room_for_body(TEXT_LIMIT if self.msgtype == "text" else MARKDOWN_LIMIT, subject)
 
     def send(self, notification: Notification) -> SendResult:
         userids, mobiles = self._mentions(notification)
