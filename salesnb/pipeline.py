@@ -1,9 +1,15 @@
-"""The daily run: grade new leads → run the checks → escalate → reconcile → deliver notifications.
+"""The daily run: grade new leads → reconcile → run the checks → escalate → deliver notifications.
 
 One function chains the engines in the order data flows (store → engines →
-outbox → notifiers).  ``salesnb daily``, ``salesnb demo`` and the
-``daily_checks`` template call it; each step is also available on its own.
-A failing step stops the run and raises: a scheduled run must fail visibly.
+outbox → notifiers).  Reconciliation comes before the checks, so an invoice
+paid by today's bank lines is never reported overdue today.  ``salesnb
+daily``, ``salesnb demo`` and the ``daily_checks`` template call it; each
+step is also available on its own.  A failing step stops the run and raises:
+a scheduled run must fail visibly.
+
+The first run on a database takes the baseline (:mod:`salesnb.checks.baseline`):
+its checks alert only young breakpoints and its escalation scan logs the
+ladders of older tasks without messages; managers get one backlog summary.
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ from sqlalchemy import Engine
 from .config import Settings, load_settings
 from .timeutil import parse_as_of
 
-STEPS = ("grade", "checks", "escalate", "reconcile", "notify")
+STEPS = ("grade", "reconcile", "checks", "escalate", "notify")
 
 
 @dataclass
@@ -59,13 +65,18 @@ def _grade(engine: Engine, as_of: datetime, settings: Settings):
 def _checks(engine: Engine, as_of: datetime, settings: Settings):
     from .checks import run_checks
 
-    return run_checks(engine, as_of, settings=settings)
+    return run_checks(engine, as_of, settings=settings, baseline="first")
 
 
 def _escalate(engine: Engine, as_of: datetime, settings: Settings):
+    from .checks.baseline import baseline_at
+    from .db import session_scope
     from .sla import escalate
 
-    return escalate(engine, as_of, language=settings.language)
+    with session_scope(engine) as session:  # the run that took the baseline escalates old tasks quietly
+        baseline = baseline_at(session, as_of)
+        quiet_before = baseline.quiet_before if baseline is not None else None
+    return escalate(engine, as_of, language=settings.language, quiet_before=quiet_before)
 
 
 def _reconcile(engine: Engine, as_of: datetime, settings: Settings):
@@ -81,7 +92,7 @@ def _notify(engine: Engine, as_of: datetime, settings: Settings):
 
 
 _RUNNERS: dict[str, Callable[[Engine, datetime, Settings], Any]] = {
-    "grade": _grade, "checks": _checks, "escalate": _escalate, "reconcile": _reconcile, "notify": _notify,
+    "grade": _grade, "reconcile": _reconcile, "checks": _checks, "escalate": _escalate, "notify": _notify,
 }
 
 

@@ -1,4 +1,4 @@
-"""``salesnb daily``: the daily run (grade, checks, escalate, reconcile, notify)."""
+"""``salesnb daily``: the daily run (grade, reconcile, checks, escalate, notify)."""
 
 from __future__ import annotations
 
@@ -24,7 +24,11 @@ def print_run(run) -> None:
             if getattr(result, "levels", None):
                 extra = "  " + ", ".join(f"L{k}: {v}" for k, v in result.levels.items())
             click.echo(f"    {name:<26} {result.count:>7} / {result.new:>6} / {result.resolved:>6}{extra}")
-    for name in ("grade", "escalate", "reconcile", "notify"):
+    baseline = getattr(checks, "baseline_id", None) if checks is not None else None
+    if baseline is not None:
+        click.echo(f"  baseline #{baseline} taken: {checks.backlog} older breakpoint(s) recorded without alerts, "
+                   f"{checks.backlog_summaries} backlog summary(ies) to managers")
+    for name in ("grade", "reconcile", "escalate", "notify"):
         report = run.reports.get(name)
         if report is None:
             continue
@@ -47,7 +51,7 @@ def _short(report) -> str:
 @click.option("--steps", default=",".join(STEPS), show_default=True, help="Comma-separated subset of the steps.")
 @click.option("--json", "as_json", is_flag=True, help="Print the run as one JSON object.")
 def daily_command(as_of: str | None, steps: str, as_json: bool) -> None:
-    """Run the daily steps: grade, checks, escalate, reconcile, notify."""
+    """Run the daily steps: grade, reconcile, checks, escalate, notify."""
     ctx = app()
     run = daily_run(ctx.engine, as_of, settings=ctx.settings,
                     steps=[s.strip() for s in steps.split(",") if s.strip()],
