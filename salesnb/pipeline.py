@@ -8,8 +8,9 @@ step is also available on its own.  A failing step stops the run and raises:
 a scheduled run must fail visibly.
 
 The first run on a database takes the baseline (:mod:`salesnb.checks.baseline`):
-its checks alert only young breakpoints and its escalation scan logs the
-ladders of older tasks without messages; managers get one backlog summary.
+its checks alert only young breakpoints, managers get one backlog summary, and
+the ladders of tasks older than the baseline's ``quiet_before`` are logged
+without messages (then and in later runs: the backlog was reported once).
 """
 
 from __future__ import annotations
@@ -62,19 +63,19 @@ def _grade(engine: Engine, as_of: datetime, settings: Settings):
     return grade_leads(engine, as_of=as_of, language=settings.language)
 
 
-def _checks(engine: Engine, as_of: datetime, settings: Settings):
+def _checks(engine: Engine, as_of: datetime, settings: Settings, baseline: str = "first"):
     from .checks import run_checks
 
-    return run_checks(engine, as_of, settings=settings, baseline="first")
+    return run_checks(engine, as_of, settings=settings, baseline=baseline)
 
 
 def _escalate(engine: Engine, as_of: datetime, settings: Settings):
-    from .checks.baseline import baseline_at
+    from .checks.baseline import latest_baseline
     from .db import session_scope
     from .sla import escalate
 
-    with session_scope(engine) as session:  # the run that took the baseline escalates old tasks quietly
-        baseline = baseline_at(session, as_of)
+    with session_scope(engine) as session:  # a baseline's backlog tasks escalate quietly
+        baseline = latest_baseline(session)
         quiet_before = baseline.quiet_before if baseline is not None else None
     return escalate(engine, as_of, language=settings.language, quiet_before=quiet_before)
 
@@ -91,13 +92,14 @@ def _notify(engine: Engine, as_of: datetime, settings: Settings):
     return flush(engine, settings)
 
 
-_RUNNERS: dict[str, Callable[[Engine, datetime, Settings], Any]] = {
+_RUNNERS: dict[str, Callable[..., Any]] = {
     "grade": _grade, "reconcile": _reconcile, "checks": _checks, "escalate": _escalate, "notify": _notify,
 }
 
 
 def daily_run(engine: Engine, as_of: datetime | str | None = None, *, settings: Settings | None = None,
-              steps: Sequence[str] = STEPS, progress: Callable[[str], None] | None = None) -> DailyRun:
+              steps: Sequence[str] = STEPS, progress: Callable[[str], None] | None = None,
+              baseline: str = "first") -> DailyRun:
     """Run the daily steps in order as of ``as_of`` (default now) and return their reports.
 
     Parameters
@@ -106,6 +108,8 @@ def daily_run(engine: Engine, as_of: datetime | str | None = None, *, settings: 
     as_of : the time the run represents (checks, SLA deadlines, reconciliation window).
     steps : a subset of :data:`STEPS`, run in the canonical order.
     progress : called with each step's name before it starts.
+    baseline : whether the checks step takes a baseline: ``"first"`` (when none exists), ``"always"``
+        (``salesnb baseline``) or ``"never"``; see :func:`salesnb.checks.run_checks`.
     """
     unknown = [s for s in steps if s not in _RUNNERS]
     if unknown:
@@ -118,6 +122,7 @@ def daily_run(engine: Engine, as_of: datetime | str | None = None, *, settings: 
         if progress:
             progress(name)
         started = time.perf_counter()
-        run.reports[name] = _RUNNERS[name](engine, run.as_of, settings)
+        options = {"baseline": baseline} if name == "checks" else {}
+        run.reports[name] = _RUNNERS[name](engine, run.as_of, settings, **options)
         run.seconds[name] = time.perf_counter() - started
     return run

@@ -140,7 +140,6 @@ def enqueue_new_finding_alerts(session: Session, run_id: int, as_of: datetime, l
     return sent
 
 
-def quiet_condition(run_id: int, as_of: datetime, quiet_before: datetime):
-    """Findings first seen in run ``run_id`` that are a baseline's backlog (no alert)."""
-    is_new = and_(Finding.run_id == run_id, Finding.first_seen == as_of, Finding.resolved_at.is_(None))
-    return and_(is_new, or_(Finding.started_at.is_(None), Finding.started_at < quiet_before))
+def backlog_condition(quiet_before: datetime):
+    """Open findings that are a baseline's backlog: started before ``quiet_before``, or no one knows when."""
+    return and_(Finding.resolved_at.is_(None), or_(Finding.started_at.is_(None), Finding.started_at < quiet_before))

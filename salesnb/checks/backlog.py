@@ -1,6 +1,6 @@
 """The backlog summary: in the run that takes a baseline, each manager hears once about their team's backlog.
 
-The backlog is every finding of that run that started before the baseline's
+The backlog is every open finding that started before the baseline's
 ``quiet_before`` (or whose start is unknown).  Each is counted for the
 manager of its owner (an owner without a manager counts for themselves;
 findings without a known owner for the ``ops`` users); each manager gets one
@@ -23,7 +23,7 @@ from ..links import app_url
 from ..models import Baseline, Finding, User
 from ..notify.outbox import enqueue
 from ..timeutil import to_local
-from .alerts import quiet_condition
+from .alerts import backlog_condition
 
 TOP_PEOPLE = 10
 FINDINGS_APP = "findings"
@@ -53,12 +53,12 @@ i18n.register({
 })
 
 
-def enqueue_backlog_summaries(session: Session, baseline: Baseline, run_id: int, as_of: datetime,
+def enqueue_backlog_summaries(session: Session, baseline: Baseline, as_of: datetime,
                               labels: dict[str, str], language: str, settings: Settings | None = None) -> int:
-    """One backlog summary per manager for the baseline taken in run ``run_id``; return how many."""
+    """One backlog summary per manager for ``baseline``; return how many."""
     counts = session.execute(
         select(Finding.owner_id, Finding.check_name, func.count())
-        .where(quiet_condition(run_id, as_of, baseline.quiet_before))
+        .where(backlog_condition(baseline.quiet_before))
         .group_by(Finding.owner_id, Finding.check_name)).all()
     if not counts:
         return 0

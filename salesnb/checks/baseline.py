@@ -5,8 +5,8 @@ check run records every finding as usual, but breakpoints that started
 before ``quiet_before`` (the run's time minus ``[alerts] backlog_age_days``,
 default 3) alert nobody one by one; each manager gets one summary of their
 team's backlog instead (:mod:`salesnb.checks.backlog`), and the escalation
-ladders of tasks that old are logged without messages.  Later runs alert
-only what is new.  A breakpoint whose start is unknown counts as backlog in
+ladders of tasks that old are logged without messages (in later runs too).
+Later runs alert only what is new.  A breakpoint whose start is unknown counts as backlog in
 that run: nothing shows it is new.
 
 The findings open right after the baseline are the denominator of the
@@ -31,8 +31,10 @@ from ..timeutil import now
 DEFAULT_BACKLOG_AGE_DAYS = 3.0
 
 register({
-    "zh-CN": {"baseline.bad_age": "[alerts] backlog_age_days 应为不小于 0 的天数，实际为 {value!r}"},
-    "en": {"baseline.bad_age": "[alerts] backlog_age_days must be a number of days ≥ 0, got {value!r}"},
+    "zh-CN": {"baseline.bad_age": "[alerts] backlog_age_days 应为不小于 0 的天数，实际为 {value!r}",
+              "baseline.exists": "已有基线（{taken_at} 建立）；要重新建立基线请加 --force"},
+    "en": {"baseline.bad_age": "[alerts] backlog_age_days must be a number of days ≥ 0, got {value!r}",
+           "baseline.exists": "a baseline exists (taken {taken_at}); add --force to take a new one"},
 })
 
 

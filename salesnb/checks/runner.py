@@ -29,7 +29,7 @@ from ..errors import SalesnbError
 from ..models import Baseline, CheckRun, Finding
 from ..timeutil import now, parse_timestamp
 from ..types import UTCDateTime
-from .alerts import enqueue_new_finding_alerts, quiet_condition
+from .alerts import backlog_condition, enqueue_new_finding_alerts
 from .backlog import enqueue_backlog_summaries
 from .baseline import AlertSettings, latest_baseline, record_baseline
 from .base import Check, CheckContext, finding_select
@@ -158,9 +158,9 @@ def run_checks(engine: Engine, as_of: datetime | str, only: Iterable[str] | None
                 if taken is not None:
                     report.baseline_id = taken.id
                     report.backlog = session.scalar(select(func.count()).select_from(Finding).where(
-                        quiet_condition(run.id, as_of, taken.quiet_before))) or 0
+                        backlog_condition(taken.quiet_before))) or 0
                     report.backlog_summaries = enqueue_backlog_summaries(
-                        session, taken, run.id, as_of, labels, language, settings)
+                        session, taken, as_of, labels, language, settings)
                     taken.summary = {"backlog": report.backlog, "summaries": report.backlog_summaries,
                                      "open": report.total("count")}
             report.seconds = perf_counter() - clock

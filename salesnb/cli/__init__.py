@@ -27,6 +27,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "audit-process": ("salesnb.cli.audit_process_cmd", "audit_process_cmd",
                       "Breakpoints per order across the seven stages, before and after a date."),
     "bank": ("salesnb.cli.bank_cmd", "bank_group", "Bank statements: import files."),
+    "baseline": ("salesnb.cli.baseline_cmd", "baseline_cmd",
+                 "Take the baseline: record today's breakpoints, one backlog summary per manager."),
     "check": ("salesnb.cli.check_cmd", "check_cmd", "Run the breakpoint checks and update the findings."),
     "checks": ("salesnb.cli.checks_cmd", "checks_group", "The registered checks and their parameters."),
     "claim": ("salesnb.cli.claim_cmd", "claim_group", "Payment claims (回款认领): submit, confirm, reject."),

@@ -9,7 +9,8 @@ channel into one row per person (recipient or cc) and marks the originals
 
 A digested row carries its *items* in ``payload["items"]`` — ``kind``,
 ``id``, ``severity``, ``since`` (ISO time the breakpoint started), ``amount``
-and ``text`` — or is one item itself.  The digest lists them most important
+and ``text`` — or is one item itself (its record, its subject, severity
+``info``).  The digest lists them most important
 first (critical, then oldest, then largest amount), as many as fit both
 ``[notify.digest] max_items`` (default 20) and the channel's byte limit
 (:meth:`salesnb.notify.notifier.Notifier.body_limit`), and ends with a link to
@@ -33,7 +34,7 @@ from ..models import OutboxMessage
 from .outbox import insert_ignoring_duplicates, outbox_row
 from .textutil import truncate_utf8, utf8_len
 
-DIGEST_EVENTS = ("checks.new_findings", "sla_escalation", "sla_warning")
+DIGEST_EVENTS = ("checks.new_findings", "sla_escalation", "sla_warning", "lead_graded")
 DIGEST_EVENT = "digest"
 DEFAULT_MAX_ITEMS = 20
 ITEMS_KEPT = 200  # items a digest row carries in its payload, most important first
@@ -131,8 +132,9 @@ def _items_of(row) -> list[dict[str, Any]]:
     items = payload.get("items")
     if isinstance(items, list) and items:
         return [dict(i) for i in items if isinstance(i, Mapping)]
-    return [digest_item(kind=row.entity_type or "item", item_id=row.entity_id or row.id, severity="warning",
-                        text=row.subject)]
+    # a row without items is one item: the record it is about, with its subject as the text
+    return [digest_item(kind=row.entity_type or "item", item_id=row.entity_id or row.id,
+                        severity=str(payload.get("severity") or "info"), text=row.subject)]
 
 
 def _total_of(row) -> int:
