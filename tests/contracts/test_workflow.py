@@ -96,7 +96,7 @@ def test_editing_the_terms_rechecks_and_issues_a_new_document(engine):
         edits = s.scalars(select(AuditLog).where(AuditLog.action == "contract.edit").order_by(AuditLog.id)).all()
         open_tasks = s.scalars(select(Task.task_id).where(Task.node == "contract_approval", Task.done_at.is_(None))).all()
     assert [x["feasible"] for x in info["submissions"]] == [False, True, True]
-    assert len(info["attachments"]) == 2
+    assert [a["kind"] for a in info["attachments"]] == ["delivery_guarantee", "delivery_guarantee_pdf"] * 2
     assert "数量 | 20" in latest and "排产日期 | 2026年3月14日" in latest
     assert edits[0].before["promised_delivery_days"] == 6 and edits[0].after["promised_delivery_days"] == 9
     assert edits[1].after["quantity"] == 20 and edits[1].actor == "U1"
