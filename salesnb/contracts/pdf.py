@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from ..errors import ConfigError
 from ..i18n import register
 
 PDF_MIME = "application/pdf"
+FIXED_DATE = datetime(2026, 1, 1, tzinfo=timezone.utc)
 FONT_CANDIDATES = (
     "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
     "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc",
@@ -92,11 +94,17 @@ class Heading:
 Block = str | Table | Heading
 
 
-def render_pdf(title: str, blocks: Sequence[Block], font: CjkFont, *, author: str = "salesnb") -> bytes:
-    """An A4 PDF: the centred title, then paragraphs (str), headings and label/value tables."""
+def render_pdf(title: str, blocks: Sequence[Block], font: CjkFont, *, author: str = "salesnb",
+               fixed_date: bool = False) -> bytes:
+    """An A4 PDF: the centred title, then paragraphs (str), headings and label/value tables.
+
+    ``fixed_date`` stamps a constant creation date, so the same input gives the same bytes.
+    """
     from fpdf import FPDF
 
     pdf = FPDF(format="A4")
+    if fixed_date:
+        pdf.set_creation_date(FIXED_DATE)
     pdf.set_author(author)
     pdf.set_title(title)
     pdf.set_creator("salesnb")
@@ -111,7 +119,7 @@ def render_pdf(title: str, blocks: Sequence[Block], font: CjkFont, *, author: st
         if isinstance(block, Heading):
             pdf.ln(2)
             pdf.set_font("cjk", size=14)
-            pdf.multi_cell(0, 9, block.text, new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(0, 9, block.text, align="L", new_x="LMARGIN", new_y="NEXT")
             pdf.ln(1)
         elif isinstance(block, Table):
             pdf.set_font("cjk", size=11)
@@ -122,6 +130,6 @@ def render_pdf(title: str, blocks: Sequence[Block], font: CjkFont, *, author: st
             pdf.ln(3)
         else:
             pdf.set_font("cjk", size=11)
-            pdf.multi_cell(0, 7, block, new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(0, 7, block, align="L", new_x="LMARGIN", new_y="NEXT")
             pdf.ln(2)
     return bytes(pdf.output())

@@ -61,7 +61,7 @@ from .notifier import (
     TemporaryFailure,
 )
 from .outbox import DEFAULT_CHANNEL, child_dedup_key, insert_ignoring_duplicates
-from .recipients import resolve_recipients
+from .recipients import load_attachments, resolve_recipients
 from .send import make_notifier, send_notification
 
 log = logging.getLogger(__name__)
@@ -429,9 +429,10 @@ def _notification(conn: Connection, row) -> Notification:
     """The outbox row as a :class:`Notification` with its user ids resolved through ``users``."""
     to, unknown_to = resolve_recipients(conn, row.recipients or [])
     cc, unknown_cc = resolve_recipients(conn, row.cc or [])
+    payload = dict(row.payload or {})
     return Notification(subject=row.subject, body=row.body, recipients=to, cc=cc, dedup_key=row.dedup_key,
-                        payload=dict(row.payload or {}), event_type=row.event_type,
-                        unknown_users=[*unknown_to, *unknown_cc])
+                        payload=payload, event_type=row.event_type, unknown_users=[*unknown_to, *unknown_cc],
+                        attachments=load_attachments(conn, payload.get("attachments") or []))
 
 
 def route_default_messages(engine: Engine, config: NotifyConfig, now: datetime, worker: str = "router") -> int:
