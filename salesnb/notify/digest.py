@@ -182,14 +182,16 @@ def _digest_for(person: str, sources: list[Any], channel: str, body_limit: Calla
     key = f"digest:{channel}:{person}:{hashlib.sha256(','.join(map(str, ids)).encode()).hexdigest()[:20]}"
     items = [item for r in sources for item in _items_of(r)]
     total = sum(_total_of(r) for r in sources)
+    # the digest belongs to the run that wrote its rows (their latest time), not to the moment of delivery
+    at = max((r.created_at for r in sources if r.created_at is not None), default=now)
     common = dict(dedup_key=key, recipients=[person], channel=channel, event_type=DIGEST_EVENT,
-                  entity_type="user", entity_id=person, at=now)
+                  entity_type="user", entity_id=person, at=at)
     if len(sources) == 1 and total == 1:  # one thing to say: say it as it was written, linked to the item
         source, item = sources[0], items[0]
         link = item_url(settings, item["kind"], item["id"])
         budget = body_limit(source.subject)
         body = render_single(source.body, link, budget, language)
-        payload = {**(source.payload or {}), "url": link, "digest_of": ids}
+        payload = {**(source.payload or {}), "items": items, "total": 1, "url": link, "digest_of": ids}
         return outbox_row(subject=source.subject, body=body, payload=payload, **common)
     ranked = sorted(items, key=importance)
     critical = sum(1 for i in items if i.get("severity") == "critical")
