@@ -130,6 +130,6 @@ def render_pdf(title: str, blocks: Sequence[Block], font: CjkFont, *, author: st
             pdf.ln(3)
         else:
             pdf.set_font("cjk", size=11)
-            pdf.multi_cell(0, 7, block, align="L", new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(0, 7, block, align="L", wrapmode="CHAR", new_x="LMARGIN", new_y="NEXT")  # CJK: any char
             pdf.ln(2)
     return bytes(pdf.output())

@@ -124,7 +124,8 @@ def _message(report: KpiReport, notes: list[AnomalyNote], region: str | None, we
     for kpi in ALL_KPIS:
         overall = report.row(kpi, overall_scope, **overall_keys)
         weekly = report.row(kpi, week_scope, week=week, **week_keys)
-        verdict_of = overall if overall is not None else weekly
+        # no row for the region (e.g. no baseline yet): the company's row says whether it is measurable
+        verdict_of = next((r for r in (overall, weekly, report.row(kpi)) if r is not None), None)
         tone = "none" if verdict_of is None else state(verdict_of["rate"], verdict_of["ok"],
                                                        verdict_of["measurable"])
         verdict = t(f"kpi.push.{tone}", language)
