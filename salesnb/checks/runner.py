@@ -31,8 +31,8 @@ from ..timeutil import now, parse_timestamp
 from ..types import UTCDateTime
 from .alerts import backlog_condition, enqueue_new_finding_alerts
 from .backlog import enqueue_backlog_summaries
-from .baseline import AlertSettings, latest_baseline, record_baseline
 from .base import Check, CheckContext, finding_select
+from .baseline import AlertSettings, latest_baseline, record_baseline
 from .registry import available_checks, check_params, select_checks
 
 HIT_COLUMNS = ("entity_id", "owner_id", "region", "level", "bucket", "started_at", "message", "details")

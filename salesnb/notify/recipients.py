@@ -46,6 +46,6 @@ def load_attachments(session: Session | Connection, ids: Iterable[object]) -> li
     wanted = [int(i) for i in ids if str(i).isdigit()]
     if not wanted:
         return []
-    rows = {r.id: r for r in session.execute(
-        select(Attachment.id, Attachment.filename, Attachment.mime, Attachment.content).where(Attachment.id.in_(wanted)))}
+    query = select(Attachment.id, Attachment.filename, Attachment.mime, Attachment.content)
+    rows = {r.id: r for r in session.execute(query.where(Attachment.id.in_(wanted)))}
     return [FileAttachment(rows[i].filename, rows[i].mime, bytes(rows[i].content)) for i in wanted if i in rows]
