@@ -55,7 +55,7 @@ def test_quiet_first_run_then_only_news(engine, db_url, tmp_path, monkeypatch, n
         baseline = s.get(Baseline, checks.baseline_id)
         people = s.scalars(select(User)).all()
         managers = {u.manager_id for u in people if u.manager_id} | {u.user_id for u in people if u.role == "ops"}
-        quiet_tasks = s.scalars(select(EscalationLog).where(EscalationLog.notified == [])).all()
+        quiet_tasks = [r for r in s.scalars(select(EscalationLog)) if not r.notified]
     assert baseline.quiet_before == day1 - timedelta(days=spec["backlog_age_days"])
     assert first.reports["escalate"].quiet > 0 and quiet_tasks
     sent = _sent(engine, day1)
