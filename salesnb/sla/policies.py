@@ -27,6 +27,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from .. import audit
+from ..db import serialise
 from ..errors import SalesnbError
 from ..models import ROLES, Base, SlaPolicy
 from ..rules import validate_rule
@@ -334,7 +335,8 @@ def save_policy(session: Session, definition: dict[str, Any] | Policy, *, node: 
     data = definition.to_dict() if isinstance(definition, Policy) else definition
     policy = Policy.from_dict(data, node)
     at = at or now()
-    row = session.get(SlaPolicy, policy.node)
+    serialise(session, f"sla_policies:{policy.node}")  # concurrent saves get consecutive versions
+    row = session.get(SlaPolicy, policy.node, populate_existing=True)
     before = None if row is None else {"version": row.version, "definition": row.definition}
     stored = policy.to_dict()
     if row is None:
@@ -351,7 +353,8 @@ def save_policy(session: Session, definition: dict[str, Any] | Policy, *, node: 
 
 def reset_policy(session: Session, node: str, *, actor: str = "system", at: datetime | None = None) -> bool:
     """Delete the stored policy of ``node`` (its default, if any, applies again). True if a row was deleted."""
-    row = session.get(SlaPolicy, node)
+    serialise(session, f"sla_policies:{node}")
+    row = session.get(SlaPolicy, node, populate_existing=True)
     if row is None:
         return False
     audit.record(session, actor=actor, action="sla.policy_reset", entity_type="sla_policy", entity_id=node,
