@@ -5,8 +5,8 @@ the robots' 20 messages/min limit and bury the owner.  Instead each owner gets
 one digest listing how many new breakpoints of each check are theirs, with a
 few examples; critical findings also go to the owner's manager (cc).  Findings
 without an owner go to the ``ops`` users.  The dedup key is
-``findings:RUN:OWNER`` — a finding is new in exactly one run, so a rerun adds
-nothing.
+``findings:RUN:OWNER`` — a finding is new in exactly one run (the run that
+inserted its row), so a rerun, even one with the same ``as_of``, adds nothing.
 """
 
 from __future__ import annotations
@@ -51,9 +51,14 @@ class _Digest:
 
 
 def enqueue_new_finding_alerts(session: Session, run_id: int, as_of: datetime, labels: dict[str, str],
-                               critical_checks: set[str], language: str) -> int:
-    """Enqueue one digest per owner for the findings first seen in run ``run_id``; return how many."""
-    is_new = and_(Finding.run_id == run_id, Finding.first_seen == as_of, Finding.resolved_at.is_(None))
+                               critical_checks: set[str], language: str, after_id: int = 0) -> int:
+    """Enqueue one digest per owner for the findings run ``run_id`` opened; return how many.
+
+    ``after_id`` is the highest finding id before the run: a finding the run only saw again (a rerun
+    with the same ``as_of`` updates ``run_id`` of the findings it finds) is not new.
+    """
+    is_new = and_(Finding.run_id == run_id, Finding.id > after_id, Finding.first_seen == as_of,
+                  Finding.resolved_at.is_(None))
     owner_key = func.coalesce(Finding.owner_id, NO_OWNER)
     digests: dict[str, _Digest] = defaultdict(_Digest)
     for owner, check, count in session.execute(

@@ -121,6 +121,7 @@ def run_checks(engine: Engine, as_of: datetime | str, only: Iterable[str] | None
             run = CheckRun(as_of=as_of, started_at=started, status="running")
             session.add(run)
             session.flush()
+            known = session.scalar(select(func.max(Finding.id))) or 0  # rows above it are this run's
             checks = select_checks(available_checks(session), only, config)
             prepared = [(c, check_params(c, {**config.get(c.name, {}), **(params or {}).get(c.name, {})}))
                         for c in checks]
@@ -136,7 +137,7 @@ def run_checks(engine: Engine, as_of: datetime | str, only: Iterable[str] | None
             if alerts:
                 report.alerts = enqueue_new_finding_alerts(
                     session, run.id, as_of, {c.name: c.label(language) for c, _ in prepared},
-                    {c.name for c, _ in prepared if c.severity == "critical"}, language)
+                    {c.name for c, _ in prepared if c.severity == "critical"}, language, after_id=known)
             report.seconds = perf_counter() - clock
             run.finished_at, run.status = now(), "ok"
             run.summary = report.to_dict()
