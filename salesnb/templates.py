@@ -20,6 +20,7 @@ from sqlalchemy.engine import make_url
 from .config import Settings
 from .errors import SalesnbError
 from .timeutil import now
+from .urls import has_secret
 
 BUILTIN_TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates" / "notebooks"
 
@@ -141,9 +142,9 @@ def set_assignment(source: str, name: str, value: Any, note: str) -> str:
 
 def wired_db_url(settings: Settings) -> str | None:
     """The database URL to write into a copy: absolute for SQLite; ``None`` when it holds a password."""
-    url = make_url(settings.db_url)
-    if url.password:
+    if has_secret(settings.db_url):  # user:password@ or ?password=…
         return None
+    url = make_url(settings.db_url)
     if url.drivername.startswith("sqlite") and url.database and url.database != ":memory:":
         url = url.set(database=str(Path(url.database).expanduser().resolve()))
     return url.render_as_string(hide_password=False)

@@ -10,7 +10,9 @@ from sqlalchemy import Engine
 
 from ..config import Settings, load_settings
 from ..db import make_engine, upgrade
+from ..notify.redact import register_secrets
 from ..timeutil import set_local_tz
+from ..urls import url_secrets
 
 
 @dataclass
@@ -26,6 +28,7 @@ class AppContext:
         if self.language:
             settings.language = self.language
         set_local_tz(settings.timezone)
+        register_secrets(url_secrets(settings.db_url))  # masked in every message and log line
         return settings
 
     @cached_property

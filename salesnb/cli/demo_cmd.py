@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from ..models import CANONICAL_MODELS, EscalationLog, Finding, OutboxMessage
 from ..pipeline import STEPS, daily_run
 from ..timeutil import now, parse_timestamp
+from ..urls import safe_url
 from .context import app
 
 
@@ -51,7 +52,7 @@ def demo_command(orders: int, seed: int, as_of: str | None, data_dir: Path, serv
     ctx = app()
     engine = ctx.engine
     at = parse_timestamp(as_of) if as_of else now().replace(minute=0, second=0, microsecond=0)
-    click.echo(f"salesnb demo: database {engine.url.render_as_string(hide_password=True)}")
+    click.echo(f"salesnb demo: database {safe_url(engine.url)}")
     click.echo(f"1/4 generating {orders} orders of demo data (seed {seed}) into {data_dir} …")
     files = generate(data_dir, orders=orders, seed=seed, as_of=at)
     click.echo("2/4 importing …")
