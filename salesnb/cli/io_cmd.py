@@ -10,6 +10,7 @@ import click
 from ..i18n import get_language, set_language
 from ..io import export_table, import_paths
 from ..io.messages import msg
+from ..io.sql_guard import DEFAULT_TIMEOUT
 from ..schema import table_specs
 from .context import app
 
@@ -49,7 +50,8 @@ def export_cmd(table: str | None, sql: str | None, out: str, fmt: str | None) ->
         raise click.UsageError("give either a TABLE or --sql")
     ctx = app()
     with ui_language(ctx.settings.language):
-        rows = export_table(ctx.engine, sql or table, out, language=ctx.settings.language, fmt=fmt)
+        timeout = float(ctx.settings.section("export").get("sql_timeout_seconds", DEFAULT_TIMEOUT))
+        rows = export_table(ctx.engine, sql or table, out, language=ctx.settings.language, fmt=fmt, timeout=timeout)
         click.echo(msg("io.export.done", rows=rows, path=out))
 
 

@@ -28,6 +28,7 @@ from ..schema import normalise_header, table_specs
 from ..timeutil import UTC, to_local
 from ..types import CENT
 from .messages import msg
+from .sql_guard import DEFAULT_TIMEOUT, check_query, end_read_only, start_read_only, timed_out
 
 XLSX_MAX_ROWS = 1_048_576
 FETCH_ROWS = 5_000
@@ -115,7 +116,7 @@ def _formatter(kind: str, language: str, for_xlsx: bool) -> Callable[[Any], Any]
 
 
 def export_table(engine: Engine, table_or_select: str | Select | TextClause, path: str | Path,
-                 language: str = "zh-CN", fmt: str | None = None) -> int:
+                 language: str = "zh-CN", fmt: str | None = None, timeout: float | None = DEFAULT_TIMEOUT) -> int:
     """Write a table or a query result to ``path`` (xlsx or csv, by suffix or ``fmt``).
 
     Parameters
@@ -128,6 +129,8 @@ def export_table(engine: Engine, table_or_select: str | Select | TextClause, pat
     language : {"zh-CN", "en"}
         zh-CN: Chinese headers and 是/否; en: column names and true/false.
     fmt : {"xlsx", "csv"}, optional
+    timeout : float, optional
+        Seconds a SQL text may run (read-only, checked first by :func:`salesnb.io.sql_guard.check_query`).
 
     Returns
     -------
@@ -140,8 +143,10 @@ def export_table(engine: Engine, table_or_select: str | Select | TextClause, pat
         raise SalesnbError(f"unsupported export format {fmt!r} (xlsx or csv)")
     labels_known = _query_columns()
     is_name = isinstance(table_or_select, str) and _NAME.match(table_or_select)
-    if isinstance(table_or_select, str) and not is_name and not _SELECT.match(table_or_select):
-        raise SalesnbError(msg("io.not_select"))
+    if isinstance(table_or_select, str) and not is_name:
+        if not _SELECT.match(table_or_select):
+            raise SalesnbError(msg("io.not_select"))
+        check_query(table_or_select, engine.dialect.name)
     path.parent.mkdir(parents=True, exist_ok=True)
     with engine.connect() as conn:
         try:
@@ -154,7 +159,7 @@ def export_table(engine: Engine, table_or_select: str | Select | TextClause, pat
                 statement = text(table_or_select) if isinstance(table_or_select, str) else table_or_select
                 names, labels, extra_keys, kinds = [], [], [], {}
                 if isinstance(table_or_select, str):
-                    _read_only(conn)
+                    start_read_only(conn, timeout)
             result = conn.execution_options(stream_results=True).execute(statement)
             if not names:
                 names = list(result.keys())
@@ -179,20 +184,14 @@ def export_table(engine: Engine, table_or_select: str | Select | TextClause, pat
                 raise
             partial.replace(path)
         except DBAPIError as exc:
+            if timed_out(exc):
+                raise SalesnbError(msg("io.sql.timeout", seconds=f"{timeout:g}")) from None
             raise SalesnbError(msg("io.query_failed", detail=str(exc.orig).strip())) from None
         finally:
             conn.rollback()
-            if conn.dialect.name == "sqlite" and not is_name:
-                conn.exec_driver_sql("PRAGMA query_only = OFF")
+            if isinstance(table_or_select, str) and not is_name:
+                end_read_only(conn)
     return written
-
-
-def _read_only(conn) -> None:
-    """User SQL runs read-only: a SELECT cannot smuggle in a write."""
-    if conn.dialect.name == "postgresql":
-        conn.exec_driver_sql("SET TRANSACTION READ ONLY")
-    elif conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("PRAGMA query_only = ON")
 
 
 def _batches(result) -> Iterator[list]:
