@@ -32,6 +32,7 @@ from . import audit
 from .config import Settings
 from .db import session_scope
 from .errors import SalesnbError
+from .filenames import safe_file_name
 from .models import Scorecard, SlaPolicy
 from .templates import BUILTIN_TEMPLATES_DIR, template_dirs
 from .timeutil import now
@@ -182,7 +183,7 @@ def read_bundle(path: str | Path) -> Bundle:
                     raise SalesnbError(f"{path}: {name} must be a list of objects")
                 return value
 
-            notebooks = {Path(n).name: zf.read(n) for n in sorted(names)
+            notebooks = {safe_file_name(Path(n).name): zf.read(n) for n in sorted(names)
                          if n.startswith("notebooks/") and n.endswith(".ipynb")}
             return Bundle(name=str(manifest.get("name", path.stem)), scorecards=part("scorecards.json"),
                           rules=part("rules.json"), sla_policies=part("sla_policies.json"),

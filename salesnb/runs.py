@@ -41,6 +41,7 @@ from .config import Settings, load_settings
 from .db import session_scope
 from .i18n import register, t
 from .errors import SalesnbError
+from .filenames import safe_file_name
 from .models import TemplateRun, User
 from .notify.outbox import enqueue
 from .notify.redact import redact, register_secrets
@@ -189,7 +190,7 @@ def run_template(
     if run_id is None:
         return None
     stamp = started.strftime("%Y%m%d-%H%M%S")
-    output = runs_dir(settings) / name / f"{stamp}-{run_id}.ipynb"
+    output = runs_dir(settings) / safe_file_name(name, "template") / f"{stamp}-{run_id}.ipynb"
     if "output_dir" in declared and "output_dir" not in given:
         params["output_dir"] = recorded["output_dir"] = str(output.with_suffix(""))
     output.parent.mkdir(parents=True, exist_ok=True)

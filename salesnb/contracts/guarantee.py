@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..errors import SalesnbError
+from ..filenames import safe_file_name
 from ..models import Attachment, Contract
 from ..timeutil import to_local
 from .feasibility import Feasibility
@@ -114,7 +115,7 @@ def attach(session: Session, facts: GuaranteeFacts, *, actor: str) -> Attachment
     content = build_docx(facts)
     attachment = Attachment(
         entity_type="contract", entity_id=facts.contract_id, kind=KIND,
-        filename=f"交付保障书_{facts.number}.docx", mime=DOCX_MIME, content=content,
+        filename=safe_file_name(f"交付保障书_{facts.number}.docx"), mime=DOCX_MIME, content=content,
         sha256=hashlib.sha256(content).hexdigest(), created_at=facts.issued_at, created_by=actor,
     )
     session.add(attachment)
