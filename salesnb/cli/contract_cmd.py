@@ -154,23 +154,26 @@ def show_cmd(contract_id: str, as_json: bool) -> None:
               help="Folder to write to (created if missing), or a file name with its suffix.")
 def download_cmd(contract_id: str, attachment_id: int | None, output: str) -> None:
     """Save an attachment of the contract (by default its latest delivery guarantee)."""
-    with session_scope(app().engine) as session:
+    ctx = app()
+    language = ctx.settings.language
+    with session_scope(ctx.engine) as session:
         attachment = get_attachment(session, contract_id, attachment_id)
         name, content = safe_file_name(attachment.filename, "attachment"), attachment.content
     target = Path(output)
     as_folder = output.endswith(("/", "\\")) or target.is_dir() or not target.suffix
     folder = target if as_folder else target.parent
     if folder.exists() and not folder.is_dir():
-        raise SalesnbError(t("contract.download.not_a_folder", path=folder))
+        raise SalesnbError(t("contract.download.not_a_folder", language, path=folder))
     try:
         if not folder.exists():
             folder.mkdir(parents=True)
-            click.echo(t("contract.download.created", path=folder), err=True)
+            click.echo(t("contract.download.created", language, path=folder), err=True)
         if as_folder:
             target = folder / name
         target.write_bytes(content)
     except OSError as exc:
-        raise SalesnbError(t("contract.download.cannot_write", path=target, detail=exc.strerror or exc)) from None
+        raise SalesnbError(t("contract.download.cannot_write", language, path=target,
+                                 detail=exc.strerror or exc)) from None
     click.echo(str(target))
 
 

@@ -31,7 +31,7 @@ def test_download_stays_in_its_folder_and_creates_it(db_url, tmp_path):
     written = Path(result.output.strip().splitlines()[-1])
     assert written.parent == work / "out" and written.is_file()
     assert written.name.startswith("交付保障书_DG-HTX_") and "/" not in written.name
-    assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == [written.name]
+    assert sorted(p.name for p in (tmp_path / "a").rglob("*") if p.is_file()) == [written.name]
     bare = run(db_url, "contract", "download", BAD, "-o", str(work / "plain"))
     assert bare.exit_code == 0 and (work / "plain").is_dir() and len(list((work / "plain").iterdir())) == 1
     (work / "taken").write_text("x")
