@@ -15,7 +15,7 @@ import sys
 
 import click
 
-from ..errors import SalesnbError
+from ..errors import MAX_MESSAGE_CHARS, SalesnbError, shorten
 from ..notify.redact import redact
 from .context import AppContext
 
@@ -42,12 +42,12 @@ class SalesnbGroup(click.Group):
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
             raise
         except SalesnbError as exc:
-            click.echo(f"error: {redact(exc)}", err=True)
+            click.echo(f"error: {shorten(redact(exc), MAX_MESSAGE_CHARS)}", err=True)
             sys.exit(2)
         except Exception as exc:  # noqa: BLE001 - the CLI never shows a bare traceback
             if ctx.obj is not None and getattr(ctx.obj, "debug", False):
                 raise
-            click.echo(f"error: {type(exc).__name__}: {redact(exc)}", err=True)
+            click.echo(f"error: {type(exc).__name__}: {shorten(redact(exc), MAX_MESSAGE_CHARS)}", err=True)
             click.echo("(run with --debug or SALESNB_DEBUG=1 for the traceback)", err=True)
             sys.exit(1)
 
