@@ -188,8 +188,8 @@ def read_bundle(path: str | Path) -> Bundle:
             return Bundle(name=str(manifest.get("name", path.stem)), scorecards=part("scorecards.json"),
                           rules=part("rules.json"), sla_policies=part("sla_policies.json"),
                           notebooks=notebooks, manifest=manifest)
-    except (zipfile.BadZipFile, json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise SalesnbError(f"{path}: not a readable bundle ({exc})") from None
+    except (zipfile.BadZipFile, json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
+        raise SalesnbError(f"{path}: not a readable bundle ({type(exc).__name__}: {exc})") from None
 
 
 def validate_bundle(bundle: Bundle) -> None:

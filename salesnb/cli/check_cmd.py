@@ -15,6 +15,7 @@ from ..db import session_scope
 from ..errors import SalesnbError
 from ..i18n import t
 from ..rules import get_rule, latest_rules, save_rule
+from ..rules.parse import MAX_DEPTH
 from ..scorecards import DEFAULT_NAME, get_scorecard, grade_leads, list_scorecards, save_scorecard
 from ..timeutil import parse_as_of
 from .context import app
@@ -36,6 +37,8 @@ def _read_json(path: str) -> Any:
         return json.loads(Path(path).read_text(encoding="utf-8-sig"))
     except json.JSONDecodeError as exc:
         raise SalesnbError(f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}") from None
+    except RecursionError:
+        raise SalesnbError(t("rules.file_too_deep", path=path, depth=MAX_DEPTH)) from None
 
 
 def _width(text: str) -> int:

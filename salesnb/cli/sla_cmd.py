@@ -10,6 +10,8 @@ import click
 
 from ..db import session_scope
 from ..errors import SalesnbError
+from ..i18n import t
+from ..rules.parse import MAX_DEPTH
 from ..sla import (
     escalate,
     get_policy,
@@ -98,6 +100,8 @@ def _read_definition(path: Path) -> dict[str, Any]:
         data = json.loads(path.read_text(encoding="utf-8-sig"))
     except json.JSONDecodeError as exc:
         raise SalesnbError(f"{path}: line {exc.lineno}, column {exc.colno}: {exc.msg}") from exc
+    except RecursionError:
+        raise SalesnbError(t("rules.file_too_deep", path=path, depth=MAX_DEPTH)) from None
     except OSError as exc:
         raise SalesnbError(f"{path}: {exc.strerror}") from exc
     if not isinstance(data, dict):
