@@ -20,6 +20,7 @@ a versioned item adds a version, so nothing is lost.
 from __future__ import annotations
 
 import difflib
+import itertools
 import json
 import zipfile
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ from . import audit
 from .config import Settings
 from .db import session_scope
 from .errors import SalesnbError
+from .i18n import register, t
 from .filenames import safe_file_name
 from .models import Scorecard, SlaPolicy
 from .templates import BUILTIN_TEMPLATES_DIR, template_dirs
@@ -39,6 +41,18 @@ from .timeutil import now
 
 FORMAT = "salesnb-bundle"
 VERSION = 1
+
+register({
+    "zh-CN": {
+        "bundles.shadows_builtin": "与内置模板同名，导入后 salesnb run 将运行此笔记本而不是内置的 {path}",
+        "bundles.shadows_template": "与已有模板同名，导入后将取代 {path}",
+    },
+    "en": {
+        "bundles.shadows_builtin": "named like a built-in template: once imported, salesnb run would run it "
+                                   "instead of {path}",
+        "bundles.shadows_template": "named like an existing template: once imported, it would replace {path}",
+    },
+})
 
 
 @dataclass
@@ -223,9 +237,22 @@ def validate_bundle(bundle: Bundle) -> None:
 
 
 def default_notebooks_dir(settings: Settings) -> Path:
-    """Where imported notebooks go: the first ``[templates] dirs`` folder, else ``<data>/templates``."""
-    custom = [d for d in template_dirs(settings) if d != BUILTIN_TEMPLATES_DIR]
-    return custom[0] if custom else settings.data_dir / "templates"
+    """Where imported notebooks go: the first folder template names are looked up in (``[templates] dirs``,
+    default ``<data>/templates``), so that ``salesnb run NAME`` finds them."""
+    return template_dirs(settings)[0]
+
+
+def _existing_template(settings: Settings, notebooks_dir: Path, file_name: str) -> tuple[Path | None, str]:
+    """The notebook a bundle's ``file_name`` would replace or shadow, and a note saying which one."""
+    target = notebooks_dir / file_name
+    if target.is_file():
+        return target, ""
+    for folder in template_dirs(settings):
+        candidate = folder / file_name
+        if candidate.is_file():
+            key = "bundles.shadows_builtin" if folder == BUILTIN_TEMPLATES_DIR else "bundles.shadows_template"
+            return candidate, t(key, path=candidate)
+    return None, ""
 
 
 def plan_import(engine: Engine, settings: Settings, bundle: Bundle, notebooks_dir: Path | None = None) -> ImportPlan:
@@ -251,9 +278,12 @@ def plan_import(engine: Engine, settings: Settings, bundle: Bundle, notebooks_di
     for item in bundle.sla_policies:
         plan.items.append(_compare("sla_policy", item["node"], policies.get(item["node"]), item["definition"]))
     for file_name, data in bundle.notebooks.items():
-        target = plan.notebooks_dir / file_name
-        current = _notebook_cells(target.read_bytes()) if target.is_file() else None
-        plan.items.append(_compare("notebook", file_name, current, _notebook_cells(data)))
+        existing, note = _existing_template(settings, plan.notebooks_dir, file_name)
+        current = _notebook_cells(existing.read_bytes()) if existing is not None else None
+        item = _compare("notebook", file_name, current, _notebook_cells(data))
+        if note and item.action == "conflict":
+            item = PlanItem(item.kind, item.name, item.action, f"{note}; {item.detail}", item.diff)
+        plan.items.append(item)
     return plan
 
 
@@ -266,13 +296,33 @@ def _compare(kind: str, name: str, current: Any, incoming: Any) -> PlanItem:
 
 
 def _unified_diff(current: Any, incoming: Any) -> str:
-    """Line diff of the two values as indented JSON (notebooks: their cells' sources)."""
+    """Line diff of the two values as indented JSON; for notebooks, of each code cell that differs."""
+    if _is_cells(current) and _is_cells(incoming):
+        return _code_cells_diff(current, incoming)
+
     def lines(value: Any) -> list[str]:
-        if isinstance(value, list) and value and all(isinstance(c, dict) and "source" in c for c in value):
-            return [line for cell in value for line in [f"# [{cell['type']}]", *cell["source"].splitlines()]]
         return json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True, default=str).splitlines()
 
     return "\n".join(difflib.unified_diff(lines(current), lines(incoming), "this database", "bundle", lineterm="", n=1))
+
+
+def _is_cells(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(c, dict) and "source" in c for c in value)
+
+
+def _code_cells_diff(current: list[dict[str, str]], incoming: list[dict[str, str]]) -> str:
+    """The cells whose source differs, code first (the code a run would execute differently), each
+    numbered among the cells of its type."""
+    out: list[str] = []
+    for kind in ("code", "markdown", "raw"):
+        mine = [c["source"] for c in current if c["type"] == kind]
+        theirs = [c["source"] for c in incoming if c["type"] == kind]
+        for number, (old, new) in enumerate(itertools.zip_longest(mine, theirs, fillvalue=""), start=1):
+            if old != new:
+                out.append(f"# {kind} cell {number}")
+                out.extend(difflib.unified_diff(old.splitlines(), new.splitlines(), "installed", "bundle",
+                                                lineterm="", n=1))
+    return "\n".join(out)
 
 
 def _canonical(value: Any) -> str:

@@ -25,9 +25,13 @@ from .urls import has_secret
 BUILTIN_TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates" / "notebooks"
 
 
+DEFAULT_TEAM_DIR = "templates"
+
+
 def template_dirs(settings: Settings) -> list[Path]:
-    """Where template names are looked up: ``[templates] dirs`` (relative to the data folder), then built-ins."""
-    extra = settings.section("templates").get("dirs") or []
+    """Where template names are looked up: ``[templates] dirs`` (relative to the data folder; default
+    ``<data>/templates``, where bundles put notebooks), then built-ins."""
+    extra = settings.section("templates").get("dirs") or [DEFAULT_TEAM_DIR]
     if isinstance(extra, str):
         extra = [extra]
     dirs = [(settings.data_dir / d) if not Path(d).is_absolute() else Path(d) for d in extra]
