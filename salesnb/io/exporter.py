@@ -2,7 +2,8 @@
 
 CSV is written as UTF-8 with a byte-order mark, which is what makes Excel
 open Chinese text correctly on a double click.  Timestamps are local time as
-``YYYY-MM-DD HH:MM:SS``; amounts are exact (``1234.50`` in CSV, a number with
+``YYYY-MM-DD HH:MM:SS`` (with ``.ffffff`` when they have a fraction of a
+second, as times recorded by the apps do: an export imports back unchanged); amounts are exact (``1234.50`` in CSV, a number with
 two decimals in xlsx); booleans are 是/否 in zh-CN.  Rows are streamed, so a
 large table does not have to fit in memory.
 """
@@ -99,7 +100,9 @@ def _formatter(kind: str, language: str, for_xlsx: bool) -> Callable[[Any], Any]
         if kind == "datetime" and isinstance(value, str) and _STORED_UTC.match(value):
             value = datetime.fromisoformat(value).replace(tzinfo=UTC)  # raw SQLite text is naive UTC
         if isinstance(value, datetime):
-            local = to_local(value).replace(tzinfo=None, microsecond=0) if value.tzinfo else value.replace(microsecond=0)
+            local = to_local(value).replace(tzinfo=None) if value.tzinfo else value
+            if local.microsecond:  # times recorded by the app: exact text, so that a re-import changes nothing
+                return local.strftime("%Y-%m-%d %H:%M:%S.%f")
             return local if for_xlsx else local.strftime("%Y-%m-%d %H:%M:%S")
         if isinstance(value, date):
             return value if for_xlsx else value.isoformat()
