@@ -91,6 +91,8 @@ def _print_run(run) -> None:
             continue
         summary = report.summary() if callable(getattr(report, "summary", None)) else None
         click.echo(f"  {name:<10} {summary or _short(report)}")
+        for warning in getattr(report, "warnings", None) or []:
+            click.echo(f"  ⚠ {warning}")
     click.echo("  seconds: " + ", ".join(f"{k} {v:.2f}" for k, v in run.seconds.items()))
 
 

@@ -19,6 +19,7 @@ The defaults below apply to every node without a stored row; a stored row
 from __future__ import annotations
 
 import copy
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -33,6 +34,7 @@ from ..models import ROLES, Base, SlaPolicy
 from ..rules import validate_rule
 from ..timeutil import now
 from .calendar import CalendarSpec, Clock, PolicyError, clock_for
+from .holidays import EMPTY, HolidayTable, coverage_warning, load_holidays
 
 RECIPIENT_WORDS = ("owner", "manager", "entity_owner")
 TODO_NODE = "sla_todo"
@@ -154,10 +156,16 @@ class Policy:
     enabled: bool = True
     version: int = 0
     source: str = "default"  # default | stored
+    holidays: HolidayTable = field(default=EMPTY, compare=False, repr=False)  # the team's stored days
 
     @property
     def clock(self) -> Clock:
-        return clock_for(self.calendar)
+        return clock_for(self.calendar, self.holidays)
+
+    @property
+    def uses_holidays(self) -> bool:
+        """Whether the policy's clock follows holidays and 调休 (working hours with Chinese holidays)."""
+        return self.calendar.mode == "working_hours" and self.calendar.chinese_holidays
 
     def offset(self, level: Level, repeat_no: int = 0) -> timedelta:
         """Clock time from the task's start to ``level`` (repeat ``repeat_no``)."""
@@ -318,7 +326,18 @@ def load_policies(session: Session, *, include_disabled: bool = True) -> dict[st
             raise PolicyError(f"stored SLA policy {row.node!r} is invalid: {exc}") from exc
     if not include_disabled:
         policies = {node: p for node, p in policies.items() if p.enabled}
+    holidays = load_holidays(session)
+    if holidays.entries:
+        policies = {node: dataclasses.replace(p, holidays=holidays) for node, p in policies.items()}
     return dict(sorted(policies.items()))
+
+
+def holiday_warning(session: Session, as_of: datetime, language: str | None = None) -> str | None:
+    """The warning that the holiday calendar is about to run out, when an enabled policy's clock needs it."""
+    policies = load_policies(session, include_disabled=False)
+    if not any(p.uses_holidays for p in policies.values()):
+        return None
+    return coverage_warning(load_holidays(session), as_of, language)
 
 
 def get_policy(session: Session, node: str) -> Policy:
