@@ -6,6 +6,7 @@ Layout of the file::
     scorecards.json      [{"name", "definition"}]          the active version of each scorecard
     rules.json           [{"name", "kind", "definition", "enabled"}]   the newest version of each rule
     sla_policies.json    [{"node", "definition"}]          policies stored in the database
+    holidays.json        [{"day", "kind", "name"}]         the team's holidays and adjusted workdays (调休)
     notebooks/NAME.ipynb the team's own templates (folders of ``[templates] dirs``) and any extra ones
 
 Importing is two steps: :func:`plan_import` compares every item with the
@@ -24,6 +25,7 @@ import itertools
 import json
 import zipfile
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +38,8 @@ from .errors import SalesnbError
 from .i18n import register, t
 from .filenames import safe_file_name
 from .models import Scorecard, SlaPolicy
+from .sla.holidays import as_dicts as holiday_dicts
+from .sla.holidays import load_holidays, replace_year_entries
 from .templates import BUILTIN_TEMPLATES_DIR, template_dirs
 from .timeutil import now
 
@@ -63,19 +67,21 @@ class Bundle:
     scorecards: list[dict[str, Any]] = field(default_factory=list)
     rules: list[dict[str, Any]] = field(default_factory=list)
     sla_policies: list[dict[str, Any]] = field(default_factory=list)
+    holidays: list[dict[str, Any]] = field(default_factory=list)
     notebooks: dict[str, bytes] = field(default_factory=dict)  # file name → .ipynb bytes
     manifest: dict[str, Any] = field(default_factory=dict)
 
     def counts(self) -> dict[str, int]:
         return {"scorecards": len(self.scorecards), "rules": len(self.rules),
-                "sla_policies": len(self.sla_policies), "notebooks": len(self.notebooks)}
+                "sla_policies": len(self.sla_policies), "holidays": len(self.holidays),
+                "notebooks": len(self.notebooks)}
 
 
 @dataclass(frozen=True)
 class PlanItem:
     """One item of an import and what importing it does."""
 
-    kind: str  # scorecard, rule, sla_policy, notebook
+    kind: str  # scorecard, rule, sla_policy, holidays (one item per year), notebook
     name: str
     action: str  # add, same, conflict
     detail: str = ""
@@ -133,6 +139,7 @@ def collect_bundle(engine: Engine, settings: Settings, name: str, notebooks: lis
                                  "enabled": bool(row.enabled)})
         for row in session.scalars(select(SlaPolicy).order_by(SlaPolicy.node)):
             bundle.sla_policies.append({"node": row.node, "definition": row.definition})
+        bundle.holidays = holiday_dicts(load_holidays(session))
     for path in [*team_notebooks(settings), *(Path(p) for p in notebooks or [])]:
         if not path.is_file():
             raise SalesnbError(f"notebook {path} does not exist")
@@ -164,6 +171,7 @@ def export_bundle(engine: Engine, settings: Settings, name: str, out: str | Path
         zf.writestr("scorecards.json", _dumps(bundle.scorecards))
         zf.writestr("rules.json", _dumps(bundle.rules))
         zf.writestr("sla_policies.json", _dumps(bundle.sla_policies))
+        zf.writestr("holidays.json", _dumps(bundle.holidays))
         for file_name, data in sorted(bundle.notebooks.items()):
             zf.writestr(f"notebooks/{file_name}", data)
     return bundle
@@ -201,7 +209,7 @@ def read_bundle(path: str | Path) -> Bundle:
                          if n.startswith("notebooks/") and n.endswith(".ipynb")}
             return Bundle(name=str(manifest.get("name", path.stem)), scorecards=part("scorecards.json"),
                           rules=part("rules.json"), sla_policies=part("sla_policies.json"),
-                          notebooks=notebooks, manifest=manifest)
+                          holidays=part("holidays.json"), notebooks=notebooks, manifest=manifest)
     except (zipfile.BadZipFile, json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
         raise SalesnbError(f"{path}: not a readable bundle ({type(exc).__name__}: {exc})") from None
 
@@ -229,6 +237,8 @@ def validate_bundle(bundle: Bundle) -> None:
                 item.get("definition"), str(item.get("name")))
     for item in bundle.sla_policies:
         attempt(f"SLA policy {item.get('node')!r}", Policy.from_dict, item.get("definition"), item.get("node"))
+    if bundle.holidays:
+        attempt("holidays", _holiday_entries, bundle.holidays)
     for file_name, data in bundle.notebooks.items():
         attempt(f"notebook {file_name}", lambda d: nbformat.validate(nbformat.reads(d.decode("utf-8"), 4)), data)
     if problems:
@@ -266,6 +276,7 @@ def plan_import(engine: Engine, settings: Settings, bundle: Bundle, notebooks_di
                  session.scalars(select(Scorecard).where(Scorecard.active.is_(True)))}
         rules = {r.name: r for r in latest_rules(session)}
         policies = {r.node: r.definition for r in session.scalars(select(SlaPolicy))}
+        stored_days = holiday_dicts(load_holidays(session))
     for item in bundle.scorecards:
         plan.items.append(_compare("scorecard", item["name"], cards.get(item["name"]), item["definition"]))
     for item in bundle.rules:
@@ -277,6 +288,9 @@ def plan_import(engine: Engine, settings: Settings, bundle: Bundle, notebooks_di
         plan.items.append(_compare("rule", item["name"], mine, theirs))
     for item in bundle.sla_policies:
         plan.items.append(_compare("sla_policy", item["node"], policies.get(item["node"]), item["definition"]))
+    for year, days in _holidays_by_year(bundle.holidays).items():
+        mine = [d for d in stored_days if d["day"].startswith(f"{year}-")]
+        plan.items.append(_compare("holidays", str(year), mine or None, days))
     for file_name, data in bundle.notebooks.items():
         existing, note = _existing_template(settings, plan.notebooks_dir, file_name)
         current = _notebook_cells(existing.read_bytes()) if existing is not None else None
@@ -285,6 +299,28 @@ def plan_import(engine: Engine, settings: Settings, bundle: Bundle, notebooks_di
             item = PlanItem(item.kind, item.name, item.action, f"{note}; {item.detail}", item.diff)
         plan.items.append(item)
     return plan
+
+
+def _holiday_entries(items: list[dict[str, Any]]) -> list[tuple[date, str, str | None]]:
+    """Bundle holidays → entries; SalesnbError naming the first bad one."""
+    entries = []
+    for item in items:
+        try:
+            day = date.fromisoformat(str(item["day"]))
+        except (KeyError, ValueError):
+            raise SalesnbError(f"holiday {item!r}: day must be a date like 2027-02-06") from None
+        if item.get("kind") not in ("holiday", "workday"):
+            raise SalesnbError(f"holiday {item.get('day')}: kind must be holiday or workday")
+        entries.append((day, item["kind"], item.get("name") or None))
+    return entries
+
+
+def _holidays_by_year(items: list[dict[str, Any]]) -> dict[int, list[dict[str, Any]]]:
+    """The bundle's days grouped by year (a year is one item of the plan), in date order."""
+    out: dict[int, list[dict[str, Any]]] = {}
+    for day, kind, name in sorted(_holiday_entries(items)):
+        out.setdefault(day.year, []).append({"day": day.isoformat(), "kind": kind, "name": name})
+    return out
 
 
 def _compare(kind: str, name: str, current: Any, incoming: Any) -> PlanItem:
@@ -370,6 +406,9 @@ def apply_import(engine: Engine, plan: ImportPlan, *, overwrite: bool = False, a
         for item in bundle.sla_policies:
             if ("sla_policy", item["node"]) in todo:
                 save_policy(session, item["definition"], node=item["node"], actor=actor, at=at)
+        for year, days in _holidays_by_year(bundle.holidays).items():
+            if ("holidays", str(year)) in todo:
+                replace_year_entries(session, _holiday_entries(days), actor=actor, years={year}, at=at)
         audit.record(session, actor=actor, action="bundle.import", entity_type="bundle", entity_id=bundle.name,
                      after={"items": [f"{i.action} {i.kind} {i.name}" for i in plan.changes]}, at=at)
         _write_notebooks(plan, todo)

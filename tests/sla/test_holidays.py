@@ -77,3 +77,25 @@ def test_the_end_of_the_known_calendar_is_announced_60_days_ahead(engine, db_url
 def test_no_warning_when_no_policy_follows_holidays(engine):
     seed_people(engine)
     assert escalate(engine, datetime(2026, 12, 20, 9, 0, tzinfo=TZ)).warnings == []
+
+
+def test_a_bundle_carries_the_holidays(engine, db_url, tmp_path):
+    from salesnb.bundles import apply_import, export_bundle, plan_import, read_bundle
+    from salesnb.db import make_engine, upgrade
+    from salesnb.sla import load_holidays
+
+    from ..runs.notebooks import settings_for
+
+    CliRunner().invoke(main, ["--db", db_url, "holidays", "import", str(write_sheet(tmp_path / "2027.xlsx"))])
+    settings = settings_for(db_url, tmp_path / "a")
+    export_bundle(engine, settings, "team", tmp_path / "team.zip")
+    other = make_engine(f"sqlite:///{tmp_path / 'other.db'}")
+    upgrade(other)
+    plan = plan_import(other, settings_for(str(other.url), tmp_path / "b"), read_bundle(tmp_path / "team.zip"))
+    assert [(i.kind, i.name, i.action) for i in plan.items] == [("holidays", "2027", "add")]
+    apply_import(other, plan)
+    with session_scope(engine) as mine, session_scope(other) as theirs:
+        assert load_holidays(theirs) == load_holidays(mine) and len(load_holidays(mine).entries) == 10
+    again = plan_import(other, settings_for(str(other.url), tmp_path / "b"), read_bundle(tmp_path / "team.zip"))
+    assert [i.action for i in again.items] == ["same"]
+    other.dispose()
