@@ -86,7 +86,7 @@ def test_bundle_reproduces_check_results_in_an_empty_database(engine, db_url, ot
     bundle = export_bundle(engine, team_a, "team_a", bundle_file)
     assert bundle.counts() == {"scorecards": 1, "rules": 1, "sla_policies": 1, "holidays": 11, "notebooks": 1}
     assert set(zipfile.ZipFile(bundle_file).namelist()) == {
-        "manifest.json", "scorecards.json", "rules.json", "sla_policies.json", "notebooks/team_daily.ipynb"}
+        "manifest.json", "scorecards.json", "rules.json", "sla_policies.json", "holidays.json", "notebooks/team_daily.ipynb"}
 
     other = make_engine(other_db_url)
     try:
