@@ -95,7 +95,8 @@ def test_bundle_reproduces_check_results_in_an_empty_database(engine, db_url, ot
         plan = plan_import(other, team_b, read_bundle(bundle_file))
         assert [(i.kind, i.name, i.action) for i in plan.items] == [
             ("scorecard", DEFAULT_NAME, "add"), ("rule", "big_quote", "add"),
-            ("sla_policy", "lead_first_response", "add"), ("notebook", "team_daily.ipynb", "add")]
+            ("sla_policy", "lead_first_response", "add"), ("holidays", "2027", "same"),
+            ("notebook", "team_daily.ipynb", "add")]
         apply_import(other, plan, actor="team_b")
         run_checks(other, AS_OF, settings=team_b)
         assert findings(other) == expected
