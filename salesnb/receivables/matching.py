@@ -140,6 +140,18 @@ def ref_keys(text: str | None) -> set[str]:
     return {k for k in keys if len(k) >= 4 and any(ch.isdigit() for ch in k)}
 
 
+_DOCUMENT_NUMBER = re.compile(r"[A-Z]{1,6}[A-Z0-9_\-]*\d[A-Z0-9_\-]*")
+
+
+def _document_numbers(memo: str | None) -> set[str]:
+    """Contract or invoice numbers a memo names: a token of letters then digits (HT-2026-0012, INV0042),
+    five characters or more — not a bare amount or date."""
+    if not memo:
+        return set()
+    tokens = _DOCUMENT_NUMBER.findall(unicodedata.normalize("NFKC", memo).upper())
+    return {_strip_separators(t) for t in tokens if len(_strip_separators(t)) >= 5}
+
+
 def _strip_separators(token: str) -> str:
     return token.replace("-", "").replace("_", "")
 
@@ -470,7 +482,8 @@ class Matcher:
         hits = self._share_of_one(line, top[0])
         if len(hits) == 1:
             invoice_id = hits.pop()
-            self._decide(line, [Proposal(line.txn_id, invoice_id, line.amount, "percentage", 0.9)])
+            if not self._contradicted(line, invoice_id, "percentage"):
+                self._decide(line, [Proposal(line.txn_id, invoice_id, line.amount, "percentage", 0.9)])
 
     def _pass_amount_unique(self, line: Line) -> None:
         """A payer nobody knows (a third company) paying an unusual amount that exactly one open invoice has."""
@@ -493,7 +506,28 @@ class Matcher:
         # Invoices issued after the line (the window allows a few days) cannot have been part-paid by it.
         open_ids = [i for i in self._customer_open(line, top[0]) if (self.invoices[i].issued or 0.0) <= line.booked]
         if len(open_ids) == 1 and self.remaining[open_ids[0]] > line.amount:
-            self._decide(line, [Proposal(line.txn_id, open_ids[0], line.amount, "sole_invoice", 0.9)])
+            if not self._contradicted(line, open_ids[0], "sole_invoice"):
+                self._decide(line, [Proposal(line.txn_id, open_ids[0], line.amount, "sole_invoice", 0.9)])
+
+    def _contradicted(self, line: Line, invoice_id: str, rule: str) -> bool:
+        """Whether a part payment of ``invoice_id`` guessed from the payer's name is contradicted: another open
+        invoice has exactly the line's amount, or the memo names a contract or invoice other than this one's.
+
+        Then the line goes to review (with the other invoices as candidates) instead: a group finance company
+        or a third party paying on someone's behalf (代付) is named like one customer but pays for another.
+        """
+        exact = [i for i in dict.fromkeys(self._by_amount.get(line.amount, ()))
+                 if i != invoice_id and self.remaining[i] == line.amount and self._open(line, i)]
+        inv = self.invoices[invoice_id]
+        own = {_strip_separators(inv.invoice_id.upper())} | (
+            {_strip_separators(inv.contract_id.upper())} if inv.contract_id else set())
+        foreign = [k for k in _document_numbers(line.memo) if k not in own]
+        if not exact and not foreign:
+            return False
+        self._near[line.txn_id].append(Proposal(line.txn_id, invoice_id, line.amount, rule, 0.6))
+        self._near[line.txn_id].extend(Proposal(line.txn_id, i, line.amount, "amount_only", 0.5)
+                                       for i in exact[: self.options.max_candidates])
+        return True
 
     def _queue_leftovers(self) -> None:
         """Review candidates for every line left: near misses first, then amount-only and name-only guesses."""
