@@ -482,7 +482,7 @@ class Matcher:
         hits = self._share_of_one(line, top[0])
         if len(hits) == 1:
             invoice_id = hits.pop()
-            if not self._contradicted(line, invoice_id, "percentage"):
+            if not self._contradicted(line, invoice_id, "percentage", top[1]):
                 self._decide(line, [Proposal(line.txn_id, invoice_id, line.amount, "percentage", 0.9)])
 
     def _pass_amount_unique(self, line: Line) -> None:
@@ -506,18 +506,25 @@ class Matcher:
         # Invoices issued after the line (the window allows a few days) cannot have been part-paid by it.
         open_ids = [i for i in self._customer_open(line, top[0]) if (self.invoices[i].issued or 0.0) <= line.booked]
         if len(open_ids) == 1 and self.remaining[open_ids[0]] > line.amount:
-            if not self._contradicted(line, open_ids[0], "sole_invoice"):
+            if not self._contradicted(line, open_ids[0], "sole_invoice", top[1]):
                 self._decide(line, [Proposal(line.txn_id, open_ids[0], line.amount, "sole_invoice", 0.9)])
 
-    def _contradicted(self, line: Line, invoice_id: str, rule: str) -> bool:
-        """Whether a part payment of ``invoice_id`` guessed from the payer's name is contradicted: another open
-        invoice has exactly the line's amount, or the memo names a contract or invoice other than this one's.
+    def _contradicted(self, line: Line, invoice_id: str, rule: str, name_score: float) -> bool:
+        """Whether a part payment of ``invoice_id`` guessed from the payer's name is contradicted.
 
-        Then the line goes to review (with the other invoices as candidates) instead: a group finance company
-        or a third party paying on someone's behalf (代付) is named like one customer but pays for another.
+        Only a payer that may be a third party counts (named unlike the customer, or a memo saying 代付): a
+        group finance company or a company paying on someone's behalf is named like one customer but may
+        pay for another.  Then another open invoice with exactly the line's amount (round amounts only with
+        代付: they coincide too often), or a memo
+        naming a contract or invoice other than this one's, sends the line to review, with the other
+        invoices as candidates.
         """
-        exact = [i for i in dict.fromkeys(self._by_amount.get(line.amount, ()))
-                 if i != invoice_id and self.remaining[i] == line.amount and self._open(line, i)]
+        on_behalf = _on_behalf(line.memo)
+        if name_score >= 100.0 and not on_behalf:
+            return False
+        exact = [] if line.amount % SHARE_ROUNDING == 0 and not on_behalf else [
+            i for i in dict.fromkeys(self._by_amount.get(line.amount, ()))
+            if i != invoice_id and self.remaining[i] == line.amount and self._open(line, i)]
         inv = self.invoices[invoice_id]
         own = {_strip_separators(inv.invoice_id.upper())} | (
             {_strip_separators(inv.contract_id.upper())} if inv.contract_id else set())
@@ -572,6 +579,14 @@ def _not_for_invoices(memo: str | None) -> bool:
         return False
     text = memo.lower()
     return any(word in text for word in DEPOSIT_WORDS) or any(word in text for word in NOT_PAYMENT_WORDS)
+
+
+ON_BEHALF_WORDS = ("代付", "代缴", "代为支付", "代支付", "代收代付", "委托付款", "代垫", "on behalf")
+
+
+def _on_behalf(memo: str | None) -> bool:
+    """A memo saying the payer pays for someone else (代付)."""
+    return bool(memo) and any(word in memo.lower() for word in ON_BEHALF_WORDS)
 
 
 COMPANY_WORDS = ("公司", "厂", "店", "中心", "集团", "银行", "商行", "合作社", "事务所", "研究院", "学校", "医院")

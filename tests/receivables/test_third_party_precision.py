@@ -35,3 +35,8 @@ def test_a_plain_part_payment_of_the_sole_invoice_is_still_applied():
     assert [(p.invoice_id, p.rule) for p in result.applied] == [("INV-A1", "sole_invoice")]
     result = plan("HT-A-0001 第二期", amount=1_234_500, payer="华东机电集团有限公司")
     assert [p.invoice_id for p in result.applied] == ["INV-A1"]
+
+
+def test_the_customer_itself_paying_an_amount_another_invoice_has_is_still_applied():
+    result = plan("货款", payer="华东机电集团有限公司")
+    assert [(p.invoice_id, p.rule) for p in result.applied] == [("INV-A1", "sole_invoice")]
