@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from .config import load_settings
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+MIGRATION_LOCK_KEY = 0x73616C65736E6201  # PostgreSQL advisory lock held while migrating ("salesnb" + 1)
 
 
 def normalise_url(url: str) -> str:
@@ -42,7 +44,6 @@ def make_engine(url: str | None = None, **kw) -> Engine:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": 30}, **kw)
         event.listen(engine, "connect", _sqlite_pragmas)
-        # BEGIN IMMEDIATE on write transactions keeps concurrent writers from deadlocking.
         return engine
     kw.setdefault("pool_pre_ping", True)
     return create_engine(url, **kw)
@@ -66,6 +67,22 @@ def session_scope(engine: Engine | None = None) -> Iterator[Session]:
             yield session
 
 
+def serialise(session: Session | Connection, name: str) -> None:
+    """Hold the lock ``name`` until the caller's transaction ends: a read-then-write (the next version of a
+    rule, a seed row) then sees what a concurrent writer committed before it.
+
+    PostgreSQL: a transaction-level advisory lock on ``name``.  SQLite has one writer at a time: the
+    transaction takes the database's write lock now (``BEGIN IMMEDIATE``) instead of at its first write.
+    """
+    conn = session.connection() if isinstance(session, Session) else session
+    if conn.dialect.name == "postgresql":
+        key = int.from_bytes(hashlib.sha256(f"salesnb:{name}".encode()).digest()[:8], "big", signed=True)
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+    elif conn.dialect.name == "sqlite" and not conn.connection.dbapi_connection.in_transaction:
+        # pysqlite opens its transaction at the first write; until then every read stood alone
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def alembic_config(engine: Engine):
     from alembic.config import Config
 
@@ -76,10 +93,21 @@ def alembic_config(engine: Engine):
 
 
 def upgrade(engine: Engine | None = None, revision: str = "head") -> None:
-    """Bring the schema up to ``revision`` with Alembic."""
-    from alembic import command
+    """Bring the schema up to ``revision`` with Alembic.
 
-    command.upgrade(alembic_config(engine or get_engine()), revision)
+    Safe when several processes start at once on a fresh database: the
+    migration runs under a lock (an advisory lock on PostgreSQL, the write
+    lock on SQLite) and the others then find the schema up to date.  An
+    up-to-date schema is recognised without taking the lock.
+    """
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
+    engine = engine or get_engine()
+    config = alembic_config(engine)
+    if revision == "head" and current_revision(engine) == ScriptDirectory.from_config(config).get_current_head():
+        return
+    command.upgrade(config, revision)
 
 
 def current_revision(engine: Engine | None = None) -> str | None:

@@ -23,6 +23,11 @@ An error is raised with a message key (registered with
 so the CLI, a widget and a notebook each show it in their user's language;
 :meth:`SalesnbError.render` takes an explicit language.  Text that is not a
 registered key is shown as it is (older call sites and plugins).
+
+Messages are bounded: a value echoed in a message is cut to
+:data:`SHOWN_CHARS` characters with its full length added (a 10 MB cell gives
+one short line, not 10 MB of stderr); a whole message is cut to
+:data:`MAX_MESSAGE_CHARS`.
 """
 
 from __future__ import annotations
@@ -32,27 +37,36 @@ from typing import Any
 
 from .i18n import register, t
 
+SHOWN_CHARS = 60
+MAX_MESSAGE_CHARS = 4000
+
 register({
     "zh-CN": {
         "errors.input": "发现 {total} 个问题，未导入任何数据：",
         "errors.input.more": "…… 另有 {n} 个问题",
+        "errors.cut": "{start}…（共 {length:,} 个字符）",
     },
     "en": {
         "errors.input": "{total} problem(s) found; nothing was imported:",
         "errors.input.more": "... and {n} more problems",
+        "errors.cut": "{start}… ({length:,} characters)",
     },
 })
 
-#: Longest echo of a user's value in a message (a 10 MB cell must not become 10 MB of stderr).
-ECHO_LIMIT = 200
 
-
-def echo(value: Any, limit: int = ECHO_LIMIT) -> str:
-    """``repr(value)`` cut to ``limit`` characters, saying how long it really was."""
-    text = repr(value)
+def shorten(text: str, limit: int = SHOWN_CHARS) -> str:
+    """``text`` itself when short, else its first ``limit`` characters, an ellipsis and its length."""
+    text = str(text)
     if len(text) <= limit:
         return text
-    return f"{text[:limit]}… ({len(str(value))} characters)"
+    return t("errors.cut", start=text[:limit], length=len(text))
+
+
+def shown(value: object, limit: int = SHOWN_CHARS) -> str:
+    """A value as a message shows it: its ``repr``, cut to ``limit`` characters of the value."""
+    if isinstance(value, str) and len(value) > limit:
+        return repr(value[:limit]) + t("errors.cut", start="", length=len(value))
+    return shorten(repr(value), limit + 2)
 
 
 class SalesnbError(Exception):
@@ -64,8 +78,10 @@ class SalesnbError(Exception):
         self.params = params
 
     def render(self, language: str | None = None) -> str:
-        """The message in ``language`` (default: the current language)."""
-        return t(self.key, language, **self.params) if self.params else t(self.key, language)
+        """The message in ``language`` (default: the current language), at most MAX_MESSAGE_CHARS long."""
+        params = {k: shorten(v, 400) if isinstance(v, str) else v for k, v in self.params.items()}
+        text = t(self.key, language, **params) if params else t(self.key, language)
+        return shorten(text, MAX_MESSAGE_CHARS)
 
     def __str__(self) -> str:
         return self.render()
@@ -120,13 +136,13 @@ class Problem:
     value: object = None
 
     def __str__(self) -> str:
-        where = [self.file]
+        where = [shorten(str(self.file), 200)]
         if self.row is not None:
             where.append(f"row {self.row}")
         if self.column:
-            where.append(f"column {self.column}")
-        shown = "" if self.value in (None, "") else f" (got {echo(self.value)})"
-        return f"{', '.join(where)}: {self.message}{shown}"
+            where.append(f"column {shorten(str(self.column))}")
+        got = "" if self.value in (None, "") else f" (got {shown(self.value)})"
+        return f"{', '.join(where)}: {shorten(self.message, 400)}{got}"
 
 
 class InputError(SalesnbError):
@@ -142,4 +158,4 @@ class InputError(SalesnbError):
         if self.total > len(self.problems):
             lines.append(t("errors.input.more", language, n=self.total - len(self.problems)))
         header = t("errors.input", language, total=self.total)
-        return "\n".join([header, *("  " + line for line in lines)])
+        return shorten("\n".join([header, *("  " + line for line in lines)]), MAX_MESSAGE_CHARS * 10)

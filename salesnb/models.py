@@ -244,9 +244,18 @@ class Lane(Canonical, Base):
     daily_capacity: Mapped[int | None] = field("日运力", aliases=("每日运力",))
 
 
+class Holiday(Canonical, Base):
+    """A team's own holiday or adjusted workday (调休), used ahead of chinese_calendar's table."""
+
+    __tablename__ = "holidays"
+    day: Mapped[date] = field("日期", aliases=("放假日期", "调休日期"), primary_key=True)
+    kind: Mapped[str] = field("类型", aliases=("安排", "放假/上班", "休/班"), enum=("holiday", "workday"), required=True)
+    name: Mapped[str | None] = field("名称", aliases=("节日", "节假日名称", "说明"))
+
+
 CANONICAL_MODELS: tuple[type[Base], ...] = (
     User, Customer, Lead, Quote, Contract, Order, Shipment, Invoice, PaymentClaim,
-    BankTransaction, Task, Interaction, ProductionSlot, Lane,
+    BankTransaction, Task, Interaction, ProductionSlot, Lane, Holiday,
 )
 
 # ---------------------------------------------------------------- engine tables

@@ -67,6 +67,7 @@ class DailyRun:
             if report is not None:
                 text = report.summary() if callable(getattr(report, "summary", None)) else None
                 lines.append(f"{name:<10} {text or _short(report)}")
+                lines += [f"⚠ {warning}" for warning in getattr(report, "warnings", None) or []]
         problems = self.data_problems()
         if problems:
             lines.append(t("check.data_problems", language))

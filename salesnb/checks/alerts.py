@@ -9,7 +9,8 @@ each check and carries them as digest items, most important first
 person's other pending rows into one digest that fits the channel.  Critical
 findings also go to the owner's manager (cc).  Findings without an owner go
 to the ``ops`` users.  The dedup key is ``findings:RUN:OWNER`` — a finding is
-new in exactly one run, so a rerun adds nothing.
+new in exactly one run (the run that inserted its row), so a rerun, even one
+with the same ``as_of``, adds nothing.
 
 In the run that takes a baseline, findings that started before
 ``quiet_before`` (or whose start is unknown) are backlog: no alert
@@ -62,9 +63,14 @@ class _Digest:
     critical: bool = False
 
 
-def alert_condition(run_id: int, as_of: datetime, quiet_before: datetime | None):
-    """Findings first seen in run ``run_id`` that deserve an alert (not a baseline's backlog)."""
-    is_new = and_(Finding.run_id == run_id, Finding.first_seen == as_of, Finding.resolved_at.is_(None))
+def alert_condition(run_id: int, as_of: datetime, quiet_before: datetime | None, after_id: int = 0):
+    """Findings run ``run_id`` opened that deserve an alert (not a baseline's backlog).
+
+    ``after_id`` is the highest finding id before the run: a finding the run only saw again (a rerun
+    with the same ``as_of`` updates ``run_id`` of the findings it finds) is not new.
+    """
+    is_new = and_(Finding.run_id == run_id, Finding.id > after_id, Finding.first_seen == as_of,
+                  Finding.resolved_at.is_(None))
     if quiet_before is None:
         return is_new
     return and_(is_new, Finding.started_at.is_not(None), Finding.started_at >= quiet_before)
@@ -91,9 +97,9 @@ def severity_rank():
 
 def enqueue_new_finding_alerts(session: Session, run_id: int, as_of: datetime, labels: dict[str, str],
                                critical_checks: set[str], language: str, *, quiet_before: datetime | None = None,
-                               settings: Settings | None = None) -> int:
-    """Enqueue one digest per owner for the findings first seen in run ``run_id``; return how many."""
-    wanted = alert_condition(run_id, as_of, quiet_before)
+                               settings: Settings | None = None, after_id: int = 0) -> int:
+    """Enqueue one digest per owner for the findings run ``run_id`` opened; return how many."""
+    wanted = alert_condition(run_id, as_of, quiet_before, after_id)
     owner_key = func.coalesce(Finding.owner_id, NO_OWNER)
     digests: dict[str, _Digest] = defaultdict(_Digest)
     for owner, check, count in session.execute(

@@ -160,6 +160,7 @@ def run_checks(engine: Engine, as_of: datetime | str, only: Iterable[str] | None
             run = CheckRun(as_of=as_of, started_at=started, status="running")
             session.add(run)
             session.flush()
+            known = session.scalar(select(func.max(Finding.id))) or 0  # rows above it are this run's
             checks = select_checks(available_checks(session), only, config)
             prepared = [(c, check_params(c, {**config.get(c.name, {}), **(params or {}).get(c.name, {})}))
                         for c in checks]
@@ -178,7 +179,7 @@ def run_checks(engine: Engine, as_of: datetime | str, only: Iterable[str] | None
                 quiet_before = taken.quiet_before if taken is not None else None
                 report.alerts = enqueue_new_finding_alerts(
                     session, run.id, as_of, labels, {c.name for c, _ in prepared if c.severity == "critical"},
-                    language, quiet_before=quiet_before, settings=settings)
+                    language, quiet_before=quiet_before, settings=settings, after_id=known)
                 if taken is not None:
                     report.baseline_id = taken.id
                     report.backlog = session.scalar(select(func.count()).select_from(Finding).where(

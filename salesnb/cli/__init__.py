@@ -18,7 +18,7 @@ import sys
 
 import click
 
-from ..errors import SalesnbError
+from ..errors import MAX_MESSAGE_CHARS, SalesnbError, shorten
 from .context import AppContext
 
 # command → (module, attribute, one-line help shown by ``salesnb --help``)
@@ -41,6 +41,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "escalate": ("salesnb.cli.escalate_cmd", "escalate_cmd", "Fire due SLA escalation levels."),
     "export": ("salesnb.cli.export_cmd", "export_cmd", "Export a canonical table or a query to CSV / xlsx."),
     "grade": ("salesnb.cli.grade_cmd", "grade_cmd", "Grade leads with the active 意向评分卡."),
+    "holidays": ("salesnb.cli.holidays_cmd", "holidays_group",
+                 "The team's holidays and adjusted workdays (调休): import, list."),
     "import": ("salesnb.cli.import_cmd", "import_cmd", "Import canonical CSV / xlsx files in one transaction."),
     "kpi": ("salesnb.cli.kpi_cmd", "kpi_cmd", "The three health KPIs against their thresholds."),
     "lab": ("salesnb.cli.lab_cmd", "lab_command", "JupyterLab on your copies of the templates, wired to the store."),
@@ -88,14 +90,21 @@ class SalesnbGroup(click.Group):
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
             raise
         except SalesnbError as exc:
-            click.echo(f"error: {exc}", err=True)
+            click.echo(f"error: {_safe_text(exc)}", err=True)
             sys.exit(2)
         except Exception as exc:  # noqa: BLE001 - the CLI never shows a bare traceback
             if ctx.obj is not None and getattr(ctx.obj, "debug", False):
                 raise
-            click.echo(f"error: {type(exc).__name__}: {exc}", err=True)
+            click.echo(f"error: {type(exc).__name__}: {_safe_text(exc)}", err=True)
             click.echo("(run with --debug or SALESNB_DEBUG=1 for the traceback)", err=True)
             sys.exit(1)
+
+
+def _safe_text(exc: BaseException) -> str:
+    """An error's message with secrets masked and its length bounded."""
+    from ..notify.redact import redact  # loaded only when there is an error to print
+
+    return shorten(redact(exc), MAX_MESSAGE_CHARS)
 
 
 @click.group(cls=SalesnbGroup)

@@ -34,6 +34,10 @@ class AppContext:
         if self.language:
             settings.language = self.language
         set_local_tz(settings.timezone)
+        from ..notify.redact import register_secrets
+        from ..urls import url_secrets
+
+        register_secrets(url_secrets(settings.db_url))  # masked in every message and log line
         return settings
 
     @cached_property

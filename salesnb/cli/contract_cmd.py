@@ -9,6 +9,9 @@ import click
 from ..contracts import approve, describe, edit, get_attachment, reject, submit
 from ..contracts.workflow import SubmissionResult
 from ..db import session_scope
+from ..errors import SalesnbError
+from ..filenames import safe_file_name
+from ..i18n import t
 from ..models import Contract
 from .context import app
 from .options import AT_OPTION, JSON_OPTION, parse_time
@@ -129,15 +132,28 @@ def show_cmd(contract_id: str, as_json: bool) -> None:
 @contract_group.command("download")
 @click.argument("contract_id")
 @click.option("--id", "attachment_id", type=int, default=None, help="Attachment id (default: the latest 交付保障书).")
-@click.option("-o", "--output", type=click.Path(dir_okay=True, writable=True), default=".",
-              show_default=True, help="File or folder to write to.")
+@click.option("-o", "--output", default=".", show_default=True,
+              help="Folder to write to (created if missing), or a file name with its suffix.")
 def download_cmd(contract_id: str, attachment_id: int | None, output: str) -> None:
     """Save an attachment of the contract (by default its latest delivery guarantee)."""
-    with session_scope(app().engine) as session:
+    ctx = app()
+    language = ctx.settings.language
+    with session_scope(ctx.engine) as session:
         attachment = get_attachment(session, contract_id, attachment_id)
-        name, content = attachment.filename, attachment.content
+        name, content = safe_file_name(attachment.filename, "attachment"), attachment.content
     target = Path(output)
-    if target.is_dir():
-        target = target / name
-    target.write_bytes(content)
+    as_folder = output.endswith(("/", "\\")) or target.is_dir() or not target.suffix
+    folder = target if as_folder else target.parent
+    if folder.exists() and not folder.is_dir():
+        raise SalesnbError(t("contract.download.not_a_folder", language, path=folder))
+    try:
+        if not folder.exists():
+            folder.mkdir(parents=True)
+            click.echo(t("contract.download.created", language, path=folder), err=True)
+        if as_folder:
+            target = folder / name
+        target.write_bytes(content)
+    except OSError as exc:
+        raise SalesnbError(t("contract.download.cannot_write", language, path=target,
+                                 detail=exc.strerror or exc)) from None
     click.echo(str(target))

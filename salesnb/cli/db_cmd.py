@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from ..db import current_revision, upgrade
+from ..urls import safe_url
 from .context import app
 
 
@@ -19,7 +20,7 @@ def db_upgrade(revision: str) -> None:
     """Create or migrate the schema to the latest version."""
     engine = app().raw_engine
     upgrade(engine, revision)
-    click.echo(f"database {engine.url.render_as_string(hide_password=True)} at revision {current_revision(engine)}")
+    click.echo(f"database {safe_url(engine.url)} at revision {current_revision(engine)}")
 
 
 @db_group.command("current")

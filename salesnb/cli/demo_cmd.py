@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from ..models import CANONICAL_MODELS, EscalationLog, Finding, OutboxMessage
 from ..pipeline import daily_run
 from ..timeutil import now
+from ..urls import safe_url
 from .context import app
 from .daily_cmd import echo_step, print_run
 from .options import parse_time
@@ -53,7 +54,7 @@ def demo_command(orders: int, seed: int, as_of: str | None, data_dir: Path, serv
     ctx = app()
     engine = ctx.engine
     at = parse_time(as_of, default_now=False) or now().replace(minute=0, second=0, microsecond=0)
-    click.echo(f"salesnb demo: database {engine.url.render_as_string(hide_password=True)}")
+    click.echo(f"salesnb demo: database {safe_url(engine.url)}")
     click.echo(f"1/4 generating {orders} orders of demo data (seed {seed}) into {data_dir} …")
     files = generate(data_dir, orders=orders, seed=seed, as_of=at)
     click.echo("2/4 importing …")

@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from ..errors import SalesnbError
+from ..rules.parse import MAX_DEPTH
 from ..timeutil import parse_as_of, parse_timestamp
 
 
@@ -38,6 +39,8 @@ def read_json(path: str | Path) -> Any:
         return json.loads(Path(path).read_text(encoding="utf-8-sig"))
     except json.JSONDecodeError as exc:
         raise SalesnbError(f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}") from None
+    except RecursionError:
+        raise SalesnbError("rules.file_too_deep", path=str(path), depth=MAX_DEPTH) from None
 
 
 AT_OPTION = click.option("--at", "at", default=None, help="Time of the action (default: now), e.g. 2026-11-27 09:30.")

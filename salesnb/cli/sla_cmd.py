@@ -20,6 +20,7 @@ from ..sla import (
     timeline,
     trace,
 )
+from ..rules.parse import MAX_DEPTH
 from .context import app
 from .options import parse_time
 from .output import echo_json
@@ -34,6 +35,8 @@ def _read_definition(path: Path) -> dict[str, Any]:
         data = json.loads(path.read_text(encoding="utf-8-sig"))
     except json.JSONDecodeError as exc:
         raise SalesnbError(f"{path}: line {exc.lineno}, column {exc.colno}: {exc.msg}") from exc
+    except RecursionError:
+        raise SalesnbError("rules.file_too_deep", path=str(path), depth=MAX_DEPTH) from None
     except OSError as exc:
         raise SalesnbError(f"{path}: {exc.strerror}") from exc
     if not isinstance(data, dict):

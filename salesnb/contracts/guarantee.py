@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from ..config import Settings
 from ..errors import ConfigError, SalesnbError
+from ..filenames import safe_file_name
 from ..models import Attachment, Contract
 from ..timeutil import to_local
 from .feasibility import Feasibility
@@ -158,7 +159,7 @@ def attach(session: Session, facts: GuaranteeFacts, *, actor: str, settings: Set
 def _store(session: Session, facts: GuaranteeFacts, kind: str, filename: str, mime: str, content: bytes,
            actor: str) -> Attachment:
     attachment = Attachment(
-        entity_type="contract", entity_id=facts.contract_id, kind=kind, filename=filename, mime=mime,
+        entity_type="contract", entity_id=facts.contract_id, kind=kind, filename=safe_file_name(filename), mime=mime,
         content=content, sha256=hashlib.sha256(content).hexdigest(), created_at=facts.issued_at, created_by=actor,
     )
     session.add(attachment)

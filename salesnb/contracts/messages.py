@@ -14,6 +14,9 @@ GUIDE_REF = "guide:delivery-capability"
 register({
     "zh-CN": {
         SUGGESTION_KEY: "调整交期或走加急通道",
+        "contract.download.created": "已创建文件夹 {path}",
+        "contract.download.not_a_folder": "{path} 已存在且不是文件夹，无法把附件保存到其中",
+        "contract.download.cannot_write": "无法写入 {path}：{detail}",
         "contract.reason.too_short": (
             "最早可排产日 {slot_date}（提交后第 {production_days} 天）+ 运输 {transit_days} 天（{carrier}）"
             "= 需要 {required_days} 天，承诺 {promised_days} 天，差 {shortfall_days} 天"
@@ -44,6 +47,9 @@ register({
         "contract.rejected": "驳回",
     },
     "en": {
+        "contract.download.created": "created folder {path}",
+        "contract.download.not_a_folder": "{path} exists and is not a folder: the attachment cannot be saved in it",
+        "contract.download.cannot_write": "cannot write {path}: {detail}",
         SUGGESTION_KEY: "adjust the delivery date or use the expedite channel",
         "contract.reason.too_short": (
             "earliest production slot {slot_date} (day {production_days}) + {transit_days} transit days ({carrier})"

@@ -21,7 +21,7 @@ from .activity import interactions, tasks
 from .bank import bank_lines
 from .deals import LEAD, World, make_deals
 from .names import person_names
-from .org import build_customers, build_lanes, build_org, build_slots
+from .org import build_customers, build_holidays, build_lanes, build_org, build_slots
 from .tables import funnel_tables
 from .timeline import DAY, HOUR, NA, business_hours
 from .vocab import ENGINEER_COUNT, PRODUCT_LINES
@@ -71,7 +71,7 @@ def generate(out_dir: str | Path, orders: int = 200, seed: int = 7, fmt: str = "
     Returns
     -------
     DemoFiles
-        ``table → Path`` for the 14 canonical tables plus ``bank_truth`` (which
+        ``table → Path`` for the 15 canonical tables plus ``bank_truth`` (which
         invoice(s) each bank line really pays: txn_id, invoice_id, amount, fee).
     """
     if fmt not in FORMATS:
@@ -99,6 +99,7 @@ def generate(out_dir: str | Path, orders: int = 200, seed: int = 7, fmt: str = "
     writers["users"].write(org.table)
     writers["lanes"].write(world.lanes)
     writers["production_slots"].write(world.slots.table())
+    writers["holidays"].write(build_holidays())
 
     first_activity = np.full(len(customers.ids), np.iinfo(np.int64).max, dtype=np.int64)
     blocks = -(-orders // BLOCK_ORDERS)

@@ -189,3 +189,24 @@ def build_slots(rng: np.random.Generator, as_of: int) -> Slots:
     noise = 0.7 + 0.45 * rng.random((len(caps), n_days))
     free = np.minimum(np.round(caps * frac * noise), caps).astype(np.int64)
     return Slots(first, free)
+
+
+# The team's own sheet of the year after chinese_calendar's last (2026): 元旦 and the Spring Festival with its 调休.
+TEAM_HOLIDAYS = (
+    ("2027-01-01", "holiday", "元旦"),
+    *((f"2027-02-{d:02d}", "holiday", "春节") for d in range(6, 14)),
+    ("2027-02-14", "workday", "春节调休"),
+    ("2027-02-20", "workday", "春节调休"),
+)
+
+
+def build_holidays() -> dict[str, object]:
+    """The demo team's holidays and adjusted workdays (dates as days since 1970-01-01)."""
+    from datetime import date
+
+    epoch = date(1970, 1, 1).toordinal()
+    return {
+        "day": np.array([date.fromisoformat(d).toordinal() - epoch for d, _, _ in TEAM_HOLIDAYS], dtype=np.int64),
+        "kind": np.array([k for _, k, _ in TEAM_HOLIDAYS], dtype=object),
+        "name": np.array([n for _, _, n in TEAM_HOLIDAYS], dtype=object),
+    }

@@ -41,6 +41,9 @@ ENUM_LABELS: dict[str, tuple[str, ...]] = {
     "finance_manager": ("财务经理", "财务主管"),
     "warehouse": ("仓库", "仓管", "库管", "仓储"),
     "ops": ("运营", "运维", "管理员"),
+    # holidays.kind
+    "holiday": ("放假", "休", "休息", "假日", "节假日", "法定节假日"),
+    "workday": ("上班", "班", "补班", "调休上班", "工作日"),
     # leads.inquiry_type
     "technical": ("技术咨询", "技术", "技术类"),
     "tender": ("招标比价", "招标", "比价", "询价比价"),

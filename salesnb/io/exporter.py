@@ -2,12 +2,14 @@
 
 CSV is written as UTF-8 with a byte-order mark, which is what makes Excel
 open Chinese text correctly on a double click.  Timestamps are local time as
-``YYYY-MM-DD HH:MM:SS``; amounts are exact (``1234.50`` in CSV, a number with
-two decimals in xlsx); booleans are 是/否 in zh-CN.  With ``people="names"``
-the people columns of a table (owners, managers) hold names — ``姓名（编号）``
-where two users share a name — under headers without 编号 (负责人, 上级), as
-a team's own sheets do; the importer reads them back.  Rows are streamed, so
-a large table does not have to fit in memory.
+``YYYY-MM-DD HH:MM:SS`` (with ``.ffffff`` when they have a fraction of a
+second, as times recorded by the apps do: an export imports back unchanged);
+amounts are exact (``1234.50`` in CSV, a number with two decimals in xlsx);
+booleans are 是/否 in zh-CN.  With ``people="names"`` the people columns of a
+table (owners, managers) hold names — ``姓名（编号）`` where two users share a
+name — under headers without 编号 (负责人, 上级), as a team's own sheets do;
+the importer reads them back.  Rows are streamed, so a large table does not
+have to fit in memory.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from ..timeutil import UTC, to_local
 from ..types import CENT
 from .messages import msg
 from .people import person_columns
+from .sql_guard import DEFAULT_TIMEOUT, check_query, end_read_only, start_read_only, timed_out
 
 XLSX_MAX_ROWS = 1_048_576
 FETCH_ROWS = 5_000
@@ -116,7 +119,9 @@ def _formatter(kind: str, language: str, for_xlsx: bool) -> Callable[[Any], Any]
         if kind == "datetime" and isinstance(value, str) and _STORED_UTC.match(value):
             value = datetime.fromisoformat(value).replace(tzinfo=UTC)  # raw SQLite text is naive UTC
         if isinstance(value, datetime):
-            local = to_local(value).replace(tzinfo=None, microsecond=0) if value.tzinfo else value.replace(microsecond=0)
+            local = to_local(value).replace(tzinfo=None) if value.tzinfo else value
+            if local.microsecond:  # times recorded by the app: exact text, so that a re-import changes nothing
+                return local.strftime("%Y-%m-%d %H:%M:%S.%f")
             return local if for_xlsx else local.strftime("%Y-%m-%d %H:%M:%S")
         if isinstance(value, date):
             return value if for_xlsx else value.isoformat()
@@ -133,7 +138,8 @@ def _formatter(kind: str, language: str, for_xlsx: bool) -> Callable[[Any], Any]
 
 
 def export_table(engine: Engine, table_or_select: str | Select | TextClause, path: str | Path,
-                 language: str = "zh-CN", fmt: str | None = None, people: str = "ids") -> int:
+                 language: str = "zh-CN", fmt: str | None = None, people: str = "ids",
+                 timeout: float | None = DEFAULT_TIMEOUT) -> int:
     """Write a table or a query result to ``path`` (xlsx or csv, by suffix or ``fmt``).
 
     Parameters
@@ -149,6 +155,8 @@ def export_table(engine: Engine, table_or_select: str | Select | TextClause, pat
     people : {"ids", "names"}
         How a table's people columns (owner_id, manager_id …) name people:
         user ids, or names (``姓名（编号）`` when a name is shared).
+    timeout : float, optional
+        Seconds a SQL text may run (read-only, checked first by :func:`salesnb.io.sql_guard.check_query`).
 
     Returns
     -------
@@ -163,8 +171,10 @@ def export_table(engine: Engine, table_or_select: str | Select | TextClause, pat
         raise SalesnbError("io.export.people", people=people)
     labels_known = _query_columns()
     is_name = isinstance(table_or_select, str) and _NAME.match(table_or_select)
-    if isinstance(table_or_select, str) and not is_name and not _SELECT.match(table_or_select):
-        raise SalesnbError(msg("io.not_select"))
+    if isinstance(table_or_select, str) and not is_name:
+        if not _SELECT.match(table_or_select):
+            raise SalesnbError(msg("io.not_select"))
+        check_query(table_or_select, engine.dialect.name)
     path.parent.mkdir(parents=True, exist_ok=True)
     with engine.connect() as conn:
         try:
@@ -179,7 +189,7 @@ def export_table(engine: Engine, table_or_select: str | Select | TextClause, pat
                 statement = text(table_or_select) if isinstance(table_or_select, str) else table_or_select
                 names, labels, extra_keys, kinds, named = [], [], [], {}, set()
                 if isinstance(table_or_select, str):
-                    _read_only(conn)
+                    start_read_only(conn, timeout)
             result = conn.execution_options(stream_results=True).execute(statement)
             if not names:
                 names = list(result.keys())
@@ -206,20 +216,14 @@ def export_table(engine: Engine, table_or_select: str | Select | TextClause, pat
                 raise
             partial.replace(path)
         except DBAPIError as exc:
+            if timed_out(exc):
+                raise SalesnbError(msg("io.sql.timeout", seconds=f"{timeout:g}")) from None
             raise SalesnbError(msg("io.query_failed", detail=str(exc.orig).strip())) from None
         finally:
             conn.rollback()
-            if conn.dialect.name == "sqlite" and not is_name:
-                conn.exec_driver_sql("PRAGMA query_only = OFF")
+            if isinstance(table_or_select, str) and not is_name:
+                end_read_only(conn)
     return written
-
-
-def _read_only(conn) -> None:
-    """User SQL runs read-only: a SELECT cannot smuggle in a write."""
-    if conn.dialect.name == "postgresql":
-        conn.exec_driver_sql("SET TRANSACTION READ ONLY")
-    elif conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("PRAGMA query_only = ON")
 
 
 def _batches(result) -> Iterator[list]:

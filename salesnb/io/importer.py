@@ -60,7 +60,7 @@ from .mappings import Entry, HeaderMappings, as_mappings, load_mapping_file, rem
 from .messages import msg
 from .people import person_columns, resolve
 from .plan import ImportPlan, MappingReport, columns_of
-from .readers import CHUNK_ROWS, SEARCH_ROWS, SUPPORTED_SUFFIXES, FrameSource, Source, open_file
+from .readers import CHUNK_ROWS, MAX_COLUMNS, SEARCH_ROWS, SUPPORTED_SUFFIXES, FrameSource, Source, open_file
 from .shape import map_chunk
 from .validate import CAP, ProblemLog, check_chunk, header_problems, log_dangling, log_duplicates
 
@@ -292,6 +292,10 @@ def _plan_file(path: Path, table: str | None, given: HeaderMappings, allow_unmap
         located = locate(source.candidates(), table, given.by_table())  # 2 locate the header
         if located is None:
             raise _no_header(source.name, table)
+        columns = len(located.header.texts)
+        if columns > MAX_COLUMNS:
+            raise InputError([Problem(source.name, located.header.row, None,
+                                      msg("io.too_many_columns", columns=columns, limit=MAX_COLUMNS))])
     except BaseException:
         if temporary:
             path.unlink(missing_ok=True)

@@ -7,6 +7,10 @@ from ..i18n import register, t
 register({
     "zh-CN": {
         "io.not_a_file": "文件不存在或不是文件",
+        "io.empty_file": "文件是空的（没有表头，也没有数据）",
+        "io.not_tabular": "这不是 CSV 或 Excel 文件（内容是二进制数据，如图片、PDF 或压缩包）",
+        "io.too_many_columns": "列数过多：{columns:,} 列，最多 {limit:,} 列",
+        "io.too_big": "文件过大：{size:,} 字节，最多 {limit:,} 字节；请拆分后导入",
         "io.no_header": "前 {rows} 行中没有找到表头（应包含某张标准表的列名，如 订单编号 / order_id）",
         "io.no_header_table": "前 {rows} 行中没有找到表 {table} 的表头",
         "io.unreadable_text": "无法读取该文本文件：{detail}",
@@ -16,6 +20,7 @@ register({
         "io.missing_column": "缺少必填列：{zh}（{name}）",
         "io.required": "必填，不能为空",
         "io.too_long": "文字过长（最多 {limit} 个字符）",
+        "io.unsafe_id": "编号中不能有路径分隔符（/ 或 \\）或控制字符、不可见字符",
         "io.expected.int": "应为整数",
         "io.expected.float": "应为数字",
         "io.expected.decimal": "应为金额，如 1234.50（最多两位小数）",
@@ -76,6 +81,10 @@ register({
     },
     "en": {
         "io.not_a_file": "no such file",
+        "io.empty_file": "the file is empty (no header, no data)",
+        "io.not_tabular": "this is not a CSV or Excel file (its content is binary: an image, a PDF, an archive…)",
+        "io.too_many_columns": "too many columns: {columns:,}, at most {limit:,}",
+        "io.too_big": "the file is too big: {size:,} bytes, at most {limit:,}; split it and import the parts",
         "io.no_header": "no header row in the first {rows} rows (expected the column names of a canonical table, e.g. order_id / 订单编号)",
         "io.no_header_table": "no header row of table {table} in the first {rows} rows",
         "io.unreadable_text": "cannot read this text file: {detail}",
@@ -85,6 +94,7 @@ register({
         "io.missing_column": "required column missing: {zh} ({name})",
         "io.required": "required value is empty",
         "io.too_long": "text too long (at most {limit} characters)",
+        "io.unsafe_id": "an id cannot contain a path separator (/ or \\) or a control or invisible character",
         "io.expected.int": "expected a whole number",
         "io.expected.float": "expected a number",
         "io.expected.decimal": "expected an amount like 1234.50 (at most 2 decimals)",

@@ -37,6 +37,11 @@ TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
 HTML_SUFFIXES = (".htm", ".html", ".xml")
 SUPPORTED_SUFFIXES = EXCEL_SUFFIXES + TEXT_SUFFIXES + HTML_SUFFIXES
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+MAX_FILE_BYTES = 4 << 30  # 4 GiB: larger files are split (or synced from the source system)
+MAX_COLUMNS = 1_000
+EMPTY_CHECK_BYTES = 1 << 20  # a file this small is read whole to tell "empty" from "no header"
+_BINARY_MAGIC = (b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"\x7fELF", b"\x1f\x8b", b"Rar!", b"7z\xbc\xaf")
+_TEXT_CONTROLS = frozenset(b"\t\n\r\f\x1a")
 
 
 Rows = list[tuple[int, list[str]]]  # (row number as the user sees it, cell texts)
@@ -460,9 +465,39 @@ def open_file(path: str | Path, name: str | None = None) -> Source:
     label = name or str(path)
     if not path.is_file():
         raise InputError([Problem(label, None, None, msg("io.not_a_file"))])
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise InputError([Problem(label, None, None, msg("io.too_big", size=size, limit=MAX_FILE_BYTES))])
+    if _blank(path, size):
+        raise InputError([Problem(label, None, None, msg("io.empty_file"))])
     kind = sniff(path)
+    if kind == "text" and _binary(path):
+        raise InputError([Problem(label, None, None, msg("io.not_tabular"))])
     cls = {"excel": ExcelSource, "html": HtmlSource, "xml": XmlSpreadsheetSource, "text": TextSource}[kind]
     return cls(path, label)
+
+
+def _blank(path: Path, size: int) -> bool:
+    """True for a file with no cell text at all: nothing, a byte-order mark, blank lines, bare delimiters."""
+    if size > EMPTY_CHECK_BYTES:
+        return False
+    data = path.read_bytes()
+    for bom in (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"):
+        data = data.removeprefix(bom)
+    return not data.replace(b"\x00", b"").translate(None, b" \t\r\n\f,;|").strip()
+
+
+def _binary(path: Path) -> bool:
+    """True when a file sniffed as text is binary data (an image, a PDF, an executable…), judged on its start."""
+    with open(path, "rb") as fh:
+        head = fh.read(4096)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16/32 with a byte-order mark: NULs are expected
+        return False
+    if head.startswith(_BINARY_MAGIC):
+        return True
+    # a stray NUL or control character in a cell is the cell's problem; text is not made of them
+    controls = sum(1 for byte in head if byte < 0x20 and byte not in _TEXT_CONTROLS)
+    return controls > max(2, len(head) // 50)
 
 
 def read_grid(path: str | Path) -> list[list[str]]:

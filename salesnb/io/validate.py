@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 
 import numpy as np
@@ -24,6 +25,13 @@ from .headers import HeaderMap
 from .messages import msg
 
 CAP = 50
+# ids become file names and URL parts: no path separator, no control or invisible formatting character
+UNSAFE_ID = re.compile(r"[/\\\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2028\u2029\u2060-\u206f\ufeff]")
+
+
+def is_id_column(col: ColumnSpec) -> bool:
+    """Columns holding an id of a record (``*_id``): their values must be safe in a file name."""
+    return col.kind == "str" and col.name.endswith("_id")
 
 
 class ProblemLog:
@@ -139,6 +147,10 @@ def check_chunk(chunk: Chunk, spec: TableSpec, labels: dict[str, str], name: str
         checks: list[tuple[np.ndarray, str | Callable[[int], str]]] = [(chunk.bad[col.name], expected(col))]
         if col.required and col.default is None:
             checks.append((text == "", msg("io.required")))
+        if is_id_column(col):
+            unsafe = pd.Series(text, dtype=object).str.contains(UNSAFE_ID).fillna(False).to_numpy(dtype=bool)
+            if unsafe.any():
+                checks.append((unsafe, msg("io.unsafe_id")))
         limit = max_length(spec, col.name)
         if limit and col.kind == "str" and not col.enum and len(text) and max(map(len, text)) > limit:
             too_long = np.fromiter(map(len, text), dtype=np.int64, count=len(text)) > limit

@@ -74,6 +74,14 @@ def not_for_invoices(memo: str | None) -> bool:
     return any(word in text for word in DEPOSIT_WORDS) or any(word in text for word in NOT_PAYMENT_WORDS)
 
 
+ON_BEHALF_WORDS = ("代付", "代缴", "代为支付", "代支付", "代收代付", "委托付款", "代垫", "on behalf")
+
+
+def on_behalf(memo: str | None) -> bool:
+    """A memo saying the payer pays for someone else (代付)."""
+    return bool(memo) and any(word in memo.lower() for word in ON_BEHALF_WORDS)
+
+
 COMPANY_WORDS = ("公司", "厂", "店", "中心", "集团", "银行", "商行", "合作社", "事务所", "研究院", "学校", "医院")
 
 

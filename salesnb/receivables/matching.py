@@ -55,6 +55,7 @@ from .evidence import (
     is_person,
     is_share,
     not_for_invoices,
+    on_behalf,
     payer_keys,
     payer_name_key,
 )
@@ -108,6 +109,18 @@ def ref_keys(text: str | None) -> set[str]:
     keys = {_strip_separators(t) for t in tokens}
     keys |= {_strip_separators(a + b) for a, b in zip(tokens, tokens[1:])}
     return {k for k in keys if len(k) >= 4 and any(ch.isdigit() for ch in k)}
+
+
+_DOCUMENT_NUMBER = re.compile(r"[A-Z]{1,6}[A-Z0-9_\-]*\d[A-Z0-9_\-]*")
+
+
+def _document_numbers(memo: str | None) -> set[str]:
+    """Contract or invoice numbers a memo names: a token of letters then digits (HT-2026-0012, INV0042),
+    five characters or more — not a bare amount or date."""
+    if not memo:
+        return set()
+    tokens = _DOCUMENT_NUMBER.findall(unicodedata.normalize("NFKC", memo).upper())
+    return {_strip_separators(t) for t in tokens if len(_strip_separators(t)) >= 5}
 
 
 def _strip_separators(token: str) -> str:
@@ -438,7 +451,8 @@ class Matcher:
         hits = self._share_of_one(line, top[0])
         if len(hits) == 1:
             invoice_id = hits.pop()
-            self._decide(line, [Proposal(line.txn_id, invoice_id, line.amount, "percentage", 0.9)])
+            if not self._contradicted(line, invoice_id, "percentage", top[1]):
+                self._decide(line, [Proposal(line.txn_id, invoice_id, line.amount, "percentage", 0.9)])
 
     def _pass_amount_unique(self, line: Line) -> None:
         """A payer nobody knows (a third company) paying an unusual amount that exactly one open invoice has."""
@@ -461,7 +475,35 @@ class Matcher:
         # Invoices issued after the line (the window allows a few days) cannot have been part-paid by it.
         open_ids = [i for i in self._customer_open(line, top[0]) if (self.invoices[i].issued or 0.0) <= line.booked]
         if len(open_ids) == 1 and self.remaining[open_ids[0]] > line.amount:
-            self._decide(line, [Proposal(line.txn_id, open_ids[0], line.amount, "sole_invoice", 0.9)])
+            if not self._contradicted(line, open_ids[0], "sole_invoice", top[1]):
+                self._decide(line, [Proposal(line.txn_id, open_ids[0], line.amount, "sole_invoice", 0.9)])
+
+    def _contradicted(self, line: Line, invoice_id: str, rule: str, name_score: float) -> bool:
+        """Whether a part payment of ``invoice_id`` guessed from the payer's name is contradicted.
+
+        Only a payer that may be a third party counts (named unlike the customer, or a memo saying 代付): a
+        group finance company or a company paying on someone's behalf is named like one customer but may
+        pay for another.  Then another open invoice with exactly the line's amount (round amounts only with
+        代付: they coincide too often), or a memo
+        naming a contract or invoice other than this one's, sends the line to review, with the other
+        invoices as candidates.
+        """
+        third_party = on_behalf(line.memo)
+        if name_score >= 100.0 and not third_party:
+            return False
+        exact = [] if line.amount % SHARE_ROUNDING == 0 and not third_party else [
+            i for i in dict.fromkeys(self._by_amount.get(line.amount, ()))
+            if i != invoice_id and self.remaining[i] == line.amount and self._open(line, i)]
+        inv = self.invoices[invoice_id]
+        own = {_strip_separators(inv.invoice_id.upper())} | (
+            {_strip_separators(inv.contract_id.upper())} if inv.contract_id else set())
+        foreign = [k for k in _document_numbers(line.memo) if k not in own]
+        if not exact and not foreign:
+            return False
+        self._near[line.txn_id].append(Proposal(line.txn_id, invoice_id, line.amount, rule, 0.6))
+        self._near[line.txn_id].extend(Proposal(line.txn_id, i, line.amount, "amount_only", 0.5)
+                                       for i in exact[: self.options.max_candidates])
+        return True
 
     def _queue_leftovers(self) -> None:
         """Review candidates for every line left: near misses first, then amount-only and name-only guesses."""

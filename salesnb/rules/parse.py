@@ -30,6 +30,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from ..errors import SalesnbError
+from ..i18n import register, t
 from ..timeutil import parse_timestamp
 from .fields import NUMERIC_KINDS, ORDERED_KINDS, FieldInfo, FieldSet, canonical_tables, field_set
 from .nodes import MICROS, All, AnyOf, AsOf, AtLeast, Compare, Exists, FieldRef, Literal, Node, Not, Offset, Test
@@ -39,6 +40,21 @@ UNARY_OPS = ("is_null", "not_null", "is_empty", "not_empty")
 OP_ALIASES = {"=": "eq", "==": "eq", "!=": "ne", "<>": "ne", "<": "lt", "<=": "le", ">": "gt", ">=": "ge"}
 ORDER_OPS = ("lt", "le", "gt", "ge")
 MAX_OFFSET_US = 36_500 * MICROS["days"]
+MAX_DEPTH = 32  # levels of objects and lists in a rule: far beyond any rule a person writes
+MAX_SIZE = 20_000  # objects, lists and values in a rule (an ``in`` list of a few thousand ids fits)
+
+register({
+    "zh-CN": {
+        "rules.too_deep": "rule: 嵌套超过 {depth} 层，请拆成几条更简单的规则",
+        "rules.too_large": "rule: 规则过大（超过 {size:,} 个组成部分），请拆分规则或改用已保存的筛选",
+        "rules.file_too_deep": "{path}: 嵌套层数过多，无法读取（规则最多嵌套 {depth} 层）",
+    },
+    "en": {
+        "rules.too_deep": "rule: nested more than {depth} levels deep; split it into simpler rules",
+        "rules.too_large": "rule: too large (more than {size:,} parts); split it or use a stored filter",
+        "rules.file_too_deep": "{path}: nested too deeply to read (a rule is nested at most {depth} levels)",
+    },
+})
 
 # Which operators make sense for which kind of field.
 OPS_BY_KIND = {
@@ -66,11 +82,29 @@ def parse_rule(rule: Any, fields: str | FieldSet | Mapping[str, Any], *, name: s
     Raises :class:`RuleError` listing every problem, each with the path of the
     offending part (``rule.all[1].value``).
     """
+    check_shape(rule, name)
     parser = _Parser()
     node = parser.node(rule, field_set(fields), "rule")
     if parser.problems or node is None:
         raise RuleError(parser.problems or ["rule: empty"], name)
     return node
+
+
+def check_shape(value: Any, name: str = "rule") -> None:
+    """Raise :class:`RuleError` when ``value`` nests deeper than :data:`MAX_DEPTH` or holds more than
+    :data:`MAX_SIZE` parts (walked without recursion, so any depth is measured safely)."""
+    stack, size = [(value, 1)], 0
+    while stack:
+        item, depth = stack.pop()
+        size += 1
+        if depth > MAX_DEPTH and isinstance(item, (dict, list, tuple)):
+            raise RuleError([t("rules.too_deep", depth=MAX_DEPTH)], name)
+        if size > MAX_SIZE:
+            raise RuleError([t("rules.too_large", size=MAX_SIZE)], name)
+        if isinstance(item, dict):
+            stack.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, (list, tuple)):
+            stack.extend((v, depth + 1) for v in item)
 
 
 def validate_rule(rule: Any, fields: str | FieldSet | Mapping[str, Any], *, name: str = "rule") -> None:

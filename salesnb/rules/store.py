@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .. import audit
+from ..db import serialise
 from ..errors import SalesnbError
 from ..models import Rule
 from ..timeutil import now
@@ -44,6 +45,7 @@ def save_rule(session: Session, name: str, definition: dict[str, Any], *, kind: 
     if not name or not name.replace("_", "").isalnum():
         raise SalesnbError(f"rule name {name!r}: use letters, digits and _ only")
     validate_definition(kind, definition, name)
+    serialise(session, f"rules:{name}")  # concurrent saves get consecutive versions
     current = session.scalar(select(func.max(Rule.version)).where(Rule.name == name))
     row = Rule(name=name, version=(current or 0) + 1, kind=kind, definition=definition, enabled=enabled,
                created_at=at or now(), created_by=actor)

@@ -6,6 +6,7 @@ Layout of the file::
     scorecards.json      [{"name", "definition"}]          the active version of each scorecard
     rules.json           [{"name", "kind", "definition", "enabled"}]   the newest version of each rule
     sla_policies.json    [{"node", "definition"}]          policies stored in the database
+    holidays.json        [{"day", "kind", "name"}]         the team's holidays and adjusted workdays (调休)
     notebooks/NAME.ipynb the team's own templates (folders of ``[templates] dirs``) and any extra ones
 
 Importing is two steps: :func:`plan_import` compares every item with the
@@ -20,9 +21,11 @@ a versioned item adds a version, so nothing is lost.
 from __future__ import annotations
 
 import difflib
+import itertools
 import json
 import zipfile
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -32,12 +35,28 @@ from .. import audit
 from ..config import Settings
 from ..db import session_scope
 from ..errors import SalesnbError
+from ..i18n import register, t
+from ..filenames import safe_file_name
 from ..models import Scorecard, SlaPolicy
+from ..sla.holidays import as_dicts as holiday_dicts
+from ..sla.holidays import load_holidays, replace_year_entries
 from ..timeutil import now
 from .templates import BUILTIN_TEMPLATES_DIR, template_dirs
 
 FORMAT = "salesnb-bundle"
 VERSION = 1
+
+register({
+    "zh-CN": {
+        "bundles.shadows_builtin": "与内置模板同名，导入后 salesnb run 将运行此笔记本而不是内置的 {path}",
+        "bundles.shadows_template": "与已有模板同名，导入后将取代 {path}",
+    },
+    "en": {
+        "bundles.shadows_builtin": "named like a built-in template: once imported, salesnb run would run it "
+                                   "instead of {path}",
+        "bundles.shadows_template": "named like an existing template: once imported, it would replace {path}",
+    },
+})
 
 
 @dataclass
@@ -48,19 +67,21 @@ class Bundle:
     scorecards: list[dict[str, Any]] = field(default_factory=list)
     rules: list[dict[str, Any]] = field(default_factory=list)
     sla_policies: list[dict[str, Any]] = field(default_factory=list)
+    holidays: list[dict[str, Any]] = field(default_factory=list)
     notebooks: dict[str, bytes] = field(default_factory=dict)  # file name → .ipynb bytes
     manifest: dict[str, Any] = field(default_factory=dict)
 
     def counts(self) -> dict[str, int]:
         return {"scorecards": len(self.scorecards), "rules": len(self.rules),
-                "sla_policies": len(self.sla_policies), "notebooks": len(self.notebooks)}
+                "sla_policies": len(self.sla_policies), "holidays": len(self.holidays),
+                "notebooks": len(self.notebooks)}
 
 
 @dataclass(frozen=True)
 class PlanItem:
     """One item of an import and what importing it does."""
 
-    kind: str  # scorecard, rule, sla_policy, notebook
+    kind: str  # scorecard, rule, sla_policy, holidays (one item per year), notebook
     name: str
     action: str  # add, same, conflict
     detail: str = ""
@@ -118,6 +139,7 @@ def collect_bundle(engine: Engine, settings: Settings, name: str, notebooks: lis
                                  "enabled": bool(row.enabled)})
         for row in session.scalars(select(SlaPolicy).order_by(SlaPolicy.node)):
             bundle.sla_policies.append({"node": row.node, "definition": row.definition})
+        bundle.holidays = holiday_dicts(load_holidays(session))
     for path in [*team_notebooks(settings), *(Path(p) for p in notebooks or [])]:
         if not path.is_file():
             raise SalesnbError(f"notebook {path} does not exist")
@@ -149,6 +171,7 @@ def export_bundle(engine: Engine, settings: Settings, name: str, out: str | Path
         zf.writestr("scorecards.json", _dumps(bundle.scorecards))
         zf.writestr("rules.json", _dumps(bundle.rules))
         zf.writestr("sla_policies.json", _dumps(bundle.sla_policies))
+        zf.writestr("holidays.json", _dumps(bundle.holidays))
         for file_name, data in sorted(bundle.notebooks.items()):
             zf.writestr(f"notebooks/{file_name}", data)
     return bundle
@@ -182,13 +205,13 @@ def read_bundle(path: str | Path) -> Bundle:
                     raise SalesnbError(f"{path}: {name} must be a list of objects")
                 return value
 
-            notebooks = {Path(n).name: zf.read(n) for n in sorted(names)
+            notebooks = {safe_file_name(Path(n).name): zf.read(n) for n in sorted(names)
                          if n.startswith("notebooks/") and n.endswith(".ipynb")}
             return Bundle(name=str(manifest.get("name", path.stem)), scorecards=part("scorecards.json"),
                           rules=part("rules.json"), sla_policies=part("sla_policies.json"),
-                          notebooks=notebooks, manifest=manifest)
-    except (zipfile.BadZipFile, json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise SalesnbError(f"{path}: not a readable bundle ({exc})") from None
+                          holidays=part("holidays.json"), notebooks=notebooks, manifest=manifest)
+    except (zipfile.BadZipFile, json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
+        raise SalesnbError(f"{path}: not a readable bundle ({type(exc).__name__}: {exc})") from None
 
 
 def validate_bundle(bundle: Bundle) -> None:
@@ -214,6 +237,8 @@ def validate_bundle(bundle: Bundle) -> None:
                 item.get("definition"), str(item.get("name")))
     for item in bundle.sla_policies:
         attempt(f"SLA policy {item.get('node')!r}", Policy.from_dict, item.get("definition"), item.get("node"))
+    if bundle.holidays:
+        attempt("holidays", _holiday_entries, bundle.holidays)
     for file_name, data in bundle.notebooks.items():
         attempt(f"notebook {file_name}", lambda d: nbformat.validate(nbformat.reads(d.decode("utf-8"), 4)), data)
     if problems:
@@ -222,9 +247,22 @@ def validate_bundle(bundle: Bundle) -> None:
 
 
 def default_notebooks_dir(settings: Settings) -> Path:
-    """Where imported notebooks go: the first ``[templates] dirs`` folder, else ``<data>/templates``."""
-    custom = [d for d in template_dirs(settings) if d != BUILTIN_TEMPLATES_DIR]
-    return custom[0] if custom else settings.data_dir / "templates"
+    """Where imported notebooks go: the first folder template names are looked up in (``[templates] dirs``,
+    default ``<data>/templates``), so that ``salesnb run NAME`` finds them."""
+    return template_dirs(settings)[0]
+
+
+def _existing_template(settings: Settings, notebooks_dir: Path, file_name: str) -> tuple[Path | None, str]:
+    """The notebook a bundle's ``file_name`` would replace or shadow, and a note saying which one."""
+    target = notebooks_dir / file_name
+    if target.is_file():
+        return target, ""
+    for folder in template_dirs(settings):
+        candidate = folder / file_name
+        if candidate.is_file():
+            key = "bundles.shadows_builtin" if folder == BUILTIN_TEMPLATES_DIR else "bundles.shadows_template"
+            return candidate, t(key, path=candidate)
+    return None, ""
 
 
 def plan_import(engine: Engine, settings: Settings, bundle: Bundle, notebooks_dir: Path | None = None) -> ImportPlan:
@@ -238,6 +276,7 @@ def plan_import(engine: Engine, settings: Settings, bundle: Bundle, notebooks_di
                  session.scalars(select(Scorecard).where(Scorecard.active.is_(True)))}
         rules = {r.name: r for r in latest_rules(session)}
         policies = {r.node: r.definition for r in session.scalars(select(SlaPolicy))}
+        stored_days = holiday_dicts(load_holidays(session))
     for item in bundle.scorecards:
         plan.items.append(_compare("scorecard", item["name"], cards.get(item["name"]), item["definition"]))
     for item in bundle.rules:
@@ -249,11 +288,39 @@ def plan_import(engine: Engine, settings: Settings, bundle: Bundle, notebooks_di
         plan.items.append(_compare("rule", item["name"], mine, theirs))
     for item in bundle.sla_policies:
         plan.items.append(_compare("sla_policy", item["node"], policies.get(item["node"]), item["definition"]))
+    for year, days in _holidays_by_year(bundle.holidays).items():
+        mine = [d for d in stored_days if d["day"].startswith(f"{year}-")]
+        plan.items.append(_compare("holidays", str(year), mine or None, days))
     for file_name, data in bundle.notebooks.items():
-        target = plan.notebooks_dir / file_name
-        current = _notebook_cells(target.read_bytes()) if target.is_file() else None
-        plan.items.append(_compare("notebook", file_name, current, _notebook_cells(data)))
+        existing, note = _existing_template(settings, plan.notebooks_dir, file_name)
+        current = _notebook_cells(existing.read_bytes()) if existing is not None else None
+        item = _compare("notebook", file_name, current, _notebook_cells(data))
+        if note and item.action == "conflict":
+            item = PlanItem(item.kind, item.name, item.action, f"{note}; {item.detail}", item.diff)
+        plan.items.append(item)
     return plan
+
+
+def _holiday_entries(items: list[dict[str, Any]]) -> list[tuple[date, str, str | None]]:
+    """Bundle holidays → entries; SalesnbError naming the first bad one."""
+    entries = []
+    for item in items:
+        try:
+            day = date.fromisoformat(str(item["day"]))
+        except (KeyError, ValueError):
+            raise SalesnbError(f"holiday {item!r}: day must be a date like 2027-02-06") from None
+        if item.get("kind") not in ("holiday", "workday"):
+            raise SalesnbError(f"holiday {item.get('day')}: kind must be holiday or workday")
+        entries.append((day, item["kind"], item.get("name") or None))
+    return entries
+
+
+def _holidays_by_year(items: list[dict[str, Any]]) -> dict[int, list[dict[str, Any]]]:
+    """The bundle's days grouped by year (a year is one item of the plan), in date order."""
+    out: dict[int, list[dict[str, Any]]] = {}
+    for day, kind, name in sorted(_holiday_entries(items)):
+        out.setdefault(day.year, []).append({"day": day.isoformat(), "kind": kind, "name": name})
+    return out
 
 
 def _compare(kind: str, name: str, current: Any, incoming: Any) -> PlanItem:
@@ -265,13 +332,33 @@ def _compare(kind: str, name: str, current: Any, incoming: Any) -> PlanItem:
 
 
 def _unified_diff(current: Any, incoming: Any) -> str:
-    """Line diff of the two values as indented JSON (notebooks: their cells' sources)."""
+    """Line diff of the two values as indented JSON; for notebooks, of each code cell that differs."""
+    if _is_cells(current) and _is_cells(incoming):
+        return _code_cells_diff(current, incoming)
+
     def lines(value: Any) -> list[str]:
-        if isinstance(value, list) and value and all(isinstance(c, dict) and "source" in c for c in value):
-            return [line for cell in value for line in [f"# [{cell['type']}]", *cell["source"].splitlines()]]
         return json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True, default=str).splitlines()
 
     return "\n".join(difflib.unified_diff(lines(current), lines(incoming), "this database", "bundle", lineterm="", n=1))
+
+
+def _is_cells(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(c, dict) and "source" in c for c in value)
+
+
+def _code_cells_diff(current: list[dict[str, str]], incoming: list[dict[str, str]]) -> str:
+    """The cells whose source differs, code first (the code a run would execute differently), each
+    numbered among the cells of its type."""
+    out: list[str] = []
+    for kind in ("code", "markdown", "raw"):
+        mine = [c["source"] for c in current if c["type"] == kind]
+        theirs = [c["source"] for c in incoming if c["type"] == kind]
+        for number, (old, new) in enumerate(itertools.zip_longest(mine, theirs, fillvalue=""), start=1):
+            if old != new:
+                out.append(f"# {kind} cell {number}")
+                out.extend(difflib.unified_diff(old.splitlines(), new.splitlines(), "installed", "bundle",
+                                                lineterm="", n=1))
+    return "\n".join(out)
 
 
 def _canonical(value: Any) -> str:
@@ -319,6 +406,9 @@ def apply_import(engine: Engine, plan: ImportPlan, *, overwrite: bool = False, a
         for item in bundle.sla_policies:
             if ("sla_policy", item["node"]) in todo:
                 save_policy(session, item["definition"], node=item["node"], actor=actor, at=at)
+        for year, days in _holidays_by_year(bundle.holidays).items():
+            if ("holidays", str(year)) in todo:
+                replace_year_entries(session, _holiday_entries(days), actor=actor, years={year}, at=at)
         audit.record(session, actor=actor, action="bundle.import", entity_type="bundle", entity_id=bundle.name,
                      after={"items": [f"{i.action} {i.kind} {i.name}" for i in plan.changes]}, at=at)
         _write_notebooks(plan, todo)

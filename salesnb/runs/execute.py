@@ -37,16 +37,15 @@ from sqlalchemy.exc import IntegrityError
 from ..config import Settings
 from ..db import session_scope
 from ..i18n import register, t
+from ..errors import SalesnbError
+from ..filenames import safe_file_name
 from ..models import TemplateRun, User
 from ..notify.outbox import enqueue
-from ..timeutil import now
+from ..notify.redact import redact, register_secrets
 from .notebook import METRICS_MIME
-from .templates import (
-    coerce_parameters,
-    resolve_template,
-    template_name,
-    template_parameters,
-)
+from .templates import coerce_parameters, resolve_template, template_name, template_parameters
+from ..timeutil import now
+from ..urls import safe_url, url_secrets
 
 FAILED_EVENT = "template_run.failed"
 KERNEL_NAME = "python3"
@@ -57,10 +56,15 @@ register({
     "zh-CN": {
         "runs.failed.subject": "模板运行失败：{template}（第 {run_id} 次运行）",
         "runs.failed.body": "模板 {template} 运行失败。\n错误：{error}\n输出笔记本：{path}",
+        "runs.secret_parameter": "参数 {name} 的地址中含有密码：密码不能写进笔记本和运行记录。"
+                                 "请把它放在环境变量或 salesnb.toml 中（数据库地址请用 db_url 参数或 SALESNB_DB_URL）",
     },
     "en": {
         "runs.failed.subject": "Template run failed: {template} (run {run_id})",
         "runs.failed.body": "Template {template} failed.\nError: {error}\nOutput notebook: {path}",
+        "runs.secret_parameter": "parameter {name} holds a URL with a password, which must not be written into the "
+                                 "notebook or the run history; put it in the environment or salesnb.toml "
+                                 "(for the database: the db_url parameter or SALESNB_DB_URL)",
     },
 })
 
@@ -137,22 +141,25 @@ def run_template(
     name = template_name(path)
     declared = template_parameters(path)
     given = coerce_parameters(path, parameters or {}, declared)
+    notebook_db_url = _secret_db_url(given)
     started = now()
     effective_as_of = given.get("as_of") or (as_of or scheduled_for or started).isoformat()
     params = {k: v for k, v in {"as_of": effective_as_of, "language": settings.language}.items() if k in declared}
     params.update(given)
+    recorded = dict(params, db_url=safe_url(notebook_db_url)) if notebook_db_url else params
 
-    run_id = _claim(engine, name, started, params, job, scheduled_for)
+    run_id = _claim(engine, name, started, recorded, job, scheduled_for)
     if run_id is None:
         return None
     stamp = started.strftime("%Y%m%d-%H%M%S")
-    output = runs_dir(settings) / name / f"{stamp}-{run_id}.ipynb"
+    output = runs_dir(settings) / safe_file_name(name, "template") / f"{stamp}-{run_id}.ipynb"
     if "output_dir" in declared and "output_dir" not in given:
-        params["output_dir"] = str(output.with_suffix(""))
+        params["output_dir"] = recorded["output_dir"] = str(output.with_suffix(""))
     output.parent.mkdir(parents=True, exist_ok=True)
-    _update(engine, run_id, output_path=str(output), parameters=params)
+    _update(engine, run_id, output_path=str(output), parameters=recorded)
 
-    error = _execute(path, output, params, settings, timeout)
+    error = _execute(path, output, params, settings, timeout, db_url=notebook_db_url)
+    error = None if error is None else redact(error)
     metrics = read_metrics(output) if output.exists() else {}
     status = "failed" if error else "succeeded"
     finished = now()
@@ -161,9 +168,24 @@ def run_template(
             finished_at=finished, status=status, metrics=metrics, error=error))
         if error:
             _alert_ops(session, settings, run_id, name, error, output)
-    return RunResult(run_id=run_id, template=name, status=status, parameters=params, output_path=output,
+    return RunResult(run_id=run_id, template=name, status=status, parameters=recorded, output_path=output,
                      started_at=started, finished_at=finished, metrics=metrics, error=error, job=job,
                      scheduled_for=scheduled_for)
+
+
+def _secret_db_url(given: dict[str, Any]) -> str | None:
+    """A ``db_url`` parameter with a password goes to the kernel through the environment, not the notebook:
+    it is taken out of ``given`` (the notebook gets ``None``) and returned.  Any other parameter holding a
+    URL with a password is refused."""
+    for key, value in given.items():
+        if isinstance(value, str) and key != "db_url" and url_secrets(value):
+            raise SalesnbError(t("runs.secret_parameter", name=key))
+    value = given.get("db_url")
+    if not isinstance(value, str) or not url_secrets(value):
+        return None
+    register_secrets(url_secrets(value))
+    given["db_url"] = None
+    return value
 
 
 def _claim(engine: Engine, name: str, started: datetime, params: dict[str, Any], job: str | None,
@@ -215,13 +237,15 @@ def kernel_name() -> str:
     return OWN_KERNEL_NAME
 
 
-def _execute(path: Path, output: Path, params: dict[str, Any], settings: Settings, timeout: int | None) -> str | None:
-    """Run the notebook; the error text when a cell (or the kernel) failed, else None."""
+def _execute(path: Path, output: Path, params: dict[str, Any], settings: Settings, timeout: int | None,
+             db_url: str | None = None) -> str | None:
+    """Run the notebook (its database: ``db_url``, else the run's); the error text when a cell (or the
+    kernel) failed, else None."""
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
     try:
-        with _run_environment(settings):
+        with _run_environment(settings, db_url):
             pm.execute_notebook(str(path), str(output), parameters=params, kernel_name=kernel_name(),
                                 progress_bar=False, log_output=False, cwd=str(settings.data_dir),
                                 execution_timeout=timeout)
@@ -233,10 +257,10 @@ def _execute(path: Path, output: Path, params: dict[str, Any], settings: Setting
 
 
 @contextmanager
-def _run_environment(settings: Settings) -> Iterator[None]:
+def _run_environment(settings: Settings, db_url: str | None = None) -> Iterator[None]:
     """The kernel inherits the run's database and language through the environment (not the notebook)."""
     saved = {k: os.environ.get(k) for k in RUN_ENV}
-    os.environ["SALESNB_DB_URL"] = settings.db_url
+    os.environ["SALESNB_DB_URL"] = db_url or settings.db_url
     os.environ["SALESNB_LANG"] = settings.language
     os.environ["SALESNB_TZ"] = settings.timezone
     os.environ["SALESNB_HOME"] = str(settings.data_dir)

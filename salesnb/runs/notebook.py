@@ -27,6 +27,7 @@ from ..config import Settings, load_settings
 from ..db import make_engine, upgrade
 from ..i18n import set_language
 from ..timeutil import parse_as_of, set_local_tz
+from ..urls import safe_url
 
 METRICS_MIME = "application/vnd.salesnb.metrics+json"
 
@@ -55,7 +56,7 @@ class RunSetup:
 
     def describe(self) -> str:
         """One line naming the run's time and store (the password hidden)."""
-        return f"as of {self.as_of:%Y-%m-%d %H:%M} · {self.engine.url.render_as_string(hide_password=True)}"
+        return f"as of {self.as_of:%Y-%m-%d %H:%M} · {safe_url(self.engine.url)}"
 
 
 def start_run(db_url: str | None = None, config_file: str | None = None, as_of: Any = None,

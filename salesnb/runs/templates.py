@@ -20,13 +20,18 @@ from sqlalchemy.engine import make_url
 from ..config import Settings
 from ..errors import SalesnbError
 from ..timeutil import now
+from ..urls import has_secret
 
 BUILTIN_TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates" / "notebooks"
 
 
+DEFAULT_TEAM_DIR = "templates"
+
+
 def template_dirs(settings: Settings) -> list[Path]:
-    """Where template names are looked up: ``[templates] dirs`` (relative to the data folder), then built-ins."""
-    extra = settings.section("templates").get("dirs") or []
+    """Where template names are looked up: ``[templates] dirs`` (relative to the data folder; default
+    ``<data>/templates``, where bundles put notebooks), then built-ins."""
+    extra = settings.section("templates").get("dirs") or [DEFAULT_TEAM_DIR]
     if isinstance(extra, str):
         extra = [extra]
     dirs = [(settings.data_dir / d) if not Path(d).is_absolute() else Path(d) for d in extra]
@@ -141,9 +146,9 @@ def set_assignment(source: str, name: str, value: Any, note: str) -> str:
 
 def wired_db_url(settings: Settings) -> str | None:
     """The database URL to write into a copy: absolute for SQLite; ``None`` when it holds a password."""
-    url = make_url(settings.db_url)
-    if url.password:
+    if has_secret(settings.db_url):  # user:password@ or ?password=…
         return None
+    url = make_url(settings.db_url)
     if url.drivername.startswith("sqlite") and url.database and url.database != ":memory:":
         url = url.set(database=str(Path(url.database).expanduser().resolve()))
     return url.render_as_string(hide_password=False)

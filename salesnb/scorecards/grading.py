@@ -16,9 +16,11 @@ from typing import Any
 
 import pandas as pd
 from sqlalchemy import Engine, bindparam, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from .. import audit
+from ..db import serialise
 from ..errors import SalesnbError
 from ..i18n import get_language, t
 from ..models import Customer, Lead, LeadScore, PriorityPoolEntry, User
@@ -166,16 +168,20 @@ def _promote_many(session: Session, card: Card, graded: list, at: datetime, acto
         return 0
     owners = _by_id(session, User, User.user_id, {lead.owner_id for lead, _ in promote})
     customers = _by_id(session, Customer, Customer.customer_id, {lead.customer_id for lead, _ in promote})
-    pool_rows, messages = [], []
+    pool_rows, messages = [], {}
     for lead, grade in promote:
         params = {"card": card.title(language), "version": card.version, "grade": grade, "pool": card.pool}
         pool_rows.append(dict(pool=card.pool, lead_id=lead.lead_id, added_at=at, added_by=actor,
                               reason=t("scorecard.pool.reason", language, **params)))
-        messages.append(_promotion_message(card, lead, owners.get(lead.owner_id), customers.get(lead.customer_id),
-                                           params, at, language))
-    session.connection().execute(insert(PriorityPoolEntry.__table__), pool_rows)
-    enqueue_many(session, messages)
-    return len(promote)
+        messages[lead.lead_id] = _promotion_message(card, lead, owners.get(lead.owner_id),
+                                                    customers.get(lead.customer_id), params, at, language)
+    # a lead a concurrent transaction pooled meanwhile is skipped (its notification is that transaction's)
+    dialect = {"postgresql": postgresql, "sqlite": sqlite}[session.get_bind().dialect.name]
+    statement = dialect.insert(PriorityPoolEntry.__table__).on_conflict_do_nothing(index_elements=["pool", "lead_id"])
+    pooled_now = set(session.connection().execute(
+        statement.returning(PriorityPoolEntry.__table__.c.lead_id), pool_rows).scalars())
+    enqueue_many(session, [m for lead_id, m in messages.items() if lead_id in pooled_now])
+    return len(pooled_now)
 
 
 def _promotion_message(card: Card, lead, owner: User | None, customer: Customer | None, params: dict[str, Any],
@@ -225,6 +231,7 @@ def grade_leads(engine: Engine, *, as_of: datetime | None = None, scorecard: str
     at = parse_timestamp(as_of) if as_of is not None else now()
     language = language or get_language()
     with Session(engine) as session, session.begin():
+        serialise(session, "grade_leads")  # a concurrent run waits, then finds these leads graded
         card = get_scorecard(session, scorecard)
         report = GradeReport(card.name, card.version)
         columns = {f.name: f.column for f in card.fields}

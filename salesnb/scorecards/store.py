@@ -9,6 +9,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from .. import audit
+from ..db import serialise
 from ..errors import SalesnbError
 from ..models import Scorecard
 from ..timeutil import now
@@ -20,7 +21,9 @@ def save_scorecard(session: Session, definition: dict[str, Any], *, name: str = 
     """Validate ``definition`` and store it as the new active version of scorecard ``name``.
 
     Raises :class:`salesnb.rules.RuleError` listing every problem (nothing is stored then).
+    Concurrent saves of one name get consecutive versions.
     """
+    serialise(session, f"scorecards:{name}")
     current = session.scalar(select(func.max(Scorecard.version)).where(Scorecard.name == name)) or 0
     card = compile_card(name, current + 1, definition)
     session.execute(update(Scorecard).where(Scorecard.name == name).values(active=False))
@@ -39,9 +42,19 @@ def get_scorecard(session: Session, name: str = DEFAULT_NAME, version: int | Non
     row = session.scalars(query.order_by(Scorecard.version.desc()).limit(1)).first()
     if row is None:
         if name == DEFAULT_NAME and version in (None, 1):
-            return save_scorecard(session, default_definition(), name=name)
+            return _seed_default(session, name)
         raise SalesnbError(f"no scorecard {name!r}" + (f" version {version}" if version else ""))
     return compile_card(row.name, row.version, row.definition)
+
+
+def _seed_default(session: Session, name: str) -> Card:
+    """Store the default card as version 1 unless a concurrent transaction just did; return the active card."""
+    serialise(session, f"scorecards:{name}")
+    row = session.scalars(select(Scorecard).where(Scorecard.name == name, Scorecard.active.is_(True))
+                          .order_by(Scorecard.version.desc()).limit(1)).first()
+    if row is not None:
+        return compile_card(row.name, row.version, row.definition)
+    return save_scorecard(session, default_definition(), name=name)
 
 
 def list_scorecards(session: Session) -> list[dict[str, Any]]:

@@ -2,6 +2,7 @@
 
 from .calendar import CalendarSpec, Clock, PolicyError, WorkingHoursClock, clock_for
 from .escalation import EscalationReport, escalate, sync_done
+from .holidays import HolidayTable, covered_until, load_holidays
 from .pauses import pause_task, resume_task, task_pauses
 from .policies import (
     Level,
@@ -9,6 +10,7 @@ from .policies import (
     SlaTarget,
     default_policies,
     get_policy,
+    holiday_warning,
     load_policies,
     policy_targets,
     reset_policy,
@@ -21,6 +23,7 @@ __all__ = [
     "CalendarSpec", "Clock", "PolicyError", "WorkingHoursClock", "clock_for",
     "EscalationReport", "escalate", "sync_done",
     "pause_task", "resume_task", "task_pauses",
+    "HolidayTable", "covered_until", "load_holidays", "holiday_warning",
     "Level", "Policy", "SlaTarget", "default_policies", "get_policy", "load_policies", "policy_targets",
     "reset_policy", "save_policy",
     "TimelineEvent", "due_levels", "timeline",

@@ -13,7 +13,9 @@ get the ``adjusted_workday_hours`` (default: Monday's hours).  The
 ``chinese_calendar`` package only knows the years the State Council has
 published; for any other year the clock falls back to the plain weekly
 hours (weekends off) and records a warning in :attr:`WorkingHoursClock.warnings`
-and in the ``salesnb.sla`` log.
+and in the ``salesnb.sla`` log — unless the team entered that year's days in
+the ``holidays`` table (:mod:`salesnb.sla.holidays`), which a clock uses
+ahead of the library's table.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ import chinese_calendar
 
 from ..errors import SalesnbError
 from ..timeutil import local_tz, to_local
+from .holidays import EMPTY, HolidayTable
 
 log = logging.getLogger("salesnb.sla")
 
@@ -216,9 +219,10 @@ class WorkingHoursClock(Clock):
 
     mode = "working_hours"
 
-    def __init__(self, spec: CalendarSpec) -> None:
+    def __init__(self, spec: CalendarSpec, holidays: HolidayTable = EMPTY) -> None:
         super().__init__()
         self.spec = spec
+        self.holidays = holidays
         self.tz = ZoneInfo(spec.timezone) if spec.timezone else local_tz()
         self._adjusted = spec.adjusted_workday_hours
         if self._adjusted is None:
@@ -232,6 +236,11 @@ class WorkingHoursClock(Clock):
         weekly = self.spec.hours[day.weekday()]
         if not self.spec.chinese_holidays:
             return weekly
+        stored = self.holidays.kind(day)  # the team's own table first
+        if stored == "holiday":
+            return ()
+        if stored == "workday":
+            return weekly or self._adjusted or ()
         try:
             is_off, name = chinese_calendar.get_holiday_detail(day)
         except NotImplementedError:
@@ -247,7 +256,7 @@ class WorkingHoursClock(Clock):
 
     def _touch(self, day: date) -> None:
         """Warn (once per year) when an answer depends on a year chinese_calendar does not know."""
-        if self.spec.chinese_holidays and not year_has_holiday_data(day.year):
+        if self.spec.chinese_holidays and not year_has_holiday_data(day.year) and day.year not in self.holidays.years():
             self._fallback(day.year)
 
     def _fallback(self, year: int) -> None:
@@ -349,6 +358,6 @@ def year_has_holiday_data(year: int) -> bool:
 
 
 @lru_cache(maxsize=64)
-def clock_for(spec: CalendarSpec) -> Clock:
-    """A (shared) clock for ``spec``."""
-    return WorkingHoursClock(spec) if spec.mode == "working_hours" else Clock()
+def clock_for(spec: CalendarSpec, holidays: HolidayTable = EMPTY) -> Clock:
+    """A (shared) clock for ``spec`` with the team's stored days ``holidays``."""
+    return WorkingHoursClock(spec, holidays) if spec.mode == "working_hours" else Clock()

@@ -52,7 +52,7 @@ from ..timeutil import to_local
 from . import messages  # noqa: F401 - registers the UI text
 from .candidates import LOG, TASKS, candidate_query
 from .pauses import task_pauses
-from .policies import TODO_NODE, Policy, load_policies
+from .policies import TODO_NODE, Policy, holiday_warning, load_policies
 from .recipients import Directory, entity_owners
 from .timeline import Due, due_levels
 
@@ -111,6 +111,9 @@ def escalate(engine: Engine, as_of: datetime, *, actor: str = ACTOR, batch_size:
         report.done_synced, report.todos_closed = sync_done(session, as_of, actor)
         policies = load_policies(session, include_disabled=False)
         directory = Directory.load(session)
+        calendar_note = holiday_warning(session, as_of, language)
+    if calendar_note:
+        report.warnings.append(calendar_note)
     for policy in policies.values():
         if nodes is not None and policy.node not in nodes:
             continue

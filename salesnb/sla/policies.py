@@ -19,6 +19,7 @@ The defaults below apply to every node without a stored row; a stored row
 from __future__ import annotations
 
 import copy
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -27,11 +28,13 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from .. import audit
+from ..db import serialise
 from ..errors import SalesnbError
 from ..models import ROLES, Base, SlaPolicy
 from ..rules import validate_rule
 from ..timeutil import now
 from .calendar import CalendarSpec, Clock, PolicyError, clock_for
+from .holidays import EMPTY, HolidayTable, coverage_warning, load_holidays
 
 RECIPIENT_WORDS = ("owner", "manager", "entity_owner")
 TODO_NODE = "sla_todo"
@@ -153,10 +156,16 @@ class Policy:
     enabled: bool = True
     version: int = 0
     source: str = "default"  # default | stored
+    holidays: HolidayTable = field(default=EMPTY, compare=False, repr=False)  # the team's stored days
 
     @property
     def clock(self) -> Clock:
-        return clock_for(self.calendar)
+        return clock_for(self.calendar, self.holidays)
+
+    @property
+    def uses_holidays(self) -> bool:
+        """Whether the policy's clock follows holidays and 调休 (working hours with Chinese holidays)."""
+        return self.calendar.mode == "working_hours" and self.calendar.chinese_holidays
 
     def offset(self, level: Level, repeat_no: int = 0) -> timedelta:
         """Clock time from the task's start to ``level`` (repeat ``repeat_no``)."""
@@ -317,7 +326,18 @@ def load_policies(session: Session, *, include_disabled: bool = True) -> dict[st
             raise PolicyError(f"stored SLA policy {row.node!r} is invalid: {exc}") from exc
     if not include_disabled:
         policies = {node: p for node, p in policies.items() if p.enabled}
+    holidays = load_holidays(session)
+    if holidays.entries:
+        policies = {node: dataclasses.replace(p, holidays=holidays) for node, p in policies.items()}
     return dict(sorted(policies.items()))
+
+
+def holiday_warning(session: Session, as_of: datetime, language: str | None = None) -> str | None:
+    """The warning that the holiday calendar is about to run out, when an enabled policy's clock needs it."""
+    policies = load_policies(session, include_disabled=False)
+    if not any(p.uses_holidays for p in policies.values()):
+        return None
+    return coverage_warning(load_holidays(session), as_of, language)
 
 
 def get_policy(session: Session, node: str) -> Policy:
@@ -334,7 +354,8 @@ def save_policy(session: Session, definition: dict[str, Any] | Policy, *, node: 
     data = definition.to_dict() if isinstance(definition, Policy) else definition
     policy = Policy.from_dict(data, node)
     at = at or now()
-    row = session.get(SlaPolicy, policy.node)
+    serialise(session, f"sla_policies:{policy.node}")  # concurrent saves get consecutive versions
+    row = session.get(SlaPolicy, policy.node, populate_existing=True)
     before = None if row is None else {"version": row.version, "definition": row.definition}
     stored = policy.to_dict()
     if row is None:
@@ -351,7 +372,8 @@ def save_policy(session: Session, definition: dict[str, Any] | Policy, *, node: 
 
 def reset_policy(session: Session, node: str, *, actor: str = "system", at: datetime | None = None) -> bool:
     """Delete the stored policy of ``node`` (its default, if any, applies again). True if a row was deleted."""
-    row = session.get(SlaPolicy, node)
+    serialise(session, f"sla_policies:{node}")
+    row = session.get(SlaPolicy, node, populate_existing=True)
     if row is None:
         return False
     audit.record(session, actor=actor, action="sla.policy_reset", entity_type="sla_policy", entity_id=node,

@@ -16,11 +16,15 @@ from ..models import ROLES
 from ..sla import (
     Policy,
     PolicyError,
+    covered_until,
+    holiday_warning,
+    load_holidays,
     load_policies,
     reset_policy,
     save_policy,
     timeline,
 )
+from ..sla.holidays import format_lines, library_last_year, parse_lines, replace_year_entries
 from ..timeutil import parse_timestamp, to_local
 from . import html
 from .base import AppWidget, label, row
@@ -32,6 +36,10 @@ register({
         "esc.node": "流程节点", "esc.name": "名称", "esc.target": "时限（小时）", "esc.calendar": "计时方式",
         "esc.calendar.24x7": "全天候（24×7）", "esc.calendar.working_hours": "仅工作时间（周一至周五 9:00–12:00、13:30–18:00）",
         "esc.holidays": "按法定节假日和调休计算", "esc.enabled": "启用此策略",
+        "esc.days.title": "本团队的节假日和调休",
+        "esc.days.help": "每行一天：日期 类型 名称，如「2027-02-06 放假 春节」「2027-02-14 上班 春节调休」。"
+                         "这里的安排优先于内置日历（内置日历只到 {library} 年）。当前覆盖到 {until}。",
+        "esc.days.save": "保存节假日", "esc.days.saved": "已保存 {count} 天的节假日和调休安排",
         "esc.levels": "升级阶梯",
         "esc.level": "第 {n} 级", "esc.warning": "预警（截止前）",
         "esc.delay": "截止后多少小时触发（负数=截止前预警）",
@@ -56,6 +64,11 @@ register({
         "role.finance": "财务", "role.finance_manager": "财务经理", "role.warehouse": "仓库", "role.ops": "运营",
     },
     "en": {
+        "esc.days.title": "This team's holidays and adjusted workdays",
+        "esc.days.help": "One day per line: date kind name, e.g. '2027-02-06 holiday Spring Festival', "
+                         "'2027-02-14 workday'. These come before the built-in calendar (which stops after {library}). "
+                         "Known up to {until}.",
+        "esc.days.save": "Save holidays", "esc.days.saved": "Saved {count} holiday and adjusted-workday entries",
         "esc.title": "Escalation policies",
         "esc.subtitle": "Set each workflow node's deadline and escalation ladder: who is notified, cc'ed and gets a to-do, and when the next level follows. The timeline shows what would happen to an example task.",
         "esc.node": "Workflow node", "esc.name": "Name", "esc.target": "Target (hours)", "esc.calendar": "Clock",
@@ -164,6 +177,7 @@ class EscalationConfigurator(AppWidget):
     problem = Unicode("", help="Why the edited policy is not valid; empty when it is.")
     valid = Bool(False, help="True when the edited policy can be saved.")
     events = List(help="Timeline of the example task under the edited policy.")
+    calendar_warning = Unicode("", help="Why the holiday calendar needs the next year's days; empty when fine.")
 
     title_key = "esc.title"
     subtitle_key = "esc.subtitle"
@@ -214,10 +228,22 @@ class EscalationConfigurator(AppWidget):
             self.timeline_view,
         ], layout=widgets.Layout(width="44%"))
         right.add_class("snb-card")
+        self.warning_view = widgets.HTML("")
+        self.warning_view.add_class("snb-calendar-warning")
+        self.days_help = widgets.HTML("")
+        self.days_box = widgets.Textarea(layout=widgets.Layout(width="100%", height="140px"))
+        self.days_box.add_class("snb-holidays")
+        self.days_button = widgets.Button(description=t("esc.days.save"), layout=widgets.Layout(width="auto"))
+        self.days_button.add_class("snb-save-holidays")
+        days_card = widgets.VBox([widgets.HTML(html.tag("div", t("esc.days.title"), cls="snb-section-title")),
+                                  self.days_help, self.days_box, self.days_button])
+        days_card.add_class("snb-card")
         self.body.children = [
+            self.warning_view,
             row(label(t("esc.node"), inline=True), self.node_box, self.version_view, cls="snb-toolbar"),
             row(left, right),
             row(self.save_button, self.reset_button, cls="snb-toolbar"),
+            days_card,
         ]
         self.example_box.value = to_local(self.as_of()).strftime("%Y-%m-%d %H:%M")
         self.on_change(self.node_box, lambda value: self.edit(value) if value else None)
@@ -227,6 +253,7 @@ class EscalationConfigurator(AppWidget):
         self.on_click(self.add_button, self.add_level)
         self.on_click(self.save_button, self.save)
         self.on_click(self.reset_button, self.reset)
+        self.on_click(self.days_button, self.save_holidays)
         self._loading = False
         self.safely(self._load)(node)
 
@@ -235,6 +262,12 @@ class EscalationConfigurator(AppWidget):
     def _load(self, node: str | None = None) -> None:
         with session_scope(self.engine) as session:
             self.policies = load_policies(session)
+            days = load_holidays(session)
+            self.calendar_warning = holiday_warning(session, self.as_of(), self.language) or ""
+        self.warning_view.value = html.message(self.calendar_warning, "warn") if self.calendar_warning else ""
+        self.days_help.value = html.tag("p", t("esc.days.help", library=library_last_year(),
+                                               until=covered_until(days).isoformat()), cls="snb-muted")
+        self.days_box.value = format_lines(days)
         self.node_box.options = [(f"{p.label(self.language)}（{name}）", name) for name, p in self.policies.items()]
         target = node if node in self.policies else (self.node or next(iter(self.policies), ""))
         if self.node_box.value != target:
@@ -368,6 +401,16 @@ class EscalationConfigurator(AppWidget):
         self._load(self.node)
         self.show_notice(t("esc.saved", node=policy.label(self.language), version=policy.version))
         return policy
+
+    def save_holidays(self) -> int:
+        """Store the days of the editor (each year it or the store names is replaced as a whole)."""
+        entries = parse_lines(self.days_box.value)
+        with session_scope(self.engine) as session:
+            years = load_holidays(session).years() | {day.year for day, _, _ in entries}
+            replace_year_entries(session, entries, actor=self.actor, years=years, at=self.as_of())
+        self._load(self.node)
+        self.show_notice(t("esc.days.saved", count=len(entries)))
+        return len(entries)
 
     def reset(self) -> None:
         """Drop the stored policy of the node: the built-in default applies again."""

@@ -84,9 +84,9 @@ def test_bundle_reproduces_check_results_in_an_empty_database(engine, db_url, ot
 
     bundle_file = tmp_path / "team_a.salesnb.zip"
     bundle = export_bundle(engine, team_a, "team_a", bundle_file)
-    assert bundle.counts() == {"scorecards": 1, "rules": 1, "sla_policies": 1, "notebooks": 1}
+    assert bundle.counts() == {"scorecards": 1, "rules": 1, "sla_policies": 1, "holidays": 11, "notebooks": 1}
     assert set(zipfile.ZipFile(bundle_file).namelist()) == {
-        "manifest.json", "scorecards.json", "rules.json", "sla_policies.json", "notebooks/team_daily.ipynb"}
+        "manifest.json", "scorecards.json", "rules.json", "sla_policies.json", "holidays.json", "notebooks/team_daily.ipynb"}
 
     other = make_engine(other_db_url)
     try:
@@ -95,7 +95,8 @@ def test_bundle_reproduces_check_results_in_an_empty_database(engine, db_url, ot
         plan = plan_import(other, team_b, read_bundle(bundle_file))
         assert [(i.kind, i.name, i.action) for i in plan.items] == [
             ("scorecard", DEFAULT_NAME, "add"), ("rule", "big_quote", "add"),
-            ("sla_policy", "lead_first_response", "add"), ("notebook", "team_daily.ipynb", "add")]
+            ("sla_policy", "lead_first_response", "add"), ("holidays", "2027", "same"),
+            ("notebook", "team_daily.ipynb", "add")]
         apply_import(other, plan, actor="team_b")
         run_checks(other, AS_OF, settings=team_b)
         assert findings(other) == expected
