@@ -48,6 +48,7 @@ PURPOSES = {
     "interactions": "Customer questions, material sent and engineers involved (the Q&A card).",
     "production_slots": "Free production capacity per product line and day.",
     "lanes": "Carrier lanes: transit days to each destination region.",
+    "holidays": "The team's holidays and adjusted workdays (调休), used ahead of chinese_calendar's table.",
 }
 
 
