@@ -35,6 +35,7 @@ class Request:
     body: bytes
     json: Any = None
     target: str = ""  # the request target as sent (path and raw query string)
+    headers: dict[str, str] = field(default_factory=dict)  # names in lower case
 
 
 @dataclass
@@ -42,6 +43,7 @@ class Reply:
     body: dict[str, Any] | None = None
     status: int = 200
     delivered: dict[str, Any] | None = None  # what reached the chat, if anything
+    headers: dict[str, str] | None = None  # extra response headers (a redirect's Location)
 
 
 @dataclass
@@ -160,7 +162,8 @@ class FakeServer:
             body = json.loads(raw.decode("utf-8")) if raw else None
         except ValueError:
             body = None
-        request = Request(method, parts.path, query, raw, body, target=handler.path)
+        headers = {name.lower(): value for name, value in handler.headers.items()}
+        request = Request(method, parts.path, query, raw, body, target=handler.path, headers=headers)
         with self._lock:
             self.requests.append(request)
         if self.is_message(request):
@@ -203,9 +206,13 @@ class FakeServer:
 
     @staticmethod
     def _answer(handler: BaseHTTPRequestHandler, reply: Reply) -> None:
-        data = json.dumps(reply.body or {}, ensure_ascii=False).encode("utf-8")
+        redirect = 300 <= reply.status < 400 and reply.body is None
+        data = b"" if redirect else json.dumps(reply.body or {}, ensure_ascii=False).encode("utf-8")
         handler.send_response(reply.status)
-        handler.send_header("Content-Type", "application/json; charset=utf-8")
+        if not redirect:
+            handler.send_header("Content-Type", "application/json; charset=utf-8")
+        for name, value in (reply.headers or {}).items():
+            handler.send_header(name, value)
         handler.send_header("Content-Length", str(len(data)))
         handler.end_headers()
         handler.wfile.write(data)
