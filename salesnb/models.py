@@ -1,6 +1,6 @@
 """The store: typed SQLAlchemy 2 models for the canonical tables and the engines' tables.
 
-Canonical tables (DESIGN.md "the import interface") carry import metadata in
+Canonical tables (docs/design.md "the import interface") carry import metadata in
 ``Column.info``: ``zh`` (the Chinese header), ``aliases`` (other headers
 accepted on import), ``enum`` (allowed values), ``ref`` (``table.column`` a
 value must exist in) and ``required``.  :mod:`salesnb.schema` reads it.

@@ -1,7 +1,7 @@
 """Time helpers: the local zone (Asia/Shanghai by default) and lenient timestamp parsing.
 
 Timestamps are stored in UTC and handed out as aware datetimes in the local
-zone.  Input without an offset is local time, as DESIGN.md says.
+zone.  Input without an offset is local time, as docs/design.md says.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Breakpoint checks: built-in (DESIGN.md "Default check semantics"), from Python, plugins or stored rules.
+"""Breakpoint checks: built-in (docs/design.md "Default check semantics"), from Python, plugins or stored rules.
 
 ``run_checks(engine, as_of)`` runs them inside the database and keeps the
 ``findings`` table current (new / persisting / resolved); ``findings_frame``

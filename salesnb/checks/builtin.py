@@ -1,4 +1,4 @@
-"""The built-in breakpoint checks, exactly as DESIGN.md "Default check semantics" defines them.
+"""The built-in breakpoint checks, exactly as docs/design.md "Default check semantics" defines them.
 
 All are evaluated as of a given time; thresholds are parameters
 (``[checks.NAME]`` in ``salesnb.toml``).  They are contributed through the
@@ -21,7 +21,7 @@ from .base import Check, CheckContext, first_owner, materialised, related_owner
 from .feasibility import infeasible_hits
 
 DAY_US = MICROS["days"]
-# DESIGN.md: lead_first_response 4 h, invoice_confirm 2 h, contract_approval 24 h, claim_review 48 h, shipment_booking 24 h
+# docs/design.md: lead_first_response 4 h, invoice_confirm 2 h, contract_approval 24 h, claim_review 48 h, shipment_booking 24 h
 DEFAULT_SLA_TARGETS = {"lead_first_response": 4, "invoice_confirm": 2, "contract_approval": 24,
                        "claim_review": 48, "shipment_booking": 24}
 INVOICE_BUCKETS = (30, 60, 90)
@@ -141,7 +141,7 @@ def sla_targets(ctx: CheckContext) -> dict[str, tuple[datetime, ...]]:
 
     Targets come from ``[checks.sla_breach] targets`` when configured, else from
     the SLA policies (``salesnb.sla.policy_targets``, whose clock may count
-    working hours only), else DESIGN.md's defaults in calendar hours.
+    working hours only), else docs/design.md's defaults in calendar hours.
     """
     multiples = [float(m) for m in ctx.params["multiples"]]
     configured = ctx.params.get("targets")

@@ -1,7 +1,7 @@
 """Contract approval with the delivery-feasibility circuit breaker (交付可行性熔断).
 
 ``submit`` / ``approve`` / ``reject`` / ``edit`` change a contract's state inside
-the caller's session; ``evaluate`` is the pure feasibility rule (DESIGN.md
+the caller's session; ``evaluate`` is the pure feasibility rule (docs/design.md
 ``delivery_infeasible``); every feasible submission gets a 交付保障书 (.docx)
 attachment.
 """

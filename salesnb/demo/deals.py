@@ -498,7 +498,7 @@ def _overdue_extras(rng: np.random.Generator, d: Deals, T: int) -> None:
 def _promises(rng: np.random.Generator, d: Deals, world: World) -> None:
     """Promised delivery days: feasible for most contracts, infeasible for frozen and some pending ones.
 
-    Feasibility follows DESIGN.md: days until the first production slot on or
+    Feasibility follows docs/design.md: days until the first production slot on or
     after the submission date with enough free capacity, plus the shortest
     transit to the destination.
     """

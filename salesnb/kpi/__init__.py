@@ -1,4 +1,4 @@
-"""Health KPIs, anomaly notes and the process audit (DESIGN.md items 7 and 8)."""
+"""Health KPIs, anomaly notes and the process audit (docs/design.md items 7 and 8)."""
 
 from .kpis import (
     A_LEAD_CONVERSION,

@@ -19,7 +19,7 @@ Definitions (all "as of" a time; rows created after ``as_of`` do not exist):
 ``a_lead_conversion_rate`` (A类线索转化率, red line 85 %)
     Among leads graded A created in the period, the share converted by
     ``as_of``.  The grade is ``leads.grade``; a lead never graded but with a
-    complete scorecard is graded by the default rule of DESIGN.md item 1.
+    complete scorecard is graded by the default rule of docs/design.md item 1.
 
 Every KPI is reported at the scopes ``overall``, ``week``, ``region``,
 ``rep``, ``week_region`` and ``week_rep`` in one long frame.
@@ -261,7 +261,7 @@ def first_response_items(data: KpiData) -> pd.DataFrame:
 
 
 def lead_grades(leads: pd.DataFrame) -> pd.Series:
-    """Stored grade, else the default rule of DESIGN.md for complete scorecards (else missing)."""
+    """Stored grade, else the default rule of docs/design.md for complete scorecards (else missing)."""
     budget, dated = leads["budget_provided"], leads["delivery_date_specified"]
     freq = leads["purchase_freq_per_month"]
     complete = budget.notna() & dated.notna() & freq.notna()

@@ -1,6 +1,6 @@
 """Invoice aging against the contract's payment terms (账龄).
 
-An invoice is overdue as DESIGN.md's ``invoice_overdue`` says: issued and
+An invoice is overdue as docs/design.md's ``invoice_overdue`` says: issued and
 not paid or cancelled (status issued or partially_paid) with ``issued_at +
 payment_terms_days < as_of`` (no terms: due on issue).  Days overdue count
 started days (a few hours late is day 1), and fall in the buckets 1–30,

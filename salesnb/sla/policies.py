@@ -246,7 +246,7 @@ def _validate_condition(condition: dict[str, Any], table: str) -> None:
         raise PolicyError(f"condition: {exc}") from exc
 
 
-# ------------------------------------------------------------------ defaults (DESIGN.md)
+# ------------------------------------------------------------------ defaults (docs/design.md)
 
 def _ladder(target_h: float, first: dict[str, Any], second: dict[str, Any], third: dict[str, Any],
             warning: dict[str, Any] | None = None) -> list[dict[str, Any]]:
@@ -300,7 +300,7 @@ DEFAULT_DEFINITIONS: dict[str, dict[str, Any]] = {
 
 
 def default_policies() -> dict[str, Policy]:
-    """The built-in policies (DESIGN.md), all 24×7."""
+    """The built-in policies (docs/design.md), all 24×7."""
     return {node: Policy.from_dict({"node": node, **definition}, source="default")
             for node, definition in DEFAULT_DEFINITIONS.items()}
 

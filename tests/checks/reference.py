@@ -1,4 +1,4 @@
-"""DESIGN.md's default checks written again in plain Python over rows read back from the store.
+"""docs/design.md's default checks written again in plain Python over rows read back from the store.
 
 Independent of the rule compiler and of SQL: used to show that the checks give
 the right counts on realistic data, on each backend.

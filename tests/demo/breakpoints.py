@@ -1,4 +1,4 @@
-"""DESIGN.md's default check semantics, computed with pandas straight from the generated files."""
+"""docs/design.md's default check semantics, computed with pandas straight from the generated files."""
 
 from __future__ import annotations
 
@@ -56,7 +56,7 @@ def first_response_4h_rate(f, as_of) -> float:
 
 
 def delivery_infeasible(f) -> tuple[int, int]:
-    """(infeasible, pending) contracts per DESIGN.md's definition."""
+    """(infeasible, pending) contracts per docs/design.md's definition."""
     c = f["contracts"]
     c = c[c.status == "pending_approval"]
     slots = f["production_slots"].assign(date=lambda d: pd.to_datetime(d.date), free=lambda d: d.free_capacity.astype(int))

@@ -1,4 +1,4 @@
-"""The seed's breakpoints are present at realistic rates, by DESIGN.md's check definitions."""
+"""The seed's breakpoints are present at realistic rates, by docs/design.md's check definitions."""
 
 from __future__ import annotations
 

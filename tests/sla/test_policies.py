@@ -1,4 +1,4 @@
-"""Policies: defaults from DESIGN.md, validation, storage and the targets the sla_breach check reads."""
+"""Policies: defaults from docs/design.md, validation, storage and the targets the sla_breach check reads."""
 
 from __future__ import annotations
 
