@@ -14,7 +14,7 @@ import hmac
 from itertools import count
 
 from .base import FakeServer, RateWindow, Reply, Request
-from .oauth import AuthCodes, redirect
+from .oauth import AuthCodes, back_to_app, redirect
 
 TEXT_LIMIT = 20000
 
@@ -44,6 +44,7 @@ class FakeDingTalk(FakeServer):
         self.externals = dict(externals or {})
         self.signed_in: str | None = "union-zhangsan"  # the unionId signed in to DingTalk in the browser
         self.declines = False
+        self.consent = False  # True: a page with a confirm link instead of an immediate redirect
         self.codes = AuthCodes(self.clock, "dtauth")
         self.user_tokens: dict[str, str] = {}  # user token → unionId
         self.app_tokens: dict[str, float] = {}  # app token → expires at
@@ -111,7 +112,7 @@ class FakeDingTalk(FakeServer):
         if self.signed_in is None:
             return Reply({"page": "DingTalk login QR code"})
         code = self.codes.issue(self.signed_in, q["redirect_uri"])
-        return redirect(q["redirect_uri"], authCode=code, state=q.get("state", ""))
+        return back_to_app(self.consent, q["redirect_uri"], authCode=code, state=q.get("state", ""))
 
     def _user_access_token(self, request: Request) -> Reply:
         body = request.json or {}

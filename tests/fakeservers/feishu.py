@@ -25,7 +25,7 @@ import hmac
 from itertools import count
 
 from .base import FakeServer, RateWindow, Reply, Request
-from .oauth import AuthCodes, redirect
+from .oauth import AuthCodes, back_to_app, redirect
 
 BODY_LIMIT = 20 * 1024
 HOOK = "/open-apis/bot/v2/hook/"
@@ -54,6 +54,7 @@ class FakeFeishu(FakeServer):
         self.user_id_permission = True  # the app has contact:user.employee_id:readonly
         self.signed_in: str | None = "ou_zhangsan"  # the open_id signed in to Feishu in the browser
         self.declines = False
+        self.consent = False  # True: a page with a confirm link instead of an immediate redirect
         self.codes = AuthCodes(self.clock, "fscode")
         self.user_tokens: dict[str, str] = {}  # user token → open_id
         self._serial = count(1)
@@ -110,7 +111,7 @@ class FakeFeishu(FakeServer):
         if self.signed_in is None:
             return Reply({"page": "Feishu login QR code"})
         code = self.codes.issue(self.signed_in, q["redirect_uri"])
-        return redirect(q["redirect_uri"], code=code, state=q.get("state", ""))
+        return back_to_app(self.consent, q["redirect_uri"], code=code, state=q.get("state", ""))
 
     def _oauth_token(self, request: Request) -> Reply:
         body = request.json or {}

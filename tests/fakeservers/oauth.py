@@ -3,7 +3,10 @@
 The authorize page is a GET that, for the person signed in to the platform in
 this browser (``signed_in`` on the fake), redirects straight back to
 ``redirect_uri`` with a code and the state — what a signed-in employee sees
-after one click.  Codes work once and for five minutes (all three platforms
+after one click.  With ``consent = True`` it is a page with a confirm link
+instead (DingTalk's ``prompt=consent`` page, Feishu's 授权 button, WeCom's
+confirmation after a scan): the way back then starts on the platform's site,
+as it does when a person scans a QR code, which is what SameSite rules see.  Codes work once and for five minutes (all three platforms
 say so); the fakes answer a used, an expired and an unknown code with each
 platform's own error.
 """
@@ -13,6 +16,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
+from html import escape
 from itertools import count
 from urllib.parse import urlencode
 
@@ -57,8 +61,19 @@ class AuthCodes:
         return "ok", grant
 
 
+def with_query(location: str, **params: str) -> str:
+    return location + ("&" if "?" in location else "?") + urlencode(params) if params else location
+
+
 def redirect(location: str, **params: str) -> Reply:
     """A 302 to ``location`` with ``params`` added to its query."""
-    if params:
-        location += ("&" if "?" in location else "?") + urlencode(params)
-    return Reply(None, status=302, headers={"Location": location})
+    return Reply(None, status=302, headers={"Location": with_query(location, **params)})
+
+
+def back_to_app(consent: bool, location: str, **params: str) -> Reply:
+    """The way back to the app: at once (a 302), or through a consent page the person confirms."""
+    if not consent:
+        return redirect(location, **params)
+    target = escape(with_query(location, **params))
+    return Reply(html=f'<!doctype html><html><body><p>授权登录</p><a id="confirm" href="{target}">确认登录</a>'
+                      "</body></html>")

@@ -22,7 +22,7 @@ import json
 from itertools import count
 
 from .base import FakeServer, RateWindow, Reply, Request
-from .oauth import AuthCodes, redirect
+from .oauth import AuthCodes, back_to_app
 
 TEXT_LIMIT = 2048
 MARKDOWN_LIMIT = 4096
@@ -46,6 +46,7 @@ class FakeWeCom(FakeServer):
         self._recent: dict[str, float] = {}
         self._serial = count(1)
         self.signed_in: str | None = "zhangsan"  # who is signed in to WeCom in the browser
+        self.consent = False  # True: a page with a confirm link instead of an immediate redirect
         self.codes = AuthCodes(self.clock, "wwcode")
 
     def is_message(self, request: Request) -> bool:
@@ -118,7 +119,7 @@ class FakeWeCom(FakeServer):
         if self.signed_in is None:  # nobody signed in: the page shows its QR code and waits
             return Reply({"page": "WeCom login QR code"})
         code = self.codes.issue(self.signed_in, q["redirect_uri"])
-        return redirect(q["redirect_uri"], code=code, state=q.get("state", ""))
+        return back_to_app(self.consent, q["redirect_uri"], code=code, state=q.get("state", ""))
 
     def _getuserinfo(self, request: Request) -> Reply:
         refused = self._token_error(request)
