@@ -20,6 +20,7 @@ platform (WeCom: a trusted domain; DingTalk and Feishu: a redirect URL).
 from __future__ import annotations
 
 import hmac
+import inspect
 import json
 import logging
 import os
@@ -78,6 +79,13 @@ def provider_links(settings: Settings, next_url: str, language: str, *, base_url
              start_path(base_url, provider.name, next_url)) for provider in configured_providers(settings)]
 
 
+def authorize_url(provider: Any, settings: Settings, redirect_uri: str, state: str, user_agent: str) -> str:
+    """The provider's sign-in page; a provider whose ``authorize_url`` takes ``user_agent`` gets the browser's."""
+    if "user_agent" in inspect.signature(provider.authorize_url).parameters:
+        return provider.authorize_url(settings, redirect_uri=redirect_uri, state=state, user_agent=user_agent)
+    return provider.authorize_url(settings, redirect_uri=redirect_uri, state=state)
+
+
 class _SsoHandler(JupyterHandler):
     """Shared by both routes: settings, the store, the way back to the sign-in page."""
 
@@ -123,7 +131,7 @@ class SsoStartHandler(_SsoHandler):
         self.set_signed_cookie(STATE_COOKIE, remembered, expires_days=None, path=self.cookie_path, httponly=True,
                                samesite="Lax", secure=self.request.protocol == "https")
         self.set_header("Cache-Control", "no-store")
-        self.redirect(provider.authorize_url(settings, redirect_uri=redirect_uri, state=state))
+        self.redirect(authorize_url(provider, settings, redirect_uri, state, self.request.headers.get("User-Agent", "")))
 
 
 class SsoCallbackHandler(_SsoHandler):

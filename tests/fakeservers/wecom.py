@@ -11,7 +11,9 @@ content to the same users within ``duplicate_check_interval`` is dropped).
 Web login (企业微信 Web 登录, self-built app): ``GET /wwlogin/sso/login?login_type=CorpApp
 &appid=CORPID&agentid=AGENTID&redirect_uri=…&state=…`` redirects the browser of
 ``signed_in`` (a member's userid, or anyone else's account) straight back with
-``?code=…&state=…``; ``GET /cgi-bin/auth/getuserinfo?access_token&code`` answers
+``?code=…&state=…``; so does the in-app OAuth page ``GET /connect/oauth2/authorize?appid
+&redirect_uri&response_type=code&scope=snsapi_base&state&agentid`` (what WeCom's own
+browser opens); ``GET /cgi-bin/auth/getuserinfo?access_token&code`` answers
 ``{"userid"}`` for a member (one of ``users``), ``{"openid", "external_userid"}``
 for anyone else, 40029 for an unknown, used or expired code (5 minutes).
 """
@@ -66,6 +68,8 @@ class FakeWeCom(FakeServer):
             return self._app_send(request)
         if request.path == "/wwlogin/sso/login":
             return self._login_page(request)
+        if request.path == "/connect/oauth2/authorize":
+            return self._in_app_oauth(request)
         if request.path == "/cgi-bin/auth/getuserinfo":
             return self._getuserinfo(request)
         return Reply({"errcode": 404, "errmsg": "not found"}, status=404)
@@ -120,6 +124,17 @@ class FakeWeCom(FakeServer):
             return Reply({"page": "WeCom login QR code"})
         code = self.codes.issue(self.signed_in, q["redirect_uri"])
         return back_to_app(self.consent, q["redirect_uri"], code=code, state=q.get("state", ""))
+
+    def _in_app_oauth(self, request: Request) -> Reply:
+        q = request.query
+        if q.get("appid") != self.corpid or q.get("response_type") != "code" or q.get("agentid") != str(self.agentid):
+            return Reply({"errcode": 40013, "errmsg": "invalid appid or agentid (the page shows an error)"}, status=400)
+        if q.get("scope") not in ("snsapi_base", "snsapi_privateinfo"):
+            return Reply({"errcode": 40001, "errmsg": "invalid scope"}, status=400)
+        if self.signed_in is None:
+            return Reply({"page": "open this link in WeCom"})
+        code = self.codes.issue(self.signed_in, q.get("redirect_uri", ""))
+        return back_to_app(False, q.get("redirect_uri", ""), code=code, state=q.get("state", ""))
 
     def _getuserinfo(self, request: Request) -> Reply:
         refused = self._token_error(request)

@@ -112,7 +112,7 @@ class ServerThread:
 def sso_settings(db_url: str, wecom=None, dingtalk=None, feishu=None, **raw) -> Settings:
     sso = {}
     if wecom is not None:
-        sso["wecom"] = {**WECOM, "api_base": wecom.url, "authorize_base": wecom.url}
+        sso["wecom"] = {**WECOM, "api_base": wecom.url, "authorize_base": wecom.url, "oauth_base": wecom.url}
     if dingtalk is not None:
         sso["dingtalk"] = {**DINGTALK, "api_base": dingtalk.url, "oapi_base": dingtalk.url,
                            "authorize_base": dingtalk.url}

@@ -179,3 +179,16 @@ def test_the_sign_in_page_lists_the_configured_providers_in_its_language(fakes, 
     assert [label for label, _ in provider_links(settings, "/", "en", base_url="/snb/")] == [
         "Sign in with WeCom", "Sign in with Feishu"]
     assert provider_links(settings, "/", "en", base_url="/snb/")[0][1].startswith("/snb/salesnb/sso/wecom/start?")
+
+
+def test_wecoms_in_app_browser_signs_in_without_a_qr_code(site, team, fakes):
+    phone = ("Mozilla/5.0 (Linux; Android 13) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/116.0 Mobile "
+             "wxwork/4.1.22 MicroMessenger/7.0.1 NetType/WIFI Language/zh")
+    with httpx.Client(base_url=site.url, headers={"User-Agent": phone}) as browser:
+        start = browser.get("/salesnb/sso/wecom/start", params={"next": "/whoami"})
+        assert urlsplit(start.headers["location"]).path == "/connect/oauth2/authorize"
+        back = httpx.get(start.headers["location"].split("#")[0]).headers["location"]
+        done = browser.get(back)
+        assert done.headers["location"] == "/whoami"
+        assert browser.get("/whoami").json() == {"user_id": "U1"}
+    assert sessions(team) == [("U1", "wecom")]

@@ -2,15 +2,20 @@
 
 ``[sso.wecom]``: ``corp_id`` (the CorpID), ``agent_id`` (the app's AgentID),
 ``secret`` (the app's Secret; or ``SALESNB_SSO_WECOM_SECRET``), and for tests
-or a private deployment ``api_base`` (``https://qyapi.weixin.qq.com``) and
-``authorize_base`` (``https://login.work.weixin.qq.com``).  The callback URL's
-host must be one of the app's trusted domains (可信域名), or WeCom answers 50001.
+or a private deployment ``api_base`` (``https://qyapi.weixin.qq.com``),
+``authorize_base`` (``https://login.work.weixin.qq.com``) and ``oauth_base``
+(``https://open.weixin.qq.com``).  The callback URL's host must be one of the
+app's trusted domains (可信域名), or WeCom answers 50001.
 
 The flow, as WeCom documents it:
 
-1. the browser goes to ``/wwlogin/sso/login?login_type=CorpApp&appid=CORPID&agentid=AGENTID
-   &redirect_uri=…&state=…`` and comes back with ``?code=CODE&state=STATE``
-   (the code lives 5 minutes and works once);
+1. a browser goes to the web login ``/wwlogin/sso/login?login_type=CorpApp&appid=CORPID
+   &agentid=AGENTID&redirect_uri=…&state=…``; WeCom's own in-app browser (its
+   User-Agent says ``wxwork``: a link in a WeCom message, a phone) goes to the
+   OAuth page ``open.weixin.qq.com/connect/oauth2/authorize?appid=CORPID&redirect_uri=…
+   &response_type=code&scope=snsapi_base&state=…&agentid=AGENTID#wechat_redirect``,
+   which signs the member in without a QR code; both come back with
+   ``?code=CODE&state=STATE`` (the code lives 5 minutes and works once);
 2. ``GET /cgi-bin/gettoken?corpid&corpsecret`` → ``access_token`` (7200 s; cached,
    fetched again on 42001 expired / 40014 invalid);
 3. ``GET /cgi-bin/auth/getuserinfo?access_token&code`` → ``{"userid"}`` for a member
@@ -20,11 +25,14 @@ The flow, as WeCom documents it:
 
 from __future__ import annotations
 
+import re
+
 from ...config import Settings
 from ...errors import AuthError
 from ..hookspecs import hookimpl
 from .base import AppTokens, SignInProvider, call_json, platform_error
 
+IN_APP = re.compile(r"\bwxwork/", re.IGNORECASE)  # WeCom's in-app browser: "… wxwork/4.1.22 …"
 TOKEN_EXPIRED_CODES = {42001, 40014}
 INVALID_CODE = 40029
 
@@ -37,10 +45,15 @@ class WeComSignIn(SignInProvider):
     user_column = "wecom_userid"
     required_options = ("corp_id", "agent_id", "secret")
     secret_option = "secret"
-    defaults = {"api_base": "https://qyapi.weixin.qq.com", "authorize_base": "https://login.work.weixin.qq.com"}
+    defaults = {"api_base": "https://qyapi.weixin.qq.com", "authorize_base": "https://login.work.weixin.qq.com",
+                "oauth_base": "https://open.weixin.qq.com"}
 
-    def authorize_url(self, settings: Settings, *, redirect_uri: str, state: str) -> str:
+    def authorize_url(self, settings: Settings, *, redirect_uri: str, state: str, user_agent: str = "") -> str:
         options = self.options(settings)
+        if IN_APP.search(user_agent or ""):
+            return self.url(options["oauth_base"], "/connect/oauth2/authorize", {
+                "appid": options["corp_id"], "redirect_uri": redirect_uri, "response_type": "code",
+                "scope": "snsapi_base", "state": state, "agentid": options["agent_id"]}) + "#wechat_redirect"
         return self.url(options["authorize_base"], "/wwlogin/sso/login", {
             "login_type": "CorpApp", "appid": options["corp_id"], "agentid": options["agent_id"],
             "redirect_uri": redirect_uri, "state": state})

@@ -28,7 +28,8 @@ def wecom(wecom_server):
 
 def configured(server, **extra):
     return settings_for("wecom", {"corp_id": "ww-corp", "agent_id": 1000002, "secret": SECRET,
-                                  "api_base": server.url, "authorize_base": server.url, **extra})
+                                  "api_base": server.url, "authorize_base": server.url, "oauth_base": server.url,
+                                  **extra})
 
 
 def sign_in_code(server, settings, state="st-wecom-1"):
@@ -142,3 +143,23 @@ def test_an_unreachable_wecom_is_an_auth_error(wecom):
     with pytest.raises(AuthError) as refused:
         WeComSignIn().exchange(settings, params=params, redirect_uri=REDIRECT)
     assert refused.value.key == "auth.sso.unreachable" and SECRET not in refused.value.render("en")
+
+
+PHONE = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+         "Mobile/15E148 wxwork/4.1.22 MicroMessenger/7.0.1 Language/zh ColorScheme/Light")
+
+
+def test_wecoms_own_browser_gets_the_in_app_oauth_page_and_the_same_code_works(wecom, team):
+    settings = configured(wecom)
+    in_app = WeComSignIn().authorize_url(settings, redirect_uri=REDIRECT, state="st-app", user_agent=PHONE)
+    url = urlsplit(in_app)
+    assert url.path == "/connect/oauth2/authorize" and url.fragment == "wechat_redirect"
+    assert dict(parse_qsl(url.query)) == {"appid": "ww-corp", "redirect_uri": REDIRECT, "response_type": "code",
+                                          "scope": "snsapi_base", "state": "st-app", "agentid": "1000002"}
+    params = walk_to_callback(in_app.split("#")[0], REDIRECT)
+    assert WeComSignIn().exchange(settings, params=params, redirect_uri=REDIRECT) == "zhangsan"
+    desktop = WeComSignIn().authorize_url(settings, redirect_uri=REDIRECT, state="s", user_agent="Mozilla/5.0 Chrome")
+    assert urlsplit(desktop).path == "/wwlogin/sso/login"
+    default = urlsplit(WeComSignIn().authorize_url(settings_for("wecom", {"corp_id": "w", "agent_id": 1, "secret": "s"}),
+                                                   redirect_uri=REDIRECT, state="s", user_agent=PHONE))
+    assert default.netloc == "open.weixin.qq.com"
