@@ -1,9 +1,14 @@
 """Single sign-on routes: ``/salesnb/sso/<name>/start`` and ``/salesnb/sso/<name>/callback``.
 
-``start?next=…`` draws a random ``state``, keeps it in a signed, HttpOnly,
+``start?next=…`` draws a random ``state``, keeps it in an HttpOnly,
 SameSite=Lax cookie (valid 10 minutes, sent only to these routes) together
 with the provider, the page to open afterwards and the callback URL, and
-sends the browser to the platform's sign-in page.  The platform sends the
+sends the browser to the platform's sign-in page.  The cookie is a
+double-submit check, like tornado's XSRF cookie, and is not signed: a
+signature would need a key every ``salesnb serve`` process shares (Voila
+draws a new cookie secret per process, and the start and the callback may
+reach different processes), and nothing in it is trusted beyond the state
+match — the page to open passes :func:`~salesnb.web.cookies.safe_next` again.  The platform sends the
 browser back to ``callback`` with a code and the state; the handler checks
 the state against the cookie (and forgets it), lets the provider trade the
 code for the platform's user id, opens a session for the user holding that
@@ -19,12 +24,14 @@ platform (WeCom: a trusted domain; DingTalk and Feishu: a redirect URL).
 
 from __future__ import annotations
 
+import base64
 import hmac
 import inspect
 import json
 import logging
 import os
 import secrets
+import time
 import traceback
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -127,9 +134,11 @@ class SsoStartHandler(_SsoHandler):
             return
         state = secrets.token_urlsafe(24)
         redirect_uri = callback_url(settings, self.base_url, name, self.request)
-        remembered = json.dumps({"state": state, "provider": name, "next": next_url, "redirect_uri": redirect_uri})
-        self.set_signed_cookie(STATE_COOKIE, remembered, expires_days=None, path=self.cookie_path, httponly=True,
-                               samesite="Lax", secure=self.request.protocol == "https")
+        remembered = {"state": state, "provider": name, "next": next_url, "redirect_uri": redirect_uri,
+                      "at": int(time.time())}
+        value = base64.urlsafe_b64encode(json.dumps(remembered).encode()).decode()
+        self.set_cookie(STATE_COOKIE, value, path=self.cookie_path, httponly=True, samesite="Lax",
+                        secure=self.request.protocol == "https", max_age=STATE_MINUTES * 60)
         self.set_header("Cache-Control", "no-store")
         self.redirect(authorize_url(provider, settings, redirect_uri, state, self.request.headers.get("User-Agent", "")))
 
@@ -143,7 +152,7 @@ class SsoCallbackHandler(_SsoHandler):
         self.clear_cookie(STATE_COOKIE, path=self.cookie_path)  # a state works once
         next_url = self.next_or_home(remembered.get("next"))
         state = self.get_argument("state", "")
-        if (remembered.get("provider") != name or not state
+        if (not remembered.get("fresh") or remembered.get("provider") != name or not state
                 or not hmac.compare_digest(str(remembered.get("state", "")).encode(), state.encode())):
             self.fail(name, next_url, AuthError("auth.sso.state"))
             return
@@ -166,12 +175,13 @@ class SsoCallbackHandler(_SsoHandler):
         self.redirect(next_url)
 
     def _remembered(self) -> dict[str, Any]:
-        raw = self.get_signed_cookie(STATE_COOKIE, max_age_days=STATE_MINUTES / (24 * 60))
+        raw = self.get_cookie(STATE_COOKIE) or ""
         try:
-            value = json.loads(raw) if raw else {}
-        except ValueError:
-            value = {}
-        return value if isinstance(value, dict) else {}
+            value = json.loads(base64.urlsafe_b64decode(raw.encode()))
+            value["fresh"] = 0 <= time.time() - float(value["at"]) <= STATE_MINUTES * 60
+        except (ValueError, TypeError, KeyError):  # binascii.Error and JSON errors are ValueErrors
+            return {}
+        return value
 
     def _sign_in(self, name: str, params: dict[str, str], redirect_uri: str, client: str) -> tuple[str, float]:
         """In a worker thread: the platform's answer, then a session for its user (token, hours)."""

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import logging
+import time
 from http.cookies import SimpleCookie
 from urllib.parse import parse_qsl, urlsplit
 
@@ -66,7 +69,11 @@ def test_start_sends_the_browser_to_the_platform_with_a_state_kept_in_a_cookie(s
     assert params["redirect_uri"] == f"{site.url}/salesnb/sso/wecom/callback" and len(params["state"]) >= 32
     cookie = set_cookie(reply, STATE_COOKIE)[STATE_COOKIE]
     assert cookie["httponly"] and cookie["samesite"] == "Lax" and cookie["path"] == "/salesnb/sso"
-    assert params["state"] not in cookie.value  # signed and encoded, not the bare state
+    assert 0 < int(cookie["max-age"]) <= 600
+    remembered = json.loads(base64.urlsafe_b64decode(cookie.value))
+    assert {k: remembered[k] for k in ("state", "provider", "next", "redirect_uri")} == {
+        "state": params["state"], "provider": "wecom", "next": "/voila/render/contracts.ipynb?c=K1",
+        "redirect_uri": params["redirect_uri"]}
 
 
 @pytest.mark.parametrize("name", PROVIDERS)
@@ -192,3 +199,30 @@ def test_wecoms_in_app_browser_signs_in_without_a_qr_code(site, team, fakes):
         assert done.headers["location"] == "/whoami"
         assert browser.get("/whoami").json() == {"user_id": "U1"}
     assert sessions(team) == [("U1", "wecom")]
+
+
+def test_a_state_older_than_ten_minutes_is_refused(site, team, fakes):
+    with httpx.Client(base_url=site.url) as browser:
+        start = browser.get("/salesnb/sso/wecom/start", params={"next": "/whoami"})
+        back = httpx.get(start.headers["location"]).headers["location"]
+        remembered = json.loads(base64.urlsafe_b64decode(browser.cookies[STATE_COOKIE]))
+        remembered["at"] -= 601
+        browser.cookies.set(STATE_COOKIE, base64.urlsafe_b64encode(json.dumps(remembered).encode()).decode(),
+                            domain="127.0.0.1", path="/salesnb/sso")
+        reply = browser.get(back)
+    assert reply.headers["location"] == "/salesnb/signin?error=sso&next=%2Fwhoami"
+    assert sessions(team) == []
+
+
+def test_start_on_one_server_and_callback_on_another(serve, team, db_url, fakes):
+    """Two ``salesnb serve`` processes on one store behind a proxy: either may take the callback."""
+    settings = sso_settings(db_url, **fakes, serve={"public_url": "http://127.0.0.1/"})
+    first, second = serve(settings, team), serve(settings, team)
+    with httpx.Client() as browser:
+        start = browser.get(f"{first.url}/salesnb/sso/dingtalk/start", params={"next": "/whoami"})
+        back = urlsplit(httpx.get(start.headers["location"]).headers["location"])
+        assert f"{back.scheme}://{back.netloc}" == "http://127.0.0.1"  # the public address, not a process's own
+        done = browser.get(f"{second.url}{back.path}?{back.query}")
+        assert done.headers["location"] == "/whoami"
+        assert browser.get(f"{first.url}/whoami").json() == {"user_id": "U1"}
+    assert sessions(team) == [("U1", "dingtalk")]
