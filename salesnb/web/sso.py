@@ -117,6 +117,9 @@ class _SsoHandler(JupyterHandler):
         """Log why (secrets masked) and send the browser to the sign-in page with ``error=sso``."""
         extra = "".join(f" {key}={value}" for key, value in detail.items())
         log.warning("single sign-on through %s failed: %s%s", name, redact(error.render("en")), redact(extra))
+        self.back_to_signin(next_url)
+
+    def back_to_signin(self, next_url: str) -> None:
         self.redirect(url_path_join(self.base_url, SIGNIN_PATH) + "?" + urlencode({"error": "sso", "next": next_url}))
 
 
@@ -167,8 +170,7 @@ class SsoCallbackHandler(_SsoHandler):
             return
         except Exception:  # a provider's bug or an unreadable store: no traceback to the person
             log.error("single sign-on through %s broke:\n%s", name, redact(traceback.format_exc()))
-            self.redirect(url_path_join(self.base_url, SIGNIN_PATH) + "?"
-                          + urlencode({"error": "sso", "next": next_url}))
+            self.back_to_signin(next_url)
             return
         set_session_cookie(self, token, max_age_hours=hours)
         self.set_header("Cache-Control", "no-store")

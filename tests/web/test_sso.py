@@ -16,6 +16,8 @@ from sqlalchemy.orm import Session
 
 from salesnb.auth.sessions import COOKIE_NAME
 from salesnb.models import WebSession
+from salesnb.notify.redact import register_secrets
+from salesnb.plugins import get_plugin_manager, hookimpl
 from salesnb.plugins.signin.dingtalk import DingTalkSignIn
 from salesnb.plugins.signin.wecom import WeComSignIn
 from salesnb.web.sso import STATE_COOKIE, provider_links
@@ -226,3 +228,42 @@ def test_start_on_one_server_and_callback_on_another(serve, team, db_url, fakes)
         assert done.headers["location"] == "/whoami"
         assert browser.get(f"{first.url}/whoami").json() == {"user_id": "U1"}
     assert sessions(team) == [("U1", "dingtalk")]
+
+
+class BrokenProvider:
+    """A plugin's provider with a bug: its exchange raises something that is not an AuthError."""
+
+    name = "broken"
+    labels = {"zh-CN": "坏的", "en": "Broken"}
+    user_column = "email"
+
+    def configured(self, settings):
+        return True
+
+    def authorize_url(self, settings, *, redirect_uri, state):
+        return f"{redirect_uri}?code=c&state={state}"  # straight back, as if signed in
+
+    def exchange(self, settings, *, params, redirect_uri):
+        raise RuntimeError("boom with broken-provider-secret-1234 inside")
+
+
+class BrokenPlugin:
+    @hookimpl
+    def salesnb_signin_providers(self):
+        return [BrokenProvider()]
+
+
+def test_a_providers_bug_lands_on_the_sign_in_page_with_the_traceback_in_the_log(site, team, caplog):
+    register_secrets(["broken-provider-secret-1234"])
+    get_plugin_manager().register(BrokenPlugin(), name="broken-plugin")
+    try:
+        with caplog.at_level(logging.INFO, logger="salesnb"), httpx.Client(base_url=site.url) as browser:
+            start = browser.get("/salesnb/sso/broken/start", params={"next": "/whoami"})
+            reply = browser.get(start.headers["location"])
+    finally:
+        get_plugin_manager().unregister(name="broken-plugin")
+    assert reply.status_code == 302
+    assert reply.headers["location"] == "/salesnb/signin?error=sso&next=%2Fwhoami"
+    assert "RuntimeError: boom with *** inside" in caplog.text and "Traceback" in caplog.text
+    assert "broken-provider-secret-1234" not in caplog.text
+    assert sessions(team) == []
