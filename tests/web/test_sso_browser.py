@@ -5,9 +5,18 @@ two different sites, as in real life, and the way back starts on the
 platform's page (its confirm link), so the state cookie must survive a
 cross-site navigation: SameSite=Lax allows it for a top-level GET, Strict
 would not.
-The sign-in page here is the small one of ``tests/web/conftest.py``; once
-``salesnb serve`` lists the providers on its own sign-in page, the same walk
-runs against it in ``tests/browser`` (see docs/operating.md#single-sign-on).
+The sign-in page here is the small one of ``tests/web/conftest.py``.  Once
+``salesnb serve`` mounts ``salesnb.web.sso.sso_handlers(base_url)`` and its
+sign-in page lists ``provider_links(settings, next_url, language,
+base_url=…)``, the same walk runs against it in ``tests/browser``: start
+the three fakes in the test process (``FakeWeCom``/``FakeDingTalk``/
+``FakeFeishu`` with ``consent = True``), write a salesnb.toml whose
+``[sso.*]`` sections point ``authorize_base``/``oauth_base``/``api_base``/
+``oapi_base`` at them as ``http://localhost:PORT``, start the server with
+``SALESNB_CONFIG`` naming it, and give the scenario's users the fakes'
+platform ids (``zhangsan``, ``zhangsan-dt``, ``zhangsan-fs``); then open an
+app page, click 使用企业微信登录 on the sign-in page, 确认登录 on the fake's
+page, and expect the app with that person signed in.
 """
 
 from __future__ import annotations
