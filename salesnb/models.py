@@ -81,6 +81,8 @@ class User(Canonical, Base):
     dingtalk_userid: Mapped[str | None] = field("钉钉账号", aliases=("钉钉ID", "钉钉用户ID"))
     feishu_user_id: Mapped[str | None] = field("飞书账号", aliases=("飞书ID", "飞书用户ID"))
     active: Mapped[bool | None] = field("在职", aliases=("启用", "是否在职", "状态"), default=True)
+    # other names people use for this user in sheets (张伟（华东）, Wei Zhang), separated by 、 , ; |
+    aliases: Mapped[str | None] = field("别名", aliases=("曾用名", "昵称", "英文名", "其他称呼"), type_=String(400))
 
 
 class Customer(Canonical, Base):
@@ -280,6 +282,26 @@ class ImportLog(Base):
     inserted: Mapped[int] = mapped_column(Integer)
     updated: Mapped[int] = mapped_column(Integer)
     unchanged: Mapped[int] = mapped_column(Integer)
+
+
+class HeaderMapping(Base):
+    """A header a person mapped to a canonical column (or to nothing), remembered for the next file.
+
+    ``header`` is the folded header text (:func:`salesnb.schema.normalise_header`);
+    ``column_name`` ``""`` means "not used, on purpose".  ``source_system`` ``""``
+    applies to files from any system.
+    """
+
+    __tablename__ = "header_mappings"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    source_system: Mapped[str] = mapped_column(String(100), default="")
+    table_name: Mapped[str] = mapped_column(String(50))
+    header: Mapped[str] = mapped_column(String(400))
+    header_text: Mapped[str] = mapped_column(String(400))
+    column_name: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime]
+    created_by: Mapped[str] = mapped_column(String(100))
+    __table_args__ = (UniqueConstraint("source_system", "table_name", "header", name="uq_header_mappings"),)
 
 
 class CheckRun(Base):

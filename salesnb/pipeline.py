@@ -30,12 +30,54 @@ class DailyRun:
     reports: dict[str, Any] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
 
+    def data_problems(self) -> list[str]:
+        """What the checks could not see: inputs empty for a whole table (:mod:`salesnb.checks.blind`)."""
+        checks = self.reports.get("checks")
+        problems = getattr(checks, "data_problems", None)
+        return list(problems()) if callable(problems) else []
+
+    def summary(self, language: str | None = None) -> list[str]:
+        """The run in words: findings per check (open / new / resolved), each other step, data problems."""
+        from .checks import messages  # noqa: F401  (registers the texts)
+        from .i18n import t
+
+        lines = []
+        checks = self.reports.get("checks")
+        if checks is not None:
+            lines.append(t("pipeline.findings", language))
+            for name, result in checks.checks.items():
+                extra = ""
+                if result.breakdown:
+                    prefix = "L" if result.breakdown[0] == "levels" else ""
+                    extra = "  " + ", ".join(f"{prefix}{k}: {v}" for k, v in result.breakdown[1].items())
+                flag = "  ⚠" if result.blind else ""
+                lines.append(f"  {name:<26} {result.count:>7} / {result.new:>6} / {result.resolved:>6}{extra}{flag}")
+        for name in ("grade", "escalate", "reconcile", "notify"):
+            report = self.reports.get(name)
+            if report is not None:
+                text = report.summary() if callable(getattr(report, "summary", None)) else None
+                lines.append(f"{name:<10} {text or _short(report)}")
+        problems = self.data_problems()
+        if problems:
+            lines.append(t("check.data_problems", language))
+            lines += [f"  - {p}" for p in problems]
+        lines.append("seconds: " + ", ".join(f"{k} {v:.2f}" for k, v in self.seconds.items()))
+        return lines
+
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"as_of": self.as_of.isoformat(), "seconds": {k: round(v, 3) for k, v in self.seconds.items()}}
         for name, report in self.reports.items():
             to_dict = getattr(report, "to_dict", None)
             out[name] = to_dict() if callable(to_dict) else _plain(report)
+        out["data_problems"] = self.data_problems()
         return out
+
+
+def _short(report: Any) -> str:
+    data = report.to_dict() if callable(getattr(report, "to_dict", None)) else _plain(report)
+    keep = {k: v for k, v in (data or {}).items() if isinstance(v, (int, float, str)) and k != "as_of"} \
+        if isinstance(data, dict) else {}
+    return ", ".join(f"{k} {v}" for k, v in keep.items()) or str(report)
 
 
 def _plain(report: Any) -> Any:

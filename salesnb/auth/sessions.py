@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime, timedelta
+from http.cookies import CookieError, SimpleCookie
 
 from sqlalchemy import update
 from sqlalchemy.orm import Session
@@ -91,3 +92,16 @@ def end_user_sessions(session: Session, user_id: str, at: datetime | None = None
     result = session.execute(update(WebSession).where(WebSession.user_id == user_id, WebSession.ended_at.is_(None))
                              .values(ended_at=at or now()))
     return result.rowcount
+
+
+def token_from_cookie_header(header: str | None) -> str | None:
+    """The session token in a ``Cookie:`` header (as an app kernel receives it), if any."""
+    if not header:
+        return None
+    cookies = SimpleCookie()
+    try:
+        cookies.load(header)
+    except CookieError:
+        return None
+    morsel = cookies.get(COOKIE_NAME)
+    return morsel.value if morsel is not None and morsel.value else None

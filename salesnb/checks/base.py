@@ -50,7 +50,9 @@ class Check:
     :class:`CheckContext` returning a SELECT with ``entity_id`` and optional
     standard / detail columns).  ``owner`` is a column name of ``table`` or a
     function of the table returning an SQL expression (e.g. an owner found
-    through a join).  ``message`` is an i18n key or ``{"zh-CN": ..., "en": ...}``
+    through a join).  ``needs`` names the columns the check reads
+    (:class:`~salesnb.checks.blind.Needs`): a run reports those empty on every
+    row in scope as a data problem instead of trusting the count.  ``message`` is an i18n key or ``{"zh-CN": ..., "en": ...}``
     with ``{placeholders}`` naming parameters or hit columns.
     """
 
@@ -66,6 +68,7 @@ class Check:
     params: Mapping[str, Any] = field(default_factory=dict)
     breakdown: tuple[str, tuple[str, ...]] | None = None  # ("bucket" | "level", keys always reported)
     source: str = "python"
+    needs: tuple[Any, ...] = ()  # salesnb.checks.blind.Needs: inputs reported when empty for a whole table
 
     def __post_init__(self) -> None:
         if (self.rule is None) == (self.query is None):

@@ -18,6 +18,7 @@ from ..rules.nodes import MICROS, epoch_us
 from ..rules.sqlfuncs import epoch_us as sql_epoch_us
 from . import messages  # noqa: F401  (registers the texts)
 from .base import Check, CheckContext, first_owner, materialised, related_owner
+from .blind import Needs
 from .feasibility import infeasible_hits
 
 DAY_US = MICROS["days"]
@@ -44,8 +45,14 @@ lead_response_overdue = Check(
         {"field": "first_response_at", "op": "is_null"},
         {"field": "created_at", "op": "lt", "value": _before(p["hours"])},
     ]},
+    needs=(Needs("leads", "first_response_at", scope="check.scope.leads"),),
     **_i18n("lead_response_overdue"),
 )
+
+_ACCEPTED = {"field": "status", "op": "eq", "value": "accepted"}
+_SHIPPED = {"field": "status", "op": "in", "value": ["shipped", "delivered"]}
+_PENDING = {"field": "status", "op": "eq", "value": "pending_approval"}
+_ISSUED = {"field": "status", "op": "in", "value": ["issued", "partially_paid"]}
 
 quote_not_ordered = Check(
     name="quote_not_ordered", table="quotes", severity="critical", params={"hours": 48},
@@ -54,6 +61,8 @@ quote_not_ordered = Check(
         {"field": "accepted_at", "op": "le", "value": _before(p["hours"])},
         {"not_exists": {"table": "orders", "on": {"quote_id": "quote_id"}}},
     ]},
+    needs=(Needs("quotes", "accepted_at", _ACCEPTED, "check.scope.accepted_quotes"),
+           Needs("orders", "quote_id", scope="check.scope.orders")),
     **_i18n("quote_not_ordered"),
 )
 
@@ -69,6 +78,8 @@ shipped_without_tracking = Check(
         {"not_exists": {"table": "shipments", "on": {"order_id": "order_id"},
                         "where": {"field": "tracking_no", "op": "not_empty"}}},
     ]},
+    needs=(Needs("orders", "shipped_at", _SHIPPED, "check.scope.shipped_orders"), Needs("shipments"),
+           Needs("shipments", "tracking_no", scope="check.scope.shipments")),
     **_i18n("shipped_without_tracking"),
 )
 
@@ -87,6 +98,9 @@ claim_stalled = Check(
 delivery_infeasible = Check(
     name="delivery_infeasible", table="contracts", severity="critical",
     query=infeasible_hits,
+    needs=(*(Needs("contracts", c, _PENDING, "check.scope.pending_contracts")
+             for c in ("submitted_at", "promised_delivery_days", "product_line", "quantity", "dest_region")),
+           Needs("production_slots"), Needs("lanes")),
     **_i18n("delivery_infeasible"),
 )
 
@@ -132,6 +146,8 @@ invoice_overdue = Check(
     name="invoice_overdue", table="invoices", severity="warning", query=_invoice_overdue, owner=None,
     params={"buckets": list(INVOICE_BUCKETS), "default_terms_days": 0, "statuses": ["issued", "partially_paid"]},
     breakdown=("bucket", bucket_labels()),
+    needs=(Needs("invoices", "issued_at", _ISSUED, "check.scope.issued_invoices"),
+           Needs("contracts", "payment_terms_days", scope="check.scope.contracts")),
     **_i18n("invoice_overdue"),
 )
 

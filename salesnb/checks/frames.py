@@ -9,7 +9,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from ..config import Settings, load_settings
-from ..models import Base, Finding
+from ..models import Base, CheckRun, Finding
 from ..timeutil import parse_timestamp
 from .base import CheckContext, finding_select
 from .registry import available_checks, check_params
@@ -39,6 +39,14 @@ def open_findings_by_check(engine: Engine) -> pd.Series:
     with engine.connect() as conn:
         counts = dict(conn.execute(query).all())
     return pd.Series(counts, name="open", dtype="int64").rename_axis("check_name").sort_values(ascending=False)
+
+
+def latest_data_problems(engine: Engine) -> list[str]:
+    """What the latest successful check run could not see (:mod:`salesnb.checks.blind`), one sentence each."""
+    query = select(CheckRun.summary).where(CheckRun.status == "ok").order_by(CheckRun.id.desc()).limit(1)
+    with engine.connect() as conn:
+        summary = conn.scalar(query)
+    return list((summary or {}).get("data_problems") or [])
 
 
 def check_frame(engine: Engine, name: str, as_of: datetime | str, *, settings: Settings | None = None,

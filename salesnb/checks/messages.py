@@ -26,6 +26,19 @@ register({
         "check.rule.message": "{check}：{entity_id}",
         "check.report.header": "检查时间 {as_of}：{total} 项发现（新增 {new}，持续 {persisting}，已解决 {resolved}）",
         "check.report.columns": "检查|发现|新增|持续|已解决|秒",
+        "check.blind.column": "数据问题：「{check}」看不到 {zh}（{table}.{column}）——{rows} 条{scope}都没有这一列的值，"
+                              "这项检查的结果不可信；请检查导入时这一列是否被映射（导入报告会列出未使用的列）",
+        "check.blind.table": "数据问题：「{check}」看不到 {table}——这张表没有任何数据，这项检查的结果不可信",
+        "check.scope.leads": "线索",
+        "check.scope.accepted_quotes": "已接受的报价",
+        "check.scope.orders": "订单",
+        "check.scope.shipped_orders": "已发货的订单",
+        "check.scope.shipments": "发运记录",
+        "check.scope.pending_contracts": "待审批的合同",
+        "check.scope.issued_invoices": "已开票未结清的发票",
+        "check.scope.contracts": "合同",
+        "check.data_problems": "数据问题（检查看不到的输入）：",
+        "pipeline.findings": "各项检查的发现（未解决 / 新增 / 已解决）：",
     },
     "en": {
         "check.lead_response_overdue.title": "Lead response overdue",
@@ -50,5 +63,20 @@ register({
         "check.rule.message": "{check}: {entity_id}",
         "check.report.header": "As of {as_of}: {total} findings ({new} new, {persisting} persisting, {resolved} resolved)",
         "check.report.columns": "check|findings|new|persisting|resolved|seconds",
+        "check.blind.column": "Data problem: \"{check}\" cannot see {table}.{column} — none of {rows} {scope} has a value "
+                              "in it, so the check's result cannot be trusted; check whether the import mapped that "
+                              "column (the import report lists the columns not used)",
+        "check.blind.table": "Data problem: \"{check}\" cannot see {table} — the table has no rows, so the check's "
+                             "result cannot be trusted",
+        "check.scope.leads": "leads",
+        "check.scope.accepted_quotes": "accepted quotes",
+        "check.scope.orders": "orders",
+        "check.scope.shipped_orders": "shipped orders",
+        "check.scope.shipments": "shipments",
+        "check.scope.pending_contracts": "contracts pending approval",
+        "check.scope.issued_invoices": "issued, unpaid invoices",
+        "check.scope.contracts": "contracts",
+        "check.data_problems": "Data problems (inputs the checks could not see):",
+        "pipeline.findings": "findings by check (open / new / resolved):",
     },
 })

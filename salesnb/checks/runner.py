@@ -18,8 +18,23 @@ from time import perf_counter
 from typing import Any
 
 from sqlalchemy import (
-    JSON, Column, Engine, Integer, MetaData, String, Table, Text, and_, delete, exists, func, insert, literal,
-    select, text, update,
+    JSON,
+    Column,
+    Engine,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    and_,
+    delete,
+    exists,
+    func,
+    insert,
+    literal,
+    select,
+    text,
+    update,
 )
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -31,6 +46,7 @@ from ..timeutil import now, parse_timestamp
 from ..types import UTCDateTime
 from .alerts import enqueue_new_finding_alerts
 from .base import Check, CheckContext, finding_select
+from .blind import BlindSpot, blind_spots
 from .registry import available_checks, check_params, select_checks
 
 HIT_COLUMNS = ("entity_id", "owner_id", "region", "level", "bucket", "message", "details")
@@ -51,12 +67,15 @@ class CheckResult:
     resolved: int
     seconds: float
     breakdown: tuple[str, dict[str, int]] | None = None  # ("buckets" | "levels", counts)
+    blind: list[BlindSpot] = field(default_factory=list)  # inputs empty for a whole table: the count is not trusted
 
     def to_dict(self) -> dict[str, Any]:
-        out = {k: v for k, v in asdict(self).items() if k not in ("name", "breakdown")}
+        out = {k: v for k, v in asdict(self).items() if k not in ("name", "breakdown", "blind")}
         out["seconds"] = round(self.seconds, 4)
         if self.breakdown:
             out[self.breakdown[0]] = self.breakdown[1]
+        if self.blind:
+            out["blind"] = [b.to_dict() for b in self.blind]
         return out
 
 
@@ -73,12 +92,17 @@ class CheckReport:
     def total(self, key: str = "count") -> int:
         return sum(getattr(r, key) for r in self.checks.values())
 
+    def data_problems(self) -> list[str]:
+        """What the checks could not see, one sentence each (empty when they saw everything)."""
+        return [b.message for r in self.checks.values() for b in r.blind]
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "run_id": self.run_id, "as_of": self.as_of.isoformat(), "seconds": round(self.seconds, 4),
             "totals": {k: self.total(k) for k in ("count", "new", "persisting", "resolved")},
             "alerts": self.alerts,
             "checks": {name: r.to_dict() for name, r in self.checks.items()},
+            "data_problems": self.data_problems(),
         }
 
     def to_json(self) -> str:
@@ -198,5 +222,6 @@ def _run_one(conn, hits: Table, check: Check, ctx: CheckContext, run_id: int) ->
         for key, n in conn.execute(select(hits.c[column], func.count()).group_by(hits.c[column])):
             counts[str(key)] = n
         breakdown = ("buckets" if column == "bucket" else "levels", counts)
+    blind = blind_spots(conn, check, as_of, ctx.language)
     return CheckResult(name, check.label(ctx.language), check.severity, count, new, persisting, resolved,
-                       perf_counter() - clock, breakdown)
+                       perf_counter() - clock, breakdown, blind)

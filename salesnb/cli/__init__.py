@@ -41,6 +41,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "grade": ("salesnb.cli.grade_cmd", "grade_cmd", "Grade leads with the active 意向评分卡."),
     "import": ("salesnb.cli.import_cmd", "import_cmd", "Import canonical CSV / xlsx files in one transaction."),
     "kpi": ("salesnb.cli.kpi_cmd", "kpi_cmd", "The three health KPIs against their thresholds."),
+    "mappings": ("salesnb.cli.mappings_cmd", "mappings_cmd",
+                 "Header mappings remembered for the next file: list, export, load, forget."),
     "notify": ("salesnb.cli.notify_cmd", "notify_group", "The outbox: deliver, list, retry; test a channel."),
     "plugins": ("salesnb.cli.plugins_cmd", "plugins_command", "Installed plugins and the hooks they implement."),
     "reconcile": ("salesnb.cli.reconcile_cmd", "reconcile_group",

@@ -13,33 +13,10 @@ def echo_step(name: str) -> None:
     click.echo(f"  · {name} …", err=True)
 
 
-def print_run(run) -> None:
-    checks = run.reports.get("checks")
-    if checks is not None:
-        click.echo("  findings by check (open / new / resolved):")
-        for name, result in checks.checks.items():
-            extra = ""
-            if getattr(result, "buckets", None):
-                extra = "  " + ", ".join(f"{k}: {v}" for k, v in result.buckets.items())
-            if getattr(result, "levels", None):
-                extra = "  " + ", ".join(f"L{k}: {v}" for k, v in result.levels.items())
-            click.echo(f"    {name:<26} {result.count:>7} / {result.new:>6} / {result.resolved:>6}{extra}")
-    for name in ("grade", "escalate", "reconcile", "notify"):
-        report = run.reports.get(name)
-        if report is None:
-            continue
-        summary = report.summary() if callable(getattr(report, "summary", None)) else None
-        click.echo(f"  {name:<10} {summary or _short(report)}")
-    click.echo("  seconds: " + ", ".join(f"{k} {v:.2f}" for k, v in run.seconds.items()))
-
-
-def _short(report) -> str:
-    if callable(getattr(report, "to_dict", None)):
-        data = report.to_dict()
-    else:
-        data = {k: getattr(report, k) for k in getattr(report, "__dataclass_fields__", {})}
-    keep = {k: v for k, v in data.items() if isinstance(v, (int, float, str)) and k not in ("as_of",)}
-    return ", ".join(f"{k} {v}" for k, v in keep.items()) or str(report)
+def print_run(run, language: str | None = None) -> None:
+    """The run's summary (:meth:`salesnb.pipeline.DailyRun.summary`), data problems included."""
+    for line in run.summary(language):
+        click.echo(f"  {line}")
 
 
 @click.command("daily")
@@ -55,4 +32,4 @@ def daily_command(as_of: str | None, steps: str, as_json: bool) -> None:
     if as_json:
         echo_json(run.to_dict())
     else:
-        print_run(run)
+        print_run(run, ctx.settings.language)

@@ -62,7 +62,7 @@ def demo_command(orders: int, seed: int, as_of: str | None, data_dir: Path, serv
     click.echo(f"3/4 daily run as of {at:%Y-%m-%d %H:%M} …")
     run = daily_run(engine, at, settings=ctx.settings, progress=echo_step)
     click.echo("4/4 summary")
-    print_run(run)
+    print_run(run, ctx.settings.language)
     _print_store(engine)
     if serve:
         from ..web.serve import ServeOptions

@@ -1,4 +1,4 @@
-"""``salesnb export``: export a canonical table or a query to CSV / xlsx."""
+"""``salesnb export``: export a canonical table or a query to CSV / xlsx, people as ids or names."""
 
 from __future__ import annotations
 
@@ -15,11 +15,13 @@ from .output import ui_language
 @click.option("--sql", "--query", "sql", default=None, help="A SELECT query to export instead of a table.")
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False), help="Output file (.xlsx or .csv).")
 @click.option("--format", "fmt", type=click.Choice(["xlsx", "csv"]), default=None, help="Default: from the suffix of --out.")
-def export_cmd(table: str | None, sql: str | None, out: str, fmt: str | None) -> None:
+@click.option("--people", type=click.Choice(["ids", "names"]), default="ids", show_default=True,
+              help="People columns (owners, managers) as user ids or as names (姓名（编号） when a name is shared).")
+def export_cmd(table: str | None, sql: str | None, out: str, fmt: str | None, people: str) -> None:
     """Export a table, or the result of --sql, to xlsx or CSV (UTF-8 with BOM) with Chinese headers in zh-CN."""
     if bool(table) == bool(sql):
         raise click.UsageError("give either a TABLE or --sql")
     ctx = app()
     with ui_language(ctx.settings.language):
-        rows = export_table(ctx.engine, sql or table, out, language=ctx.settings.language, fmt=fmt)
+        rows = export_table(ctx.engine, sql or table, out, language=ctx.settings.language, fmt=fmt, people=people)
         click.echo(msg("io.export.done", rows=rows, path=out))

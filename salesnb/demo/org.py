@@ -72,6 +72,7 @@ def build_org(rng: np.random.Generator, orders: int) -> Org:
         "wecom_userid": np.array(wecom, dtype=object),
         "mobile": np.array(mobile_list, dtype=object),
         "email": np.array([f"{w}@example.com" for w in wecom], dtype=object),
+        "aliases": np.full(n, "", dtype=object),
         # platform ids derived from the user number (no random draws: the rest of the data set is unchanged)
         "dingtalk_userid": np.array([f"{1_000_000_000 + 7919 * (i + 1)}" for i in range(n)], dtype=object),
         "feishu_user_id": np.array([f"{(2_654_435_761 * (i + 1)) % 16**8:08x}" for i in range(n)], dtype=object),

@@ -1,12 +1,38 @@
 """Import and export of the canonical tables.
 
 - :func:`import_paths` — files and folders, one transaction, upsert by id.
+- :func:`plan_import` / :func:`apply_import` — one file read up to its header (detected table, header
+  row, every header's column with score and reason, unused headers, missing columns), corrected by a
+  person, then imported; what the import app and the folder source use.
 - :func:`import_frame` — a pandas frame, inside the caller's session.
 - :func:`read_table` — one file as a typed frame (format, encoding, header row and table detected).
-- :func:`export_table` — a table or a SELECT to xlsx or CSV (UTF-8 with BOM).
+- :func:`read_grid` — every row of a file's main sheet as text (readers with their own layout rules).
+- :func:`export_table` — a table or a SELECT to xlsx or CSV (UTF-8 with BOM), people as ids or names.
+- :class:`HeaderMappings`, :func:`load_mapping_file`, :func:`save_mapping_file` — header mappings people give.
+
+An import is a pipeline of stages, one module each, called in order by
+:mod:`salesnb.io.importer`: read → locate header → map headers → convert →
+people → validate → write.
 """
 
 from .exporter import export_table
-from .importer import ImportReport, TableResult, import_frame, import_paths, read_table
+from .importer import (
+    ImportReport,
+    TableResult,
+    apply_import,
+    import_frame,
+    import_paths,
+    open_source,
+    plan_import,
+    read_table,
+    remap,
+)
+from .mappings import HeaderMappings, load_mapping_file, parse_map_options, save_mapping_file
+from .plan import ColumnPlan, ImportPlan, MappingReport
+from .readers import read_grid
 
-__all__ = ["ImportReport", "TableResult", "export_table", "import_frame", "import_paths", "read_table"]
+__all__ = [
+    "ColumnPlan", "HeaderMappings", "ImportPlan", "ImportReport", "MappingReport", "TableResult", "apply_import",
+    "export_table", "import_frame", "import_paths", "load_mapping_file", "open_source", "parse_map_options",
+    "plan_import", "read_grid", "read_table", "remap", "save_mapping_file",
+]

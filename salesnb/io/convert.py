@@ -1,4 +1,4 @@
-"""Vectorised parsing of imported text into typed pandas columns.
+"""Stage 4, convert: imported text → typed pandas columns (vectorised), unreadable cells marked.
 
 Every parser takes an array of stripped strings ("" = empty) and returns a
 :class:`Parsed`: the typed values (missing where empty or bad) and a boolean
@@ -21,13 +21,14 @@ from __future__ import annotations
 
 import operator
 import re
-from dataclasses import dataclass
-from functools import cache
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import cache
 
 import numpy as np
 import pandas as pd
 
+from ..schema import TableSpec
 from ..timeutil import local_tz
 
 # Chinese (and other) labels accepted for enum values; a column only uses the labels of its own values.
@@ -302,6 +303,53 @@ def parse_column(text, kind: str, enum: tuple[str, ...] | None = None) -> Parsed
         "bool": parse_bool, "datetime": parse_datetime, "date": parse_date,
     }[kind]
     return parser(text)
+
+
+@dataclass
+class Chunk:
+    """One chunk of a source on its way through the stages: text, typed values and what is wrong.
+
+    ``text`` holds the canonical columns' stripped text (defaults filled in),
+    ``typed`` their parsed values; ``bad`` marks non-empty cells that could not
+    be read, ``ambiguous`` the people cells several users answer to
+    (:mod:`salesnb.io.people`).  :mod:`salesnb.io.validate` turns both into
+    problems.
+    """
+
+    rows: np.ndarray
+    text: dict[str, np.ndarray]
+    typed: dict[str, pd.Series]
+    bad: dict[str, np.ndarray]
+    extra: np.ndarray | None
+    ambiguous: dict[str, dict[int, list[str]]] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def frame(self) -> pd.DataFrame:
+        """The typed values (``extra`` as JSON text) as a frame."""
+        typed = dict(self.typed)
+        if self.extra is not None:
+            typed["extra"] = pd.Series(self.extra, dtype=object)
+        return pd.DataFrame(typed)
+
+
+def convert_chunk(rows: np.ndarray, values: dict[str, np.ndarray], extra: np.ndarray | None, spec: TableSpec) -> Chunk:
+    """Parse canonical text columns by their kind; empty cells of a column with a default take the default."""
+    text: dict[str, np.ndarray] = {}
+    typed: dict[str, pd.Series] = {}
+    bad: dict[str, np.ndarray] = {}
+    for col in spec.columns:
+        cells = values.get(col.name)
+        if cells is None:
+            continue
+        if col.default is not None:
+            empty = cells == ""
+            if empty.any():
+                cells = np.where(empty, cell_text(col.default), cells).astype(object)
+        parsed = parse_column(cells, col.kind, col.enum)
+        text[col.name], typed[col.name], bad[col.name] = cells, parsed.values, parsed.bad
+    return Chunk(rows, text, typed, bad, extra)
 
 
 # ---------------------------------------------------------------- cells and storage forms

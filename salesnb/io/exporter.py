@@ -3,8 +3,11 @@
 CSV is written as UTF-8 with a byte-order mark, which is what makes Excel
 open Chinese text correctly on a double click.  Timestamps are local time as
 ``YYYY-MM-DD HH:MM:SS``; amounts are exact (``1234.50`` in CSV, a number with
-two decimals in xlsx); booleans are 是/否 in zh-CN.  Rows are streamed, so a
-large table does not have to fit in memory.
+two decimals in xlsx); booleans are 是/否 in zh-CN.  With ``people="names"``
+the people columns of a table (owners, managers) hold names — ``姓名（编号）``
+where two users share a name — under headers without 编号 (负责人, 上级), as
+a team's own sheets do; the importer reads them back.  Rows are streamed, so
+a large table does not have to fit in memory.
 """
 
 from __future__ import annotations
@@ -22,12 +25,14 @@ from typing import Any
 from sqlalchemy import Engine, Select, TextClause, select, text
 from sqlalchemy.exc import DBAPIError
 
+from ..directory import names_of
 from ..errors import SalesnbError
 from ..models import Base
 from ..schema import normalise_header, table_specs
 from ..timeutil import UTC, to_local
 from ..types import CENT
 from .messages import msg
+from .people import person_columns
 
 XLSX_MAX_ROWS = 1_048_576
 FETCH_ROWS = 5_000
@@ -58,7 +63,18 @@ def _query_columns() -> dict[str, tuple[str, str]]:
     return out
 
 
-def _table_columns(conn, name: str, language: str) -> tuple[Select, list[str], list[str], list[str]]:
+PEOPLE = ("ids", "names")
+
+
+def person_label(zh: str) -> str:
+    """The header of a people column holding names: 负责人编号 → 负责人, 上级编号 → 上级."""
+    for suffix in ("编号", "工号", "ID", "id"):
+        if zh.endswith(suffix) and len(zh) > len(suffix):
+            return zh[: -len(suffix)]
+    return zh
+
+
+def _table_columns(conn, name: str, language: str, people: str = "ids") -> tuple[Select, list[str], list[str], list[str]]:
     """Statement, column names, header labels and extra keys of a table export.
 
     Canonical tables export their import columns followed by the keys kept in
@@ -79,6 +95,8 @@ def _table_columns(conn, name: str, language: str) -> tuple[Select, list[str], l
         if isinstance(value, dict):
             extra_keys.update(dict.fromkeys(value))
     zh = {c.name: c.zh for c in spec.columns}
+    if people == "names":
+        zh.update({c: person_label(zh[c]) for c in person_columns(spec)})
     labels = [zh[n] if language == "zh-CN" else n for n in names] + list(extra_keys)
     return select(*[table.c[n] for n in names], table.c.extra), names, labels, list(extra_keys)
 
@@ -115,7 +133,7 @@ def _formatter(kind: str, language: str, for_xlsx: bool) -> Callable[[Any], Any]
 
 
 def export_table(engine: Engine, table_or_select: str | Select | TextClause, path: str | Path,
-                 language: str = "zh-CN", fmt: str | None = None) -> int:
+                 language: str = "zh-CN", fmt: str | None = None, people: str = "ids") -> int:
     """Write a table or a query result to ``path`` (xlsx or csv, by suffix or ``fmt``).
 
     Parameters
@@ -128,6 +146,9 @@ def export_table(engine: Engine, table_or_select: str | Select | TextClause, pat
     language : {"zh-CN", "en"}
         zh-CN: Chinese headers and 是/否; en: column names and true/false.
     fmt : {"xlsx", "csv"}, optional
+    people : {"ids", "names"}
+        How a table's people columns (owner_id, manager_id …) name people:
+        user ids, or names (``姓名（编号）`` when a name is shared).
 
     Returns
     -------
@@ -138,6 +159,8 @@ def export_table(engine: Engine, table_or_select: str | Select | TextClause, pat
     fmt = (fmt or path.suffix.lstrip(".") or "csv").lower()
     if fmt not in ("xlsx", "csv"):
         raise SalesnbError(f"unsupported export format {fmt!r} (xlsx or csv)")
+    if people not in PEOPLE:
+        raise SalesnbError("io.export.people", people=people)
     labels_known = _query_columns()
     is_name = isinstance(table_or_select, str) and _NAME.match(table_or_select)
     if isinstance(table_or_select, str) and not is_name and not _SELECT.match(table_or_select):
@@ -147,12 +170,14 @@ def export_table(engine: Engine, table_or_select: str | Select | TextClause, pat
         try:
             if is_name:
                 name = table_or_select.strip()
-                statement, names, labels, extra_keys = _table_columns(conn, name, language)
+                statement, names, labels, extra_keys = _table_columns(conn, name, language, people)
                 spec = table_specs().get(name)
                 kinds = {c.name: c.kind for c in spec.columns} if spec else {}
+                named = set(person_columns(spec)) if spec and people == "names" else set()
+                shown = names_of(conn) if named else {}
             else:
                 statement = text(table_or_select) if isinstance(table_or_select, str) else table_or_select
-                names, labels, extra_keys, kinds = [], [], [], {}
+                names, labels, extra_keys, kinds, named = [], [], [], {}, set()
                 if isinstance(table_or_select, str):
                     _read_only(conn)
             result = conn.execution_options(stream_results=True).execute(statement)
@@ -161,6 +186,8 @@ def export_table(engine: Engine, table_or_select: str | Select | TextClause, pat
                 labels = [labels_known[n][0] if language == "zh-CN" and n in labels_known else n for n in names]
                 kinds = {n: labels_known[n][1] for n in names if n in labels_known}
             formatters = [_formatter(kinds.get(n, "str"), language, fmt == "xlsx") for n in names]
+            if named:
+                formatters = [(lambda v, _f=f: _f(shown.get(v, v))) if n in named else f for n, f in zip(names, formatters)]
             width = len(names)
 
             def shaped(row) -> list:

@@ -1,20 +1,22 @@
-"""Reading sources in chunks: CSV / tab text, xlsx / xls (calamine), HTML saved as .xls, pandas frames.
+"""Stage 1, read: what a file really is, its encoding, its possible readings, and its rows as text.
 
-A :class:`Source` knows its header (:class:`~salesnb.io.headers.HeaderMap`),
-and yields :class:`Mapped` chunks: canonical column → stripped text, the
-extra columns as JSON text, and each row's number as the user sees it in
-Excel (banner rows and header rows counted).  Everything is read as text, so
-account numbers, serials and ids never pass through a float.
+A :class:`Source` offers *candidates* — the first rows of every way to read
+it (each sheet of a workbook, each table of an HTML page, each delimiter of a
+text file) — for :mod:`salesnb.io.locate` to find the header in.  Once told
+which candidate and header row to use (:meth:`Source.choose`), it yields the
+data rows in chunks: row numbers as the user sees them in Excel (banner rows
+and header rows counted) and a frame of cell texts by source column
+position.  Everything is read as text, so account numbers, serials and ids
+never pass through a float.  :func:`read_grid` gives every row of a file's
+main sheet or table, for readers with their own layout rules (bank statements).
 """
 
 from __future__ import annotations
 
 import csv
 import hashlib
-import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -23,10 +25,10 @@ import pandas as pd
 from ..errors import InputError, Problem
 from .convert import cell_text
 from .encoding import detect_bytes_encoding, detect_encoding
-from .headers import CREDIT, DEBIT, SEARCH_ROWS, HeaderMap, find_header, match_row, score
 from .messages import msg
 
 CHUNK_ROWS = 20_000  # rows per chunk: memory is bounded by this, not by the file size
+SEARCH_ROWS = 30  # rows of each candidate offered to the header search
 SPARE_COLUMNS = 4
 DELIMITERS = (",", "\t", ";", "|")
 BYTE_LINE_ENCODINGS = ("utf-8", "utf-8-sig", "gb18030")
@@ -34,43 +36,35 @@ EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
 HTML_SUFFIXES = (".htm", ".html", ".xml")
 SUPPORTED_SUFFIXES = EXCEL_SUFFIXES + TEXT_SUFFIXES + HTML_SUFFIXES
-FOOTER = re.compile(r"^(合计|总计|小计|本页合计|累计|共\s*\d+\s*笔)")
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
-@dataclass
-class Mapped:
-    """One chunk of a source in canonical terms (text still to be parsed)."""
-
-    rows: np.ndarray  # row numbers as seen in Excel
-    values: dict[str, np.ndarray]  # canonical column -> stripped text ("" = empty), object arrays
-    extra: np.ndarray | None  # JSON object text of the extra columns (None where all empty)
-
-    def __len__(self) -> int:
-        return len(self.rows)
+Rows = list[tuple[int, list[str]]]  # (row number as the user sees it, cell texts)
 
 
 class Source:
-    """A readable input whose header has been found."""
+    """A readable input: candidate readings, then (once a header is chosen) its data rows in chunks."""
 
     name: str
     kind: str
     encoding: str | None = None
-    header: HeaderMap
+    header_row: int = 0
 
-    @property
-    def table(self) -> str:
-        return self.header.table
+    def candidates(self) -> list[Rows]:
+        """The first :data:`SEARCH_ROWS` rows of every way to read the source."""
+        raise NotImplementedError
+
+    def choose(self, candidate: int, header_row: int, header_width: int) -> None:
+        """Read candidate ``candidate`` from now on; data starts below row ``header_row``."""
+        raise NotImplementedError
 
     def raw_chunks(self, size: int) -> Iterator[tuple[np.ndarray, pd.DataFrame]]:
         """(row numbers, frame of text by source column position) for the data rows."""
         raise NotImplementedError
 
-    def chunks(self, size: int = CHUNK_ROWS) -> Iterator[Mapped]:
-        for rows, frame in self.raw_chunks(size):
-            mapped = map_chunk(rows, frame, self.header)
-            if len(mapped):
-                yield mapped
+    def grid(self) -> list[list[str]]:
+        """Every row of the main reading, row ``i`` being Excel row ``i + 1`` (see :func:`read_grid`)."""
+        raise NotImplementedError
 
     def sha256(self) -> str:
         raise NotImplementedError
@@ -88,10 +82,6 @@ class FileSource(Source):
                 digest.update(block)
         return digest.hexdigest()
 
-    def _no_header(self, table: str | None) -> InputError:
-        key = "io.no_header_table" if table else "io.no_header"
-        return InputError([Problem(self.name, None, None, msg(key, table=table, rows=SEARCH_ROWS))])
-
 
 # ---------------------------------------------------------------- CSV and tab text
 
@@ -101,29 +91,39 @@ class TextSource(FileSource):
 
     kind = "text"
 
-    def __init__(self, path: Path, table: str | None = None, name: str | None = None):
+    def __init__(self, path: Path, name: str | None = None):
         super().__init__(path, name)
         self.encoding = detect_encoding(path)
         with open(path, encoding=self.encoding, errors="replace", newline="") as fh:
             lines = [line for _, line in zip(range(SEARCH_ROWS * 2), fh)]
-        best = None
-        for delimiter in DELIMITERS:
-            records, consumed = _split_records(lines, delimiter)
-            header = find_header(records, table)
-            if header is not None and (best is None or score(header) > score(best[0])):
-                best = (header, delimiter, records, consumed)
-        if best is None:
-            raise self._no_header(table)
-        self.header, self.delimiter, records, consumed = best
-        self.skip_lines = consumed[self.header.row]
+        self.readings = [(delimiter, *_split_records(lines, delimiter)) for delimiter in DELIMITERS]
         # lone "\r" line ends (old Mac CSV) are only understood by the text reader
         self.lone_cr = any(line.endswith("\r") for line in lines)
-        widths = [len(cells) for number, cells in records if number >= self.header.row]
+
+    def candidates(self) -> list[Rows]:
+        return [records for _, records, _ in self.readings]
+
+    def choose(self, candidate: int, header_row: int, header_width: int) -> None:
+        self.delimiter, records, consumed = self.readings[candidate]
+        self.header_row = header_row
+        self.skip_lines = consumed[header_row]
+        widths = [len(cells) for number, cells in records if number >= header_row]
         # a few spare columns absorb trailing delimiters ("a,b,c,,") that some exports add to data rows
-        self.width = max([len(self.header.texts), *widths]) + SPARE_COLUMNS
+        self.width = max([header_width, *widths]) + SPARE_COLUMNS
+
+    def grid(self) -> list[list[str]]:
+        """Every record, split on the delimiter most frequent in the first lines."""
+        sample = "".join(line for _, line in zip(range(50), self._lines()))
+        counts = {d: sample.count(d) for d in DELIMITERS}
+        delimiter = max(counts, key=counts.get) if max(counts.values()) else ","
+        return [[c.strip() for c in row] for row in csv.reader(self._lines(), delimiter=delimiter)]
+
+    def _lines(self) -> Iterator[str]:
+        with open(self.path, encoding=self.encoding, errors="replace", newline="") as fh:
+            yield from fh
 
     def raw_chunks(self, size: int) -> Iterator[tuple[np.ndarray, pd.DataFrame]]:
-        next_row = self.header.row + 1
+        next_row = self.header_row + 1
         # pandas decodes UTF-8 itself from a binary handle, with flat memory; a text handle makes it
         # hold on to decoded buffers.  "\n" is a byte of its own in UTF-8 and GB18030, so lines can
         # be skipped in bytes.
@@ -144,7 +144,7 @@ class TextSource(FileSource):
                     yield rows, frame.reset_index(drop=True)
             except (pd.errors.ParserError, UnicodeDecodeError) as exc:
                 line = re.search(r"line (\d+)", str(exc))
-                row = self.header.row + int(line.group(1)) if line else None
+                row = self.header_row + int(line.group(1)) if line else None
                 raise InputError([Problem(self.name, row, None, msg("io.unreadable_text", detail=_short(exc)))]) from None
 
 
@@ -176,7 +176,7 @@ class ExcelSource(FileSource):
 
     kind = "excel"
 
-    def __init__(self, path: Path, table: str | None = None, name: str | None = None):
+    def __init__(self, path: Path, name: str | None = None):
         from python_calamine import CalamineWorkbook
 
         super().__init__(path, name)
@@ -184,18 +184,23 @@ class ExcelSource(FileSource):
             workbook = CalamineWorkbook.from_path(str(path))
         except Exception as exc:  # noqa: BLE001 - any reader failure is the user's file
             raise InputError([Problem(self.name, None, None, msg("io.unreadable_excel", detail=_short(exc)))]) from None
-        best = None
-        for sheet_name in workbook.sheet_names:
-            sheet = workbook.get_sheet_by_name(sheet_name)
-            head = list(self._rows(sheet, limit=SEARCH_ROWS))
-            header = find_header(head, table)
-            if header is not None and (best is None or score(header) > score(best[0])):
-                best = (header, sheet_name, head)
-        if best is None:
-            raise self._no_header(table)
-        self.header, self.sheet_name, head = best
         self.workbook = workbook
-        self.width = max(len(self.header.texts), *(len(cells) for _, cells in head))
+        self.heads = [(sheet_name, list(self._rows(workbook.get_sheet_by_name(sheet_name), limit=SEARCH_ROWS)))
+                      for sheet_name in workbook.sheet_names]
+
+    def candidates(self) -> list[Rows]:
+        return [head for _, head in self.heads]
+
+    def choose(self, candidate: int, header_row: int, header_width: int) -> None:
+        self.sheet_name, head = self.heads[candidate]
+        self.header_row = header_row
+        self.width = max(header_width, *(len(cells) for _, cells in head))
+
+    def grid(self) -> list[list[str]]:
+        """Every row of the first sheet, merged cells filled."""
+        if not self.heads:
+            return []
+        return [cells for _, cells in self._rows(self.workbook.get_sheet_by_name(self.heads[0][0]))]
 
     @staticmethod
     def _rows(sheet, limit: int | None = None) -> Iterator[tuple[int, list[str]]]:
@@ -228,7 +233,7 @@ class ExcelSource(FileSource):
         batch: list[list[str]] = []
         numbers: list[int] = []
         for number, cells in self._rows(sheet):
-            if number <= self.header.row:
+            if number <= self.header_row:
                 continue
             batch.append((cells + [""] * self.width)[: self.width])
             numbers.append(number)
@@ -245,21 +250,19 @@ class ExcelSource(FileSource):
 class GridSource(FileSource):
     """A source read whole into grids of cell texts (one per table or sheet); the best header wins."""
 
-    def _choose(self, grids: list[list[tuple[int, list[str]]]], table: str | None) -> None:
-        best = None
-        for numbered in grids:
-            header = find_header(numbered, table)
-            if header is not None and (best is None or score(header) > score(best[0])):
-                best = (header, numbered)
-        if best is None:
-            raise self._no_header(table)
-        self.header, numbered = best
-        self.grid = [(n, cells) for n, cells in numbered if n > self.header.row]
-        self.width = max([len(self.header.texts), *(len(c) for _, c in self.grid)])
+    grids: list[Rows]
+
+    def candidates(self) -> list[Rows]:
+        return [numbered[:SEARCH_ROWS] for numbered in self.grids]
+
+    def choose(self, candidate: int, header_row: int, header_width: int) -> None:
+        self.header_row = header_row
+        self.data = [(n, cells) for n, cells in self.grids[candidate] if n > header_row]
+        self.width = max([header_width, *(len(c) for _, c in self.data)])
 
     def raw_chunks(self, size: int) -> Iterator[tuple[np.ndarray, pd.DataFrame]]:
-        for start in range(0, len(self.grid), size):
-            part = self.grid[start : start + size]
+        for start in range(0, len(self.data), size):
+            part = self.data[start : start + size]
             frame = pd.DataFrame([(c + [""] * self.width)[: self.width] for _, c in part], dtype=object)
             yield np.array([n for n, _ in part]), frame
 
@@ -269,7 +272,7 @@ class HtmlSource(GridSource):
 
     kind = "html"
 
-    def __init__(self, path: Path, table: str | None = None, name: str | None = None):
+    def __init__(self, path: Path, name: str | None = None):
         import lxml.html
 
         super().__init__(path, name)
@@ -283,7 +286,11 @@ class HtmlSource(GridSource):
             grid = _html_grid(table_el)
             grids.append([(offset + i + 1, cells) for i, cells in enumerate(grid)])
             offset += len(grid)
-        self._choose(grids, table)
+        self.grids = grids
+
+    def grid(self) -> list[list[str]]:
+        """The rows of the page's largest table."""
+        return [cells for _, cells in max(self.grids, key=len, default=[])]
 
 
 class XmlSpreadsheetSource(GridSource):
@@ -291,7 +298,7 @@ class XmlSpreadsheetSource(GridSource):
 
     kind = "xml"
 
-    def __init__(self, path: Path, table: str | None = None, name: str | None = None):
+    def __init__(self, path: Path, name: str | None = None):
         from lxml import etree
 
         super().__init__(path, name)
@@ -300,7 +307,15 @@ class XmlSpreadsheetSource(GridSource):
         except etree.XMLSyntaxError as exc:
             raise InputError([Problem(self.name, None, None, msg("io.unreadable_excel", detail=_short(exc)))]) from None
         self.encoding = root.getroottree().docinfo.encoding
-        self._choose([_xml_sheet_grid(sheet) for sheet in root.iter(f"{{{_SS}}}Worksheet")], table)
+        self.grids = [_xml_sheet_grid(sheet) for sheet in root.iter(f"{{{_SS}}}Worksheet")]
+
+    def grid(self) -> list[list[str]]:
+        """The rows of the first worksheet, each at its Excel row number (gaps are empty rows)."""
+        numbered = self.grids[0] if self.grids else []
+        grid: list[list[str]] = [[] for _ in range(max((n for n, _ in numbered), default=0))]
+        for number, cells in numbered:
+            grid[number - 1] = cells
+        return grid
 
 
 _SS = "urn:schemas-microsoft-com:office:spreadsheet"
@@ -398,11 +413,15 @@ class FrameSource(Source):
 
     kind = "frame"
 
-    def __init__(self, frame: pd.DataFrame, table: str, name: str):
+    def __init__(self, frame: pd.DataFrame, name: str):
         self.name = name
         self.frame = frame
-        self.header = match_row([str(c) for c in frame.columns], table)
-        self.header.row = 1
+
+    def candidates(self) -> list[Rows]:
+        return [[(1, [str(c) for c in self.frame.columns])]]
+
+    def choose(self, candidate: int, header_row: int, header_width: int) -> None:
+        self.header_row = 1
 
     def raw_chunks(self, size: int) -> Iterator[tuple[np.ndarray, pd.DataFrame]]:
         for start in range(0, len(self.frame), size):
@@ -432,11 +451,10 @@ def sniff(path: Path) -> str:
     return "text"
 
 
-def open_source(path: str | Path, table: str | None = None, name: str | None = None) -> Source:
-    """Open a file, detect its format, encoding, header row and (unless given) table.
+def open_file(path: str | Path, name: str | None = None) -> Source:
+    """Open a file as what it really is (whatever its suffix says), ready to offer its candidates.
 
-    Raises :class:`~salesnb.errors.InputError` when the file cannot be read or
-    has no recognisable header.
+    Raises :class:`~salesnb.errors.InputError` when the file cannot be read.
     """
     path = Path(path)
     label = name or str(path)
@@ -444,124 +462,21 @@ def open_source(path: str | Path, table: str | None = None, name: str | None = N
         raise InputError([Problem(label, None, None, msg("io.not_a_file"))])
     kind = sniff(path)
     cls = {"excel": ExcelSource, "html": HtmlSource, "xml": XmlSpreadsheetSource, "text": TextSource}[kind]
-    return cls(path, table, label)
+    return cls(path, label)
 
 
-_WRAPPED = re.compile(r"""^="(.*)"$|^'([=+\-@].*)$""", re.DOTALL)
+def read_grid(path: str | Path) -> list[list[str]]:
+    """Every row of a file's main sheet as text cells, row ``i`` being Excel row ``i + 1``.
 
-
-def _clean(values: np.ndarray) -> np.ndarray:
-    """Strip spaces, the ``="…"`` wrapper bank CSVs put around long numbers, and the apostrophe
-    that protects formula-like text (as :func:`salesnb.io.exporter.csv_safe` writes it).
-
-    ``str.strip`` returns the very same object when there is nothing to strip,
-    so clean columns (the usual case) cost one pass and no copies; the rarer
-    fixes are looked for on one joined string.
+    The first sheet of a workbook, the largest table of an HTML page, the
+    first worksheet of an XML Spreadsheet, or the records of a text file (the
+    most frequent delimiter); merged cells repeat their value.  This is the
+    reader for inputs with layout rules of their own (bank statements); raises
+    :class:`~salesnb.errors.InputError` when the file cannot be read.
     """
-    cells = [v.strip() for v in values]
-    joined = _SEP.join(cells)
-    if "\x00" in joined:  # NUL bytes (seen in bank exports) cannot be stored as text
-        cells = [v.replace("\x00", "").strip() for v in cells]
-    if '="' in joined or "'" in joined:
-        for i, v in enumerate(cells):
-            match = _WRAPPED.match(v) if v[:1] in ("=", "'") else None
-            if match:
-                cells[i] = match.group(1) if match.group(1) is not None else match.group(2)
-    return np.array(cells, dtype=object)
-
-
-_SEP = "\x01"
-
-
-def map_chunk(rows: np.ndarray, frame: pd.DataFrame, header: HeaderMap) -> Mapped:
-    """Turn a positional text chunk into canonical columns (+ extra JSON), dropping blank and total rows."""
-    used = [pos for pos, col in enumerate(header.columns) if col != "" and pos < frame.shape[1]]
-    text = {pos: _clean(frame.iloc[:, pos].to_numpy(dtype=object)) for pos in used}
-    if not text:
-        return Mapped(rows[:0], {}, None)
-    nonempty = np.zeros(len(frame), dtype=bool)
-    for values in text.values():
-        nonempty |= values != ""
-    keep = nonempty & ~_footer_rows(text, header)
-    if not keep.all():
-        rows = rows[keep]
-        text = {pos: values[keep] for pos, values in text.items()}
-    positions = header.positions()
-    values = {col: text[pos] for col, pos in positions.items() if not col.startswith("@") and pos in text}
-    for time_pos, date_pos in header.merged.items():
-        if time_pos in text and date_pos in text:
-            values[header.columns[date_pos]] = _join_date_time(text[date_pos], text[time_pos])
-    if header.table == "bank_transactions":
-        _bank_amounts(values, text, positions)
-    return Mapped(rows, values, _extra_json(text, header))
-
-
-def _footer_rows(text: dict[int, np.ndarray], header: HeaderMap) -> np.ndarray:
-    """Rows like ``合计 …`` at the bottom of statements: no key, and a total label."""
-    n = len(next(iter(text.values())))
-    positions = header.positions()
-    keys = [positions[k] for k in header.spec.primary_key if k in positions]
-    no_key = np.ones(n, dtype=bool) if keys else np.zeros(n, dtype=bool)
-    for pos in keys:
-        no_key &= text[pos] == ""
-    for i in np.flatnonzero(no_key):
-        no_key[i] = any(FOOTER.match(values[i]) for values in text.values())
-    return no_key
-
-
-def _join_date_time(first: np.ndarray, second: np.ndarray) -> np.ndarray:
-    """交易日期 + 交易时间 (in either order) → one timestamp text; a cell that already holds both wins."""
-    out = []
-    for a, b in zip(first, second):
-        a_date, b_date = bool(_HAS_DATE.search(a)), bool(_HAS_DATE.search(b))
-        if a_date and b_date:
-            out.append(a if len(a) >= len(b) else b)
-        elif b_date:
-            out.append(f"{b} {a}".strip())
-        else:
-            out.append(f"{a} {b}".strip())
-    return np.array(out, dtype=object)
-
-
-_HAS_DATE = re.compile(r"\d{4}\D?\d{1,2}\D?\d{1,2}")
-_ZERO = re.compile(r"[-+]?[0.,\s¥￥]*")
-
-
-def _bank_amounts(values: dict[str, np.ndarray], text: dict[int, np.ndarray], positions: dict[str, int]) -> None:
-    """Credit/debit columns → amount + direction; a negative single amount means money out."""
-    has_direction = "direction" in values
-    n = len(next(iter(text.values())))
-    if "amount" not in values and (CREDIT in positions or DEBIT in positions):
-        empty = np.full(n, "", dtype=object)
-        credit = text.get(positions.get(CREDIT, -1), empty)
-        debit = text.get(positions.get(DEBIT, -1), empty)
-        credit_set = np.array([bool(c) and not _ZERO.fullmatch(c) for c in credit], dtype=bool)
-        values["amount"] = np.where(credit_set, credit, debit)
-        if not has_direction:
-            values["direction"] = np.where(credit_set, "in", np.where(debit != "", "out", "")).astype(object)
-    elif "amount" in values and not has_direction:
-        amount = values["amount"]
-        negative = np.array([a.startswith("-") or (a.startswith("(") and a.endswith(")")) for a in amount], dtype=bool)
-        if negative.any():
-            values["amount"] = np.array([a.strip("-()") if neg else a for a, neg in zip(amount, negative)], dtype=object)
-            values["direction"] = np.where(negative, "out", "").astype(object)
-
-
-def _extra_json(text: dict[int, np.ndarray], header: HeaderMap) -> np.ndarray | None:
-    extras = [pos for pos in header.extras() if pos in text]
-    if not extras:
-        return None
-    names: list[str] = []
-    for pos in extras:
-        name = header.texts[pos]
-        suffix = 2
-        while name in names:
-            name = f"{header.texts[pos]} ({suffix})"
-            suffix += 1
-        names.append(name)
-    columns = [text[pos].tolist() for pos in extras]
-    out = []
-    for cells in zip(*columns):
-        record = {k: v for k, v in zip(names, cells) if v != ""}
-        out.append(json.dumps(record) if record else None)
-    return np.array(out, dtype=object)
+    try:
+        return open_file(path).grid()
+    except InputError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any parser failure is a message about the file
+        raise InputError([Problem(str(path), None, None, msg("io.unreadable_file", detail=_short(exc)))]) from None

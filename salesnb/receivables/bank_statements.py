@@ -30,10 +30,11 @@ from sqlalchemy import Engine
 
 from ..db import session_scope
 from ..errors import InputError, Problem
-from ..io import import_frame
+from ..io import import_frame, read_grid
 from ..schema import normalise_header
 from ..timeutil import parse_timestamp
-from .statement_files import Grid, read_grid
+
+Grid = list[list[str]]
 
 COLUMNS = ("txn_id", "booked_at", "amount", "direction", "payer_name", "payer_account", "memo")
 

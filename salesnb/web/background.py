@@ -66,6 +66,21 @@ class BackgroundServer:
     def url(self) -> str:
         return f"http://{self.host}:{self.port}/"
 
+    def sign_in(self, login: str, password: str) -> str:
+        """Sign in through the sign-in form (as a browser would); return the session cookie's token."""
+        import httpx
+
+        from ..auth.sessions import COOKIE_NAME
+
+        with httpx.Client(base_url=self.url, follow_redirects=False, timeout=60) as client:
+            client.get("salesnb/signin")  # sets the _xsrf cookie the form posts back
+            xsrf = client.cookies.get("_xsrf")
+            answer = client.post("salesnb/signin", data={"login": login, "password": password, "_xsrf": xsrf})
+            token = answer.cookies.get(COOKIE_NAME)
+            if answer.status_code != 302 or not token:
+                raise SalesnbError("serve.signin_failed", login=login, status=answer.status_code)
+            return token
+
     def page_url(self, app: str, query: str = "") -> str:
         """URL of the Voila page of app ``app`` (e.g. ``"scorecard"``)."""
         return f"{self.url}voila/render/{app}.ipynb" + (f"?{query}" if query else "")
@@ -79,7 +94,7 @@ class BackgroundServer:
         if self.log_path is None:
             self.log_path = Path(tempfile.mkstemp(prefix="salesnb-serve-", suffix=".log")[1])
         env = {**os.environ, **self.env, "SALESNB_DB_URL": self.db_url}
-        env.pop("SALESNB_TOKEN", None)
+        env.pop("SALESNB_SINGLE_USER", None)
         cmd = [sys.executable, "-c", "from salesnb.cli import main; main()", "serve", "--no-browser",
                "--host", self.host, "--port", str(self.port), "--pool-size", str(self.pool_size),
                "--apps-dir", str(self.apps_dir), *self.extra_args]

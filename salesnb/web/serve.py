@@ -12,13 +12,16 @@ Voila runs as its own server (not a Jupyter server extension) over the
   browser-cached file instead of receiving 4 MB through the kernel);
 - the database URL, language and time zone handed to the kernels through
   their environment (never on a command line);
-- a token required whenever the server listens on anything but localhost.
+- sign-in required on every page, localhost included (:mod:`salesnb.web.app`):
+  the kernels learn the request's ``Cookie`` header (``http_header_envs``)
+  and look the session up in the database themselves; a single-person mode
+  (``--user``) exists only on localhost;
+- a Host allow-list (:mod:`salesnb.web.hosts`) refusing other host names.
 """
 
 from __future__ import annotations
 
 import os
-import secrets
 import shutil
 import sys
 from dataclasses import dataclass, field
@@ -28,6 +31,8 @@ from pathlib import Path
 from ..config import Settings
 from ..errors import SalesnbError
 from ..widgets.protocol import plotly_js_name
+from . import messages  # noqa: F401  (registers the texts)
+from .hosts import allowed_hosts
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 TEMPLATE = "salesnb"
@@ -50,7 +55,7 @@ class ServeOptions:
     host: str = "127.0.0.1"
     port: int = 8866
     open_browser: bool = True
-    token: str | None = None
+    user: str | None = None  # single-person mode (localhost only): every page acts as this user
     pool_size: int = 1
     apps_dir: Path = field(default_factory=default_apps_dir)
     base_url: str = "/"
@@ -61,18 +66,23 @@ class ServeOptions:
         return self.host in LOCAL_HOSTS
 
 
-def resolve_token(options: ServeOptions, settings: Settings) -> str:
-    """The token to require: none on localhost unless given; on other hosts the given one or a new one."""
-    given = options.token or os.environ.get("SALESNB_TOKEN") or settings.section("serve").get("token")
-    if given:
-        return str(given)
-    if options.is_local:
-        return ""
-    return secrets.token_urlsafe(24)
+def check_options(options: ServeOptions) -> None:
+    """Refuse single-person mode anywhere but localhost."""
+    if options.user and not options.is_local:
+        raise SalesnbError("serve.single_user_local", host=options.host)
 
 
-def kernel_environment(settings: Settings, as_of: datetime | None = None) -> dict[str, str]:
-    """What the app kernels need to know: the store, the language, the time zone (and a fixed clock)."""
+def host_allow_list(options: ServeOptions, settings: Settings) -> frozenset[str]:
+    """The host names the server answers to (``[serve] hosts`` and ``public_url`` add to the defaults)."""
+    section = settings.section("serve")
+    configured = section.get("hosts") or []
+    if isinstance(configured, str):
+        configured = [h.strip() for h in configured.split(",")]
+    return allowed_hosts(options.host, configured, section.get("public_url"))
+
+
+def kernel_environment(settings: Settings, as_of: datetime | None = None, user: str | None = None) -> dict[str, str]:
+    """What the app kernels need to know: the store, the language, the time zone (a fixed clock, the single user)."""
     env = {
         "SALESNB_DB_URL": settings.db_url,
         "SALESNB_LANG": settings.language,
@@ -83,10 +93,12 @@ def kernel_environment(settings: Settings, as_of: datetime | None = None) -> dic
         env["SALESNB_CONFIG"] = str(Path(settings.source).resolve())
     if as_of is not None:
         env["SALESNB_AS_OF"] = as_of.isoformat()
+    if user:
+        env["SALESNB_SINGLE_USER"] = user
     return env
 
 
-def voila_argv(options: ServeOptions, token: str) -> list[str]:
+def voila_argv(options: ServeOptions) -> list[str]:
     """Command-line switches for ``voila.app.Voila`` (they win over any voila.json an admin may have)."""
     return [
         str(options.apps_dir),
@@ -94,7 +106,6 @@ def voila_argv(options: ServeOptions, token: str) -> list[str]:
         f"--Voila.port={options.port}",
         f"--Voila.open_browser={options.open_browser}",
         f"--Voila.base_url={options.base_url}",
-        f"--Voila.token={token}",
         f"--VoilaConfiguration.template={TEMPLATE}",
         "--VoilaConfiguration.strip_sources=True",
         "--VoilaConfiguration.show_tracebacks=False",
@@ -112,8 +123,14 @@ def voila_config(options: ServeOptions, settings: Settings):
     """
     from traitlets.config import Config
 
-    public_env = {k: v for k, v in kernel_environment(settings, options.as_of).items() if k != "SALESNB_DB_URL"}
+    public_env = {k: v for k, v in kernel_environment(settings, options.as_of, options.user).items()
+                  if k != "SALESNB_DB_URL"}
     config = Config()
+    # The kernels learn the request's cookies and check the session in the database themselves.
+    config.VoilaConfiguration.http_header_envs = ["Cookie"]
+    config.SalesnbVoila.allowed_hosts = sorted(host_allow_list(options, settings))
+    config.SessionIdentityProvider.single_user = options.user or ""
+    config.SessionIdentityProvider.session_hours = float(settings.section("auth").get("session_hours", 12.0))
     config.VoilaConfiguration.extension_denylist = list(UNUSED_EXTENSIONS)
     config.VoilaKernelManager.kernel_pools_config = {
         "default": {"pool_size": options.pool_size, "kernel_env_variables": public_env},
@@ -154,7 +171,8 @@ def static_files_root() -> Path:
 
 def prepare_environment(options: ServeOptions, settings: Settings) -> None:
     """Put the kernel settings in this process's environment (kernels inherit it) and find the template."""
-    os.environ.update(kernel_environment(settings, options.as_of))
+    os.environ.pop("SALESNB_SINGLE_USER", None)  # only --user sets it, never an inherited environment
+    os.environ.update(kernel_environment(settings, options.as_of, options.user))
     template_root = options.apps_dir / ".voila"
     try:
         static_root = str(static_files_root())
@@ -172,14 +190,9 @@ def prepare_environment(options: ServeOptions, settings: Settings) -> None:
 def serve(settings: Settings, options: ServeOptions) -> None:
     """Run the Voila server until interrupted (blocking)."""
     if not (options.apps_dir / "index.ipynb").exists():
-        raise SalesnbError(f"no Voila apps in {options.apps_dir} (expected index.ipynb there)")
-    token = resolve_token(options, settings)
+        raise SalesnbError("serve.no_apps", folder=str(options.apps_dir))
+    check_options(options)
     prepare_environment(options, settings)
-    from voila.app import Voila
+    from .app import SalesnbVoila
 
-    if token and (options.token is None and not os.environ.get("SALESNB_TOKEN")
-                  and not settings.section("serve").get("token")):
-        # A generated token must reach the person starting the server (like Jupyter's own startup line).
-        print(f"salesnb serve: token required on {options.host}; open "
-              f"http://{options.host}:{options.port}{options.base_url}?token={token}", file=sys.stderr, flush=True)
-    Voila.launch_instance(argv=voila_argv(options, token), config=voila_config(options, settings))
+    SalesnbVoila.launch_instance(argv=voila_argv(options), config=voila_config(options, settings))

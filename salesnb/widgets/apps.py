@@ -4,9 +4,15 @@ Each notebook in ``voila_apps/`` is ``from salesnb.widgets.apps import show; sho
 With Voila's preheated kernels the notebook runs before anyone asks for the
 page: the heavy imports and the widget are ready, and :func:`show` then waits
 for the page request (``voila.utils.wait_for_request``) so the data shown is
-read when the page is opened, not when the kernel was warmed up.  A query
-string ``?lang=en`` switches the language of one page; ``$SALESNB_AS_OF``
-fixes the apps' clock (demos and tests).
+read when the page is opened, not when the kernel was warmed up.
+
+The person comes from the request itself: the server hands the kernel the
+page request's ``Cookie`` header (``HTTP_COOKIE``), and the kernel looks the
+session up in the database (:func:`page_actor`) — never a widget value or a
+header naming a user.  In single-person mode (``salesnb serve --user``, localhost
+only) the server sets ``SALESNB_SINGLE_USER`` instead.  A query string
+``?lang=en`` switches the language of one page; ``$SALESNB_AS_OF`` fixes the
+apps' clock (demos and tests).
 """
 
 from __future__ import annotations
@@ -19,8 +25,11 @@ from urllib.parse import parse_qs
 
 import ipywidgets as widgets
 
+from ..auth.people import Actor, load_actor
+from ..auth.sessions import resolve_session, token_from_cookie_header
 from ..config import LANGUAGES, load_settings
-from ..db import get_engine
+from ..db import get_engine, session_scope
+from ..errors import AuthError
 from ..i18n import register, set_language, t
 from ..timeutil import parse_timestamp, set_local_tz
 from . import html
@@ -60,6 +69,7 @@ APPS: tuple[App, ...] = (
 register({
     "zh-CN": {
         "app.index.title": "销售流程断点管理",
+        "app.signin": "重新登录",
         "app.index.subtitle": "选择要办理的事项。所有数据实时来自系统数据库。",
         "app.dashboard.title": "销售健康度仪表盘",
         "app.dashboard.description": "三项健康指标与阈值、周趋势、各区域 A 类线索转化率、异常说明和流程审计。",
@@ -80,6 +90,7 @@ register({
     },
     "en": {
         "app.index.title": "Sales hand-off control",
+        "app.signin": "Sign in again",
         "app.index.subtitle": "Pick a job. All data comes live from the system database.",
         "app.dashboard.title": "Sales health dashboard",
         "app.dashboard.description": "The three health KPIs against their thresholds, weekly trends, A-lead conversion by region, anomaly notes and the process audit.",
@@ -146,6 +157,19 @@ def _request_language(name: str) -> tuple[str | None, str]:
     return lang, (f"lang={lang}" if lang in LANGUAGES else "")
 
 
+def page_actor(engine, environ=os.environ) -> Actor | None:
+    """The person who opened this page: the session of the request's cookie (or the single-person user)."""
+    with session_scope(engine) as session:
+        single = environ.get("SALESNB_SINGLE_USER")
+        if single:
+            try:
+                return load_actor(session, single)
+            except AuthError:
+                return None
+        hours = float(load_settings().section("auth").get("session_hours", 12.0))
+        return resolve_session(session, token_from_cookie_header(environ.get("HTTP_COOKIE")), hours=hours)
+
+
 def build(name: str, engine=None, **kwargs) -> AppWidget:
     """The widget of app ``name`` (``"index"`` for the landing page) on ``engine``."""
     engine = engine if engine is not None else get_engine(configure())
@@ -184,10 +208,13 @@ def show(name: str) -> widgets.Widget:
         return _failure(problem)
     try:
         configure(lang)
+        actor = page_actor(engine)
+        if actor is None:
+            return _signed_out()
         if name == "index":
-            return build(name, engine, query=query)
+            return build(name, engine, query=query, actor=actor)
         home = f"index.ipynb?{query}" if query else "index.ipynb"
-        return build(name, engine, home=home, as_of=fixed_clock())
+        return build(name, engine, home=home, as_of=fixed_clock(), actor=actor)
     except Exception as exc:  # noqa: BLE001
         return _failure(exc)
 
@@ -207,6 +234,14 @@ def warm_up(name: str, engine) -> None:
         log.warning("warming up app %s failed: %s", name, exc)
     finally:
         widgets.Widget.close_all()
+
+
+def _signed_out() -> widgets.Widget:
+    """The page of a request whose session ended between the server's check and the kernel's."""
+    link = html.tag("a", t("app.signin"), href="../../salesnb/signin")
+    box = widgets.HTML(f"<style>{CSS}</style>" + html.message(t("auth.session.ended"), "bad") + link)
+    box.add_class("snb-app")
+    return box
 
 
 def _failure(exc: Exception) -> widgets.Widget:

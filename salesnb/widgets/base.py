@@ -21,6 +21,9 @@ import ipywidgets as widgets
 from sqlalchemy import Engine
 from traitlets import Unicode
 
+from ..auth.people import SYSTEM, Actor, load_actor
+from ..auth.sessions import check_alive
+from ..db import session_scope
 from ..errors import SalesnbError
 from ..i18n import register, t
 from ..timeutil import now
@@ -43,6 +46,7 @@ register({
         "error.missing_api": "此功能所需的模块尚未安装：{module}",
         "notice.saved": "已保存",
         "app.home": "← 返回全部应用",
+        "app.signout": "退出登录",
         "severity.info": "提示", "severity.warning": "警告", "severity.critical": "严重",
         "entity.customer": "客户", "entity.lead": "线索", "entity.quote": "报价", "entity.contract": "合同",
         "entity.order": "订单", "entity.shipment": "发运", "entity.invoice": "发票",
@@ -63,6 +67,7 @@ register({
         "error.missing_api": "A module this feature needs is not installed: {module}",
         "notice.saved": "Saved",
         "app.home": "← All apps",
+        "app.signout": "Sign out",
         "severity.info": "Info", "severity.warning": "Warning", "severity.critical": "Critical",
         "entity.customer": "Customer", "entity.lead": "Lead", "entity.quote": "Quote", "entity.contract": "Contract",
         "entity.order": "Order", "entity.shipment": "Shipment", "entity.invoice": "Invoice",
@@ -94,8 +99,10 @@ class AppWidget(widgets.VBox):
     ----------
     engine : sqlalchemy.Engine
         The store the widget reads and writes (through library functions only).
-    actor : str
-        Who is acting, recorded in the audit log by the library.
+    actor : Actor or str, optional
+        The signed-in person (a user id is looked up); the library checks each
+        action against their role and records them in the audit log.  Default:
+        :data:`~salesnb.auth.people.SYSTEM` (a notebook of an admin's own).
     home : str, optional
         Link back to the landing page, shown above the title (the Voila apps set it).
     as_of : datetime, optional
@@ -111,11 +118,14 @@ class AppWidget(widgets.VBox):
     title_key = ""
     subtitle_key = ""
 
-    def __init__(self, engine: Engine, *, actor: str = "app", as_of: datetime | None = None,
+    def __init__(self, engine: Engine, *, actor: Actor | str | None = None, as_of: datetime | None = None,
                  home: str | None = None, **kwargs: Any):
         self.engine = engine
         self.home = home
-        self.actor = actor
+        if isinstance(actor, str):
+            with session_scope(engine) as session:
+                actor = load_actor(session, actor)
+        self.actor: Actor = actor or SYSTEM
         self.fixed_as_of = as_of
         self._style = widgets.HTML(f"<style>{CSS}</style>", layout=widgets.Layout(display="none"))
         header = widgets.HTML(self._header_html())
@@ -132,9 +142,19 @@ class AppWidget(widgets.VBox):
 
     def _header_html(self) -> str:
         home = html.tag("a", t("app.home"), cls="snb-home", href=self.home) if self.home else ""
-        title = home + html.tag("h2", t(self.title_key)) if self.title_key else ""
+        who = ""
+        if not self.actor.is_system:
+            who = html.raw_tag("span", html.tag("b", self.actor.label) + " · " + html.tag(
+                "a", t("app.signout"), cls="snb-signout", href="../../salesnb/signout"), cls="snb-who")
+        title = home + who + html.tag("h2", t(self.title_key)) if self.title_key else ""
         sub = html.tag("p", t(self.subtitle_key)) if self.subtitle_key else ""
         return title + sub
+
+    def check_signed_in(self) -> None:
+        """Refuse every callback once the page's browser session has ended (signed out, expired, disabled)."""
+        if self.actor.session_token_hash is not None:
+            with session_scope(self.engine) as session:
+                check_alive(session, self.actor)
 
     def as_of(self) -> datetime:
         """The time the widget acts "as of": the fixed one, or now."""
@@ -170,6 +190,7 @@ class AppWidget(widgets.VBox):
         @functools.wraps(fn)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             try:
+                self.check_signed_in()
                 return fn(*args, **kwargs)
             except Exception as exc:
                 if not isinstance(exc, SalesnbError):

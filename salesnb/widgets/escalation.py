@@ -364,7 +364,7 @@ class EscalationConfigurator(AppWidget):
         if not self.valid:
             raise SalesnbError(t("esc.invalid", problem=self.problem))
         with session_scope(self.engine) as session:
-            policy = save_policy(session, self.definition, node=self.node, actor=self.actor, at=self.as_of())
+            policy = save_policy(session, self.definition, node=self.node, actor=self.actor.user_id, at=self.as_of())
         self._load(self.node)
         self.show_notice(t("esc.saved", node=policy.label(self.language), version=policy.version))
         return policy
@@ -372,6 +372,6 @@ class EscalationConfigurator(AppWidget):
     def reset(self) -> None:
         """Drop the stored policy of the node: the built-in default applies again."""
         with session_scope(self.engine) as session:
-            reset_policy(session, self.node, actor=self.actor, at=self.as_of())
+            reset_policy(session, self.node, actor=self.actor.user_id, at=self.as_of())
         self._load(self.node)
         self.show_notice(t("esc.reset_done", node=self.node), tone="info")

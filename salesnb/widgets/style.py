@@ -36,6 +36,8 @@ CSS = """\
 .snb-home { display: inline-block; color: var(--snb-accent) !important; text-decoration: none; font-size: 13px;
   font-weight: 600; margin-bottom: 4px; }
 .snb-home:hover { text-decoration: underline; }
+.snb-who { float: right; font-size: 13px; color: var(--snb-muted, #5a6b7b); }
+.snb-who a { color: var(--snb-accent) !important; margin-left: 2px; }
 .snb-header { border-bottom: 2px solid var(--snb-accent); margin-bottom: 4px; }
 .snb-header h2 { margin: 0 0 2px 0; font-size: 22px; font-weight: 600; color: var(--snb-text); }
 .snb-header p { margin: 0 0 8px 0; color: var(--snb-muted); font-size: 13px; }

@@ -14,7 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from salesnb.db import make_engine, upgrade
+from salesnb.auth import SYSTEM
+from salesnb.auth.passwords import set_password
+from salesnb.auth.sessions import COOKIE_NAME, start_session
+from salesnb.db import make_engine, session_scope, upgrade
 from salesnb.web.background import BackgroundServer
 
 from ..widgets.seed import AS_OF, seed
@@ -22,6 +25,9 @@ from .scenario import prepare
 
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "artifacts" / "screenshots"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+DEFAULT_USER = "D01"  # the sales director of the seed data: every app, every row
+# Local passwords of seed users: U01 signs in through the form, U02 is the one the lock-out test locks.
+PASSWORDS = {"U01": "rep-password-1", "U02": "rep-password-2", "M01": "manager-password"}
 
 
 def pytest_collection_modifyitems(items):
@@ -40,6 +46,9 @@ def app_db(tmp_path_factory) -> str:
     upgrade(engine)
     seed(engine)
     prepare(engine)
+    with session_scope(engine) as session:
+        for user_id, password in PASSWORDS.items():
+            set_password(session, user_id, password, actor=SYSTEM)
     engine.dispose()
     return url
 
@@ -48,7 +57,9 @@ def app_db(tmp_path_factory) -> str:
 def server(app_db, tmp_path_factory):
     """``salesnb serve`` on a free port, kernels preheated."""
     log = tmp_path_factory.mktemp("serve") / "serve.log"
-    env = {"SALESNB_LANG": "zh-CN", "SALESNB_AS_OF": AS_OF.isoformat()}
+    config = log.parent / "salesnb.toml"
+    config.write_text("[auth]\nslowdown_seconds = 0.2\nlock_minutes = 10\n", encoding="utf-8")
+    env = {"SALESNB_LANG": "zh-CN", "SALESNB_AS_OF": AS_OF.isoformat(), "SALESNB_CONFIG": str(config)}
     srv = BackgroundServer(app_db, log_path=log, env=env).start()
     yield srv
     srv.stop()
@@ -65,16 +76,32 @@ def browser():
         chromium.close()
 
 
-class AppPage:
-    """A browser tab on one app, recording dialogs and page errors."""
+def session_cookie(server, user_id: str) -> dict:
+    """A browser cookie for a new session of ``user_id`` (opened in the store, as signing in would)."""
+    engine = make_engine(server.db_url)
+    with session_scope(engine) as session:
+        token = start_session(session, user_id, provider="test")
+    engine.dispose()
+    return {"name": COOKIE_NAME, "value": token, "url": server.url}
 
-    def __init__(self, page, server):
+
+class AppPage:
+    """A browser tab on one app, signed in (by default as the sales director, who sees everything)."""
+
+    def __init__(self, page, server, user_id: str | None = DEFAULT_USER):
         self.page = page
         self.server = server
+        if user_id:
+            self.sign_in(user_id)
         self.dialogs: list[str] = []
         self.errors: list[str] = []
         page.on("dialog", self._dialog)
         page.on("pageerror", lambda exc: self.errors.append(str(exc)))
+
+    def sign_in(self, user_id: str) -> None:
+        """Give this tab a live session of ``user_id`` (replacing any other)."""
+        self.page.context.clear_cookies()
+        self.page.context.add_cookies([session_cookie(self.server, user_id)])
 
     def _dialog(self, dialog) -> None:
         self.dialogs.append(dialog.message)

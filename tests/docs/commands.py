@@ -49,7 +49,7 @@ def command_path(line: str, cli: click.Group) -> tuple[str, ...] | None:
     if not tokens or not WORD.match(tokens[0]):
         return None
     name = tokens[0]
-    command = cli.commands.get(name)
+    command = cli.get_command(None, name) if name in cli.list_commands(None) else None
     if isinstance(command, click.Group) and len(tokens) > 1:
         alternatives = tokens[1].split("|")
         if all(WORD.match(a) for a in alternatives):
@@ -74,7 +74,8 @@ def documented_commands(cli: click.Group) -> dict[tuple[str, ...], str]:
 def cli_commands(cli: click.Group) -> list[tuple[str, ...]]:
     """Every command and sub-command of the CLI."""
     paths = []
-    for name, command in sorted(cli.commands.items()):
+    for name in cli.list_commands(None):
+        command = cli.get_command(None, name)
         paths.append((name,))
         if isinstance(command, click.Group):
             paths += [(name, sub) for sub in sorted(command.commands)]

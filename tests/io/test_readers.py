@@ -6,8 +6,7 @@ from decimal import Decimal
 import pytest
 
 from salesnb.errors import InputError
-from salesnb.io import read_table
-from salesnb.io.readers import open_source
+from salesnb.io import open_source, read_table
 
 from .helpers import CANONICAL, write_csv, write_table_csv
 from .ugly import bank_html_xls, orders_xlsx_with_banners, real_xls
@@ -105,7 +104,7 @@ def test_gbk_tab_text_saved_as_xls(tmp_path):
         encoding="gbk", banner=[["交易明细查询结果"]], delimiter="\t",
     )
     source = open_source(path)
-    assert source.kind == "text" and source.delimiter == "\t" and source.encoding == "gb18030"
+    assert source.kind == "text" and source.source.delimiter == "\t" and source.encoding == "gb18030"
     frame = read_table(path)
     assert frame["txn_id"].tolist() == ["T9", "T10"]
     assert frame["direction"].tolist() == ["in", "out"]

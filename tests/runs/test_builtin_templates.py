@@ -7,13 +7,13 @@ import csv
 import nbformat
 import openpyxl
 from click.testing import CliRunner
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 
 from salesnb.cli import main
 from salesnb.db import session_scope
 from salesnb.demo import build_demo_db
 from salesnb.kpi import FIRST_RESPONSE, compute_kpis
-from salesnb.models import BankTransaction, Finding, OutboxMessage, TemplateRun, User
+from salesnb.models import BankTransaction, Finding, OutboxMessage, Quote, TemplateRun, User
 from salesnb.runs import FAILED_EVENT, run_template
 from salesnb.timeutil import parse_timestamp
 
@@ -53,6 +53,7 @@ def test_builtin_templates_on_demo_data(engine, db_url, tmp_path):
         open_findings = session.scalar(select(func.count()).select_from(Finding).where(Finding.resolved_at.is_(None)))
     assert daily.metrics["findings_open"] == open_findings > 0
     assert daily.metrics["findings_new"] == open_findings
+    assert daily.metrics["data_problems"] == 0  # demo data: the checks saw every input
     assert daily.metrics["steps"] == ["grade", "checks", "escalate", "notify"]
     assert daily.metrics["leads_graded"] > 0 and daily.metrics["escalations_fired"] > 0
     with session_scope(engine) as session:
@@ -96,3 +97,16 @@ def test_builtin_templates_on_demo_data(engine, db_url, tmp_path):
     top = nbformat.read(failed.output_path, as_version=4).cells[0]
     assert "papermill-error-cell-tag" in top.metadata.get("tags", [])  # the error is the first thing one sees
     assert "An Exception was encountered" in top.source
+
+
+def test_the_daily_checks_summary_says_what_the_checks_could_not_see(engine, db_url, tmp_path):
+    build_demo_db(engine, orders=40, seed=11, as_of=AS_OF)
+    with session_scope(engine) as session:
+        session.execute(update(Quote).values(accepted_at=None))  # as when 客户接受时间 went into extra
+    daily = run_template(settings_for(db_url, tmp_path), engine, "daily_checks",
+                         {"as_of": AS_OF, "steps": "checks", "kpi_headline": False})
+    assert daily.ok, daily.error
+    assert daily.metrics["data_problems"] == 1
+    summary = nbformat.read(daily.output_path, as_version=4).cells
+    printed = "".join(o.get("text", "") for c in summary if c.cell_type == "code" for o in c.get("outputs", []))
+    assert "数据问题" in printed and "quotes.accepted_at" in printed

@@ -4,6 +4,8 @@ import ipywidgets as widgets
 import pytest
 from sqlalchemy import func, select
 
+from salesnb.auth.sessions import COOKIE_NAME, end_session, start_session, token_from_cookie_header
+from salesnb.db import session_scope
 from salesnb.i18n import get_language
 from salesnb.models import Base
 from salesnb.widgets.apps import APPS, Landing, build, show, warm_up
@@ -13,9 +15,18 @@ from salesnb.widgets.findings import Findings
 from .seed import AS_OF
 
 
+def cookie_of(engine, user_id: str) -> str:
+    """A ``Cookie:`` header as a signed-in browser sends it (the session opened in the store)."""
+    with session_scope(engine) as session:
+        token = start_session(session, user_id, provider="test")
+    return f"_xsrf=abc; {COOKIE_NAME}={token}; other=1"
+
+
 @pytest.fixture
 def app_env(monkeypatch, db_url, seeded):
     monkeypatch.setenv("SALESNB_DB_URL", db_url)
+    monkeypatch.setenv("HTTP_COOKIE", cookie_of(seeded, "D01"))
+    monkeypatch.delenv("SALESNB_SINGLE_USER", raising=False)
     monkeypatch.delenv("VOILA_PREHEAT", raising=False)
     monkeypatch.delenv("QUERY_STRING", raising=False)
     monkeypatch.delenv("SALESNB_AS_OF", raising=False)
@@ -44,6 +55,31 @@ def test_query_string_switches_the_language(app_env):
     assert isinstance(widget, CustomerCard) and get_language() == "en"
     assert "Customer Q&amp;A card" in widget.children[1].value or "Customer Q&A card" in widget.children[1].value
     assert 'href="index.ipynb?lang=en"' in widget.children[1].value
+
+
+def test_the_app_acts_as_the_person_of_the_request_cookie(app_env, seeded):
+    app_env.setenv("HTTP_COOKIE", cookie_of(seeded, "U01"))
+    app_env.setenv("HTTP_X_SALESNB_USER", "D01")  # a forged header reaching the kernel changes nothing
+    widget = show("findings")
+    assert (widget.actor.user_id, widget.actor.role) == ("U01", "sales")
+    assert "张伟（U01）" in widget.children[1].value
+
+
+def test_no_live_session_no_app(app_env, seeded):
+    app_env.delenv("HTTP_COOKIE")
+    assert "snb-msg snb-bad" in show("findings").value
+    cookie = cookie_of(seeded, "U01")
+    app_env.setenv("HTTP_COOKIE", cookie)
+    with session_scope(seeded) as session:
+        end_session(session, token_from_cookie_header(cookie))
+    widget = show("findings")
+    assert not isinstance(widget, Findings) and "重新登录" in widget.value
+
+
+def test_single_person_mode_needs_no_cookie(app_env):
+    app_env.delenv("HTTP_COOKIE")
+    app_env.setenv("SALESNB_SINGLE_USER", "M01")
+    assert show("findings").actor.user_id == "M01"
 
 
 def test_a_failing_app_shows_a_message_not_a_traceback(app_env):

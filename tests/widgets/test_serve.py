@@ -1,14 +1,20 @@
-"""``salesnb serve``: Voila's configuration and the token rule (the real server: tests/browser)."""
+"""``salesnb serve``: Voila's configuration, sign-in, the Host allow-list (the real server: tests/browser)."""
 
 import os
 from pathlib import Path
 
+import pytest
+
 from salesnb.config import load_settings
+from salesnb.errors import SalesnbError
+from salesnb.web.cookies import safe_next
+from salesnb.web.hosts import allowed_hosts, host_name
 from salesnb.web.serve import (
     ServeOptions,
+    check_options,
+    host_allow_list,
     kernel_environment,
     prepare_environment,
-    resolve_token,
     voila_argv,
     voila_config,
 )
@@ -17,26 +23,45 @@ from salesnb.widgets.protocol import plotly_js_name
 
 def settings(monkeypatch, url="postgresql+psycopg://app:s3cret@db/sales"):
     monkeypatch.setenv("SALESNB_DB_URL", url)
-    monkeypatch.delenv("SALESNB_TOKEN", raising=False)
     return load_settings()
 
 
-def test_token_only_off_localhost(monkeypatch):
+def test_single_person_mode_only_on_localhost(monkeypatch):
     s = settings(monkeypatch)
-    assert resolve_token(ServeOptions(host="127.0.0.1"), s) == ""
-    assert resolve_token(ServeOptions(host="localhost", token="given"), s) == "given"
-    generated = resolve_token(ServeOptions(host="0.0.0.0"), s)
-    assert len(generated) >= 24 and generated != resolve_token(ServeOptions(host="0.0.0.0"), s)
-    monkeypatch.setenv("SALESNB_TOKEN", "from-env")
-    assert resolve_token(ServeOptions(host="192.168.1.5"), s) == "from-env"
+    check_options(ServeOptions(host="127.0.0.1", user="U01"))
+    with pytest.raises(SalesnbError, match="0.0.0.0"):
+        check_options(ServeOptions(host="0.0.0.0", user="U01"))
+    assert kernel_environment(s, user="U01")["SALESNB_SINGLE_USER"] == "U01"
+    assert "SALESNB_SINGLE_USER" not in kernel_environment(s)
+    config = voila_config(ServeOptions(user="U01"), s)
+    assert config.SessionIdentityProvider.single_user == "U01"
+    assert config.VoilaConfiguration.http_header_envs == ["Cookie"]
+
+
+def test_host_allow_list(monkeypatch):
+    assert host_name("Example.COM:8866") == "example.com" and host_name("[::1]:8866") == "::1"
+    local = allowed_hosts("127.0.0.1")
+    assert {"127.0.0.1", "localhost", "::1"} <= local and "evil.example" not in local
+    assert "10.0.0.5" in allowed_hosts("10.0.0.5")
+    monkeypatch.setenv("SALESNB_CONFIG", "/nonexistent.toml")
+    s = settings(monkeypatch)
+    s.raw = {**s.raw, "serve": {"hosts": ["sales.example.cn"], "public_url": "https://crm.example.cn/"}}
+    names = host_allow_list(ServeOptions(host="0.0.0.0"), s)
+    assert {"sales.example.cn", "crm.example.cn", "localhost"} <= names and "evil.example" not in names
+
+
+def test_redirects_after_sign_in_stay_on_the_site():
+    assert safe_next("/voila/render/contracts.ipynb?item=K1") == "/voila/render/contracts.ipynb?item=K1"
+    for bad in ("https://evil.example/", "//evil.example/x", "javascript:alert(1)", "\\\\evil", "", None):
+        assert safe_next(bad, "/home") == "/home"
 
 
 def test_voila_is_standalone_preheated_stripped_and_quiet(monkeypatch):
     s = settings(monkeypatch)
-    argv = voila_argv(ServeOptions(pool_size=2, port=9000), "tok")
+    argv = voila_argv(ServeOptions(pool_size=2, port=9000))
     for flag in ("--VoilaConfiguration.strip_sources=True", "--VoilaConfiguration.show_tracebacks=False",
                  "--VoilaConfiguration.preheat_kernel=True", "--VoilaConfiguration.default_pool_size=2",
-                 "--Voila.token=tok", "--Voila.port=9000", "--VoilaConfiguration.template=salesnb"):
+                 "--Voila.port=9000", "--VoilaConfiguration.template=salesnb"):
         assert flag in argv
     config = voila_config(ServeOptions(pool_size=2), s)
     pools = config.VoilaKernelManager.kernel_pools_config
