@@ -54,7 +54,6 @@ from ..notify.redact import redact
 from .cookies import safe_next, set_session_cookie
 
 SSO_PATH = "/salesnb/sso"
-SIGNIN_PATH = "/salesnb/signin"
 STATE_COOKIE = "salesnb_sso"
 STATE_MINUTES = 10
 NAME_PATTERN = r"([A-Za-z0-9_-]+)"
@@ -120,7 +119,8 @@ class _SsoHandler(JupyterHandler):
         self.back_to_signin(next_url)
 
     def back_to_signin(self, next_url: str) -> None:
-        self.redirect(url_path_join(self.base_url, SIGNIN_PATH) + "?" + urlencode({"error": "sso", "next": next_url}))
+        """The sign-in page (the server's ``login_url``) with ``error=sso``."""
+        self.redirect(self.get_login_url() + "?" + urlencode({"error": "sso", "next": next_url}))
 
 
 class SsoStartHandler(_SsoHandler):

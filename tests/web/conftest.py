@@ -28,7 +28,8 @@ from tornado.web import Application
 from salesnb.auth.sessions import resolve_session
 from salesnb.config import Settings
 from salesnb.web.cookies import session_token
-from salesnb.web.sso import SIGNIN_PATH, provider_links, sso_handlers
+from salesnb.web.signin import SIGNIN_PATH
+from salesnb.web.sso import provider_links, sso_handlers
 from tests.fakeservers.fixtures import *  # noqa: F401,F403 - the fake servers' fixtures
 from tests.plugins.signin.conftest import team  # noqa: F401 - users with platform ids
 
