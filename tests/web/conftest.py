@@ -1,11 +1,12 @@
-"""A small real tornado server with the single sign-on routes, for the web tests.
+"""A small real tornado server with the single sign-on routes, for fast handler tests.
 
-It stands in for ``salesnb serve`` until the full server (``salesnb.web.app``)
-carries these routes: the same ``JupyterHandler`` machinery (an identity
-provider, ``allow_unauthenticated_access`` off, so every route not marked
-``@allow_unauthenticated`` sends an anonymous browser to the sign-in page),
-a sign-in page listing :func:`salesnb.web.sso.provider_links`, and a page
-that says who is signed in.
+It has what ``salesnb serve`` gives the routes (``salesnb.web.app``), without
+Voila and its kernels: the ``JupyterHandler`` machinery with an identity
+provider and ``allow_unauthenticated_access`` off, so every route not marked
+``@allow_unauthenticated`` sends an anonymous browser to the sign-in page, a
+sign-in page listing :func:`salesnb.web.sso.provider_links`, and a page that
+says who is signed in.  The walk through ``salesnb serve`` itself, in
+Chromium, is ``tests/browser/test_sso.py``.
 """
 
 from __future__ import annotations
