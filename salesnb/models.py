@@ -331,6 +331,7 @@ class Finding(Base):
     bucket: Mapped[str | None] = mapped_column(String(20))
     message: Mapped[str | None] = mapped_column(Text)
     details: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    started_at: Mapped[datetime | None]  # when the breakpoint's clock started (the record time the check measures from)
     first_seen: Mapped[datetime]
     last_seen: Mapped[datetime]
     resolved_at: Mapped[datetime | None]
@@ -339,6 +340,25 @@ class Finding(Base):
         Index("ix_findings_open", "check_name", "resolved_at", "entity_id"),
         Index("ix_findings_entity", "entity_type", "entity_id"),
     )
+
+
+class Baseline(Base):
+    """The state of the breakpoints when salesnb started watching (or was re-baselined).
+
+    The run that takes it records every finding; breakpoints that started
+    before ``quiet_before`` go into the managers' backlog summaries instead of
+    alerts.  The repair rate (流程断点修复率) is measured against the findings
+    open right after ``taken_at``.
+    """
+
+    __tablename__ = "baselines"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    taken_at: Mapped[datetime] = mapped_column(index=True)
+    quiet_before: Mapped[datetime]
+    run_id: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime]
+    actor: Mapped[str] = mapped_column(String(100), default="system")
+    summary: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class Rule(Base):

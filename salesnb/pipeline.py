@@ -1,9 +1,16 @@
-"""The daily run: grade new leads → run the checks → escalate → reconcile → deliver notifications.
+"""The daily run: grade new leads → reconcile → run the checks → escalate → deliver notifications.
 
 One function chains the engines in the order data flows (store → engines →
-outbox → notifiers).  ``salesnb daily``, ``salesnb demo`` and the
-``daily_checks`` template call it; each step is also available on its own.
-A failing step stops the run and raises: a scheduled run must fail visibly.
+outbox → notifiers).  Reconciliation comes before the checks, so an invoice
+paid by today's bank lines is never reported overdue today.  ``salesnb
+daily``, ``salesnb demo`` and the ``daily_checks`` template call it; each
+step is also available on its own.  A failing step stops the run and raises:
+a scheduled run must fail visibly.
+
+The first run on a database takes the baseline (:mod:`salesnb.checks.baseline`):
+its checks alert only young breakpoints, managers get one backlog summary, and
+the ladders of tasks older than the baseline's ``quiet_before`` are logged
+without messages (then and in later runs: the backlog was reported once).
 """
 
 from __future__ import annotations
@@ -19,7 +26,7 @@ from sqlalchemy import Engine
 from .config import Settings, load_settings
 from .timeutil import parse_as_of
 
-STEPS = ("grade", "checks", "escalate", "reconcile", "notify")
+STEPS = ("grade", "reconcile", "checks", "escalate", "notify")
 
 
 @dataclass
@@ -52,7 +59,10 @@ class DailyRun:
                     extra = "  " + ", ".join(f"{prefix}{k}: {v}" for k, v in result.breakdown[1].items())
                 flag = "  ⚠" if result.blind else ""
                 lines.append(f"  {name:<26} {result.count:>7} / {result.new:>6} / {result.resolved:>6}{extra}{flag}")
-        for name in ("grade", "escalate", "reconcile", "notify"):
+            if checks.baseline_id is not None:
+                lines.append(t("pipeline.baseline", language, id=checks.baseline_id, backlog=checks.backlog,
+                               summaries=checks.backlog_summaries))
+        for name in ("grade", "reconcile", "escalate", "notify"):
             report = self.reports.get(name)
             if report is not None:
                 text = report.summary() if callable(getattr(report, "summary", None)) else None
@@ -98,16 +108,21 @@ def _grade(engine: Engine, as_of: datetime, settings: Settings):
     return grade_leads(engine, as_of=as_of, language=settings.language)
 
 
-def _checks(engine: Engine, as_of: datetime, settings: Settings):
+def _checks(engine: Engine, as_of: datetime, settings: Settings, baseline: str = "first"):
     from .checks import run_checks
 
-    return run_checks(engine, as_of, settings=settings)
+    return run_checks(engine, as_of, settings=settings, baseline=baseline)
 
 
 def _escalate(engine: Engine, as_of: datetime, settings: Settings):
+    from .checks.baseline import latest_baseline
+    from .db import session_scope
     from .sla import escalate
 
-    return escalate(engine, as_of, language=settings.language)
+    with session_scope(engine) as session:  # a baseline's backlog tasks escalate quietly
+        baseline = latest_baseline(session)
+        quiet_before = baseline.quiet_before if baseline is not None else None
+    return escalate(engine, as_of, language=settings.language, quiet_before=quiet_before)
 
 
 def _reconcile(engine: Engine, as_of: datetime, settings: Settings):
@@ -122,13 +137,14 @@ def _notify(engine: Engine, as_of: datetime, settings: Settings):
     return flush(engine, settings)
 
 
-_RUNNERS: dict[str, Callable[[Engine, datetime, Settings], Any]] = {
-    "grade": _grade, "checks": _checks, "escalate": _escalate, "reconcile": _reconcile, "notify": _notify,
+_RUNNERS: dict[str, Callable[..., Any]] = {
+    "grade": _grade, "reconcile": _reconcile, "checks": _checks, "escalate": _escalate, "notify": _notify,
 }
 
 
 def daily_run(engine: Engine, as_of: datetime | str | None = None, *, settings: Settings | None = None,
-              steps: Sequence[str] = STEPS, progress: Callable[[str], None] | None = None) -> DailyRun:
+              steps: Sequence[str] = STEPS, progress: Callable[[str], None] | None = None,
+              baseline: str = "first") -> DailyRun:
     """Run the daily steps in order as of ``as_of`` (default now) and return their reports.
 
     Parameters
@@ -137,6 +153,8 @@ def daily_run(engine: Engine, as_of: datetime | str | None = None, *, settings: 
     as_of : the time the run represents (checks, SLA deadlines, reconciliation window).
     steps : a subset of :data:`STEPS`, run in the canonical order.
     progress : called with each step's name before it starts.
+    baseline : whether the checks step takes a baseline: ``"first"`` (when none exists), ``"always"``
+        (``salesnb baseline``) or ``"never"``; see :func:`salesnb.checks.run_checks`.
     """
     unknown = [s for s in steps if s not in _RUNNERS]
     if unknown:
@@ -149,6 +167,7 @@ def daily_run(engine: Engine, as_of: datetime | str | None = None, *, settings: 
         if progress:
             progress(name)
         started = time.perf_counter()
-        run.reports[name] = _RUNNERS[name](engine, run.as_of, settings)
+        options = {"baseline": baseline} if name == "checks" else {}
+        run.reports[name] = _RUNNERS[name](engine, run.as_of, settings, **options)
         run.seconds[name] = time.perf_counter() - started
     return run

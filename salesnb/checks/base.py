@@ -1,8 +1,10 @@
 """What a check is: a named rule (or a small query) over one table, with severity, owner and message.
 
 Every check yields *hits*: a SELECT with one row per entity and the columns
-``entity_id`` (required), ``owner_id``, ``region``, ``level``, ``bucket``; any
-other column is a detail (stored in ``findings.details`` and usable in the
+``entity_id`` (required), ``owner_id``, ``region``, ``level``, ``bucket`` and
+``started_at`` (when the breakpoint's clock started: the record time the check
+measures from; it orders digests and tells a baseline's backlog from new
+breakpoints); any other column is a detail (stored in ``findings.details`` and usable in the
 message template as ``{name}``).  Check thresholds are parameters: defaults
 here, overridden in ``salesnb.toml`` under ``[checks.NAME]``.
 """
@@ -25,7 +27,7 @@ from ..rules import parse_rule, to_sql
 from ..rules.definitions import SEVERITIES
 from ..rules.sqlfuncs import json_object
 
-STANDARD_COLUMNS = ("entity_id", "owner_id", "region", "level", "bucket")
+STANDARD_COLUMNS = ("entity_id", "owner_id", "region", "level", "bucket", "started_at")
 
 Expr = ColumnElement[Any]
 OwnerSpec = str | Callable[[FromClause], Expr] | None
@@ -52,8 +54,10 @@ class Check:
     function of the table returning an SQL expression (e.g. an owner found
     through a join).  ``needs`` names the columns the check reads
     (:class:`~salesnb.checks.blind.Needs`): a run reports those empty on every
-    row in scope as a data problem instead of trusting the count.  ``message`` is an i18n key or ``{"zh-CN": ..., "en": ...}``
-    with ``{placeholders}`` naming parameters or hit columns.
+    row in scope as a data problem instead of trusting the count.  ``message`` is an i18n key or
+    ``{"zh-CN": ..., "en": ...}`` with ``{placeholders}`` naming parameters or hit columns.  ``started`` names
+    the column of ``table`` a rule check measures from (default ``created_at``
+    when the table has one); a query check returns a ``started_at`` column.
     """
 
     name: str
@@ -69,6 +73,7 @@ class Check:
     breakdown: tuple[str, tuple[str, ...]] | None = None  # ("bucket" | "level", keys always reported)
     source: str = "python"
     needs: tuple[Any, ...] = ()  # salesnb.checks.blind.Needs: inputs reported when empty for a whole table
+    started: str | None = None
 
     def __post_init__(self) -> None:
         if (self.rule is None) == (self.query is None):
@@ -108,6 +113,9 @@ class Check:
         columns = [cast(pk[0], String).label("entity_id"), owner_expr(self.owner, table).label("owner_id")]
         if "region" in table.c:
             columns.append(table.c.region.label("region"))
+        started = self.started or ("created_at" if "created_at" in table.c else None)
+        if started is not None:
+            columns.append(table.c[started].label("started_at"))
         return select(*columns).where(to_sql(self.rule_for(ctx.params), self.table, ctx.as_of))
 
 
@@ -128,7 +136,8 @@ def owner_expr(owner: OwnerSpec, table: FromClause) -> Expr:
 
 
 def finding_select(check: Check, ctx: CheckContext) -> Select:
-    """The check's hits shaped as findings: entity_id, owner_id, region, level, bucket, message, details."""
+    """The check's hits shaped as findings: entity_id, owner_id, region, level, bucket, started_at, message,
+    details."""
     from ..models import User
 
     hits = materialised(check.hits(ctx), "hits")
@@ -143,6 +152,7 @@ def finding_select(check: Check, ctx: CheckContext) -> Select:
         region.label("region"),
         (cols.level if "level" in cols else null()).label("level"),
         (cols.bucket if "bucket" in cols else null()).label("bucket"),
+        (cols.started_at if "started_at" in cols else null()).label("started_at"),
         render_message(check.template(ctx.language), ctx.params, cols).label("message"),
         (json_object(extra) if extra else null()).label("details"),
     )

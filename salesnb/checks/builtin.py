@@ -55,7 +55,7 @@ _PENDING = {"field": "status", "op": "eq", "value": "pending_approval"}
 _ISSUED = {"field": "status", "op": "in", "value": ["issued", "partially_paid"]}
 
 quote_not_ordered = Check(
-    name="quote_not_ordered", table="quotes", severity="critical", params={"hours": 48},
+    name="quote_not_ordered", table="quotes", severity="critical", params={"hours": 48}, started="accepted_at",
     rule=lambda p: {"all": [
         {"field": "status", "op": "eq", "value": "accepted"},
         {"field": "accepted_at", "op": "le", "value": _before(p["hours"])},
@@ -70,6 +70,7 @@ _order_owner = first_owner(related_owner("contract_id", "contracts"), related_ow
 
 shipped_without_tracking = Check(
     name="shipped_without_tracking", table="orders", severity="critical", params={"hours": 24}, owner=_order_owner,
+    started="shipped_at",
     # a missing shipment and a shipment with an empty tracking number both count;
     # any shipment of the order with a non-empty tracking number clears it
     rule=lambda p: {"all": [
@@ -84,7 +85,7 @@ shipped_without_tracking = Check(
 )
 
 claim_stalled = Check(
-    name="claim_stalled", table="payment_claims", severity="warning", params={"hours": 48},
+    name="claim_stalled", table="payment_claims", severity="warning", params={"hours": 48}, started="submitted_at",
     rule=lambda p: {"all": [
         {"field": "status", "op": "eq", "value": "finance_review"},
         {"field": "submitted_at", "op": "le", "value": _before(p["hours"])},
@@ -128,7 +129,8 @@ def _invoice_overdue(ctx: CheckContext) -> Select:
     overdue_us = (literal(epoch_us(ctx.as_of), BigInteger()) - sql_epoch_us(inv.c.issued_at)
                   - terms * literal(DAY_US, BigInteger()))
     figures = materialised(
-        select(inv.c.invoice_id, contracts.c.owner_id, contract_id.label("contract_id"), overdue_us.label("overdue_us"))
+        select(inv.c.invoice_id, contracts.c.owner_id, contract_id.label("contract_id"), overdue_us.label("overdue_us"),
+               inv.c.issued_at)
         .select_from(inv.outerjoin(orders, and_(inv.c.contract_id.is_(None), orders.c.order_id == inv.c.order_id))
                      .outerjoin(contracts, contracts.c.contract_id == contract_id))
         .where(inv.c.status.in_(ctx.params["statuses"]), inv.c.issued_at.is_not(None), overdue_us > 0),
@@ -138,7 +140,7 @@ def _invoice_overdue(ctx: CheckContext) -> Select:
     bucket = case(*((days <= edge, bucket_label(edge, edges)) for edge in edges), else_=f"{edges[-1]}+")
     return select(
         cast(f.invoice_id, String).label("entity_id"), f.owner_id.label("owner_id"), bucket.label("bucket"),
-        days.label("days_overdue"), f.contract_id,
+        f.issued_at.label("started_at"), days.label("days_overdue"), f.contract_id,
     )
 
 
@@ -201,7 +203,7 @@ def _sla_breach(ctx: CheckContext) -> Select:
     )
     return select(
         cast(tasks.c.task_id, String).label("entity_id"), tasks.c.owner_id.label("owner_id"),
-        level.label("level"), node.label("node"),
+        level.label("level"), created.label("started_at"), node.label("node"),
     ).where(tasks.c.done_at.is_(None), or_(*(and_(node == n, created < cuts[0]) for n, cuts in cutoffs.items())))
 
 

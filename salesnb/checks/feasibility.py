@@ -28,6 +28,7 @@ from sqlalchemy import (
 
 from ..contracts.feasibility import REASONS, assess_pending
 from ..i18n import t
+from ..models import Contract
 from .base import CheckContext
 
 _HITS = Table(
@@ -51,4 +52,5 @@ def infeasible_hits(ctx: CheckContext) -> Select:
             for v in assess_pending(ctx.session, ctx.as_of) if not (f := v.feasibility).feasible]
     if rows:
         conn.execute(insert(_HITS), rows)
-    return select(*_HITS.c)
+    submitted = select(Contract.submitted_at).where(Contract.contract_id == _HITS.c.entity_id).scalar_subquery()
+    return select(*_HITS.c, submitted.label("started_at"))

@@ -39,6 +39,7 @@ register({
         "check.scope.contracts": "合同",
         "check.data_problems": "数据问题（检查看不到的输入）：",
         "pipeline.findings": "各项检查的发现（未解决 / 新增 / 已解决）：",
+        "pipeline.baseline": "已建立基线 #{id}：{backlog} 个较早的断点只记录不提醒，已向经理发送 {summaries} 份积压汇总",
     },
     "en": {
         "check.lead_response_overdue.title": "Lead response overdue",
@@ -78,5 +79,7 @@ register({
         "check.scope.contracts": "contracts",
         "check.data_problems": "Data problems (inputs the checks could not see):",
         "pipeline.findings": "findings by check (open / new / resolved):",
+        "pipeline.baseline": "baseline #{id} taken: {backlog} older breakpoint(s) recorded without alerts, "
+                             "{summaries} backlog summary(ies) to managers",
     },
 })

@@ -41,15 +41,17 @@ from sqlalchemy.orm import Session
 
 from ..config import Settings, load_settings
 from ..errors import SalesnbError
-from ..models import CheckRun, Finding
+from ..models import Baseline, CheckRun, Finding
 from ..timeutil import now, parse_timestamp
 from ..types import UTCDateTime
-from .alerts import enqueue_new_finding_alerts
+from .alerts import backlog_condition, enqueue_new_finding_alerts
+from .backlog import enqueue_backlog_summaries
 from .base import Check, CheckContext, finding_select
 from .blind import BlindSpot, blind_spots
+from .baseline import AlertSettings, latest_baseline, record_baseline
 from .registry import available_checks, check_params, select_checks
 
-HIT_COLUMNS = ("entity_id", "owner_id", "region", "level", "bucket", "message", "details")
+HIT_COLUMNS = ("entity_id", "owner_id", "region", "level", "bucket", "started_at", "message", "details")
 PG_LOCK_KEY = 7_390_001  # one check run at a time per database
 ANALYZE_AFTER = 5_000  # new findings after which PostgreSQL re-reads the findings statistics
 
@@ -88,6 +90,9 @@ class CheckReport:
     seconds: float
     checks: dict[str, CheckResult] = field(default_factory=dict)
     alerts: int = 0  # digest notifications enqueued for new findings
+    baseline_id: int | None = None  # the baseline this run took
+    backlog: int = 0  # findings of that baseline that started before its quiet_before: no alert
+    backlog_summaries: int = 0  # one per manager
 
     def total(self, key: str = "count") -> int:
         return sum(getattr(r, key) for r in self.checks.values())
@@ -101,6 +106,8 @@ class CheckReport:
             "run_id": self.run_id, "as_of": self.as_of.isoformat(), "seconds": round(self.seconds, 4),
             "totals": {k: self.total(k) for k in ("count", "new", "persisting", "resolved")},
             "alerts": self.alerts,
+            "baseline": None if self.baseline_id is None else {
+                "id": self.baseline_id, "backlog": self.backlog, "summaries": self.backlog_summaries},
             "checks": {name: r.to_dict() for name, r in self.checks.items()},
             "data_problems": self.data_problems(),
         }
@@ -114,18 +121,26 @@ def _hits_table() -> Table:
         "salesnb_check_hits", MetaData(),
         Column("entity_id", String(200), primary_key=True), Column("owner_id", String(200)),
         Column("region", String(100)), Column("level", Integer), Column("bucket", String(20)),
-        Column("message", Text), Column("details", JSON),
+        Column("started_at", UTCDateTime()), Column("message", Text), Column("details", JSON),
         prefixes=["TEMPORARY"],
     )
 
 
 def run_checks(engine: Engine, as_of: datetime | str, only: Iterable[str] | None = None, *,
                settings: Settings | None = None, params: Mapping[str, Mapping[str, Any]] | None = None,
-               language: str | None = None, alerts: bool = True) -> CheckReport:
+               language: str | None = None, alerts: bool = True, baseline: str = "never") -> CheckReport:
     """Run the checks (all enabled ones, or ``only`` these) as of ``as_of`` and store the findings.
 
     With ``alerts`` (the default) each owner of new findings gets one digest
     notification, enqueued in the same transaction (:mod:`salesnb.checks.alerts`).
+
+    ``baseline`` says whether this run takes a baseline (:mod:`salesnb.checks.baseline`):
+    ``"never"`` (the default), ``"first"`` (when the database has none and
+    ``[alerts] quiet_first_run`` is on: the daily run) or ``"always"``
+    (``salesnb baseline``).  A run that takes one, or reruns at its time,
+    alerts only breakpoints younger than ``[alerts] backlog_age_days`` and
+    sends each manager one summary of the rest.  Only a run of every check
+    takes a baseline.
 
     ``params`` overrides check parameters per check name, over ``[checks.NAME]``
     in the settings.  Returns a :class:`CheckReport`; raises on failure (nothing
@@ -158,9 +173,20 @@ def run_checks(engine: Engine, as_of: datetime | str, only: Iterable[str] | None
                 report.checks[check.name] = _run_one(conn, hits, check, ctx, run.id)
             hits.drop(conn)
             if alerts:
+                labels = {c.name: c.label(language) for c, _ in prepared}
+                taken = _baseline_of_run(session, as_of, run.id, baseline if only is None else "never", settings)
+                quiet_before = taken.quiet_before if taken is not None else None
                 report.alerts = enqueue_new_finding_alerts(
-                    session, run.id, as_of, {c.name: c.label(language) for c, _ in prepared},
-                    {c.name for c, _ in prepared if c.severity == "critical"}, language)
+                    session, run.id, as_of, labels, {c.name for c, _ in prepared if c.severity == "critical"},
+                    language, quiet_before=quiet_before, settings=settings)
+                if taken is not None:
+                    report.baseline_id = taken.id
+                    report.backlog = session.scalar(select(func.count()).select_from(Finding).where(
+                        backlog_condition(taken.quiet_before))) or 0
+                    report.backlog_summaries = enqueue_backlog_summaries(
+                        session, taken, as_of, labels, language, settings)
+                    taken.summary = {"backlog": report.backlog, "summaries": report.backlog_summaries,
+                                     "open": report.total("count")}
             report.seconds = perf_counter() - clock
             run.finished_at, run.status = now(), "ok"
             run.summary = report.to_dict()
@@ -168,6 +194,26 @@ def run_checks(engine: Engine, as_of: datetime | str, only: Iterable[str] | None
     except Exception as exc:
         _record_failure(engine, as_of, started, exc)
         raise
+
+
+BASELINE_MODES = ("never", "first", "always")
+
+
+def _baseline_of_run(session: Session, as_of: datetime, run_id: int, mode: str,
+                     settings: Settings) -> Baseline | None:
+    """The baseline this run takes (or a rerun at its time repeats), else None."""
+    if mode not in BASELINE_MODES:
+        raise ValueError(f"baseline must be one of {', '.join(BASELINE_MODES)}, got {mode!r}")
+    if mode == "never":
+        return None
+    config = AlertSettings.from_settings(settings)
+    if mode == "first":
+        existing = latest_baseline(session)
+        if existing is not None:
+            return existing if existing.taken_at == as_of else None
+        if not config.quiet_first_run:
+            return None
+    return record_baseline(session, as_of, config.backlog_age, run_id=run_id)
 
 
 def _record_failure(engine: Engine, as_of: datetime, started: datetime, exc: Exception) -> None:

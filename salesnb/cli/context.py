@@ -1,16 +1,24 @@
-"""What every command needs: settings and an engine on an up-to-date schema."""
+"""What every command needs: settings and an engine on an up-to-date schema.
+
+SQLAlchemy and the migrations are imported on first use of the engine, not
+when the CLI starts: ``salesnb --help`` and a cron job's quick command pay
+only for what they use.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from typing import TYPE_CHECKING
+
 import click
-from sqlalchemy import Engine
 
 from ..config import Settings, load_settings
-from ..db import make_engine, upgrade
 from ..timeutil import set_local_tz
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 
 @dataclass
@@ -30,12 +38,16 @@ class AppContext:
 
     @cached_property
     def raw_engine(self) -> Engine:
+        from ..db import make_engine
+
         return make_engine(self.settings.db_url)
 
     @property
     def engine(self) -> Engine:
         """The engine, with the schema upgraded to the latest migration on first use."""
         if not self._migrated:
+            from ..db import upgrade
+
             upgrade(self.raw_engine)
             self._migrated = True
         return self.raw_engine

@@ -116,9 +116,8 @@ def show_cmd(contract_id: str, as_json: bool) -> None:
     click.echo(f"{info['contract_id']}  customer {info['customer_id']}  owner {info['owner_id']}  [{info['status']}]")
     click.echo(f"  {info['product_line']} × {info['quantity']} → {info['dest_region']}, "
                f"{info['promised_delivery_days']} days promised")
-    reason = info["frozen_reason"]
-    if reason:
-        click.echo(f"  frozen: {reason.get('reason_zh')} — {reason.get('suggestion_zh')}")
+    if info.get("frozen_why"):
+        click.echo(f"  frozen: {info['frozen_why']} — {info['frozen_suggestion']}")
     for s in info["submissions"]:
         verdict = "feasible" if s["feasible"] else f"infeasible ({s['code']})"
         click.echo(f"  submission {s['id']} at {s['submitted_at']}: {verdict}, "

@@ -37,7 +37,8 @@ def kpi_cmd(as_of: str | None, since: str | None, scope: str | None, notes: bool
     """Health KPIs against their thresholds: overall, per ISO week, region and rep; A-lead conversion."""
     ctx = app()
     when = parse_time(as_of, "--as-of")
-    report = compute_kpis(ctx.engine, when, since=parse_time(since, "--since") if since else None)
+    report = compute_kpis(ctx.engine, when, since=parse_time(since, "--since") if since else None,
+                          settings=ctx.settings)
     found = anomaly_notes(ctx.engine, when, report=report) if notes else []
     language = ctx.settings.language
     if as_json:

@@ -88,7 +88,8 @@ def notify_flush(channels: tuple[str, ...], limit: int | None, wait: bool, stale
 
 
 @notify_group.command("list")
-@click.option("--status", default=None, help="Only rows with this status (pending, sending, sent, failed, unknown, routed).")
+@click.option("--status", default=None,
+              help="Only rows with this status (pending, sending, sent, failed, unknown, routed, digested).")
 @click.option("--channel", default=None, help="Only rows of this channel.")
 @click.option("--limit", type=int, default=20, show_default=True)
 def notify_list(status: str | None, channel: str | None, limit: int) -> None:

@@ -15,6 +15,7 @@ from sqlalchemy import Engine, func, select
 
 from ..db import session_scope
 from ..models import Attachment, Contract, ContractSubmission, Customer, Lane, User
+from .messages import frozen_explanation
 
 QUEUE_STATUSES = ("pending_approval", "frozen")
 
@@ -38,6 +39,8 @@ class QueueItem:
     verdict: dict[str, Any] | None  # the latest submission's figures (Feasibility.to_dict())
     frozen_reason: dict[str, Any] | None
     guarantees: int  # how many delivery guarantee documents are attached
+    frozen_why: str = ""  # why it is frozen, always said for a frozen contract (also one frozen by import)
+    frozen_suggestion: str = ""
 
     @property
     def checked(self) -> bool:
@@ -69,9 +72,17 @@ def approval_queue(engine: Engine, statuses: tuple[str, ...] = QUEUE_STATUSES) -
                 quantity=c.quantity, dest_region=c.dest_region, promised_delivery_days=c.promised_delivery_days,
                 status=c.status, submitted_at=c.submitted_at, feasible=feasible, verdict=details,
                 frozen_reason=c.frozen_reason, guarantees=int(n or 0),
+                **_frozen(c),
             )
             for c, customer, owner, feasible, details, n in session.execute(query)
         ]
+
+
+def _frozen(contract: Contract) -> dict[str, str]:
+    if contract.status != "frozen":
+        return {}
+    why, suggestion = frozen_explanation(contract)
+    return {"frozen_why": why, "frozen_suggestion": suggestion}
 
 
 def destinations(engine: Engine) -> list[str]:

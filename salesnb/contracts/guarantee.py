@@ -1,14 +1,18 @@
-"""The delivery guarantee document (交付保障书): a .docx a customer can read, in Chinese.
+"""The delivery guarantee document (交付保障书): a .docx and a PDF a customer can read, in Chinese.
 
-It is produced for every feasible submission of a contract and stored in the
-``attachments`` table against the contract, so that it can be listed and
-downloaded (CLI ``salesnb contract attachments`` / ``download``).
+Both are produced for every feasible submission of a contract, from the same
+text, and stored in the ``attachments`` table against the contract (kinds
+``delivery_guarantee`` and ``delivery_guarantee_pdf``), so that they can be
+listed and downloaded (CLI ``salesnb contract attachments`` / ``download``).
+The PDF embeds a CJK font (:mod:`salesnb.contracts.pdf`); where none is
+installed only the .docx is attached and a warning is logged.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+import logging
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -19,14 +23,20 @@ from docx.shared import Pt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..errors import SalesnbError
+from ..config import Settings
+from ..errors import ConfigError, SalesnbError
 from ..models import Attachment, Contract
 from ..timeutil import to_local
 from .feasibility import Feasibility
+from .pdf import PDF_MIME, Table, find_cjk_font, render_pdf
+
+log = logging.getLogger(__name__)
 
 KIND = "delivery_guarantee"
+KIND_PDF = "delivery_guarantee_pdf"
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 FONT = "SimSun"
+TITLE = "交付保障书"
 
 
 @dataclass(frozen=True)
@@ -73,49 +83,83 @@ def guarantee_rows(facts: GuaranteeFacts) -> list[tuple[str, str]]:
     ]
 
 
-def build_docx(facts: GuaranteeFacts) -> bytes:
-    """Render the 交付保障书 as .docx bytes."""
+@dataclass(frozen=True)
+class GuaranteeText:
+    """The document's text, shared by the .docx and the PDF."""
+
+    before: list[str]  # paragraphs before the table
+    rows: list[tuple[str, str]]
+    after: list[str]  # paragraphs after it
+
+
+def guarantee_text(facts: GuaranteeFacts) -> GuaranteeText:
+    """What the 交付保障书 says; refuses an infeasible submission."""
     f = facts.feasibility
     if not f.feasible:
         raise SalesnbError(f"contract {facts.contract_id} is not feasible: no delivery guarantee can be issued")
+    buffer_days = f.promised_days - (f.required_days or 0)
+    return GuaranteeText(
+        before=[f"编号：{facts.number}", f"致：{facts.customer_name}",
+                f"感谢贵司的信任。就合同 {facts.contract_id} 项下的 {facts.product_line} 共 {facts.quantity} 件，"
+                "我司已按当前排产计划与物流运力逐项核实，确认可在承诺交期内完成交付，具体安排如下："],
+        rows=guarantee_rows(facts),
+        after=[f"预计交付日期较承诺交付日期提前 {buffer_days} 天。"
+               "如排产或物流安排发生变化，我司将第一时间通知贵司并提供替代方案。",
+               f"签发日期：{_cn_date(to_local(facts.issued_at).date())}", f"签发人：{facts.issued_by}"],
+    )
+
+
+def build_docx(facts: GuaranteeFacts) -> bytes:
+    """Render the 交付保障书 as .docx bytes."""
+    text = guarantee_text(facts)
     document = Document()
     _set_font(document)
     title = document.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = title.add_run("交付保障书")
+    run = title.add_run(TITLE)
     run.bold = True
     run.font.size = Pt(20)
-    document.add_paragraph(f"编号：{facts.number}")
-    document.add_paragraph(f"致：{facts.customer_name}")
-    document.add_paragraph(
-        f"感谢贵司的信任。就合同 {facts.contract_id} 项下的 {facts.product_line} 共 {facts.quantity} 件，"
-        "我司已按当前排产计划与物流运力逐项核实，确认可在承诺交期内完成交付，具体安排如下："
-    )
+    for paragraph in text.before:
+        document.add_paragraph(paragraph)
     table = document.add_table(rows=0, cols=2)
     table.style = "Table Grid"
-    for label, value in guarantee_rows(facts):
+    for label, value in text.rows:
         cells = table.add_row().cells
         cells[0].text = label
         cells[1].text = value
-    buffer_days = f.promised_days - (f.required_days or 0)
-    document.add_paragraph(
-        f"预计交付日期较承诺交付日期提前 {buffer_days} 天。"
-        "如排产或物流安排发生变化，我司将第一时间通知贵司并提供替代方案。"
-    )
-    document.add_paragraph(f"签发日期：{_cn_date(to_local(facts.issued_at).date())}")
-    document.add_paragraph(f"签发人：{facts.issued_by}")
+    for paragraph in text.after:
+        document.add_paragraph(paragraph)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
 
 
-def attach(session: Session, facts: GuaranteeFacts, *, actor: str) -> Attachment:
-    """Build the document and store it as an attachment of the contract."""
+def build_pdf(facts: GuaranteeFacts, settings: Settings | None = None) -> bytes:
+    """Render the 交付保障书 as PDF bytes (Chinese text in an embedded CJK font)."""
+    text = guarantee_text(facts)
+    return render_pdf(TITLE, [*text.before, Table(text.rows), *text.after], find_cjk_font(settings),
+                      author=facts.issued_by)
+
+
+def attach(session: Session, facts: GuaranteeFacts, *, actor: str, settings: Settings | None = None) -> Attachment:
+    """Build the documents and store them as attachments of the contract; return the .docx one."""
     content = build_docx(facts)
+    attachment = _store(session, facts, KIND, f"交付保障书_{facts.number}.docx", DOCX_MIME, content, actor)
+    try:
+        pdf = build_pdf(facts, settings)
+    except ConfigError as exc:
+        log.warning("contract %s: delivery guarantee attached as .docx only: %s", facts.contract_id, exc)
+    else:
+        _store(session, facts, KIND_PDF, f"交付保障书_{facts.number}.pdf", PDF_MIME, pdf, actor)
+    session.flush()
+    return attachment
+
+
+def _store(session: Session, facts: GuaranteeFacts, kind: str, filename: str, mime: str, content: bytes,
+           actor: str) -> Attachment:
     attachment = Attachment(
-        entity_type="contract", entity_id=facts.contract_id, kind=KIND,
-        filename=f"交付保障书_{facts.number}.docx", mime=DOCX_MIME, content=content,
-        sha256=hashlib.sha256(content).hexdigest(), created_at=facts.issued_at, created_by=actor,
+        entity_type="contract", entity_id=facts.contract_id, kind=kind, filename=filename, mime=mime,
+        content=content, sha256=hashlib.sha256(content).hexdigest(), created_at=facts.issued_at, created_by=actor,
     )
     session.add(attachment)
     session.flush()
@@ -130,11 +174,13 @@ def list_attachments(session: Session, contract_id: str) -> list[Attachment]:
     ))
 
 
-def get_attachment(session: Session, contract_id: str, attachment_id: int | None = None) -> Attachment:
-    """One attachment of the contract: ``attachment_id`` or, by default, the latest guarantee."""
+def get_attachment(session: Session, contract_id: str, attachment_id: int | None = None,
+                   kind: str = KIND) -> Attachment:
+    """One attachment of the contract: ``attachment_id`` or, by default, the latest guarantee of ``kind``
+    (the .docx; :data:`KIND_PDF` for the PDF)."""
     query = select(Attachment).where(Attachment.entity_type == "contract", Attachment.entity_id == contract_id)
     if attachment_id is None:
-        query = query.where(Attachment.kind == KIND).order_by(Attachment.id.desc()).limit(1)
+        query = query.where(Attachment.kind == kind).order_by(Attachment.id.desc()).limit(1)
     else:
         query = query.where(Attachment.id == attachment_id)
     found = session.scalar(query)

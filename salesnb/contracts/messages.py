@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..i18n import register, t
+from ..i18n import get_language, register, t
 from .feasibility import NO_LANE, NO_SLOT, TOO_SHORT, Feasibility
 
 SUGGESTION_KEY = "contract.suggestion"
-GUIDE = "交付能力指南"
+GUIDE = "交付能力白皮书"
 GUIDE_REF = "guide:delivery-capability"
 
 register({
@@ -26,9 +26,20 @@ register({
         "contract.submitted.body": "客户 {customer}，承诺交期 {promised_days} 天，预计 {expected} 交付；交付保障书已生成。",
         "contract.decided.subject": "合同 {contract_id} 审批结果：{decision}",
         "contract.decided.body": "审批人 {actor}。{note}",
-        "contract.training.title": "学习《交付能力指南》：连续 {streak} 次交付可行性熔断",
+        "contract.training.title": "学习《交付能力白皮书》：连续 {streak} 次交付可行性熔断",
         "contract.training.subject": "{rep} 连续 {streak} 次触发交付可行性熔断，已安排培训",
-        "contract.training.body": "最近被冻结的合同：{contracts}。已为 {rep} 创建待办：学习《交付能力指南》。",
+        "contract.training.body": "最近被冻结的合同：{contracts}。已为 {rep} 创建待办：学习《交付能力白皮书》。",
+        "contract.training.rep_subject": "请学习《交付能力白皮书》：您已连续 {streak} 次触发交付可行性熔断",
+        "contract.training.rep_body": (
+            "{rep}，您最近提交的合同 {contracts} 连续 {streak} 次因交期不可行被冻结。"
+            "已为您创建培训待办 {task_id}：学习《交付能力白皮书》（见附件），了解交期如何由排产和物流决定、"
+            "报价前如何核算。学完后请在「我的工作」中关闭待办。"),
+        "contract.training.rep_link": "白皮书：{link}",
+        "contract.training.rep_todo": "培训待办：{link}",
+        "contract.frozen.imported": "导入时已是冻结状态（来源系统{reason}）",
+        "contract.frozen.imported.no_reason": "未提供原因",
+        "contract.frozen.imported.reason": "给出的原因：{reason}",
+        "contract.frozen.imported.check": "按当前排产与物流核算：{reason}",
         "contract.approved": "通过",
         "contract.rejected": "驳回",
     },
@@ -48,10 +59,23 @@ register({
                                    " delivery guarantee attached.",
         "contract.decided.subject": "Contract {contract_id}: {decision}",
         "contract.decided.body": "Decided by {actor}. {note}",
-        "contract.training.title": "Study the delivery-capability guide: {streak} breaker trips in a row",
+        "contract.training.title": "Study the delivery capability white paper: {streak} breaker trips in a row",
         "contract.training.subject": "{rep} tripped the delivery breaker {streak} times in a row; training assigned",
         "contract.training.body": "Latest frozen contracts: {contracts}. A to-do was created for {rep}:"
-                                  " study the delivery-capability guide (交付能力指南).",
+                                  " study the delivery capability white paper (交付能力白皮书).",
+        "contract.training.rep_subject": "Please study the delivery capability white paper: {streak} breaker trips"
+                                         " in a row",
+        "contract.training.rep_body": (
+            "{rep}, your contracts {contracts} were frozen {streak} times in a row because the promised delivery "
+            "could not be met. Training to-do {task_id} was created for you: study the delivery capability white "
+            "paper (attached) on how production slots and transit decide delivery dates and how to check them "
+            "before quoting. Close the to-do in My work when done."),
+        "contract.training.rep_link": "White paper: {link}",
+        "contract.training.rep_todo": "Training to-do: {link}",
+        "contract.frozen.imported": "arrived frozen by import (the source system {reason})",
+        "contract.frozen.imported.no_reason": "gave no reason",
+        "contract.frozen.imported.reason": "said: {reason}",
+        "contract.frozen.imported.check": "checked against today's production slots and lanes: {reason}",
         "contract.approved": "approved",
         "contract.rejected": "rejected",
     },
@@ -63,6 +87,33 @@ def reason_text(f: Feasibility, *, product_line: str, dest_region: str, language
     key = {TOO_SHORT: "contract.reason.too_short", NO_SLOT: "contract.reason.no_slot",
            NO_LANE: "contract.reason.no_lane"}[f.code]
     return t(key, language, product_line=product_line, dest_region=dest_region, **f.to_dict())
+
+
+IMPORTED_REASON_KEYS = ("frozen_reason", "冻结原因", "原因", "reason", "备注", "审批意见")
+
+
+def frozen_explanation(contract, language: str | None = None, feasibility: Feasibility | None = None
+                       ) -> tuple[str, str]:
+    """(why, suggestion) for a frozen contract, always non-empty.
+
+    Frozen by salesnb: the stored reason.  Arrived frozen by import (no
+    stored reason): says so, with the source system's reason when the import
+    kept one in ``extra`` and, when given, what today's feasibility check says.
+    """
+    lang = "zh" if (language or get_language()) == "zh-CN" else "en"
+    stored = contract.frozen_reason or {}
+    if stored.get(f"reason_{lang}"):
+        return stored[f"reason_{lang}"], stored.get(f"suggestion_{lang}") or t(SUGGESTION_KEY, language)
+    extra = contract.extra or {}
+    source = next((str(extra[k]).strip() for k in IMPORTED_REASON_KEYS if str(extra.get(k) or "").strip()), "")
+    said = (t("contract.frozen.imported.reason", language, reason=source) if source
+            else t("contract.frozen.imported.no_reason", language))
+    why = t("contract.frozen.imported", language, reason=said)
+    if feasibility is not None and not feasibility.feasible:
+        why += "；" if lang == "zh" else "; "
+        why += t("contract.frozen.imported.check", language, reason=reason_text(
+            feasibility, product_line=contract.product_line, dest_region=contract.dest_region, language=language))
+    return why, t(SUGGESTION_KEY, language)
 
 
 def frozen_reason(f: Feasibility, *, submission_id: int, product_line: str, dest_region: str) -> dict[str, Any]:

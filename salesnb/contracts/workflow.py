@@ -8,6 +8,7 @@ with the reason and the suggestion in ``contracts.frozen_reason``.  A manager
 then ``approve``s or ``reject``s; ``edit`` changes the terms and re-submits.
 A rep whose submissions trip the breaker three times in a row (across all of
 their contracts; a feasible submission resets the count) gets a training to-do
+and a message with the 《交付能力白皮书》 attached (:mod:`salesnb.contracts.whitepaper`),
 and their manager is told.
 
 Every function takes the caller's ``Session`` (one transaction: the state
@@ -25,14 +26,17 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from .. import audit
+from ..config import load_settings
 from ..errors import SalesnbError
 from ..i18n import t
+from ..links import item_url
 from ..models import Contract, ContractSubmission, Customer, Task, User
 from ..notify.outbox import enqueue
-from ..timeutil import to_local
+from ..timeutil import now, to_local
 from . import guarantee
 from .feasibility import Feasibility, check_contract
-from .messages import GUIDE, GUIDE_REF, frozen_reason, reason_text
+from .messages import GUIDE, GUIDE_REF, frozen_explanation, frozen_reason, reason_text
+from .whitepaper import whitepaper_attachment, whitepaper_url
 
 STRIKES = 3
 EDITABLE = ("promised_delivery_days", "quantity", "dest_region")
@@ -204,9 +208,30 @@ def _assign_training(session: Session, owner_id: str, streak: int, submission: C
         event_type="contract_training", entity_type="user", entity_id=owner_id,
         payload={"task_id": task_id, "guide": GUIDE, "guide_ref": GUIDE_REF}, at=at,
     )
+    _send_whitepaper(session, owner_id, rep, streak, list(dict.fromkeys(recent)), task_id, at=at)
     audit.record(session, actor="system", action="contract.training_assigned", entity_type="user",
                  entity_id=owner_id, after={"task_id": task_id, "streak": streak}, at=at)
     return task_id
+
+
+def _send_whitepaper(session: Session, owner_id: str, rep: str, streak: int, contracts: list[str], task_id: str,
+                     *, at: datetime) -> None:
+    """The rep's own message: the 《交付能力白皮书》 attached (and linked when it is online), and the to-do."""
+    settings = load_settings()
+    document = whitepaper_attachment(session, settings, at)
+    online = whitepaper_url(settings)
+    todo = item_url(settings, "task", task_id)
+    lines = [t("contract.training.rep_body", rep=rep, streak=streak, contracts="、".join(contracts), task_id=task_id)]
+    if online:
+        lines.append(t("contract.training.rep_link", link=online))
+    lines.append(t("contract.training.rep_todo", link=todo))
+    enqueue(
+        session, dedup_key=f"contract_training_rep:{owner_id}:{task_id}", recipients=[owner_id],
+        subject=t("contract.training.rep_subject", streak=streak), body="\n".join(lines),
+        event_type="contract_training_rep", entity_type="task", entity_id=task_id,
+        payload={"task_id": task_id, "attachments": [document.id], "document": document.filename,
+                 "url": online or todo}, at=at,
+    )
 
 
 def _latest_submission(session: Session, contract_id: str) -> ContractSubmission | None:
@@ -291,6 +316,18 @@ def submissions(session: Session, contract_id: str) -> list[ContractSubmission]:
     ))
 
 
+def _frozen_text(session: Session, contract: Contract) -> dict[str, str]:
+    """Why a frozen contract is frozen, in words (also one that arrived frozen by import)."""
+    if contract.status != "frozen":
+        return {}
+    checked = None
+    if not contract.frozen_reason and contract.product_line and contract.quantity and contract.dest_region \
+            and contract.promised_delivery_days:
+        checked = check_contract(session, contract, contract.submitted_at or now())
+    why, suggestion = frozen_explanation(contract, feasibility=checked)
+    return {"frozen_why": why, "frozen_suggestion": suggestion}
+
+
 def describe(session: Session, contract_id: str) -> dict[str, Any]:
     """Everything ``salesnb contract show`` prints: terms, status, why frozen, submissions, attachments."""
     contract = _contract(session, contract_id)
@@ -304,6 +341,7 @@ def describe(session: Session, contract_id: str) -> dict[str, Any]:
         "submitted_at": contract.submitted_at.isoformat() if contract.submitted_at else None,
         "approved_at": contract.approved_at.isoformat() if contract.approved_at else None,
         "frozen_reason": contract.frozen_reason,
+        **_frozen_text(session, contract),
         "submissions": [
             {"id": s.id, "submitted_at": s.submitted_at.isoformat(), "feasible": s.feasible,
              "code": s.details.get("code"), "required_days": s.details.get("required_days"),

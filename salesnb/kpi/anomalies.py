@@ -27,6 +27,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine
 
+from ..config import Settings
 from ..i18n import t
 from ..timeutil import to_local
 from .data import KpiData
@@ -118,6 +119,7 @@ def anomaly_notes(
     week: str | None = None,
     params: dict[str, Any] | None = None,
     rules: Iterable[str] | None = None,
+    settings: Settings | None = None,
 ) -> list[AnomalyNote]:
     """Run the anomaly rules for the ISO ``week`` (default: the week of ``as_of``).
 
@@ -126,8 +128,9 @@ def anomaly_notes(
     report : a KPI report for the same ``as_of`` (computed when omitted).
     params : overrides of :data:`DEFAULT_PARAMS`.
     rules : names of the rules to run (default: all).
+    settings : ``[kpi]`` options for the report computed when ``report`` is omitted.
     """
-    report = report or compute_kpis(engine, as_of)
+    report = report or compute_kpis(engine, as_of, settings=settings)
     available = all_rules()
     chosen = list(rules) if rules is not None else list(available)
     unknown = [name for name in chosen if name not in available]

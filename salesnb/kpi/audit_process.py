@@ -208,15 +208,19 @@ def _finding_breakpoints(data: KpiData, links: pd.DataFrame) -> pd.DataFrame:
     stages, kinds = [], []
     for check, etype, details, task_node in zip(merged["check_name"], merged["entity_type"], merged["details"],
                                                 merged.get("node", pd.Series(index=merged.index)), strict=True):
-        info = _details(details)
-        node = info.get("node") or (task_node if isinstance(task_node, str) else None)
-        if check == "sla_breach" and node:
-            stages.append(NODE_STAGES.get(node, info.get("stage") or ENTITY_STAGES.get(etype, "order")))
-            kinds.append(f"sla_breach:{node}")
-            continue
-        stages.append(CHECK_STAGES.get(check) or info.get("stage") or ENTITY_STAGES.get(etype, "order"))
-        kinds.append(check)
+        stage, kind = finding_stage(check, etype, details, task_node)
+        stages.append(stage)
+        kinds.append(kind)
     return pd.DataFrame({"order_id": merged["order_id"], "stage": stages, "kind": kinds})
+
+
+def finding_stage(check: str, entity_type: str, details: Any, task_node: Any = None) -> tuple[str, str]:
+    """(stage, kind) of one finding: see the module docstring; ``entity_type`` as :func:`entity_types` gives it."""
+    info = _details(details)
+    node = info.get("node") or (task_node if isinstance(task_node, str) else None)
+    if check == "sla_breach" and node:
+        return NODE_STAGES.get(node, info.get("stage") or ENTITY_STAGES.get(entity_type, "order")), f"sla_breach:{node}"
+    return CHECK_STAGES.get(check) or info.get("stage") or ENTITY_STAGES.get(entity_type, "order"), check
 
 
 def _history_breakpoints(data: KpiData, orders: pd.DataFrame, links: pd.DataFrame) -> pd.DataFrame:

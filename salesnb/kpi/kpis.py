@@ -3,11 +3,10 @@
 Definitions (all "as of" a time; rows created after ``as_of`` do not exist):
 
 ``breakpoint_repair_rate`` (流程断点修复率, threshold 85 %)
-    Over a period, the share of breakpoints (check findings) open at some
-    moment of the period — open at its start or first seen during it — that
-    were resolved before its end (or before ``as_of`` for the running week).
-    ``overall`` is every finding first seen by ``as_of``, and the share of
-    them resolved by ``as_of``.  Region and rep are the finding's.
+    (breakpoints at the baseline − those still open) / breakpoints at the
+    baseline; per week the share repaired by the week's end; also per stage.
+    Not yet measurable before a baseline exists and during its grace period
+    (:mod:`salesnb.kpi.repair`).
 ``sales_action_compliance_rate`` (销售动作合规率, threshold 95 %)
     Passed check items / all check items; the items are listed in
     :mod:`salesnb.kpi.compliance`.  Each item belongs to the week of its
@@ -17,12 +16,17 @@ Definitions (all "as of" a time; rows created after ``as_of`` do not exist):
     share whose ``first_response_at − created_at ≤ 4 h``.  Region is the
     lead's (else its owner's), rep the lead owner.
 ``a_lead_conversion_rate`` (A类线索转化率, red line 85 %)
-    Among leads graded A created in the period, the share converted by
-    ``as_of``.  The grade is ``leads.grade``; a lead never graded but with a
+    Among leads graded A created in the period and at least the maturity
+    window old (``[kpi] a_lead_maturity_days``, default 14: younger leads have
+    had no time to convert), the share converted by ``as_of``.  A week or
+    region whose A leads are all younger is *not yet measurable* (``pending``
+    counts them).  The grade is ``leads.grade``; a lead never graded but with a
     complete scorecard is graded by the default rule of docs/design.md item 1.
 
 Every KPI is reported at the scopes ``overall``, ``week``, ``region``,
-``rep``, ``week_region`` and ``week_rep`` in one long frame.
+``rep``, ``week_region`` and ``week_rep`` (the repair rate also ``stage``) in
+one long frame.  ``measurable`` False means "not yet measurable": no rate,
+shown grey, never red.
 """
 
 from __future__ import annotations
@@ -36,9 +40,13 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
+from ..config import Settings
+from ..i18n import t
 from .compliance import RESPONSE_HOURS, compliance_items
 from .data import KpiData
-from .frames import iso_week, week_of, week_start
+from .frames import iso_week, week_of
+from .messages import days_text
+from .repair import DEFAULT_GRACE_DAYS, repair_rates
 
 BREAKPOINT_REPAIR = "breakpoint_repair_rate"
 COMPLIANCE = "sales_action_compliance_rate"
@@ -55,7 +63,9 @@ DEFAULT_THRESHOLDS: dict[str, float] = {
     A_LEAD_CONVERSION: 0.85,
 }
 
-SCOPES: dict[str, list[str]] = {
+DEFAULT_MATURITY_DAYS = 14.0  # an A lead younger than this has had no time to convert
+
+ITEM_SCOPES: dict[str, list[str]] = {
     "overall": [],
     "week": ["week"],
     "region": ["region"],
@@ -63,8 +73,24 @@ SCOPES: dict[str, list[str]] = {
     "week_region": ["week", "region"],
     "week_rep": ["week", "owner_id"],
 }
-RATE_COLUMNS = ["kpi", "scope", "week", "region", "owner_id", "numerator", "denominator",
-                "rate", "threshold", "ok"]
+SCOPES: dict[str, list[str]] = {**ITEM_SCOPES, "stage": ["stage"]}  # by stage: the repair rate only
+RATE_COLUMNS = ["kpi", "scope", "week", "region", "owner_id", "stage", "numerator", "denominator",
+                "rate", "threshold", "ok", "measurable", "pending"]
+
+
+@dataclass(frozen=True)
+class KpiOptions:
+    """``[kpi]`` in salesnb.toml: the repair rate's grace period and the A-lead maturity window."""
+
+    repair_grace: timedelta = timedelta(days=DEFAULT_GRACE_DAYS)
+    a_lead_maturity: timedelta = timedelta(days=DEFAULT_MATURITY_DAYS)
+
+    @classmethod
+    def from_settings(cls, settings: Settings | None) -> KpiOptions:
+        section = settings.section("kpi") if settings is not None else {}
+        return cls(repair_grace=timedelta(days=float(section.get("repair_grace_days", DEFAULT_GRACE_DAYS))),
+                   a_lead_maturity=timedelta(days=float(section.get("a_lead_maturity_days",
+                                                                    DEFAULT_MATURITY_DAYS))))
 
 
 @dataclass
@@ -76,6 +102,7 @@ class KpiReport:
     thresholds: dict[str, float]
     items: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
     rep_names: dict[str, str] = field(default_factory=dict, repr=False)
+    options: KpiOptions = field(default_factory=KpiOptions)
 
     def at(self, scope: str, kpi: str | None = None) -> pd.DataFrame:
         """The rows of one scope (optionally one KPI), without the all-empty key columns."""
@@ -90,21 +117,49 @@ class KpiReport:
     def overall(self) -> pd.DataFrame:
         return self.at("overall")
 
-    def value(self, kpi: str, scope: str = "overall", **keys: Any) -> float | None:
-        """One rate (``None`` when nothing was measured), e.g. ``value(FIRST_RESPONSE, "week", week="2026-W05")``."""
+    def row(self, kpi: str, scope: str = "overall", **keys: Any) -> pd.Series | None:
+        """The rate row of one KPI at one scope (None when there is none)."""
         rows = self.rates[(self.rates["kpi"] == kpi) & (self.rates["scope"] == scope)]
         for key, val in keys.items():
             rows = rows[rows[key] == val]
-        if rows.empty or pd.isna(rows["rate"].iloc[0]):
+        return None if rows.empty else rows.iloc[0]
+
+    def value(self, kpi: str, scope: str = "overall", **keys: Any) -> float | None:
+        """One rate (``None`` when nothing was measured), e.g. ``value(FIRST_RESPONSE, "week", week="2026-W05")``."""
+        row = self.row(kpi, scope, **keys)
+        if row is None or pd.isna(row["rate"]):
             return None
-        return float(rows["rate"].iloc[0])
+        return float(row["rate"])
+
+    def pending_reason(self, kpi: str, scope: str = "overall", language: str | None = None, **keys: Any) -> str:
+        """Why the KPI is not yet measurable there (empty when it is)."""
+        row = self.row(kpi, scope, **keys)
+        if row is not None and bool(row["measurable"]):
+            return ""
+        if kpi == BREAKPOINT_REPAIR:
+            if row is None or not row["denominator"]:
+                return t("kpi.pending.no_baseline", language)
+            return t("kpi.pending.grace", language, days=days_text(self.options.repair_grace))
+        if kpi == A_LEAD_CONVERSION:
+            pending = 0 if row is None or pd.isna(row["pending"]) else int(row["pending"])
+            return t("kpi.pending.a_lead", language, days=days_text(self.options.a_lead_maturity), pending=pending)
+        return ""
+
+    def measurable(self, kpi: str, scope: str = "overall", **keys: Any) -> bool:
+        """False when the KPI is *not yet measurable* there (no baseline yet, or only leads too young)."""
+        row = self.row(kpi, scope, **keys)
+        return row is not None and bool(row["measurable"])
 
     def weekly(self, kpi: str | None = None) -> pd.DataFrame:
         return self.at("week", kpi).sort_values(["kpi", "week"], ignore_index=True)
 
     def a_lead_conversion(self) -> pd.DataFrame:
-        """A-lead conversion per region per week, with ``ok`` False below the 85 % red line."""
-        return self.at("week_region", A_LEAD_CONVERSION).sort_values(["week", "region"], ignore_index=True)
+        """A-lead conversion per region per week, with ``ok`` False below the 85 % red line (``measurable``
+        False: every A lead of that week is younger than the maturity window; ``pending`` counts them)."""
+        rows = self.rates[(self.rates["kpi"] == A_LEAD_CONVERSION) & (self.rates["scope"] == "week_region")]
+        keep = ["kpi", "week", "region", "numerator", "denominator", "rate", "threshold", "ok", "measurable",
+                "pending"]
+        return rows[keep].sort_values(["week", "region"], ignore_index=True)
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """Named tables for export (one sheet each)."""
@@ -131,6 +186,15 @@ def is_red(ok: object) -> bool:
     return ok is not None and not pd.isna(ok) and not bool(ok)
 
 
+def state(rate: object, ok: object, measurable: object = True) -> str:
+    """How a rate is shown: ``ok``, ``red``, ``pending`` (not yet measurable: grey) or ``none`` (no data)."""
+    if measurable is not None and not pd.isna(measurable) and not bool(measurable):
+        return "pending"
+    if rate is None or pd.isna(rate):
+        return "none"
+    return "red" if is_red(ok) else "ok"
+
+
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """Rows as plain dicts with ``None`` for missing values (JSON-safe)."""
     clean = frame.astype(object).where(frame.notna(), None)
@@ -147,6 +211,8 @@ def compute_kpis(
     since: datetime | None = None,
     thresholds: dict[str, float] | None = None,
     kpis: tuple[str, ...] = ALL_KPIS,
+    settings: Settings | None = None,
+    options: KpiOptions | None = None,
 ) -> KpiReport:
     """Compute the KPIs as of ``as_of``.
 
@@ -158,8 +224,10 @@ def compute_kpis(
         ``overall`` always covers all data up to ``as_of``.
     thresholds : overrides of :data:`DEFAULT_THRESHOLDS`.
     kpis : which KPIs to compute.
+    settings, options : ``[kpi]`` options (repair grace period, A-lead maturity), or them directly.
     """
     limits = {**DEFAULT_THRESHOLDS, **(thresholds or {})}
+    options = options or KpiOptions.from_settings(settings)
     first_week = week_of(since) if since is not None else None
     with engine.connect() as conn:
         data = KpiData(conn, as_of)
@@ -167,9 +235,10 @@ def compute_kpis(
         items: dict[str, pd.DataFrame] = {}
         for name in kpis:
             if name == BREAKPOINT_REPAIR:
-                frames.append(repair_rates(data.findings, data.as_of))
+                frames.append(repair_rates(data, options.repair_grace))
                 continue
-            kpi_items = ITEM_SOURCES[name](data)
+            kpi_items = (a_lead_items(data, options.a_lead_maturity) if name == A_LEAD_CONVERSION
+                         else ITEM_SOURCES[name](data))
             kpi_items["week"] = iso_week(kpi_items["at"])
             items[name] = kpi_items
             frames.append(item_rates(kpi_items))
@@ -177,77 +246,38 @@ def compute_kpis(
     rates = pd.concat([f.assign(kpi=k) for f, k in zip(frames, kpis, strict=True)], ignore_index=True)
     if first_week is not None:
         rates = rates[rates["week"].isna() | (rates["week"] >= first_week)]
+    rates = rates.reindex(columns=RATE_COLUMNS)
+    rates["measurable"] = rates["measurable"].astype("boolean").fillna(True).astype(bool)
     rates["threshold"] = rates["kpi"].map(limits)
-    rates["rate"] = (rates["numerator"] / rates["denominator"].where(rates["denominator"] > 0)).astype(float)
+    rates["rate"] = (rates["numerator"] / rates["denominator"].where(rates["denominator"] > 0)
+                     ).where(rates["measurable"]).astype(float)
     rates["ok"] = (rates["rate"] >= rates["threshold"]).where(rates["rate"].notna())
-    rates = rates.reindex(columns=RATE_COLUMNS).reset_index(drop=True)
-    return KpiReport(as_of=as_of, rates=rates, thresholds=limits, items=items, rep_names=names)
+    return KpiReport(as_of=as_of, rates=rates.reset_index(drop=True), thresholds=limits, items=items,
+                     rep_names=names, options=options)
 
 
 def item_rates(items: pd.DataFrame) -> pd.DataFrame:
-    """Numerator (passed) and denominator (all items) at every scope."""
+    """Numerator (passed) and denominator (all items) at every scope.
+
+    Items with a ``mature`` column count only when mature; the others are
+    ``pending``, and a group with no mature item is not ``measurable``.
+    """
+    mature = items["mature"].astype(bool) if "mature" in items else pd.Series(True, index=items.index)
+    counted = items.assign(_passed=(items["passed"].astype(bool) & mature).to_numpy(bool),
+                           _mature=mature.to_numpy(bool))
     parts = []
-    for scope, keys in SCOPES.items():
+    for scope, keys in ITEM_SCOPES.items():
         if keys:
-            grouped = items.groupby(keys, dropna=False, sort=True)["passed"].agg(["sum", "count"]).reset_index()
+            grouped = counted.groupby(keys, dropna=False, sort=True).agg(
+                numerator=("_passed", "sum"), denominator=("_mature", "sum"), total=("_mature", "count")).reset_index()
         else:
-            grouped = pd.DataFrame({"sum": [int(items["passed"].sum())], "count": [len(items)]})
-        parts.append(grouped.rename(columns={"sum": "numerator", "count": "denominator"}).assign(scope=scope))
+            grouped = pd.DataFrame({"numerator": [int(counted["_passed"].sum())],
+                                    "denominator": [int(counted["_mature"].sum())], "total": [len(counted)]})
+        grouped["pending"] = grouped["total"] - grouped["denominator"]
+        if "mature" in items:
+            grouped["measurable"] = grouped["denominator"] > 0
+        parts.append(grouped.drop(columns=["total"]).assign(scope=scope))
     return pd.concat(parts, ignore_index=True)
-
-
-def repair_rates(findings: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
-    """Breakpoint repair rate at every scope (see the module docstring for the definition)."""
-    resolved = findings["resolved_at"].where(findings["resolved_at"] <= as_of)
-    frame = pd.DataFrame({
-        "region": findings["region"], "owner_id": findings["owner_id"],
-        "open_week": iso_week(findings["first_seen"]), "fix_week": iso_week(resolved),
-        "fixed": resolved.notna(),
-    })
-    weeks = week_range(frame["open_week"].min(), week_of(as_of)) if len(frame) else []
-    parts = []
-    for scope, keys in SCOPES.items():
-        group_keys = [k for k in keys if k != "week"]
-        if "week" not in keys:
-            if group_keys:
-                grouped = frame.groupby(group_keys, dropna=False)["fixed"].agg(["sum", "count"]).reset_index()
-            else:
-                grouped = pd.DataFrame({"sum": [int(frame["fixed"].sum())], "count": [len(frame)]})
-            parts.append(grouped.rename(columns={"sum": "numerator", "count": "denominator"}).assign(scope=scope))
-        else:
-            parts.append(_weekly_repair(frame, group_keys, weeks).assign(scope=scope))
-    return pd.concat(parts, ignore_index=True)
-
-
-def _weekly_repair(frame: pd.DataFrame, keys: list[str], weeks: list[str]) -> pd.DataFrame:
-    """Per week: open during the week = opened by its end − resolved before its start."""
-    if not weeks:
-        return pd.DataFrame(columns=["week", *keys, "numerator", "denominator"])
-    key_cols = keys or ["_all"]
-    frame = frame.assign(_all="") if not keys else frame
-
-    def counts(week_col: str) -> pd.DataFrame:
-        rows = frame[frame[week_col].notna()]
-        table = rows.groupby([*key_cols, week_col], dropna=False).size().unstack(week_col, fill_value=0)
-        return table.reindex(columns=weeks, fill_value=0)
-
-    opened, fixed = counts("open_week"), counts("fix_week")
-    fixed = fixed.reindex(index=opened.index, fill_value=0)
-    opened_by_end = opened.cumsum(axis=1)
-    fixed_before_start = fixed.cumsum(axis=1) - fixed
-    den = (opened_by_end - fixed_before_start).stack().rename("denominator")
-    num = fixed.stack().rename("numerator")
-    out = pd.concat([num, den], axis=1).reset_index()
-    out = out.rename(columns={out.columns[len(key_cols)]: "week"})
-    out = out[out["denominator"] > 0]
-    return out.drop(columns=["_all"]) if not keys else out
-
-
-def week_range(first: str, last: str) -> list[str]:
-    """Consecutive ISO week labels from ``first`` to ``last`` inclusive."""
-    start, end = week_start(first), week_start(last)
-    count = int(round((end - start) / timedelta(days=7))) + 1
-    return [week_of(start + timedelta(days=7 * i)) for i in range(max(count, 0))]
 
 
 def first_response_items(data: KpiData) -> pd.DataFrame:
@@ -272,14 +302,15 @@ def lead_grades(leads: pd.DataFrame) -> pd.Series:
     return grade.where(grade.notna(), default.where(complete.to_numpy(bool)).astype("string"))
 
 
-def a_lead_items(data: KpiData) -> pd.DataFrame:
-    """One item per A lead: passed when converted by ``as_of``."""
+def a_lead_items(data: KpiData, maturity: timedelta = timedelta(days=DEFAULT_MATURITY_DAYS)) -> pd.DataFrame:
+    """One item per A lead: passed when converted by ``as_of``; ``mature`` when at least ``maturity`` old."""
     leads = data.leads
     a_leads = leads[(lead_grades(leads) == "A").fillna(False).to_numpy(bool)]
     converted = (a_leads["status"] == "converted") & (
         a_leads["converted_at"].isna() | (a_leads["converted_at"] <= data.as_of))
+    mature = a_leads["created_at"] <= data.as_of - pd.Timedelta(maturity)
     return pd.DataFrame({"owner_id": a_leads["owner_id"], "region": a_leads["region"], "at": a_leads["created_at"],
-                         "passed": converted.to_numpy(dtype=bool)})
+                         "passed": converted.to_numpy(dtype=bool), "mature": mature.to_numpy(dtype=bool)})
 
 
 ITEM_SOURCES: dict[str, Callable[[KpiData], pd.DataFrame]] = {

@@ -29,6 +29,11 @@ register({
         "kpi.stage.delivery": "交付验收",
         "kpi.stage.payment": "回款结算",
         "kpi.unknown_region": "（未分区域）",
+        "kpi.pending": "尚不可衡量",
+        "kpi.pending.no_baseline": "尚未建立基线（第一次每日检查时建立）",
+        "kpi.pending.grace": "基线建立满 {days} 天后开始计算",
+        "kpi.pending.a_lead": "A类线索满 {days} 天后才计入（{pending} 条未满）",
+        "kpi.pending.a_lead_window": "只计入满 {days} 天的 A类线索",
     },
     "en": {
         "kpi.name.breakpoint_repair_rate": "Breakpoint repair rate",
@@ -56,6 +61,11 @@ register({
         "kpi.stage.delivery": "Delivery",
         "kpi.stage.payment": "Payment",
         "kpi.unknown_region": "(no region)",
+        "kpi.pending": "not yet measurable",
+        "kpi.pending.no_baseline": "no baseline yet (the first daily run takes it)",
+        "kpi.pending.grace": "measured from {days} days after the baseline",
+        "kpi.pending.a_lead": "A leads count once {days} days old ({pending} not yet)",
+        "kpi.pending.a_lead_window": "only A leads at least {days} days old count",
     },
 })
 
@@ -63,6 +73,12 @@ register({
 def kpi_label(kpi: str, language: str | None = None) -> str:
     """The display name of a KPI."""
     return t(f"kpi.name.{kpi}", language)
+
+
+def days_text(value) -> str:
+    """A ``timedelta`` as a number of days (``14``, ``3.5``)."""
+    days = value.total_seconds() / 86400
+    return f"{days:g}"
 
 
 def percent(value: float | None) -> str:

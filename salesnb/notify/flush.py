@@ -48,9 +48,10 @@ from sqlalchemy import Connection, Engine, and_, func, or_, select, update
 
 from ..config import Settings, load_settings
 from ..errors import SalesnbError
-from ..models import OutboxMessage
+from ..models import OutboxMessage, User
 from ..timeutil import now as local_now
 from .channels import ChannelConfig, NotifyConfig, load_notify_config
+from .digest import DEFAULT_MAX_ITEMS, DIGEST_EVENTS, digest_rows
 from .notifier import (
     DeliveryContext,
     DeliveryError,
@@ -60,7 +61,7 @@ from .notifier import (
     TemporaryFailure,
 )
 from .outbox import DEFAULT_CHANNEL, child_dedup_key, insert_ignoring_duplicates
-from .recipients import resolve_recipients
+from .recipients import load_attachments, resolve_recipients
 from .send import make_notifier, send_notification
 
 log = logging.getLogger(__name__)
@@ -96,6 +97,7 @@ class FlushReport:
     failed: int = 0
     held: int = 0
     routed: int = 0
+    digests: int = 0
     by_channel: dict[str, Counter] = field(default_factory=dict)
     waiting: dict[str, float] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
@@ -111,6 +113,8 @@ class FlushReport:
             parts.append(f"held (in doubt) {self.held}")
         if self.routed:
             parts.append(f"routed {self.routed}")
+        if self.digests:
+            parts.append(f"digests {self.digests}")
         return ", ".join(parts)
 
 
@@ -192,6 +196,7 @@ def flush(
             except SalesnbError as exc:
                 report.problems.append(channel.redact(exc))
                 continue
+            report.digests += digest_pending(engine, channel, notifier, settings, clock())
             run = _ChannelRun(engine, channel, notifier, policy, worker, clock, backoff, max_attempts, stale_after, report)
             run.deliver(budget, wait=wait, max_wait=max_wait, sleep=sleep)
     finally:
@@ -304,6 +309,18 @@ class _ChannelRun:
             log.warning("notify: outbox row %s was reclaimed by another flusher before it finished", claim.id)
 
 
+def digest_pending(engine: Engine, channel: ChannelConfig, notifier: Notifier, settings: Settings,
+                   now: datetime) -> int:
+    """Fold the channel's pending digest-event rows into one digest per person (:mod:`salesnb.notify.digest`)."""
+    options = settings.section("notify").get("digest") or {}
+    max_items = int(options.get("max_items", DEFAULT_MAX_ITEMS))
+    events = options.get("events", DIGEST_EVENTS)
+    with write_transaction(engine) as conn:
+        names = dict(conn.execute(select(User.user_id, User.name)).all())
+        return digest_rows(conn, channel.name, body_limit=notifier.body_limit, settings=settings, names=names,
+                           now=now, max_items=max_items, language=settings.language, events=events)
+
+
 def _in_doubt_policy(channel: ChannelConfig) -> str:
     policy = str(channel.get("in_doubt", "resend"))
     if policy not in IN_DOUBT_POLICIES:
@@ -412,9 +429,10 @@ def _notification(conn: Connection, row) -> Notification:
     """The outbox row as a :class:`Notification` with its user ids resolved through ``users``."""
     to, unknown_to = resolve_recipients(conn, row.recipients or [])
     cc, unknown_cc = resolve_recipients(conn, row.cc or [])
+    payload = dict(row.payload or {})
     return Notification(subject=row.subject, body=row.body, recipients=to, cc=cc, dedup_key=row.dedup_key,
-                        payload=dict(row.payload or {}), event_type=row.event_type,
-                        unknown_users=[*unknown_to, *unknown_cc])
+                        payload=payload, event_type=row.event_type, unknown_users=[*unknown_to, *unknown_cc],
+                        attachments=load_attachments(conn, payload.get("attachments") or []))
 
 
 def route_default_messages(engine: Engine, config: NotifyConfig, now: datetime, worker: str = "router") -> int:

@@ -14,16 +14,21 @@ DEFAULT_RATE_PAUSE = 60.0  # seconds to wait after a rate-limit code
 
 
 def request_json(http: httpx.Client, method: str, url: str, *, content: bytes | None = None,
-                 params: dict[str, Any] | None = None) -> dict[str, Any]:
+                 params: dict[str, Any] | None = None, files: dict[str, Any] | None = None) -> dict[str, Any]:
     """Send one request and return the JSON reply, raising a DeliveryError on failure.
+
+    ``files`` sends a multipart/form-data upload (httpx's ``files``) instead of a JSON body.
 
     A failure to connect means the request never left: :class:`TemporaryFailure`.
     A failure after connecting (timeout reading, connection dropped) means the
     server may have acted on it: :class:`InDoubt`.
     """
     try:
-        response = http.request(method, url, content=content, params=params,
-                                headers=JSON_HEADERS if content is not None else None)
+        if files is not None:
+            response = http.request(method, url, params=params, files=files)
+        else:
+            response = http.request(method, url, content=content, params=params,
+                                    headers=JSON_HEADERS if content is not None else None)
     except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
         raise TemporaryFailure(f"cannot connect: {type(exc).__name__}: {exc}") from None
     except httpx.TransportError as exc:

@@ -43,9 +43,22 @@ class Recipient:
         return self.name or self.user_id
 
 
+@dataclass(frozen=True)
+class FileAttachment:
+    """A file sent with a message (from the ``attachments`` table): channels that can carry files attach it."""
+
+    filename: str
+    mime: str
+    content: bytes
+
+
 @dataclass
 class Notification:
-    """One message to deliver: subject, body and resolved recipients (``to`` and ``cc``)."""
+    """One message to deliver: subject, body and resolved recipients (``to`` and ``cc``).
+
+    ``attachments`` are files for the channels that carry them (WeCom robot and
+    application messages, e-mail); the body of such a message also links to them.
+    """
 
     subject: str
     body: str
@@ -55,6 +68,7 @@ class Notification:
     payload: dict[str, Any] = field(default_factory=dict)
     event_type: str | None = None
     unknown_users: list[str] = field(default_factory=list)
+    attachments: list[FileAttachment] = field(default_factory=list)
 
     @property
     def everyone(self) -> list[Recipient]:
@@ -143,6 +157,14 @@ class Notifier:
     def send(self, notification: Notification) -> SendResult:
         """Deliver ``notification``; raise a :class:`DeliveryError` when it did not go through."""
         raise NotImplementedError
+
+    def body_limit(self, subject: str) -> int | None:
+        """UTF-8 bytes the body of a message with ``subject`` may take here (None: no limit).
+
+        Digests (:mod:`salesnb.notify.digest`) list only as many items as fit,
+        so the channel never has to cut a message short.
+        """
+        return None
 
     def option(self, name: str, default: Any = None) -> Any:
         return self.channel.get(name, default)

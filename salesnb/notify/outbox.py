@@ -12,6 +12,7 @@ Row life cycle (``status``)::
        ▲                  │  ├──▶ failed   (permanent error, or attempts used up)
        └──── backoff ─────┘  └──▶ unknown  (in doubt, channel set to in_doubt = "hold")
     pending (channel "default") ──▶ routed  (copied once per routed channel)
+    pending (a digest event) ──▶ digested   (folded into one digest per person: salesnb.notify.digest)
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from ..models import OutboxMessage
 from ..timeutil import now
 
 DEFAULT_CHANNEL = "default"  # resolved to the configured channels at delivery time
-STATUSES = ("pending", "sending", "sent", "failed", "unknown", "routed")
+STATUSES = ("pending", "sending", "sent", "failed", "unknown", "routed", "digested")
 DEDUP_KEY_LENGTH = 400
 
 

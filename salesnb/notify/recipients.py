@@ -1,4 +1,5 @@
-"""Recipients are user ids; each channel needs an address from the ``users`` table."""
+"""Recipients are user ids; each channel needs an address from the ``users`` table.  Attached files are
+ids in the ``attachments`` table."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ from collections.abc import Iterable
 from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
-from ..models import User
-from .notifier import Recipient
+from ..models import Attachment, User
+from .notifier import FileAttachment, Recipient
 
 
 def resolve_recipients(session: Session | Connection, user_ids: Iterable[str]) -> tuple[list[Recipient], list[str]]:
@@ -38,3 +39,13 @@ def addresses(people: Iterable[Recipient], attribute: str) -> list[str]:
 def _clean(value: str | None) -> str | None:
     value = (value or "").strip()
     return value or None
+
+
+def load_attachments(session: Session | Connection, ids: Iterable[object]) -> list[FileAttachment]:
+    """The files of ``payload["attachments"]`` (ids in ``attachments``), in that order; unknown ids are skipped."""
+    wanted = [int(i) for i in ids if str(i).isdigit()]
+    if not wanted:
+        return []
+    query = select(Attachment.id, Attachment.filename, Attachment.mime, Attachment.content)
+    rows = {r.id: r for r in session.execute(query.where(Attachment.id.in_(wanted)))}
+    return [FileAttachment(rows[i].filename, rows[i].mime, bytes(rows[i].content)) for i in wanted if i in rows]

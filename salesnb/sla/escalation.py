@@ -15,6 +15,15 @@ and writes each batch in one transaction:
    ``node="sla_todo"``, ``entity_type="task"``, ``entity_id`` = the late task)
    and an audit entry (``sla.escalated``).
 
+Rungs of one task that fall due together (a gap between scans, or a task
+seen for the first time long after its deadline) are all logged, but only
+the highest sends a message; the lower ones are logged with nobody told
+(their to-dos are still created).  The scan of the run that takes the
+baseline (``quiet_before``) logs the due rungs of tasks created before it
+without any message or to-do: they are the backlog the managers were told
+about once.  Escalation messages are digest events: at delivery each person
+gets one digest per channel (:mod:`salesnb.notify.digest`).
+
 Before scanning it copies ``done_at`` of finished tasks into
 ``escalation_log.task_done_at`` and closes the to-dos of finished tasks, so
 the log answers "who was told, when, and when was it finally done".
@@ -37,6 +46,7 @@ from sqlalchemy.orm import Session
 from ..db import session_scope
 from ..i18n import get_language, t
 from ..models import AuditLog, EscalationLog, Task
+from ..notify.digest import digest_item
 from ..notify.outbox import DEFAULT_CHANNEL, insert_ignoring_duplicates
 from ..timeutil import to_local
 from . import messages  # noqa: F401 - registers the UI text
@@ -60,6 +70,8 @@ class EscalationReport:
     already_fired: int = 0  # due rungs another run logged first
     todos: int = 0
     notifications: int = 0
+    collapsed: int = 0  # lower rungs logged without a message because a higher one fell due with them
+    quiet: int = 0  # rungs of a baseline's backlog logged without message or to-do
     done_synced: int = 0  # log rows that learnt their task's done_at
     todos_closed: int = 0
     by_level: Counter = field(default_factory=Counter)  # (node, level) → fired
@@ -71,6 +83,7 @@ class EscalationReport:
         return {
             "as_of": self.as_of.isoformat(), "candidates": self.candidates, "fired": self.fired,
             "already_fired": self.already_fired, "todos": self.todos, "notifications": self.notifications,
+            "collapsed": self.collapsed, "quiet": self.quiet,
             "done_synced": self.done_synced, "todos_closed": self.todos_closed,
             "by_level": [{"node": n, "level": lv, "fired": c} for (n, lv), c in sorted(self.by_level.items())],
             "warnings": list(self.warnings), "events": list(self.events), "seconds": round(self.seconds, 3),
@@ -78,7 +91,8 @@ class EscalationReport:
 
 
 def escalate(engine: Engine, as_of: datetime, *, actor: str = ACTOR, batch_size: int = 2000,
-             nodes: Sequence[str] | None = None, language: str | None = None) -> EscalationReport:
+             nodes: Sequence[str] | None = None, language: str | None = None,
+             quiet_before: datetime | None = None) -> EscalationReport:
     """Fire every due escalation level of every open task as of ``as_of``; see the module doc.
 
     Parameters
@@ -87,6 +101,7 @@ def escalate(engine: Engine, as_of: datetime, *, actor: str = ACTOR, batch_size:
     as_of : the time the scan represents; it is also ``fired_at`` of the rungs it fires.
     nodes : restrict to these workflow nodes (default: every enabled policy).
     language : language of the notification text (default: the current one).
+    quiet_before : the baseline's time: due rungs of tasks created before it are logged without message or to-do.
     """
     started = time.perf_counter()
     as_of = to_local(as_of)
@@ -103,7 +118,7 @@ def escalate(engine: Engine, as_of: datetime, *, actor: str = ACTOR, batch_size:
         with engine.connect() as conn:
             result = conn.execution_options(yield_per=batch_size).execute(query)
             for rows in result.partitions():
-                _fire_batch(engine, policy, rows, as_of, directory, report, actor, language)
+                _fire_batch(engine, policy, rows, as_of, directory, report, actor, language, quiet_before)
         report.warnings.extend(w for w in sorted(policy.clock.warnings) if w not in report.warnings)
     report.seconds = time.perf_counter() - started
     return report
@@ -165,10 +180,38 @@ class _Firing:
     cc: list[str]
     todo_id: str | None
     assignee: str | None
+    quiet: bool = False  # a baseline's backlog: logged only
+    collapsed_into: int | None = None  # a higher level fell due with it and was sent instead
+    collapsed: tuple[int, ...] = ()  # the lower levels this one was sent for
+
+    @property
+    def told(self) -> bool:
+        return not self.quiet and self.collapsed_into is None
+
+
+def _collapse(firings: list[_Firing], quiet_before: datetime | None) -> None:
+    """Mark backlog rungs quiet, and per task all rungs but the highest as collapsed into it."""
+    by_task: dict[str, list[_Firing]] = {}
+    for f in firings:
+        if quiet_before is not None and f.row.created_at < quiet_before:
+            f.quiet = True
+            f.assignee = None
+            continue
+        by_task.setdefault(f.row.task_id, []).append(f)
+    for group in by_task.values():
+        if len(group) < 2:
+            continue
+        top = max(group, key=lambda f: (f.due.level.level, f.due.repeat_no))
+        top.collapsed = tuple(sorted({f.due.level.level for f in group if f is not top
+                                      and f.due.level.level != top.due.level.level}))
+        for f in group:
+            if f is not top:
+                f.collapsed_into = top.due.level.level
 
 
 def _fire_batch(engine: Engine, policy: Policy, rows: Sequence[Any], as_of: datetime, directory: Directory,
-                report: EscalationReport, actor: str, language: str | None) -> None:
+                report: EscalationReport, actor: str, language: str | None,
+                quiet_before: datetime | None = None) -> None:
     report.candidates += len(rows)
     with session_scope(engine) as session:
         logged = _logged(session, [r.task_id for r in rows])
@@ -179,9 +222,10 @@ def _fire_batch(engine: Engine, policy: Policy, rows: Sequence[Any], as_of: date
             return
         owners = _entity_owners(session, policy, [r for r, _ in due])
         firings = [_plan(r, d, directory, owners.get((r.entity_type, r.entity_id))) for r, d in due]
+        _collapse(firings, quiet_before)
         log_rows = [dict(task_id=f.row.task_id, node=policy.node, level=f.due.level.level, repeat_no=f.due.repeat_no,
-                         due_at=f.due.due_at, fired_at=as_of, notified=f.notified, cc=f.cc,
-                         todo_task_id=f.todo_id if f.assignee else None, task_done_at=None)
+                         due_at=f.due.due_at, fired_at=as_of, notified=f.notified if f.told else [],
+                         cc=f.cc if f.told else [], todo_task_id=f.todo_id if f.assignee else None, task_done_at=None)
                     for f in firings]
         statement = _insert_ignore(session, EscalationLog.__table__, ["task_id", "level", "repeat_no"])
         won = {tuple(r) for r in session.execute(
@@ -192,21 +236,23 @@ def _fire_batch(engine: Engine, policy: Policy, rows: Sequence[Any], as_of: date
             return
         todos, audits, messages = [], [], []
         for f in mine:
-            message = _message(policy, f, as_of, directory, language)
+            message = _message(policy, f, as_of, directory, language) if f.told else None
             if message is not None:
                 messages.append(message)
             if f.assignee:
                 todos.append(_todo_row(policy, f, as_of, language))
             summary = _summary(policy, f)
-            audits.append(dict(at=as_of, actor=actor, action="sla.escalated", entity_type="task",
-                               entity_id=f.row.task_id, before=None, note=None, after=summary))
+            report.quiet += f.quiet
+            report.collapsed += f.collapsed_into is not None
+            audits.append(dict(at=as_of, actor=actor, action="sla.baseline" if f.quiet else "sla.escalated",
+                               entity_type="task", entity_id=f.row.task_id, before=None, note=None, after=summary))
             report.by_level[(policy.node, f.due.level.level)] += 1
             if len(report.events) < EVENTS_KEPT:
                 report.events.append({"task_id": f.row.task_id, **summary})
             unknown = directory.unknown(f.notified + f.cc)
             if unknown:
                 _warn(report, f"{policy.node}: recipients not in users: {', '.join(sorted(set(unknown)))}")
-            if not f.notified:
+            if not f.notified and f.told:
                 _warn(report, f"{policy.node} level {f.due.level.level}: nobody to notify (no owner/manager/role "
                               f"user found); logged without a notification")
         if messages:
@@ -221,9 +267,16 @@ def _fire_batch(engine: Engine, policy: Policy, rows: Sequence[Any], as_of: date
 
 
 def _summary(policy: Policy, f: _Firing) -> dict[str, Any]:
-    return {"node": policy.node, "level": f.due.level.level, "repeat_no": f.due.repeat_no,
-            "due_at": f.due.due_at.isoformat(), "notified": f.notified, "cc": f.cc,
-            "todo_task_id": f.todo_id if f.assignee else None}
+    out = {"node": policy.node, "level": f.due.level.level, "repeat_no": f.due.repeat_no,
+           "due_at": f.due.due_at.isoformat(), "notified": f.notified if f.told else [],
+           "cc": f.cc if f.told else [], "todo_task_id": f.todo_id if f.assignee else None}
+    if f.quiet:
+        out["quiet"] = True
+    if f.collapsed_into is not None:
+        out["collapsed_into"] = f.collapsed_into
+    if f.collapsed:
+        out["collapsed"] = list(f.collapsed)
+    return out
 
 
 def _warn(report: EscalationReport, message: str) -> None:
@@ -278,6 +331,8 @@ def _message(policy: Policy, f: _Firing, as_of: datetime, directory: Directory,
     deadline = policy.clock.add_paused(row.created_at, policy.target, task_pauses(row.details, policy.pause_statuses))
     todo = (t("sla.body.todo", language, todo_id=f.todo_id, assignee=directory.name(f.assignee))
             if f.assignee else "")
+    if f.collapsed:
+        todo += t("sla.body.collapsed", language, levels=", ".join(f"L{lv}" for lv in f.collapsed))
     body = t("sla.body", language, title=subject, node=node, entity=entity, owner=directory.name(row.owner_id),
              created=_fmt(row.created_at), target=_hours(policy), calendar=t(f"sla.calendar.{policy.calendar.mode}", language),
              deadline=_fmt(deadline), due=_fmt(f.due.due_at), level_text=level_text,
@@ -286,7 +341,10 @@ def _message(policy: Policy, f: _Firing, as_of: datetime, directory: Directory,
     payload = {"node": policy.node, "level": level.level, "repeat_no": f.due.repeat_no,
                "due_at": f.due.due_at.isoformat(), "deadline": None if deadline is None else deadline.isoformat(),
                "entity_type": row.entity_type, "entity_id": row.entity_id,
-               "todo_task_id": f.todo_id if f.assignee else None}
+               "todo_task_id": f.todo_id if f.assignee else None, "collapsed": list(f.collapsed),
+               "items": [digest_item(kind="task", item_id=row.task_id, since=row.created_at, text=subject,
+                                     severity="info" if level.is_warning else ("critical" if level.level >= 2
+                                                                               else "warning"))]}
     return dict(dedup_key=f"sla:{row.task_id}:{level.level}:{f.due.repeat_no}", channel=level.channel or DEFAULT_CHANNEL,
                 recipients=sorted(set(f.notified)), cc=sorted(set(f.cc)), subject=subject, body=body, payload=payload,
                 event_type="sla_warning" if level.is_warning else "sla_escalation", entity_type="task",

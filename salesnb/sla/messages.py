@@ -13,6 +13,7 @@ register({
                      "时限：{target} 小时（{calendar}）\n截止时间：{deadline}\n本级触发：{due}\n级别：{level_text}\n"
                      "通知：{notify}\n抄送：{cc}{todo}"),
         "sla.body.todo": "\n已创建待办 {todo_id}，处理人：{assignee}",
+        "sla.body.collapsed": "\n（检查间隔期间 {levels} 级也已到期，只发本级一次）",
         "sla.level.warning": "预警（截止前）",
         "sla.level.n": "L{level}",
         "sla.calendar.24x7": "全天候计时",
@@ -34,6 +35,7 @@ register({
                      "Target: {target} h ({calendar})\nDeadline: {deadline}\nThis level due: {due}\nLevel: {level_text}\n"
                      "Notified: {notify}\nCc: {cc}{todo}"),
         "sla.body.todo": "\nTo-do {todo_id} created for {assignee}",
+        "sla.body.collapsed": "\n(level(s) {levels} also fell due while no scan ran; only this level is sent)",
         "sla.level.warning": "warning (before the deadline)",
         "sla.level.n": "L{level}",
         "sla.calendar.24x7": "24×7 clock",

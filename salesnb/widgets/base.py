@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 import sys
 from collections.abc import Callable
 from datetime import datetime
@@ -32,8 +33,6 @@ from .style import CSS
 
 register({
     "zh-CN": {
-        "common.yes": "是",
-        "common.no": "否",
         "common.all": "全部",
         "common.none": "（无）",
         "common.save": "保存",
@@ -53,8 +52,6 @@ register({
         "entity.payment_claim": "回款申请", "entity.task": "任务", "entity.user": "员工", "entity.bank_transaction": "银行流水",
     },
     "en": {
-        "common.yes": "Yes",
-        "common.no": "No",
         "common.all": "All",
         "common.none": "(none)",
         "common.save": "Save",
@@ -122,6 +119,8 @@ class AppWidget(widgets.VBox):
                  home: str | None = None, **kwargs: Any):
         self.engine = engine
         self.home = home
+        if actor is None and os.environ.get("SALESNB_SINGLE_USER"):
+            actor = os.environ["SALESNB_SINGLE_USER"]  # salesnb lab --user / serve --user: set by our own server
         if isinstance(actor, str):
             with session_scope(engine) as session:
                 actor = load_actor(session, actor)

@@ -10,7 +10,7 @@ from ..contracts import approve, check_terms, edit, get_attachment, reject, subm
 from ..contracts.messages import reason_text
 from ..db import session_scope
 from ..errors import SalesnbError
-from ..i18n import get_language, register, t
+from ..i18n import register, t
 from . import download, html
 from .base import AppWidget, label, person_picker, row
 
@@ -55,7 +55,7 @@ register({
         "contracts.done.rejected": "合同 {id} 已驳回",
         "contracts.done.submitted": "合同 {id} 交付可行，已提交审批，交付保障书已生成",
         "contracts.done.frozen": "合同 {id} 交期来不及，已被熔断冻结",
-        "contracts.training": "该销售已连续 {streak} 次触发熔断，已安排《交付能力指南》培训",
+        "contracts.training": "该销售已连续 {streak} 次触发熔断，已安排《交付能力白皮书》培训",
     },
     "en": {
         "contracts.title": "Contract approval",
@@ -237,10 +237,8 @@ class ContractApproval(AppWidget):
 
     def _verdict_html(self, item: QueueItem) -> str:
         if self.verdict == "frozen":
-            reason = item.frozen_reason or {}
-            lang = "zh" if get_language() == "zh-CN" else "en"
-            text = t("contracts.verdict.frozen", reason=reason.get(f"reason_{lang}", ""))
-            suggestion = t("contracts.verdict.suggestion", suggestion=reason.get(f"suggestion_{lang}", ""))
+            text = t("contracts.verdict.frozen", reason=item.frozen_why)
+            suggestion = t("contracts.verdict.suggestion", suggestion=item.frozen_suggestion)
             return html.message(f"{text}\n{suggestion}", "bad", title=t("contracts.verdict.title.frozen"))
         if self.verdict == "feasible":
             return html.message(t("contracts.verdict.feasible", **(item.verdict or {})), "good",

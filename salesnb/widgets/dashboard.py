@@ -21,14 +21,15 @@ import pandas as pd
 from IPython.display import HTML, display
 from traitlets import Int, Unicode
 
+from ..config import load_settings
 from ..i18n import register, t
 from ..kpi import ALL_KPIS, compute_kpis
 from ..kpi.anomalies import anomaly_notes
 from ..kpi.audit_process import process_audit
 from ..kpi.charts import a_lead_figure, audit_figure, trend_figure
 from ..kpi.frames import week_of
-from ..kpi.kpis import is_red
-from ..kpi.messages import kpi_label, percent
+from ..kpi.kpis import is_red, state
+from ..kpi.messages import days_text, kpi_label, percent
 from ..kpi.report import localise, report_tables, xlsx_bytes
 from ..timeutil import to_local
 from . import download, html
@@ -81,6 +82,9 @@ CSS = """
 .snb-kpi-value { font-size: 30px; font-weight: 700; line-height: 1.2; }
 .snb-kpi-ok .snb-kpi-value { color: var(--snb-good); }
 .snb-kpi-red .snb-kpi-value { color: var(--snb-bad); }
+.snb-kpi-tile.snb-kpi-pending { border-left-color: #9ca3af; background: #f3f4f6; }
+.snb-kpi-pending .snb-kpi-value { color: #6b7280; font-size: 22px; }
+.snb-badge.snb-pending { background: #e5e7eb; color: #4b5563; }
 .snb-kpi-meta { font-size: 12px; color: var(--snb-muted); }
 .snb-chart { width: 100%; height: 340px; }
 """
@@ -166,6 +170,8 @@ class Dashboard(AppWidget):
         self.trend_chart = widgets.Output()
         self.a_lead_chart = widgets.Output()
         self.a_lead_table = widgets.HTML("")
+        self.a_lead_table.add_class("snb-a-lead-table")
+        self.a_lead_window = widgets.HTML("")
         self.notes_title = widgets.HTML("")
         self.notes_box = widgets.HTML("")
         self.notes_box.add_class("snb-notes")
@@ -180,7 +186,7 @@ class Dashboard(AppWidget):
             widgets.HTML(f"<style>{CSS}</style>", layout=widgets.Layout(display="none")), plotly_loader(),
             toolbar, self.tiles,
             _section(t("dashboard.section.trend")), self.trend_chart,
-            _section(t("dashboard.section.a_leads")), self.a_lead_chart, self.a_lead_table,
+            _section(t("dashboard.section.a_leads")), self.a_lead_window, self.a_lead_chart, self.a_lead_table,
             self.notes_title, self.notes_box,
             _section(t("dashboard.section.audit")), self.audit_text, self.audit_chart, self.audit_table,
         ]
@@ -201,7 +207,7 @@ class Dashboard(AppWidget):
     def refresh(self) -> None:
         """Recompute the KPIs, notes and process audit as of now (or the fixed clock)."""
         as_of = self.as_of()
-        self.report = compute_kpis(self.engine, as_of, since=self.since)
+        self.report = compute_kpis(self.engine, as_of, since=self.since, settings=load_settings())
         self.notes = anomaly_notes(self.engine, as_of, report=self.report)
         self.audit = process_audit(self.engine, as_of)
         regions = sorted({r for r in self.report.at("region")["region"] if isinstance(r, str) and r})
@@ -217,6 +223,9 @@ class Dashboard(AppWidget):
         show_figure(self.trend_chart, trend_figure(self.report, region=region))
         show_figure(self.a_lead_chart, a_lead_figure(self.report, region=region))
         self.a_lead_table.value = self._a_lead_html(region)
+        self.a_lead_window.value = html.tag("div", t("kpi.pending.a_lead_window",
+                                                     days=days_text(self.report.options.a_lead_maturity)),
+                                            cls="snb-muted")
         notes = [n for n in self.notes if region is None or n.region == region]
         self.notes_title.value = html.tag("div", t("dashboard.section.notes", week=week_of(self.as_of())),
                                           cls="snb-section-title")
@@ -225,26 +234,31 @@ class Dashboard(AppWidget):
 
     def _tiles_html(self, region: str | None) -> str:
         scope, keys = ("region", {"region": region}) if region else ("overall", {})
+        week_scope, week_keys = ("week_region", {"region": region}) if region else ("week", {})
         this_week = week_of(self.as_of())
         tiles = []
         for kpi in ALL_KPIS:
-            value = self.report.value(kpi, scope, **keys)
-            week_scope, week_keys = ("week_region", {"region": region}) if region else ("week", {})
-            weekly = self.report.value(kpi, week_scope, week=this_week, **week_keys)
-            rows = self.report.rates[(self.report.rates["kpi"] == kpi) & (self.report.rates["scope"] == scope)]
-            for key, val in keys.items():
-                rows = rows[rows[key] == val]
+            row = self.report.row(kpi, scope, **keys)
+            weekly = self.report.row(kpi, week_scope, week=this_week, **week_keys)
             threshold = self.report.thresholds[kpi]
-            tone = "none" if value is None else ("red" if value < threshold else "ok")
+            tone = "none" if row is None else state(row["rate"], row["ok"], row["measurable"])
+            week_tone = "none" if weekly is None else state(weekly["rate"], weekly["ok"], weekly["measurable"])
+            week_text = t("kpi.pending") if week_tone == "pending" else percent(
+                None if weekly is None or pd.isna(weekly["rate"]) else float(weekly["rate"]))
             meta = [t("dashboard.tile.threshold", threshold=percent(threshold)),
-                    t("dashboard.tile.week", rate=percent(weekly))]
-            if not rows.empty:
-                meta.append(t("dashboard.tile.count", numerator=int(rows["numerator"].iloc[0]),
-                              denominator=int(rows["denominator"].iloc[0])))
+                    t("dashboard.tile.week", rate=week_text)]
+            if tone == "pending":
+                value = t("kpi.pending")
+                meta.append(self.report.pending_reason(kpi, scope, **keys))
+            elif tone == "none":
+                value = t("dashboard.tile.none")
+            else:
+                value = percent(float(row["rate"]))
+                meta.append(t("dashboard.tile.count", numerator=int(row["numerator"]),
+                              denominator=int(row["denominator"])))
             inner = (html.tag("div", kpi_label(kpi), cls="snb-kpi-name")
-                     + html.tag("div", percent(value) if value is not None else t("dashboard.tile.none"),
-                                cls="snb-kpi-value")
-                     + html.tag("div", " · ".join(meta), cls="snb-kpi-meta"))
+                     + html.tag("div", value, cls="snb-kpi-value")
+                     + html.tag("div", " · ".join(m for m in meta if m), cls="snb-kpi-meta"))
             tiles.append(html.raw_tag("div", inner, cls=f"snb-kpi-tile snb-kpi-{tone}", data_kpi=kpi))
         return html.raw_tag("div", "".join(tiles), cls="snb-kpi-tiles")
 
@@ -259,8 +273,13 @@ class Dashboard(AppWidget):
             cells: list[object] = [name]
             for week in weeks:
                 r = by_week.get(week)
-                cells.append("" if r is None else html.badge(f"{percent(r.rate)} ({r.numerator}/{r.denominator})",
-                                                              "bad" if is_red(r.ok) else "good"))
+                if r is None:
+                    cells.append("")
+                elif not r.measurable:  # every A lead of the week is too young to have converted: grey
+                    cells.append(html.badge(f"{t('kpi.pending')} ({int(r.pending)})", "pending"))
+                else:
+                    cells.append(html.badge(f"{percent(r.rate)} ({r.numerator}/{r.denominator})",
+                                            "bad" if is_red(r.ok) else "good"))
             rows.append(cells)
         return html.table(rows, [t("col.region"), *weeks], empty=t("dashboard.tile.none"),
                           cell_html={i + 1: True for i in range(len(weeks))})

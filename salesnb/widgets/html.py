@@ -14,7 +14,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 
+from ..i18n import register, t
 from ..timeutil import to_local
+
+register({
+    "zh-CN": {"common.yes": "是", "common.no": "否"},
+    "en": {"common.yes": "Yes", "common.no": "No"},
+})
 
 
 def escape(value: object) -> str:
@@ -27,8 +33,6 @@ def display(value: object) -> str:
     if value is None or is_missing(value):
         return ""
     if isinstance(value, bool):
-        from ..i18n import t
-
         return t("common.yes") if value else t("common.no")
     if isinstance(value, datetime):
         return to_local(value).strftime("%Y-%m-%d %H:%M")

@@ -33,6 +33,7 @@ from .base import (
 register({
     "zh-CN": {
         "sc.title": "线索意向评分卡",
+        "sc.customer_unknown": "客户 {id} 不存在（可能已被删除）",
         "sc.subtitle": "带 * 的为必填项，填完整才能保存。保存后自动评级：A 级线索会通知主管并进入新品优先体验池。",
         "sc.mode.new": "新建线索", "sc.mode.edit": "修改已有线索",
         "sc.find_lead": "查找线索", "sc.find_lead.placeholder": "线索编号 / 客户名称 / 拼音",
@@ -60,6 +61,7 @@ register({
     },
     "en": {
         "sc.title": "Lead scorecard",
+        "sc.customer_unknown": "Customer {id} does not exist (it may have been deleted)",
         "sc.subtitle": "Fields marked * are required; the lead can be saved once they are filled in. Saving grades the lead: grade A notifies the manager and joins the priority pool.",
         "sc.mode.new": "New lead", "sc.mode.edit": "Edit a lead",
         "sc.find_lead": "Find lead", "sc.find_lead.placeholder": "Lead id / customer name / pinyin",
@@ -277,7 +279,7 @@ class ScorecardForm(AppWidget):
         """Set the lead's customer (and its region when the region is still empty)."""
         hits = [h for h in search_customers(self.engine, customer_id, limit=50) if h.customer_id == customer_id]
         if not hits:
-            raise SalesnbError(t("card.unknown", id=customer_id))
+            raise SalesnbError("sc.customer_unknown", id=customer_id)
         hit = hits[0]
         self._customer_label = hit.name
         self.customer_id = hit.customer_id

@@ -43,7 +43,7 @@ def test_one_digest_per_owner_with_counts_examples_and_cc(engine):
     recipients, cc, subject, body = sent["S1"]
     assert recipients == ["S1"] and cc == []  # warnings only: no cc
     assert "7" in subject and "张三" in subject
-    assert body.count("  · ") == 5  # five examples, not seven
+    assert body.count("[提醒]") == 7 and "my_work.ipynb" in body  # every item listed (fewer than the cap), then the link
     recipients, cc, subject, body = sent["S2"]
     assert recipients == ["S2"] and cc == ["M1"]  # a critical finding copies the manager
 
@@ -60,10 +60,26 @@ def test_rerun_adds_no_alert_and_new_findings_alert_again(engine):
     with session_scope(engine) as s:
         rows = s.scalars(select(OutboxMessage).where(OutboxMessage.event_type == "checks.new_findings")).all()
     assert [r.entity_id for r in rows] == ["S1", "S1"]
-    assert "L-new" in rows[-1].body and "L0" not in rows[-1].body
+    assert "L-new" in rows[-1].body and "L0 " not in rows[-1].body
 
 
 def test_alerts_can_be_turned_off(engine):
     _seed(engine)
     report = run_checks(engine, AS_OF, only=["lead_response_overdue"], alerts=False)
     assert report.alerts == 0 and _outbox(engine) == {}
+
+
+def test_items_are_ranked_critical_then_oldest_then_largest(engine):
+    _seed(engine)
+    with session_scope(engine) as s:
+        for i, (days, amount) in enumerate([(3, 500), (3, 900), (6, 100)]):
+            s.add(Quote(quote_id=f"QS{i}", customer_id="C1", owner_id="S1", amount=amount, status="accepted",
+                        accepted_at=AS_OF - timedelta(days=days)))
+    run_checks(engine, AS_OF, only=["lead_response_overdue", "quote_not_ordered"])
+    with session_scope(engine) as s:
+        [row] = s.scalars(select(OutboxMessage).where(OutboxMessage.entity_id == "S1")).all()
+    items = row.payload["items"]
+    assert [i["id"] for i in items[:3]] == ["QS2", "QS1", "QS0"]  # critical: oldest first, then the larger amount
+    assert [i["severity"] for i in items] == ["critical"] * 3 + ["warning"] * 7
+    assert items[1]["amount"] == 900.0 and row.payload["total"] == 10
+    assert row.cc == ["M1"] and row.body.index("QS2") < row.body.index("L0 ")

@@ -35,7 +35,7 @@ def test_contract_commands_end_to_end(db_url, tmp_path):
     run(db_url, "contract", "approve", "K1", "--by", "M1", "--at", "2026-03-02 12:00")
     shown = json.loads(run(db_url, "contract", "show", "K1", "--json").output)
     assert shown["status"] == "approved" and [s["feasible"] for s in shown["submissions"]] == [False, True]
-    assert len(shown["attachments"]) == 1
+    assert [a["kind"] for a in shown["attachments"]] == ["delivery_guarantee", "delivery_guarantee_pdf"]
     text = run(db_url, "contract", "show", "K1").output
     assert "[approved]" in text and "交付保障书_DG-K1-" in text
     path = run(db_url, "contract", "download", "K1", "-o", str(tmp_path)).output.strip()

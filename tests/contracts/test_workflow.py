@@ -13,6 +13,7 @@ from salesnb.contracts import approve, describe, edit, get_attachment, reject, s
 from salesnb.db import session_scope
 from salesnb.errors import SalesnbError
 from salesnb.models import AuditLog, Contract, ContractSubmission, OutboxMessage, Task
+from salesnb.notify.recipients import load_attachments
 
 from .helpers import SUBMIT_AT, seed
 
@@ -96,7 +97,7 @@ def test_editing_the_terms_rechecks_and_issues_a_new_document(engine):
         edits = s.scalars(select(AuditLog).where(AuditLog.action == "contract.edit").order_by(AuditLog.id)).all()
         open_tasks = s.scalars(select(Task.task_id).where(Task.node == "contract_approval", Task.done_at.is_(None))).all()
     assert [x["feasible"] for x in info["submissions"]] == [False, True, True]
-    assert len(info["attachments"]) == 2
+    assert [a["kind"] for a in info["attachments"]] == ["delivery_guarantee", "delivery_guarantee_pdf"] * 2
     assert "数量 | 20" in latest and "排产日期 | 2026年3月14日" in latest
     assert edits[0].before["promised_delivery_days"] == 6 and edits[0].after["promised_delivery_days"] == 9
     assert edits[1].after["quantity"] == 20 and edits[1].actor == "U1"
@@ -171,11 +172,16 @@ def test_three_strikes_assign_training_and_tell_the_manager(engine):
     assert len(tasks) == 1
     task = tasks[0]
     assert task.owner_id == "U1" and task.kind == "todo" and task.done_at is None
-    assert task.details["guide"] == "交付能力指南" and task.details["streak"] == 3
+    assert task.details["guide"] == "交付能力白皮书" and task.details["streak"] == 3
     assert set(task.details["contracts"]) == {"K1", "K2"}
     with session_scope(engine) as s:
         note = s.scalar(select(OutboxMessage).where(OutboxMessage.event_type == "contract_training"))
-    assert note.recipients == ["M1"] and note.cc == ["U1"] and "交付能力指南" in note.body
+    assert note.recipients == ["M1"] and note.cc == ["U1"] and "交付能力白皮书" in note.body
+    with session_scope(engine) as s:
+        rep = s.scalar(select(OutboxMessage).where(OutboxMessage.event_type == "contract_training_rep"))
+        [document] = load_attachments(s, rep.payload["attachments"])
+    assert rep.recipients == ["U1"] and task.task_id in rep.body and "my_work.ipynb" in rep.body
+    assert document.filename == "交付能力白皮书.pdf" and document.content.startswith(b"%PDF")
 
 
 def test_a_feasible_submission_in_between_resets_the_count(engine):

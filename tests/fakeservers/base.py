@@ -35,7 +35,7 @@ class Request:
     body: bytes
     json: Any = None
     target: str = ""  # the request target as sent (path and raw query string)
-    headers: dict[str, str] = field(default_factory=dict)  # names in lower case
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -163,8 +163,8 @@ class FakeServer:
             body = json.loads(raw.decode("utf-8")) if raw else None
         except ValueError:
             body = None
-        headers = {name.lower(): value for name, value in handler.headers.items()}
-        request = Request(method, parts.path, query, raw, body, target=handler.path, headers=headers)
+        request = Request(method, parts.path, query, raw, body, target=handler.path,
+                          headers={k.lower(): v for k, v in handler.headers.items()})
         with self._lock:
             self.requests.append(request)
         if self.is_message(request):
@@ -237,3 +237,22 @@ class RateWindow:
 
     def add(self, robot: str, now: float) -> None:
         self.times.setdefault(robot, []).append(now)
+
+
+def multipart_files(request: Request) -> dict[str, tuple[str, bytes]]:
+    """The files of a multipart/form-data request: field name → (file name, content)."""
+    from email.parser import BytesParser
+    from email.policy import HTTP
+
+    content_type = request.headers.get("content-type", "")
+    if not content_type.startswith("multipart/form-data"):
+        return {}
+    message = BytesParser(policy=HTTP).parsebytes(
+        f"Content-Type: {content_type}\r\n\r\n".encode() + request.body)
+    files = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        filename = part.get_filename()
+        if name and filename is not None:
+            files[name] = (filename, part.get_payload(decode=True) or b"")
+    return files

@@ -2,7 +2,11 @@
 
 Robot: ``POST /cgi-bin/webhook/send?key=KEY`` — 93000 for an unknown key,
 45009 over 20 messages a minute per robot, 40058 when text > 2048 bytes or
-markdown > 4096 bytes.  App: ``GET /cgi-bin/gettoken`` (40013 bad corpid,
+markdown > 4096 bytes; ``file`` messages name a ``media_id`` from
+``POST /cgi-bin/webhook/upload_media?key=KEY&type=file`` (multipart field
+``media``, 5 bytes to 20 MB; 40006 otherwise, 40007 for an unknown media id).
+App: ``POST /cgi-bin/media/upload?access_token=T&type=file`` likewise, and
+``file`` messages.  App: ``GET /cgi-bin/gettoken`` (40013 bad corpid,
 40001 bad secret; tokens live ``expires_in`` = 7200 s) and ``POST
 /cgi-bin/message/send?access_token=T`` (40014 unknown token, 42001 expired,
 ``invaliduser`` for unknown users, duplicate check as documented: the same
@@ -23,11 +27,12 @@ from __future__ import annotations
 import json
 from itertools import count
 
-from .base import FakeServer, RateWindow, Reply, Request
+from .base import FakeServer, RateWindow, Reply, Request, multipart_files
 from .oauth import AuthCodes, back_to_app
 
 TEXT_LIMIT = 2048
 MARKDOWN_LIMIT = 4096
+MEDIA_MIN, MEDIA_MAX = 5, 20 * 1024 * 1024
 
 
 def _err(code: int, msg: str) -> Reply:
@@ -50,6 +55,7 @@ class FakeWeCom(FakeServer):
         self.signed_in: str | None = "zhangsan"  # who is signed in to WeCom in the browser
         self.consent = False  # True: a page with a confirm link instead of an immediate redirect
         self.codes = AuthCodes(self.clock, "wwcode")
+        self.media: dict[str, tuple[str, bytes]] = {}  # media_id → (file name, content)
 
     def is_message(self, request: Request) -> bool:
         return request.path in ("/cgi-bin/webhook/send", "/cgi-bin/message/send")
@@ -72,6 +78,15 @@ class FakeWeCom(FakeServer):
             return self._in_app_oauth(request)
         if request.path == "/cgi-bin/auth/getuserinfo":
             return self._getuserinfo(request)
+        if request.path == "/cgi-bin/webhook/upload_media":
+            if request.query.get("key", "") not in self.keys:
+                return _err(93000, "invalid webhook url")
+            return self._upload(request)
+        if request.path == "/cgi-bin/media/upload":
+            token = request.query.get("access_token", "")
+            if token not in self.tokens or self.tokens[token] <= self.clock():
+                return _err(40014, "invalid access_token")
+            return self._upload(request)
         return Reply({"errcode": 404, "errmsg": "not found"}, status=404)
 
     def _robot(self, request: Request) -> Reply:
@@ -80,6 +95,8 @@ class FakeWeCom(FakeServer):
             return _err(93000, "invalid webhook url, hint: [1700000000_1_abc]")
         body = request.json or {}
         msgtype = body.get("msgtype")
+        if msgtype == "file":
+            return self._robot_file(key, body)
         if msgtype not in ("text", "markdown"):
             return _err(40008, "invalid message type")
         content = body.get(msgtype, {}).get("content", "")
@@ -94,6 +111,29 @@ class FakeWeCom(FakeServer):
                      "mentioned_list": body[msgtype].get("mentioned_list", []),
                      "mentioned_mobile_list": body[msgtype].get("mentioned_mobile_list", [])}
         return Reply({"errcode": 0, "errmsg": "ok"}, delivered=delivered)
+
+    def _upload(self, request: Request) -> Reply:
+        if request.query.get("type") != "file":
+            return _err(40004, "invalid media type")
+        media = multipart_files(request).get("media")
+        if media is None or not MEDIA_MIN <= len(media[1]) <= MEDIA_MAX:
+            return _err(40006, "invalid file size")
+        media_id = f"media-{next(self._serial)}"
+        self.media[media_id] = media
+        return Reply({"errcode": 0, "errmsg": "ok", "type": "file", "media_id": media_id,
+                      "created_at": str(int(self.clock()))})
+
+    def _robot_file(self, key: str, body: dict) -> Reply:
+        media_id = (body.get("file") or {}).get("media_id", "")
+        if media_id not in self.media:
+            return _err(40007, "invalid media_id")
+        now = self.clock()
+        if self.rate.full(key, now):
+            return _err(45009, "api freq out of limit")
+        self.rate.add(key, now)
+        filename, content = self.media[media_id]
+        return Reply({"errcode": 0, "errmsg": "ok"}, delivered={
+            "robot": key, "msgtype": "file", "text": f"[file] {filename}", "filename": filename, "content": content})
 
     def _gettoken(self, request: Request) -> Reply:
         self.gettoken_calls += 1
@@ -156,8 +196,10 @@ class FakeWeCom(FakeServer):
         if body.get("agentid") != self.agentid:
             return _err(40056, "invalid agentid")
         msgtype = body.get("msgtype")
-        if msgtype not in ("textcard", "text"):
+        if msgtype not in ("textcard", "text", "file"):
             return _err(40008, "invalid message type")
+        if msgtype == "file" and (body.get("file") or {}).get("media_id") not in self.media:
+            return _err(40007, "invalid media_id")
         users = [u for u in str(body.get("touser", "")).split("|") if u]
         valid = [u for u in users if u in self.users]
         invalid = [u for u in users if u not in self.users]
@@ -173,5 +215,9 @@ class FakeWeCom(FakeServer):
                 self.duplicates_dropped += 1
                 return Reply(reply)  # WeCom answers ok and does not deliver again
             self._recent[fingerprint] = self.clock()
+        if msgtype == "file":
+            filename, data = self.media[content["media_id"]]
+            return Reply(reply, delivered={"touser": valid, "msgtype": "file", "text": f"[file] {filename}",
+                                           "filename": filename, "content": data})
         text = f"{content.get('title', '')}\n{content.get('description', '')}" if msgtype == "textcard" else content.get("content", "")
         return Reply(reply, delivered={"touser": valid, "msgtype": msgtype, "text": text, "card": content})

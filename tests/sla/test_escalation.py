@@ -48,13 +48,18 @@ def test_invoice_ladder_fires_level_by_level(engine):
         assert entry.entity_id == "T1" and entry.after["level"] == 1 and entry.after["notified"] == ["FM"]
 
     assert escalate(engine, T0 + 3.9 * H).fired == 0
-    assert escalate(engine, T0 + 8 * H).fired == 2  # levels 2 (4 h) and 3 (8 h)
+    gap = escalate(engine, T0 + 8 * H)  # levels 2 (4 h) and 3 (8 h) fell due together: only L3 is sent
+    assert gap.fired == 2 and gap.notifications == 1 and gap.collapsed == 1
     assert fired(engine, "T1") == [(1, 0), (2, 0), (3, 0)]
     rows = log_rows(engine, "T1")
-    assert rows[1].notified == ["FM", "D1"] and rows[1].cc == ["S1"] and rows[1].todo_task_id is None
+    assert rows[1].notified == [] and rows[1].cc == [] and rows[1].todo_task_id is None  # logged, nobody told
+    assert rows[2].notified == ["D1"] and rows[2].cc == ["FM"]
     assert [r.due_at for r in rows] == [T0 + 2 * H, T0 + 4 * H, T0 + 8 * H]
     assert escalate(engine, T0 + 100 * H).fired == 0
-    assert count(engine, OutboxMessage) == 3 and count(engine, Task, Task.kind == "todo") == 1
+    assert count(engine, OutboxMessage) == 2 and count(engine, Task, Task.kind == "todo") == 1
+    with session_scope(engine) as s:
+        last = s.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc())).first()
+    assert last.dedup_key == "sla:T1:3:0" and "L2" in last.body
 
 
 def _todos(engine, task_id):
@@ -229,7 +234,7 @@ def test_concurrent_runs_fire_each_level_once(db_url):
         logged = count(engines[0], EscalationLog)
         assert logged == 80 * 3  # L1-L3 each (too late for the lead warning)
         assert sum(r.fired for r in reports) == logged
-        assert count(engines[0], OutboxMessage) == logged
+        assert count(engines[0], OutboxMessage) == 80  # one message per task: its highest due level
         assert count(engines[0], Task, Task.kind == "todo") == 80
         assert count(engines[0], AuditLog, AuditLog.action == "sla.escalated") == logged
         assert sum(r.already_fired for r in reports) + logged == sum(r.fired + r.already_fired for r in reports)

@@ -19,7 +19,7 @@ from ...notify.notifier import Notification, Notifier, SendResult
 from ...notify.recipients import addresses
 from ...notify.textutil import json_bytes
 from ..hookspecs import hookimpl
-from .formatting import markdown_text, plain_text, with_tail
+from .formatting import markdown_text, plain_text, room_for_body, with_tail
 
 BASE_URL = "https://oapi.dingtalk.com"
 TEXT_LIMIT = 20000
@@ -43,6 +43,9 @@ class DingTalkRobot(Notifier):
     def __init__(self, channel, context):
         super().__init__(channel, context)
         self.msgtype = self.choice_option("msgtype", ("markdown", "text"))
+
+    def body_limit(self, subject: str) -> int:
+        return room_for_body(TEXT_LIMIT, subject)
 
     def send(self, notification: Notification) -> SendResult:
         mobiles = addresses(notification.everyone, "mobile")

@@ -4,8 +4,9 @@ Options: ``host``, ``port`` (default 25, or 465 with ``ssl``), ``sender``
 (the From address), ``user`` and ``password`` (secret; login when set),
 ``starttls`` (default false), ``ssl`` (default false), ``timeout`` (seconds,
 default 20), ``rate_per_minute``.  Recipients get the mail at their
-``email``; cc users are put in Cc.  The Message-ID is derived from the
-dedup key, so a re-sent message is recognisably the same mail.
+``email``; cc users are put in Cc; attached files are attached.  The
+Message-ID is derived from the dedup key, so a re-sent message is
+recognisably the same mail.
 """
 
 from __future__ import annotations
@@ -49,6 +50,10 @@ def build_email(notification: Notification, sender: str) -> EmailMessage:
     paragraphs = "".join(f"<p>{html.escape(line)}</p>" for line in notification.body.splitlines() if line.strip())
     message.add_alternative(
         f"<html><body><h3>{html.escape(notification.subject)}</h3>{paragraphs}</body></html>", subtype="html")
+    for attachment in notification.attachments:
+        maintype, _, subtype = (attachment.mime or "application/octet-stream").partition("/")
+        message.add_attachment(attachment.content, maintype=maintype, subtype=subtype or "octet-stream",
+                               filename=attachment.filename)
     return message
 
 

@@ -20,10 +20,11 @@ from ...notify.http import check_code, request_json
 from ...notify.notifier import Notification, Notifier, SendResult
 from ...notify.textutil import fit_json
 from ..hookspecs import hookimpl
-from .formatting import plain_text
+from .formatting import plain_text, room_for_body
 
 BASE_URL = "https://open.feishu.cn"
 BODY_LIMIT = 20 * 1024
+ENVELOPE_BYTES = 2048  # JSON structure, signature, title and the escaping of the text, for digests
 RATE_CODES = {11232}
 PERMANENT_CODES = {19021, 19001, 19022, 19024, 9499}  # bad sign, bad token, IP, keyword, bad request
 
@@ -43,6 +44,9 @@ class FeishuBot(Notifier):
     def __init__(self, channel, context):
         super().__init__(channel, context)
         self.msgtype = self.choice_option("msgtype", ("post", "text"))
+
+    def body_limit(self, subject: str) -> int:
+        return room_for_body(BODY_LIMIT - ENVELOPE_BYTES, subject)
 
     def send(self, notification: Notification) -> SendResult:
         envelope: dict = {}

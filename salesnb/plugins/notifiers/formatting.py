@@ -20,6 +20,14 @@ def markdown_text(notification: Notification) -> str:
     return f"**{notification.subject}**\n{notification.body}"
 
 
+MENTION_RESERVE = 128  # bytes kept for the @mentions of the person a digest is for
+
+
+def room_for_body(limit: int, subject: str, extra: int = MENTION_RESERVE) -> int:
+    """Bytes left for the body when ``subject`` (as a bold first line) and ``extra`` share ``limit``."""
+    return max(0, limit - utf8_len(f"**{subject}**\n") - extra)
+
+
 def with_tail(text: str, tail: str, max_bytes: int) -> str:
     """``text`` cut so that ``text + tail`` fits ``max_bytes`` (the tail, e.g. @mentions, is kept whole)."""
     if not tail:

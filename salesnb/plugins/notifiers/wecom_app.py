@@ -21,16 +21,17 @@ import threading
 from typing import ClassVar
 
 from ...notify.http import check_code, request_json
-from ...notify.notifier import Notification, Notifier, PermanentFailure, SendResult
+from ...notify.notifier import FileAttachment, Notification, Notifier, PermanentFailure, SendResult
 from ...notify.recipients import addresses
 from ...notify.redact import register_secrets
 from ...notify.textutil import json_bytes, truncate_utf8
 from ..hookspecs import hookimpl
-from .formatting import plain_text
+from .formatting import plain_text, room_for_body
 
 BASE_URL = "https://qyapi.weixin.qq.com"
 TITLE_LIMIT = 128
 DESCRIPTION_LIMIT = 512
+ESCAPE_RESERVE = 64  # html.escape may lengthen a digest's body a little
 TEXT_LIMIT = 2048
 REFRESH_MARGIN = 300.0  # seconds before expiry when the token is fetched again
 DUPLICATE_CHECK_SECONDS = 4 * 3600
@@ -76,6 +77,11 @@ class WeComApp(Notifier):
             self._tokens[self._cache_key] = (token, self.context.clock() + expires_in)
             return token
 
+    def body_limit(self, subject: str) -> int:
+        if self.msgtype == "textcard":  # the subject is the card's title; escaping may lengthen the body
+            return DESCRIPTION_LIMIT - ESCAPE_RESERVE
+        return room_for_body(TEXT_LIMIT, subject, extra=0)
+
     def send(self, notification: Notification) -> SendResult:
         users = addresses(notification.everyone, "wecom_userid")
         if not users:
@@ -98,9 +104,29 @@ class WeComApp(Notifier):
             reply = self._post(content, self.access_token(refresh=True))
         check_code(reply, code_key="errcode", message_key="errmsg", rate_codes=RATE_CODES,
                    permanent_codes=PERMANENT_CODES | TOKEN_EXPIRED_CODES, service="WeCom app")
+        for attachment in notification.attachments:
+            media_id = self._upload(attachment)
+            file_body = {**{k: body[k] for k in ("touser", "agentid", "enable_duplicate_check",
+                                                 "duplicate_check_interval")},
+                         "msgtype": "file", "file": {"media_id": media_id}}
+            file_reply = self._post(json_bytes(file_body), self.access_token())
+            check_code(file_reply, code_key="errcode", message_key="errmsg", rate_codes=RATE_CODES,
+                       permanent_codes=PERMANENT_CODES | TOKEN_EXPIRED_CODES, service="WeCom app")
         invalid = reply.get("invaliduser") or ""
         detail = f"ok (invalid users: {invalid})" if invalid else "ok"
         return SendResult(self.channel.name, detail=detail, response=reply)
+
+    def _upload(self, attachment: FileAttachment) -> str:
+        """``POST /cgi-bin/media/upload?type=file`` (multipart field ``media``); return the media_id."""
+        reply = request_json(self.context.http, "POST", self.url(BASE_URL, "/cgi-bin/media/upload"),
+                             params={"access_token": self.access_token(), "type": "file"},
+                             files={"media": (attachment.filename, attachment.content, "application/octet-stream")})
+        check_code(reply, code_key="errcode", message_key="errmsg", rate_codes=RATE_CODES,
+                   permanent_codes=PERMANENT_CODES | TOKEN_EXPIRED_CODES, service="WeCom app upload")
+        media_id = str(reply.get("media_id") or "")
+        if not media_id:
+            raise PermanentFailure("WeCom media/upload returned no media_id")
+        return media_id
 
     def _post(self, content: bytes, token: str) -> dict:
         return request_json(self.context.http, "POST", self.url(BASE_URL, "/cgi-bin/message/send"),
