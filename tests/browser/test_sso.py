@@ -72,12 +72,13 @@ def test_sign_in_with_a_platform_and_the_server_knows_the_person(anonymous, sso_
 def test_a_wecom_sign_in_opens_the_app_asked_for_as_that_person(anonymous, sso_platforms):
     anonymous.page.set_viewport_size({"width": 375, "height": 812})  # a phone, as a message's link opens it
     page = anonymous.page
-    page.goto(anonymous.server.page_url("customer_card"))  # an app page: the sign-in page first
+    # an app page (one few other tests open, so its preheated kernel is free): the sign-in page first
+    page.goto(anonymous.server.page_url("escalation"))
     expect(page.locator("main.snb-signin")).to_be_visible()
     anonymous.screenshot("signin_sso")
     page.get_by_role("link", name=BUTTONS["wecom"]).click()
     page.get_by_role("link", name="确认登录").click()
-    page.wait_for_url(re.compile(r"/voila/render/customer_card\.ipynb$"))
+    page.wait_for_url(re.compile(r"/voila/render/escalation\.ipynb$"))
     anonymous.page.wait_for_selector(".snb-app .snb-header", timeout=90_000)
     expect(anonymous.page.locator(".snb-who")).to_contain_text("张伟（U01）")
     anonymous.screenshot("sso_wecom_signed_in")
