@@ -42,3 +42,36 @@ register({
         "action.interaction.add": "add customer Q&A records",
     },
 })
+
+# Single sign-on (salesnb.auth.sso and the sign-in provider plugins).  The same text
+# for an unknown and a disabled account; platform errors name the API and its code.
+register({
+    "zh-CN": {
+        "auth.sso.button": "使用{provider}登录",
+        "auth.sso.unknown_provider": "没有名为 {name} 的单点登录方式，或它尚未配置（salesnb.toml 的 [sso.{name}]）",
+        "auth.sso.state": "登录请求已失效，请重新登录",
+        "auth.sso.denied": "已在平台上取消授权，未登录",
+        "auth.sso.code_invalid": "授权码无效、已被使用或已过期，请重新登录",
+        "auth.sso.not_member": "该账号不是本企业的成员",
+        "auth.sso.no_user": "没有与该账号对应的在职用户",
+        "auth.sso.ambiguous": "多个在职用户的 {column} 都是 {platform_user_id}，请管理员修正用户表",
+        "auth.sso.bad_column": "登录方式 {name} 指定的用户列 {column} 不存在",
+        "auth.sso.platform_error": "{service} 返回错误 {code}：{message}",
+        "auth.sso.unreachable": "无法连接 {service}（{reason}）",
+        "auth.sso.no_user_id": "{service} 没有返回用户 ID：应用需开通 {permission} 权限",
+    },
+    "en": {
+        "auth.sso.button": "Sign in with {provider}",
+        "auth.sso.unknown_provider": "no single sign-on provider {name}, or it is not configured ([sso.{name}] in salesnb.toml)",
+        "auth.sso.state": "the sign-in request has expired or is not valid; please sign in again",
+        "auth.sso.denied": "the sign-in was declined on the platform",
+        "auth.sso.code_invalid": "the authorization code is not valid, was used already or has expired; please sign in again",
+        "auth.sso.not_member": "this account is not a member of the company",
+        "auth.sso.no_user": "no active user has this account",
+        "auth.sso.ambiguous": "several active users have {column} = {platform_user_id}; an administrator must fix the users table",
+        "auth.sso.bad_column": "sign-in provider {name} names the user column {column}, which does not exist",
+        "auth.sso.platform_error": "{service} answered error {code}: {message}",
+        "auth.sso.unreachable": "cannot reach {service} ({reason})",
+        "auth.sso.no_user_id": "{service} returned no user id: the app needs the {permission} permission",
+    },
+})

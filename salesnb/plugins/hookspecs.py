@@ -31,3 +31,8 @@ def salesnb_send_notification(channel, notification, notifier):
 @hookspec(firstresult=True)
 def salesnb_read_source(engine, table, filters):
     """Return a DataFrame of canonical ``table`` rows (production_slots, lanes, bank_transactions) matching ``filters``, or None to defer to the next source."""
+
+
+@hookspec
+def salesnb_signin_providers():
+    """Return a list of sign-in provider objects (``salesnb.plugins.signin.base.SignInProvider``), each offering single sign-on through one platform ``name``."""

@@ -20,6 +20,9 @@ BUILTIN_PLUGINS: list[str] = [
     "salesnb.plugins.notifiers.email",
     "salesnb.plugins.notifiers.deliver",
     "salesnb.plugins.sources.store",
+    "salesnb.plugins.signin.wecom",
+    "salesnb.plugins.signin.dingtalk",
+    "salesnb.plugins.signin.feishu",
 ]
 
 

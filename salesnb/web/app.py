@@ -12,6 +12,7 @@ from voila.app import Voila
 from .hosts import HostGuardApplication
 from .identity import SessionIdentityProvider
 from .signin import SIGNIN_PATH, signin_handlers
+from .sso import sso_handlers
 
 
 class SalesnbVoila(Voila):
@@ -28,7 +29,7 @@ class SalesnbVoila(Voila):
 
     def init_handlers(self) -> list:
         own = [(url_path_join(self.base_url, path), handler) for path, handler in signin_handlers()]
-        return own + super().init_handlers()
+        return own + sso_handlers(self.base_url) + super().init_handlers()
 
     def start(self) -> None:
         # Voila.start, with the Host-checking Application

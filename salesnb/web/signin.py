@@ -26,6 +26,7 @@ from ..errors import AuthError
 from ..i18n import t
 from .cookies import clear_session_cookie, safe_next, session_token, set_session_cookie
 from .pages import signin_page
+from .sso import provider_links
 
 SIGNIN_PATH = "/salesnb/signin"
 SIGNOUT_PATH = "/salesnb/signout"
@@ -64,7 +65,7 @@ class _Page(JupyterHandler):
 
     def provider_links(self, next_url: str, language: str) -> list[tuple[str, str]]:
         """(label, start URL) of each configured single sign-on provider."""
-        return []
+        return provider_links(load_settings(), next_url, language, base_url=self.base_url)
 
 
 class SignInHandler(_Page):

@@ -13,13 +13,16 @@ import os
 from pathlib import Path
 
 import pytest
+from sqlalchemy import update
 
 from salesnb.auth import SYSTEM
 from salesnb.auth.passwords import set_password
 from salesnb.auth.sessions import COOKIE_NAME, start_session
 from salesnb.db import make_engine, session_scope, upgrade
+from salesnb.models import User
 from salesnb.web.background import BackgroundServer
 
+from ..fakeservers import FakeDingTalk, FakeFeishu, FakeWeCom
 from ..widgets.seed import AS_OF, seed
 from .scenario import prepare
 
@@ -28,6 +31,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 DEFAULT_USER = "D01"  # the sales director of the seed data: every app, every row
 # Local passwords of seed users: U01 signs in through the form, U02 is the one the lock-out test locks.
 PASSWORDS = {"U01": "rep-password-1", "U02": "rep-password-2", "M01": "manager-password"}
+# U01's accounts on the three platforms, for single sign-on against their fakes (tests/browser/test_sso.py)
+PLATFORM_IDS = {"wecom_userid": "zhangwei", "dingtalk_userid": "zhangwei-dt", "feishu_user_id": "zhangwei-fs"}
 
 
 def pytest_collection_modifyitems(items):
@@ -49,17 +54,51 @@ def app_db(tmp_path_factory) -> str:
     with session_scope(engine) as session:
         for user_id, password in PASSWORDS.items():
             set_password(session, user_id, password, actor=SYSTEM)
+        session.execute(update(User).where(User.user_id == "U01").values(**PLATFORM_IDS))
     engine.dispose()
     return url
 
 
 @pytest.fixture(scope="session")
-def server(app_db, tmp_path_factory):
-    """``salesnb serve`` on a free port, kernels preheated."""
+def sso_platforms():
+    """Fake WeCom, DingTalk and Feishu on which U01 is signed in, each with a consent page to confirm.
+
+    The server reaches them, and the browser is sent to them, as ``localhost``:
+    another site than the server's 127.0.0.1, as a real platform is.
+    """
+    fakes = {"wecom": FakeWeCom(users=(PLATFORM_IDS["wecom_userid"],)),
+             "dingtalk": FakeDingTalk(members={"union-zhangwei": PLATFORM_IDS["dingtalk_userid"]}),
+             "feishu": FakeFeishu(people={"ou_zhangwei": PLATFORM_IDS["feishu_user_id"]})}
+    for fake, who in zip(fakes.values(), ("zhangwei", "union-zhangwei", "ou_zhangwei"), strict=True):
+        fake.start()
+        fake.signed_in, fake.consent = who, True
+    yield fakes
+    for fake in fakes.values():
+        fake.stop()
+
+
+def sso_config(fakes) -> str:
+    """``[sso.*]`` sections pointing at the fakes (the secrets come from the environment, see ``server``)."""
+    base = {name: fake.url.replace("127.0.0.1", "localhost") for name, fake in fakes.items()}
+    return (f'[sso.wecom]\ncorp_id = "ww-corp"\nagent_id = 1000002\napi_base = "{base["wecom"]}"\n'
+            f'authorize_base = "{base["wecom"]}"\noauth_base = "{base["wecom"]}"\n'
+            f'[sso.dingtalk]\nclient_id = "dingfakeclientid"\napi_base = "{base["dingtalk"]}"\n'
+            f'oapi_base = "{base["dingtalk"]}"\nauthorize_base = "{base["dingtalk"]}"\n'
+            f'[sso.feishu]\napp_id = "cli_fakeappid0001"\napi_base = "{base["feishu"]}"\n'
+            f'authorize_base = "{base["feishu"]}"\n')
+
+
+@pytest.fixture(scope="session")
+def server(app_db, tmp_path_factory, sso_platforms):
+    """``salesnb serve`` on a free port, kernels preheated, single sign-on through the fake platforms."""
     log = tmp_path_factory.mktemp("serve") / "serve.log"
     config = log.parent / "salesnb.toml"
-    config.write_text("[auth]\nslowdown_seconds = 0.2\nlock_minutes = 10\n", encoding="utf-8")
-    env = {"SALESNB_LANG": "zh-CN", "SALESNB_AS_OF": AS_OF.isoformat(), "SALESNB_CONFIG": str(config)}
+    config.write_text("[auth]\nslowdown_seconds = 0.2\nlock_minutes = 10\n" + sso_config(sso_platforms),
+                      encoding="utf-8")
+    env = {"SALESNB_LANG": "zh-CN", "SALESNB_AS_OF": AS_OF.isoformat(), "SALESNB_CONFIG": str(config),
+           "SALESNB_SSO_WECOM_SECRET": sso_platforms["wecom"].corpsecret,
+           "SALESNB_SSO_DINGTALK_SECRET": sso_platforms["dingtalk"].client_secret,
+           "SALESNB_SSO_FEISHU_SECRET": sso_platforms["feishu"].app_secret}
     srv = BackgroundServer(app_db, log_path=log, env=env).start()
     yield srv
     srv.stop()

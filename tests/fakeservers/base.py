@@ -43,6 +43,8 @@ class Reply:
     body: dict[str, Any] | None = None
     status: int = 200
     delivered: dict[str, Any] | None = None  # what reached the chat, if anything
+    headers: dict[str, str] | None = None  # extra response headers (a redirect's Location)
+    html: str | None = None  # a page for a browser instead of a JSON body
 
 
 @dataclass
@@ -205,9 +207,17 @@ class FakeServer:
 
     @staticmethod
     def _answer(handler: BaseHTTPRequestHandler, reply: Reply) -> None:
-        data = json.dumps(reply.body or {}, ensure_ascii=False).encode("utf-8")
+        redirect = 300 <= reply.status < 400 and reply.body is None
+        if reply.html is not None:
+            data, kind = reply.html.encode("utf-8"), "text/html; charset=utf-8"
+        else:
+            data, kind = b"" if redirect else json.dumps(reply.body or {}, ensure_ascii=False).encode("utf-8"), \
+                "application/json; charset=utf-8"
         handler.send_response(reply.status)
-        handler.send_header("Content-Type", "application/json; charset=utf-8")
+        if not redirect:
+            handler.send_header("Content-Type", kind)
+        for name, value in (reply.headers or {}).items():
+            handler.send_header(name, value)
         handler.send_header("Content-Length", str(len(data)))
         handler.end_headers()
         handler.wfile.write(data)

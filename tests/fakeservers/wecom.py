@@ -11,6 +11,15 @@ App: ``POST /cgi-bin/media/upload?access_token=T&type=file`` likewise, and
 /cgi-bin/message/send?access_token=T`` (40014 unknown token, 42001 expired,
 ``invaliduser`` for unknown users, duplicate check as documented: the same
 content to the same users within ``duplicate_check_interval`` is dropped).
+
+Web login (企业微信 Web 登录, self-built app): ``GET /wwlogin/sso/login?login_type=CorpApp
+&appid=CORPID&agentid=AGENTID&redirect_uri=…&state=…`` redirects the browser of
+``signed_in`` (a member's userid, or anyone else's account) straight back with
+``?code=…&state=…``; so does the in-app OAuth page ``GET /connect/oauth2/authorize?appid
+&redirect_uri&response_type=code&scope=snsapi_base&state&agentid`` (what WeCom's own
+browser opens); ``GET /cgi-bin/auth/getuserinfo?access_token&code`` answers
+``{"userid"}`` for a member (one of ``users``), ``{"openid", "external_userid"}``
+for anyone else, 40029 for an unknown, used or expired code (5 minutes).
 """
 
 from __future__ import annotations
@@ -19,6 +28,7 @@ import json
 from itertools import count
 
 from .base import FakeServer, RateWindow, Reply, Request, multipart_files
+from .oauth import AuthCodes, back_to_app
 
 TEXT_LIMIT = 2048
 MARKDOWN_LIMIT = 4096
@@ -42,6 +52,9 @@ class FakeWeCom(FakeServer):
         self.duplicates_dropped = 0
         self._recent: dict[str, float] = {}
         self._serial = count(1)
+        self.signed_in: str | None = "zhangsan"  # who is signed in to WeCom in the browser
+        self.consent = False  # True: a page with a confirm link instead of an immediate redirect
+        self.codes = AuthCodes(self.clock, "wwcode")
         self.media: dict[str, tuple[str, bytes]] = {}  # media_id → (file name, content)
 
     def is_message(self, request: Request) -> bool:
@@ -59,6 +72,12 @@ class FakeWeCom(FakeServer):
             return self._gettoken(request)
         if request.path == "/cgi-bin/message/send":
             return self._app_send(request)
+        if request.path == "/wwlogin/sso/login":
+            return self._login_page(request)
+        if request.path == "/connect/oauth2/authorize":
+            return self._in_app_oauth(request)
+        if request.path == "/cgi-bin/auth/getuserinfo":
+            return self._getuserinfo(request)
         if request.path == "/cgi-bin/webhook/upload_media":
             if request.query.get("key", "") not in self.keys:
                 return _err(93000, "invalid webhook url")
@@ -126,12 +145,53 @@ class FakeWeCom(FakeServer):
         self.tokens[token] = self.clock() + 7200
         return Reply({"errcode": 0, "errmsg": "ok", "access_token": token, "expires_in": 7200})
 
-    def _app_send(self, request: Request) -> Reply:
+    def _token_error(self, request: Request) -> Reply | None:
         token = request.query.get("access_token", "")
         if token not in self.tokens:
             return _err(40014, "invalid access_token")
         if self.tokens[token] <= self.clock():
             return _err(42001, "access_token expired")
+        return None
+
+    def _login_page(self, request: Request) -> Reply:
+        q = request.query
+        if q.get("login_type") != "CorpApp" or q.get("appid") != self.corpid or q.get("agentid") != str(self.agentid):
+            return Reply({"errcode": 40013, "errmsg": "invalid corpid or agentid (the login page shows an error)"},
+                         status=400)
+        if not q.get("redirect_uri", "").startswith(("http://", "https://")):
+            return Reply({"errcode": 40001, "errmsg": "redirect_uri参数错误"}, status=400)
+        if self.signed_in is None:  # nobody signed in: the page shows its QR code and waits
+            return Reply({"page": "WeCom login QR code"})
+        code = self.codes.issue(self.signed_in, q["redirect_uri"])
+        return back_to_app(self.consent, q["redirect_uri"], code=code, state=q.get("state", ""))
+
+    def _in_app_oauth(self, request: Request) -> Reply:
+        q = request.query
+        if q.get("appid") != self.corpid or q.get("response_type") != "code" or q.get("agentid") != str(self.agentid):
+            return Reply({"errcode": 40013, "errmsg": "invalid appid or agentid (the page shows an error)"}, status=400)
+        if q.get("scope") not in ("snsapi_base", "snsapi_privateinfo"):
+            return Reply({"errcode": 40001, "errmsg": "invalid scope"}, status=400)
+        if self.signed_in is None:
+            return Reply({"page": "open this link in WeCom"})
+        code = self.codes.issue(self.signed_in, q.get("redirect_uri", ""))
+        return back_to_app(False, q.get("redirect_uri", ""), code=code, state=q.get("state", ""))
+
+    def _getuserinfo(self, request: Request) -> Reply:
+        refused = self._token_error(request)
+        if refused is not None:
+            return refused
+        outcome, grant = self.codes.redeem(request.query.get("code", ""))
+        if outcome != "ok":
+            return _err(40029, "invalid code")
+        if grant.person in self.users:
+            return Reply({"errcode": 0, "errmsg": "ok", "userid": grant.person})
+        return Reply({"errcode": 0, "errmsg": "ok", "openid": f"oOutsider-{grant.person}",
+                      "external_userid": f"wmExternal-{grant.person}"})
+
+    def _app_send(self, request: Request) -> Reply:
+        refused = self._token_error(request)
+        if refused is not None:
+            return refused
         body = request.json or {}
         if body.get("agentid") != self.agentid:
             return _err(40056, "invalid agentid")
