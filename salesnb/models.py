@@ -250,7 +250,7 @@ class Holiday(Canonical, Base):
     __tablename__ = "holidays"
     day: Mapped[date] = field("日期", aliases=("放假日期", "调休日期"), primary_key=True)
     kind: Mapped[str] = field("类型", aliases=("安排", "放假/上班", "休/班"), enum=("holiday", "workday"), required=True)
-    name: Mapped[str | None] = field("名称", aliases=("节日", "节假日名称", "说明"))
+    name: Mapped[str | None] = field("名称", aliases=("节日", "节日名称", "节假日名称", "说明"))
 
 
 CANONICAL_MODELS: tuple[type[Base], ...] = (

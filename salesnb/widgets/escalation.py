@@ -407,7 +407,7 @@ class EscalationConfigurator(AppWidget):
         entries = parse_lines(self.days_box.value)
         with session_scope(self.engine) as session:
             years = load_holidays(session).years() | {day.year for day, _, _ in entries}
-            replace_year_entries(session, entries, actor=self.actor, years=years, at=self.as_of())
+            replace_year_entries(session, entries, actor=self.actor.user_id, years=years, at=self.as_of())
         self._load(self.node)
         self.show_notice(t("esc.days.saved", count=len(entries)))
         return len(entries)

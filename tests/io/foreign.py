@@ -45,6 +45,7 @@ FOREIGN: dict[str, dict[str, str]] = {
                      "question": "咨询内容", "materials": "发送资料", "engineer": "对接工程师"},
     "production_slots": {"product_line": "产品系列", "date": "排产日期", "free_capacity": "可用产能"},
     "lanes": {"carrier": "物流公司", "dest_region": "目的区域", "transit_days": "运输天数", "daily_capacity": "每日运力"},
+    "holidays": {"day": "放假日期（含调休）", "kind": "休/班", "name": "节日名称"},
 }
 
 XLSX_TABLES = ("contracts", "quotes", "invoices")  # the rest are GBK CSV under a banner row

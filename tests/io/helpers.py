@@ -77,6 +77,10 @@ CANONICAL: dict[str, list[dict[str, str]]] = {
     "lanes": [
         {"carrier": "顺丰", "dest_region": "华东", "transit_days": "2", "daily_capacity": "100"},
     ],
+    "holidays": [
+        {"day": "2027-02-06", "kind": "holiday", "name": "春节"},
+        {"day": "2027-02-14", "kind": "workday", "name": "春节调休"},
+    ],
 }
 
 
