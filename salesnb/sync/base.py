@@ -113,7 +113,10 @@ class Source:
         found = []
         for key, value in _walk(self.options):
             if isinstance(value, str):
-                expanded = expand(self.name, value) if ENV_REFERENCE.search(value) else value
+                try:
+                    expanded = expand(self.name, value) if ENV_REFERENCE.search(value) else value
+                except SyncError:  # reported when the setting is used
+                    continue
                 last = key.rpartition(".")[2].lower()
                 if expanded != value or last in SECRET_NAMES or last.endswith(SECRET_SUFFIXES):
                     found.append(expanded)
