@@ -52,6 +52,8 @@ class Batch:
     label: str = ""
     plans: list[Any] | None = None  # salesnb.io ImportPlans (folder source)
     done: bool = False  # the stream's last batch
+    merge: bool = False  # the cursor is merged into the stored one (keys of files imported), not replacing it
+    problem: Exception | None = None  # the batch could not be read (an InputError): reported like bad rows
 
 
 @dataclass
@@ -67,6 +69,7 @@ class Source:
     """Base class of source types; subclasses set ``type`` and implement :meth:`streams` and :meth:`read`."""
 
     type: str = ""
+    independent_batches: bool = False  # a bad batch (a broken file) does not stop the next ones
 
     def __init__(self, name: str, options: Mapping[str, Any]):
         self.name = name

@@ -150,12 +150,30 @@ def run_sync(engine: Engine, names: Sequence[str] = (), *, settings: Settings | 
         register_secrets([*source.secrets(), *(s for v in source.secrets() for s in _url_parts(v))])
     order = {name: i for i, name in enumerate(table_specs())}
     work = [(source, stream) for source in sources for stream in source.streams()]
-    work.sort(key=lambda pair: (order[pair[1].table], pair[0].name, pair[1].name))
+    work.sort(key=lambda pair: (order.get(pair[1].table, -1), pair[0].name, pair[1].name))  # folders first
     report = SyncReport(full=full, dry_run=dry_run)
     for source, stream in work:
         report.streams.append(sync_stream(engine, source, stream, full=full, dry_run=dry_run, actor=actor))
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _write(engine: Engine, source: Source, stream: Stream, batch, actor: str, dry_run: bool) -> list:
+    """One batch and the stream's cursor in one transaction (rolled back on a dry run or any error)."""
+    session = session_factory(engine)()
+    try:
+        written = write_batch(session, source.name, stream, batch, actor)
+        if dry_run:
+            session.rollback()
+        else:
+            state.advance(session, source.name, stream.name, stream.table, batch.cursor, batch.merge)
+            session.commit()  # the rows and the cursor together
+        return written
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
 
 
 def _url_parts(value: str) -> list[str]:
@@ -173,22 +191,18 @@ def sync_stream(engine: Engine, source: Source, stream: Stream, *, full: bool = 
     cursor = None if full else state.cursor_of(engine, source.name, stream.name)
     seen: set[str] | None = set() if full else None
     context = ReadContext(engine=engine, full=full, dry_run=dry_run)
+    errors: list[str] = []
     try:
         for batch in source.read(stream, cursor, context):
             result.batches += 1
-            session = session_factory(engine)()
             try:
-                written = write_batch(session, source.name, stream, batch, actor)  # 4 write
-                if dry_run:
-                    session.rollback()
-                else:
-                    state.advance(session, source.name, stream.name, stream.table, batch.cursor)
-                    session.commit()  # the rows and the cursor together
-            except BaseException:
-                session.rollback()
-                raise
-            finally:
-                session.close()
+                written = _write(engine, source, stream, batch, actor, dry_run)  # 4 write
+            except BadRows as exc:
+                if not source.independent_batches:
+                    raise
+                result.problems += exc.problems  # a broken file: reported, the next files go on
+                errors.append(redact(exc.render()))
+                continue
             for r in written:
                 result.rows += r.rows
                 result.inserted += r.inserted
@@ -202,6 +216,8 @@ def sync_stream(engine: Engine, source: Source, stream: Stream, *, full: bool = 
                     seen.update(keys)
         if seen is not None and not dry_run:
             result.vanished = vanished(engine, stream.table, seen)  # 5 vanished
+        if errors:
+            result.error = "\n".join(errors)
     except BadRows as exc:
         result.problems = exc.problems
         result.error = redact(exc.render())

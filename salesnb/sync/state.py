@@ -66,10 +66,22 @@ def _row(session: Session, source: str, stream: str, table: str) -> SyncState:
     return state
 
 
-def advance(session: Session, source: str, stream: str, table: str, cursor: dict[str, Any] | None) -> None:
-    """Store the stream's cursor in the caller's transaction (the one that commits the batch's rows)."""
+def advance(session: Session, source: str, stream: str, table: str, cursor: dict[str, Any] | None,
+            merge: bool = False) -> None:
+    """Store the stream's cursor in the caller's transaction (the one that commits the batch's rows).
+
+    ``merge``: the cursor's entries are added to the stored ones (each a dict), not replacing them.
+    """
     state = _row(session, source, stream, table)
-    if cursor is not None:
+    if cursor is not None and merge:
+        merged = {k: dict(v) if isinstance(v, dict) else v for k, v in (state.cursor or {}).items()}
+        for key, value in cursor.items():
+            if isinstance(value, dict) and isinstance(merged.get(key), dict):
+                merged[key].update(value)
+            else:
+                merged[key] = value
+        state.cursor = merged
+    elif cursor is not None:
         state.cursor = cursor
     state.status = "running"
     state.last_run_at = now()

@@ -55,6 +55,12 @@ class BadRows(SyncError):
         return "\n".join([head, *("  " + str(p) for p in self.problems[:20])])
 
 
+def _from_file(source: str, stream: Stream, problem) -> RowProblem:
+    """A file's problem (file, Excel row, column) as a sync problem: the key is the file and its row."""
+    key = f"{problem.file}" + (f" row {problem.row}" if problem.row else "")
+    return RowProblem(source, stream.name, key, problem.column, problem.message, problem.value)
+
+
 def canonical_frame(frame: pd.DataFrame, stream: Stream) -> tuple[pd.DataFrame, dict[str, str]]:
     """The frame with canonical column names where the source's names (or the stream's ``columns``) say so.
 
@@ -102,12 +108,16 @@ def _key_text(value: Any) -> str:
 def write_batch(session: Session, source: str, stream: Stream, batch: Batch, actor: str) -> list[TableResult]:
     """Validate and upsert the batch's rows in ``session`` (raises :class:`BadRows`, nothing written)."""
     label = f"{source}/{stream.name}"
+    if batch.problem is not None:
+        if isinstance(batch.problem, InputError):
+            raise BadRows(source, stream.name, [_from_file(source, stream, p) for p in batch.problem.problems],
+                          batch.problem.total)
+        raise batch.problem
     if batch.plans is not None:
         try:
             return import_plans(session, batch.plans, actor=actor)
         except InputError as exc:
-            problems = [RowProblem(source, stream.name, f"{p.file}" + (f" row {p.row}" if p.row else ""),
-                                   p.column, p.message, p.value) for p in exc.problems]
+            problems = [_from_file(source, stream, p) for p in exc.problems]
             raise BadRows(source, stream.name, problems, exc.total) from None
     frame, labels = canonical_frame(batch.frame, stream)
     if frame.empty:
