@@ -59,7 +59,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "scorecards": ("salesnb.cli.scorecards_cmd", "scorecards_group", "The 意向评分卡 versions: list, show, save."),
     "serve": ("salesnb.cli.serve_cmd", "serve_command", "Serve the Voila web apps."),
     "sla": ("salesnb.cli.sla_cmd", "sla_group", "SLA policies per workflow node, timelines and traces."),
-    "sync": ("salesnb.cli.sync_cmd", "sync_cmd", "Read the configured sources (ERP, CRM, folders, directories) into the store."),
+    "sync": ("salesnb.cli.sync_cmd", "sync_cmd",
+             "Read the configured sources (ERP, CRM, drop folders, contact directories) into the store."),
     "template": ("salesnb.cli.template_cmd", "template_group",
                  "Notebook templates and team bundles: list, copy, export, import."),
 }

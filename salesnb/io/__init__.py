@@ -35,6 +35,7 @@ from .readers import read_grid
 
 __all__ = [
     "ColumnPlan", "HeaderMappings", "ImportPlan", "ImportReport", "MappingReport", "TableResult", "apply_import",
-    "export_table", "import_frame", "import_paths", "import_plans", "load_mapping_file", "open_source", "parse_map_options",
+    "export_table", "import_frame", "import_paths", "import_plans", "load_mapping_file", "open_source",
+    "parse_map_options",
     "plan_import", "read_grid", "read_table", "remap", "save_mapping_file",
 ]

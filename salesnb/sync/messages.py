@@ -6,7 +6,8 @@ from ..i18n import register
 
 register({
     "zh-CN": {
-        "sync.no_sources": "salesnb.toml 中没有配置同步来源（[sync.名称]，type = \"sql\" / \"http_json\" / \"folder\" / …）",
+        "sync.no_sources": "salesnb.toml 中没有配置同步来源（[sync.名称]，"
+                           "type = \"sql\" / \"http_json\" / \"folder\" / …）",
         "sync.unknown_source": "没有名为 {name} 的同步来源；已配置：{known}",
         "sync.unknown_type": "同步来源 {name} 的类型 {type} 未知；可用：{known}",
         "sync.missing_option": "同步来源 {name} 缺少设置 {option}",
@@ -25,7 +26,8 @@ register({
         "sync.report.error": "⚠ {source}/{stream}：{error}",
     },
     "en": {
-        "sync.no_sources": "no sync sources in salesnb.toml ([sync.NAME] with type = \"sql\" / \"http_json\" / \"folder\" / …)",
+        "sync.no_sources": "no sync sources in salesnb.toml "
+                           "([sync.NAME] with type = \"sql\" / \"http_json\" / \"folder\" / …)",
         "sync.unknown_source": "no sync source named {name}; configured: {known}",
         "sync.unknown_type": "sync source {name} has unknown type {type}; known: {known}",
         "sync.missing_option": "sync source {name} needs the setting {option}",
@@ -38,7 +40,8 @@ register({
         "sync.bad_rows": "{source}/{stream}: {total} problem(s); nothing of this batch was written",
         "sync.row_problem": "{source}/{stream} key {row_key} column {column}: {message}",
         "sync.file_failed": "{source}: file {file} not imported: {detail}",
-        "sync.vanished": "{source}/{stream}: {count} row(s) in the store are gone from the source (not deleted): {keys}",
+        "sync.vanished": "{source}/{stream}: {count} row(s) in the store are gone from the source "
+                         "(not deleted): {keys}",
         "sync.report.line": "{source}/{stream} → {table}: read {rows}, inserted {inserted}, updated {updated}, "
                             "unchanged {unchanged}{extra}",
         "sync.report.dry": " (dry run, nothing written)",

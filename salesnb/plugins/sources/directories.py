@@ -223,7 +223,8 @@ class DingTalkDirectory(DirectorySource):
             "appkey": self.option("app_key", required=True), "appsecret": self.option("app_secret", required=True)}),
             "/gettoken")["access_token"]
         root = str(self.option("root_department", 1))
-        top = http.json("POST", "/topapi/v2/department/get", params={"access_token": token}, json={"dept_id": int(root)})
+        top = http.json("POST", "/topapi/v2/department/get", params={"access_token": token},
+                        json={"dept_id": int(root)})
         top = (top.get("result") or {}) if isinstance(top, dict) and top.get("errcode") == 0 else {}
         departments = {root: Department(root, top.get("name") or self.option("root_name", ""), None,
                                         list(top.get("dept_manager_userid_list") or []))}

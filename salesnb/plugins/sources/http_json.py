@@ -73,12 +73,13 @@ class HttpJsonSource(Source):
                 data = http.json(opt("method", "GET"), opt("path", ""), params=params)
                 items = dig(data, opt("items", "items")) or []
                 if since_field:
-                    values = [i.get(since_field) for i in items if isinstance(i, dict) and i.get(since_field) is not None]
+                    values = [i.get(since_field) for i in items
+                              if isinstance(i, dict) and i.get(since_field) is not None]
                     if values:
                         seen = max([*values, *([seen] if seen is not None else [])])
                 if token_paging:
                     following = dig(data, opt("next", "next_cursor")) or None
-                    more = bool(following) if not opt("has_more") else bool(dig(data, opt("has_more"))) and bool(following)
+                    more = bool(following) and (not opt("has_more") or bool(dig(data, opt("has_more"))))
                 else:
                     following = page + 1
                     more = bool(dig(data, opt("has_more"))) if opt("has_more") else len(items) >= size
