@@ -34,7 +34,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "claim": ("salesnb.cli.claim_cmd", "claim_group", "Payment claims (回款认领): submit, confirm, reject."),
     "contract": ("salesnb.cli.contract_cmd", "contract_group",
                  "Contracts: submit (delivery-feasibility breaker), approve, reject, edit, show."),
-    "daily": ("salesnb.cli.daily_cmd", "daily_command", "The daily run: grade, reconcile, checks, escalate, notify."),
+    "daily": ("salesnb.cli.daily_cmd", "daily_command", "The daily run: sync, grade, reconcile, checks, escalate, notify."),
     "db": ("salesnb.cli.db_cmd", "db_group", "The database schema: upgrade, current revision."),
     "demo": ("salesnb.cli.demo_cmd", "demo_command", "Build a demo database, run the daily checks, serve the apps."),
     "demo-data": ("salesnb.cli.demo_data_cmd", "demo_data", "Write a deterministic demo data set in the canonical format."),

@@ -60,4 +60,4 @@ def test_copy_keeps_passwords_out_of_notebooks(tmp_path):
     text = copy.read_text(encoding="utf-8")
     assert "s3cret" not in text
     source = parameters_cell(nbformat.read(copy, as_version=4)).source
-    assert "db_url = None" in source and "steps = \"grade,reconcile,checks,escalate,notify\"" in source
+    assert "db_url = None" in source and "steps = \"sync,grade,reconcile,checks,escalate,notify\"" in source
