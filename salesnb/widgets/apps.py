@@ -112,8 +112,8 @@ register({
         "app.escalation.title": "Escalation policies",
         "app.escalation.description": "Set each workflow node's deadline, working calendar and escalation ladder, with a timeline preview.",
         "app.connectors.title": "Connectors",
-        "app.connectors.description": "Each sync source (ERP, CRM, APIs, drop folders, contact directory): state, last run, "
-                                      "rows and errors; run now.",
+        "app.connectors.description": "Each sync source (ERP, CRM, APIs, drop folders, contact directory): "
+                                      "state, last run, rows and errors; run now.",
     },
 })
 
