@@ -16,7 +16,7 @@ from salesnb.runs.templates import copy_template, list_templates, parameters_cel
 
 from .notebooks import probe, settings_for
 
-BUILTINS = {"daily_checks", "weekly_kpi_report", "reconciliation"}
+BUILTINS = {"daily_checks", "weekly_kpi_report", "reconciliation", "sync_sources"}
 
 
 def test_builtin_templates_are_parameterised(tmp_path):
