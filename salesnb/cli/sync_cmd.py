@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import click
 
+from ..i18n import t
 from ..sync import run_sync, states
+from ..timeutil import to_local
 from .context import app
 from .output import echo_json
 
@@ -23,10 +25,13 @@ def sync_cmd(sources: tuple[str, ...], full: bool, dry_run: bool, status: bool, 
         if as_json:
             echo_json(rows)
             return
+        if not rows:
+            click.echo(t("sync.status.none"))
         for r in rows:
-            when = r["last_run_at"].isoformat(timespec="seconds") if r["last_run_at"] else "-"
-            click.echo(f"{r['source']}/{r['stream']}\t{r['table_name']}\t{r['status']}\t{when}\t"
-                       f"rows {r['rows']} (+{r['inserted']} ~{r['updated']})\tvanished {r['vanished']}")
+            when = to_local(r["last_run_at"]).strftime("%Y-%m-%d %H:%M:%S") if r["last_run_at"] else "-"
+            click.echo(t("sync.status.line", source=r["source"], stream=r["stream"], table=r["table_name"],
+                         status=r["status"], when=when, rows=r["rows"], inserted=r["inserted"],
+                         updated=r["updated"], vanished=r["vanished"]))
             if r["last_error"]:
                 click.echo(f"  ⚠ {r['last_error'].splitlines()[0]}")
         return
@@ -36,6 +41,6 @@ def sync_cmd(sources: tuple[str, ...], full: bool, dry_run: bool, status: bool, 
     else:
         for line in report.lines():
             click.echo(line)
-        click.echo(f"{report.summary()} ({report.seconds:.1f} s)")
+        click.echo(report.summary() + t("sync.report.seconds", seconds=report.seconds))
     if not report.ok:
         raise SystemExit(2)

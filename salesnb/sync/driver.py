@@ -108,7 +108,7 @@ class SyncReport:
         return out
 
     def summary(self) -> str:
-        return ", ".join(f"{k} {self.total(k)}" for k in ("rows", "inserted", "updated", "unchanged"))
+        return t("sync.report.total", **{k: self.total(k) for k in ("rows", "inserted", "updated", "unchanged")})
 
     def lines(self) -> list[str]:
         out = [s.line(self.dry_run) for s in self.streams]

@@ -24,6 +24,11 @@ register({
         "sync.report.line": "{source}/{stream} → {table}：读取 {rows}，新增 {inserted}，更新 {updated}，未变 {unchanged}{extra}",
         "sync.report.dry": "（试运行，未写入）",
         "sync.report.error": "⚠ {source}/{stream}：{error}",
+        "sync.report.total": "合计：读取 {rows} 行，新增 {inserted}，更新 {updated}，未变 {unchanged}",
+        "sync.report.seconds": "（{seconds:.1f} 秒）",
+        "sync.status.line": "{source}/{stream}\t{table}\t{status}\t{when}\t读取 {rows}（新增 {inserted}，更新 {updated}）"
+                            "\t来源已删除 {vanished}",
+        "sync.status.none": "还没有同步记录",
     },
     "en": {
         "sync.no_sources": "no sync sources in salesnb.toml "
@@ -46,5 +51,10 @@ register({
                             "unchanged {unchanged}{extra}",
         "sync.report.dry": " (dry run, nothing written)",
         "sync.report.error": "⚠ {source}/{stream}: {error}",
+        "sync.report.total": "total: read {rows}, inserted {inserted}, updated {updated}, unchanged {unchanged}",
+        "sync.report.seconds": " ({seconds:.1f} s)",
+        "sync.status.line": "{source}/{stream}\t{table}\t{status}\t{when}\tread {rows} (inserted {inserted}, "
+                            "updated {updated})\tgone from source {vanished}",
+        "sync.status.none": "no sync has run yet",
     },
 })

@@ -33,7 +33,7 @@ class RowProblem:
     value: Any = None
 
     def __str__(self) -> str:
-        got = "" if self.value in (None, "") else f" (got {shown(self.value)})"
+        got = "" if self.value in (None, "") else t("errors.where.got", value=shown(self.value))
         return t("sync.row_problem", source=self.source, stream=self.stream, row_key=self.key or "-",
                  column=self.column or "-", message=shorten(self.message, 400)) + got
 
@@ -57,7 +57,7 @@ class BadRows(SyncError):
 
 def _from_file(source: str, stream: Stream, problem) -> RowProblem:
     """A file's problem (file, Excel row, column) as a sync problem: the key is the file and its row."""
-    key = f"{problem.file}" + (f" row {problem.row}" if problem.row else "")
+    key = f"{problem.file}" + (" " + t("errors.where.row", row=problem.row) if problem.row else "")
     return RowProblem(source, stream.name, key, problem.column, problem.message, problem.value)
 
 
@@ -132,7 +132,7 @@ def write_batch(session: Session, source: str, stream: Stream, batch: Batch, act
             if p.row is not None and keys is not None and 0 <= p.row - 2 < len(keys):
                 key = keys.iloc[p.row - 2]
             elif p.row is not None:
-                key = f"#{p.row - 1}"
+                key = f"#{p.row - 1}"  # the batch's n-th row
             column = labels.get(p.column or "", p.column)
             problems.append(RowProblem(source, stream.name, key, column, p.message, p.value))
         raise BadRows(source, stream.name, problems, exc.total) from None

@@ -45,7 +45,7 @@ def test_new_changed_and_broken_exports(team, tmp_path):
     assert names(team, Customer, Customer.name)["C001"] == "杭州精工集团"
     assert set(names(team, Lead, Lead.owner_id)) == {"L001"}  # nothing of the broken file
     problems = {(p.key, p.column) for p in stream.problems}
-    assert ("线索_坏.csv row 3", "跟进人") in problems and ("线索_坏.csv row 3", "创建时间") in problems
+    assert ("线索_坏.csv 第 3 行", "跟进人") in problems and ("线索_坏.csv 第 3 行", "创建时间") in problems
     assert "线索_坏.csv" in stream.error
 
     # the broken file stays reported until it is fixed; the good ones are not read again

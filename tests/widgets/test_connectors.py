@@ -28,7 +28,7 @@ def test_lists_streams_and_runs_now(seeded, tmp_path):
     (drop / "broken.csv").write_text(f"客户编号,客户名称,创建时间\nC901,新客户,{XSS}\n", encoding="utf-8")
     w.run_button.click()
     assert "drop/files" in w.notice and "出错" in w.table.value
-    assert "<img" not in w.table.value and "&lt;img" in w.table.value and "broken.csv row 2" in w.table.value
+    assert "<img" not in w.table.value and "&lt;img" in w.table.value and "broken.csv 第 2 行" in w.table.value
 
 
 def test_a_sales_rep_may_not_run_a_sync(seeded, tmp_path):
