@@ -20,6 +20,7 @@ import pandas as pd
 
 from ..errors import SyncError
 from ..schema import table_specs
+from ..urls import url_secrets
 from . import messages  # noqa: F401  (registers the texts)
 
 ENV_REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -123,6 +124,11 @@ class Source:
                 last = key.rpartition(".")[2].lower()
                 if expanded != value or last in SECRET_NAMES or last.endswith(SECRET_SUFFIXES):
                     found.append(expanded)
+                if "://" in expanded:  # a password inside a database URL
+                    try:
+                        found += url_secrets(expanded)
+                    except Exception:  # noqa: BLE001 - not a URL after all
+                        pass
         return found
 
 

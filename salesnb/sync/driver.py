@@ -34,7 +34,6 @@ from ..errors import SalesnbError
 from ..i18n import t
 from ..notify.redact import redact, register_secrets
 from ..schema import table_specs
-from ..urls import url_secrets
 from . import state
 from .base import ReadContext, Source, Stream
 from .sources import make_sources
@@ -147,7 +146,7 @@ def run_sync(engine: Engine, names: Sequence[str] = (), *, settings: Settings | 
     if sources is None:
         sources = make_sources(settings or load_settings(), names)
     for source in sources:  # masked in every message and log line from here on
-        register_secrets([*source.secrets(), *(s for v in source.secrets() for s in _url_parts(v))])
+        register_secrets(source.secrets())
     order = {name: i for i, name in enumerate(table_specs())}
     work = [(source, stream) for source in sources for stream in source.streams()]
     work.sort(key=lambda pair: (order.get(pair[1].table, -1), pair[0].name, pair[1].name))  # folders first
@@ -174,13 +173,6 @@ def _write(engine: Engine, source: Source, stream: Stream, batch, actor: str, dr
         raise
     finally:
         session.close()
-
-
-def _url_parts(value: str) -> list[str]:
-    try:
-        return url_secrets(value) if "://" in value else []
-    except Exception:  # not a URL after all
-        return []
 
 
 def sync_stream(engine: Engine, source: Source, stream: Stream, *, full: bool = False, dry_run: bool = False,

@@ -16,7 +16,7 @@ from ..auth.permissions import authorize
 from ..config import Settings
 from ..db import session_scope
 from .driver import SyncReport, run_sync
-from .sources import make_sources
+from .sources import configured, make_sources
 from .state import states
 
 
@@ -25,7 +25,7 @@ def overview(engine: Engine, settings: Settings) -> list[dict[str, Any]]:
     known = {(s["source"], s["stream"]): s for s in states(engine)}
     rows = []
     try:
-        sources = make_sources(settings)
+        sources = make_sources(settings) if configured(settings) else []
     except Exception as exc:  # noqa: BLE001 - a broken [sync] section is shown, not fatal to the page
         sources, broken = [], str(exc)
     else:

@@ -33,6 +33,8 @@ def configured(settings: Settings) -> dict[str, dict]:
 def make_sources(settings: Settings, names: Sequence[str] = ()) -> list[Source]:
     """The configured sources (all, or those named), built by their type's class."""
     sections = configured(settings)
+    if not sections:
+        raise SyncError("sync.no_sources")
     unknown = [n for n in names if n not in sections]
     if unknown:
         raise SyncError("sync.unknown_source", name=unknown[0], known=", ".join(sections) or "-")

@@ -146,3 +146,17 @@ def test_batches_never_split_equal_cursor_values(backend, sqlite_engine, tmp_pat
         conn.execute(text('INSERT INTO "客户" VALUES (\'C100\', \'新客户\', 4)'))
     again = run_sync(sqlite_engine, settings=settings)
     assert again.streams[0].rows == 1 and again.streams[0].inserted == 1
+
+
+def test_no_sources_and_passwords_in_urls(engine, tmp_path, monkeypatch):
+    from salesnb.errors import SyncError
+    from salesnb.notify.redact import redact
+
+    with pytest.raises(SyncError, match="没有配置同步来源"):
+        run_sync(engine, settings=Settings(db_url=""))
+    settings = Settings(db_url="", raw={"sync": {"erp": {
+        "type": "sql", "url": "postgresql://erp:Erp-pa55word@127.0.0.1:1/erp",
+        "streams": {"customers": {"source_table": "客户"}}}}})
+    report = run_sync(engine, settings=settings)
+    assert not report.ok and "Erp-pa55word" not in report.streams[0].error
+    assert redact("x Erp-pa55word y") == "x *** y"
