@@ -112,6 +112,9 @@ class Source:
         """Batches of ``stream`` after ``cursor`` (everything when ``context.full``), in order."""
         raise NotImplementedError
 
+    def close(self) -> None:
+        """Release what the source holds (connections); called after every stream of a run."""
+
     def secrets(self) -> list[str]:
         """Values to mask in every message and log line (tokens, passwords, keys)."""
         found = []

@@ -151,8 +151,12 @@ def run_sync(engine: Engine, names: Sequence[str] = (), *, settings: Settings | 
     work = [(source, stream) for source in sources for stream in source.streams()]
     work.sort(key=lambda pair: (order.get(pair[1].table, -1), pair[0].name, pair[1].name))  # folders first
     report = SyncReport(full=full, dry_run=dry_run)
-    for source, stream in work:
-        report.streams.append(sync_stream(engine, source, stream, full=full, dry_run=dry_run, actor=actor))
+    try:
+        for source, stream in work:
+            report.streams.append(sync_stream(engine, source, stream, full=full, dry_run=dry_run, actor=actor))
+    finally:
+        for source in sources:
+            source.close()
     report.seconds = time.perf_counter() - started
     return report
 
@@ -184,8 +188,10 @@ def sync_stream(engine: Engine, source: Source, stream: Stream, *, full: bool = 
     seen: set[str] | None = set() if full else None
     context = ReadContext(engine=engine, full=full, dry_run=dry_run)
     errors: list[str] = []
+    batches = None
     try:
-        for batch in source.read(stream, cursor, context):
+        batches = source.read(stream, cursor, context)  # 3 read
+        for batch in batches:
             result.batches += 1
             try:
                 written = _write(engine, source, stream, batch, actor, dry_run)  # 4 write
@@ -218,6 +224,10 @@ def sync_stream(engine: Engine, source: Source, stream: Stream, *, full: bool = 
     except Exception as exc:  # a source's own failure (a driver, a parser): reported, the other streams go on
         result.error = redact(t("sync.read_failed", source=source.name, stream=stream.name,
                                 detail=f"{type(exc).__name__}: {exc}"))
+    finally:
+        close = getattr(batches, "close", None)
+        if close is not None:
+            close()  # a stopped stream releases what its reader holds (a database cursor, a connection)
     result.seconds = time.perf_counter() - started
     if not dry_run:
         state.finish(engine, source.name, stream.name, stream.table, rows=result.rows, inserted=result.inserted,

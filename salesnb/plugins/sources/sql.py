@@ -44,6 +44,10 @@ class SqlSource(Source):
 
         return make_engine(self.option("url", required=True))
 
+    def close(self) -> None:
+        if "engine" in self.__dict__:
+            self.__dict__.pop("engine").dispose()
+
     def read(self, stream: Stream, cursor: dict[str, Any] | None, context: ReadContext) -> Iterator[Batch]:
         quote = self.engine.dialect.identifier_preparer.quote
         query = stream.option("query")
