@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 
 import pytest
@@ -118,6 +119,9 @@ def test_dry_run_writes_nothing_and_cli(team, erp, db_url, erp_url, tmp_path, mo
                       '[sync.erp.streams.customers]\nsource_table = "客户"\ncursor = "更新时间"\n', encoding="utf-8")
     monkeypatch.setenv("SALESNB_CONFIG", str(config))
     monkeypatch.setenv("ERP_URL", erp_url)
+    dry = CliRunner().invoke(main, ["--db", db_url, "sync", "--dry-run", "--json"])
+    assert dry.exit_code == 0 and json.loads(dry.output)["totals"]["inserted"] == 1
+    assert store(team, Customer, Customer.name) == {}
     result = CliRunner().invoke(main, ["--db", db_url, "sync", "erp"])
     assert result.exit_code == 0, result.output
     assert "erp/customers" in result.output and store(team, Customer, Customer.name) == {"C001": "杭州精工"}
