@@ -6,6 +6,11 @@ from ..i18n import register
 
 register({
     "zh-CN": {
+        "sla.task.unknown": "没有待办 {task_id}",
+        "sla.pause.status": "暂停需要一个状态，例如 waiting_customer",
+        "sla.pause.already": "待办 {task_id} 已暂停（{status}）；请先恢复",
+        "sla.pause.not_paused": "待办 {task_id} 没有暂停",
+        "sla.pause.resume_early": "待办 {task_id} 在 {at} 暂停；不能早于这个时间恢复",
         "sla.subject.warning": "【即将超时】{node} {entity}",
         "sla.subject.level": "【超时升级 L{level}】{node} {entity}",
         "sla.subject.repeat": "（第{repeat}次提醒）",
@@ -68,6 +73,11 @@ register({
         "sla.calendar.overlap": "{where}：时段在上一个时段结束之前开始（与前一个时段重叠）",
     },
     "en": {
+        "sla.task.unknown": "no task {task_id}",
+        "sla.pause.status": "a pause needs a status, e.g. waiting_customer",
+        "sla.pause.already": "task {task_id} is already paused ({status}); resume it first",
+        "sla.pause.not_paused": "task {task_id} is not paused",
+        "sla.pause.resume_early": "task {task_id} was paused at {at}; it cannot resume before that",
         "sla.policy.recipient_expected": "{where}: expected a recipient such as owner, manager, role:finance or user:U001, got {value}",
         "sla.policy.unknown_role": "{where}: unknown role {value}; roles are {roles}",
         "sla.policy.unknown_recipient": "{where}: unknown recipient {value}; use owner, manager, entity_owner, role:NAME or user:ID",
