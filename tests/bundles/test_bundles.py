@@ -110,7 +110,7 @@ def test_bundle_reproduces_check_results_in_an_empty_database(engine, db_url, ot
         other.dispose()
 
 
-def test_import_never_overwrites_silently(engine, db_url, tmp_path):
+def test_import_never_overwrites_silently(english, engine, db_url, tmp_path):
     settings = settings_for(db_url, tmp_path, templates={"dirs": ["team"]})
     with session_scope(engine) as session:
         save_rule(session, "big_quote", BIG_QUOTE, kind="check")
@@ -157,7 +157,7 @@ def test_import_never_overwrites_silently(engine, db_url, tmp_path):
     assert "我们的对账" not in notebook.read_text(encoding="utf-8")
 
 
-def test_bad_bundles_are_refused(engine, db_url, tmp_path):
+def test_bad_bundles_are_refused(english, engine, db_url, tmp_path):
     settings = settings_for(db_url, tmp_path)
     broken = tmp_path / "broken.zip"
     with zipfile.ZipFile(broken, "w") as zf:

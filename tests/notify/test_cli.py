@@ -95,7 +95,7 @@ def test_notify_test_email_to_a_user(cli_db, users, smtp_server):
 
 
 def test_notify_test_unknown_channel_and_user(cli_db, users):
-    assert "no channel named 'nope'; configured channels: console, mail, robot" in cli_db("notify", "test", "nope", code=2)
+    assert "没有名为 'nope' 的通道；已配置的通道：console, mail, robot" in cli_db("notify", "test", "nope", code=2)
     assert "unknown user id(s): U99" in cli_db("notify", "test", "mail", "--to", "U99", code=2)
 
 
