@@ -19,7 +19,8 @@ pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)  # the
 
 def rows(n, at="2026-11-02T09:00:00"):
     owners = ["张伟", "李娜", "wangfang"]
-    return [{"id": f"C{i:03}", "name": f"客户{i}", "owner": owners[i % 3], "updated_at": at} for i in range(n)]
+    return [{"id": f"C{i:03}", "name": f"客户{i}", "owner": owners[i % 3], "updated_at": at,
+             "area": {"code": i % 2, "name": ["华东", "西南"][i % 2]}} for i in range(n)]
 
 
 @pytest.fixture
@@ -34,7 +35,8 @@ def settings(url):
         "retries": 2, "backoff": 0.001,
         "streams": {"customers": {"path": "/api/customers", "items": "data.items", "page_size": 2,
                                   "has_more": "data.has_more", "since_param": "updated_since",
-                                  "since_field": "updated_at", "columns": {"id": "customer_id", "owner": "owner_id"}}},
+                                  "since_field": "updated_at", "columns": {"id": "customer_id", "owner": "owner_id",
+                                                                          "area.name": "region"}}},
     }}})
 
 
@@ -57,6 +59,9 @@ def test_pages_retries_rate_limit_and_incremental(team, crm, monkeypatch):
     assert report.streams[0].inserted == 5 and report.streams[0].batches == 3
     assert crm.pages == [1, 2, 3] and len(crm.requests) == 5  # one 429 and one 500 retried
     assert cursor(team) == {"since": "2026-11-02T09:00:00"}
+    with session_scope(team) as session:  # nested fields by their dotted path; people by name or platform id
+        assert session.execute(select(Customer.region, Customer.owner_id).where(Customer.customer_id == "C001")
+                               ).one() == ("西南", "U002")
 
     crm.rows[1] = {**crm.rows[1], "name": "客户1（更名）", "updated_at": "2026-11-03T10:00:00"}
     again = run_sync(team, settings=settings(crm.url))

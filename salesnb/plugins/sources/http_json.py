@@ -19,7 +19,7 @@ Settings::
     has_more = "data.has_more"     # optional: otherwise a short page is the last
     since_param = "updated_since"  # optional, incremental: sent with the largest since_field seen so far
     since_field = "updated_at"
-    columns = { id = "customer_id", owner = "owner_id" }
+    columns = { id = "customer_id", owner = "owner_id", "area.name" = "region" }   # nested fields: dotted
 
 Each page is one batch, committed with the stream's cursor: the page to
 resume from while a pass is under way, the largest ``since_field`` once it
@@ -83,7 +83,7 @@ class HttpJsonSource(Source):
                 else:
                     following = page + 1
                     more = bool(dig(data, opt("has_more"))) if opt("has_more") else len(items) >= size
-                frame = pd.DataFrame.from_records(items) if items else pd.DataFrame()
+                frame = pd.json_normalize(items, sep=".") if items else pd.DataFrame()  # {"a": {"b"}} → "a.b"
                 if since_field and not keep_since and since_field in frame.columns:
                     frame = frame.drop(columns=[since_field])
                 if more:
