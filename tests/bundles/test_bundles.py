@@ -146,7 +146,7 @@ def test_import_never_overwrites_silently(english, engine, db_url, tmp_path):
     assert '-    "severity": "critical",' in refused.output and '+    "severity": "warning",' in refused.output
     assert "-# 我们的对账 · Bank reconciliation" in refused.output
     assert "+# 银行对账 · Bank reconciliation" in refused.output
-    assert "nothing was imported" in refused.output
+    assert "未导入任何内容" in refused.output
     declined = runner.invoke(main, ["template", "import", str(bundle_file), "--overwrite"], env=env, input="n\n")
     assert declined.exit_code == 1 and notebook.read_bytes() == edited  # asked, said no
     done = runner.invoke(main, ["template", "import", str(bundle_file), "--overwrite", "--yes"], env=env)
