@@ -135,3 +135,4 @@ def main(ctx: click.Context, db_url: str | None, lang: str | None, debug: bool) 
     """salesnb: close the broken hand-offs of the sales process."""
     ctx.obj = AppContext(db_url=db_url, language=lang, debug=debug)
     ctx.with_resource(ui_language(_language(ctx.obj)))  # the whole command speaks one language
+    ctx.call_on_close(ctx.obj.close)
