@@ -13,13 +13,17 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from rapidfuzz import fuzz, process
 from sqlalchemy import Connection, Engine, select
 
 from .db import session_scope
 from .models import User
+from .rules.predicate import missing
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -137,7 +141,7 @@ class Directory:
 
         def column(name: str) -> list:
             series = typed.get(name)
-            return [None] * n if series is None else [None if pd.isna(v) else v for v in series]
+            return [None] * n if series is None else [None if missing(v) else v for v in series]
 
         platforms = [column(c) for c in platform_columns()]
         for i, row in enumerate(zip(*(column(c) for c in ("user_id", "name", "aliases", "mobile", "email")))):

@@ -1,27 +1,25 @@
 """Notifications: the durable outbox, its delivery and the notifier base classes."""
 
-from .channels import ChannelConfig, NotifyConfig, load_notify_config
-from .flush import Backoff, FlushReport, flush
-from .notifier import (
-    DeliveryContext,
-    DeliveryError,
-    InDoubt,
-    Notification,
-    Notifier,
-    PermanentFailure,
-    RateLimited,
-    Recipient,
-    SendResult,
-    TemporaryFailure,
-)
-from .outbox import enqueue
-from .recipients import resolve_recipients
-from .status import outbox_counts, outbox_messages, requeue
-from .textutil import truncate_utf8
+from __future__ import annotations
 
-__all__ = [
-    "enqueue", "flush", "FlushReport", "Backoff", "requeue", "outbox_counts", "outbox_messages",
-    "ChannelConfig", "NotifyConfig", "load_notify_config", "resolve_recipients", "truncate_utf8",
-    "Notifier", "Notification", "Recipient", "SendResult", "DeliveryContext",
-    "DeliveryError", "PermanentFailure", "TemporaryFailure", "RateLimited", "InDoubt",
-]
+import importlib
+from typing import Any
+
+# name → module: imported on first use, so enqueueing a message does not load the HTTP client or pandas
+_EXPORTS = {
+    "enqueue": "outbox", "flush": "flush", "FlushReport": "flush", "Backoff": "flush",
+    "requeue": "status", "outbox_counts": "status", "outbox_messages": "status",
+    "ChannelConfig": "channels", "NotifyConfig": "channels", "load_notify_config": "channels",
+    "resolve_recipients": "recipients", "truncate_utf8": "textutil",
+    **{name: "notifier" for name in ("Notifier", "Notification", "Recipient", "SendResult", "DeliveryContext",
+                                     "DeliveryError", "PermanentFailure", "TemporaryFailure", "RateLimited",
+                                     "InDoubt")},
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

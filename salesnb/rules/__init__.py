@@ -10,16 +10,23 @@ validated against the fields of a table and compiles to
 All three agree, NULLs included (a comparison with a missing value is false).
 """
 
-from .fields import FieldInfo, FieldSet, field_set
-from .mask import to_mask
-from .parse import RuleError, parse_rule, validate_rule
-from .predicate import to_predicate
-from .sql import to_sql
-from .store import get_rule, latest_rules, save_rule, validate_definition
+from __future__ import annotations
 
-__all__ = [
-    "FieldInfo", "FieldSet", "field_set",
-    "RuleError", "parse_rule", "validate_rule",
-    "to_predicate", "to_mask", "to_sql",
-    "save_rule", "latest_rules", "get_rule", "validate_definition",
-]
+import importlib
+from typing import Any
+
+# name → module: imported on first use, so a caller of to_sql does not pay for pandas (to_mask)
+_EXPORTS = {
+    "FieldInfo": "fields", "FieldSet": "fields", "field_set": "fields",
+    "RuleError": "parse", "parse_rule": "parse", "validate_rule": "parse",
+    "to_predicate": "predicate", "to_mask": "mask", "to_sql": "sql",
+    "save_rule": "store", "latest_rules": "store", "get_rule": "store", "validate_definition": "store",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
-from pandas import isna
 
 from .fields import FieldSet, field_set
 from .nodes import All, AnyOf, AsOf, AtLeast, Compare, Exists, FieldRef, Literal, Node, Not, Offset, Test, epoch_us
@@ -40,8 +39,13 @@ def to_predicate(rule: Any, table: Any, as_of: datetime | None = None, related: 
 
 
 def missing(value: Any) -> bool:
-    """True for None, NaN, NaT and pandas NA."""
-    return value is None or (not isinstance(value, (str, bytes, tuple, list, dict)) and bool(isna(value)))
+    """True for None, NaN, NaT and pandas NA (without importing pandas: a record need not come from a frame)."""
+    if value is None or isinstance(value, (str, bytes, tuple, list, dict)):
+        return value is None
+    try:
+        return bool(value != value)  # NaN and NaT are the values unequal to themselves
+    except TypeError:  # pandas NA: its comparisons are NA, which has no truth value
+        return type(value).__name__ == "NAType"
 
 
 def _get(record: Mapping[str, Any], name: str, kind: str) -> Any:

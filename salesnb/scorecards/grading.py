@@ -12,9 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from sqlalchemy import Engine, bindparam, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
@@ -29,6 +28,9 @@ from ..timeutil import now, parse_timestamp
 from . import messages  # noqa: F401  (registers the texts)
 from .definition import DEFAULT_NAME, Card, missing
 from .store import get_scorecard
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 BATCH = 5_000
 
@@ -303,6 +305,8 @@ def grades_frame(engine: Engine, *, history: bool = False) -> pd.DataFrame:
                             in_pool.label("in_pool"))
                      .where(Lead.grade.is_not(None)).order_by(Lead.lead_id))
         result = conn.execute(query)
+        import pandas as pd  # a frame for analysts; the apps that grade never load pandas
+
         return pd.DataFrame(result.all(), columns=list(result.keys()))
 
 

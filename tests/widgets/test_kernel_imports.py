@@ -1,0 +1,66 @@
+"""An app kernel imports what its app uses: the light apps never load pandas, pyarrow or plotly.
+
+Each app is built in a fresh interpreter (as a Voila kernel would) on the seeded
+store; the modules it loaded are read from ``sys.modules``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+HEAVY = ("pandas", "pyarrow", "plotly", "salesnb.kpi", "salesnb.receivables.matching", "salesnb.checks.runner",
+         "salesnb.sync", "papermill")
+
+# app → (module, widget class): apps whose work is one record or one configuration at a time
+LIGHT_APPS = {
+    "scorecard": ("salesnb.widgets.scorecard", "ScorecardForm"),
+    "contracts": ("salesnb.widgets.contract_approval", "ContractApproval"),
+    "customer_card": ("salesnb.widgets.customer_card", "CustomerCard"),
+    "escalation": ("salesnb.widgets.escalation", "EscalationConfigurator"),
+}
+
+PROBE = """
+import importlib, json, sys
+from salesnb.db import make_engine
+import salesnb.widgets.apps  # what every app notebook imports first
+url, heavy, apps = sys.argv[1], json.loads(sys.argv[2]), json.loads(sys.argv[3])
+for module, name in apps:
+    getattr(importlib.import_module(module), name)(make_engine(url))
+print(json.dumps(sorted(m for m in heavy if m in sys.modules)))
+"""
+
+
+def loaded(store: str, apps: list[tuple[str, str]]) -> set[str]:
+    """The heavy modules a fresh interpreter holds after building ``apps`` on ``store``."""
+    out = subprocess.run([sys.executable, "-c", PROBE, store, json.dumps(HEAVY), json.dumps(apps)],
+                         capture_output=True, text=True, timeout=120, env={**os.environ, "SALESNB_AS_OF": "2026-11-27"})
+    assert out.returncode == 0, out.stderr[-2000:]
+    return set(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+@pytest.fixture
+def store(tmp_path):
+    from salesnb.db import make_engine, upgrade
+
+    from .seed import seed
+
+    url = f"sqlite:///{tmp_path / 'kernel.db'}"
+    engine = make_engine(url)
+    upgrade(engine)
+    seed(engine)
+    engine.dispose()
+    return url
+
+
+def test_the_light_apps_load_no_heavy_module(store):
+    assert loaded(store, list(LIGHT_APPS.values())) == set()
+
+
+def test_the_probe_sees_a_heavy_import(store):
+    """The dashboard does need pandas and plotly: the probe must notice them."""
+    assert {"pandas", "plotly"} <= loaded(store, [("salesnb.widgets.dashboard", "Dashboard")])
