@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy import Engine, select
 
+from ..auth.visibility import Scope
 from ..db import session_scope
 from ..models import BankMatch, BankTransaction, Contract, Customer, Invoice
 from .reconcile import invoice_customer_join
@@ -17,8 +18,11 @@ COLUMNS = ["match_id", "txn_id", "booked_at", "line_amount", "payer_name", "memo
            "amount", "rule", "confidence", "decided_at", "decided_by"]
 
 
-def applied_matches(engine: Engine, limit: int = 200) -> pd.DataFrame:
-    """The ``limit`` most recently applied matches (automatic or confirmed), with line and customer."""
+def applied_matches(engine: Engine, limit: int = 200, *, scope: Scope | None = None) -> pd.DataFrame:
+    """The ``limit`` most recently applied matches (automatic or confirmed), with line and customer.
+
+    ``scope`` (``scope_of(actor, "receivables")``) keeps matches whose invoice's contract owner is seen.
+    """
     joined, _ = invoice_customer_join()
     query = (
         select(BankMatch.id, BankMatch.txn_id, BankTransaction.booked_at, BankTransaction.amount,
@@ -27,7 +31,7 @@ def applied_matches(engine: Engine, limit: int = 200) -> pd.DataFrame:
         .select_from(joined.join(BankMatch.__table__, BankMatch.invoice_id == Invoice.invoice_id)
                      .join(BankTransaction.__table__, BankTransaction.txn_id == BankMatch.txn_id)
                      .outerjoin(Customer.__table__, Customer.customer_id == Contract.customer_id))
-        .where(BankMatch.status == "applied")
+        .where(BankMatch.status == "applied", (scope or Scope(None)).clause(Contract.owner_id))
         .order_by(BankMatch.decided_at.desc(), BankMatch.id.desc())
         .limit(limit)
     )
