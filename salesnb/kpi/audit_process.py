@@ -138,6 +138,9 @@ def process_audit(engine: Engine, as_of: datetime, *, scope: Scope | None = None
     with engine.connect() as conn:
         data = KpiData(conn, as_of, scope)
         orders = data.query(ORDERS_SQL, ("created_at", "shipped_at", "accepted_at"), scoped=True)
+        if orders.empty:  # nothing in scope (a rep without orders yet)
+            return ProcessAudit(as_of=as_of, orders=orders[["order_id", "created_at"]],
+                                breakpoints=pd.DataFrame(columns=["order_id", "stage", "kind"]))
         links = _entity_links(data, orders)
         parts = [_finding_breakpoints(data, links), _history_breakpoints(data, orders, links)]
     breakpoints = pd.concat(parts, ignore_index=True).drop_duplicates(ignore_index=True)
