@@ -62,12 +62,18 @@ class WorkItem:
 
 
 def my_work(engine: Engine, actor: Actor, *, limit: int = 200) -> list[WorkItem]:
-    """What waits for ``actor``: to-dos, approvals, claim reviews, escalations, findings (in that order)."""
+    """What waits for ``actor``: to-dos, approvals, claim reviews, escalations, findings (in that order).
+
+    A to-do about a contract or claim that is listed for the person's decision is not listed again as a to-do.
+    """
     if actor.is_system:
         return []
     with session_scope(engine) as session:
-        return [*_tasks(session, actor, limit), *_contracts(session, actor, limit), *_claims(session, actor, limit),
-                *_escalations(session, actor, limit), *_findings(session, actor, limit)]
+        decisions = [*_contracts(session, actor, limit), *_claims(session, actor, limit)]
+        # an approval / review to-do is the decision itself: shown once, with the decision's action
+        decided = {(item.entity_type, item.entity_id) for item in decisions}
+        tasks = [item for item in _tasks(session, actor, limit) if (item.entity_type, item.entity_id) not in decided]
+        return [*tasks, *decisions, *_escalations(session, actor, limit), *_findings(session, actor, limit)]
 
 
 def _tasks(session: Session, actor: Actor, limit: int) -> list[WorkItem]:

@@ -23,7 +23,7 @@ def add_work(engine) -> None:
                  created_at=at(10, 9), title="线索 L001 首次响应"),
             Task(task_id="T2", node="quote_followup", entity_type="quote", entity_id="Q001", owner_id="U01",
                  created_at=at(11, 9), done_at=at(12, 9)),
-            Task(task_id="T3", node="review", entity_type="contract", entity_id="K001", owner_id="M01",
+            Task(task_id="T3", node="order_followup", entity_type="order", entity_id="O003", owner_id="M01",
                  created_at=at(12, 9)),
         ])
         s.flush()
@@ -79,3 +79,14 @@ def test_close_task(work):
             close_task(s, "NOPE", actor="U01", at=AS_OF)
     assert "task:T1" not in keys(work, "U01")
     assert [i.kind for i in my_work(work, actor(work, "M01")) if i.kind == "escalation"] == []  # its task is done
+
+
+def test_an_approval_to_do_is_listed_once_as_the_decision(work):
+    from salesnb.contracts import submit
+
+    with session_scope(work) as s:
+        submit(s, "K001", actor="U01", at=AS_OF)  # pending approval; the workflow gives the manager a to-do
+        assert s.scalar(select(Task).where(Task.entity_id == "K001", Task.owner_id == "M01", Task.task_id != "T3",
+                                           Task.done_at.is_(None))) is not None
+    manager = my_work(work, actor(work, "M01"))
+    assert [(i.kind, i.entity_id) for i in manager if i.entity_id == "K001"] == [("contract", "K001")]

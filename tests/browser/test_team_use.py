@@ -87,14 +87,14 @@ def test_a_rep_finds_only_their_customers(anonymous):
 def test_approve_follows_the_person(app_page, team):
     app_page.sign_in("U01")
     page = app_page.open("contracts", "item=K901")
-    expect(page.locator(".snb-queue select")).to_have_value("K901")
+    expect(page.locator(".snb-queue select")).to_have_value(re.compile(r"^K901 "))  # labels are the values
     expect(page.locator(".snb-no-decision")).to_be_visible()
     expect(page.locator("button.snb-approve")).to_be_hidden()  # a rep approves nothing, not even their own
     assert not any(text.startswith("K002") for text in option_texts(page, ".snb-queue select"))  # U02's
 
     app_page.sign_in("M01")
     page = app_page.open("contracts", "item=K902")
-    expect(page.locator(".snb-queue select")).to_have_value("K902")
+    expect(page.locator(".snb-queue select")).to_have_value(re.compile(r"^K902 "))  # labels are the values
     expect(page.locator(".snb-verdict .snb-msg.snb-good")).to_be_visible()
     expect(page.locator("button.snb-approve")).to_be_hidden()  # the manager's own contract
     pick_option(page, ".snb-queue select", "K901")  # their report's
@@ -128,7 +128,7 @@ def test_a_wecom_link_signs_in_then_shows_the_item(anonymous, team, sso_platform
     sign_in_with_form(page, "M01", PASSWORDS["M01"])
     page.wait_for_selector(".snb-app .snb-header")
     assert re.search(r"/voila/render/contracts\.ipynb\?item=K903$", page.url.split("#")[0])
-    expect(page.locator(".snb-queue select")).to_have_value("K903")
+    expect(page.locator(".snb-queue select")).to_have_value(re.compile(r"^K903 "))  # labels are the values
     expect(page.locator(".snb-customer-name")).to_have_text("K903")
 
 
