@@ -5,8 +5,8 @@ One query per kind of item, each limited in SQL to the person:
 - ``task``: their open to-dos (``tasks.owner_id``, not done);
 - ``finding``: open findings they own;
 - ``escalation``: fired escalation rungs they were told or copied about whose task is still open;
-- ``contract``: contracts pending approval that they may approve (``contract.approve``:
-  a manager's reports', any but their own for a director);
+- ``contract``: contracts pending approval, checked feasible, that they may approve
+  (``contract.approve``: a manager's reports', any but their own for a director);
 - ``claim``: payment claims waiting for finance review (``claim.review``).
 
 The actions are the library's own: :func:`close_task` here, and
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Engine, String, cast, select
+from sqlalchemy import Engine, String, cast, exists, select
 from sqlalchemy.orm import Session
 
 from . import audit
@@ -30,7 +30,7 @@ from .auth.visibility import scope_of
 from .db import session_scope
 from .errors import SalesnbError
 from .i18n import register
-from .models import Contract, Customer, EscalationLog, Finding, PaymentClaim, Task, User
+from .models import Contract, ContractSubmission, Customer, EscalationLog, Finding, PaymentClaim, Task, User
 
 register({
     "zh-CN": {"work.no_task": "没有编号为 {task_id} 的待办"},
@@ -88,7 +88,9 @@ def _contracts(session: Session, actor: Actor, limit: int) -> list[WorkItem]:
         return []
     query = (select(Contract, Customer.name).outerjoin(Customer, Customer.customer_id == Contract.customer_id)
              .where(Contract.status == "pending_approval", Contract.owner_id != actor.user_id,
-                    scope_of(actor).clause(Contract.owner_id))
+                    scope_of(actor).clause(Contract.owner_id),
+                    exists().where(ContractSubmission.contract_id == Contract.contract_id,
+                                   ContractSubmission.feasible.is_(True)))
              .order_by(Contract.submitted_at.is_(None), Contract.submitted_at, Contract.contract_id).limit(limit))
     return [WorkItem("contract", c.contract_id, "contract", c.contract_id, name or c.customer_id, c.submitted_at,
                      detail=c.owner_id, owner_id=c.owner_id, amount=c.amount)

@@ -16,7 +16,13 @@ from .widgets.seed import AS_OF, at, seed
 
 
 def add_work(engine) -> None:
-    """To-dos for U01 and M01, an escalation of U01's to-do that told M01 and copied D01."""
+    """K001 submitted (feasible: waits for approval), K002 too (frozen); to-dos for U01 and M01; an escalation
+    of U01's to-do that told M01 and copied D01."""
+    from salesnb.contracts import submit
+
+    with session_scope(engine) as s:
+        submit(s, "K001", actor="U01", at=AS_OF)
+        submit(s, "K002", actor="U02", at=AS_OF)
     with session_scope(engine) as s:
         s.add_all([
             Task(task_id="T1", node="lead_response", entity_type="lead", entity_id="L001", owner_id="U01",
@@ -54,13 +60,13 @@ def test_what_waits_for_each_person(work):
     assert {i.entity_id for i in rep if i.kind == "finding"} == {"Q001", "L001"}  # open, owned
     assert not [i for i in rep if i.kind in ("contract", "claim", "escalation")]  # a rep approves nothing
     manager = my_work(work, actor(work, "M01"))
-    assert [i.item_id for i in manager if i.kind == "contract"] == ["K001", "K003"]  # U01's, pending
+    assert [i.item_id for i in manager if i.kind == "contract"] == ["K001"]  # U01's, checked (K003 is not)
     assert [(i.entity_id, i.detail) for i in manager if i.kind == "escalation"] == [("L001", "notified")]
     assert [i.item_id for i in manager if i.kind == "task"] == ["T3"]
     director = my_work(work, actor(work, "D01"))
-    assert [i.item_id for i in director if i.kind == "contract"] == ["K001", "K002", "K003"]
+    assert [i.item_id for i in director if i.kind == "contract"] == ["K001"]
     assert [i.detail for i in director if i.kind == "escalation"] == ["cc"]
-    assert [i.item_id for i in my_work(work, actor(work, "M02")) if i.kind == "contract"] == ["K002"]
+    assert [i.item_id for i in my_work(work, actor(work, "M02")) if i.kind == "contract"] == []  # K002 is frozen
     finance = my_work(work, actor(work, "F01"))
     assert [(i.kind, i.item_id) for i in finance] == [("claim", "PC001")]
 
