@@ -23,7 +23,7 @@ import importlib
 import os
 import sys
 from dataclasses import dataclass
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlencode
 
 import ipywidgets as widgets
 
@@ -248,9 +248,14 @@ def warm_up(name: str, engine) -> None:
         widgets.Widget.close_all()
 
 
-def _signed_out() -> widgets.Widget:
-    """The page of a request whose session ended between the server's check and the kernel's."""
-    link = html.tag("a", t("app.signin"), href="../../salesnb/signin")
+def _signed_out(environ=os.environ) -> widgets.Widget:
+    """The page of a request whose session ended between the server's check and the kernel's.
+
+    Its sign-in link comes back to the same page and query (``SCRIPT_NAME`` and ``QUERY_STRING`` of the request).
+    """
+    page, query = environ.get("SCRIPT_NAME", ""), environ.get("QUERY_STRING", "")
+    back = f"?{urlencode({'next': page + (f'?{query}' if query else '')})}" if page.startswith("/") else ""
+    link = html.tag("a", t("app.signin"), href=f"../../salesnb/signin{back}")
     box = widgets.HTML(f"<style>{CSS}</style>" + html.message(t("auth.session.ended"), "bad") + link)
     box.add_class("snb-app")
     return box

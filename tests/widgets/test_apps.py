@@ -72,8 +72,11 @@ def test_no_live_session_no_app(app_env, seeded):
     app_env.setenv("HTTP_COOKIE", cookie)
     with session_scope(seeded) as session:
         end_session(session, token_from_cookie_header(cookie))
+    app_env.setenv("SCRIPT_NAME", "/voila/render/findings.ipynb")
+    app_env.setenv("QUERY_STRING", "item=Q001")
     widget = show("findings")
     assert not isinstance(widget, Findings) and "重新登录" in widget.value
+    assert 'href="../../salesnb/signin?next=%2Fvoila%2Frender%2Ffindings.ipynb%3Fitem%3DQ001"' in widget.value
 
 
 def test_single_person_mode_needs_no_cookie(app_env):
