@@ -11,7 +11,7 @@ from sqlalchemy import Engine, select
 
 from ..auth.visibility import Scope
 from ..db import session_scope
-from ..models import BankMatch, BankTransaction, Contract, Customer, Invoice
+from ..models import BankMatch, BankTransaction, Contract, Customer, Invoice, PaymentClaim
 from .reconcile import invoice_customer_join
 
 COLUMNS = ["match_id", "txn_id", "booked_at", "line_amount", "payer_name", "memo", "invoice_id", "customer_name",
@@ -38,3 +38,13 @@ def applied_matches(engine: Engine, limit: int = 200, *, scope: Scope | None = N
     with session_scope(engine) as session:
         rows = session.execute(query).all()
     return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def claim_invoice(engine: Engine, claim_id: str, *, scope: Scope | None = None) -> str | None:
+    """The invoice payment claim ``claim_id`` is for (``None``: no such claim, or not one ``scope`` sees)."""
+    joined, _ = invoice_customer_join()
+    query = (select(PaymentClaim.invoice_id)
+             .select_from(joined.join(PaymentClaim.__table__, PaymentClaim.invoice_id == Invoice.invoice_id))
+             .where(PaymentClaim.claim_id == claim_id, (scope or Scope(None)).clause(Contract.owner_id)))
+    with session_scope(engine) as session:
+        return session.scalar(query)

@@ -58,6 +58,7 @@ class App:
 
 
 APPS: tuple[App, ...] = (
+    App("my_work", "salesnb.widgets.my_work", "MyWork"),
     App("dashboard", "salesnb.widgets.dashboard", "Dashboard"),
     App("scorecard", "salesnb.widgets.scorecard", "ScorecardForm"),
     App("contracts", "salesnb.widgets.contract_approval", "ContractApproval"),
@@ -66,7 +67,6 @@ APPS: tuple[App, ...] = (
     App("findings", "salesnb.widgets.findings", "Findings"),
     App("rules", "salesnb.widgets.rule_editor", "RuleEditor"),
     App("escalation", "salesnb.widgets.escalation", "EscalationConfigurator"),
-    App("my_work", "salesnb.widgets.my_work", "MyWork"),
 )
 
 register({

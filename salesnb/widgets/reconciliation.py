@@ -6,7 +6,7 @@ import ipywidgets as widgets
 from traitlets import Int, Unicode
 
 from ..auth import allowed, scope_of
-from ..receivables.bank_matches import applied_matches
+from ..receivables.bank_matches import applied_matches, claim_invoice
 from ..db import session_scope
 from ..directory import user_names
 from ..i18n import register, t
@@ -232,8 +232,12 @@ class ReconciliationQueue(AppWidget):
         return self.actor.user_id
 
     def open_item(self, item_id: str) -> None:
-        """Select a bank line (``?item=`` a line's serial, or an invoice with a candidate or applied match)."""
+        """Select a bank line (``?item=`` a line's serial, or an invoice or payment claim with a candidate or
+        applied match)."""
         lines = self.queue_frame
+        known = {*lines["txn_id"], *lines["invoice_id"], *self.applied_frame["txn_id"], *self.applied_frame["invoice_id"]}
+        if item_id not in known:
+            item_id = claim_invoice(self.engine, item_id, scope=scope_of(self.actor, "receivables")) or item_id
         if item_id in set(lines["txn_id"]):
             target = item_id
         elif item_id in set(lines["invoice_id"]):

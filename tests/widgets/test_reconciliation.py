@@ -88,6 +88,8 @@ def test_open_item_selects_the_line_of_an_invoice(reconciled):
     assert w.tabs.selected_index == 0 and w.selected_txn == "B003"
     w.open_item("B001")
     assert w.tabs.selected_index == 1 and w.selected_match == "B001|INV001"
+    w.open_item("PC001")  # a payment claim: the match of its invoice INV002
+    assert w.selected_match == "B002|INV002"
 
 
 def test_payer_and_customer_text_is_escaped(reconciled):
