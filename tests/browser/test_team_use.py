@@ -14,15 +14,16 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 from playwright.sync_api import expect
-from sqlalchemy import delete
+from sqlalchemy import delete, select, update
 
 from salesnb.contracts import submit
 from salesnb.db import make_engine, session_scope
-from salesnb.models import Attachment, AuditLog, Contract, ContractSubmission, OutboxMessage, Task
+from salesnb.models import Attachment, AuditLog, Contract, ContractSubmission, OutboxMessage, Task, WebSession
 from salesnb.notify import Notification, Recipient
 from salesnb.notify.channels import ChannelConfig
 from salesnb.notify.notifier import DeliveryContext
 from salesnb.notify.send import make_notifier, send_notification
+from salesnb.timeutil import now
 
 from ..widgets.seed import AS_OF, at
 from .conftest import PASSWORDS, AppPage
@@ -30,6 +31,19 @@ from .helpers import option_texts, pick_option
 
 DOCS_IMAGES = Path(__file__).resolve().parents[2] / "docs" / "images"
 CONTRACTS = {"K901": "U01", "K902": "M01", "K903": "U01"}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _sessions_end_with_the_module(server):
+    """The sessions these tests open (by the form or by cookie) end afterwards: later tests count sessions."""
+    engine = make_engine(server.db_url)
+    with session_scope(engine) as s:
+        before = set(s.scalars(select(WebSession.token_hash)))
+    yield
+    with session_scope(engine) as s:
+        s.execute(update(WebSession).where(WebSession.token_hash.not_in(before), WebSession.ended_at.is_(None))
+                  .values(ended_at=now()))
+    engine.dispose()
 
 
 @pytest.fixture(scope="module")
