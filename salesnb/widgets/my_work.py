@@ -109,6 +109,7 @@ class MyWork(AppWidget):
         self.cards: dict[str, widgets.VBox] = {}
         self.buttons: dict[str, dict[str, widgets.Widget]] = {}
         self.summary = widgets.HTML("")
+        self.summary.add_class("snb-work-summary")
         self.list = widgets.VBox()
         self.list.add_class("snb-work")
         self.body.children = [self.summary, self.list]
