@@ -111,8 +111,8 @@ class ContractApproval(AppWidget):
     The person acting is the signed-in ``actor``: the queue shows the contracts
     they see (:func:`~salesnb.auth.scope_of`), and approve / reject appear only
     on a contract they may decide (:func:`~salesnb.auth.allowed`; the library
-    checks again).  Public state: ``selected`` (the contract shown), ``verdict`` (``feasible`` / ``frozen`` / ``unchecked``)
-    and ``preview`` (what-if verdict of the edited terms: ``feasible`` /
+    checks again).  Public state: ``selected`` (the contract shown), ``verdict``
+    (``feasible`` / ``frozen`` / ``unchecked``) and ``preview`` (what-if verdict of the edited terms: ``feasible`` /
     ``infeasible`` / empty).
     """
 

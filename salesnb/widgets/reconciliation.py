@@ -235,7 +235,8 @@ class ReconciliationQueue(AppWidget):
         """Select a bank line (``?item=`` a line's serial, or an invoice or payment claim with a candidate or
         applied match)."""
         lines = self.queue_frame
-        known = {*lines["txn_id"], *lines["invoice_id"], *self.applied_frame["txn_id"], *self.applied_frame["invoice_id"]}
+        applied = self.applied_frame
+        known = {*lines["txn_id"], *lines["invoice_id"], *applied["txn_id"], *applied["invoice_id"]}
         if item_id not in known:
             item_id = claim_invoice(self.engine, item_id, scope=scope_of(self.actor, "receivables")) or item_id
         if item_id in set(lines["txn_id"]):
@@ -243,11 +244,10 @@ class ReconciliationQueue(AppWidget):
         elif item_id in set(lines["invoice_id"]):
             target = lines[lines["invoice_id"] == item_id]["txn_id"].iloc[0]
         else:
-            applied = self.applied_frame[(self.applied_frame["txn_id"] == item_id)
-                                         | (self.applied_frame["invoice_id"] == item_id)]
-            if not applied.empty:
+            hits = applied[(applied["txn_id"] == item_id) | (applied["invoice_id"] == item_id)]
+            if not hits.empty:
                 self.tabs.selected_index = 1
-                self.applied.value = f"{applied.iloc[0].txn_id}|{applied.iloc[0].invoice_id}"
+                self.applied.value = f"{hits.iloc[0].txn_id}|{hits.iloc[0].invoice_id}"
             return
         self.tabs.selected_index = 0
         self.lines.value = target
