@@ -8,7 +8,7 @@ import ipywidgets as widgets
 from traitlets import Int, List, Unicode
 
 from ..auth import allowed
-from ..contracts import approve
+from ..contracts import approve, reject
 from ..db import session_scope
 from ..errors import SalesnbError
 from ..i18n import register, t
@@ -46,6 +46,7 @@ register({
         "work.done.contract": "合同 {id} 已审批通过",
         "work.done.claim_confirmed": "回款申请 {id} 已确认",
         "work.done.claim_rejected": "回款申请 {id} 已驳回",
+        "work.done.contract_rejected": "合同 {id} 已驳回",
     },
     "en": {
         "work.title": "My work",
@@ -74,6 +75,7 @@ register({
         "work.done.contract": "Contract {id} approved",
         "work.done.claim_confirmed": "Payment claim {id} confirmed",
         "work.done.claim_rejected": "Payment claim {id} rejected",
+        "work.done.contract_rejected": "Contract {id} rejected",
     },
 })
 
@@ -90,8 +92,8 @@ def item_href(item: WorkItem) -> str:
 class MyWork(AppWidget):
     """我的待办: the signed-in person's to-dos, approvals, claim reviews, escalations and findings.
 
-    Each card has its action: a to-do is marked done (:func:`salesnb.work.close_task`), a contract approved
-    (:func:`salesnb.contracts.approve`), a payment claim confirmed or rejected (finance).  Public state:
+    Each card has its action: a to-do is marked done (:func:`salesnb.work.close_task`), a contract approved or
+    rejected with a reason (:mod:`salesnb.contracts`), a payment claim confirmed or rejected (finance).  Public state:
     ``items`` (the ``kind:id`` keys shown, in order), ``selected`` (the key a link opened) and ``count``.
     """
 
@@ -164,6 +166,11 @@ class MyWork(AppWidget):
     def _actions(self, item: WorkItem) -> dict[str, widgets.Widget]:
         actions: dict[str, widgets.Widget] = {}
 
+        def reason(into: dict[str, widgets.Widget]) -> None:
+            box = widgets.Text(placeholder=t("work.reason"), layout=widgets.Layout(width="auto"))
+            box.add_class("snb-work-reason")
+            into["reason"] = box
+
         def button(name: str, text: str, style: str, fn) -> None:
             b = widgets.Button(description=text, button_style=style, layout=widgets.Layout(width="auto"))
             b.add_class(f"snb-work-{name}")
@@ -174,11 +181,12 @@ class MyWork(AppWidget):
             button("done", t("work.done"), "success", self.done)
         elif item.kind == "contract" and allowed(self.actor, "contract.approve", item.owner_id):
             button("approve", t("work.approve"), "success", self.approve)
+            if allowed(self.actor, "contract.reject", item.owner_id):
+                reason(actions)
+                button("reject", t("work.reject"), "danger", self.reject)
         elif item.kind == "claim" and allowed(self.actor, "claim.review"):
             button("confirm", t("work.confirm"), "success", self.confirm)
-            reason = widgets.Text(placeholder=t("work.reason"), layout=widgets.Layout(width="auto"))
-            reason.add_class("snb-work-reason")
-            actions["reason"] = reason
+            reason(actions)
             button("reject", t("work.reject"), "danger", self.reject)
         return actions
 
@@ -213,11 +221,15 @@ class MyWork(AppWidget):
         self.show_notice(t("work.done.claim_confirmed", id=item.item_id))
 
     def reject(self, item: WorkItem) -> None:
-        """Reject payment claim ``item`` with the reason typed on its card."""
+        """Reject contract or payment claim ``item`` with the reason typed on its card."""
         reason = self.buttons[item.key]["reason"].value.strip()
         if not reason:
             raise SalesnbError("work.reason_required")
         with session_scope(self.engine) as session:
-            reject_claim(session, item.item_id, actor=self.actor.user_id, at=self.as_of(), reason=reason)
+            if item.kind == "contract":
+                reject(session, item.item_id, actor=self.actor.user_id, at=self.as_of(), reason=reason)
+            else:
+                reject_claim(session, item.item_id, actor=self.actor.user_id, at=self.as_of(), reason=reason)
         self.refresh()
-        self.show_notice(t("work.done.claim_rejected", id=item.item_id), tone="info")
+        key = "work.done.contract_rejected" if item.kind == "contract" else "work.done.claim_rejected"
+        self.show_notice(t(key, id=item.item_id), tone="info")

@@ -41,6 +41,19 @@ def test_a_manager_approves_from_my_work(work):
         assert s.get(Contract, "K001").status == "approved"
 
 
+def test_a_director_rejects_with_a_reason(work):
+    w = MyWork(work, as_of=AS_OF, actor="D01")
+    card = w.buttons["contract:K001"]
+    assert set(card) == {"approve", "reason", "reject"}
+    card["reject"].click()
+    assert w.error == "请先填写驳回原因"
+    card["reason"].value = "价格需重新谈"
+    card["reject"].click()
+    assert w.notice == "合同 K001 已驳回" and "contract:K001" not in w.items
+    with session_scope(work) as s:
+        assert s.get(Contract, "K001").status == "rejected"
+
+
 def test_finance_reviews_a_claim_in_english(work):
     from salesnb.i18n import set_language
 
