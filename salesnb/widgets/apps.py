@@ -67,6 +67,7 @@ APPS: tuple[App, ...] = (
     App("findings", "salesnb.widgets.findings", "Findings"),
     App("rules", "salesnb.widgets.rule_editor", "RuleEditor"),
     App("escalation", "salesnb.widgets.escalation", "EscalationConfigurator"),
+    App("connectors", "salesnb.widgets.connectors", "Connectors"),
 )
 
 register({
@@ -92,6 +93,8 @@ register({
         "app.escalation.description": "设置各流程节点的时限、工作日历和逐级升级（通知谁、抄送谁、生成待办），并预览时间线。",
         "app.my_work.title": "我的待办",
         "app.my_work.description": "等我处理的事：待办、待我审批的合同、待审核的回款申请、通知或抄送我的升级、我负责的断点。手机上也能办。",
+        "app.connectors.title": "数据同步",
+        "app.connectors.description": "ERP、CRM、接口、导出文件夹和通讯录各来源的同步状态、上次运行、行数和错误；可立即同步。",
     },
     "en": {
         "app.index.title": "Sales hand-off control",
@@ -115,6 +118,9 @@ register({
         "app.escalation.description": "Set each workflow node's deadline, working calendar and escalation ladder, with a timeline preview.",
         "app.my_work.title": "My work",
         "app.my_work.description": "What waits for me: to-dos, contracts to approve, payment claims to review, escalations I am told or copied about, findings I own. Works on a phone.",
+        "app.connectors.title": "Connectors",
+        "app.connectors.description": "Each sync source (ERP, CRM, APIs, drop folders, contact directory): "
+                                      "state, last run, rows and errors; run now.",
     },
 })
 
