@@ -58,6 +58,7 @@ READY = {
     "findings": "button.snb-export",
     "rules": "button.snb-add-condition",
     "escalation": ".snb-timeline-view .snb-timeline",
+    "my_work": ".snb-work-summary div",
 }
 
 

@@ -18,6 +18,7 @@ from functools import lru_cache
 
 from sqlalchemy import Engine, or_, select
 
+from .auth.visibility import Scope
 from .db import session_scope
 from .i18n import register
 from .models import (
@@ -144,17 +145,19 @@ def match_score(query: str, name: str, customer_id: str) -> float | None:
     return best
 
 
-def search_customers(engine: Engine, text: str, limit: int = 10) -> list[CustomerHit]:
+def search_customers(engine: Engine, text: str, limit: int = 10, *, scope: Scope | None = None) -> list[CustomerHit]:
     """Customers whose name, id, pinyin or pinyin initials contain ``text`` (case-insensitive).
 
     ``"华电"``, ``"huadian"`` and ``"hd"`` all find 上海华电设备有限公司.  Best
     matches first (name before pinyin, prefix before infix); at most ``limit``.
+    ``scope`` keeps the customers of the owners a person sees (:func:`salesnb.auth.scope_of`).
     """
     query = fold(text or "")
     if not query:
         return []
     with session_scope(engine) as session:
-        rows = session.execute(select(Customer.customer_id, Customer.name, Customer.region)).all()
+        rows = session.execute(select(Customer.customer_id, Customer.name, Customer.region)
+                               .where((scope or Scope(None)).clause(Customer.owner_id))).all()
     hits = []
     for customer_id, name, region in rows:
         score = match_score(query, name or "", customer_id)
@@ -166,10 +169,11 @@ def search_customers(engine: Engine, text: str, limit: int = 10) -> list[Custome
 
 # ---------------------------------------------------------------- the card
 
-def customer_card(engine: Engine, customer_id: str) -> CustomerCardData:
-    """The Q&A card of ``customer_id``; raises ``KeyError`` when there is no such customer."""
+def customer_card(engine: Engine, customer_id: str, *, scope: Scope | None = None) -> CustomerCardData:
+    """The Q&A card of ``customer_id``; raises ``KeyError`` when there is no such customer (or none in ``scope``)."""
     with session_scope(engine) as s:
-        customer = s.get(Customer, customer_id)
+        customer = s.scalar(select(Customer).where(Customer.customer_id == customer_id,
+                                                   (scope or Scope(None)).clause(Customer.owner_id)))
         if customer is None:
             raise KeyError(customer_id)
         owner = s.get(User, customer.owner_id) if customer.owner_id else None

@@ -8,6 +8,7 @@ import pandas as pd
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
+from ..auth.visibility import Scope
 from ..config import Settings, load_settings
 from ..models import Base, CheckRun, Finding
 from ..timeutil import parse_timestamp
@@ -18,14 +19,20 @@ FINDING_COLUMNS = ("id", "check_name", "entity_type", "entity_id", "owner_id", "
                    "bucket", "message", "details", "first_seen", "last_seen", "resolved_at", "run_id")
 
 
-def findings_frame(engine: Engine, open_only: bool = True, check: str | None = None) -> pd.DataFrame:
-    """Stored findings (open ones by default; of one ``check`` if given), newest first."""
+def findings_frame(engine: Engine, open_only: bool = True, check: str | None = None, *,
+                   scope: Scope | None = None) -> pd.DataFrame:
+    """Stored findings (open ones by default; of one ``check`` if given), newest first.
+
+    ``scope`` keeps the findings of the owners a person sees (:func:`salesnb.auth.scope_of`).
+    """
     f = Finding.__table__
     query = select(*(f.c[c] for c in FINDING_COLUMNS)).order_by(f.c.check_name, f.c.first_seen.desc(), f.c.entity_id)
     if open_only:
         query = query.where(f.c.resolved_at.is_(None))
     if check is not None:
         query = query.where(f.c.check_name == check)
+    if scope is not None:
+        query = query.where(scope.clause(f.c.owner_id))
     with engine.connect() as conn:
         rows = conn.execute(query).all()
     frame = pd.DataFrame(rows, columns=list(FINDING_COLUMNS))

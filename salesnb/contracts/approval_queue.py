@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import Engine, func, select
 
+from ..auth.visibility import Scope
 from ..db import session_scope
 from ..models import Attachment, Contract, ContractSubmission, Customer, Lane, User
 from .messages import frozen_explanation
@@ -47,8 +48,12 @@ class QueueItem:
         return self.feasible is not None
 
 
-def approval_queue(engine: Engine, statuses: tuple[str, ...] = QUEUE_STATUSES) -> list[QueueItem]:
-    """Contracts in ``statuses`` (pending approval and frozen by default), oldest submission first."""
+def approval_queue(engine: Engine, statuses: tuple[str, ...] = QUEUE_STATUSES, *,
+                   scope: Scope | None = None) -> list[QueueItem]:
+    """Contracts in ``statuses`` (pending approval and frozen by default), oldest submission first.
+
+    ``scope`` keeps the contracts of the owners a person sees (:func:`salesnb.auth.scope_of`).
+    """
     latest = (select(ContractSubmission.contract_id, func.max(ContractSubmission.id).label("sid"))
               .group_by(ContractSubmission.contract_id).subquery())
     docs = (select(Attachment.entity_id, func.count(Attachment.id).label("n"))
@@ -61,7 +66,7 @@ def approval_queue(engine: Engine, statuses: tuple[str, ...] = QUEUE_STATUSES) -
         .outerjoin(latest, latest.c.contract_id == Contract.contract_id)
         .outerjoin(ContractSubmission, ContractSubmission.id == latest.c.sid)
         .outerjoin(docs, docs.c.entity_id == Contract.contract_id)
-        .where(Contract.status.in_(statuses))
+        .where(Contract.status.in_(statuses), (scope or Scope(None)).clause(Contract.owner_id))
         .order_by(Contract.submitted_at.is_(None), Contract.submitted_at, Contract.contract_id)
     )
     with session_scope(engine) as session:

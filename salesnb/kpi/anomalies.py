@@ -27,6 +27,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine
 
+from ..auth.visibility import Scope
 from ..config import Settings
 from ..i18n import t
 from ..timeutil import to_local
@@ -120,6 +121,7 @@ def anomaly_notes(
     params: dict[str, Any] | None = None,
     rules: Iterable[str] | None = None,
     settings: Settings | None = None,
+    scope: Scope | None = None,
 ) -> list[AnomalyNote]:
     """Run the anomaly rules for the ISO ``week`` (default: the week of ``as_of``).
 
@@ -129,8 +131,9 @@ def anomaly_notes(
     params : overrides of :data:`DEFAULT_PARAMS`.
     rules : names of the rules to run (default: all).
     settings : ``[kpi]`` options for the report computed when ``report`` is omitted.
+    scope : only the records of the owners a person sees (default everything).
     """
-    report = report or compute_kpis(engine, as_of, settings=settings)
+    report = report or compute_kpis(engine, as_of, settings=settings, scope=scope)
     available = all_rules()
     chosen = list(rules) if rules is not None else list(available)
     unknown = [name for name in chosen if name not in available]
@@ -138,7 +141,7 @@ def anomaly_notes(
         raise KeyError(f"unknown anomaly rule(s): {', '.join(unknown)}; known: {', '.join(sorted(available))}")
     notes: list[AnomalyNote] = []
     with engine.connect() as conn:
-        context = AnomalyContext(report=report, data=KpiData(conn, as_of), week=week or week_of(as_of),
+        context = AnomalyContext(report=report, data=KpiData(conn, as_of, scope), week=week or week_of(as_of),
                                  params={**DEFAULT_PARAMS, **(params or {})})
         for name in chosen:
             notes.extend(available[name](context))

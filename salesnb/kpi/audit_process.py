@@ -32,6 +32,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine
 
+from ..auth.visibility import Scope
 from .compliance import ORDER_GRACE_HOURS, REQUIRED_SCORECARD_FIELDS, RESPONSE_HOURS, TRACKING_GRACE_HOURS
 from .data import KpiData
 from .frames import utc
@@ -64,7 +65,7 @@ _ENTITY_ALIASES = {"claim": "payment_claim", "payment_claims": "payment_claim"}
 
 ORDERS_SQL = """
 SELECT o.order_id, o.contract_id, COALESCE(o.quote_id, c.quote_id) AS quote_id, q.lead_id,
-       o.created_at, o.status, o.shipped_at, q.accepted_at
+       o.created_at, o.status, o.shipped_at, q.accepted_at, COALESCE(c.owner_id, q.owner_id) AS owner_id
 FROM orders o
 LEFT JOIN contracts c ON c.contract_id = o.contract_id
 LEFT JOIN quotes q ON q.quote_id = COALESCE(o.quote_id, c.quote_id)
@@ -132,11 +133,14 @@ class ProcessAudit:
         return out.reset_index()
 
 
-def process_audit(engine: Engine, as_of: datetime) -> ProcessAudit:
-    """Audit every order created by ``as_of`` (see the module docstring)."""
+def process_audit(engine: Engine, as_of: datetime, *, scope: Scope | None = None) -> ProcessAudit:
+    """Audit every order created by ``as_of`` (see the module docstring); ``scope``: the orders a person sees."""
     with engine.connect() as conn:
-        data = KpiData(conn, as_of)
-        orders = data.query(ORDERS_SQL, ("created_at", "shipped_at", "accepted_at"))
+        data = KpiData(conn, as_of, scope)
+        orders = data.query(ORDERS_SQL, ("created_at", "shipped_at", "accepted_at"), scoped=True)
+        if orders.empty:  # nothing in scope (a rep without orders yet)
+            return ProcessAudit(as_of=as_of, orders=orders[["order_id", "created_at"]],
+                                breakpoints=pd.DataFrame(columns=["order_id", "stage", "kind"]))
         links = _entity_links(data, orders)
         parts = [_finding_breakpoints(data, links), _history_breakpoints(data, orders, links)]
     breakpoints = pd.concat(parts, ignore_index=True).drop_duplicates(ignore_index=True)

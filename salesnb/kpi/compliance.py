@@ -111,14 +111,14 @@ def _first_response(data: KpiData) -> pd.DataFrame:
 
 @register_compliance_item("contract_check")
 def _contract_check(data: KpiData) -> pd.DataFrame:
-    return data.query(q.CONTRACT_CHECK_SQL, ("at",))
+    return data.query(q.CONTRACT_CHECK_SQL, ("at",), scoped=True)
 
 
 @register_compliance_item("order_entry")
 def _order_entry(data: KpiData) -> pd.DataFrame:
-    return data.query(q.ORDER_ENTRY_SQL, ("at",), cutoff=data.cutoff(ORDER_GRACE_HOURS))
+    return data.query(q.ORDER_ENTRY_SQL, ("at",), scoped=True, cutoff=data.cutoff(ORDER_GRACE_HOURS))
 
 
 @register_compliance_item("tracking_entry")
 def _tracking_entry(data: KpiData) -> pd.DataFrame:
-    return data.query(q.TRACKING_ENTRY_SQL, ("at",), cutoff=data.cutoff(TRACKING_GRACE_HOURS))
+    return data.query(q.TRACKING_ENTRY_SQL, ("at",), scoped=True, cutoff=data.cutoff(TRACKING_GRACE_HOURS))

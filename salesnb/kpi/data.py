@@ -2,7 +2,9 @@
 
 Every query restricts to what existed at ``as_of`` (rows created later are
 ignored) and resolves the region of a row: the row's own region when it has
-one, else the region of its owner in ``users``.
+one, else the region of its owner in ``users``.  With a
+:class:`~salesnb.auth.visibility.Scope` (a rep's, a manager's), every query
+that has an ``owner_id`` keeps only the rows of the owners it sees, in SQL.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from functools import cached_property
 import pandas as pd
 from sqlalchemy import Connection
 
+from ..auth.visibility import Scope
 from .frames import read_frame, utc
 
 LEADS_SQL = """
@@ -71,12 +74,16 @@ WHERE s.submitted_at <= :as_of
 class KpiData:
     """Lazily loaded frames for one ``as_of`` on one open connection."""
 
-    def __init__(self, conn: Connection, as_of: datetime):
+    def __init__(self, conn: Connection, as_of: datetime, scope: Scope | None = None):
         self.conn = conn
         self.as_of = utc(as_of)
+        self.scope = scope or Scope(None)
 
-    def query(self, sql: str, times: tuple[str, ...] = (), **params) -> pd.DataFrame:
-        """Run ``sql`` with ``:as_of`` bound (plus ``params``)."""
+    def query(self, sql: str, times: tuple[str, ...] = (), *, scoped: bool = False, **params) -> pd.DataFrame:
+        """Run ``sql`` with ``:as_of`` bound (plus ``params``); ``scoped``: only the rows of owners in scope."""
+        if scoped and not self.scope.everything:
+            sql = f"SELECT * FROM ({sql}) scoped WHERE scoped.owner_id IN :scope_owners"
+            params["scope_owners"] = sorted(self.scope.owners) or [""]
         return read_frame(self.conn, sql, times, as_of=self.as_of.to_pydatetime(), **params)
 
     def cutoff(self, hours: float) -> datetime:
@@ -84,7 +91,7 @@ class KpiData:
 
     @cached_property
     def leads(self) -> pd.DataFrame:
-        frame = self.query(LEADS_SQL, ("created_at", "first_response_at", "converted_at"))
+        frame = self.query(LEADS_SQL, ("created_at", "first_response_at", "converted_at"), scoped=True)
         for col in ("budget_provided", "delivery_date_specified"):
             frame[col] = frame[col].astype("boolean")
         frame["purchase_freq_per_month"] = pd.to_numeric(frame["purchase_freq_per_month"]).astype("Float64")
@@ -92,7 +99,7 @@ class KpiData:
 
     @cached_property
     def findings(self) -> pd.DataFrame:
-        return self.query(FINDINGS_SQL, ("first_seen", "resolved_at"))
+        return self.query(FINDINGS_SQL, ("first_seen", "resolved_at"), scoped=True)
 
     @cached_property
     def users(self) -> pd.DataFrame:
@@ -100,7 +107,7 @@ class KpiData:
 
     @cached_property
     def contract_submissions(self) -> pd.DataFrame:
-        return self.query(CONTRACT_SUBMISSIONS_SQL, ("submitted_at",))
+        return self.query(CONTRACT_SUBMISSIONS_SQL, ("submitted_at",), scoped=True)
 
     def rep_names(self) -> dict[str, str]:
         return dict(zip(self.users["user_id"], self.users["name"], strict=True))

@@ -34,9 +34,11 @@ def read_frame(conn: Connection, sql: str, times: tuple[str, ...] = (), **params
     stmt = text(sql)
     params = {k: v for k, v in params.items() if k in stmt._bindparams}
     binds = [bindparam(k, type_=UTCDateTime()) for k, v in params.items() if isinstance(v, datetime)]
+    binds += [bindparam(k, expanding=True) for k, v in params.items() if isinstance(v, (list, tuple, frozenset, set))]
     if binds:
         stmt = stmt.bindparams(*binds)
-    values = {k: (v.to_pydatetime() if isinstance(v, pd.Timestamp) else v) for k, v in params.items()}
+    values = {k: (v.to_pydatetime() if isinstance(v, pd.Timestamp) else sorted(v) if isinstance(v, (frozenset, set))
+                  else v) for k, v in params.items()}
     result = conn.execute(stmt, values)
     columns = list(result.keys())
     rows = result.cursor.fetchall() if result.cursor is not None else []  # plain DBAPI tuples: no Row objects

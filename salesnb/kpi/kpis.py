@@ -40,6 +40,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
+from ..auth.visibility import Scope
 from ..config import Settings
 from ..i18n import t
 from .compliance import RESPONSE_HOURS, compliance_items
@@ -213,6 +214,7 @@ def compute_kpis(
     kpis: tuple[str, ...] = ALL_KPIS,
     settings: Settings | None = None,
     options: KpiOptions | None = None,
+    scope: Scope | None = None,
 ) -> KpiReport:
     """Compute the KPIs as of ``as_of``.
 
@@ -225,12 +227,13 @@ def compute_kpis(
     thresholds : overrides of :data:`DEFAULT_THRESHOLDS`.
     kpis : which KPIs to compute.
     settings, options : ``[kpi]`` options (repair grace period, A-lead maturity), or them directly.
+    scope : only the records of the owners a person sees (:func:`salesnb.auth.scope_of`); default everything.
     """
     limits = {**DEFAULT_THRESHOLDS, **(thresholds or {})}
     options = options or KpiOptions.from_settings(settings)
     first_week = week_of(since) if since is not None else None
     with engine.connect() as conn:
-        data = KpiData(conn, as_of)
+        data = KpiData(conn, as_of, scope)
         frames: list[pd.DataFrame] = []
         items: dict[str, pd.DataFrame] = {}
         for name in kpis:

@@ -51,7 +51,7 @@ def baseline_findings(data: KpiData) -> tuple[pd.Timestamp | None, pd.DataFrame]
     if baseline.empty:
         return None, pd.DataFrame(columns=["region", "owner_id", "stage", "resolved_at"])
     taken_at = baseline["taken_at"].iloc[0]
-    frame = data.query(BASELINE_FINDINGS_SQL, ("resolved_at",), taken_at=taken_at.to_pydatetime())
+    frame = data.query(BASELINE_FINDINGS_SQL, ("resolved_at",), scoped=True, taken_at=taken_at.to_pydatetime())
     types = entity_types(frame["entity_type"]) if len(frame) else frame["entity_type"]
     frame["stage"] = [finding_stage(c, e, d)[0] for c, e, d in zip(frame["check_name"], types, frame["details"],
                                                                      strict=True)]

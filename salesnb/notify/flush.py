@@ -48,6 +48,7 @@ from sqlalchemy import Connection, Engine, and_, func, or_, select, update
 
 from ..config import Settings, load_settings
 from ..errors import ConfigError, SalesnbError
+from ..links import ITEM_APPS, item_url
 from ..models import OutboxMessage, User
 from ..timeutil import now as local_now
 from .channels import ChannelConfig, NotifyConfig, load_notify_config
@@ -432,6 +433,8 @@ def _notification(conn: Connection, row) -> Notification:
     to, unknown_to = resolve_recipients(conn, row.recipients or [])
     cc, unknown_cc = resolve_recipients(conn, row.cc or [])
     payload = dict(row.payload or {})
+    if not payload.get("url") and row.entity_type in ITEM_APPS and row.entity_id:
+        payload["url"] = item_url(load_settings(), row.entity_type, row.entity_id)  # every message links its item
     return Notification(subject=row.subject, body=row.body, recipients=to, cc=cc, dedup_key=row.dedup_key,
                         payload=payload, event_type=row.event_type, unknown_users=[*unknown_to, *unknown_cc],
                         attachments=load_attachments(conn, payload.get("attachments") or []))

@@ -9,16 +9,20 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy import Engine, select
 
+from ..auth.visibility import Scope
 from ..db import session_scope
-from ..models import BankMatch, BankTransaction, Contract, Customer, Invoice
+from ..models import BankMatch, BankTransaction, Contract, Customer, Invoice, PaymentClaim
 from .reconcile import invoice_customer_join
 
 COLUMNS = ["match_id", "txn_id", "booked_at", "line_amount", "payer_name", "memo", "invoice_id", "customer_name",
            "amount", "rule", "confidence", "decided_at", "decided_by"]
 
 
-def applied_matches(engine: Engine, limit: int = 200) -> pd.DataFrame:
-    """The ``limit`` most recently applied matches (automatic or confirmed), with line and customer."""
+def applied_matches(engine: Engine, limit: int = 200, *, scope: Scope | None = None) -> pd.DataFrame:
+    """The ``limit`` most recently applied matches (automatic or confirmed), with line and customer.
+
+    ``scope`` (``scope_of(actor, "receivables")``) keeps matches whose invoice's contract owner is seen.
+    """
     joined, _ = invoice_customer_join()
     query = (
         select(BankMatch.id, BankMatch.txn_id, BankTransaction.booked_at, BankTransaction.amount,
@@ -27,10 +31,20 @@ def applied_matches(engine: Engine, limit: int = 200) -> pd.DataFrame:
         .select_from(joined.join(BankMatch.__table__, BankMatch.invoice_id == Invoice.invoice_id)
                      .join(BankTransaction.__table__, BankTransaction.txn_id == BankMatch.txn_id)
                      .outerjoin(Customer.__table__, Customer.customer_id == Contract.customer_id))
-        .where(BankMatch.status == "applied")
+        .where(BankMatch.status == "applied", (scope or Scope(None)).clause(Contract.owner_id))
         .order_by(BankMatch.decided_at.desc(), BankMatch.id.desc())
         .limit(limit)
     )
     with session_scope(engine) as session:
         rows = session.execute(query).all()
     return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def claim_invoice(engine: Engine, claim_id: str, *, scope: Scope | None = None) -> str | None:
+    """The invoice payment claim ``claim_id`` is for (``None``: no such claim, or not one ``scope`` sees)."""
+    joined, _ = invoice_customer_join()
+    query = (select(PaymentClaim.invoice_id)
+             .select_from(joined.join(PaymentClaim.__table__, PaymentClaim.invoice_id == Invoice.invoice_id))
+             .where(PaymentClaim.claim_id == claim_id, (scope or Scope(None)).clause(Contract.owner_id)))
+    with session_scope(engine) as session:
+        return session.scalar(query)

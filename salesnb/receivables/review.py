@@ -15,6 +15,7 @@ from sqlalchemy import Engine, and_, exists, select
 from sqlalchemy.orm import Session
 
 from .. import audit
+from ..auth.visibility import Scope
 from ..db import session_scope
 from ..errors import SalesnbError
 from ..models import BankMatch, BankTransaction, Contract, Customer, Invoice
@@ -23,8 +24,11 @@ from .payments import ZERO, assign, pay, state_of, unpay
 from .reconcile import ACTIVE, invoice_customer_join
 
 
-def review_queue(engine: Engine) -> pd.DataFrame:
-    """Candidate matches waiting for a decision, best first within each bank line."""
+def review_queue(engine: Engine, *, scope: Scope | None = None) -> pd.DataFrame:
+    """Candidate matches waiting for a decision, best first within each bank line.
+
+    ``scope`` (``scope_of(actor, "receivables")``) keeps candidates whose invoice's contract owner is seen.
+    """
     joined, _ = invoice_customer_join()
     query = (
         select(BankMatch.id.label("match_id"), BankMatch.txn_id, BankTransaction.booked_at,
@@ -34,7 +38,7 @@ def review_queue(engine: Engine) -> pd.DataFrame:
         .select_from(joined.join(BankMatch.__table__, BankMatch.invoice_id == Invoice.invoice_id)
                      .join(BankTransaction.__table__, BankTransaction.txn_id == BankMatch.txn_id)
                      .outerjoin(Customer.__table__, Customer.customer_id == Contract.customer_id))
-        .where(BankMatch.status == "candidate")
+        .where(BankMatch.status == "candidate", (scope or Scope(None)).clause(Contract.owner_id))
         .order_by(BankTransaction.booked_at, BankMatch.txn_id, BankMatch.confidence.desc(), BankMatch.invoice_id)
     )
     with session_scope(engine) as session:

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import Engine, select
 
+from ..auth.visibility import Scope
 from ..customers import fold, match_score
 from ..db import session_scope
 from ..models import Customer, Lead
@@ -23,8 +24,8 @@ class LeadHit:
     grade: str | None
 
 
-def search_leads(engine: Engine, text: str, limit: int = 20) -> list[LeadHit]:
-    """Leads whose id, or whose customer's name (pinyin too), contains ``text``; newest first."""
+def search_leads(engine: Engine, text: str, limit: int = 20, *, scope: Scope | None = None) -> list[LeadHit]:
+    """Leads whose id, or whose customer's name (pinyin too), contains ``text``; newest first (those in ``scope``)."""
     query = fold(text or "")
     if not query:
         return []
@@ -32,6 +33,7 @@ def search_leads(engine: Engine, text: str, limit: int = 20) -> list[LeadHit]:
         rows = session.execute(
             select(Lead.lead_id, Lead.customer_id, Customer.name, Lead.status, Lead.grade, Lead.created_at)
             .outerjoin(Customer, Customer.customer_id == Lead.customer_id)
+            .where((scope or Scope(None)).clause(Lead.owner_id))
             .order_by(Lead.created_at.desc(), Lead.lead_id)
         ).all()
     hits = []
@@ -43,10 +45,13 @@ def search_leads(engine: Engine, text: str, limit: int = 20) -> list[LeadHit]:
     return hits
 
 
-def lead_snapshot(engine: Engine, lead_id: str) -> dict[str, object]:
-    """A lead's columns plus its non-column scorecard answers (``extra["scorecard"]``) and customer name."""
+def lead_snapshot(engine: Engine, lead_id: str, *, scope: Scope | None = None) -> dict[str, object]:
+    """A lead's columns plus its non-column scorecard answers (``extra["scorecard"]``) and customer name.
+
+    ``KeyError`` when there is no such lead (or none in ``scope``).
+    """
     with session_scope(engine) as session:
-        lead = session.get(Lead, lead_id)
+        lead = session.scalar(select(Lead).where(Lead.lead_id == lead_id, (scope or Scope(None)).clause(Lead.owner_id)))
         if lead is None:
             raise KeyError(lead_id)
         data = {c.name: getattr(lead, c.name) for c in Lead.__table__.columns if c.name != "extra"}

@@ -20,6 +20,7 @@ _COMPONENTS = {
     "ContractApproval": "contract_approval",
     "ReconciliationQueue": "reconciliation",
     "Dashboard": "dashboard",
+    "MyWork": "my_work",
 }
 
 __all__ = sorted(_COMPONENTS)

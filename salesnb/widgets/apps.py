@@ -11,8 +11,10 @@ page request's ``Cookie`` header (``HTTP_COOKIE``), and the kernel looks the
 session up in the database (:func:`page_actor`) — never a widget value or a
 header naming a user.  In single-person mode (``salesnb serve --user``, localhost
 only) the server sets ``SALESNB_SINGLE_USER`` instead.  A query string
-``?lang=en`` switches the language of one page; ``$SALESNB_AS_OF`` fixes the
-apps' clock (demos and tests).
+``?lang=en`` switches the language of one page, and ``?item=<id>`` (the links
+in notifications, :mod:`salesnb.links`) opens the app on that item: the
+widget's ``open_item``, which selects it only if the person sees it.
+``$SALESNB_AS_OF`` fixes the apps' clock (demos and tests).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import importlib
 import os
 import sys
 from dataclasses import dataclass
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlencode
 
 import ipywidgets as widgets
 
@@ -56,6 +58,7 @@ class App:
 
 
 APPS: tuple[App, ...] = (
+    App("my_work", "salesnb.widgets.my_work", "MyWork"),
     App("dashboard", "salesnb.widgets.dashboard", "Dashboard"),
     App("scorecard", "salesnb.widgets.scorecard", "ScorecardForm"),
     App("contracts", "salesnb.widgets.contract_approval", "ContractApproval"),
@@ -88,6 +91,8 @@ register({
         "app.rules.description": "用下拉框搭建检查规则和评分规则，实时预览命中数量，保存为新版本。",
         "app.escalation.title": "升级策略配置",
         "app.escalation.description": "设置各流程节点的时限、工作日历和逐级升级（通知谁、抄送谁、生成待办），并预览时间线。",
+        "app.my_work.title": "我的待办",
+        "app.my_work.description": "等我处理的事：待办、待我审批的合同、待审核的回款申请、通知或抄送我的升级、我负责的断点。手机上也能办。",
         "app.connectors.title": "数据同步",
         "app.connectors.description": "ERP、CRM、接口、导出文件夹和通讯录各来源的同步状态、上次运行、行数和错误；可立即同步。",
     },
@@ -111,6 +116,8 @@ register({
         "app.rules.description": "Build check and grading rules with drop-downs, preview how many records match, save a new version.",
         "app.escalation.title": "Escalation policies",
         "app.escalation.description": "Set each workflow node's deadline, working calendar and escalation ladder, with a timeline preview.",
+        "app.my_work.title": "My work",
+        "app.my_work.description": "What waits for me: to-dos, contracts to approve, payment claims to review, escalations I am told or copied about, findings I own. Works on a phone.",
         "app.connectors.title": "Connectors",
         "app.connectors.description": "Each sync source (ERP, CRM, APIs, drop folders, contact directory): "
                                       "state, last run, rows and errors; run now.",
@@ -149,8 +156,9 @@ def fixed_clock():
     return parse_timestamp(value) if value else None
 
 
-def _request_language(name: str) -> tuple[str | None, str]:
-    """Wait for the page request when preheated; return (``lang`` from the query string, the query to pass on)."""
+def _request_language(name: str) -> tuple[str | None, str, str]:
+    """Wait for the page request when preheated; return ``lang`` and ``item`` from the query string, and the
+    query to pass on to other pages (the language only)."""
     if os.environ.get("VOILA_PREHEAT") == "True":
         from voila.utils import wait_for_request
 
@@ -158,9 +166,10 @@ def _request_language(name: str) -> tuple[str | None, str]:
         print(f"{READY_MARK} app={name} kernel={os.environ.get('VOILA_KERNEL_ID', '?')}",
               file=sys.__stderr__, flush=True)
         wait_for_request()
-    query = os.environ.get("QUERY_STRING", "")
-    lang = (parse_qs(query).get("lang") or [None])[0]
-    return lang, (f"lang={lang}" if lang in LANGUAGES else "")
+    query = parse_qs(os.environ.get("QUERY_STRING", ""))
+    lang = (query.get("lang") or [None])[0]
+    item = (query.get("item") or [""])[0][:200]
+    return lang, (f"lang={lang}" if lang in LANGUAGES else ""), item
 
 
 def page_actor(engine, environ=os.environ) -> Actor | None:
@@ -209,7 +218,7 @@ def show(name: str) -> widgets.Widget:
         problem = exc
     if problem is None and os.environ.get("VOILA_PREHEAT") == "True":
         warm_up(name, engine)
-    lang, query = _request_language(name)
+    lang, query, item = _request_language(name)
     if problem is not None:
         return _failure(problem)
     try:
@@ -220,7 +229,10 @@ def show(name: str) -> widgets.Widget:
         if name == "index":
             return build(name, engine, query=query, actor=actor)
         home = f"index.ipynb?{query}" if query else "index.ipynb"
-        return build(name, engine, home=home, as_of=fixed_clock(), actor=actor)
+        widget = build(name, engine, home=home, as_of=fixed_clock(), actor=actor)
+        if item:
+            widget.safely(widget.open_item)(item)
+        return widget
     except Exception as exc:  # noqa: BLE001
         return _failure(exc)
 
@@ -242,9 +254,14 @@ def warm_up(name: str, engine) -> None:
         widgets.Widget.close_all()
 
 
-def _signed_out() -> widgets.Widget:
-    """The page of a request whose session ended between the server's check and the kernel's."""
-    link = html.tag("a", t("app.signin"), href="../../salesnb/signin")
+def _signed_out(environ=os.environ) -> widgets.Widget:
+    """The page of a request whose session ended between the server's check and the kernel's.
+
+    Its sign-in link comes back to the same page and query (``SCRIPT_NAME`` and ``QUERY_STRING`` of the request).
+    """
+    page, query = environ.get("SCRIPT_NAME", ""), environ.get("QUERY_STRING", "")
+    back = f"?{urlencode({'next': page + (f'?{query}' if query else '')})}" if page.startswith("/") else ""
+    link = html.tag("a", t("app.signin"), href=f"../../salesnb/signin{back}")
     box = widgets.HTML(f"<style>{CSS}</style>" + html.message(t("auth.session.ended"), "bad") + link)
     box.add_class("snb-app")
     return box

@@ -149,6 +149,9 @@ class AppWidget(widgets.VBox):
         sub = html.tag("p", t(self.subtitle_key)) if self.subtitle_key else ""
         return title + sub
 
+    def open_item(self, item_id: str) -> None:
+        """Select the item a link names (``?item=<id>``); apps that list items override this."""
+
     def check_signed_in(self) -> None:
         """Refuse every callback once the page's browser session has ended (signed out, expired, disabled)."""
         if self.actor.session_token_hash is not None:

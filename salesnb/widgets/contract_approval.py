@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipywidgets as widgets
 from traitlets import Unicode
 
+from ..auth import allowed, scope_of
 from ..contracts.approval_queue import QueueItem, approval_queue, destinations
 from ..contracts import approve, check_terms, edit, get_attachment, reject, submit
 from ..contracts.messages import reason_text
@@ -12,15 +13,15 @@ from ..db import session_scope
 from ..errors import SalesnbError
 from ..i18n import register, t
 from . import download, html
-from .base import AppWidget, label, person_picker, row
+from .base import AppWidget, label, row
 
 register({
     "zh-CN": {
         "contracts.title": "合同审批",
         "contracts.subtitle": "提交审批时自动做交付可行性检查：交期来不及的合同会被熔断冻结，需修改条款后重新提交。",
-        "contracts.approver": "审批人",
         "contracts.queue": "待处理合同",
         "contracts.summary": "待审批 {pending} 份 · 已冻结 {frozen} 份 · 未检查 {unchecked} 份",
+        "contracts.no_decision": "这份合同不由你审批（自己的合同、或不在你的团队内），可以查看但不能通过或驳回。",
         "contracts.empty": "没有待处理的合同",
         "contracts.pick": "从左侧列表选择一份合同",
         "contracts.option": "{id} · {customer} · {status}",
@@ -41,8 +42,6 @@ register({
         "contracts.reject": "驳回",
         "contracts.reject_reason": "驳回原因（驳回时必填）",
         "contracts.reason_required": "请填写驳回原因",
-        "contracts.own_contract": "{approver} 是这份合同的负责销售，不能审批自己的合同，请选择其他审批人。",
-        "contracts.pick_approver": "请先选择审批人",
         "contracts.edit": "修改条款",
         "contracts.edit.days": "承诺交期（天）",
         "contracts.edit.quantity": "数量",
@@ -60,9 +59,9 @@ register({
     "en": {
         "contracts.title": "Contract approval",
         "contracts.subtitle": "Submitting a contract checks delivery feasibility: contracts that cannot be delivered in time are frozen until their terms are edited and resubmitted.",
-        "contracts.approver": "Approver",
         "contracts.queue": "Contracts to handle",
         "contracts.summary": "{pending} awaiting approval · {frozen} frozen · {unchecked} not checked",
+        "contracts.no_decision": "You do not decide on this contract (your own, or outside your team): you can look, not approve or reject.",
         "contracts.empty": "No contracts to handle",
         "contracts.pick": "Pick a contract from the list",
         "contracts.option": "{id} · {customer} · {status}",
@@ -83,8 +82,6 @@ register({
         "contracts.reject": "Reject",
         "contracts.reject_reason": "Reason for rejecting (required to reject)",
         "contracts.reason_required": "Please give a reason for rejecting",
-        "contracts.own_contract": "{approver} owns this contract and cannot approve it; pick another approver.",
-        "contracts.pick_approver": "Pick an approver first",
         "contracts.edit": "Edit the terms",
         "contracts.edit.days": "Promised days",
         "contracts.edit.quantity": "Quantity",
@@ -101,9 +98,6 @@ register({
     },
 })
 
-APPROVER_ROLES = ("sales_manager", "sales_director")
-
-
 def verdict_of(item: QueueItem) -> str:
     """``feasible``, ``frozen`` or ``unchecked``."""
     if item.status == "frozen":
@@ -114,9 +108,11 @@ def verdict_of(item: QueueItem) -> str:
 class ContractApproval(AppWidget):
     """合同审批: pick a contract, see its verdict; approve, reject, or edit and resubmit; download the guarantee.
 
-    Public state: ``actor`` (the approver's user id), ``selected`` (the
-    contract shown), ``verdict`` (``feasible`` / ``frozen`` / ``unchecked``)
-    and ``preview`` (what-if verdict of the edited terms: ``feasible`` /
+    The person acting is the signed-in ``actor``: the queue shows the contracts
+    they see (:func:`~salesnb.auth.scope_of`), and approve / reject appear only
+    on a contract they may decide (:func:`~salesnb.auth.allowed`; the library
+    checks again).  Public state: ``selected`` (the contract shown), ``verdict``
+    (``feasible`` / ``frozen`` / ``unchecked``) and ``preview`` (what-if verdict of the edited terms: ``feasible`` /
     ``infeasible`` / empty).
     """
 
@@ -127,11 +123,9 @@ class ContractApproval(AppWidget):
     title_key = "contracts.title"
     subtitle_key = "contracts.subtitle"
 
-    def __init__(self, engine, *, approver: str | None = None, **kwargs):
+    def __init__(self, engine, **kwargs):
         super().__init__(engine, **kwargs)
         self.items: dict[str, QueueItem] = {}
-        self.approver_box = person_picker(engine, APPROVER_ROLES, empty=t("common.none"), value=approver, first=True,
-                                          cls="snb-approver")
         self.summary = widgets.HTML("")
         self.queue = widgets.Select(options=[], rows=10, layout=widgets.Layout(width="360px"))
         self.queue.add_class("snb-queue")
@@ -160,6 +154,8 @@ class ContractApproval(AppWidget):
                                               layout=widgets.Layout(width="auto"))
         self.resubmit_button.add_class("snb-resubmit")
         self.decision = row(self.approve_button, self.reject_button, self.reason, cls="snb-toolbar")
+        self.no_decision = widgets.HTML(html.message(t("contracts.no_decision"), "info"))
+        self.no_decision.add_class("snb-no-decision")
         self.editor = widgets.VBox([
             widgets.HTML(html.tag("div", t("contracts.edit"), cls="snb-section-title")),
             row(label(t("contracts.edit.days"), inline=True), self.days,
@@ -169,9 +165,9 @@ class ContractApproval(AppWidget):
         ])
         self.editor.add_class("snb-card")
         self.detail = widgets.VBox([self.facts, self.verdict_view, self.guarantee, self.check_button, self.decision,
-                                    self.editor], layout=widgets.Layout(flex="1"))
+                                    self.no_decision, self.editor], layout=widgets.Layout(flex="1"))
         self.body.children = [
-            row(label(t("contracts.approver"), inline=True), self.approver_box, self.summary, cls="snb-toolbar"),
+            row(self.summary, cls="snb-toolbar"),
             row(widgets.VBox([widgets.HTML(html.tag("div", t("contracts.queue"), cls="snb-section-title")),
                               self.queue]), self.detail),
         ]
@@ -186,14 +182,24 @@ class ContractApproval(AppWidget):
 
     @property
     def actor_id(self) -> str:
-        return self.approver_box.value or ""
+        return self.actor.user_id
+
+    def may_decide(self, item: QueueItem) -> bool:
+        """May the signed-in person approve / reject ``item`` (hides the buttons; the library decides)?"""
+        return allowed(self.actor, "contract.approve", item.owner_id)
+
+    def open_item(self, item_id: str) -> None:
+        """Select contract ``item_id`` (a link's ``?item=``) when the person sees it."""
+        if item_id in self.items:
+            self.queue.value = item_id
+            self.select(item_id)
 
     # -------------------------------------------------------------- queue
 
     def refresh(self, keep: str | None = None) -> None:
         """Re-read the queue; keep ``keep`` (or the current contract) selected when still queued."""
         keep = keep if keep is not None else self.selected
-        items = approval_queue(self.engine)
+        items = approval_queue(self.engine, scope=scope_of(self.actor))
         self.items = {item.contract_id: item for item in items}
         counts = {v: sum(1 for i in items if verdict_of(i) == v) for v in ("feasible", "frozen", "unchecked")}
         self.summary.value = html.tag("span", t("contracts.summary", pending=counts["feasible"],
@@ -217,16 +223,20 @@ class ContractApproval(AppWidget):
                                         cls="snb-empty")
             for part in (self.verdict_view, self.guarantee):
                 part.value = ""
-            for part in (self.check_button, self.decision, self.editor):
+            for part in (self.check_button, self.decision, self.no_decision, self.editor):
                 part.layout.display = "none"
             return
         self.verdict = verdict_of(item)
         self.facts.value = _facts_html(item)
         self.verdict_view.value = self._verdict_html(item)
         self.guarantee.value = self._guarantee_html(item)
-        self.check_button.layout.display = "" if self.verdict == "unchecked" else "none"
-        self.decision.layout.display = "" if self.verdict == "feasible" else "none"
-        self.editor.layout.display = "" if self.verdict == "frozen" else "none"
+        submits = allowed(self.actor, "contract.submit", item.owner_id)
+        self.check_button.layout.display = "" if self.verdict == "unchecked" and submits else "none"
+        decides = self.may_decide(item)
+        self.decision.layout.display = "" if self.verdict == "feasible" and decides else "none"
+        self.no_decision.layout.display = "" if self.verdict == "feasible" and not decides else "none"
+        edits = allowed(self.actor, "contract.edit", item.owner_id)
+        self.editor.layout.display = "" if self.verdict == "frozen" and edits else "none"
         self.reason.value = ""
         with self.hold_trait_notifications():
             self.days.value = item.promised_delivery_days or 1
@@ -271,31 +281,21 @@ class ContractApproval(AppWidget):
 
     # -------------------------------------------------------------- actions
 
-    def _require_approver(self, item: QueueItem) -> str:
-        actor = self.actor_id
-        if not actor:
-            raise SalesnbError(t("contracts.pick_approver"))
-        if actor == item.owner_id:
-            raise SalesnbError(t("contracts.own_contract", approver=self.approver_box.label))
-        return actor
-
     def approve_selected(self) -> None:
-        """Approve the selected contract as the chosen approver."""
+        """Approve the selected contract as the signed-in person."""
         item = self.items[self.selected]
-        actor = self._require_approver(item)
         with session_scope(self.engine) as session:
-            approve(session, item.contract_id, actor=actor, at=self.as_of())
+            approve(session, item.contract_id, actor=self.actor_id, at=self.as_of())
         self.refresh(keep="")
         self.show_notice(t("contracts.done.approved", id=item.contract_id))
 
     def reject_selected(self) -> None:
         """Reject the selected contract with the reason typed."""
         item = self.items[self.selected]
-        actor = self._require_approver(item)
         if not self.reason.value.strip():
             raise SalesnbError(t("contracts.reason_required"))
         with session_scope(self.engine) as session:
-            reject(session, item.contract_id, actor=actor, at=self.as_of(), reason=self.reason.value.strip())
+            reject(session, item.contract_id, actor=self.actor_id, at=self.as_of(), reason=self.reason.value.strip())
         self.refresh(keep="")
         self.show_notice(t("contracts.done.rejected", id=item.contract_id))
 
@@ -303,14 +303,14 @@ class ContractApproval(AppWidget):
         """Run the feasibility check on the selected (never checked) contract and submit it."""
         item = self.items[self.selected]
         with session_scope(self.engine) as session:
-            result = submit(session, item.contract_id, actor=self.actor_id or self.actor.user_id, at=self.as_of())
+            result = submit(session, item.contract_id, actor=self.actor_id, at=self.as_of())
         self._after_submission(result)
 
     def resubmit_selected(self) -> None:
         """Save the edited terms and re-submit (re-check) the selected contract."""
         item = self.items[self.selected]
         with session_scope(self.engine) as session:
-            result = edit(session, item.contract_id, actor=self.actor_id or self.actor.user_id, at=self.as_of(),
+            result = edit(session, item.contract_id, actor=self.actor_id, at=self.as_of(),
                           promised_delivery_days=self.days.value, quantity=self.quantity.value,
                           dest_region=self.dest.value)
         self._after_submission(result)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipywidgets as widgets
 from traitlets import List, Unicode
 
+from ..auth import scope_of
 from ..customers import (
     CustomerCardData,
     StageIssue,
@@ -136,7 +137,7 @@ class CustomerCard(AppWidget):
     # -------------------------------------------------------------- behaviour
 
     def _search(self, text: str) -> None:
-        hits = search_customers(self.engine, text, limit=self.limit) if text.strip() else []
+        hits = search_customers(self.engine, text, limit=self.limit, scope=scope_of(self.actor)) if text.strip() else []
         self.suggestions = [[customer_option(h.name, h.region, h.customer_id), h.customer_id] for h in hits]
         show_suggestions(self.picker, [tuple(pair) for pair in self.suggestions])
         if text.strip() and not hits:
@@ -152,12 +153,16 @@ class CustomerCard(AppWidget):
         """Show the card of ``customer_id`` (as if picked from the suggestions)."""
         self.customer_id = customer_id
 
+    def open_item(self, item_id: str) -> None:
+        """Show customer ``item_id`` (a link's ``?item=``); one the person does not see reads as unknown."""
+        self.safely(self.select)(item_id)
+
     def _show(self, customer_id: str) -> None:
         if not customer_id:
             self.card, self.card_view.value = None, ""
             return
         try:
-            self.card = customer_card(self.engine, customer_id)
+            self.card = customer_card(self.engine, customer_id, scope=scope_of(self.actor))
         except KeyError:
             raise SalesnbError(t("card.unknown", id=customer_id)) from None
         self.hint.value = ""

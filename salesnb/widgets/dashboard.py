@@ -21,6 +21,7 @@ import pandas as pd
 from IPython.display import HTML, display
 from traitlets import Int, Unicode
 
+from ..auth import scope_of
 from ..config import load_settings
 from ..i18n import register, t
 from ..kpi import ALL_KPIS, compute_kpis
@@ -198,6 +199,11 @@ class Dashboard(AppWidget):
         self.on_click(self.export_button, self.export)
         self.safely(self.refresh)()
 
+    def open_item(self, item_id: str) -> None:
+        """Show region ``item_id`` (a link's ``?item=``) when it is among the regions offered."""
+        if item_id in [value for _label, value in self.region_box.options]:
+            self.region = item_id
+
     # -------------------------------------------------------------- data
 
     @property
@@ -206,10 +212,10 @@ class Dashboard(AppWidget):
 
     def refresh(self) -> None:
         """Recompute the KPIs, notes and process audit as of now (or the fixed clock)."""
-        as_of = self.as_of()
-        self.report = compute_kpis(self.engine, as_of, since=self.since, settings=load_settings())
-        self.notes = anomaly_notes(self.engine, as_of, report=self.report)
-        self.audit = process_audit(self.engine, as_of)
+        as_of, scope = self.as_of(), scope_of(self.actor)
+        self.report = compute_kpis(self.engine, as_of, since=self.since, settings=load_settings(), scope=scope)
+        self.notes = anomaly_notes(self.engine, as_of, report=self.report, scope=scope)
+        self.audit = process_audit(self.engine, as_of, scope=scope)
         regions = sorted({r for r in self.report.at("region")["region"] if isinstance(r, str) and r})
         self.region_box.options = [(t("common.all"), ALL), *[(r, r) for r in regions]]
         if self.region not in (ALL, *regions):

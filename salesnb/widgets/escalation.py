@@ -273,6 +273,11 @@ class EscalationConfigurator(AppWidget):
         else:
             self.edit(target)
 
+    def open_item(self, item_id: str) -> None:
+        """Show the policy of node ``item_id`` (a link's ``?item=``)."""
+        if item_id in self.policies:
+            self.node_box.value = item_id
+
     def edit(self, node: str) -> None:
         """Put the policy of ``node`` in the form."""
         policy = self.policies[node]

@@ -7,6 +7,7 @@ from datetime import datetime
 import ipywidgets as widgets
 from traitlets import Int, Unicode
 
+from ..auth import scope_of
 from ..checks import findings_frame
 from ..directory import user_names
 from ..i18n import register, t
@@ -67,6 +68,7 @@ class Findings(AppWidget):
     region = Unicode(ALL, help="Region to show; empty for all.")
     check = Unicode(ALL, help="Check name to show; empty for all.")
     shown = Int(0, help="Number of findings after filtering.")
+    item = Unicode("", help="The record a link opened (entity id): only its findings are shown; empty for all.")
 
     title_key = "findings.title"
     subtitle_key = "findings.subtitle"
@@ -97,7 +99,8 @@ class Findings(AppWidget):
         widgets.link((self.owner_box, "value"), (self, "owner"))
         widgets.link((self.region_box, "value"), (self, "region"))
         widgets.link((self.check_box, "value"), (self, "check"))
-        self.on_change(self, lambda _v: self._render(), names=["owner", "region", "check"])
+        self.on_change(self, lambda _v: self._filter_changed(), names=["owner", "region", "check"])
+        self.on_change(self, lambda _v: self._render(), names="item")
         self.on_click(self.export_button, self.export)
         self.safely(self.refresh)()
 
@@ -105,7 +108,7 @@ class Findings(AppWidget):
 
     def refresh(self) -> None:
         """Re-read the open findings and the names of their owners."""
-        frame = findings_frame(self.engine, open_only=True)
+        frame = findings_frame(self.engine, open_only=True, scope=scope_of(self.actor))
         names = user_names(self.engine)
         frame["owner_name"] = [names.get(o, o) if o else t("findings.no_owner") for o in frame["owner_id"]]
         frame["check_title"] = [check_title(c) for c in frame["check_name"]]
@@ -120,9 +123,25 @@ class Findings(AppWidget):
                 box.value = ALL
         self._render()
 
+    def open_item(self, item_id: str) -> None:
+        """Show only the findings of one record (``?item=`` an entity id or a finding id); a filter change clears it."""
+        frame = self.frame
+        hits = frame[(frame["entity_id"] == item_id) | (frame["id"].astype(str) == item_id)]
+        if hits.empty:
+            return
+        self.item = str(hits.iloc[0].entity_id)
+
+    def _filter_changed(self) -> None:
+        if self.item:
+            self.item = ""  # renders
+        else:
+            self._render()
+
     def filtered(self):
         """The findings the current filters leave (a DataFrame)."""
         frame = self.frame
+        if self.item:
+            frame = frame[frame["entity_id"] == self.item]
         if self.owner:
             frame = frame[frame["owner_id"] == self.owner]
         if self.region:

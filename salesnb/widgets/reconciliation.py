@@ -5,21 +5,19 @@ from __future__ import annotations
 import ipywidgets as widgets
 from traitlets import Int, Unicode
 
-from ..receivables.bank_matches import applied_matches
+from ..auth import allowed, scope_of
+from ..receivables.bank_matches import applied_matches, claim_invoice
 from ..db import session_scope
 from ..directory import user_names
-from ..errors import SalesnbError
 from ..i18n import register, t
 from ..receivables import confirm_match, reject_match, review_queue, unmatch
 from . import html
-from .base import AppWidget, label, person_picker, row
+from .base import AppWidget, row
 
 register({
     "zh-CN": {
         "recon.title": "回款对账",
         "recon.subtitle": "系统已自动匹配能确定的银行流水；下面是需要人工判断的流水和候选发票。确认后发票即记为回款。",
-        "recon.operator": "操作人",
-        "recon.pick_operator": "请先选择操作人",
         "recon.tab.review": "待确认（{n}）",
         "recon.tab.applied": "已匹配（{n}）",
         "recon.lines": "待确认的银行流水",
@@ -53,8 +51,6 @@ register({
     "en": {
         "recon.title": "Bank reconciliation",
         "recon.subtitle": "Lines the system could match for sure are matched; these need a person. Confirming records the payment on the invoice.",
-        "recon.operator": "Operator",
-        "recon.pick_operator": "Pick the operator first",
         "recon.tab.review": "To review ({n})",
         "recon.tab.applied": "Matched ({n})",
         "recon.lines": "Bank lines to review",
@@ -87,9 +83,6 @@ register({
     },
 })
 
-OPERATOR_ROLES = ("finance", "finance_manager")
-
-
 def rule_label(rule: str) -> str:
     key = f"rule.{rule}"
     text = t(key)
@@ -101,7 +94,10 @@ class ReconciliationQueue(AppWidget):
 
     Public state: ``selected_txn`` (the line under review), ``selected_invoice``
     (the candidate chosen), ``selected_match`` (the applied match chosen in the
-    second tab), ``pending`` (lines waiting for review).
+    second tab), ``pending`` (lines waiting for review).  The operator is the
+    signed-in ``actor``; the lists show the receivables they see, and the
+    confirm / reject / unmatch buttons only appear for someone who may review
+    bank matches (finance; the library checks again).
     """
 
     selected_txn = Unicode("", help="The bank line under review.")
@@ -112,12 +108,11 @@ class ReconciliationQueue(AppWidget):
     title_key = "recon.title"
     subtitle_key = "recon.subtitle"
 
-    def __init__(self, engine, *, operator: str | None = None, **kwargs):
+    def __init__(self, engine, **kwargs):
         super().__init__(engine, **kwargs)
         self.queue_frame = None
         self.applied_frame = None
-        self.operator_box = person_picker(engine, OPERATOR_ROLES, empty=t("common.none"), value=operator, first=True,
-                                          cls="snb-operator")
+        self.reviews = allowed(self.actor, "bank.review")
         self.lines = widgets.Select(options=[], rows=10, layout=widgets.Layout(width="380px"))
         self.lines.add_class("snb-lines")
         self.line_facts = widgets.HTML("")
@@ -138,6 +133,7 @@ class ReconciliationQueue(AppWidget):
             self.candidate_table, self.candidates,
             row(self.confirm_button, self.reject_button, self.reject_all_button, cls="snb-toolbar"),
         ], layout=widgets.Layout(flex="1"))
+        self.review_detail.children[-1].layout.display = "" if self.reviews else "none"
         review = row(widgets.VBox([widgets.HTML(html.tag("div", t("recon.lines"), cls="snb-section-title")),
                                    self.lines]), self.review_detail)
         self.applied = widgets.Select(options=[], rows=10, layout=widgets.Layout(width="100%"))
@@ -146,10 +142,11 @@ class ReconciliationQueue(AppWidget):
         self.unmatch_button = widgets.Button(description=t("recon.unmatch"), button_style="danger",
                                              layout=widgets.Layout(width="auto"))
         self.unmatch_button.add_class("snb-unmatch")
-        applied = widgets.VBox([self.applied, row(self.unmatch_button, cls="snb-toolbar"), self.applied_table])
+        unmatch_bar = row(self.unmatch_button, cls="snb-toolbar")
+        unmatch_bar.layout.display = "" if self.reviews else "none"
+        applied = widgets.VBox([self.applied, unmatch_bar, self.applied_table])
         self.tabs = widgets.Tab(children=[review, applied])
-        self.body.children = [row(label(t("recon.operator"), inline=True), self.operator_box, cls="snb-toolbar"),
-                              self.tabs]
+        self.body.children = [self.tabs]
         self.on_change(self.lines, lambda value: self.select_line(value or ""))
         self.on_change(self.candidates, lambda value: setattr(self, "selected_invoice", value or ""))
         self.on_change(self.applied, lambda value: setattr(self, "selected_match", value or ""))
@@ -164,8 +161,9 @@ class ReconciliationQueue(AppWidget):
     def refresh(self) -> None:
         """Re-read the review queue and the applied matches."""
         keep = self.selected_txn
-        self.queue_frame = review_queue(self.engine)
-        self.applied_frame = applied_matches(self.engine)
+        scope = scope_of(self.actor, "receivables")
+        self.queue_frame = review_queue(self.engine, scope=scope)
+        self.applied_frame = applied_matches(self.engine, scope=scope)
         lines = self.queue_frame.drop_duplicates("txn_id")
         self.pending = len(lines)
         self.lines.options = [(t("recon.line_option", txn=r.txn_id, when=html.display(r.booked_at),
@@ -231,9 +229,29 @@ class ReconciliationQueue(AppWidget):
     # -------------------------------------------------------------- actions
 
     def _operator(self) -> str:
-        if not self.operator_box.value:
-            raise SalesnbError(t("recon.pick_operator"))
-        return self.operator_box.value
+        return self.actor.user_id
+
+    def open_item(self, item_id: str) -> None:
+        """Select a bank line (``?item=`` a line's serial, or an invoice or payment claim with a candidate or
+        applied match)."""
+        lines = self.queue_frame
+        applied = self.applied_frame
+        known = {*lines["txn_id"], *lines["invoice_id"], *applied["txn_id"], *applied["invoice_id"]}
+        if item_id not in known:
+            item_id = claim_invoice(self.engine, item_id, scope=scope_of(self.actor, "receivables")) or item_id
+        if item_id in set(lines["txn_id"]):
+            target = item_id
+        elif item_id in set(lines["invoice_id"]):
+            target = lines[lines["invoice_id"] == item_id]["txn_id"].iloc[0]
+        else:
+            hits = applied[(applied["txn_id"] == item_id) | (applied["invoice_id"] == item_id)]
+            if not hits.empty:
+                self.tabs.selected_index = 1
+                self.applied.value = f"{hits.iloc[0].txn_id}|{hits.iloc[0].invoice_id}"
+            return
+        self.tabs.selected_index = 0
+        self.lines.value = target
+        self.select_line(target)
 
     def confirm(self) -> None:
         """Apply the line under review to the chosen candidate invoice."""

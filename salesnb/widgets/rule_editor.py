@@ -513,6 +513,11 @@ class RuleEditor(AppWidget):
     def _grade_rules(self) -> list[tuple[str, dict[str, Any]]]:
         return [(g["grade"], g["rule"]) for g in self.card.definition.get("grades") or []]
 
+    def open_item(self, item_id: str) -> None:
+        """Open the stored rule ``item_id`` (a link's ``?item=``)."""
+        if item_id in [value for _label, value in self.open_box.options]:
+            self.open_box.value = item_id
+
     def open_rule(self, name: str) -> None:
         """Load stored check ``name`` (its newest version) into the editor."""
         if self._loading:

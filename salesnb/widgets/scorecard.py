@@ -7,6 +7,7 @@ from typing import Any
 import ipywidgets as widgets
 from traitlets import Bool, Dict, List, Unicode
 
+from ..auth import scope_of
 from ..customers import search_customers
 from ..db import session_scope
 from ..directory import manager_of, person
@@ -257,7 +258,7 @@ class ScorecardForm(AppWidget):
         self._update()
 
     def _find_leads(self, text: str) -> None:
-        hits = search_leads(self.engine, text) if text.strip() else []
+        hits = search_leads(self.engine, text, scope=scope_of(self.actor)) if text.strip() else []
         show_suggestions(self.lead_picker, [
             (t("sc.lead_option", lead=h.lead_id, customer=h.customer_name, status=t(f"sc.status.{h.status}"),
                grade=f" · {h.grade}" if h.grade else ""), h.lead_id) for h in hits])
@@ -269,7 +270,7 @@ class ScorecardForm(AppWidget):
         if self.customer_id:  # typing again drops the customer chosen before
             self.customer_id = ""
             self.customer_chosen.value = ""
-        hits = search_customers(self.engine, text) if text.strip() else []
+        hits = search_customers(self.engine, text, scope=scope_of(self.actor)) if text.strip() else []
         show_suggestions(self.customer_picker,
                          [(customer_option(h.name, h.region, h.customer_id), h.customer_id) for h in hits], 5)
 
@@ -277,7 +278,8 @@ class ScorecardForm(AppWidget):
 
     def choose_customer(self, customer_id: str) -> None:
         """Set the lead's customer (and its region when the region is still empty)."""
-        hits = [h for h in search_customers(self.engine, customer_id, limit=50) if h.customer_id == customer_id]
+        hits = [h for h in search_customers(self.engine, customer_id, limit=50, scope=scope_of(self.actor))
+                if h.customer_id == customer_id]
         if not hits:
             raise SalesnbError("sc.customer_unknown", id=customer_id)
         hit = hits[0]
@@ -290,10 +292,14 @@ class ScorecardForm(AppWidget):
         if not self.region_box.value and hit.region:
             self.region_box.value = hit.region
 
+    def open_item(self, item_id: str) -> None:
+        """Open lead ``item_id`` (a link's ``?item=``) for editing."""
+        self.safely(self.load)(item_id)
+
     def load(self, lead_id: str) -> None:
         """Fill the form with lead ``lead_id`` (edit mode)."""
         try:
-            data = lead_snapshot(self.engine, lead_id)
+            data = lead_snapshot(self.engine, lead_id, scope=scope_of(self.actor))
         except KeyError:
             raise SalesnbError(t("sc.no_lead")) from None
         if self.mode != "edit":

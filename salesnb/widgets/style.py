@@ -139,4 +139,24 @@ CSS = """\
   color: #fff; box-shadow: none; }
 .snb-app .widget-select select { font-size: 14px; }
 .snb-app .widget-tab > .p-TabBar .p-TabBar-tab, .snb-app .widget-tab > .lm-TabBar .lm-TabBar-tab { min-width: 120px; }
+
+/* My work (我的待办): cards that stack; at a phone's width (WeCom's in-app browser, 375 px) everything is one column */
+.snb-work { width: 100%; max-width: 760px; }
+.snb-work-card { border: 1px solid var(--snb-line, #e5e7eb); border-radius: 8px; padding: 10px 12px; margin: 6px 0;
+  background: #fff; box-sizing: border-box; width: 100%; }
+.snb-work-card.snb-work-selected { border-color: var(--snb-accent); box-shadow: 0 0 0 2px rgba(37, 99, 235, .25); }
+.snb-work-text { overflow-wrap: anywhere; }
+.snb-work-title { font-weight: 600; }
+.snb-work-link { color: var(--snb-accent) !important; text-decoration: none; font-size: 13px; }
+.snb-work-actions { flex-wrap: wrap; gap: 6px; margin-top: 6px; }
+@media (max-width: 600px) {
+  body { margin: 0 !important; }
+  .snb-app { padding: 8px !important; max-width: 100vw; box-sizing: border-box; }
+  .snb-app .widget-hbox, .snb-app .snb-row, .snb-app .snb-toolbar { flex-wrap: wrap; }
+  .snb-app .widget-select, .snb-app .widget-text, .snb-app .widget-dropdown { width: 100% !important; }
+  .snb-work-actions .jupyter-button, .snb-work-actions .widget-text { flex: 1 1 100%; width: 100% !important;
+    height: 40px; margin: 0; }
+  .snb-work-card { padding: 10px; }
+  .snb-header h2 { font-size: 20px; }
+}
 """

@@ -4,6 +4,7 @@ from .helpers import option_texts
 
 
 def test_confirm_a_reconciliation_candidate(app_page):
+    app_page.sign_in("F01")  # finance reviews bank matches; no operator drop-down
     page = app_page.open("reconciliation")
     page.locator(".snb-candidates input[type=radio]").first.wait_for()
     assert option_texts(page, ".snb-lines select")[0].startswith("B003 · 2026-03-15 14:00 · 120,000.00")
@@ -20,4 +21,5 @@ def test_confirm_a_reconciliation_candidate(app_page):
     applied.wait_for()
     assert any(t.startswith("B003 → INV004") for t in option_texts(page, ".snb-applied select"))
     assert "<img src=x onerror=alert(1)>" in page.locator(".snb-app").inner_text()  # the payer, as text
+    assert "王芳" in page.locator(".snb-app").inner_text()  # the match names who confirmed it
     app_page.screenshot("reconciliation_matched")

@@ -15,7 +15,7 @@ from salesnb.models import SignInThrottle, WebSession
 from .conftest import PASSWORDS, AppPage
 
 APP_NAMES = ("index", "dashboard", "scorecard", "contracts", "reconciliation", "customer_card", "findings", "rules",
-             "escalation")
+             "escalation", "my_work")
 
 
 @pytest.fixture

@@ -45,6 +45,15 @@ def test_dashboard_tiles_filters_and_export(engine):
     sheets = {"总体", "按周", "按区域", "按销售", "A类线索转化", "异常说明", "流程审计", "前后对比"}
     assert sheets <= set(book.sheetnames)
     assert "snb-download" in board.download_area.value
+    rep = Dashboard(engine, as_of=AS_OF, actor="rx")  # a rep's dashboard: their own records, their region
+    assert rep.error == "" and [v for _l, v in rep.region_box.options] == ["", EVIL]
+    assert set(rep.report.rates["owner_id"].dropna()) == {"rx"}
+    rep.open_item(EVIL)
+    assert rep.region == EVIL
+    by_rep = openpyxl.load_workbook(io.BytesIO(rep.export()))["按销售"]
+    cells = {cell.value for row in by_rep.iter_rows() for cell in row}
+    assert "rx" in cells or EVIL in cells
+    assert not {"r1", "r2", "r3", "张三", "李四", "王五"} & cells  # the hand-made reps are not in the rep export
 
 
 def test_chart_script_cannot_be_broken_out_of():

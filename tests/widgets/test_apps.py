@@ -38,7 +38,7 @@ def test_landing_page_links_every_app(seeded):
     page = build("index", seeded, query="lang=en")
     assert isinstance(page, Landing)
     html = page.body.children[0].value
-    assert html.count('class="snb-tile"') == len(APPS) == 9
+    assert html.count('class="snb-tile"') == len(APPS) == 10
     assert 'href="scorecard.ipynb?lang=en"' in html and "线索意向评分卡" in html
 
 
@@ -72,8 +72,11 @@ def test_no_live_session_no_app(app_env, seeded):
     app_env.setenv("HTTP_COOKIE", cookie)
     with session_scope(seeded) as session:
         end_session(session, token_from_cookie_header(cookie))
+    app_env.setenv("SCRIPT_NAME", "/voila/render/findings.ipynb")
+    app_env.setenv("QUERY_STRING", "item=Q001")
     widget = show("findings")
     assert not isinstance(widget, Findings) and "重新登录" in widget.value
+    assert 'href="../../salesnb/signin?next=%2Fvoila%2Frender%2Ffindings.ipynb%3Fitem%3DQ001"' in widget.value
 
 
 def test_single_person_mode_needs_no_cookie(app_env):
@@ -116,3 +119,14 @@ def test_warming_up_an_app_leaves_no_widget_and_writes_nothing(app_env, seeded):
         warm_up(app, seeded)
         assert not widgets.widget._instances, app  # nothing built in the warm-up reaches the page
     assert _row_counts(seeded) == before
+
+
+def test_a_link_opens_the_app_on_its_item(app_env, seeded):
+    app_env.setenv("QUERY_STRING", "item=K003&lang=zh-CN")
+    widget = show("contracts")
+    assert widget.selected == "K003" and widget.error == ""
+    app_env.setenv("HTTP_COOKIE", cookie_of(seeded, "U02"))  # a link to what the person does not see shows nothing
+    widget = show("contracts")
+    assert widget.selected == "K002" and "K003" not in [v for _l, v in widget.queue.options]
+    app_env.setenv("QUERY_STRING", "item=C002")
+    assert show("customer_card").customer_id == "C002"

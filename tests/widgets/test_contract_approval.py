@@ -35,7 +35,7 @@ def test_queue_and_check_of_an_unchecked_contract(seeded):
 
 
 def test_approve_as_manager(seeded):
-    w = ContractApproval(seeded, as_of=AS_OF, approver="M01")
+    w = ContractApproval(seeded, as_of=AS_OF, actor="M01")
     w.check_button.click()
     w.approve_button.click()
     assert w.error == "" and w.notice == "合同 K001 已审批通过"
@@ -63,18 +63,31 @@ def test_frozen_contract_shows_reason_then_edit_and_resubmit(seeded):
             ContractSubmission.contract_id == "K002").order_by(ContractSubmission.id))] == [False, True]
 
 
-def test_reject_needs_a_reason_and_an_approver(seeded):
-    w = ContractApproval(seeded, as_of=AS_OF, approver="M01")
+def test_reject_needs_a_reason(seeded):
+    w = ContractApproval(seeded, as_of=AS_OF, actor="D01")
     w.check_button.click()
     w.reject_button.click()
     assert w.error == "请填写驳回原因" and status(seeded, "K001") == "pending_approval"
-    w.approver_box.value = ""
-    w.approve_button.click()
-    assert w.error == "请先选择审批人"
-    w.approver_box.value = "D01"
     w.reason.value = "价格需重新谈"
     w.reject_button.click()
     assert w.notice == "合同 K001 已驳回" and status(seeded, "K001") == "rejected"
+
+
+def test_the_signed_in_person_decides_no_picker(seeded):
+    """No approver drop-down; a rep sees their own contracts and no approve / reject; a manager only their team's."""
+    rep = ContractApproval(seeded, as_of=AS_OF, actor="U01")
+    assert not hasattr(rep, "approver_box")
+    assert [v for _l, v in rep.queue.options] == ["K001", "K003"]  # not U02's K002
+    rep.check_button.click()  # the rep submits their own contract
+    assert rep.verdict == "feasible" and rep.error == ""
+    assert rep.decision.layout.display == "none" and rep.no_decision.layout.display == ""
+    other = ContractApproval(seeded, as_of=AS_OF, actor="M02")  # U02's manager: not K001's
+    assert [v for _l, v in other.queue.options] == ["K002"]
+    manager = ContractApproval(seeded, as_of=AS_OF, actor="M01")
+    manager.open_item("K001")
+    assert manager.selected == "K001" and manager.decision.layout.display == ""
+    manager.open_item("K002")  # not in their queue: the selection stays
+    assert manager.selected == "K001"
 
 
 def test_xss_customer_is_escaped(seeded):

@@ -77,3 +77,13 @@ def test_english_ui(seeded):
     w = CustomerCard(seeded)
     w.select("C001")
     assert "Technical questions asked (3)" in w.card_view.value and "Touch" in w.card_view.value
+
+
+def test_a_rep_finds_only_their_customers(seeded):
+    rep = CustomerCard(seeded, actor="U02")
+    rep.search_box.value = "c00"
+    assert [cid for _l, cid in rep.suggestions] == ["C002"]
+    rep.open_item("C001")  # a link to another rep's customer shows nothing of it
+    assert rep.card is None and "C001" in rep.error and "华电" not in rep.card_view.value
+    rep.open_item("C002")
+    assert rep.customer_id == "C002" and "广州明珠电子科技" in rep.card_view.value

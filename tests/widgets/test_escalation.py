@@ -87,3 +87,12 @@ def test_bad_example_time_and_escaped_names(seeded):
     assert w.definition["levels"][1]["notify"] == ["user:X01"]
     assert "&lt;img src=x onerror=alert(1)&gt;（X01）" in w.timeline_view.value
     assert "<img" not in w.timeline_view.value
+
+
+def test_a_link_opens_a_node(seeded):
+    w = EscalationConfigurator(seeded, as_of=AS_OF)
+    other = next(name for name in w.policies if name != w.node)
+    w.open_item(other)
+    assert w.node == other and w.error == ""
+    w.open_item("no_such_node")
+    assert w.node == other

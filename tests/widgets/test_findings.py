@@ -64,3 +64,15 @@ def test_formula_text_stays_text(seeded):
     cell = sheet["A2"]
     assert cell.value == '=HYPERLINK("http://x")' and cell.data_type == "s"
     assert sheet["A3"].value == 1.5
+
+
+def test_scoped_to_the_person_and_opened_on_an_item(seeded):
+    rep = Findings(seeded, as_of=AS_OF, actor="U02")
+    assert rep.shown == 1 and "O002" in rep.table.value and "Q001" not in rep.table.value
+    assert [v for _l, v in rep.region_box.options] == ["", "华南"]
+    manager = Findings(seeded, as_of=AS_OF, actor="M01")
+    assert manager.shown == 2
+    manager.open_item("Q001")
+    assert manager.item == "Q001" and manager.shown == 1 and "L001" not in manager.table.value
+    manager.region = "华东"  # any filter change shows the list again
+    assert manager.item == "" and manager.shown == 2

@@ -31,17 +31,17 @@ def match_status(engine, txn_id):
 
 
 def test_queue_shows_the_line_and_its_candidates(reconciled):
-    w = ReconciliationQueue(reconciled, as_of=AS_OF)
+    w = ReconciliationQueue(reconciled, as_of=AS_OF, actor="F01")
     assert w.pending == 1 and w.selected_txn == "B003"
     assert w.tabs.titles == ("待确认（1）", "已匹配（2）")
     assert [v for _l, v in w.candidates.options] == ["INV003", "INV004"]
     assert w.selected_invoice == "INV003"
     assert "某某贸易有限公司" in w.line_facts.value and "仅金额相同" in w.candidate_table.value
-    assert w.operator_box.value == "F01"
+    assert not hasattr(w, "operator_box") and w.confirm_button.layout.display != "none"
 
 
 def test_confirm_the_chosen_candidate(reconciled):
-    w = ReconciliationQueue(reconciled, as_of=AS_OF)
+    w = ReconciliationQueue(reconciled, as_of=AS_OF, actor="F01")
     w.candidates.value = "INV004"
     assert w.selected_invoice == "INV004"
     w.confirm_button.click()
@@ -55,7 +55,7 @@ def test_confirm_the_chosen_candidate(reconciled):
 
 
 def test_reject_one_candidate_then_all(reconciled):
-    w = ReconciliationQueue(reconciled, as_of=AS_OF)
+    w = ReconciliationQueue(reconciled, as_of=AS_OF, actor="F01")
     w.reject_button.click()
     assert w.notice == "已驳回流水 B003 的 1 个候选"
     assert [v for _l, v in w.candidates.options] == ["INV004"]
@@ -65,7 +65,7 @@ def test_reject_one_candidate_then_all(reconciled):
 
 
 def test_unmatch_an_applied_match(reconciled):
-    w = ReconciliationQueue(reconciled, as_of=AS_OF)
+    w = ReconciliationQueue(reconciled, as_of=AS_OF, actor="F01")
     assert ("B001|INV001") in [v for _l, v in w.applied.options]
     w.applied.value = "B001|INV001"
     w.unmatch_button.click()
@@ -74,16 +74,26 @@ def test_unmatch_an_applied_match(reconciled):
     assert match_status(reconciled, "B001") == [("INV001", "unmatched")]
 
 
-def test_operator_is_required(reconciled):
-    w = ReconciliationQueue(reconciled, as_of=AS_OF)
-    w.operator_box.value = ""
-    w.confirm_button.click()
-    assert w.error == "请先选择操作人" and match_status(reconciled, "B003") == [("INV003", "candidate"),
-                                                                           ("INV004", "candidate")]
+def test_a_rep_sees_their_own_receivables_and_no_review_controls(reconciled):
+    w = ReconciliationQueue(reconciled, as_of=AS_OF, actor="U01")
+    assert [v for _l, v in w.candidates.options] == ["INV003"]  # INV004 is U02's
+    assert [v for _l, v in w.applied.options] == ["B002|INV002"]
+    assert w.review_detail.children[-1].layout.display == "none"  # no confirm / reject
+    assert w.tabs.children[1].children[1].layout.display == "none"  # no unmatch
+
+
+def test_open_item_selects_the_line_of_an_invoice(reconciled):
+    w = ReconciliationQueue(reconciled, as_of=AS_OF, actor="F01")
+    w.open_item("INV004")
+    assert w.tabs.selected_index == 0 and w.selected_txn == "B003"
+    w.open_item("B001")
+    assert w.tabs.selected_index == 1 and w.selected_match == "B001|INV001"
+    w.open_item("PC001")  # a payment claim: the match of its invoice INV002
+    assert w.selected_match == "B002|INV002"
 
 
 def test_payer_and_customer_text_is_escaped(reconciled):
-    w = ReconciliationQueue(reconciled, as_of=AS_OF)
+    w = ReconciliationQueue(reconciled, as_of=AS_OF, actor="F01")
     assert "<img" not in w.applied_table.value and "&lt;img src=x onerror=alert(1)&gt;" in w.applied_table.value
 
 

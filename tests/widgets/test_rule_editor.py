@@ -51,6 +51,9 @@ def test_build_a_check_and_watch_the_preview(seeded):
     w.save_button.click()
     with session_scope(seeded) as s:
         assert [r.version for r in s.query(Rule).filter_by(name="custom_quotes_1")] == [1, 2]
+    again = RuleEditor(seeded, as_of=AS_OF)
+    again.open_item("custom_quotes_1")  # a link's ?item= opens the stored rule
+    assert again.open_box.value == "custom_quotes_1" and again.name_box.value == "大额报价已接受"
 
 
 def test_relative_time_condition(seeded):

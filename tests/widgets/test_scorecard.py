@@ -111,3 +111,13 @@ def test_english_labels(seeded):
     set_language("en")
     w = ScorecardForm(seeded, as_of=AS_OF)
     assert w.missing[:2] == ["Customer", "Sales rep"] and "Budget provided" in w.missing
+
+
+def test_a_link_opens_a_lead_the_person_sees(seeded):
+    rep = ScorecardForm(seeded, as_of=AS_OF, actor="U02")
+    rep.lead_search.value = "L00"
+    assert [v for _l, v in rep.lead_picker.options] == ["L002"]  # U01's leads are not offered
+    rep.open_item("L001")
+    assert rep.lead_id != "L001" and rep.error  # another rep's lead does not open
+    rep.open_item("L002")
+    assert rep.mode == "edit" and rep.lead_id == "L002" and rep.customer_id == "C002"

@@ -19,7 +19,7 @@ from ...notify.notifier import Notification, Notifier, SendResult
 from ...notify.recipients import addresses
 from ...notify.textutil import json_bytes
 from ..hookspecs import hookimpl
-from .formatting import markdown_text, plain_text, room_for_body, with_tail
+from .formatting import link_tail, markdown_text, plain_text, room_for_body, with_tail
 
 BASE_URL = "https://oapi.dingtalk.com"
 TEXT_LIMIT = 20000
@@ -52,9 +52,10 @@ class DingTalkRobot(Notifier):
         tail = ("\n" + " ".join(f"@{m}" for m in mobiles)) if mobiles else ""
         at = {"atMobiles": mobiles, "isAtAll": False}
         if self.msgtype == "text":
-            body = {"msgtype": "text", "text": {"content": with_tail(plain_text(notification), tail, TEXT_LIMIT)}, "at": at}
+            text = with_tail(plain_text(notification), link_tail(notification) + tail, TEXT_LIMIT)
+            body = {"msgtype": "text", "text": {"content": text}, "at": at}
         else:
-            text = with_tail(markdown_text(notification), tail, TEXT_LIMIT)
+            text = with_tail(markdown_text(notification), link_tail(notification, markdown=True) + tail, TEXT_LIMIT)
             body = {"msgtype": "markdown", "markdown": {"title": notification.subject or "salesnb", "text": text}, "at": at}
         params = {"access_token": self.option("access_token")}
         secret = self.option("secret")

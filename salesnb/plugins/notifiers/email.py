@@ -27,6 +27,7 @@ from ...notify.notifier import (
     TemporaryFailure,
 )
 from ..hookspecs import hookimpl
+from .formatting import body_with_link, item_link
 
 
 def build_email(notification: Notification, sender: str) -> EmailMessage:
@@ -46,8 +47,11 @@ def build_email(notification: Notification, sender: str) -> EmailMessage:
     message["Date"] = formatdate(localtime=True)
     digest = hashlib.sha256(notification.dedup_key.encode()).hexdigest()[:32]
     message["Message-ID"] = f"<{digest}@salesnb>"
-    message.set_content(notification.body)
+    message.set_content(body_with_link(notification))
     paragraphs = "".join(f"<p>{html.escape(line)}</p>" for line in notification.body.splitlines() if line.strip())
+    link = item_link(notification)
+    if link:
+        paragraphs += f'<p><a href="{html.escape(link, quote=True)}">{html.escape(link)}</a></p>'
     message.add_alternative(
         f"<html><body><h3>{html.escape(notification.subject)}</h3>{paragraphs}</body></html>", subtype="html")
     for attachment in notification.attachments:

@@ -20,7 +20,7 @@ from ...notify.http import check_code, request_json
 from ...notify.notifier import Notification, Notifier, SendResult
 from ...notify.textutil import fit_json
 from ..hookspecs import hookimpl
-from .formatting import plain_text, room_for_body
+from .formatting import item_link, link_tail, plain_text, room_for_body
 
 BASE_URL = "https://open.feishu.cn"
 BODY_LIMIT = 20 * 1024
@@ -55,13 +55,17 @@ class FeishuBot(Notifier):
             timestamp = int(self.context.clock())
             envelope = {"timestamp": str(timestamp), "sign": feishu_sign(timestamp, str(secret))}
         names = " ".join(f"@{p.label}" for p in notification.everyone)
-        if self.msgtype == "text":
-            text = plain_text(notification) + (f"\n{names}" if names else "")
-            content = fit_json(lambda t: {**envelope, "msg_type": "text", "content": {"text": t}}, text, BODY_LIMIT)
+        link, tail = item_link(notification), link_tail(notification) + (f"\n{names}" if names else "")
+        if self.msgtype == "text":  # the link and the names come after the cut text, whole
+            text = plain_text(notification)
+            content = fit_json(lambda t: {**envelope, "msg_type": "text", "content": {"text": t + tail}}, text,
+                               BODY_LIMIT)
         else:
             text = notification.body + (f"\n{names}" if names else "")
+            lines = [[{"tag": "a", "text": link, "href": link}]] if link and link not in notification.body else []
             content = fit_json(lambda t: {**envelope, "msg_type": "post", "content": {"post": {"zh_cn": {
-                "title": notification.subject, "content": [[{"tag": "text", "text": t}]]}}}}, text, BODY_LIMIT)
+                "title": notification.subject, "content": [[{"tag": "text", "text": t}], *lines]}}}}, text,
+                BODY_LIMIT)
         url = self.url(BASE_URL, f"/open-apis/bot/v2/hook/{self.option('token')}")
         reply = request_json(self.context.http, "POST", url, content=content)
         if "code" not in reply and "StatusCode" in reply:  # the older reply shape

@@ -20,6 +20,25 @@ def markdown_text(notification: Notification) -> str:
     return f"**{notification.subject}**\n{notification.body}"
 
 
+def item_link(notification: Notification) -> str:
+    """The page of the item the message is about (``payload["url"]``, see :mod:`salesnb.links`), or ``""``."""
+    url = (notification.payload or {}).get("url")
+    return str(url) if url else ""
+
+
+def link_tail(notification: Notification, markdown: bool = False) -> str:
+    """A last line with the item's link, unless the body already carries it (kept whole when text is cut)."""
+    url = item_link(notification)
+    if not url or url in notification.body:
+        return ""
+    return f"\n[{url}]({url})" if markdown else f"\n{url}"
+
+
+def body_with_link(notification: Notification) -> str:
+    """The body, ending with the item's link when it does not carry it yet."""
+    return notification.body + link_tail(notification)
+
+
 MENTION_RESERVE = 128  # bytes kept for the @mentions of the person a digest is for
 
 

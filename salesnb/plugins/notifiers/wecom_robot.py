@@ -17,7 +17,7 @@ from ...notify.notifier import FileAttachment, Notification, Notifier, Permanent
 from ...notify.recipients import addresses
 from ...notify.textutil import json_bytes
 from ..hookspecs import hookimpl
-from .formatting import markdown_text, plain_text, room_for_body, with_tail
+from .formatting import link_tail, markdown_text, plain_text, room_for_body, with_tail
 
 BASE_URL = "https://qyapi.weixin.qq.com"
 TEXT_LIMIT = 2048
@@ -45,10 +45,11 @@ class WeComRobot(Notifier):
         userids, mobiles = self._mentions(notification)
         if self.msgtype == "text":
             body = {"msgtype": "text", "text": {
-                "content": with_tail(plain_text(notification), "", TEXT_LIMIT),
+                "content": with_tail(plain_text(notification), link_tail(notification), TEXT_LIMIT),
                 "mentioned_list": userids, "mentioned_mobile_list": mobiles}}
         else:
-            tail = ("\n" + " ".join(f"<@{u}>" for u in userids)) if userids else ""
+            tail = link_tail(notification, markdown=True) + (("\n" + " ".join(f"<@{u}>" for u in userids))
+                                                              if userids else "")
             body = {"msgtype": "markdown", "markdown": {
                 "content": with_tail(markdown_text(notification), tail, MARKDOWN_LIMIT)}}
         reply = self._post(body)
