@@ -18,6 +18,10 @@ _EXPORTS = {
 
 __all__ = sorted(_EXPORTS)
 
+# ``flush`` is also the name of a module of this package: bound now, so importing that module (which
+# makes ``salesnb.notify.flush`` the module) cannot hide the function from ``from salesnb.notify import flush``.
+from .flush import flush  # noqa: E402
+
 
 def __getattr__(name: str) -> Any:
     if name in _EXPORTS:

@@ -104,7 +104,7 @@ def test_import_ends_in_success_or_a_clean_bounded_error(engine, tmp_path):
         assert result.exit_code in (0, 2), (result.exit_code, result.output[:2000])
         assert "Traceback" not in result.output
         if result.exit_code == 2:
-            assert result.output.startswith("error: ") and len(result.output) <= MAX_MESSAGE_CHARS + 200
+            assert result.output.startswith("错误：") and len(result.output) <= MAX_MESSAGE_CHARS + 200
             assert snapshot(engine) == before
 
     check()
