@@ -93,6 +93,10 @@ class Customer(Canonical, Base):
     industry: Mapped[str | None] = field("行业", aliases=("所属行业",))
     owner_id: Mapped[str | None] = field("负责人编号", aliases=("销售编号", "负责人", "客户经理"), ref="users.user_id")
     created_at: Mapped[datetime | None] = field("创建时间", aliases=("建档时间", "录入时间"))
+    # the customer's contacts' ids on WeCom / DingTalk / Feishu (external_userid, conversation or chat id),
+    # separated by 、 , ; | — inbound message events map a contact to its customer through them
+    contact_ids: Mapped[str | None] = field("联系人账号", aliases=("外部联系人ID", "客户联系人ID", "会话ID"),
+                                            type_=String(1000))
 
 
 class Lead(Canonical, Base):
@@ -563,6 +567,17 @@ class SignInThrottle(Base):
     failures: Mapped[int] = mapped_column(Integer, default=0)
     last_failure_at: Mapped[datetime | None]
     locked_until: Mapped[datetime | None]
+
+
+class InboundEvent(Base):
+    """An inbound event accepted once per (source, event id): a redelivery or a replay changes nothing."""
+
+    __tablename__ = "inbound_events"
+    source: Mapped[str] = mapped_column(String(20), primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    event_type: Mapped[str] = mapped_column(String(100))
+    received_at: Mapped[datetime] = mapped_column(index=True)
+    outcome: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class TemplateRun(Base):
