@@ -144,7 +144,8 @@ class Contract(Canonical, Base):
     promised_delivery_days: Mapped[int | None] = field("承诺交期天数", aliases=("承诺交期", "交期天数"))
     payment_terms_days: Mapped[int | None] = field("账期天数", aliases=("账期", "付款期限天数"))
     status: Mapped[str] = field("状态", aliases=("合同状态", "审批状态"),
-                                enum=("pending_approval", "approved", "frozen", "rejected"), default="pending_approval", index=True)
+                                enum=("pending_approval", "approved", "frozen", "rejected", "cancelled"),
+                                default="pending_approval", index=True)
     approved_at: Mapped[datetime | None] = field("审批通过时间", aliases=("审批时间",))
     frozen_reason: Mapped[dict[str, Any] | None] = mapped_column(JSON, info={"internal": True})
 
@@ -567,6 +568,24 @@ class SignInThrottle(Base):
     failures: Mapped[int] = mapped_column(Integer, default=0)
     last_failure_at: Mapped[datetime | None]
     locked_until: Mapped[datetime | None]
+
+
+class CapacityReservation(Base):
+    """Production capacity an approved contract holds: ``quantity`` of ``product_line`` on ``day``.
+
+    Every feasibility check reads free capacity minus the reservations of other contracts, so two
+    contracts cannot both take the last free slot; rejecting or cancelling releases (``released_at``).
+    """
+
+    __tablename__ = "capacity_reservations"
+    contract_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    product_line: Mapped[str] = mapped_column(String(200))
+    day: Mapped[date] = mapped_column(Date)
+    quantity: Mapped[int] = mapped_column(Integer)
+    reserved_at: Mapped[datetime]
+    reserved_by: Mapped[str] = mapped_column(String(200))
+    released_at: Mapped[datetime | None]
+    __table_args__ = (Index("ix_capacity_reservations_line_day", "product_line", "day"),)
 
 
 class InboundEvent(Base):

@@ -45,6 +45,7 @@ register({
         "contract.frozen.imported.check": "按当前排产与物流核算：{reason}",
         "contract.approved": "通过",
         "contract.rejected": "驳回",
+        "contract.cancelled": "取消",
     },
     "en": {
         "contract.download.created": "created folder {path}",
@@ -84,6 +85,7 @@ register({
         "contract.frozen.imported.check": "checked against today's production slots and lanes: {reason}",
         "contract.approved": "approved",
         "contract.rejected": "rejected",
+        "contract.cancelled": "cancelled",
     },
 })
 
