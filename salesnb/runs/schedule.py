@@ -226,4 +226,11 @@ def crontab_lines(settings: Settings, jobs: list[Job] | None = None, executable:
             shlex.quote(job.template), f"--job {shlex.quote(job.name)}", f"--cron {shlex.quote(job.cron)}", params,
         ]))
         lines.append(f"{job.cron} {command} >> {log} 2>&1".replace("%", "\\%"))  # % ends a cron command
+    interval = scan_interval(settings)
+    if interval is not None:  # the escalation scan: cron's finest step is a minute
+        minutes = max(1, round(interval.total_seconds() / 60))
+        cron = "* * * * *" if minutes == 1 else f"*/{minutes} * * * *"
+        command = " ".join(filter(None, [f"cd {shlex.quote(str(settings.data_dir))} &&", *env, shlex.quote(exe),
+                                         "escalate"]))
+        lines.append(f"{cron} {command} >> {log} 2>&1")
     return lines
