@@ -97,7 +97,8 @@ def approve_cmd(contract_id: str, actor: str, note: str | None, at: str | None) 
         click.echo(f"{contract_id}: approved by {actor}; its production capacity is reserved")
         return
     suffix = "zh" if app().settings.language == "zh-CN" else "en"
-    click.echo(f"{contract_id}: FROZEN at approval (the capacity was taken meanwhile) — {reason.get(f'reason_{suffix}')}")
+    click.echo(f"{contract_id}: FROZEN at approval (the capacity was taken meanwhile) — "
+               f"{reason.get(f'reason_{suffix}')}")
     click.echo(f"  suggestion: {reason.get(f'suggestion_{suffix}')}")
 
 

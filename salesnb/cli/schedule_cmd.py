@@ -25,8 +25,9 @@ def schedule_cmd(print_crontab: bool, poll: float) -> None:
         return
     jobs = load_jobs(ctx.settings)
     interval = scan_interval(ctx.settings)
+    scan = f"escalation scan every {int(interval.total_seconds())} s" if interval else "escalation scan off"
     click.echo(f"scheduler started with {len(jobs)} job(s): " + ", ".join(f"{j.name} [{j.cron}]" for j in jobs)
-               + (f"; escalation scan every {int(interval.total_seconds())} s" if interval else "; escalation scan off"))
+               + f"; {scan}")
 
     def print_scan(report) -> None:
         if report.fired:

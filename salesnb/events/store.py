@@ -60,7 +60,8 @@ def accept(engine: Engine, source: str, event_id: str, event_type: str,
         if not _claim(session, source, event_id, event_type, at):
             return {"status": "duplicate", "event_id": event_id}
         outcome = {"status": "accepted", "event_id": event_id, **apply(session)}
-        session.execute(update(InboundEvent).where(InboundEvent.source == source, InboundEvent.event_id == event_id[:200])
+        session.execute(update(InboundEvent)
+                        .where(InboundEvent.source == source, InboundEvent.event_id == event_id[:200])
                         .values(outcome=outcome))
     return outcome
 
@@ -74,7 +75,8 @@ def accept_opened(engine: Engine, opened: Opened, at: datetime | None = None) ->
     return accept(engine, opened.source, opened.event_id, opened.event_type, apply, at)
 
 
-def accept_rows(engine: Engine, event: RowsEvent, source: str = "generic", at: datetime | None = None) -> dict[str, Any]:
+def accept_rows(engine: Engine, event: RowsEvent, source: str = "generic",
+                at: datetime | None = None) -> dict[str, Any]:
     """A generic event: its rows validated and upserted like an import (all or nothing)."""
     def apply(session: Session) -> dict[str, Any]:
         return apply_rows(session, event)
@@ -128,8 +130,8 @@ def apply_message(session: Session, message: MessageEvent, event_id: str) -> dic
     interaction_id = f"{message.platform}:{event_id}"[:200]
     session.add(Interaction(interaction_id=interaction_id, customer_id=customer_id, at=message.at,
                             channel=message.platform, question=None,
-                            extra={"user_id": user_id, "contact_id": message.contact, "text": (message.text or "")[:500],
-                                   "direction": "to_customer"}))
+                            extra={"user_id": user_id, "contact_id": message.contact,
+                                   "text": (message.text or "")[:500], "direction": "to_customer"}))
     leads = list(session.scalars(select(Lead.lead_id).where(
         Lead.customer_id == customer_id, Lead.status == "open", Lead.first_response_at.is_(None),
         Lead.created_at <= message.at)))

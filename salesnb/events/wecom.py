@@ -89,7 +89,8 @@ def message_event(fields: dict[str, str]) -> MessageEvent | None:
     """A rep adding a customer's WeChat (``change_external_contact``) as a :class:`MessageEvent`; else None."""
     if fields.get("Event") == "change_external_contact" and fields.get("ChangeType") in CONTACT_CHANGES:
         if fields.get("UserID") and fields.get("ExternalUserID"):
-            return MessageEvent(SOURCE, (fields["UserID"],), fields["ExternalUserID"], _at(fields.get("CreateTime", "")))
+            return MessageEvent(SOURCE, (fields["UserID"],), fields["ExternalUserID"],
+                                _at(fields.get("CreateTime", "")))
     return None
 
 

@@ -13,8 +13,10 @@ import time
 
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
-WECOM = {"token": "wecomToken123", "encoding_aes_key": "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C", "corp_id": "ww-corp-01"}
-DINGTALK = {"token": "dingToken456", "aes_key": "o1w0aum42yaptlz8alnhwikjd3jenzt9cb9wmzptgus", "app_key": "dingappkey01"}
+WECOM = {"token": "wecomToken123", "encoding_aes_key": "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C",
+         "corp_id": "ww-corp-01"}
+DINGTALK = {"token": "dingToken456", "aes_key": "o1w0aum42yaptlz8alnhwikjd3jenzt9cb9wmzptgus",
+            "app_key": "dingappkey01"}
 FEISHU = {"encrypt_key": "feishu-encrypt-key", "verification_token": "feishu-verify-token"}
 GENERIC = {"secret": "crm-shared-secret"}
 
@@ -77,7 +79,8 @@ def wecom_url_check(echo: str, cfg=WECOM) -> dict:
 def wecom_contact_added(user_id: str, external_id: str, create_time: int) -> str:
     return ("<xml><ToUserName><![CDATA[ww-corp-01]]></ToUserName><FromUserName><![CDATA[sys]]></FromUserName>"
             f"<CreateTime>{create_time}</CreateTime><MsgType><![CDATA[event]]></MsgType>"
-            "<Event><![CDATA[change_external_contact]]></Event><ChangeType><![CDATA[add_external_contact]]></ChangeType>"
+            "<Event><![CDATA[change_external_contact]]></Event>"
+            "<ChangeType><![CDATA[add_external_contact]]></ChangeType>"
             f"<UserID><![CDATA[{user_id}]]></UserID><ExternalUserID><![CDATA[{external_id}]]></ExternalUserID>"
             "<State><![CDATA[]]></State><WelcomeCode><![CDATA[WC01]]></WelcomeCode></xml>")
 

@@ -82,7 +82,8 @@ def test_dingtalk_check_url_answers_encrypted_success_and_a_chat_message_counts(
     reply = httpx.post(url, params=params, content=body)
     assert reply.status_code == 200
     answer = reply.json()
-    assert answer["msg_signature"] == wx_sign(DINGTALK["token"], answer["timeStamp"], answer["nonce"], answer["encrypt"])
+    expected = wx_sign(DINGTALK["token"], answer["timeStamp"], answer["nonce"], answer["encrypt"])
+    assert answer["msg_signature"] == expected
     assert wx_decrypt(DINGTALK["aes_key"], answer["encrypt"]) == ("success", DINGTALK["app_key"])
     assert _counts(engine) == (0, 0)  # the URL check stores nothing
 
@@ -168,7 +169,8 @@ def test_generic_rows_upserted_once_bad_row_named_replay_and_bad_signature_refus
     problems = reply.json()["problems"]
     assert [(p["row"], p["column"]) for p in problems] == [(2, "created_at")]
 
-    headers, body = generic_post({**bad, "event_id": "crm-3", "rows": bad["rows"][:1]}, timestamp=int(time.time()) - 301)
+    good_rows = {**bad, "event_id": "crm-3", "rows": bad["rows"][:1]}
+    headers, body = generic_post(good_rows, timestamp=int(time.time()) - 301)
     assert httpx.post(url, headers=headers, content=body).status_code == 403
     headers, body = generic_post({**bad, "event_id": "crm-3", "rows": bad["rows"][:1]}, secret="guessed")
     assert httpx.post(url, headers=headers, content=body).status_code == 403
