@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 
 from ..audit import record
 from ..db import session_scope
+from ..io.headers import match_row
 from ..io.importer import import_frame
 from ..models import Customer, InboundEvent, Interaction, Lead, User
 from ..sla.tasks import close_first_response_tasks, open_first_response_tasks
@@ -89,9 +90,17 @@ def apply_rows(session: Session, event: RowsEvent) -> dict[str, Any]:
     out: dict[str, Any] = {"table": event.table, "rows": result.rows, "inserted": result.inserted,
                            "updated": result.updated, "unchanged": result.unchanged}
     if event.table == "leads":
-        ids = [str(r.get("lead_id") or r.get("线索编号") or "") for r in event.rows]
-        out["tasks_opened"] = len(open_first_response_tasks(session, [i for i in ids if i]))
+        out["tasks_opened"] = len(open_first_response_tasks(session, _lead_ids(frame)))
     return out
+
+
+def _lead_ids(frame: pd.DataFrame) -> list[str]:
+    """The lead ids of an event's rows, under whichever header (lead_id, 线索编号 …) the import used for them."""
+    labels = [str(c) for c in frame.columns]
+    column = match_row(labels, "leads").positions().get("lead_id")
+    if column is None:
+        return []
+    return [str(v).strip() for v in frame.iloc[:, column] if v is not None and str(v).strip()]
 
 
 def contact_ids(text: str | None) -> list[str]:

@@ -148,6 +148,11 @@ def test_generic_rows_upserted_once_bad_row_named_replay_and_bad_signature_refus
                "rows": [{"lead_id": "L2", "customer_id": "C1", "owner_id": "U1", "created_at": created.isoformat(),
                          "source": "官网"},
                         {"lead_id": "L3", "customer_id": "C2", "owner_id": "张伟", "created_at": created.isoformat()}]}
+    by_alias = {"event_id": "crm-0", "table": "leads",  # Chinese headers, as a CRM may send them
+                "rows": [{"线索ID": "L7", "客户编号": "C2", "负责人": "张伟", "创建时间": created.isoformat()}]}
+    headers, body = generic_post(by_alias)
+    reply = httpx.post(url, headers=headers, content=body)
+    assert reply.status_code == 200 and reply.json()["tasks_opened"] == 1, reply.text
     headers, body = generic_post(payload)
     reply = httpx.post(url, headers=headers, content=body)
     assert reply.status_code == 200, reply.text
@@ -157,7 +162,7 @@ def test_generic_rows_upserted_once_bad_row_named_replay_and_bad_signature_refus
     with session_scope(engine) as s:
         assert s.get(Lead, "L3").owner_id == "U1"  # people by name, like an import
         tasks = s.scalars(select(Task).where(Task.node == "lead_first_response")).all()
-        assert sorted(t.entity_id for t in tasks) == ["L2", "L3"]  # their first-response task, at once
+        assert sorted(t.entity_id for t in tasks) == ["L2", "L3", "L7"]  # their first-response task, at once
         assert all(t.created_at == created for t in tasks)
 
     bad = {"event_id": "crm-2", "table": "leads",
@@ -176,7 +181,7 @@ def test_generic_rows_upserted_once_bad_row_named_replay_and_bad_signature_refus
     assert httpx.post(url, headers=headers, content=body).status_code == 403
     with session_scope(engine) as s:
         assert s.get(Lead, "L4") is None and s.get(Lead, "L5") is None
-        assert sorted(s.scalars(select(InboundEvent.event_id))) == ["crm-1"]
+        assert sorted(s.scalars(select(InboundEvent.event_id))) == ["crm-0", "crm-1"]
 
     # the corrected event may reuse the refused event's id: nothing of it was kept
     headers, body = generic_post({**bad, "rows": bad["rows"][:1]})
