@@ -39,6 +39,7 @@ from sqlalchemy import Engine, func, select
 from ..config import Settings
 from ..db import session_scope
 from ..errors import SalesnbError
+from ..checks.baseline import latest_baseline
 from ..models import TemplateRun
 from ..sla.escalation import EscalationReport, escalate
 from .execute import RunResult, run_template
@@ -120,16 +121,23 @@ class Scanner:
 
     interval: timedelta | None = DEFAULT_SCAN
     last: datetime | None = None
+    language: str | None = None
 
     def due(self, at: datetime) -> bool:
         return self.interval is not None and (self.last is None or at - self.last >= self.interval)
 
     def run(self, engine: Engine, at: datetime) -> EscalationReport | None:
-        """Scan as of ``at`` when due (every due level fires once); None when not due."""
+        """Scan as of ``at`` when due (every due level fires once); None when not due.
+
+        Like the daily run's escalation step, tasks of the latest baseline's backlog escalate quietly.
+        """
         if not self.due(at):
             return None
         self.last = at
-        return escalate(engine, at)
+        with session_scope(engine) as session:
+            baseline = latest_baseline(session)
+            quiet_before = baseline.quiet_before if baseline is not None else None
+        return escalate(engine, at, language=self.language, quiet_before=quiet_before)
 
     def seconds_until_due(self, at: datetime) -> float:
         if self.interval is None or self.last is None:
@@ -186,7 +194,7 @@ def serve(settings: Settings, engine: Engine, *, poll_seconds: float = 30.0,
     """
     on_error = on_error or (lambda job, exc: print(f"schedule: job {job.name}: {exc}", file=sys.stderr))
     jobs = load_jobs(settings)
-    scanner = scanner if scanner is not None else Scanner(scan_interval(settings))
+    scanner = scanner if scanner is not None else Scanner(scan_interval(settings), language=settings.language)
     if not jobs and scanner.interval is None:
         raise SalesnbError("no jobs in [schedule]; add e.g. daily_checks = \"0 7 * * *\" to salesnb.toml")
     stop = stop or threading.Event()
