@@ -10,6 +10,7 @@ from ..errors import SalesnbError
 from ..runs.bundles import apply_import, export_bundle, plan_import, read_bundle
 from ..runs.templates import copy_template, list_templates
 from .context import app
+from .options import ExistingPath
 
 
 @click.group("template")
@@ -48,7 +49,7 @@ def template_export(name: str, out: str | None, notebooks: tuple[str, ...]) -> N
 
 
 @template_group.command("import")
-@click.argument("bundle_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("bundle_file", type=ExistingPath(dir_okay=False, path_type=Path))
 @click.option("--overwrite", is_flag=True, help="Replace items that differ (stored as new versions).")
 @click.option("--yes", is_flag=True, help="Apply without asking.")
 @click.option("--dry-run", is_flag=True, help="Show what would change and stop.")

@@ -88,11 +88,11 @@ def test_cli_job_fills_its_slot_at_most_once(engine, db_url, tmp_path):
     result = CliRunner().invoke(main, ["run", str(notebook), "--job", job.name, "--cron", job.cron],
                                 env={"SALESNB_DB_URL": db_url, "SALESNB_HOME": str(tmp_path)})
     assert result.exit_code == 3, result.output
-    assert "already run" in result.output
+    assert "已经运行过" in result.output
     assert not (tmp_path / "runs").exists()  # nothing was executed
     missing = CliRunner().invoke(main, ["run", str(notebook), "--job", "not_configured"],
                                  env={"SALESNB_DB_URL": db_url, "SALESNB_HOME": str(tmp_path)})
-    assert missing.exit_code == 2 and "not in [schedule]" in missing.output
+    assert missing.exit_code == 2 and "[schedule] 中没有任务 not_configured" in missing.output
 
 
 def test_print_crontab(tmp_path):
