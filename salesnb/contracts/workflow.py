@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 
 from .. import audit
 from ..config import load_settings
-from ..errors import SalesnbError
+from ..errors import ContractError, SalesnbError
 from ..i18n import t
 from ..links import item_url
 from ..models import Contract, ContractSubmission, Customer, Task, User
@@ -325,9 +325,9 @@ def cancel(session: Session, contract_id: str, *, actor: str, at: datetime, reas
     """Cancel an approved contract (the customer withdrew, the order fell through): its capacity is released."""
     contract = _contract(session, contract_id)
     if contract.status != "approved":
-        raise SalesnbError(f"contract {contract_id} is {contract.status}; only approved contracts can be cancelled")
+        raise ContractError("contract.cancel_not_approved", contract_id=contract_id, status=contract.status)
     if not reason or not reason.strip():
-        raise SalesnbError("a cancellation needs a reason")
+        raise ContractError("contract.cancel_reason")
     release(session, contract_id, actor=actor, at=at)
     return _decide(session, contract, decision="cancelled", actor=actor, at=at, note=reason.strip())
 

@@ -38,10 +38,11 @@ from sqlalchemy import Engine, func, select
 
 from ..config import Settings
 from ..db import session_scope
-from ..errors import SalesnbError
 from ..checks.baseline import latest_baseline
+from ..errors import ConfigError
 from ..models import TemplateRun
 from ..sla.escalation import EscalationReport, escalate
+from . import messages  # noqa: F401 - the keys of the errors below
 from .execute import RunResult, run_template
 from ..timeutil import now, to_local
 from ..urls import has_secret
@@ -88,13 +89,13 @@ def load_jobs(settings: Settings) -> list[Job]:
         if isinstance(spec, str):
             spec = {"cron": spec}
         if not isinstance(spec, dict) or not spec.get("cron"):
-            raise SalesnbError(f"[schedule] {name}: expected a cron string or a table with cron = \"…\"")
+            raise ConfigError("runs.schedule.spec", name=name)
         cron = str(spec["cron"])
         if not croniter.is_valid(cron):
-            raise SalesnbError(f"[schedule] {name}: invalid cron expression {cron!r}")
+            raise ConfigError("runs.schedule.cron", name=name, cron=repr(cron))
         catchup = str(spec.get("catchup", "latest"))
         if catchup not in ("latest", "all"):
-            raise SalesnbError(f"[schedule] {name}: catchup must be \"latest\" or \"all\", got {catchup!r}")
+            raise ConfigError("runs.schedule.catchup", name=name, value=repr(catchup))
         jobs.append(Job(name=str(name), cron=cron, template=str(spec.get("template") or name),
                         parameters=dict(spec.get("parameters") or {}), catchup=catchup))
     return jobs
@@ -107,11 +108,11 @@ def scan_interval(settings: Settings) -> timedelta | None:
         return None
     match = _INTERVAL.match(str(value))
     if not match:
-        raise SalesnbError(f"[schedule] {SCAN_KEY}: expected e.g. \"1m\", \"30s\" or \"off\", got {value!r}")
+        raise ConfigError("runs.schedule.scan_every", value=repr(value))
     number, unit = float(match.group(1)), (match.group(2) or "s")[0]
     interval = timedelta(seconds=number * {"s": 1, "m": 60, "h": 3600}[unit])
     if interval < timedelta(seconds=5):
-        raise SalesnbError(f"[schedule] {SCAN_KEY}: at least 5 seconds, got {value!r}")
+        raise ConfigError("runs.schedule.scan_every_short", value=repr(value))
     return interval
 
 
@@ -196,7 +197,7 @@ def serve(settings: Settings, engine: Engine, *, poll_seconds: float = 30.0,
     jobs = load_jobs(settings)
     scanner = scanner if scanner is not None else Scanner(scan_interval(settings), language=settings.language)
     if not jobs and scanner.interval is None:
-        raise SalesnbError("no jobs in [schedule]; add e.g. daily_checks = \"0 7 * * *\" to salesnb.toml")
+        raise ConfigError("runs.schedule.no_jobs")
     stop = stop or threading.Event()
     started = clock()
     scan_job = Job(name=SCAN_KEY, cron="* * * * *", template="escalation scan")

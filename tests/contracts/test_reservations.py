@@ -12,6 +12,7 @@ from salesnb.checks import findings_frame, run_checks
 from salesnb.contracts import approve, cancel, reject, submit
 from salesnb.contracts.feasibility import check_contract
 from salesnb.db import session_scope
+from salesnb.errors import ContractError
 from salesnb.models import CapacityReservation, Contract, ContractSubmission
 
 from .helpers import SUBMIT_AT, day, seed
@@ -87,9 +88,10 @@ def test_rejecting_releases_and_the_check_sees_reservations_like_the_breaker(eng
         reject(s, "K2", actor="M1", at=APPROVE_AT + timedelta(minutes=10), reason="另议")
     with session_scope(engine) as s:
         assert s.get(CapacityReservation, "K1").released_at is None  # rejecting K2 leaves K1's slot alone
-    with pytest.raises(Exception, match="only approved contracts"):
+    with pytest.raises(ContractError) as refused:
         with session_scope(engine) as s:
             cancel(s, "K2", actor="M1", at=APPROVE_AT, reason="x")
+    assert refused.value.key == "contract.cancel_not_approved" and "only approved" in refused.value.render("en")
 
 
 def test_two_approvals_racing_for_the_last_slot(engine):
