@@ -3,34 +3,26 @@
 Approving a contract re-checks it (the same rule, :mod:`salesnb.contracts.feasibility`, on free capacity
 less other contracts' reservations) and, when it still fits, reserves its quantity on the slot the check
 found, in the approval's transaction.  The check and the reservation run under a lock per product line
-(PostgreSQL: a transaction-level advisory lock; SQLite: the database's write lock, taken first), so of two
-contracts racing for the last free slot one is approved and the other finds the slot taken and is frozen
-with the reason.  Rejecting or cancelling releases the reservation (``released_at``).
+(:func:`salesnb.db.serialise`: a transaction-level advisory lock on PostgreSQL, ``BEGIN IMMEDIATE`` on
+SQLite), so of two contracts racing for the last free slot one is approved and the other finds the slot
+taken and is frozen with the reason.  Rejecting or cancelling releases the reservation (``released_at``).
 """
 
 from __future__ import annotations
 
-import zlib
 from datetime import datetime
 
-from sqlalchemy import text, update
 from sqlalchemy.orm import Session
 
 from .. import audit
+from ..db import serialise
 from ..models import CapacityReservation, Contract
 from .feasibility import Feasibility
-
-LOCK_SPACE = 0x5A1E5  # advisory-lock class of capacity locks
 
 
 def lock_capacity(session: Session, product_line: str | None) -> None:
     """Serialise capacity decisions on ``product_line`` until this transaction ends."""
-    conn = session.connection()
-    if conn.dialect.name == "postgresql":
-        key = zlib.crc32(f"capacity:{product_line or ''}".encode()) & 0x7FFFFFFF
-        conn.execute(text("SELECT pg_advisory_xact_lock(:space, :key)"), {"space": LOCK_SPACE, "key": key})
-    else:  # SQLite: a write now takes the one writer lock (other writers wait: busy timeout)
-        conn.execute(update(CapacityReservation).where(CapacityReservation.contract_id == "").values(quantity=0))
+    serialise(session, f"capacity:{product_line or ''}")
 
 
 def reserve(session: Session, contract: Contract, feasibility: Feasibility, *, actor: str, at: datetime) -> None:
