@@ -1,7 +1,7 @@
 """events: inbound events received once (replay guard), customers' platform contact ids, capacity reservations
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-03 19:40:00
 """
 from alembic import op
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 import salesnb.types
 
 
-revision = '0008'
-down_revision = '0007'
+revision = '0009'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 
