@@ -84,6 +84,27 @@ def accept_rows(engine: Engine, event: RowsEvent, source: str = "generic",
     return accept(engine, source, event.event_id, f"rows.{event.table}", apply, at)
 
 
+def recent_deliveries(engine: Engine, limit: int = 20) -> list[dict[str, Any]]:
+    """The latest accepted events, newest first: source, event id, type, when received and what it did."""
+    query = select(InboundEvent).order_by(InboundEvent.received_at.desc(), InboundEvent.event_id).limit(limit)
+    with session_scope(engine) as session:
+        return [{"source": e.source, "event_id": e.event_id, "event_type": e.event_type,
+                 "received_at": e.received_at, "outcome": dict(e.outcome or {})} for e in session.scalars(query)]
+
+
+def outcome_text(outcome: dict[str, Any]) -> str:
+    """One line for people: what an accepted event did."""
+    if "table" in outcome:
+        return (f"{outcome['table']}: {outcome.get('rows', 0)} rows, +{outcome.get('inserted', 0)} "
+                f"~{outcome.get('updated', 0)}")
+    if outcome.get("message") == "applied":
+        return f"{outcome.get('user_id')} → {outcome.get('customer_id')}: " + (
+            ", ".join(outcome.get("first_response") or []) or "-")
+    if outcome.get("message") == "ignored":
+        return f"ignored: {outcome.get('reason', '')}"
+    return str(outcome.get("event_type") or outcome.get("status") or "")
+
+
 def apply_rows(session: Session, event: RowsEvent) -> dict[str, Any]:
     frame = pd.DataFrame(event.rows, dtype=object)
     result = import_frame(session, event.table, frame, source=f"event {event.event_id}", actor=f"{ACTOR}:generic")
