@@ -13,6 +13,7 @@ The tree::
     ├── NotifyError              a notification that cannot be sent as asked                (salesnb.notify)
     ├── SyncError                a sync source that cannot be configured or read            (salesnb.sync)
     ├── AuthError                sign-in failed, a session ended, no such active user      (salesnb.auth)
+    ├── EventError               an inbound event refused: signature, age, replay, shape   (salesnb.events)
     └── PermissionDenied         the signed-in person may not do this                      (salesnb.auth)
 
 An error is raised with a message key (registered with
@@ -124,6 +125,10 @@ class ScorecardError(SalesnbError):
 
 class AuthError(SalesnbError):
     """Sign-in failed, a session ended, or no such active user."""
+
+
+class EventError(SalesnbError):
+    """An inbound event that is refused (bad signature, stale timestamp, unreadable body); nothing was stored."""
 
 
 class PermissionDenied(SalesnbError):

@@ -93,6 +93,10 @@ class Customer(Canonical, Base):
     industry: Mapped[str | None] = field("行业", aliases=("所属行业",))
     owner_id: Mapped[str | None] = field("负责人编号", aliases=("销售编号", "负责人", "客户经理"), ref="users.user_id")
     created_at: Mapped[datetime | None] = field("创建时间", aliases=("建档时间", "录入时间"))
+    # the customer's contacts' ids on WeCom / DingTalk / Feishu (external_userid, conversation or chat id),
+    # separated by 、 , ; | — inbound message events map a contact to its customer through them
+    contact_ids: Mapped[str | None] = field("联系人账号", aliases=("外部联系人ID", "客户联系人ID", "会话ID"),
+                                            type_=String(1000))
 
 
 class Lead(Canonical, Base):
@@ -140,7 +144,8 @@ class Contract(Canonical, Base):
     promised_delivery_days: Mapped[int | None] = field("承诺交期天数", aliases=("承诺交期", "交期天数"))
     payment_terms_days: Mapped[int | None] = field("账期天数", aliases=("账期", "付款期限天数"))
     status: Mapped[str] = field("状态", aliases=("合同状态", "审批状态"),
-                                enum=("pending_approval", "approved", "frozen", "rejected"), default="pending_approval", index=True)
+                                enum=("pending_approval", "approved", "frozen", "rejected", "cancelled"),
+                                default="pending_approval", index=True)
     approved_at: Mapped[datetime | None] = field("审批通过时间", aliases=("审批时间",))
     frozen_reason: Mapped[dict[str, Any] | None] = mapped_column(JSON, info={"internal": True})
 
@@ -563,6 +568,35 @@ class SignInThrottle(Base):
     failures: Mapped[int] = mapped_column(Integer, default=0)
     last_failure_at: Mapped[datetime | None]
     locked_until: Mapped[datetime | None]
+
+
+class CapacityReservation(Base):
+    """Production capacity an approved contract holds: ``quantity`` of ``product_line`` on ``day``.
+
+    Every feasibility check reads free capacity minus the reservations of other contracts, so two
+    contracts cannot both take the last free slot; rejecting or cancelling releases (``released_at``).
+    """
+
+    __tablename__ = "capacity_reservations"
+    contract_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    product_line: Mapped[str] = mapped_column(String(200))
+    day: Mapped[date] = mapped_column(Date)
+    quantity: Mapped[int] = mapped_column(Integer)
+    reserved_at: Mapped[datetime]
+    reserved_by: Mapped[str] = mapped_column(String(200))
+    released_at: Mapped[datetime | None]
+    __table_args__ = (Index("ix_capacity_reservations_line_day", "product_line", "day"),)
+
+
+class InboundEvent(Base):
+    """An inbound event accepted once per (source, event id): a redelivery or a replay changes nothing."""
+
+    __tablename__ = "inbound_events"
+    source: Mapped[str] = mapped_column(String(20), primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    event_type: Mapped[str] = mapped_column(String(100))
+    received_at: Mapped[datetime] = mapped_column(index=True)
+    outcome: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class TemplateRun(Base):

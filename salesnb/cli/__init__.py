@@ -58,7 +58,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "rules": ("salesnb.cli.rules_cmd", "rules_group", "Stored rules: save, list, show."),
     "run": ("salesnb.cli.run_cmd", "run_cmd", "Run a notebook template with papermill."),
     "runs": ("salesnb.cli.runs_cmd", "runs_cmd", "The history of template runs."),
-    "schedule": ("salesnb.cli.schedule_cmd", "schedule_cmd", "Run scheduled templates (or print a crontab)."),
+    "schedule": ("salesnb.cli.schedule_cmd", "schedule_cmd", "Run scheduled templates and the minute escalation scan (or print a crontab)."),
     "scorecards": ("salesnb.cli.scorecards_cmd", "scorecards_group", "The 意向评分卡 versions: list, show, save."),
     "serve": ("salesnb.cli.serve_cmd", "serve_command", "Serve the Voila web apps."),
     "sla": ("salesnb.cli.sla_cmd", "sla_group", "SLA policies per workflow node, timelines and traces."),

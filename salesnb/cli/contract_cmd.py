@@ -1,4 +1,5 @@
-"""``salesnb contract``: submit for approval (with the delivery-feasibility breaker), approve, reject, edit, show."""
+"""``salesnb contract``: submit for approval (with the delivery-feasibility breaker), approve, reject, cancel, edit,
+show."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ..contracts import approve, describe, edit, get_attachment, reject, submit
+from ..contracts import approve, cancel, describe, edit, get_attachment, reject, submit
 from ..contracts.workflow import SubmissionResult
 from ..db import session_scope
 from ..errors import SalesnbError
@@ -90,8 +91,15 @@ def edit_cmd(contract_id: str, promised_delivery_days: int | None, quantity: int
 def approve_cmd(contract_id: str, actor: str, note: str | None, at: str | None) -> None:
     """Approve a contract that passed the feasibility check."""
     with session_scope(app().engine) as session:
-        approve(session, contract_id, actor=actor, at=parse_time(at), note=note)
-    click.echo(f"{contract_id}: approved by {actor}")
+        contract = approve(session, contract_id, actor=actor, at=parse_time(at), note=note)
+        status, reason = contract.status, dict(contract.frozen_reason or {})
+    if status == "approved":
+        click.echo(f"{contract_id}: approved by {actor}; its production capacity is reserved")
+        return
+    suffix = "zh" if app().settings.language == "zh-CN" else "en"
+    click.echo(f"{contract_id}: FROZEN at approval (the capacity was taken meanwhile) — "
+               f"{reason.get(f'reason_{suffix}')}")
+    click.echo(f"  suggestion: {reason.get(f'suggestion_{suffix}')}")
 
 
 @contract_group.command("reject")
@@ -104,6 +112,18 @@ def reject_cmd(contract_id: str, actor: str, reason: str, at: str | None) -> Non
     with session_scope(app().engine) as session:
         reject(session, contract_id, actor=actor, at=parse_time(at), reason=reason)
     click.echo(f"{contract_id}: rejected by {actor}")
+
+
+@contract_group.command("cancel")
+@click.argument("contract_id")
+@click.option("--by", "actor", required=True, help="Who cancels (user id).")
+@click.option("--reason", required=True, help="Why (shown to the rep).")
+@AT_OPTION
+def cancel_cmd(contract_id: str, actor: str, reason: str, at: str | None) -> None:
+    """Cancel an approved contract; its reserved production capacity is released."""
+    with session_scope(app().engine) as session:
+        cancel(session, contract_id, actor=actor, at=parse_time(at), reason=reason)
+    click.echo(f"{contract_id}: cancelled by {actor}; its production capacity is released")
 
 
 @contract_group.command("show")

@@ -16,9 +16,11 @@ lane, and a missing promise is not compared (it is not infeasible).
 :func:`judge` is the rule; everything else feeds it.  Production slots and
 lanes are always read the same way, through the source plugins
 (``salesnb_read_source``: an ERP schedule or a carrier feed when one is
-installed, the store otherwise) into a :class:`Capacity`.  Submitting a
+installed, the store otherwise) into a :class:`Capacity`, minus the capacity
+approved contracts hold (``capacity_reservations``, :mod:`salesnb.contracts.reservations`;
+a contract's own reservation never counts against it).  Submitting a
 contract (:func:`check_contract`), a what-if in the approval app
-(:func:`check_terms`) and the check over every pending contract
+(:func:`check_terms`), the re-check at approval and the check over every pending contract
 (:func:`assess_pending`) therefore always agree.
 """
 
@@ -35,7 +37,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from ..errors import SalesnbError
-from ..models import Contract
+from ..models import CapacityReservation, Contract
 from ..plugins.sources import read_source
 from ..timeutil import to_local
 
@@ -187,17 +189,39 @@ def evaluate(*, submitted_date: date, promised_days: int, quantity: int, slots: 
 # ---------------------------------------------------------------- reading capacity
 
 def read_capacity(engine: Engine, *, product_lines: Iterable[str], dest_regions: Iterable[str],
-                  start: date) -> Capacity:
-    """Slots of ``product_lines`` from ``start`` on and lanes to ``dest_regions``, through the source plugins."""
+                  start: date, exclude_contract: str | None = None) -> Capacity:
+    """Slots of ``product_lines`` from ``start`` on and lanes to ``dest_regions``, through the source plugins;
+    each slot's free capacity less what approved contracts (other than ``exclude_contract``) reserved on it."""
+    lines = sorted(set(product_lines))
+    held = reserved(engine, lines, start, exclude_contract)
     slots: list[tuple[str, date, int]] = []
-    for line in sorted(set(product_lines)):
+    for line in lines:
         frame = read_source(engine, "production_slots", product_line=line, date_from=start)
-        slots.extend((line, _as_date(d), int(c)) for d, c in zip(frame["date"], frame["free_capacity"]))
+        for d, c in zip(frame["date"], frame["free_capacity"]):
+            day = _as_date(d)
+            slots.append((line, day, int(c) - held.get((line, day), 0)))
     lanes: list[tuple[str, str, int]] = []
     for region in sorted(set(dest_regions)):
         frame = read_source(engine, "lanes", dest_region=region)
         lanes.extend((str(c), region, int(t)) for c, t in zip(frame["carrier"], frame["transit_days"]))
     return Capacity(slots, lanes)
+
+
+def reserved(engine: Engine, product_lines: Sequence[str], start: date,
+             exclude_contract: str | None = None) -> dict[tuple[str, date], int]:
+    """(product line, day) → quantity held by approved contracts' reservations not released."""
+    if not product_lines:
+        return {}
+    r = CapacityReservation.__table__
+    query = (select(r.c.product_line, r.c.day, r.c.quantity)
+             .where(r.c.product_line.in_(list(product_lines)), r.c.day >= start, r.c.released_at.is_(None)))
+    if exclude_contract is not None:
+        query = query.where(r.c.contract_id != exclude_contract)
+    out: dict[tuple[str, date], int] = defaultdict(int)
+    with engine.connect() as conn:
+        for line, day, quantity in conn.execute(query):
+            out[(line, _as_date(day))] += int(quantity)
+    return dict(out)
 
 
 def _as_date(value: Any) -> date:
@@ -220,12 +244,15 @@ def missing_terms(contract: Contract) -> list[str]:
     return [name for name in TERMS if getattr(contract, name) in (None, "")]
 
 
-def assess_one(engine: Engine, terms: Mapping[str, Any], submitted_at: datetime | None) -> Feasibility:
-    """The verdict on one contract's ``terms`` (a mapping of contract columns) submitted at ``submitted_at``."""
+def assess_one(engine: Engine, terms: Mapping[str, Any], submitted_at: datetime | None,
+               contract_id: str | None = None) -> Feasibility:
+    """The verdict on one contract's ``terms`` (a mapping of contract columns) submitted at ``submitted_at``
+    (``contract_id``: whose own reservation is not counted)."""
     day = local_date(submitted_at)
     line, region = terms.get("product_line"), terms.get("dest_region")
     capacity = read_capacity(engine, product_lines=[line] if line is not None else [],
-                             dest_regions=[region] if region is not None else [], start=day or date.min)
+                             dest_regions=[region] if region is not None else [], start=day or date.min,
+                             exclude_contract=contract_id)
     quantity, promised = terms.get("quantity"), terms.get("promised_delivery_days")
     return capacity.assess(submitted_date=day, quantity=None if quantity is None else int(quantity),
                            promised_days=None if promised is None else int(promised),
@@ -237,7 +264,8 @@ def check_contract(session: Session, contract: Contract, submitted_at: datetime)
     missing = missing_terms(contract)
     if missing:
         raise SalesnbError(f"contract {contract.contract_id} cannot be checked: missing {', '.join(missing)}")
-    return assess_one(session.get_bind(), {k: getattr(contract, k) for k in TERMS}, submitted_at)
+    return assess_one(session.get_bind(), {k: getattr(contract, k) for k in TERMS}, submitted_at,
+                      contract.contract_id)
 
 
 def check_terms(session: Session, terms: Sequence[tuple[str, Any]] | Mapping[str, Any],
@@ -251,7 +279,7 @@ def check_terms(session: Session, terms: Sequence[tuple[str, Any]] | Mapping[str
 def required_days(session: Session, contract: Contract | Mapping[str, Any]) -> Feasibility:
     """The verdict on a stored contract (or a mapping of its columns) as submitted; terms may be missing."""
     get = contract.get if isinstance(contract, Mapping) else lambda k: getattr(contract, k)
-    return assess_one(session.get_bind(), {k: get(k) for k in TERMS}, get("submitted_at"))
+    return assess_one(session.get_bind(), {k: get(k) for k in TERMS}, get("submitted_at"), get("contract_id"))
 
 
 @dataclass(frozen=True)

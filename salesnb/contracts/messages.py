@@ -45,6 +45,9 @@ register({
         "contract.frozen.imported.check": "按当前排产与物流核算：{reason}",
         "contract.approved": "通过",
         "contract.rejected": "驳回",
+        "contract.cancelled": "取消",
+        "contract.cancel_not_approved": "合同 {contract_id} 的状态是 {status}；只有已审批通过的合同可以取消",
+        "contract.cancel_reason": "取消合同需要填写原因",
     },
     "en": {
         "contract.download.created": "created folder {path}",
@@ -84,6 +87,9 @@ register({
         "contract.frozen.imported.check": "checked against today's production slots and lanes: {reason}",
         "contract.approved": "approved",
         "contract.rejected": "rejected",
+        "contract.cancelled": "cancelled",
+        "contract.cancel_not_approved": "contract {contract_id} is {status}; only approved contracts can be cancelled",
+        "contract.cancel_reason": "a cancellation needs a reason",
     },
 })
 

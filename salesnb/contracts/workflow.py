@@ -11,6 +11,11 @@ their contracts; a feasible submission resets the count) gets a training to-do
 and a message with the 《交付能力白皮书》 attached (:mod:`salesnb.contracts.whitepaper`),
 and their manager is told.
 
+Approving re-checks the contract against free capacity less what other approved contracts hold and
+reserves its production capacity (:mod:`salesnb.contracts.reservations`); a contract whose slot was taken
+meanwhile is frozen with the reason instead of approved.  Rejecting, or ``cancel``-ling an approved
+contract, releases the capacity.
+
 Every function takes the caller's ``Session`` (one transaction: the state
 change, its audit entry and its notifications commit together) and the time
 ``at`` of the action.
@@ -27,7 +32,7 @@ from sqlalchemy.orm import Session
 
 from .. import audit
 from ..config import load_settings
-from ..errors import SalesnbError
+from ..errors import ContractError, SalesnbError
 from ..i18n import t
 from ..links import item_url
 from ..models import Contract, ContractSubmission, Customer, Task, User
@@ -35,6 +40,7 @@ from ..notify.outbox import enqueue
 from ..timeutil import now, to_local
 from . import guarantee
 from .feasibility import Feasibility, check_contract
+from .reservations import lock_capacity, release, reserve
 from .messages import GUIDE, GUIDE_REF, frozen_explanation, frozen_reason, reason_text
 from .whitepaper import whitepaper_attachment, whitepaper_url
 
@@ -91,12 +97,14 @@ def _close_approval_tasks(session: Session, contract_id: str, at: datetime) -> N
 
 def _streak(session: Session, owner_id: str) -> int:
     """Consecutive infeasible submissions of ``owner_id``, most recent first."""
-    verdicts = session.scalars(
-        select(ContractSubmission.feasible).where(ContractSubmission.owner_id == owner_id)
+    verdicts = session.execute(
+        select(ContractSubmission.feasible, ContractSubmission.details).where(ContractSubmission.owner_id == owner_id)
         .order_by(ContractSubmission.submitted_at.desc(), ContractSubmission.id.desc())
     )
     streak = 0
-    for feasible in verdicts:
+    for feasible, details in verdicts:
+        if (details or {}).get("at_approval"):  # capacity taken by another contract: not the rep's strike
+            continue
         if feasible:
             break
         streak += 1
@@ -162,7 +170,7 @@ def _accept_for_approval(session: Session, contract: Contract, submission: Contr
 
 
 def _freeze(session: Session, contract: Contract, submission: ContractSubmission,
-            feasibility: Feasibility, *, at: datetime) -> SubmissionResult:
+            feasibility: Feasibility, *, at: datetime, strike: bool = True) -> SubmissionResult:
     contract.status = "frozen"
     reason = frozen_reason(feasibility, submission_id=submission.id,
                            product_line=contract.product_line, dest_region=contract.dest_region)
@@ -177,6 +185,8 @@ def _freeze(session: Session, contract: Contract, submission: ContractSubmission
         event_type="contract_frozen", entity_type="contract", entity_id=contract.contract_id,
         payload=reason, at=at,
     )
+    if not strike:
+        return SubmissionResult(contract.contract_id, submission.id, contract.status, feasibility)
     streak = _streak(session, contract.owner_id)
     task_id = None
     if streak % STRIKES == 0:
@@ -248,7 +258,8 @@ def _decide(session: Session, contract: Contract, *, decision: str, actor: str, 
     if decision == "approved":
         contract.approved_at = at
     _close_approval_tasks(session, contract.contract_id, at)
-    audit.record(session, actor=actor, action=f"contract.{'approve' if decision == 'approved' else 'reject'}",
+    action = {"approved": "approve", "rejected": "reject", "cancelled": "cancel"}[decision]
+    audit.record(session, actor=actor, action=f"contract.{action}",
                  entity_type="contract", entity_id=contract.contract_id, before=before,
                  after=_snapshot(contract), note=note, at=at)
     enqueue(
@@ -272,7 +283,30 @@ def approve(session: Session, contract_id: str, *, actor: str, at: datetime, not
         raise SalesnbError(f"contract {contract_id} has not passed the feasibility check: submit it first")
     if actor == contract.owner_id:
         raise SalesnbError(f"{actor} owns contract {contract_id} and cannot approve it")
+    lock_capacity(session, contract.product_line)
+    feasibility = check_contract(session, contract, contract.submitted_at or latest.submitted_at)
+    if not feasibility.feasible:  # another contract took the capacity since the submission
+        return _freeze_at_approval(session, contract, feasibility, actor=actor, at=at)
+    reserve(session, contract, feasibility, actor=actor, at=at)
     return _decide(session, contract, decision="approved", actor=actor, at=at, note=note)
+
+
+def _freeze_at_approval(session: Session, contract: Contract, feasibility: Feasibility, *, actor: str,
+                        at: datetime) -> Contract:
+    """Frozen at approval with the reason (a check recorded like a submission; not a strike for the rep)."""
+    before = _snapshot(contract)
+    submission = ContractSubmission(
+        contract_id=contract.contract_id, owner_id=contract.owner_id, submitted_at=at, feasible=False,
+        details={**feasibility.to_dict(), "actor": actor, "at_approval": True},
+    )
+    session.add(submission)
+    session.flush()
+    _close_approval_tasks(session, contract.contract_id, at)
+    _freeze(session, contract, submission, feasibility, at=at, strike=False)
+    audit.record(session, actor=actor, action="contract.frozen_at_approval", entity_type="contract",
+                 entity_id=contract.contract_id, before=before,
+                 after={**_snapshot(contract), "submission_id": submission.id}, at=at)
+    return contract
 
 
 def reject(session: Session, contract_id: str, *, actor: str, at: datetime, reason: str) -> Contract:
@@ -283,7 +317,19 @@ def reject(session: Session, contract_id: str, *, actor: str, at: datetime, reas
                            " can be rejected")
     if not reason or not reason.strip():
         raise SalesnbError("a rejection needs a reason")
+    release(session, contract_id, actor=actor, at=at)
     return _decide(session, contract, decision="rejected", actor=actor, at=at, note=reason.strip())
+
+
+def cancel(session: Session, contract_id: str, *, actor: str, at: datetime, reason: str) -> Contract:
+    """Cancel an approved contract (the customer withdrew, the order fell through): its capacity is released."""
+    contract = _contract(session, contract_id)
+    if contract.status != "approved":
+        raise ContractError("contract.cancel_not_approved", contract_id=contract_id, status=contract.status)
+    if not reason or not reason.strip():
+        raise ContractError("contract.cancel_reason")
+    release(session, contract_id, actor=actor, at=at)
+    return _decide(session, contract, decision="cancelled", actor=actor, at=at, note=reason.strip())
 
 
 def edit(session: Session, contract_id: str, *, actor: str, at: datetime, resubmit: bool = True,

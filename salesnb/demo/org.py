@@ -101,6 +101,7 @@ class Customers:
             "industry": self.names["industry"].astype(object),
             "owner_id": user_ids[self.owner],
             "created_at": self.created_at,
+            "contact_ids": np.full(len(self.ids), "", dtype=object),  # none: the demo has no platform contacts
         }
 
 

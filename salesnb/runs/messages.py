@@ -26,6 +26,8 @@ register({
         "runs.schedule.cron": "[schedule] {name}：无效的 cron 表达式 {cron}",
         "runs.schedule.catchup": "[schedule] {name}：catchup 必须是 \"latest\" 或 \"all\"，收到 {value}",
         "runs.schedule.no_jobs": "[schedule] 中没有任务；请在 salesnb.toml 中加入，例如 daily_checks = \"0 7 * * *\"",
+        "runs.schedule.scan_every": "[schedule] scan_every：应为 \"1m\"、\"30s\" 或 \"off\" 这样的间隔，收到 {value}",
+        "runs.schedule.scan_every_short": "[schedule] scan_every：至少 5 秒，收到 {value}",
     },
     "en": {
         "runs.no_notebook": "notebook {path} does not exist",
@@ -50,5 +52,8 @@ register({
         "runs.schedule.cron": "[schedule] {name}: invalid cron expression {cron}",
         "runs.schedule.catchup": "[schedule] {name}: catchup must be \"latest\" or \"all\", got {value}",
         "runs.schedule.no_jobs": "no jobs in [schedule]; add e.g. daily_checks = \"0 7 * * *\" to salesnb.toml",
+        "runs.schedule.scan_every": ("[schedule] scan_every: expected an interval such as \"1m\", \"30s\" or \"off\", "
+                                     "got {value}"),
+        "runs.schedule.scan_every_short": "[schedule] scan_every: at least 5 seconds, got {value}",
     },
 })

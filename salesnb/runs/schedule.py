@@ -23,6 +23,7 @@ the scheduler starts.  A scheduled run's ``as_of`` is its slot time.
 
 from __future__ import annotations
 
+import re
 import shlex
 import sys
 import threading
@@ -37,14 +38,19 @@ from sqlalchemy import Engine, func, select
 
 from ..config import Settings
 from ..db import session_scope
+from ..checks.baseline import latest_baseline
 from ..errors import ConfigError
 from ..models import TemplateRun
+from ..sla.escalation import EscalationReport, escalate
 from . import messages  # noqa: F401 - the keys of the errors below
 from .execute import RunResult, run_template
 from ..timeutil import now, to_local
 from ..urls import has_secret
 
 MAX_CATCHUP = 100
+SCAN_KEY = "scan_every"  # reserved in [schedule]: the escalation scan's interval, not a job
+DEFAULT_SCAN = timedelta(minutes=1)
+_INTERVAL = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h)?\s*$")
 
 
 @dataclass(frozen=True)
@@ -78,6 +84,8 @@ def load_jobs(settings: Settings) -> list[Job]:
     """The jobs of ``[schedule]``; a bad cron expression or catch-up mode is an error naming the job."""
     jobs = []
     for name, spec in settings.section("schedule").items():
+        if name == SCAN_KEY:
+            continue
         if isinstance(spec, str):
             spec = {"cron": spec}
         if not isinstance(spec, dict) or not spec.get("cron"):
@@ -91,6 +99,51 @@ def load_jobs(settings: Settings) -> list[Job]:
         jobs.append(Job(name=str(name), cron=cron, template=str(spec.get("template") or name),
                         parameters=dict(spec.get("parameters") or {}), catchup=catchup))
     return jobs
+
+
+def scan_interval(settings: Settings) -> timedelta | None:
+    """``[schedule] scan_every``: the escalation scan's interval (``"1m"``, ``"30s"``, ``90``); None when off."""
+    value = settings.section("schedule").get(SCAN_KEY, "1m")
+    if value is False or str(value).strip().lower() in ("off", "0", "false", "no", ""):
+        return None
+    match = _INTERVAL.match(str(value))
+    if not match:
+        raise ConfigError("runs.schedule.scan_every", value=repr(value))
+    number, unit = float(match.group(1)), (match.group(2) or "s")[0]
+    interval = timedelta(seconds=number * {"s": 1, "m": 60, "h": 3600}[unit])
+    if interval < timedelta(seconds=5):
+        raise ConfigError("runs.schedule.scan_every_short", value=repr(value))
+    return interval
+
+
+@dataclass
+class Scanner:
+    """The escalation scan on a short interval: due at ``at`` when ``interval`` passed since the last scan."""
+
+    interval: timedelta | None = DEFAULT_SCAN
+    last: datetime | None = None
+    language: str | None = None
+
+    def due(self, at: datetime) -> bool:
+        return self.interval is not None and (self.last is None or at - self.last >= self.interval)
+
+    def run(self, engine: Engine, at: datetime) -> EscalationReport | None:
+        """Scan as of ``at`` when due (every due level fires once); None when not due.
+
+        Like the daily run's escalation step, tasks of the latest baseline's backlog escalate quietly.
+        """
+        if not self.due(at):
+            return None
+        self.last = at
+        with session_scope(engine) as session:
+            baseline = latest_baseline(session)
+            quiet_before = baseline.quiet_before if baseline is not None else None
+        return escalate(engine, at, language=self.language, quiet_before=quiet_before)
+
+    def seconds_until_due(self, at: datetime) -> float:
+        if self.interval is None or self.last is None:
+            return float("inf") if self.interval is None else 0.0
+        return max(0.0, (self.last + self.interval - at).total_seconds())
 
 
 def last_slot(engine: Engine, job: str) -> datetime | None:
@@ -131,22 +184,36 @@ def run_due(settings: Settings, engine: Engine, at: datetime, *, started: dateti
 def serve(settings: Settings, engine: Engine, *, poll_seconds: float = 30.0,
           stop: threading.Event | None = None, clock: Callable[[], datetime] = now,
           on_result: Callable[[RunResult], None] | None = None,
-          on_error: Callable[[Job, Exception], None] | None = None) -> None:
-    """Run the scheduler until ``stop`` is set (or forever): a pass every ``poll_seconds``.
+          on_error: Callable[[Job, Exception], None] | None = None,
+          on_scan: Callable[[EscalationReport], None] | None = None,
+          scanner: Scanner | None = None) -> None:
+    """Run the scheduler until ``stop`` is set (or forever): due jobs every ``poll_seconds``, and the
+    escalation scan every ``[schedule] scan_every`` (the wait between passes is shortened to it).
 
-    A job that cannot start is reported to ``on_error`` (default: a line on stderr) and retried next pass.
+    A job that cannot start is reported to ``on_error`` (default: a line on stderr) and retried next pass;
+    so is a scan that fails.  ``clock`` gives each pass its time (tests drive it instead of sleeping).
     """
     on_error = on_error or (lambda job, exc: print(f"schedule: job {job.name}: {exc}", file=sys.stderr))
     jobs = load_jobs(settings)
-    if not jobs:
+    scanner = scanner if scanner is not None else Scanner(scan_interval(settings), language=settings.language)
+    if not jobs and scanner.interval is None:
         raise ConfigError("runs.schedule.no_jobs")
     stop = stop or threading.Event()
     started = clock()
+    scan_job = Job(name=SCAN_KEY, cron="* * * * *", template="escalation scan")
     while not stop.is_set():
-        for result in run_due(settings, engine, clock(), started=started, jobs=jobs, on_error=on_error):
+        at = clock()
+        try:
+            report = scanner.run(engine, at)
+        except Exception as exc:  # a broken scan must not stop the jobs
+            on_error(scan_job, exc)
+        else:
+            if report is not None and on_scan:
+                on_scan(report)
+        for result in run_due(settings, engine, at, started=started, jobs=jobs, on_error=on_error):
             if on_result:
                 on_result(result)
-        stop.wait(poll_seconds)
+        stop.wait(min(poll_seconds, scanner.seconds_until_due(at)))
 
 
 def crontab_lines(settings: Settings, jobs: list[Job] | None = None, executable: str | None = None) -> list[str]:
@@ -168,4 +235,11 @@ def crontab_lines(settings: Settings, jobs: list[Job] | None = None, executable:
             shlex.quote(job.template), f"--job {shlex.quote(job.name)}", f"--cron {shlex.quote(job.cron)}", params,
         ]))
         lines.append(f"{job.cron} {command} >> {log} 2>&1".replace("%", "\\%"))  # % ends a cron command
+    interval = scan_interval(settings)
+    if interval is not None:  # the escalation scan: cron's finest step is a minute
+        minutes = max(1, round(interval.total_seconds() / 60))
+        cron = "* * * * *" if minutes == 1 else f"*/{minutes} * * * *"
+        command = " ".join(filter(None, [f"cd {shlex.quote(str(settings.data_dir))} &&", *env, shlex.quote(exe),
+                                         "escalate"]))
+        lines.append(f"{cron} {command} >> {log} 2>&1")
     return lines

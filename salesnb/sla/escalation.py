@@ -8,7 +8,7 @@ and writes each batch in one transaction:
 1. ``INSERT … ON CONFLICT (task_id, level, repeat_no) DO NOTHING RETURNING`` into
    ``escalation_log`` — the unique key makes a rung fire once across reruns and
    concurrent runs; only the rows this transaction inserted go on;
-2. for those rows: the notification (an outbox row, dedup key
+2. for those rows: the notification (to the level's ``notify`` and the holder of the to-do it creates; an outbox row, dedup key
    ``sla:TASK:LEVEL:REPEAT``; the batched form of ``salesnb.notify.enqueue``
    — same values, one ``INSERT … ON CONFLICT (dedup_key) DO NOTHING`` per
    batch through :func:`salesnb.notify.outbox.insert_ignoring_duplicates`), the to-do (a ``tasks`` row, ``kind="todo"``,
@@ -308,6 +308,9 @@ def _plan(row: Any, due: Due, directory: Directory, entity_owner: str | None) ->
     cc = [u for u in directory.resolve_all(level.cc, row.owner_id, entity_owner) if u not in notified]
     todo = todo_id(row.task_id, level.level, due.repeat_no) if level.todo_for else None
     assignee = directory.assignee(level.todo_for, row.owner_id, entity_owner, row.task_id) if level.todo_for else None
+    if assignee and assignee not in notified:  # the to-do's holder is told with the level that gives it
+        notified.append(assignee)
+        cc = [u for u in cc if u != assignee]
     return _Firing(row, due, notified, cc, todo, assignee)
 
 

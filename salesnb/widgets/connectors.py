@@ -6,6 +6,7 @@ import ipywidgets as widgets
 from traitlets import Int
 
 from ..config import Settings, load_settings
+from ..events.store import outcome_text, recent_deliveries
 from ..i18n import register, t
 from ..sync import overview, sync_now
 from ..timeutil import to_local
@@ -25,6 +26,10 @@ register({
         "connectors.empty": "salesnb.toml 中还没有配置同步来源（[sync.名称]）",
         "connectors.done": "同步完成：读取 {rows} 行，新增 {inserted}，更新 {updated}",
         "connectors.failed": "同步完成，但有数据流出错：{streams}",
+        "connectors.events": "最近接收的事件（企业微信、钉钉、飞书、通用接口）",
+        "connectors.events.empty": "还没有接收到事件（配置见 [events.*]）",
+        "connectors.ev.received": "接收时间", "connectors.ev.source": "来源", "connectors.ev.id": "事件编号",
+        "connectors.ev.type": "类型", "connectors.ev.outcome": "结果",
     },
     "en": {
         "connectors.title": "Connectors",
@@ -40,6 +45,10 @@ register({
         "connectors.empty": "No sync sources are configured in salesnb.toml ([sync.NAME])",
         "connectors.done": "Synced: read {rows} rows, inserted {inserted}, updated {updated}",
         "connectors.failed": "Synced, but some streams failed: {streams}",
+        "connectors.events": "Latest inbound events (WeCom, DingTalk, Feishu, generic webhook)",
+        "connectors.events.empty": "No events received yet (configure [events.*])",
+        "connectors.ev.received": "Received", "connectors.ev.source": "Source", "connectors.ev.id": "Event id",
+        "connectors.ev.type": "Type", "connectors.ev.outcome": "Outcome",
     },
 })
 
@@ -54,6 +63,7 @@ class Connectors(AppWidget):
     """
 
     streams = Int(0, help="Number of source streams listed.")
+    deliveries = Int(0, help="Number of inbound events listed.")
 
     title_key = "connectors.title"
     subtitle_key = "connectors.subtitle"
@@ -68,8 +78,10 @@ class Connectors(AppWidget):
         self.run_button.add_class("snb-connectors-run")
         self.table = widgets.HTML("")
         self.table.add_class("snb-connectors-table")
+        self.events_table = widgets.HTML("")
+        self.events_table.add_class("snb-connectors-events")
         self.body.children = [row(label(t("connectors.source"), inline=True), self.source_box, self.run_button,
-                                  cls="snb-toolbar"), self.table]
+                                  cls="snb-toolbar"), self.table, label(t("connectors.events")), self.events_table]
         self.on_click(self.run_button, self.run_now)
         self.safely(self.refresh)()
 
@@ -89,6 +101,13 @@ class Connectors(AppWidget):
             [t(f"connectors.col.{c}") for c in ("source", "stream", "table", "status", "last_run", "rows",
                                                  "changed", "vanished", "error")],
             empty=t("connectors.empty"), cell_html={3: True})
+        events = recent_deliveries(self.engine)
+        self.deliveries = len(events)
+        self.events_table.value = html.table(
+            [(to_local(e["received_at"]).strftime("%Y-%m-%d %H:%M:%S"), e["source"], e["event_id"][:80],
+              e["event_type"], outcome_text(e["outcome"])[:300]) for e in events],
+            [t(f"connectors.ev.{c}") for c in ("received", "source", "id", "type", "outcome")],
+            empty=t("connectors.events.empty"))
 
     def run_now(self) -> None:
         """Sync the chosen source (or every source) now; the library checks the person may import data."""

@@ -51,6 +51,7 @@ register({
         "contracts.preview.bad": "按修改后的条款仍不可行：{reason}",
         "contracts.guarantee": "下载交付保障书（{filename}）",
         "contracts.done.approved": "合同 {id} 已审批通过",
+        "contracts.done.frozen_at_approval": "合同 {id} 未能通过：排产已被其他合同占用，合同已冻结（原因见详情）",
         "contracts.done.rejected": "合同 {id} 已驳回",
         "contracts.done.submitted": "合同 {id} 交付可行，已提交审批，交付保障书已生成",
         "contracts.done.frozen": "合同 {id} 交期来不及，已被熔断冻结",
@@ -91,6 +92,8 @@ register({
         "contracts.preview.bad": "Still infeasible with these terms: {reason}",
         "contracts.guarantee": "Download the delivery guarantee ({filename})",
         "contracts.done.approved": "Contract {id} approved",
+        "contracts.done.frozen_at_approval": ("Contract {id} not approved: its production slot was taken by another "
+                                              "contract; frozen (see why)"),
         "contracts.done.rejected": "Contract {id} rejected",
         "contracts.done.submitted": "Contract {id} is feasible and awaits approval; the delivery guarantee was issued",
         "contracts.done.frozen": "Contract {id} cannot be delivered in time and was frozen",
@@ -285,9 +288,10 @@ class ContractApproval(AppWidget):
         """Approve the selected contract as the signed-in person."""
         item = self.items[self.selected]
         with session_scope(self.engine) as session:
-            approve(session, item.contract_id, actor=self.actor_id, at=self.as_of())
+            status = approve(session, item.contract_id, actor=self.actor_id, at=self.as_of()).status
         self.refresh(keep="")
-        self.show_notice(t("contracts.done.approved", id=item.contract_id))
+        done = "contracts.done.approved" if status == "approved" else "contracts.done.frozen_at_approval"
+        self.show_notice(t(done, id=item.contract_id))
 
     def reject_selected(self) -> None:
         """Reject the selected contract with the reason typed."""

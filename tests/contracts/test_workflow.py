@@ -132,6 +132,8 @@ def test_approve_and_reject_rules_and_audit(engine):
     with session_scope(engine) as s:
         k1, k2 = s.get(Contract, "K1"), s.get(Contract, "K2")
         log = s.scalars(select(AuditLog).where(AuditLog.entity_type == "contract").order_by(AuditLog.id)).all()
+        assert [e.entity_id for e in log if e.action == "capacity.reserve"] == ["K1"]  # approving reserves
+        log = [e for e in log if e.action.startswith("contract.")]
         approval_task = s.scalar(select(Task).where(Task.node == "contract_approval", Task.entity_id == "K1"))
     assert k1.status == "approved" and k1.approved_at == later
     assert k2.status == "rejected"

@@ -111,6 +111,8 @@ def test_print_crontab(tmp_path):
     assert "/opt/venv/bin/salesnb run daily_checks --job daily_checks --cron '0 7 * * *'" in daily
     recon = next(line for line in lines if line.startswith("30 18 * * 1-5"))
     assert "-p bank_folder '银行 流水'" in recon
+    scan = next(line for line in lines if line.startswith("* * * * *"))  # the minute escalation scan
+    assert "/opt/venv/bin/salesnb escalate" in scan
 
 
 def test_serve_keeps_going_when_a_job_cannot_start(english, engine, db_url, tmp_path):

@@ -34,18 +34,19 @@ def test_invoice_ladder_fires_level_by_level(engine):
     assert report.fired == 1 and report.todos == 1 and report.notifications == 1
     assert fired(engine, "T1") == [(1, 0)]
     [row] = log_rows(engine, "T1")
-    assert row.notified == ["FM"] and row.cc == ["D1"]  # finance manager, cc the sales director of the region
-    assert row.due_at == T0 + 2 * H and row.fired_at == T0 + 2 * H
     [todo] = _todos(engine, "T1")
     assert todo.kind == "todo" and todo.owner_id in {"F1", "F2"} and todo.done_at is None  # a finance clerk, east
+    # finance manager and the clerk holding the to-do, cc the sales director of the region
+    assert row.notified == ["FM", todo.owner_id] and row.cc == ["D1"]
+    assert row.due_at == T0 + 2 * H and row.fired_at == T0 + 2 * H
     assert row.todo_task_id == todo.task_id
     with session_scope(engine) as s:
         [msg] = s.scalars(select(OutboxMessage)).all()
-        assert msg.dedup_key == "sla:T1:1:0" and msg.recipients == ["FM"] and msg.cc == ["D1"]
+        assert msg.dedup_key == "sla:T1:1:0" and sorted(msg.recipients) == sorted(["FM", todo.owner_id]) and msg.cc == ["D1"]
         assert msg.event_type == "sla_escalation" and msg.entity_id == "T1" and "L1" in msg.subject
         assert todo.task_id in msg.body
         [entry] = s.scalars(select(AuditLog).where(AuditLog.action == "sla.escalated")).all()
-        assert entry.entity_id == "T1" and entry.after["level"] == 1 and entry.after["notified"] == ["FM"]
+        assert entry.entity_id == "T1" and entry.after["level"] == 1 and entry.after["notified"] == ["FM", todo.owner_id]
 
     assert escalate(engine, T0 + 3.9 * H).fired == 0
     gap = escalate(engine, T0 + 8 * H)  # levels 2 (4 h) and 3 (8 h) fell due together: only L3 is sent
@@ -90,8 +91,8 @@ def test_warning_level_before_the_deadline(engine):
     assert msg.event_type == "sla_warning"
     escalate(engine, T0 + 4 * H)
     rows = log_rows(engine, "L1")
-    assert [(r.level, r.notified, r.cc) for r in rows] == [(0, ["S1"], []), (1, ["M1"], ["D1"])]
-    assert _todos(engine, "L1")[0].owner_id == "S1"  # the lead's owner gets the to-do
+    assert [(r.level, r.notified, r.cc) for r in rows] == [(0, ["S1"], []), (1, ["M1", "S1"], ["D1"])]
+    assert _todos(engine, "L1")[0].owner_id == "S1"  # the lead's owner gets the to-do, and is told
 
 
 def repeating_policy(**level_kw):
@@ -176,7 +177,7 @@ def test_done_tasks_stop_escalating_and_the_log_learns_when(engine):
     assert todo.done_at == T0 + 5 * H
     with session_scope(engine) as s:
         result = trace(s, "T1")
-    assert result.should_have_acted == ["FM"]
+    assert result.should_have_acted == ["FM", todo.owner_id]
     assert result.fired[0].late_by == 3 * H and result.fired[0].todo_owner == todo.owner_id
     assert [e.kind for e in result.planned] == ["start", "deadline", "escalation", "escalation", "escalation"]
     assert [a["action"] for a in result.audit] == ["sla.escalated"]

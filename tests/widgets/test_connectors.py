@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from salesnb.config import Settings
+from salesnb.events.store import accept
 from salesnb.sync import run_sync
 from salesnb.widgets.connectors import Connectors
 
@@ -41,3 +42,11 @@ def test_a_sales_rep_may_not_run_a_sync(seeded, tmp_path):
 def test_no_sources_configured(seeded):
     w = Connectors(seeded, settings=Settings(db_url=""), actor="D01")
     assert w.streams == 0 and "还没有配置同步来源" in w.table.value
+    assert w.deliveries == 0 and "还没有接收到事件" in w.events_table.value
+
+
+def test_the_latest_inbound_events_are_listed_escaped(seeded):
+    accept(seeded, "generic", XSS, "rows.users", lambda session: {"table": "users", "rows": 1, "inserted": 1})
+    w = Connectors(seeded, settings=Settings(db_url=""), actor="D01")
+    assert w.deliveries == 1 and "generic" in w.events_table.value and "users: 1 rows, +1" in w.events_table.value
+    assert "<img" not in w.events_table.value and "&lt;img" in w.events_table.value
