@@ -64,6 +64,7 @@ APPS: tuple[App, ...] = (
     App("findings", "salesnb.widgets.findings", "Findings"),
     App("rules", "salesnb.widgets.rule_editor", "RuleEditor"),
     App("escalation", "salesnb.widgets.escalation", "EscalationConfigurator"),
+    App("import", "salesnb.widgets.importer", "ImportApp"),
 )
 
 register({
@@ -87,6 +88,8 @@ register({
         "app.rules.description": "用下拉框搭建检查规则和评分规则，实时预览命中数量，保存为新版本。",
         "app.escalation.title": "升级策略配置",
         "app.escalation.description": "设置各流程节点的时限、工作日历和逐级升级（通知谁、抄送谁、生成待办），并预览时间线。",
+        "app.import.title": "数据导入",
+        "app.import.description": "上传 CSV / Excel 文件，检查表头和列的去向，映射不认识的表头，一次性导入；查看导入记录。",
     },
     "en": {
         "app.index.title": "Sales hand-off control",
@@ -108,6 +111,8 @@ register({
         "app.rules.description": "Build check and grading rules with drop-downs, preview how many records match, save a new version.",
         "app.escalation.title": "Escalation policies",
         "app.escalation.description": "Set each workflow node's deadline, working calendar and escalation ladder, with a timeline preview.",
+        "app.import.title": "Import data",
+        "app.import.description": "Upload a CSV / Excel file, check its headers and where each column goes, map unknown headers, import all or nothing; see past imports.",
     },
 })
 
