@@ -65,6 +65,7 @@ APPS: tuple[App, ...] = (
     App("rules", "salesnb.widgets.rule_editor", "RuleEditor"),
     App("escalation", "salesnb.widgets.escalation", "EscalationConfigurator"),
     App("import", "salesnb.widgets.importer", "ImportApp"),
+    App("claims", "salesnb.widgets.claims", "PaymentClaims"),
 )
 
 register({
@@ -88,6 +89,8 @@ register({
         "app.rules.description": "用下拉框搭建检查规则和评分规则，实时预览命中数量，保存为新版本。",
         "app.escalation.title": "升级策略配置",
         "app.escalation.description": "设置各流程节点的时限、工作日历和逐级升级（通知谁、抄送谁、生成待办），并预览时间线。",
+        "app.claims.title": "回款认领",
+        "app.claims.description": "销售对自己的发票提交回款认领；财务确认到账或驳回（写明原因）。",
         "app.import.title": "数据导入",
         "app.import.description": "上传 CSV / Excel 文件，检查表头和列的去向，映射不认识的表头，一次性导入；查看导入记录。",
     },
@@ -111,6 +114,8 @@ register({
         "app.rules.description": "Build check and grading rules with drop-downs, preview how many records match, save a new version.",
         "app.escalation.title": "Escalation policies",
         "app.escalation.description": "Set each workflow node's deadline, working calendar and escalation ladder, with a timeline preview.",
+        "app.claims.title": "Payment claims",
+        "app.claims.description": "Reps file a payment claim on their own invoice; finance confirms it or rejects it with a reason.",
         "app.import.title": "Import data",
         "app.import.description": "Upload a CSV / Excel file, check its headers and where each column goes, map unknown headers, import all or nothing; see past imports.",
     },
