@@ -5,6 +5,9 @@ from ..i18n import register
 register({
     "zh-CN": {
         "scorecard.incomplete": "评分卡未填写完整，不能保存线索 {lead_id}：",
+        "lead.customer_name_required": "请填写新客户的名称",
+        "lead.customer_exists": "已有名为「{name}」的客户（{id}），请从建议中选择它",
+        "lead.first_response.title": "首次响应线索 {lead_id}",
         "scorecard.missing": "缺少必填项「{label}」",
         "scorecard.invalid": "「{label}」的值 {value!r} 无效：{reason}",
         "scorecard.reason.yes_no": "请选择 是 或 否",
@@ -18,6 +21,9 @@ register({
     },
     "en": {
         "scorecard.incomplete": "The scorecard is incomplete; lead {lead_id} cannot be saved:",
+        "lead.customer_name_required": "Enter the new customer's name",
+        "lead.customer_exists": "A customer called “{name}” exists already ({id}); pick it from the suggestions",
+        "lead.first_response.title": "First response to lead {lead_id}",
         "scorecard.missing": "missing required field “{label}”",
         "scorecard.invalid": "“{label}”: {value!r} is not valid: {reason}",
         "scorecard.reason.yes_no": "choose yes or no",
