@@ -53,6 +53,7 @@ register({
 # Where a check's findings belong when the check is known; otherwise by entity type.
 _CHECK_STAGE = {
     "lead_response_overdue": "touch",
+    "scorecard_incomplete": "qualify",
     "quote_not_ordered": "quote",
     "delivery_infeasible": "contract",
     "shipped_without_tracking": "delivery",
@@ -245,7 +246,8 @@ def _workflow_issues(leads, quotes, contracts, orders, tracked, invoices, claims
         if lead.first_response_at is None and ("lead_response_overdue", lead.lead_id) not in flagged:
             issues.append(StageIssue("touch", "lead_no_response", "lead", lead.lead_id,
                                      {"created_at": lead.created_at}))
-        if None in (lead.budget_provided, lead.delivery_date_specified, lead.purchase_freq_per_month):
+        if None in (lead.budget_provided, lead.delivery_date_specified, lead.purchase_freq_per_month) \
+                and ("scorecard_incomplete", lead.lead_id) not in flagged:
             issues.append(StageIssue("qualify", "scorecard_incomplete", "lead", lead.lead_id, {}))
     for quote in quotes:
         if quote.status in ("draft", "quoted"):
