@@ -27,3 +27,28 @@ def test_upload_an_xlsx_with_a_banner_and_an_unknown_header_map_it_and_import(ap
     history = page.locator(".snb-history").inner_text()
     assert "客户导出.xlsx" in history and "王芳" in history
     app_page.screenshot("import_done")
+
+
+def test_a_rep_creates_a_new_customer_and_lead_and_cannot_save_until_the_card_is_complete(app_page):
+    app_page.sign_in("U01")
+    page = app_page.open("scorecard")
+    save = page.locator("button.snb-save")
+    save.wait_for()
+    page.fill(".snb-customer-search input", "常州新客户电气")
+    new = page.locator("button.snb-new-customer", has_text="新建客户「常州新客户电气」")
+    new.wait_for()
+    new.click()
+    page.wait_for_function("document.querySelector('.snb-app').innerText.includes('将新建客户：常州新客户电气')")
+    pick_option(page, ".snb-owner select", "张伟")
+    page.locator(".snb-field-budget_provided button", has_text="是").click()
+    page.wait_for_function("document.querySelector('.snb-missing').innerText.includes('是否明确交期')")
+    assert save.is_disabled() and "客户" not in page.locator(".snb-missing").inner_text().split("：")[1]
+    page.locator(".snb-field-delivery_date_specified button", has_text="否").click()
+    pick_option(page, ".snb-field-purchase_freq_per_month select", "1")
+    page.wait_for_function("!document.querySelector('button.snb-save').disabled")
+    app_page.screenshot("scorecard_new_customer")
+    save.click()
+    page.locator(".snb-result .snb-grade").wait_for()
+    assert "已保存" in page.locator(".snb-banner").inner_text()
+    page.wait_for_function("document.querySelector('.snb-app').innerText.includes('已选：常州新客户电气（C20260316-')")
+    app_page.screenshot("scorecard_new_customer_saved")
