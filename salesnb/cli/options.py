@@ -41,6 +41,8 @@ def read_json(path: str | Path) -> Any:
         raise SalesnbError("cli.not_json", path=str(path), line=exc.lineno, column=exc.colno, reason=exc.msg) from None
     except RecursionError:
         raise SalesnbError("rules.file_too_deep", path=str(path), depth=MAX_DEPTH) from None
+    except OSError as exc:
+        raise SalesnbError("cli.unreadable", path=str(path), reason=exc.strerror or str(exc)) from None
 
 
 class ExistingPath(click.Path):

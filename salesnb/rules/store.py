@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session
 
 from .. import audit
 from ..db import serialise
-from ..errors import SalesnbError
 from ..models import Rule
 from ..timeutil import now
 from .definitions import validate_check_definition
@@ -30,7 +29,7 @@ def validate_definition(kind: str, definition: Any, name: str = "rule") -> None:
         validate_check_definition(definition, name)
         return
     if kind != "filter":
-        raise SalesnbError(f"unknown rule kind {kind!r}; known: {', '.join(KINDS)}")
+        raise RuleError.keyed("rules.store.kind", kind=repr(kind), known=", ".join(KINDS))
     if not isinstance(definition, dict) or "table" not in definition or "rule" not in definition:
         raise RuleError(['definition: expected {"table": ..., "rule": ...}'], name)
     try:
@@ -43,7 +42,7 @@ def save_rule(session: Session, name: str, definition: dict[str, Any], *, kind: 
               actor: str = "system", at: datetime | None = None, enabled: bool = True) -> Rule:
     """Validate and store ``definition`` as the next version of rule ``name``; return the row."""
     if not name or not name.replace("_", "").isalnum():
-        raise SalesnbError(f"rule name {name!r}: use letters, digits and _ only")
+        raise RuleError.keyed("rules.store.name", name=repr(name))
     validate_definition(kind, definition, name)
     serialise(session, f"rules:{name}")  # concurrent saves get consecutive versions
     current = session.scalar(select(func.max(Rule.version)).where(Rule.name == name))
@@ -73,5 +72,6 @@ def get_rule(session: Session, name: str, version: int | None = None) -> Rule:
     query = query.where(Rule.version == version) if version else query.order_by(Rule.version.desc())
     row = session.scalars(query.limit(1)).first()
     if row is None:
-        raise SalesnbError(f"no stored rule {name!r}" + (f" version {version}" if version else ""))
+        raise RuleError.keyed("rules.store.unknown_version" if version else "rules.store.unknown", name=repr(name),
+                            version=version)
     return row

@@ -4,6 +4,10 @@ from ..i18n import register
 
 register({
     "zh-CN": {
+        "scorecard.no_lead": "没有线索 {lead}",
+        "scorecard.new_lead_needs": "新线索需要填写 {columns}",
+        "scorecard.unknown": "没有评分卡 {name}",
+        "scorecard.unknown_version": "没有评分卡 {name} 的第 {version} 版",
         "scorecard.incomplete": "评分卡未填写完整，不能保存线索 {lead_id}：",
         "lead.customer_name_required": "请填写新客户的名称",
         "lead.customer_exists": "已有名为「{name}」的客户（{id}），请从建议中选择它",
@@ -20,6 +24,10 @@ register({
         "scorecard.pool.reason": "「{card}」第 {version} 版评为 {grade} 级",
     },
     "en": {
+        "scorecard.no_lead": "no lead {lead}",
+        "scorecard.new_lead_needs": "a new lead needs {columns}",
+        "scorecard.unknown": "no scorecard {name}",
+        "scorecard.unknown_version": "no scorecard {name} version {version}",
         "scorecard.incomplete": "The scorecard is incomplete; lead {lead_id} cannot be saved:",
         "lead.customer_name_required": "Enter the new customer's name",
         "lead.customer_exists": "A customer called “{name}” exists already ({id}); pick it from the suggestions",

@@ -16,10 +16,10 @@ from salesnb.runs.templates import copy_template, list_templates, parameters_cel
 
 from .notebooks import probe, settings_for
 
-BUILTINS = {"daily_checks", "weekly_kpi_report", "reconciliation"}
+BUILTINS = {"daily_checks", "weekly_kpi_report", "reconciliation", "sync_sources"}
 
 
-def test_builtin_templates_are_parameterised(tmp_path):
+def test_builtin_templates_are_parameterised(english, tmp_path):
     settings = settings_for("sqlite://", tmp_path)
     rows = {r["name"]: r for r in list_templates(settings)}
     assert BUILTINS <= set(rows) and all(rows[n]["builtin"] for n in BUILTINS)
@@ -30,7 +30,7 @@ def test_builtin_templates_are_parameterised(tmp_path):
         resolve_template("nope", settings)
 
 
-def test_copy_is_wired_and_runs_like_a_template(engine, db_url, tmp_path, monkeypatch):
+def test_copy_is_wired_and_runs_like_a_template(english, engine, db_url, tmp_path, monkeypatch):
     with session_scope(engine) as session:
         session.add_all([User(user_id="a", name="A", role="ops"), User(user_id="b", name="B", role="sales")])
     probe(tmp_path / "team")
@@ -60,4 +60,4 @@ def test_copy_keeps_passwords_out_of_notebooks(tmp_path):
     text = copy.read_text(encoding="utf-8")
     assert "s3cret" not in text
     source = parameters_cell(nbformat.read(copy, as_version=4)).source
-    assert "db_url = None" in source and "steps = \"grade,reconcile,checks,escalate,notify\"" in source
+    assert "db_url = None" in source and "steps = \"sync,grade,reconcile,checks,escalate,notify\"" in source
