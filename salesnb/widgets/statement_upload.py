@@ -99,6 +99,6 @@ class StatementUploadSection(widgets.VBox):
                        "updated": imported.updated, "unchanged": imported.unchanged, "matched": run.matched,
                        "queued": run.queued, "unmatched": run.unmatched, "waiting": done.waiting}
         text = t("stmt.done", files=len(imported.files), **self.counts)
+        self.on_done()  # the queue first: the counts appear once it shows them
         self.result.value = html.message(text, "good")
-        self.on_done()
         self.app.show_notice(text)
