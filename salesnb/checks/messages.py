@@ -67,7 +67,8 @@ register({
                                        "its query must return one row per entity",
         "check.lead_response_overdue.title": "Lead response overdue",
         "check.scorecard_incomplete.title": "Incomplete scorecard",
-        "check.scorecard_incomplete.message": "Lead {entity_id} (imported or synced) misses required scorecard answers; please fill them in",
+        "check.scorecard_incomplete.message": "Lead {entity_id} (imported or synced) misses required scorecard "
+                                              "answers; please fill them in",
         "check.lead_response_overdue.message": "Lead {entity_id} has had no first response for more than {hours} h",
         "check.quote_not_ordered.title": "Accepted quote without order",
         "check.quote_not_ordered.message": "Quote {entity_id} was accepted more than {hours} h ago and has no ERP order",

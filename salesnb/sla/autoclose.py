@@ -40,7 +40,8 @@ def close_waiting_tasks(session: Session, at: datetime, actor: str = "system") -
     confirmed = and_(INVOICES.c.invoice_id == TASKS.c.entity_id, INVOICES.c.confirmed_at.is_not(None))
     invoices = session.execute(
         update(TASKS)
-        .where(TASKS.c.node == "invoice_confirm", TASKS.c.entity_type == "invoice", open_task, exists().where(confirmed))
+        .where(TASKS.c.node == "invoice_confirm", TASKS.c.entity_type == "invoice", open_task,
+               exists().where(confirmed))
         .values(done_at=select(INVOICES.c.confirmed_at).where(confirmed).scalar_subquery())
         .execution_options(synchronize_session=False)
     ).rowcount or 0

@@ -121,9 +121,11 @@ register({
         "app.connectors.description": "Each sync source (ERP, CRM, APIs, drop folders, contact directory): "
                                       "state, last run, rows and errors; run now.",
         "app.claims.title": "Payment claims",
-        "app.claims.description": "Reps file a payment claim on their own invoice; finance confirms it or rejects it with a reason.",
+        "app.claims.description": "Reps file a payment claim on their own invoice; "
+                                  "finance confirms it or rejects it with a reason.",
         "app.import.title": "Import data",
-        "app.import.description": "Upload a CSV / Excel file, check its headers and where each column goes, map unknown headers, import all or nothing; see past imports.",
+        "app.import.description": "Upload a CSV / Excel file, check its headers and where each column goes, "
+                                  "map unknown headers, import all or nothing; see past imports.",
     },
 })
 

@@ -182,8 +182,9 @@ class PaymentClaims(AppWidget):
                         if allowed(self.actor, "claim.file", i.owner_id)]
             self._claimable = {i.invoice_id: i.claimable for i in invoices}
             self._owners = {i.invoice_id: i.owner_id for i in invoices}
-            self.invoice_box.options = [(t("claims.invoice_option", invoice=i.invoice_id, customer=i.customer_name or "",
-                                           claimable=html.display(i.claimable)), i.invoice_id) for i in invoices]
+            self.invoice_box.options = [(t("claims.invoice_option", invoice=i.invoice_id,
+                                           customer=i.customer_name or "", claimable=html.display(i.claimable)),
+                                         i.invoice_id) for i in invoices]
             self.invoice_box.value = invoices[0].invoice_id if invoices else None
             self._pick_invoice(self.invoice_box.value)
             self.submit_button.disabled = not invoices

@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 
 from salesnb.db import session_scope
 from salesnb.io import import_frame, import_paths
-from salesnb.models import AuditLog, Customer, EscalationLog, Invoice, Order, Shipment, Task
+from salesnb.models import AuditLog, Customer, EscalationLog, Invoice, Order, Task
 from salesnb.sla import escalate
 
 from .helpers import T0, H, add_task, seed_people
