@@ -20,6 +20,8 @@ _COMPONENTS = {
     "ContractApproval": "contract_approval",
     "ReconciliationQueue": "reconciliation",
     "Dashboard": "dashboard",
+    "ImportApp": "importer",
+    "PaymentClaims": "claims",
 }
 
 __all__ = sorted(_COMPONENTS)
