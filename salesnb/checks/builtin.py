@@ -94,6 +94,21 @@ claim_stalled = Check(
 )
 
 
+# the required fields of the default 意向评分卡 that live on the lead (an imported lead may lack them)
+SCORECARD_COLUMNS = ("budget_provided", "delivery_date_specified", "purchase_freq_per_month")
+
+scorecard_incomplete = Check(
+    name="scorecard_incomplete", table="leads", severity="warning", params={"fields": list(SCORECARD_COLUMNS)},
+    started="created_at",
+    # open leads (imported, synced) whose card misses a required answer; the app never saves one
+    rule=lambda p: {"all": [
+        {"field": "status", "op": "eq", "value": "open"},
+        {"any": [{"field": f, "op": "is_null"} for f in p["fields"]]},
+    ]},
+    **_i18n("scorecard_incomplete"),
+)
+
+
 # ---------------------------------------------------------------- query checks
 
 delivery_infeasible = Check(
@@ -215,7 +230,7 @@ sla_breach = Check(
 
 BUILTIN_CHECKS: tuple[Check, ...] = (
     lead_response_overdue, quote_not_ordered, shipped_without_tracking, delivery_infeasible,
-    claim_stalled, invoice_overdue, sla_breach,
+    claim_stalled, invoice_overdue, sla_breach, scorecard_incomplete,
 )
 for _check in BUILTIN_CHECKS:
     _check.source = "builtin"

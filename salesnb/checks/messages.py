@@ -15,6 +15,8 @@ register({
         "checks.registry.unknown": "未知的检查 {names}；已有检查：{known}",
         "checks.run.duplicate_entity": "检查 {name} 对同一对象返回了多行；它的查询必须每个对象只返回一行",
         "check.lead_response_overdue.title": "线索超时未响应",
+        "check.scorecard_incomplete.title": "意向评分卡未填完整",
+        "check.scorecard_incomplete.message": "线索 {entity_id} 的意向评分卡缺少必填项（导入或同步的线索），请补填",
         "check.lead_response_overdue.message": "线索 {entity_id} 创建已超过 {hours} 小时，仍未首次响应",
         "check.quote_not_ordered.title": "报价已接受未下单",
         "check.quote_not_ordered.message": "报价 {entity_id} 客户已接受超过 {hours} 小时，ERP 中仍无订单",
@@ -64,6 +66,9 @@ register({
         "checks.run.duplicate_entity": "check {name} found the same entity more than once; "
                                        "its query must return one row per entity",
         "check.lead_response_overdue.title": "Lead response overdue",
+        "check.scorecard_incomplete.title": "Incomplete scorecard",
+        "check.scorecard_incomplete.message": "Lead {entity_id} (imported or synced) misses required scorecard "
+                                              "answers; please fill them in",
         "check.lead_response_overdue.message": "Lead {entity_id} has had no first response for more than {hours} h",
         "check.quote_not_ordered.title": "Accepted quote without order",
         "check.quote_not_ordered.message": "Quote {entity_id} was accepted more than {hours} h ago and has no ERP order",

@@ -6,6 +6,7 @@
   person, then imported; what the import app and the folder source use.
 - :func:`import_frame` — a pandas frame, inside the caller's session.
 - :func:`import_plans` — planned files, inside the caller's session (the folder sync source).
+- :func:`import_history` — the imports done so far (``import_log``): who, which file, what changed.
 - :func:`read_table` — one file as a typed frame (format, encoding, header row and table detected).
 - :func:`read_grid` — every row of a file's main sheet as text (readers with their own layout rules).
 - :func:`export_table` — a table or a SELECT to xlsx or CSV (UTF-8 with BOM), people as ids or names.
@@ -17,6 +18,7 @@ people → validate → write.
 """
 
 from .exporter import export_table
+from .history import ImportEntry, import_history
 from .importer import (
     ImportReport,
     TableResult,
@@ -34,8 +36,8 @@ from .plan import ColumnPlan, ImportPlan, MappingReport
 from .readers import read_grid
 
 __all__ = [
-    "ColumnPlan", "HeaderMappings", "ImportPlan", "ImportReport", "MappingReport", "TableResult", "apply_import",
-    "export_table", "import_frame", "import_paths", "import_plans", "load_mapping_file", "open_source",
-    "parse_map_options",
+    "ColumnPlan", "HeaderMappings", "ImportEntry", "ImportPlan", "ImportReport", "MappingReport", "TableResult",
+    "apply_import", "export_table", "import_frame", "import_history", "import_paths", "import_plans",
+    "load_mapping_file", "open_source", "parse_map_options",
     "plan_import", "read_grid", "read_table", "remap", "save_mapping_file",
 ]

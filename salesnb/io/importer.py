@@ -50,6 +50,8 @@ from ..directory import Directory
 from ..errors import InputError, Problem
 from ..models import Base, ImportLog
 from ..schema import table_spec, table_specs
+from ..sla.autoclose import TABLES as AUTOCLOSE_TABLES
+from ..sla.autoclose import close_waiting_tasks
 from ..timeutil import local_tz, now
 from .bulk import Staging, reference_columns
 from .convert import convert_chunk
@@ -151,6 +153,7 @@ class Batch:
         self.chunk_rows = chunk_rows
         self.directory = Directory(self.conn)
         self.pending: dict[str, list[Staging]] = {}  # staged but not upserted (yet, or because of problems)
+        self.changed: set[str] = set()  # tables this batch changed
         self._restore_cache = self._grow_sqlite_cache()
 
     def _grow_sqlite_cache(self) -> int | None:
@@ -177,6 +180,7 @@ class Batch:
         if result is None:
             result = self._stage_and_upsert(plan, columns)
         if result.changed:
+            self.changed.add(spec.name)
             self.session.add(ImportLog(
                 at=now(), actor=self.actor, file_name=source.name[:1000], sha256=source.sha256(),
                 table_name=spec.name, rows=result.rows, inserted=result.inserted,
@@ -260,6 +264,8 @@ class Batch:
             self.conn.exec_driver_sql(f"PRAGMA main.cache_size = {self._restore_cache}")
             self._restore_cache = None
         self.log.raise_if_any()
+        if self.changed & AUTOCLOSE_TABLES:  # confirmed invoices, tracking numbers: their to-dos close now
+            close_waiting_tasks(self.session, now(), self.actor)
 
 
 # ---------------------------------------------------------------- stages 1-3: plans

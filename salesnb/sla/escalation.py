@@ -50,6 +50,7 @@ from ..notify.digest import digest_item
 from ..notify.outbox import DEFAULT_CHANNEL, insert_ignoring_duplicates
 from ..timeutil import to_local
 from . import messages  # noqa: F401 - registers the UI text
+from .autoclose import close_waiting_tasks
 from .candidates import LOG, TASKS, candidate_query
 from .pauses import task_pauses
 from .policies import TODO_NODE, Policy, holiday_warning, load_policies
@@ -108,6 +109,7 @@ def escalate(engine: Engine, as_of: datetime, *, actor: str = ACTOR, batch_size:
     language = language or get_language()
     report = EscalationReport(as_of=as_of)
     with session_scope(engine) as session:
+        close_waiting_tasks(session, as_of, actor)  # records that arrived other than through an import
         report.done_synced, report.todos_closed = sync_done(session, as_of, actor)
         policies = load_policies(session, include_disabled=False)
         directory = Directory.load(session)

@@ -20,7 +20,9 @@ _COMPONENTS = {
     "ContractApproval": "contract_approval",
     "ReconciliationQueue": "reconciliation",
     "Dashboard": "dashboard",
+    "ImportApp": "importer",
     "MyWork": "my_work",
+    "PaymentClaims": "claims",
 }
 
 __all__ = sorted(_COMPONENTS)

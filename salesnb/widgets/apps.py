@@ -68,6 +68,8 @@ APPS: tuple[App, ...] = (
     App("rules", "salesnb.widgets.rule_editor", "RuleEditor"),
     App("escalation", "salesnb.widgets.escalation", "EscalationConfigurator"),
     App("connectors", "salesnb.widgets.connectors", "Connectors"),
+    App("import", "salesnb.widgets.importer", "ImportApp"),
+    App("claims", "salesnb.widgets.claims", "PaymentClaims"),
 )
 
 register({
@@ -95,6 +97,10 @@ register({
         "app.my_work.description": "等我处理的事：待办、待我审批的合同、待审核的回款申请、通知或抄送我的升级、我负责的断点。手机上也能办。",
         "app.connectors.title": "数据同步",
         "app.connectors.description": "ERP、CRM、接口、导出文件夹和通讯录各来源的同步状态、上次运行、行数和错误；可立即同步。",
+        "app.claims.title": "回款认领",
+        "app.claims.description": "销售对自己的发票提交回款认领；财务确认到账或驳回（写明原因）。",
+        "app.import.title": "数据导入",
+        "app.import.description": "上传 CSV / Excel 文件，检查表头和列的去向，映射不认识的表头，一次性导入；查看导入记录。",
     },
     "en": {
         "app.index.title": "Sales hand-off control",
@@ -121,6 +127,12 @@ register({
         "app.connectors.title": "Connectors",
         "app.connectors.description": "Each sync source (ERP, CRM, APIs, drop folders, contact directory): "
                                       "state, last run, rows and errors; run now.",
+        "app.claims.title": "Payment claims",
+        "app.claims.description": "Reps file a payment claim on their own invoice; "
+                                  "finance confirms it or rejects it with a reason.",
+        "app.import.title": "Import data",
+        "app.import.description": "Upload a CSV / Excel file, check its headers and where each column goes, "
+                                  "map unknown headers, import all or nothing; see past imports.",
     },
 })
 

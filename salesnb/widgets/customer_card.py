@@ -5,14 +5,17 @@ from __future__ import annotations
 import ipywidgets as widgets
 from traitlets import List, Unicode
 
-from ..auth import scope_of
+from ..auth import allowed, scope_of
 from ..customers import (
     CustomerCardData,
     StageIssue,
+    add_interaction,
     customer_card,
+    customer_owner,
     last_contact,
     search_customers,
 )
+from ..db import session_scope
 from ..errors import SalesnbError
 from ..i18n import register, t
 from . import html
@@ -40,6 +43,14 @@ register({
         "card.col.at": "时间", "card.col.channel": "渠道", "card.col.question": "问题",
         "card.col.materials": "已发资料", "card.col.engineer": "工程师",
         "card.engineer_times": "{name}（{n} 次）",
+        "card.qa.title": "新增问答记录",
+        "card.qa.channel": "渠道", "card.qa.question": "客户问题", "card.qa.materials": "已发资料",
+        "card.qa.engineer": "对接工程师",
+        "card.qa.question.placeholder": "客户问了什么技术问题",
+        "card.qa.materials.placeholder": "发送的资料，多份用顿号分隔",
+        "card.qa.add": "添加记录",
+        "card.qa.added": "已为 {name} 添加问答记录 {id}",
+        "card.qa.channels": "电话,微信,企业微信,钉钉,邮件,拜访,展会,其他",
         "issue.finding": "{entity} {id}：{message}",
         "issue.lead_no_response": "线索 {id} 尚未首次响应",
         "issue.scorecard_incomplete": "线索 {id} 的意向评分卡未填完整",
@@ -73,6 +84,14 @@ register({
         "card.col.at": "When", "card.col.channel": "Channel", "card.col.question": "Question",
         "card.col.materials": "Material sent", "card.col.engineer": "Engineer",
         "card.engineer_times": "{name} ({n} times)",
+        "card.qa.title": "Add a Q&A record",
+        "card.qa.channel": "Channel", "card.qa.question": "Question", "card.qa.materials": "Material sent",
+        "card.qa.engineer": "Engineer",
+        "card.qa.question.placeholder": "What the customer asked",
+        "card.qa.materials.placeholder": "Material sent, several separated by 、",
+        "card.qa.add": "Add record",
+        "card.qa.added": "Q&A record {id} added for {name}",
+        "card.qa.channels": "Phone,WeChat,WeCom,DingTalk,E-mail,Visit,Trade fair,Other",
         "issue.finding": "{entity} {id}: {message}",
         "issue.lead_no_response": "Lead {id} has no first response yet",
         "issue.scorecard_incomplete": "Lead {id} has an incomplete scorecard",
@@ -125,9 +144,11 @@ class CustomerCard(AppWidget):
         self.hint = widgets.HTML(html.tag("div", t("card.pick"), cls="snb-muted"))
         self.card_view = widgets.HTML("")
         self.card_view.add_class("snb-card-view")
+        self.qa_form = self._qa_form()
         self.body.children = [
             row(label(t("card.search")), widgets.VBox([self.search_box, self.picker, self.hint])),
             self.card_view,
+            self.qa_form,
         ]
         widgets.link((self.search_box, "value"), (self, "query"))
         self.on_change(self, self._search, names="query")
@@ -158,6 +179,7 @@ class CustomerCard(AppWidget):
         self.safely(self.select)(item_id)
 
     def _show(self, customer_id: str) -> None:
+        self.qa_form.layout.display = "none"
         if not customer_id:
             self.card, self.card_view.value = None, ""
             return
@@ -167,6 +189,50 @@ class CustomerCard(AppWidget):
             raise SalesnbError(t("card.unknown", id=customer_id)) from None
         self.hint.value = ""
         self.card_view.value = render_card(self.card)
+        self.qa_form.layout.display = "" if allowed(self.actor, "interaction.add",
+                                                    customer_owner(self.engine, customer_id)) else "none"
+
+    # -------------------------------------------------------------- Q&A records
+
+    def _qa_form(self) -> widgets.VBox:
+        channels = [c for c in t("card.qa.channels").split(",") if c]
+        self.qa_channel = widgets.Dropdown(options=channels, value=channels[0], layout=widgets.Layout(width="160px"))
+        self.qa_channel.add_class("snb-qa-channel")
+        self.qa_question = widgets.Textarea(placeholder=t("card.qa.question.placeholder"),
+                                            layout=widgets.Layout(width="420px", height="60px"))
+        self.qa_question.add_class("snb-qa-question")
+        self.qa_materials = widgets.Text(placeholder=t("card.qa.materials.placeholder"),
+                                         layout=widgets.Layout(width="420px"))
+        self.qa_materials.add_class("snb-qa-materials")
+        self.qa_engineer = widgets.Text(layout=widgets.Layout(width="220px"))
+        self.qa_engineer.add_class("snb-qa-engineer")
+        self.qa_button = widgets.Button(description=t("card.qa.add"), button_style="primary",
+                                        layout=widgets.Layout(width="auto"))
+        self.qa_button.add_class("snb-qa-add")
+        self.on_click(self.qa_button, self.add_record)
+        box = widgets.VBox([
+            widgets.HTML(html.tag("div", t("card.qa.title"), cls="snb-section-title")),
+            row(label(t("card.qa.channel")), self.qa_channel),
+            row(label(t("card.qa.question")), self.qa_question),
+            row(label(t("card.qa.materials")), self.qa_materials),
+            row(label(t("card.qa.engineer")), self.qa_engineer),
+            row(self.qa_button, cls="snb-toolbar"),
+        ], layout=widgets.Layout(display="none"))
+        box.add_class("snb-card")
+        box.add_class("snb-qa-form")
+        return box
+
+    def add_record(self) -> None:
+        """Add the Q&A typed in the form to the customer shown; the card is read again and shows it."""
+        customer_id = self.customer_id
+        with session_scope(self.engine) as session:
+            row_ = add_interaction(session, customer_id, question=self.qa_question.value,
+                                   materials=self.qa_materials.value, engineer=self.qa_engineer.value,
+                                   channel=self.qa_channel.value, at=self.as_of(), actor=self.actor.user_id)
+            new_id = row_.interaction_id
+        self.qa_question.value = self.qa_materials.value = self.qa_engineer.value = ""
+        self._show(customer_id)
+        self.show_notice(t("card.qa.added", name=self.card.name, id=new_id))
 
 
 def render_card(card: CustomerCardData) -> str:

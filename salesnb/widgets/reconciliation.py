@@ -13,6 +13,7 @@ from ..i18n import register, t
 from ..receivables import confirm_match, reject_match, review_queue, unmatch
 from . import html
 from .base import AppWidget, row
+from .statement_upload import StatementUploadSection
 
 register({
     "zh-CN": {
@@ -146,7 +147,8 @@ class ReconciliationQueue(AppWidget):
         unmatch_bar.layout.display = "" if self.reviews else "none"
         applied = widgets.VBox([self.applied, unmatch_bar, self.applied_table])
         self.tabs = widgets.Tab(children=[review, applied])
-        self.body.children = [self.tabs]
+        self.statements = StatementUploadSection(self, on_done=self.refresh)  # finance: upload → reconcile → queue
+        self.body.children = [self.statements, self.tabs]
         self.on_change(self.lines, lambda value: self.select_line(value or ""))
         self.on_change(self.candidates, lambda value: setattr(self, "selected_invoice", value or ""))
         self.on_change(self.applied, lambda value: setattr(self, "selected_match", value or ""))

@@ -21,6 +21,7 @@ from ..scorecards import (
     save_lead,
 )
 from ..scorecards.leads import lead_snapshot, next_lead_id, search_leads
+from ..scorecards.new_lead import save_new_lead
 from . import html
 from .base import (
     AppWidget,
@@ -45,6 +46,8 @@ register({
         "sc.source": "来源",
         "sc.customer.placeholder": "输入客户名称或拼音查找",
         "sc.customer.chosen": "已选：{name}（{id}）",
+        "sc.customer.new": "＋ 新建客户「{name}」",
+        "sc.customer.will_create": "将新建客户：{name}（保存线索时创建）",
         "sc.pick": "请选择", "sc.yes": "是", "sc.no": "否",
         "sc.missing": "还需填写：{fields}",
         "sc.complete": "已填写完整，可以保存",
@@ -73,6 +76,8 @@ register({
         "sc.source": "Source",
         "sc.customer.placeholder": "Type a customer name or pinyin",
         "sc.customer.chosen": "Chosen: {name} ({id})",
+        "sc.customer.new": "+ New customer “{name}”",
+        "sc.customer.will_create": "New customer: {name} (created when the lead is saved)",
         "sc.pick": "Choose…", "sc.yes": "Yes", "sc.no": "No",
         "sc.missing": "Still required: {fields}",
         "sc.complete": "Complete: ready to save",
@@ -106,6 +111,7 @@ class ScorecardForm(AppWidget):
     mode = Unicode("new", help="new or edit.")
     lead_id = Unicode("", help="The lead being created or edited.")
     customer_id = Unicode("", help="The lead's customer.")
+    new_customer_name = Unicode("", help="A customer to create with the new lead (no customer_id yet).")
     owner_id = Unicode("", help="The lead's sales rep.")
     answers = Dict(help="Scorecard answers by field name (None when empty).")
     missing = List(help="Labels of the required fields still empty.")
@@ -142,6 +148,8 @@ class ScorecardForm(AppWidget):
                                               layout=widgets.Layout(width="360px", display="none"))
         self.customer_picker.add_class("snb-customer-picker")
         self.customer_chosen = widgets.HTML("")
+        self.new_customer_button = widgets.Button(description="", layout=widgets.Layout(width="auto", display="none"))
+        self.new_customer_button.add_class("snb-new-customer")
         self.owner_box = person_picker(engine, SALES_ROLES, empty=t("sc.pick"), cls="snb-owner")
         self.region_box = widgets.Text(layout=widgets.Layout(width="220px"))
         self.source_box = widgets.Text(layout=widgets.Layout(width="220px"))
@@ -149,7 +157,8 @@ class ScorecardForm(AppWidget):
             widgets.HTML(html.tag("div", t("sc.section.lead"), cls="snb-section-title")),
             row(label(t("sc.lead_id"), required=True), self.lead_id_box),
             row(label(t("sc.customer"), required=True),
-                widgets.VBox([self.customer_search, self.customer_picker, self.customer_chosen])),
+                widgets.VBox([self.customer_search, self.customer_picker, self.new_customer_button,
+                              self.customer_chosen])),
             row(label(t("sc.owner"), required=True), self.owner_box),
             row(label(t("sc.region")), self.region_box),
             row(label(t("sc.source")), self.source_box),
@@ -186,7 +195,9 @@ class ScorecardForm(AppWidget):
         self.on_change(self.customer_picker, lambda v: self.choose_customer(v) if v else None)
         for control in self.controls.values():
             self.on_change(control, lambda _v: self._update())
-        self.on_change(self, lambda _v: self._update(), names=["lead_id", "customer_id", "owner_id"])
+        self.on_change(self, lambda _v: self._update(), names=["lead_id", "customer_id", "owner_id",
+                                                              "new_customer_name"])
+        self.on_click(self.new_customer_button, self.create_new_customer)
         self.on_click(self.save_button, self.save)
         self.safely(self._switch_mode)("new")
 
@@ -213,7 +224,8 @@ class ScorecardForm(AppWidget):
     def _update(self) -> None:
         self.answers = self._answers()
         missing = [t(f"sc.{key}") for key, value in (("lead_id", self.lead_id.strip()),
-                                                     ("customer", self.customer_id), ("owner", self.owner_id))
+                                                     ("customer", self.customer_id or self.new_customer_name),
+                                                     ("owner", self.owner_id))
                    if not value]
         try:
             check_answers(self.card, self.answers, self.lead_id or "-", self.language)
@@ -247,6 +259,7 @@ class ScorecardForm(AppWidget):
         with self.hold_trait_notifications():
             self.lead_id = ""
             self.customer_id = ""
+            self.new_customer_name = ""
             self.owner_id = ""
             self.customer_search.value = ""
             self.customer_chosen.value = ""
@@ -267,12 +280,28 @@ class ScorecardForm(AppWidget):
     def _find_customers(self, text: str) -> None:
         if self.customer_id and text == self._customer_label:
             return
-        if self.customer_id:  # typing again drops the customer chosen before
+        if self.customer_id or self.new_customer_name:  # typing again drops the customer chosen before
             self.customer_id = ""
+            self.new_customer_name = ""
             self.customer_chosen.value = ""
         hits = search_customers(self.engine, text, scope=scope_of(self.actor)) if text.strip() else []
         show_suggestions(self.customer_picker,
                          [(customer_option(h.name, h.region, h.customer_id), h.customer_id) for h in hits], 5)
+        name = " ".join(text.split())
+        offer = self.mode == "new" and bool(name) and all(h.name.strip().lower() != name.lower() for h in hits)
+        self.new_customer_button.description = t("sc.customer.new", name=name) if offer else ""
+        self.new_customer_button.layout.display = "" if offer else "none"
+
+    def create_new_customer(self) -> None:
+        """Use the name typed as a new customer, created when the lead is saved (new leads only)."""
+        name = " ".join(self.customer_search.value.split())
+        if not name or self.mode != "new":
+            return
+        self.customer_id = ""
+        self.new_customer_name = name
+        self.customer_picker.layout.display = "none"
+        self.new_customer_button.layout.display = "none"
+        self.customer_chosen.value = html.tag("span", t("sc.customer.will_create", name=name), cls="snb-muted")
 
     _customer_label = ""
 
@@ -284,6 +313,8 @@ class ScorecardForm(AppWidget):
             raise SalesnbError("sc.customer_unknown", id=customer_id)
         hit = hits[0]
         self._customer_label = hit.name
+        self.new_customer_name = ""
+        self.new_customer_button.layout.display = "none"
         self.customer_id = hit.customer_id
         self.customer_search.value = hit.name
         self.customer_picker.layout.display = "none"
@@ -338,8 +369,16 @@ class ScorecardForm(AppWidget):
         if self.mode == "new":
             lead["created_at"] = self.as_of()
         with session_scope(self.engine) as session:
-            result = save_lead(session, lead, self.answers, self.actor.user_id, scorecard=self.scorecard, at=self.as_of(),
-                               language=self.language)
+            if self.mode == "new":  # a new customer too when one was typed; the first-response clock starts
+                new_customer = None
+                if self.new_customer_name and not self.customer_id:
+                    lead.pop("customer_id")
+                    new_customer = {"name": self.new_customer_name, "region": lead["region"]}
+                result = save_new_lead(session, lead, self.answers, self.actor.user_id, new_customer=new_customer,
+                                       scorecard=self.scorecard, at=self.as_of(), language=self.language)
+            else:
+                result = save_lead(session, lead, self.answers, self.actor.user_id, scorecard=self.scorecard,
+                                   at=self.as_of(), language=self.language)
         if self.mode == "new":  # reload as the saved lead first: the result is then shown once, not cleared
             self.lead_id_box.disabled = True
             self.mode_box.value = "edit"

@@ -8,7 +8,7 @@ from ..widgets.seed import XSS
 def test_landing_page_links_every_app(app_page):
     page = app_page.open("index")
     tiles = page.locator("a.snb-tile")
-    assert tiles.count() == 10
+    assert tiles.count() == 12
     assert page.locator("a.snb-tile[data-app=customer_card]").inner_text().startswith("客户问答速查卡")
     app_page.screenshot("index")
     page.locator("a.snb-tile[data-app=customer_card]").click()

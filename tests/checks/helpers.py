@@ -20,7 +20,8 @@ US = timedelta(microseconds=1)
 DEFAULTS: dict[type, dict[str, Any]] = {
     User: {"name": "rep", "role": "sales", "region": "华东"},
     Customer: {"name": "客户"},
-    Lead: {"customer_id": "C1", "owner_id": "U1", "created_at": AS_OF - D},
+    Lead: {"customer_id": "C1", "owner_id": "U1", "created_at": AS_OF - D, "budget_provided": True,
+           "delivery_date_specified": True, "purchase_freq_per_month": 1},  # a complete card: no scorecard_incomplete
     Quote: {"customer_id": "C1", "owner_id": "U1", "amount": Decimal("100.00"), "status": "quoted"},
     Contract: {"customer_id": "C1", "owner_id": "U1", "amount": Decimal("100.00"), "status": "approved"},
     Order: {"created_at": AS_OF - 5 * D, "status": "open"},

@@ -81,4 +81,6 @@ def expected_counts(engine, as_of):
                 levels[str(level)] += 1
                 break
     out["sla_breach"] = sum(levels.values())
+    out["scorecard_incomplete"] = sum(1 for r in t["leads"] if r["status"] == "open" and None in (
+        r["budget_provided"], r["delivery_date_specified"], r["purchase_freq_per_month"]))
     return out, dict(buckets), dict(levels)

@@ -30,7 +30,8 @@ def test_check_json_counts_buckets_levels(db_url):
     report = json.loads(out)
     checks = report["checks"]
     assert set(checks) == {"lead_response_overdue", "quote_not_ordered", "shipped_without_tracking",
-                           "delivery_infeasible", "claim_stalled", "invoice_overdue", "sla_breach"}
+                           "delivery_infeasible", "claim_stalled", "invoice_overdue", "sla_breach",
+                           "scorecard_incomplete"}
     assert checks["lead_response_overdue"]["count"] == 1 and checks["quote_not_ordered"]["count"] == 0
     assert checks["invoice_overdue"]["buckets"] == {"1-30": 0, "31-60": 1, "61-90": 0, "90+": 1}
     assert checks["sla_breach"]["levels"] == {"1": 0, "2": 1, "3": 0}
