@@ -58,7 +58,7 @@ def demo_command(orders: int, seed: int, as_of: str | None, data_dir: Path, serv
     click.echo(f"1/4 generating {orders} orders of demo data (seed {seed}) into {data_dir} …")
     files = generate(data_dir, orders=orders, seed=seed, as_of=at)
     click.echo("2/4 importing …")
-    report = import_paths(engine, [files[t] for t in files.rows if t in _TABLES], actor="demo")
+    report = import_paths(engine, [files[t] for t in files.rows if t in _TABLES], actor="system")
     click.echo(f"    {report.summary() if hasattr(report, 'summary') else report}")
     click.echo(f"3/4 daily run as of {at:%Y-%m-%d %H:%M} …")
     run = daily_run(engine, at, settings=ctx.settings, progress=echo_step)

@@ -14,6 +14,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .. import audit
+from ..auth.people import Actor
+from ..auth.permissions import authorize
 from ..db import serialise
 from ..errors import SalesnbError
 from ..models import Rule
@@ -40,8 +42,9 @@ def validate_definition(kind: str, definition: Any, name: str = "rule") -> None:
 
 
 def save_rule(session: Session, name: str, definition: dict[str, Any], *, kind: str = "check",
-              actor: str = "system", at: datetime | None = None, enabled: bool = True) -> Rule:
-    """Validate and store ``definition`` as the next version of rule ``name``; return the row."""
+              actor: Actor | str = "system", at: datetime | None = None, enabled: bool = True) -> Rule:
+    """Validate and store ``definition`` as the next version of rule ``name``; return the row (``config.edit``)."""
+    actor = authorize(session, actor, "config.edit").user_id
     if not name or not name.replace("_", "").isalnum():
         raise SalesnbError(f"rule name {name!r}: use letters, digits and _ only")
     validate_definition(kind, definition, name)

@@ -17,6 +17,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from .. import audit
+from ..auth.people import Actor
+from ..auth.permissions import authorize
 from ..errors import SalesnbError
 from ..models import Task
 from ..timeutil import parse_timestamp, to_local
@@ -30,11 +32,15 @@ def _task(session: Session, task_id: str) -> Task:
     return task
 
 
-def pause_task(session: Session, task_id: str, status: str, *, at: datetime, actor: str = "system") -> None:
-    """Record that ``task_id`` entered ``status`` at ``at`` (the clock stops if its policy pauses on it)."""
+def pause_task(session: Session, task_id: str, status: str, *, at: datetime, actor: Actor | str = "system") -> None:
+    """Record that ``task_id`` entered ``status`` at ``at`` (the clock stops if its policy pauses on it).
+
+    ``actor`` holds the task or is above its holder (``task.pause``).
+    """
     if not status or not isinstance(status, str):
         raise SalesnbError("a pause needs a status, e.g. waiting_customer")
     task = _task(session, task_id)
+    actor = authorize(session, actor, "task.pause", task.owner_id).user_id
     details = dict(task.details or {})
     pauses = [dict(p) for p in details.get("pauses") or []]
     if pauses and pauses[-1].get("to") is None:
@@ -47,9 +53,10 @@ def pause_task(session: Session, task_id: str, status: str, *, at: datetime, act
                  after={"status": status}, at=at)
 
 
-def resume_task(session: Session, task_id: str, *, at: datetime, actor: str = "system") -> None:
-    """Close the open pause of ``task_id`` at ``at``."""
+def resume_task(session: Session, task_id: str, *, at: datetime, actor: Actor | str = "system") -> None:
+    """Close the open pause of ``task_id`` at ``at`` (who may: as :func:`pause_task`)."""
     task = _task(session, task_id)
+    actor = authorize(session, actor, "task.pause", task.owner_id).user_id
     details = dict(task.details or {})
     pauses = [dict(p) for p in details.get("pauses") or []]
     if not pauses or pauses[-1].get("to") is not None:

@@ -8,6 +8,7 @@ from traitlets import Unicode
 from ..contracts.approval_queue import QueueItem, approval_queue, destinations
 from ..contracts import approve, check_terms, edit, get_attachment, reject, submit
 from ..contracts.messages import reason_text
+from ..auth.people import Actor
 from ..db import session_scope
 from ..errors import SalesnbError
 from ..i18n import register, t
@@ -271,13 +272,19 @@ class ContractApproval(AppWidget):
 
     # -------------------------------------------------------------- actions
 
-    def _require_approver(self, item: QueueItem) -> str:
+    def _require_approver(self, item: QueueItem) -> Actor | str:
+        """The signed-in person (the library checks they may); without sign-in, the approver picked."""
+        if not self.actor.is_system:
+            return self.actor
         actor = self.actor_id
         if not actor:
             raise SalesnbError(t("contracts.pick_approver"))
         if actor == item.owner_id:
             raise SalesnbError(t("contracts.own_contract", approver=self.approver_box.label))
         return actor
+
+    def _submitter(self) -> Actor | str:
+        return self.actor if not self.actor.is_system else (self.actor_id or self.actor)
 
     def approve_selected(self) -> None:
         """Approve the selected contract as the chosen approver."""
@@ -303,14 +310,14 @@ class ContractApproval(AppWidget):
         """Run the feasibility check on the selected (never checked) contract and submit it."""
         item = self.items[self.selected]
         with session_scope(self.engine) as session:
-            result = submit(session, item.contract_id, actor=self.actor_id or self.actor.user_id, at=self.as_of())
+            result = submit(session, item.contract_id, actor=self._submitter(), at=self.as_of())
         self._after_submission(result)
 
     def resubmit_selected(self) -> None:
         """Save the edited terms and re-submit (re-check) the selected contract."""
         item = self.items[self.selected]
         with session_scope(self.engine) as session:
-            result = edit(session, item.contract_id, actor=self.actor_id or self.actor.user_id, at=self.as_of(),
+            result = edit(session, item.contract_id, actor=self._submitter(), at=self.as_of(),
                           promised_delivery_days=self.days.value, quantity=self.quantity.value,
                           dest_region=self.dest.value)
         self._after_submission(result)

@@ -6,6 +6,7 @@ import ipywidgets as widgets
 from traitlets import Int, Unicode
 
 from ..receivables.bank_matches import applied_matches
+from ..auth.people import Actor
 from ..db import session_scope
 from ..directory import user_names
 from ..errors import SalesnbError
@@ -230,7 +231,10 @@ class ReconciliationQueue(AppWidget):
 
     # -------------------------------------------------------------- actions
 
-    def _operator(self) -> str:
+    def _operator(self) -> Actor | str:
+        """The signed-in person (the library checks they may); without sign-in, the operator picked."""
+        if not self.actor.is_system:
+            return self.actor
         if not self.operator_box.value:
             raise SalesnbError(t("recon.pick_operator"))
         return self.operator_box.value

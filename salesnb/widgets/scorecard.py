@@ -332,7 +332,7 @@ class ScorecardForm(AppWidget):
         if self.mode == "new":
             lead["created_at"] = self.as_of()
         with session_scope(self.engine) as session:
-            result = save_lead(session, lead, self.answers, self.actor.user_id, scorecard=self.scorecard, at=self.as_of(),
+            result = save_lead(session, lead, self.answers, self.actor, scorecard=self.scorecard, at=self.as_of(),
                                language=self.language)
         if self.mode == "new":  # reload as the saved lead first: the result is then shown once, not cleared
             self.lead_id_box.disabled = True
