@@ -77,3 +77,29 @@ register({
         "auth.sso.no_user_id": "{service} returned no user id: the app needs the {permission} permission",
     },
 })
+
+# Managing people (salesnb.auth.users, ``salesnb users``).
+register({
+    "zh-CN": {
+        "users.bad_field": "不认识的用户字段 {field}；可用：{known}",
+        "users.id_and_name": "用户需要编号和姓名（编号不能是 system）",
+        "users.bad_role": "角色 {role} 不存在；可用角色：{roles}",
+        "users.exists": "用户 {user_id} 已存在",
+        "users.no_manager": "上级 {manager_id} 不是已有用户",
+        "users.not_found": "没有编号为 {user_id} 的用户",
+        "users.not_yourself": "不能停用自己的账号",
+        "users.password.tty": "新密码",
+        "users.password.none": "没有从标准输入读到密码（密码不能作为参数传入）",
+    },
+    "en": {
+        "users.bad_field": "unknown user field {field}; known: {known}",
+        "users.id_and_name": "a user needs an id and a name (the id cannot be system)",
+        "users.bad_role": "no role {role}; roles: {roles}",
+        "users.exists": "user {user_id} exists already",
+        "users.no_manager": "manager {manager_id} is not a user",
+        "users.not_found": "no user {user_id}",
+        "users.not_yourself": "you cannot disable your own account",
+        "users.password.tty": "New password",
+        "users.password.none": "no password on standard input (a password is never an argument)",
+    },
+})

@@ -61,6 +61,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "sla": ("salesnb.cli.sla_cmd", "sla_group", "SLA policies per workflow node, timelines and traces."),
     "template": ("salesnb.cli.template_cmd", "template_group",
                  "Notebook templates and team bundles: list, copy, export, import."),
+    "users": ("salesnb.cli.users_cmd", "users_group",
+              "The people who sign in: list, add, disable, import, set-password (from standard input)."),
 }
 
 
@@ -90,7 +92,7 @@ class SalesnbGroup(click.Group):
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
             raise
         except SalesnbError as exc:
-            click.echo(f"error: {_safe_text(exc)}", err=True)
+            click.echo(f"error: {_safe_text(exc.render(_language(ctx)))}", err=True)
             sys.exit(2)
         except Exception as exc:  # noqa: BLE001 - the CLI never shows a bare traceback
             if ctx.obj is not None and getattr(ctx.obj, "debug", False):
@@ -100,7 +102,18 @@ class SalesnbGroup(click.Group):
             sys.exit(1)
 
 
-def _safe_text(exc: BaseException) -> str:
+def _language(ctx: click.Context) -> str | None:
+    """The command's language for an error: ``--lang``, else the configured one (when settings were read)."""
+    obj = ctx.obj
+    if obj is None:
+        return None
+    if obj.language:
+        return obj.language
+    settings = obj.__dict__.get("settings")  # read already (never read here: a broken config raises itself)
+    return getattr(settings, "language", None)
+
+
+def _safe_text(exc: BaseException | str) -> str:
     """An error's message with secrets masked and its length bounded."""
     from ..notify.redact import redact  # loaded only when there is an error to print
 
