@@ -283,9 +283,6 @@ class ContractApproval(AppWidget):
             raise SalesnbError(t("contracts.own_contract", approver=self.approver_box.label))
         return actor
 
-    def _submitter(self) -> Actor | str:
-        return self.actor if not self.actor.is_system else (self.actor_id or self.actor)
-
     def approve_selected(self) -> None:
         """Approve the selected contract as the chosen approver."""
         item = self.items[self.selected]
@@ -310,14 +307,14 @@ class ContractApproval(AppWidget):
         """Run the feasibility check on the selected (never checked) contract and submit it."""
         item = self.items[self.selected]
         with session_scope(self.engine) as session:
-            result = submit(session, item.contract_id, actor=self._submitter(), at=self.as_of())
+            result = submit(session, item.contract_id, actor=self.actor, at=self.as_of())
         self._after_submission(result)
 
     def resubmit_selected(self) -> None:
         """Save the edited terms and re-submit (re-check) the selected contract."""
         item = self.items[self.selected]
         with session_scope(self.engine) as session:
-            result = edit(session, item.contract_id, actor=self._submitter(), at=self.as_of(),
+            result = edit(session, item.contract_id, actor=self.actor, at=self.as_of(),
                           promised_delivery_days=self.days.value, quantity=self.quantity.value,
                           dest_region=self.dest.value)
         self._after_submission(result)
