@@ -23,6 +23,7 @@ from salesnb.auth.users import add_user, disable_user, import_users, set_user_pa
 from salesnb.contracts import approve, edit, reject, submit
 from salesnb.db import make_engine, session_scope
 from salesnb.errors import AuthError, PermissionDenied
+from salesnb.interactions import add_interaction
 from salesnb.io import import_paths
 from salesnb.io.mappings import Entry, forget, remember
 from salesnb.models import (
@@ -44,6 +45,7 @@ from salesnb.rules import save_rule
 from salesnb.scorecards import get_scorecard, save_lead, save_scorecard
 from salesnb.sla import pause_task, reset_policy, resume_task, save_policy
 from salesnb.sla.holidays import replace_year_entries
+from salesnb.tasks import close_task, reassign_task
 from salesnb.timeutil import local_tz
 
 from ..contracts.helpers import SUBMIT_AT
@@ -121,6 +123,11 @@ CALLS = {
     "bank.upload": (lambda e, s, a, p: import_statements(e, [_statement(p)], actor=a), ["U1", "M1", "O1"]),
     "task.pause": (lambda e, s, a, p: pause_task(s, "P1", "waiting_customer", at=AT, actor=a), ["U2", "M2", "F1"]),
     "task.resume": (lambda e, s, a, p: resume_task(s, "P1", at=AT, actor=a), ["U3"]),
+    "task.close": (lambda e, s, a, p: close_task(s, "P1", actor=a, at=AT), ["U2", "M2", "F1", "O1"]),
+    "task.reassign": (lambda e, s, a, p: reassign_task(s, "P1", "U2", actor=a, at=AT), ["U1", "U2", "M2", "F1"]),
+    "task.reassign.away": (lambda e, s, a, p: reassign_task(s, "P1", "U3", actor=a, at=AT), ["M1"]),
+    "interaction.add": (lambda e, s, a, p: add_interaction(s, "C1", actor=a, question="耐温多少度？", at=AT),
+                        ["U2", "M2", "F1", "W1"]),
     "rule.save": (lambda e, s, a, p: save_rule(s, "open_orders", RULE, kind="filter", actor=a),
                   ["U1", "M1", "D1", "F1", "W1"]),
     "scorecard.save": (lambda e, s, a, p: save_scorecard(s, get_scorecard(s).definition, actor=a), ["U1", "D1"]),
@@ -154,7 +161,7 @@ def _state(engine) -> dict:
             "claim": s.get(PaymentClaim, "CLM1").status,
             "invoice": s.get(Invoice, "I1").paid_amount,
             "match": s.scalar(select(BankMatch.status).where(BankMatch.txn_id == "T1")),
-            "task": s.get(Task, "P1").details,
+            "task": (s.get(Task, "P1").details, s.get(Task, "P1").owner_id, s.get(Task, "P1").done_at),
             "users": sorted((u.user_id, u.active) for u in s.scalars(select(User))),
             "customers": sorted(s.scalars(select(Customer.customer_id))),
         }
@@ -272,3 +279,20 @@ def test_disabling_a_user_ends_their_sessions_and_their_actions(engine):
         reject_claim(s, "CLM1", actor=finance, at=AT, reason="x")
     with pytest.raises(AuthError), session_scope(engine) as s:
         reject_claim(s, "CLM1", actor="F1", at=AT, reason="x")
+
+
+def test_to_dos_and_qa_records_by_the_people_allowed(engine):
+    _team(engine)
+    with session_scope(engine) as s:
+        reassign_task(s, "P1", "U2", actor="M1", at=AT)  # the manager hands U1's to-do to U2
+        add_interaction(s, "C1", actor="U1", question="耐温多少度？", at=AT)  # the customer's owner
+    with pytest.raises(PermissionDenied), session_scope(engine) as s:
+        close_task(s, "P1", actor="U1", at=AT)  # no longer theirs
+    with session_scope(engine) as s:
+        close_task(s, "P1", actor="U2", at=AT, note="已回复")
+    with session_scope(engine) as s:
+        task = s.get(Task, "P1")
+        rows = s.execute(select(AuditLog.action, AuditLog.actor).where(AuditLog.action.in_(
+            ["task.reassign", "interaction.add", "task.close"])).order_by(AuditLog.id)).all()
+    assert (task.owner_id, task.done_at is not None) == ("U2", True)
+    assert [tuple(r) for r in rows] == [("task.reassign", "M1"), ("interaction.add", "U1"), ("task.close", "U2")]
