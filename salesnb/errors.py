@@ -45,11 +45,21 @@ register({
         "errors.input": "发现 {total} 个问题，未导入任何数据：",
         "errors.input.more": "…… 另有 {n} 个问题",
         "errors.cut": "{start}…（共 {length:,} 个字符）",
+        "errors.where.row": "第 {row} 行",
+        "errors.where.column": "列 {column}",
+        "errors.where.sep": "，",
+        "errors.where.got": "（收到 {value}）",
+        "errors.where.colon": "：",
     },
     "en": {
         "errors.input": "{total} problem(s) found; nothing was imported:",
         "errors.input.more": "... and {n} more problems",
         "errors.cut": "{start}… ({length:,} characters)",
+        "errors.where.row": "row {row}",
+        "errors.where.column": "column {column}",
+        "errors.where.sep": ", ",
+        "errors.where.got": " (got {value})",
+        "errors.where.colon": ": ",
     },
 })
 
@@ -135,14 +145,19 @@ class Problem:
     message: str
     value: object = None
 
-    def __str__(self) -> str:
+    def render(self, language: str | None = None) -> str:
+        """``a.csv，第 3 行，列 数量：应为整数（收到 'abc'）`` in ``language`` (default: the current one)."""
         where = [shorten(str(self.file), 200)]
         if self.row is not None:
-            where.append(f"row {self.row}")
+            where.append(t("errors.where.row", language, row=self.row))
         if self.column:
-            where.append(f"column {shorten(str(self.column))}")
-        got = "" if self.value in (None, "") else f" (got {shown(self.value)})"
-        return f"{', '.join(where)}: {shorten(self.message, 400)}{got}"
+            where.append(t("errors.where.column", language, column=shorten(str(self.column))))
+        got = "" if self.value in (None, "") else t("errors.where.got", language, value=shown(self.value))
+        return (t("errors.where.sep", language).join(where) + t("errors.where.colon", language)
+                + shorten(self.message, 400) + got)
+
+    def __str__(self) -> str:
+        return self.render()
 
 
 class InputError(SalesnbError):
@@ -154,7 +169,7 @@ class InputError(SalesnbError):
         super().__init__("errors.input")
 
     def render(self, language: str | None = None) -> str:
-        lines = [str(p) for p in self.problems]
+        lines = [p.render(language) for p in self.problems]
         if self.total > len(self.problems):
             lines.append(t("errors.input.more", language, n=self.total - len(self.problems)))
         header = t("errors.input", language, total=self.total)

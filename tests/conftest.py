@@ -124,3 +124,14 @@ def sqlite_engine(tmp_path, sqlite_template):
     eng = make_engine(f"sqlite:///{path}")
     yield eng
     eng.dispose()
+
+
+@pytest.fixture
+def english():
+    """Messages in English for this test (the product's default is zh-CN)."""
+    from salesnb.i18n import get_language, set_language
+
+    previous = get_language()
+    set_language("en")
+    yield
+    set_language(previous)

@@ -16,7 +16,8 @@ def test_problem_shows_the_start_of_a_long_value_and_its_length():
     problem = Problem("big.csv", 2, "数量", "应为整数", "9" * HUGE)
     text = str(problem)
     assert len(text) < 300 and "9" * 40 in text and f"{HUGE:,}" in text
-    assert str(Problem("a.csv", 3, "数量", "应为整数", "abc")) == "a.csv, row 3, column 数量: 应为整数 (got 'abc')"
+    assert str(Problem("a.csv", 3, "数量", "应为整数", "abc")) == "a.csv，第 3 行，列 数量：应为整数（收到 'abc'）"
+    assert Problem("a.csv", 3, "数量", "应为整数", "abc").render("en") == "a.csv, row 3, column 数量: 应为整数 (got 'abc')"
 
 
 def test_input_error_and_salesnb_error_are_bounded():

@@ -20,12 +20,13 @@ from typing import Any
 from sqlalchemy import Select, String, cast, func, literal, null, select
 from sqlalchemy.sql import ColumnElement, FromClause
 
-from ..errors import SalesnbError
+from ..errors import ConfigError
 from ..i18n import t
 from ..models import Base
 from ..rules import parse_rule, to_sql
 from ..rules.definitions import SEVERITIES
 from ..rules.sqlfuncs import json_object
+from . import messages  # noqa: F401 - the keys of the errors below
 
 STANDARD_COLUMNS = ("entity_id", "owner_id", "region", "level", "bucket", "started_at")
 
@@ -77,11 +78,11 @@ class Check:
 
     def __post_init__(self) -> None:
         if (self.rule is None) == (self.query is None):
-            raise SalesnbError(f"check {self.name}: give exactly one of rule or query")
+            raise ConfigError("checks.def.rule_or_query", name=self.name)
         if self.severity not in SEVERITIES:
-            raise SalesnbError(f"check {self.name}: severity must be one of {', '.join(SEVERITIES)}")
+            raise ConfigError("checks.def.severity", name=self.name, severities=", ".join(SEVERITIES))
         if self.table not in Base.metadata.tables:
-            raise SalesnbError(f"check {self.name}: unknown table {self.table!r}")
+            raise ConfigError("checks.def.table", name=self.name, table=repr(self.table))
         if self.entity_type is None:
             self.entity_type = self.table
 
@@ -109,7 +110,7 @@ class Check:
         table = Base.metadata.tables[self.table]
         pk = list(table.primary_key.columns)
         if len(pk) != 1:
-            raise SalesnbError(f"check {self.name}: rule checks need a table with a one-column key")
+            raise ConfigError("checks.def.key", name=self.name)
         columns = [cast(pk[0], String).label("entity_id"), owner_expr(self.owner, table).label("owner_id")]
         if "region" in table.c:
             columns.append(table.c.region.label("region"))

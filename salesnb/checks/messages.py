@@ -4,6 +4,16 @@ from ..i18n import register
 
 register({
     "zh-CN": {
+        "checks.def.rule_or_query": "检查 {name}：rule 和 query 只能给出其中一个",
+        "checks.def.severity": "检查 {name}：严重程度必须是 {severities} 之一",
+        "checks.def.table": "检查 {name}：未知的表 {table}",
+        "checks.def.key": "检查 {name}：规则检查需要单列主键的表",
+        "checks.registry.twice": "检查 {name} 已注册（如需替换请传 replace=True）",
+        "checks.registry.not_check": "salesnb_checks 插件返回了 {value}，不是 salesnb.checks.Check",
+        "checks.registry.same_name": "有两个检查都叫 {name}：一个来自 {first}，一个来自 {second}；请改名其中一个",
+        "checks.registry.setting": "[checks.{name}] 未知设置 {setting}；可用设置：{known}, enabled",
+        "checks.registry.unknown": "未知的检查 {names}；已有检查：{known}",
+        "checks.run.duplicate_entity": "检查 {name} 对同一对象返回了多行；它的查询必须每个对象只返回一行",
         "check.lead_response_overdue.title": "线索超时未响应",
         "check.lead_response_overdue.message": "线索 {entity_id} 创建已超过 {hours} 小时，仍未首次响应",
         "check.quote_not_ordered.title": "报价已接受未下单",
@@ -42,6 +52,17 @@ register({
         "pipeline.baseline": "已建立基线 #{id}：{backlog} 个较早的断点只记录不提醒，已向经理发送 {summaries} 份积压汇总",
     },
     "en": {
+        "checks.def.rule_or_query": "check {name}: give exactly one of rule or query",
+        "checks.def.severity": "check {name}: severity must be one of {severities}",
+        "checks.def.table": "check {name}: unknown table {table}",
+        "checks.def.key": "check {name}: rule checks need a table with a one-column key",
+        "checks.registry.twice": "check {name} is already registered (pass replace=True)",
+        "checks.registry.not_check": "a salesnb_checks plugin returned {value}, not a salesnb.checks.Check",
+        "checks.registry.same_name": "two checks are named {name}: one from {first}, one from {second}; rename one",
+        "checks.registry.setting": "[checks.{name}] unknown setting {setting}; known: {known}, enabled",
+        "checks.registry.unknown": "unknown check(s) {names}; known: {known}",
+        "checks.run.duplicate_entity": "check {name} found the same entity more than once; "
+                                       "its query must return one row per entity",
         "check.lead_response_overdue.title": "Lead response overdue",
         "check.lead_response_overdue.message": "Lead {entity_id} has had no first response for more than {hours} h",
         "check.quote_not_ordered.title": "Accepted quote without order",

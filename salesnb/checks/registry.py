@@ -11,8 +11,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from ..errors import SalesnbError
+from ..errors import ConfigError
 from .base import Check
+from . import messages  # noqa: F401 - the keys of the errors below
 
 _registered: dict[str, Check] = {}
 
@@ -20,7 +21,7 @@ _registered: dict[str, Check] = {}
 def register_check(check: Check, *, replace: bool = False) -> Check:
     """Add a check written in Python to every later run (``replace`` an earlier registration of its name)."""
     if check.name in _registered and not replace:
-        raise SalesnbError(f"check {check.name} is already registered (pass replace=True)")
+        raise ConfigError("checks.registry.twice", name=check.name)
     check.validate(check.params)
     _registered[check.name] = check
     return check
@@ -39,7 +40,7 @@ def plugin_checks() -> list[Check]:
     for result in get_plugin_manager().hook.salesnb_checks():
         for check in result or ():
             if not isinstance(check, Check):
-                raise SalesnbError(f"a salesnb_checks plugin returned {check!r}, not a salesnb.checks.Check")
+                raise ConfigError("checks.registry.not_check", value=repr(check))
             found.append(check)
     return found
 
@@ -51,8 +52,8 @@ def available_checks(session: Session | None = None) -> dict[str, Check]:
     def add(items: Iterable[Check], source: str) -> None:
         for check in items:
             if check.name in checks:
-                raise SalesnbError(f"two checks are named {check.name}: one from {checks[check.name].source}, "
-                                   f"one from {source}; rename one")
+                raise ConfigError("checks.registry.same_name", name=check.name, first=checks[check.name].source,
+                                  second=source)
             check.source = check.source if check.source != "python" else source
             checks[check.name] = check
 
@@ -73,7 +74,7 @@ def check_params(check: Check, overrides: Mapping[str, Any] | None) -> dict[str,
             continue
         if key not in params:
             known = ", ".join(check.params) or "none"
-            raise SalesnbError(f"[checks.{check.name}] unknown setting {key!r}; known: {known}, enabled")
+            raise ConfigError("checks.registry.setting", name=check.name, setting=repr(key), known=known)
         params[key] = value
     return params
 
@@ -85,6 +86,6 @@ def select_checks(checks: Mapping[str, Check], only: Iterable[str] | None,
         names = list(dict.fromkeys(only))
         unknown = [n for n in names if n not in checks]
         if unknown:
-            raise SalesnbError(f"unknown check(s) {', '.join(unknown)}; known: {', '.join(sorted(checks))}")
+            raise ConfigError("checks.registry.unknown", names=", ".join(unknown), known=", ".join(sorted(checks)))
         return [checks[n] for n in names]
     return [c for name, c in checks.items() if (config.get(name) or {}).get("enabled", True) is not False]

@@ -40,7 +40,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..config import Settings, load_settings
-from ..errors import SalesnbError
+from ..errors import ConfigError
 from ..models import Baseline, CheckRun, Finding
 from ..timeutil import now, parse_timestamp
 from ..types import UTCDateTime
@@ -233,8 +233,7 @@ def _run_one(conn, hits: Table, check: Check, ctx: CheckContext, run_id: int) ->
     try:
         conn.execute(insert(hits).from_select(list(HIT_COLUMNS), finding_select(check, ctx)))
     except IntegrityError as exc:
-        raise SalesnbError(f"check {name} found the same entity more than once; "
-                           f"its query must return one row per entity") from exc
+        raise ConfigError("checks.run.duplicate_entity", name=name) from exc
     if conn.dialect.name == "postgresql":  # temporary tables are never analysed automatically
         conn.exec_driver_sql(f"ANALYZE {hits.name}")
     f = Finding.__table__

@@ -19,7 +19,10 @@ import sys
 import click
 
 from ..errors import MAX_MESSAGE_CHARS, SalesnbError, shorten
+from ..i18n import t
+from . import messages  # noqa: F401 - the CLI's own message keys
 from .context import AppContext
+from .output import ui_language
 
 # command → (module, attribute, one-line help shown by ``salesnb --help``)
 COMMANDS: dict[str, tuple[str, str, str]] = {
@@ -92,28 +95,30 @@ class SalesnbGroup(click.Group):
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
             raise
         except SalesnbError as exc:
-            click.echo(f"error: {_safe_text(exc.render(_language(ctx)))}", err=True)
+            click.echo(t("cli.error", message=_safe_text(exc)), err=True)
             sys.exit(2)
         except Exception as exc:  # noqa: BLE001 - the CLI never shows a bare traceback
             if ctx.obj is not None and getattr(ctx.obj, "debug", False):
                 raise
-            click.echo(f"error: {type(exc).__name__}: {_safe_text(exc)}", err=True)
-            click.echo("(run with --debug or SALESNB_DEBUG=1 for the traceback)", err=True)
+            click.echo(t("cli.error.unexpected", kind=type(exc).__name__, message=_safe_text(exc)), err=True)
+            click.echo(t("cli.debug_hint"), err=True)
             sys.exit(1)
 
 
-def _language(ctx: click.Context) -> str | None:
-    """The command's language for an error: ``--lang``, else the configured one (when settings were read)."""
-    obj = ctx.obj
-    if obj is None:
-        return None
+def _language(obj: AppContext) -> str:
+    """The language of the command: --lang, else SALESNB_LANG / salesnb.toml, else zh-CN.
+
+    A broken salesnb.toml falls back to zh-CN here; the command itself reports it in full.
+    """
     if obj.language:
         return obj.language
-    settings = obj.__dict__.get("settings")  # read already (never read here: a broken config raises itself)
-    return getattr(settings, "language", None)
+    try:
+        return obj.settings.language
+    except Exception:  # noqa: BLE001
+        return "zh-CN"
 
 
-def _safe_text(exc: BaseException | str) -> str:
+def _safe_text(exc: BaseException) -> str:
     """An error's message with secrets masked and its length bounded."""
     from ..notify.redact import redact  # loaded only when there is an error to print
 
@@ -129,3 +134,4 @@ def _safe_text(exc: BaseException | str) -> str:
 def main(ctx: click.Context, db_url: str | None, lang: str | None, debug: bool) -> None:
     """salesnb: close the broken hand-offs of the sales process."""
     ctx.obj = AppContext(db_url=db_url, language=lang, debug=debug)
+    ctx.with_resource(ui_language(_language(ctx.obj)))  # the whole command speaks one language

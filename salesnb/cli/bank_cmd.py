@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import click
 
+from ..i18n import t
 from ..receivables import (
     import_statements,
 )
 from .context import app
-from .options import JSON_OPTION
+from .options import ExistingPath, JSON_OPTION
 from .output import echo_json
 
 
@@ -18,7 +19,7 @@ def bank_group() -> None:
 
 
 @bank_group.command("import")
-@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=ExistingPath(dir_okay=False))
 @click.option("--by", "actor", default="system", show_default=True,
               help="Who uploads (a finance user id, or system).")
 @JSON_OPTION
@@ -28,5 +29,5 @@ def bank_import(files: tuple[str, ...], actor: str, as_json: bool) -> None:
     if as_json:
         echo_json(report.as_dict())
         return
-    click.echo(f"{report.lines} line(s) read from {len(report.files)} file(s), {report.incoming} incoming: "
-               f"{report.inserted} new, {report.updated} updated, {report.unchanged} unchanged")
+    click.echo(t("cli.bank.imported", lines=report.lines, files=len(report.files), incoming=report.incoming,
+                 inserted=report.inserted, updated=report.updated, unchanged=report.unchanged))

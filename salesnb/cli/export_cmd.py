@@ -8,7 +8,6 @@ from ..io import export_table
 from ..io.messages import msg
 from ..io.sql_guard import DEFAULT_TIMEOUT
 from .context import app
-from .output import ui_language
 
 
 @click.command("export")
@@ -23,8 +22,7 @@ def export_cmd(table: str | None, sql: str | None, out: str, fmt: str | None, pe
     if bool(table) == bool(sql):
         raise click.UsageError("give either a TABLE or --sql")
     ctx = app()
-    with ui_language(ctx.settings.language):
-        timeout = float(ctx.settings.section("export").get("sql_timeout_seconds", DEFAULT_TIMEOUT))
-        rows = export_table(ctx.engine, sql or table, out, language=ctx.settings.language, fmt=fmt, people=people,
-                            timeout=timeout)
-        click.echo(msg("io.export.done", rows=rows, path=out))
+    timeout = float(ctx.settings.section("export").get("sql_timeout_seconds", DEFAULT_TIMEOUT))
+    rows = export_table(ctx.engine, sql or table, out, language=ctx.settings.language, fmt=fmt, people=people,
+                        timeout=timeout)
+    click.echo(msg("io.export.done", rows=rows, path=out))

@@ -9,6 +9,7 @@ from ..io import import_paths
 from ..sla.holidays import coverage_warning, covered_until, load_holidays
 from ..timeutil import now
 from .context import app
+from .options import ExistingPath
 
 
 @click.group("holidays")
@@ -17,7 +18,7 @@ def holidays_group() -> None:
 
 
 @holidays_group.command("import")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.argument("file", type=ExistingPath(dir_okay=False))
 @click.option("--by", "actor", default="system", show_default=True, help="Who imports (an ops user id, or system).")
 def holidays_import(file: str, actor: str) -> None:
     """Import a sheet of days (日期 / 类型 放假·上班 / 名称; date / kind holiday·workday / name)."""

@@ -10,11 +10,11 @@ from ..io.messages import msg
 from ..io.validate import ProblemLog
 from ..schema import table_specs
 from .context import app
-from .output import ui_language
+from .options import ExistingPath
 
 
 @click.command("import")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.argument("paths", nargs=-1, required=True, type=ExistingPath())
 @click.option("--table", type=click.Choice(list(table_specs())), default=None,
               help="Canonical table of every file (default: inferred from each file's header).")
 @click.option("--by", "--actor", "actor", default="system", show_default=True,
@@ -22,7 +22,7 @@ from .output import ui_language
 @click.option("--map", "maps", multiple=True, metavar="HEADER=COLUMN",
               help="Map a header to a canonical column (COLUMN or TABLE.COLUMN; empty: not used). Repeatable; "
                    "remembered for the next file with that header.")
-@click.option("--mapping-file", type=click.Path(exists=True, dir_okay=False), default=None,
+@click.option("--mapping-file", type=ExistingPath(dir_okay=False), default=None,
               help="A TOML mapping file of a source system (see docs/import.md).")
 @click.option("--source", "source_system", default="", help="The system the files come from (for remembered mappings).")
 @click.option("--allow-unmapped", is_flag=True,
@@ -37,14 +37,13 @@ def import_cmd(paths: tuple[str, ...], table: str | None, actor: str, maps: tupl
     when not exact), which were not used and which columns the file lacks.
     """
     ctx = app()
-    with ui_language(ctx.settings.language):
-        if plan_only:
-            _print_plans(ctx.engine, paths, table, maps, mapping_file, source_system, allow_unmapped)
-            return
-        report = import_paths(ctx.engine, paths, table=table, actor=actor, mappings=list(maps),
-                              mapping_file=mapping_file, source_system=source_system,
-                              allow_unmapped=allow_unmapped, remember_mappings=not no_remember)
-        click.echo(report.summary())
+    if plan_only:
+        _print_plans(ctx.engine, paths, table, maps, mapping_file, source_system, allow_unmapped)
+        return
+    report = import_paths(ctx.engine, paths, table=table, actor=actor, mappings=list(maps),
+                          mapping_file=mapping_file, source_system=source_system,
+                          allow_unmapped=allow_unmapped, remember_mappings=not no_remember)
+    click.echo(report.summary())
 
 
 def _print_plans(engine, paths, table, maps, mapping_file, source_system, allow_unmapped) -> None:

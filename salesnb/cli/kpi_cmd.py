@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 import pandas as pd
 
+from ..i18n import t
 from ..kpi import compute_kpis
 from ..kpi.anomalies import anomaly_notes
 from ..kpi.kpis import records
@@ -22,7 +23,7 @@ def _show(frame: pd.DataFrame, language: str) -> str:
         if col in shown:
             shown[col] = shown[col].map(lambda v: percent(None if pd.isna(v) else float(v)))
     if "ok" in shown:
-        shown["ok"] = shown["ok"].map(lambda v: "—" if v is None or pd.isna(v) else ("OK" if v else "RED"))
+        shown["ok"] = shown["ok"].map(lambda v: "—" if v is None or pd.isna(v) else (t("cli.kpi.ok") if v else t("cli.kpi.red")))
     return shown.to_string(index=False)
 
 
@@ -49,17 +50,17 @@ def kpi_cmd(as_of: str | None, since: str | None, scope: str | None, notes: bool
                           "text": n.text(language)} for n in found]
         echo_json(data)
         return
-    click.echo(f"as of {when:%Y-%m-%d %H:%M}")
+    click.echo(t("cli.kpi.as_of", when=f"{when:%Y-%m-%d %H:%M}"))
     sections = [scope] if scope else ["overall", "week"]
     for name in sections:
         table = report.weekly() if name == "week" else report.at(name)
-        click.echo(f"\n[{name}]")
-        click.echo(_show(table, language) if not table.empty else "(no data)")
+        click.echo(f"\n[{t('cli.kpi.section.' + name)}]")
+        click.echo(_show(table, language) if not table.empty else t("cli.kpi.no_data"))
     if not scope:
         table = report.a_lead_conversion()
-        click.echo("\n[a_lead_conversion by region and week]")
-        click.echo(_show(table, language) if not table.empty else "(no data)")
+        click.echo(f"\n[{t('cli.kpi.section.a_leads')}]")
+        click.echo(_show(table, language) if not table.empty else t("cli.kpi.no_data"))
     if found:
-        click.echo("\n[notes]")
+        click.echo(f"\n[{t('cli.kpi.section.notes')}]")
         for note in found:
             click.echo(f"- {note.text(language)}")

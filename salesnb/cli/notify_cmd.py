@@ -10,7 +10,7 @@ import httpx
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from ..errors import SalesnbError
+from ..errors import NotifyError, SalesnbError
 from ..i18n import register, t
 from ..notify.channels import load_notify_config
 from ..notify.flush import DEFAULT_STALE_AFTER, flush
@@ -22,9 +22,13 @@ from ..timeutil import now
 from .context import app
 
 register({
-    "zh-CN": {"notify.test.subject": "salesnb 测试消息",
+    "zh-CN": {"notify.test.unknown_users": "未知的员工编号：{users}",
+              "notify.test.failed": "通道 {channel} 的测试消息发送失败：{reason}",
+              "notify.test.subject": "salesnb 测试消息",
               "notify.test.body": "这是一条来自 salesnb 的测试消息（通道 {channel}，{at}）。收到即表示配置正确。"},
-    "en": {"notify.test.subject": "salesnb test message",
+    "en": {"notify.test.unknown_users": "unknown user id(s): {users}",
+           "notify.test.failed": "test message on {channel} failed: {reason}",
+           "notify.test.subject": "salesnb test message",
            "notify.test.body": "A test message from salesnb (channel {channel}, {at}). If you can read it, the channel works."},
 })
 
@@ -48,7 +52,7 @@ def notify_test(channel: str, to: tuple[str, ...], message: str | None) -> None:
         with Session(ctx.engine) as session:
             recipients, unknown = resolve_recipients(session, to)
     if unknown:
-        raise SalesnbError(f"unknown user id(s): {', '.join(unknown)}")
+        raise NotifyError("notify.test.unknown_users", users=", ".join(unknown))
     language = ctx.settings.language
     at = now().strftime("%Y-%m-%d %H:%M:%S")
     notification = Notification(
@@ -60,7 +64,7 @@ def notify_test(channel: str, to: tuple[str, ...], message: str | None) -> None:
         try:
             result = send_notification(cfg, notification, notifier)
         except DeliveryError as exc:
-            raise SalesnbError(f"test message on {channel} failed: {cfg.redact(exc.reason)}") from None
+            raise NotifyError("notify.test.failed", channel=channel, reason=cfg.redact(exc.reason)) from None
     click.echo(f"sent a test message on {channel} ({cfg.type}): {cfg.redact(result.detail)}")
 
 

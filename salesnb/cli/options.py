@@ -30,7 +30,7 @@ def parse_amount(value: str, option: str = "--amount") -> Decimal:
     try:
         return Decimal(value.replace(",", "")).quantize(Decimal("0.01"))
     except InvalidOperation:
-        raise click.BadParameter(f"not an amount: {value!r}", param_hint=option) from None
+        raise SalesnbError("cli.not_amount", option=option, value=value) from None
 
 
 def read_json(path: str | Path) -> Any:
@@ -38,9 +38,30 @@ def read_json(path: str | Path) -> Any:
     try:
         return json.loads(Path(path).read_text(encoding="utf-8-sig"))
     except json.JSONDecodeError as exc:
-        raise SalesnbError(f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}") from None
+        raise SalesnbError("cli.not_json", path=str(path), line=exc.lineno, column=exc.colno, reason=exc.msg) from None
     except RecursionError:
         raise SalesnbError("rules.file_too_deep", path=str(path), depth=MAX_DEPTH) from None
+    except OSError as exc:
+        raise SalesnbError("cli.unreadable", path=str(path), reason=exc.strerror or str(exc)) from None
+
+
+class ExistingPath(click.Path):
+    """A path that must exist; a missing one is a user error in the user's language.
+
+    (click's own ``exists=True`` message is English only.)
+    """
+
+    def __init__(self, *, dir_okay: bool = True, path_type: type | None = None):
+        super().__init__(exists=False, dir_okay=dir_okay, path_type=path_type)
+        self._dir_okay = dir_okay
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        path = Path(value)
+        if not path.exists():
+            raise SalesnbError("cli.no_such_path", path=str(value))
+        if path.is_dir() and not self._dir_okay:
+            raise SalesnbError("cli.not_a_file", path=str(value))
+        return super().convert(value, param, ctx)
 
 
 AT_OPTION = click.option("--at", "at", default=None, help="Time of the action (default: now), e.g. 2026-11-27 09:30.")

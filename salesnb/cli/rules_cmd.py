@@ -7,7 +7,7 @@ import click
 from ..db import session_scope
 from ..rules import get_rule, latest_rules, save_rule
 from .context import app
-from .options import read_json
+from .options import ExistingPath, read_json
 from .output import echo_json, table
 
 
@@ -18,7 +18,7 @@ def rules_group() -> None:
 
 @rules_group.command("save")
 @click.argument("name")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.argument("file", type=ExistingPath(dir_okay=False))
 @click.option("--kind", type=click.Choice(["check", "filter"]), default="check", show_default=True)
 @click.option("--disabled", is_flag=True, help="Store the version disabled (a check that does not run).")
 @click.option("--by", "actor", default="system", show_default=True, help="An ops user id, or system.")

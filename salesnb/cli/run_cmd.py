@@ -6,7 +6,8 @@ import sys
 
 import click
 
-from ..errors import SalesnbError
+from ..errors import ConfigError
+from ..i18n import t
 from ..runs.execute import error_summary, run_template
 from ..runs.schedule import Job, load_jobs
 from ..timeutil import now
@@ -16,12 +17,12 @@ from .output import compact_json
 
 def print_result(result) -> None:
     took = (result.finished_at - result.started_at).total_seconds() if result.finished_at else 0.0
-    click.echo(f"run {result.run_id} {result.template}: {result.status} in {took:.1f}s")
-    click.echo(f"  notebook: {result.output_path}")
+    click.echo(t("cli.run.result", run_id=result.run_id, template=result.template, status=result.status, seconds=took))
+    click.echo(t("cli.run.notebook", path=result.output_path))
     if result.metrics:
-        click.echo(f"  metrics: {compact_json(result.metrics)}")
+        click.echo(t("cli.run.metrics", metrics=compact_json(result.metrics)))
     if result.error:
-        click.echo("  error: " + error_summary(result.error).replace("\n", "\n         "), err=True)
+        click.echo(t("cli.run.error", error=error_summary(result.error).replace("\n", "\n         ")), err=True)
 
 
 @click.command("run")
@@ -43,12 +44,12 @@ def run_cmd(template: str, params: tuple[tuple[str, str], ...], job: str | None,
     if job:
         expr = cron or next((j.cron for j in load_jobs(ctx.settings) if j.name == job), None)
         if not expr:
-            raise SalesnbError(f"job {job!r} is not in [schedule]; pass --cron")
+            raise ConfigError("cli.run.no_job", job=job)
         slot = Job(name=job, cron=expr, template=template).latest_slot(now())
     result = run_template(ctx.settings, ctx.engine, template, dict(params), job=job, scheduled_for=slot,
                           timeout=timeout)
     if result is None:
-        click.echo(f"job {job} slot {slot:%Y-%m-%d %H:%M} was already run; nothing to do")
+        click.echo(t("cli.run.slot_done", job=job, slot=f"{slot:%Y-%m-%d %H:%M}"))
         sys.exit(3)
     print_result(result)
     if not result.ok:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from ..i18n import t
 from ..runs.execute import runs_frame
 from .context import app
 from .output import compact_json, echo_json
@@ -21,10 +22,11 @@ def runs_cmd(template: str | None, limit: int, as_json: bool) -> None:
         echo_json(records)
         return
     if frame.empty:
-        click.echo("no runs yet")
+        click.echo(t("cli.runs.none"))
         return
     shown = frame[["id", "template", "job", "started_at", "seconds", "status", "output_path"]].copy()
     shown["started_at"] = shown["started_at"].map(lambda v: f"{v:%Y-%m-%d %H:%M:%S}")
     shown["seconds"] = shown["seconds"].map(lambda v: "" if v is None or v != v else f"{v:.1f}")
     shown["metrics"] = frame["metrics"].map(lambda m: compact_json(m)[:60] if m else "")
+    shown.columns = t("cli.runs.columns").split(",")
     click.echo(shown.fillna("").to_string(index=False))

@@ -12,7 +12,7 @@ from ..scorecards import (
     save_scorecard,
 )
 from .context import app
-from .options import read_json
+from .options import ExistingPath, read_json
 from .output import echo_json, table
 
 
@@ -42,7 +42,7 @@ def scorecards_show(name: str, version: int | None) -> None:
 
 
 @scorecards_group.command("save")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.argument("file", type=ExistingPath(dir_okay=False))
 @click.option("--name", default=DEFAULT_NAME, show_default=True)
 @click.option("--by", "actor", default="system", show_default=True, help="An ops user id, or system.")
 def scorecards_save(file: str, name: str, actor: str) -> None:

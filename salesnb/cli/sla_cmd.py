@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +19,8 @@ from ..sla import (
     timeline,
     trace,
 )
-from ..rules.parse import MAX_DEPTH
 from .context import app
-from .options import parse_time
+from .options import parse_time, read_json
 from .output import echo_json
 
 
@@ -31,16 +29,9 @@ def _hours(value: float) -> str:
 
 
 def _read_definition(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except json.JSONDecodeError as exc:
-        raise SalesnbError(f"{path}: line {exc.lineno}, column {exc.colno}: {exc.msg}") from exc
-    except RecursionError:
-        raise SalesnbError("rules.file_too_deep", path=str(path), depth=MAX_DEPTH) from None
-    except OSError as exc:
-        raise SalesnbError(f"{path}: {exc.strerror}") from exc
+    data = read_json(path)
     if not isinstance(data, dict):
-        raise SalesnbError(f"{path}: expected a JSON object with the policy definition")
+        raise SalesnbError("cli.sla.not_object", path=str(path))
     return data
 
 
@@ -94,7 +85,7 @@ def sla_set(node: str, file: Path | None, target_hours: float | None, mode: str 
         else:
             known = load_policies(session)
             if node not in known:
-                raise SalesnbError(f"no policy for {node!r} yet: give its definition with --file")
+                raise SalesnbError("cli.sla.no_policy", node=node)
             definition = known[node].to_dict()
         definition["node"] = node
         if target_hours is not None:
@@ -111,8 +102,9 @@ def sla_set(node: str, file: Path | None, target_hours: float | None, mode: str 
         try:
             policy = save_policy(session, definition, actor=actor)
         except SalesnbError as exc:
-            where = f"{file}: " if file is not None else ""
-            raise SalesnbError(f"{where}{exc}") from exc
+            if file is None:
+                raise
+            raise SalesnbError("cli.in_file", path=str(file), problem=str(exc)) from exc
     click.echo(f"saved SLA policy {policy.node} (version {policy.version})")
 
 

@@ -6,10 +6,11 @@ from pathlib import Path
 
 import click
 
-from ..errors import SalesnbError
+from ..errors import ConfigError
 from ..runs.bundles import apply_import, export_bundle, plan_import, read_bundle
 from ..runs.templates import copy_template, list_templates
 from .context import app
+from .options import ExistingPath
 
 
 @click.group("template")
@@ -48,7 +49,7 @@ def template_export(name: str, out: str | None, notebooks: tuple[str, ...]) -> N
 
 
 @template_group.command("import")
-@click.argument("bundle_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("bundle_file", type=ExistingPath(dir_okay=False, path_type=Path))
 @click.option("--overwrite", is_flag=True, help="Replace items that differ (stored as new versions).")
 @click.option("--yes", is_flag=True, help="Apply without asking.")
 @click.option("--dry-run", is_flag=True, help="Show what would change and stop.")
@@ -67,8 +68,8 @@ def template_import(bundle_file: Path, overwrite: bool, yes: bool, dry_run: bool
         click.echo("nothing to import: everything is already the same")
         return
     if plan.conflicts and not overwrite:
-        raise SalesnbError(f"{len(plan.conflicts)} item(s) differ from this database (~); nothing was imported. "
-                           "Rerun with --overwrite to replace them (old versions are kept).")
+        raise ConfigError("runs.bundle.conflicts", count=len(plan.conflicts),
+                          names=", ".join(f"{i.kind} {i.name}" for i in plan.conflicts))
     if dry_run:
         click.echo(f"dry run: {len(plan.changes)} change(s) not applied")
         return

@@ -17,6 +17,7 @@ import numpy as np
 from ..errors import SalesnbError
 from ..schema import table_specs
 from ..timeutil import now, parse_timestamp, to_local
+from . import messages  # noqa: F401 - the keys of the errors below
 from .activity import interactions, tasks
 from .bank import bank_lines
 from .deals import LEAD, World, make_deals
@@ -75,11 +76,11 @@ def generate(out_dir: str | Path, orders: int = 200, seed: int = 7, fmt: str = "
         invoice(s) each bank line really pays: txn_id, invoice_id, amount, fee).
     """
     if fmt not in FORMATS:
-        raise SalesnbError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+        raise SalesnbError("demo.format", format=repr(fmt), formats=", ".join(FORMATS))
     if orders < 1:
-        raise SalesnbError("orders must be at least 1")
+        raise SalesnbError("demo.orders")
     if fmt == "xlsx" and orders > XLSX_MAX_ORDERS:
-        raise SalesnbError(f"xlsx output is limited to {XLSX_MAX_ORDERS} orders (sheet size); use --format csv")
+        raise SalesnbError("demo.xlsx_orders", limit=XLSX_MAX_ORDERS)
     started = time.perf_counter()
     moment = resolve_as_of(as_of)
     T = _wall_seconds(moment)

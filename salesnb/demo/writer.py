@@ -12,6 +12,7 @@ import numpy as np
 
 from ..errors import SalesnbError
 from ..schema import table_spec
+from . import messages  # noqa: F401 - the keys of the errors below
 from .timeline import NA, date_text, to_text
 
 XLSX_MAX_ROWS = 1_048_575
@@ -94,7 +95,7 @@ class TableWriter:
             self._csv.writerows(zip(*cols))
             return
         if self.rows > XLSX_MAX_ROWS:
-            raise SalesnbError(f"{self.table}: {self.rows} rows do not fit in an xlsx sheet; use --format csv")
+            raise SalesnbError("demo.xlsx_rows", table=self.table, rows=self.rows)
         cols = [as_cells(kind, block[name]) for name, kind in self.columns]
         for row in zip(*cols):
             self._sheet.append(row)

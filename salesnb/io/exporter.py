@@ -166,7 +166,7 @@ def export_table(engine: Engine, table_or_select: str | Select | TextClause, pat
     path = Path(path)
     fmt = (fmt or path.suffix.lstrip(".") or "csv").lower()
     if fmt not in ("xlsx", "csv"):
-        raise SalesnbError(f"unsupported export format {fmt!r} (xlsx or csv)")
+        raise SalesnbError("io.export.format", format=repr(fmt))
     if people not in PEOPLE:
         raise SalesnbError("io.export.people", people=people)
     labels_known = _query_columns()

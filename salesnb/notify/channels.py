@@ -28,8 +28,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..config import Settings
-from ..errors import SalesnbError
+from ..errors import ConfigError
 from .redact import MASK, redact, register_secrets
+from . import messages  # noqa: F401 - the keys of the errors below
 
 ENV_PREFIX = "SALESNB_CHANNEL_"
 SECRET_WORDS = ("key", "secret", "password", "token", "webhook")
@@ -64,10 +65,8 @@ class ChannelConfig:
     def require(self, key: str) -> Any:
         value = self.get(key)
         if value is None:
-            raise SalesnbError(
-                f"channel {self.name!r} ({self.type}): option {key!r} is required "
-                f"(set it under [channels.{self.name}] or in {ENV_PREFIX}{env_name(self.name)}_{key.upper()})"
-            )
+            raise ConfigError("notify.option.required", channel=repr(self.name), name=self.name, type=self.type, option=repr(key),
+                              env=f"{ENV_PREFIX}{env_name(self.name)}_{key.upper()}")
         return value
 
     def get_int(self, key: str, default: int | None) -> int | None:
@@ -77,7 +76,7 @@ class ChannelConfig:
         try:
             return int(value)
         except (TypeError, ValueError):
-            raise SalesnbError(f"channel {self.name!r}: option {key!r} must be a whole number, got {value!r}") from None
+            raise ConfigError("notify.option.integer", channel=repr(self.name), option=repr(key), value=repr(value)) from None
 
     def get_bool(self, key: str, default: bool) -> bool:
         value = self.get(key)
@@ -90,7 +89,7 @@ class ChannelConfig:
             return True
         if text in ("0", "false", "no", "off", "否"):
             return False
-        raise SalesnbError(f"channel {self.name!r}: option {key!r} must be true or false, got {value!r}")
+        raise ConfigError("notify.option.bool", channel=repr(self.name), option=repr(key), value=repr(value))
 
     def secrets(self) -> list[str]:
         """The secret option values (to be masked wherever text leaves the process)."""
@@ -128,7 +127,7 @@ class NotifyConfig:
             return self.channels[name]
         except KeyError:
             known = ", ".join(sorted(self.channels)) or "(none)"
-            raise SalesnbError(f"no channel named {name!r}; configured channels: {known}") from None
+            raise ConfigError("notify.channel.unknown", name=repr(name), known=known) from None
 
 
 def load_notify_config(settings: Settings, environ: Mapping[str, str] | None = None) -> NotifyConfig:
@@ -137,7 +136,7 @@ def load_notify_config(settings: Settings, environ: Mapping[str, str] | None = N
     raw: dict[str, dict[str, Any]] = {}
     for name, options in settings.section("channels").items():
         if not isinstance(options, dict):
-            raise SalesnbError(f"[channels.{name}] must be a table of options")
+            raise ConfigError("notify.channel.not_table", name=name)
         raw[str(name)] = {str(k).lower(): v for k, v in options.items()}
     _apply_env(raw, environ)
 
@@ -145,7 +144,7 @@ def load_notify_config(settings: Settings, environ: Mapping[str, str] | None = N
     for name, options in raw.items():
         ctype = options.pop("type", None)
         if not ctype:
-            raise SalesnbError(f"channel {name!r} has no type (set [channels.{name}] type = \"wecom_robot\" …)")
+            raise ConfigError("notify.channel.no_type", name=name)
         channels[name] = ChannelConfig(name=name, type=str(ctype), options=options)
     if CONSOLE_CHANNEL not in channels:
         channels[CONSOLE_CHANNEL] = ChannelConfig(
@@ -157,7 +156,7 @@ def load_notify_config(settings: Settings, environ: Mapping[str, str] | None = N
     for route_name, names in [(DEFAULT_ROUTE, default), *routes.items()]:
         missing = [n for n in names if n not in channels]
         if missing:
-            raise SalesnbError(f"notify route {route_name!r} names unknown channel(s): {', '.join(missing)}")
+            raise ConfigError("notify.route.unknown_channels", route=repr(route_name), missing=", ".join(missing))
     register_secrets(s for c in channels.values() for s in c.secrets())
     return NotifyConfig(channels=channels, default=default, routes=routes)
 

@@ -47,7 +47,7 @@ import httpx
 from sqlalchemy import Connection, Engine, and_, func, or_, select, update
 
 from ..config import Settings, load_settings
-from ..errors import SalesnbError
+from ..errors import ConfigError, SalesnbError
 from ..models import OutboxMessage, User
 from ..timeutil import now as local_now
 from .channels import ChannelConfig, NotifyConfig, load_notify_config
@@ -63,6 +63,7 @@ from .notifier import (
 from .outbox import DEFAULT_CHANNEL, child_dedup_key, insert_ignoring_duplicates
 from .recipients import load_attachments, resolve_recipients
 from .send import make_notifier, send_notification
+from . import messages  # noqa: F401 - the keys of the errors below
 
 log = logging.getLogger(__name__)
 
@@ -324,7 +325,8 @@ def digest_pending(engine: Engine, channel: ChannelConfig, notifier: Notifier, s
 def _in_doubt_policy(channel: ChannelConfig) -> str:
     policy = str(channel.get("in_doubt", "resend"))
     if policy not in IN_DOUBT_POLICIES:
-        raise SalesnbError(f"channel {channel.name!r}: in_doubt must be resend or hold, got {policy!r}")
+        raise ConfigError("notify.option.choice", channel=repr(channel.name), option="in_doubt", choices="resend, hold",
+                          value=repr(policy))
     return policy
 
 

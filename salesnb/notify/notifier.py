@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import httpx
 
-from ..errors import SalesnbError
+from ..errors import ConfigError
+from . import messages  # noqa: F401 - the keys of the errors below
 
 if TYPE_CHECKING:
     from .channels import ChannelConfig
@@ -179,7 +180,8 @@ class Notifier:
         """Option ``name`` (default: the first of ``choices``), refused when not one of them."""
         value = str(self.channel.get(name, choices[0]))
         if value not in choices:
-            raise SalesnbError(f"channel {self.channel.name!r}: {name} must be one of {', '.join(choices)}, got {value!r}")
+            raise ConfigError("notify.option.choice", channel=repr(self.channel.name), option=name,
+                              choices=", ".join(choices), value=repr(value))
         return value
 
     def url(self, default_base: str, path: str) -> str:

@@ -32,9 +32,30 @@ from ..auth.people import Actor
 from ..auth.permissions import authorize
 from ..db import session_scope
 from ..errors import InputError, Problem
+from ..i18n import register, t
 from ..io import import_frame, read_grid
 from ..schema import normalise_header
 from ..timeutil import parse_timestamp
+
+register({
+    "zh-CN": {
+        "bank.no_header": "找不到银行流水的表头（需要日期列，如 交易日期，以及金额列，如 金额、借方/贷方 或 收入/支出）",
+        "bank.not_amount": "不是金额：{text}",
+        "bank.both_sides": "借方和贷方同时有金额",
+        "bank.unknown_direction": "无法识别的收付标志 {flag}（应为 借/贷、收/付 或 D/C）",
+        "bank.not_a_time": "不是日期/时间",
+        "bank.duplicate_serial": "同一个流水号出现在多行",
+    },
+    "en": {
+        "bank.no_header": "no bank statement header found (need a date column such as 交易日期 and an"
+                          " amount column such as 金额, 借方/贷方 or 收入/支出)",
+        "bank.not_amount": "not an amount: {text}",
+        "bank.both_sides": "both debit (借方) and credit (贷方) are filled",
+        "bank.unknown_direction": "unknown direction {flag} (expected 借/贷, 收/付 or D/C)",
+        "bank.not_a_time": "not a date/time",
+        "bank.duplicate_serial": "the same serial number appears on more than one line",
+    },
+})
 
 Grid = list[list[str]]
 
@@ -118,9 +139,7 @@ def find_layout(grid: Grid, file: str, scan: int = 40) -> Layout:
             if score >= 4:
                 break
     if best is None:
-        raise InputError([Problem(file, None, None,
-                                  "no bank statement header found (need a date column such as 交易日期 and an"
-                                  " amount column such as 金额, 借方/贷方 or 收入/支出)")])
+        raise InputError([Problem(file, None, None, t("bank.no_header"))])
     roles, memo = _roles(grid[best[0]])
     return Layout(best[0], roles, memo, grid[best[0]])
 
@@ -136,7 +155,7 @@ def parse_amount(text: str) -> Decimal | None:
     try:
         amount = Decimal(value)
     except InvalidOperation:
-        raise ValueError(f"not an amount: {text!r}") from None
+        raise ValueError(t("bank.not_amount", text=repr(text))) from None
     return (-amount if negative else amount).quantize(Decimal("0.01"))
 
 
@@ -210,7 +229,7 @@ def parse_statement(path: str | Path, *, grid: Grid | None = None) -> pd.DataFra
             if FOOTER.search(" ".join(row[:3])):
                 continue  # 合计 / 打印时间 rows under the lines
             problems.append(Problem(file, excel_row, header(roles.get("date", roles.get("time"))),
-                                    "not a date/time", date_text or time_text))
+                                    t("bank.not_a_time"), date_text or time_text))
             continue
         try:
             amount, direction = _money(row, roles)
@@ -239,7 +258,7 @@ def parse_statement(path: str | Path, *, grid: Grid | None = None) -> pd.DataFra
     if duplicated.any():
         first = frame.loc[duplicated, "txn_id"].iloc[0]
         raise InputError([Problem(file, None, header(roles.get("txn_id")),
-                                  "the same serial number appears on more than one line", first)])
+                                  t("bank.duplicate_serial"), first)])
     return frame
 
 
@@ -251,7 +270,7 @@ def _money(row: list[str], roles: dict[str, int]) -> tuple[Decimal | None, str]:
         credit = credit if credit else None
         debit = debit if debit else None
         if credit is not None and debit is not None:
-            raise ValueError("both debit (借方) and credit (贷方) are filled")
+            raise ValueError(t("bank.both_sides"))
         if credit is not None:
             return abs(credit), "in" if credit > 0 else "out"
         if debit is not None:
@@ -265,7 +284,7 @@ def _money(row: list[str], roles: dict[str, int]) -> tuple[Decimal | None, str]:
     if "direction" in roles and flag:
         direction = parse_direction(flag)
         if direction is None:
-            raise ValueError(f"unknown direction {flag!r} (expected 借/贷, 收/付 or D/C)")
+            raise ValueError(t("bank.unknown_direction", flag=repr(flag)))
         return abs(amount), direction
     return abs(amount), "in" if amount > 0 else "out"
 

@@ -29,7 +29,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from ..errors import SalesnbError
+from ..errors import MAX_MESSAGE_CHARS, SalesnbError, shorten
 from ..i18n import register, t
 from ..timeutil import parse_timestamp
 from .fields import NUMERIC_KINDS, ORDERED_KINDS, FieldInfo, FieldSet, canonical_tables, field_set
@@ -45,11 +45,21 @@ MAX_SIZE = 20_000  # objects, lists and values in a rule (an ``in`` list of a fe
 
 register({
     "zh-CN": {
+        "rules.invalid": "规则 {name} 无效：",
+        "rules.store.kind": "未知的规则类型 {kind}；可用类型：{known}",
+        "rules.store.name": "规则名 {name}：只能使用字母、数字和 _",
+        "rules.store.unknown": "没有已保存的规则 {name}",
+        "rules.store.unknown_version": "没有已保存的规则 {name} 的第 {version} 版",
         "rules.too_deep": "rule: 嵌套超过 {depth} 层，请拆成几条更简单的规则",
         "rules.too_large": "rule: 规则过大（超过 {size:,} 个组成部分），请拆分规则或改用已保存的筛选",
         "rules.file_too_deep": "{path}: 嵌套层数过多，无法读取（规则最多嵌套 {depth} 层）",
     },
     "en": {
+        "rules.invalid": "invalid {name}:",
+        "rules.store.kind": "unknown rule kind {kind}; known: {known}",
+        "rules.store.name": "rule name {name}: use letters, digits and _ only",
+        "rules.store.unknown": "no stored rule {name}",
+        "rules.store.unknown_version": "no stored rule {name} version {version}",
         "rules.too_deep": "rule: nested more than {depth} levels deep; split it into simpler rules",
         "rules.too_large": "rule: too large (more than {size:,} parts); split it or use a stored filter",
         "rules.file_too_deep": "{path}: nested too deeply to read (a rule is nested at most {depth} levels)",
@@ -73,7 +83,21 @@ class RuleError(SalesnbError):
 
     def __init__(self, problems: list[str], name: str = "rule"):
         self.problems = problems
-        super().__init__(f"invalid {name}:\n" + "\n".join(f"  {p}" for p in problems))
+        super().__init__("rules.invalid", name=name)
+
+    @classmethod
+    def keyed(cls, key: str, /, **params: Any) -> RuleError:
+        """A rule error that is one message (an unknown rule, a bad name) rather than a list of problems."""
+        error = cls([])
+        SalesnbError.__init__(error, key, **params)
+        return error
+
+    def render(self, language: str | None = None) -> str:
+        if self.key != "rules.invalid":
+            return super().render(language)
+        lines = [t("rules.invalid", language, name=shorten(str(self.params["name"]))),
+                 *(f"  {p}" for p in self.problems)]
+        return shorten("\n".join(lines), MAX_MESSAGE_CHARS)
 
 
 def parse_rule(rule: Any, fields: str | FieldSet | Mapping[str, Any], *, name: str = "rule") -> Node:

@@ -17,7 +17,6 @@ from .. import audit
 from ..auth.people import Actor
 from ..auth.permissions import authorize
 from ..db import serialise
-from ..errors import SalesnbError
 from ..models import Rule
 from ..timeutil import now
 from .definitions import validate_check_definition
@@ -32,7 +31,7 @@ def validate_definition(kind: str, definition: Any, name: str = "rule") -> None:
         validate_check_definition(definition, name)
         return
     if kind != "filter":
-        raise SalesnbError(f"unknown rule kind {kind!r}; known: {', '.join(KINDS)}")
+        raise RuleError.keyed("rules.store.kind", kind=repr(kind), known=", ".join(KINDS))
     if not isinstance(definition, dict) or "table" not in definition or "rule" not in definition:
         raise RuleError(['definition: expected {"table": ..., "rule": ...}'], name)
     try:
@@ -46,7 +45,7 @@ def save_rule(session: Session, name: str, definition: dict[str, Any], *, kind: 
     """Validate and store ``definition`` as the next version of rule ``name``; return the row (``config.edit``)."""
     actor = authorize(session, actor, "config.edit").user_id
     if not name or not name.replace("_", "").isalnum():
-        raise SalesnbError(f"rule name {name!r}: use letters, digits and _ only")
+        raise RuleError.keyed("rules.store.name", name=repr(name))
     validate_definition(kind, definition, name)
     serialise(session, f"rules:{name}")  # concurrent saves get consecutive versions
     current = session.scalar(select(func.max(Rule.version)).where(Rule.name == name))
@@ -76,5 +75,6 @@ def get_rule(session: Session, name: str, version: int | None = None) -> Rule:
     query = query.where(Rule.version == version) if version else query.order_by(Rule.version.desc())
     row = session.scalars(query.limit(1)).first()
     if row is None:
-        raise SalesnbError(f"no stored rule {name!r}" + (f" version {version}" if version else ""))
+        raise RuleError.keyed("rules.store.unknown_version" if version else "rules.store.unknown", name=repr(name),
+                            version=version)
     return row

@@ -36,13 +36,14 @@ from ..auth.people import Actor
 from ..auth.permissions import authorize
 from ..config import Settings
 from ..db import session_scope
-from ..errors import SalesnbError
+from ..errors import ConfigError
 from ..i18n import register, t
 from ..filenames import safe_file_name
 from ..models import Scorecard, SlaPolicy
 from ..sla.holidays import as_dicts as holiday_dicts
 from ..sla.holidays import load_holidays, replace_year_entries
 from ..timeutil import now
+from . import messages  # noqa: F401 - the keys of the errors below
 from .templates import BUILTIN_TEMPLATES_DIR, template_dirs
 
 FORMAT = "salesnb-bundle"
@@ -144,7 +145,7 @@ def collect_bundle(engine: Engine, settings: Settings, name: str, notebooks: lis
         bundle.holidays = holiday_dicts(load_holidays(session))
     for path in [*team_notebooks(settings), *(Path(p) for p in notebooks or [])]:
         if not path.is_file():
-            raise SalesnbError(f"notebook {path} does not exist")
+            raise ConfigError("runs.no_notebook", path=str(path))
         bundle.notebooks[path.name] = _clean_notebook(path.read_bytes())
     return bundle
 
@@ -193,18 +194,17 @@ def read_bundle(path: str | Path) -> Bundle:
         with zipfile.ZipFile(path) as zf:
             names = set(zf.namelist())
             if "manifest.json" not in names:
-                raise SalesnbError(f"{path}: not a salesnb bundle (no manifest.json)")
+                raise ConfigError("runs.bundle.no_manifest", path=str(path))
             manifest = json.loads(zf.read("manifest.json"))
             if manifest.get("format") != FORMAT or not isinstance(manifest.get("version"), int):
-                raise SalesnbError(f"{path}: not a salesnb bundle (format {manifest.get('format')!r})")
+                raise ConfigError("runs.bundle.format", path=str(path), format=repr(manifest.get("format")))
             if manifest["version"] > VERSION:
-                raise SalesnbError(f"{path}: bundle version {manifest['version']} is newer than this salesnb "
-                                   f"understands ({VERSION}); upgrade salesnb")
+                raise ConfigError("runs.bundle.newer", path=str(path), version=manifest["version"], supported=VERSION)
 
             def part(name: str) -> list[dict[str, Any]]:
                 value = json.loads(zf.read(name)) if name in names else []
                 if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-                    raise SalesnbError(f"{path}: {name} must be a list of objects")
+                    raise ConfigError("runs.bundle.part", path=str(path), name=name)
                 return value
 
             notebooks = {safe_file_name(Path(n).name): zf.read(n) for n in sorted(names)
@@ -213,7 +213,7 @@ def read_bundle(path: str | Path) -> Bundle:
                           rules=part("rules.json"), sla_policies=part("sla_policies.json"),
                           holidays=part("holidays.json"), notebooks=notebooks, manifest=manifest)
     except (zipfile.BadZipFile, json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
-        raise SalesnbError(f"{path}: not a readable bundle ({type(exc).__name__}: {exc})") from None
+        raise ConfigError("runs.bundle.unreadable", path=str(path), kind=type(exc).__name__, reason=str(exc)) from None
 
 
 def validate_bundle(bundle: Bundle) -> None:
@@ -244,8 +244,7 @@ def validate_bundle(bundle: Bundle) -> None:
     for file_name, data in bundle.notebooks.items():
         attempt(f"notebook {file_name}", lambda d: nbformat.validate(nbformat.reads(d.decode("utf-8"), 4)), data)
     if problems:
-        raise SalesnbError("the bundle has invalid items; nothing was imported:\n" +
-                           "\n".join(f"  {p}" for p in problems))
+        raise ConfigError("runs.bundle.invalid", problems="\n".join(f"  {p}" for p in problems))
 
 
 def default_notebooks_dir(settings: Settings) -> Path:
@@ -310,9 +309,9 @@ def _holiday_entries(items: list[dict[str, Any]]) -> list[tuple[date, str, str |
         try:
             day = date.fromisoformat(str(item["day"]))
         except (KeyError, ValueError):
-            raise SalesnbError(f"holiday {item!r}: day must be a date like 2027-02-06") from None
+            raise ConfigError("runs.bundle.holiday_day", item=repr(item)) from None
         if item.get("kind") not in ("holiday", "workday"):
-            raise SalesnbError(f"holiday {item.get('day')}: kind must be holiday or workday")
+            raise ConfigError("runs.bundle.holiday_kind", day=item.get("day"))
         entries.append((day, item["kind"], item.get("name") or None))
     return entries
 
@@ -396,8 +395,7 @@ def apply_import(engine: Engine, plan: ImportPlan, *, overwrite: bool = False,
 
     if plan.conflicts and not overwrite:
         names = ", ".join(f"{i.kind} {i.name}" for i in plan.conflicts)
-        raise SalesnbError(f"{len(plan.conflicts)} item(s) differ from what this database has: {names}; "
-                           "nothing was imported (use --overwrite to replace them)")
+        raise ConfigError("runs.bundle.conflicts", count=len(plan.conflicts), names=names)
     todo = {(i.kind, i.name) for i in plan.changes}
     bundle = plan.bundle
     at = now()

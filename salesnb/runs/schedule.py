@@ -37,8 +37,9 @@ from sqlalchemy import Engine, func, select
 
 from ..config import Settings
 from ..db import session_scope
-from ..errors import SalesnbError
+from ..errors import ConfigError
 from ..models import TemplateRun
+from . import messages  # noqa: F401 - the keys of the errors below
 from .execute import RunResult, run_template
 from ..timeutil import now, to_local
 from ..urls import has_secret
@@ -80,13 +81,13 @@ def load_jobs(settings: Settings) -> list[Job]:
         if isinstance(spec, str):
             spec = {"cron": spec}
         if not isinstance(spec, dict) or not spec.get("cron"):
-            raise SalesnbError(f"[schedule] {name}: expected a cron string or a table with cron = \"…\"")
+            raise ConfigError("runs.schedule.spec", name=name)
         cron = str(spec["cron"])
         if not croniter.is_valid(cron):
-            raise SalesnbError(f"[schedule] {name}: invalid cron expression {cron!r}")
+            raise ConfigError("runs.schedule.cron", name=name, cron=repr(cron))
         catchup = str(spec.get("catchup", "latest"))
         if catchup not in ("latest", "all"):
-            raise SalesnbError(f"[schedule] {name}: catchup must be \"latest\" or \"all\", got {catchup!r}")
+            raise ConfigError("runs.schedule.catchup", name=name, value=repr(catchup))
         jobs.append(Job(name=str(name), cron=cron, template=str(spec.get("template") or name),
                         parameters=dict(spec.get("parameters") or {}), catchup=catchup))
     return jobs
@@ -138,7 +139,7 @@ def serve(settings: Settings, engine: Engine, *, poll_seconds: float = 30.0,
     on_error = on_error or (lambda job, exc: print(f"schedule: job {job.name}: {exc}", file=sys.stderr))
     jobs = load_jobs(settings)
     if not jobs:
-        raise SalesnbError("no jobs in [schedule]; add e.g. daily_checks = \"0 7 * * *\" to salesnb.toml")
+        raise ConfigError("runs.schedule.no_jobs")
     stop = stop or threading.Event()
     started = clock()
     while not stop.is_set():

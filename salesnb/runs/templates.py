@@ -18,9 +18,10 @@ from typing import Any
 from sqlalchemy.engine import make_url
 
 from ..config import Settings
-from ..errors import SalesnbError
+from ..errors import ConfigError
 from ..timeutil import now
 from ..urls import has_secret
+from . import messages  # noqa: F401 - the keys of the errors below
 
 BUILTIN_TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates" / "notebooks"
 
@@ -43,14 +44,14 @@ def resolve_template(template: str | Path, settings: Settings) -> Path:
     candidate = Path(template).expanduser()
     if candidate.suffix == ".ipynb" or candidate.exists():
         if not candidate.is_file():
-            raise SalesnbError(f"template notebook {candidate} does not exist")
+            raise ConfigError("runs.template.no_file", path=str(candidate))
         return candidate.resolve()
     for folder in template_dirs(settings):
         path = folder / f"{template}.ipynb"
         if path.is_file():
             return path.resolve()
     known = ", ".join(sorted(row["name"] for row in list_templates(settings))) or "(none)"
-    raise SalesnbError(f"no template named {template!r}; known templates: {known}")
+    raise ConfigError("runs.template.unknown", name=repr(template), known=known)
 
 
 def list_templates(settings: Settings) -> list[dict[str, Any]]:
@@ -84,8 +85,8 @@ def coerce_parameters(path: Path, values: Mapping[str, Any],
     declared = declared if declared is not None else template_parameters(path)
     unknown = [name for name in values if name not in declared]
     if unknown:
-        raise SalesnbError(f"{path.name} has no parameter(s) {', '.join(unknown)}; "
-                           f"it takes: {', '.join(declared) or '(none)'}")
+        raise ConfigError("runs.template.no_parameters", notebook=path.name, unknown=", ".join(unknown),
+                           declared=", ".join(declared) or "-")
     return {name: _coerce(value, _declared_kind(declared[name])) for name, value in values.items()}
 
 
@@ -110,7 +111,7 @@ def _coerce(value: Any, kind: str) -> Any:
         if kind == "float":
             return float(value)
     except ValueError:
-        raise SalesnbError(f"parameter value {value!r} is not a {kind}") from None
+        raise ConfigError("runs.template.bad_value", value=repr(value), kind=kind) from None
     if kind == "bool":
         return value.strip().lower() in ("1", "true", "yes", "是", "y")
     if kind == "str":
@@ -132,7 +133,7 @@ def parameters_cell(notebook) -> Any:
     for cell in notebook.cells:
         if "parameters" in cell.get("metadata", {}).get("tags", []):
             return cell
-    raise SalesnbError("the notebook has no cell tagged 'parameters'")
+    raise ConfigError("runs.template.no_parameters_cell")
 
 
 def set_assignment(source: str, name: str, value: Any, note: str) -> str:
@@ -171,7 +172,7 @@ def copy_template(settings: Settings, template: str | Path, dest: str | Path, *,
     if target.suffix != ".ipynb":
         target = target.with_suffix(".ipynb")
     if target.exists() and not overwrite:
-        raise SalesnbError(f"{target} exists; pass --overwrite to replace it")
+        raise ConfigError("runs.template.exists", path=str(target))
     notebook = nbformat.read(source, as_version=4)
     cell = parameters_cell(notebook)
     note = "wired by `salesnb template copy`"

@@ -23,7 +23,7 @@ from .. import audit
 from ..auth.people import Actor
 from ..auth.permissions import authorize
 from ..db import serialise
-from ..errors import SalesnbError
+from ..errors import SalesnbError, ScorecardError
 from ..i18n import get_language, t
 from ..models import Customer, Lead, LeadScore, PriorityPoolEntry, User
 from ..notify.outbox import enqueue_many, outbox_row
@@ -143,14 +143,14 @@ def _lead_row(session: Session, lead: Lead | Mapping[str, Any] | str, at: dateti
     if isinstance(lead, str):
         row = session.get(Lead, lead)
         if row is None:
-            raise SalesnbError(f"no lead {lead!r}")
+            raise ScorecardError("scorecard.no_lead", lead=repr(lead))
         return row
     data = dict(lead)
     row = session.get(Lead, data.get("lead_id")) if data.get("lead_id") else None
     if row is None:
         missing_cols = [c for c in ("lead_id", "customer_id", "owner_id") if missing(data.get(c))]
         if missing_cols:
-            raise SalesnbError(f"a new lead needs {', '.join(missing_cols)}")
+            raise ScorecardError("scorecard.new_lead_needs", columns=", ".join(missing_cols))
         data.setdefault("created_at", at)
         data.setdefault("status", "open")
         row = Lead(**data)

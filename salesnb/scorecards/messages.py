@@ -4,6 +4,10 @@ from ..i18n import register
 
 register({
     "zh-CN": {
+        "scorecard.no_lead": "没有线索 {lead}",
+        "scorecard.new_lead_needs": "新线索需要填写 {columns}",
+        "scorecard.unknown": "没有评分卡 {name}",
+        "scorecard.unknown_version": "没有评分卡 {name} 的第 {version} 版",
         "scorecard.incomplete": "评分卡未填写完整，不能保存线索 {lead_id}：",
         "scorecard.missing": "缺少必填项「{label}」",
         "scorecard.invalid": "「{label}」的值 {value!r} 无效：{reason}",
@@ -17,6 +21,10 @@ register({
         "scorecard.pool.reason": "「{card}」第 {version} 版评为 {grade} 级",
     },
     "en": {
+        "scorecard.no_lead": "no lead {lead}",
+        "scorecard.new_lead_needs": "a new lead needs {columns}",
+        "scorecard.unknown": "no scorecard {name}",
+        "scorecard.unknown_version": "no scorecard {name} version {version}",
         "scorecard.incomplete": "The scorecard is incomplete; lead {lead_id} cannot be saved:",
         "scorecard.missing": "missing required field “{label}”",
         "scorecard.invalid": "“{label}”: {value!r} is not valid: {reason}",

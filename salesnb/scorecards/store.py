@@ -12,10 +12,11 @@ from .. import audit
 from ..auth.people import Actor
 from ..auth.permissions import authorize
 from ..db import serialise
-from ..errors import SalesnbError
+from ..errors import ScorecardError
 from ..models import Scorecard
 from ..timeutil import now
 from .definition import DEFAULT_NAME, Card, compile_card, default_definition
+from . import messages  # noqa: F401 - the keys of the errors below
 
 
 def save_scorecard(session: Session, definition: dict[str, Any], *, name: str = DEFAULT_NAME,
@@ -46,7 +47,8 @@ def get_scorecard(session: Session, name: str = DEFAULT_NAME, version: int | Non
     if row is None:
         if name == DEFAULT_NAME and version in (None, 1):
             return _seed_default(session, name)
-        raise SalesnbError(f"no scorecard {name!r}" + (f" version {version}" if version else ""))
+        raise ScorecardError("scorecard.unknown_version" if version else "scorecard.unknown", name=repr(name),
+                             version=version)
     return compile_card(row.name, row.version, row.definition)
 
 

@@ -34,6 +34,7 @@ import chinese_calendar
 from ..errors import SalesnbError
 from ..timeutil import local_tz, to_local
 from .holidays import EMPTY, HolidayTable
+from . import messages  # noqa: F401 - the keys of PolicyError
 
 log = logging.getLogger("salesnb.sla")
 
@@ -64,17 +65,18 @@ class CalendarSpec:
         data = dict(data or {})
         mode = data.get("mode", "24x7")
         if mode not in MODES:
-            raise PolicyError(f"{where}.mode must be one of {', '.join(MODES)}, got {mode!r}")
+            raise PolicyError("sla.calendar.mode", where=f"{where}.mode", modes=", ".join(MODES), value=repr(mode))
         hours_in = data.get("hours")
         if hours_in is None:
             hours = DEFAULT_HOURS
         elif isinstance(hours_in, dict):
             unknown = set(hours_in) - set(WEEKDAYS)
             if unknown:
-                raise PolicyError(f"{where}.hours: unknown weekday(s) {sorted(unknown)}; use {', '.join(WEEKDAYS)}")
+                raise PolicyError("sla.calendar.weekdays", where=f"{where}.hours", days=", ".join(sorted(unknown)),
+                                  known=", ".join(WEEKDAYS))
             hours = tuple(_windows(hours_in.get(day) or [], f"{where}.hours.{day}") for day in WEEKDAYS)
         else:
-            raise PolicyError(f"{where}.hours must map weekdays (mon..sun) to lists of [start, end]")
+            raise PolicyError("sla.calendar.hours", where=f"{where}.hours")
         adjusted = data.get("adjusted_workday_hours")
         adjusted_w = None if adjusted is None else _windows(adjusted, f"{where}.adjusted_workday_hours")
         tz = data.get("timezone")
@@ -82,11 +84,11 @@ class CalendarSpec:
             try:
                 ZoneInfo(tz)
             except Exception as exc:  # noqa: BLE001 - any lookup failure is a bad zone name
-                raise PolicyError(f"{where}.timezone: unknown time zone {tz!r}") from exc
+                raise PolicyError("sla.calendar.timezone", where=f"{where}.timezone", value=repr(tz)) from exc
         spec = cls(mode=mode, hours=hours, chinese_holidays=bool(data.get("chinese_holidays", True)),
                    adjusted_workday_hours=adjusted_w, timezone=tz)
         if mode == "working_hours" and not any(spec.hours):
-            raise PolicyError(f"{where}.hours: working_hours mode needs at least one working window")
+            raise PolicyError("sla.calendar.no_window", where=f"{where}.hours")
         return spec
 
     def to_dict(self) -> dict[str, Any]:
@@ -114,19 +116,19 @@ def _parse_time(text: Any, where: str) -> time:
             return time.max
         return time(int(hh), int(mm))
     except (ValueError, TypeError) as exc:
-        raise PolicyError(f"{where}: expected a time like 09:00, got {text!r}") from exc
+        raise PolicyError("sla.calendar.time", where=where, value=repr(text)) from exc
 
 
 def _windows(items: Iterable[Any], where: str) -> tuple[Window, ...]:
     out: list[Window] = []
     for i, item in enumerate(items):
         if not isinstance(item, (list, tuple)) or len(item) != 2:
-            raise PolicyError(f"{where}[{i}]: expected [start, end], got {item!r}")
+            raise PolicyError("sla.calendar.window", where=f"{where}[{i}]", value=repr(item))
         start, end = _parse_time(item[0], f"{where}[{i}]"), _parse_time(item[1], f"{where}[{i}]")
         if end <= start:
-            raise PolicyError(f"{where}[{i}]: end {item[1]} is not after start {item[0]}")
+            raise PolicyError("sla.calendar.end_before_start", where=f"{where}[{i}]", start=item[0], end=item[1])
         if out and start < out[-1][1]:
-            raise PolicyError(f"{where}[{i}]: window starts before the previous one ends")
+            raise PolicyError("sla.calendar.overlap", where=f"{where}[{i}]")
         out.append((start, end))
     return tuple(out)
 

@@ -19,16 +19,16 @@ from sqlalchemy.orm import Session
 from .. import audit
 from ..auth.people import Actor
 from ..auth.permissions import authorize
-from ..errors import SalesnbError
 from ..models import Task
 from ..timeutil import parse_timestamp, to_local
-from .calendar import Pause
+from .calendar import Pause, PolicyError
+from . import messages  # noqa: F401 - the keys of the errors below
 
 
 def _task(session: Session, task_id: str) -> Task:
     task = session.get(Task, task_id)
     if task is None:
-        raise SalesnbError(f"no task {task_id!r}")
+        raise PolicyError("sla.task.unknown", task_id=repr(task_id))
     return task
 
 
@@ -38,13 +38,13 @@ def pause_task(session: Session, task_id: str, status: str, *, at: datetime, act
     ``actor`` holds the task or is above its holder (``task.pause``).
     """
     if not status or not isinstance(status, str):
-        raise SalesnbError("a pause needs a status, e.g. waiting_customer")
+        raise PolicyError("sla.pause.status")
     task = _task(session, task_id)
     actor = authorize(session, actor, "task.pause", task.owner_id).user_id
     details = dict(task.details or {})
     pauses = [dict(p) for p in details.get("pauses") or []]
     if pauses and pauses[-1].get("to") is None:
-        raise SalesnbError(f"task {task_id} is already paused ({pauses[-1].get('status')}); resume it first")
+        raise PolicyError("sla.pause.already", task_id=task_id, status=pauses[-1].get("status"))
     at = to_local(at)
     pauses.append({"status": status, "from": at.isoformat(), "to": None})
     details.update(pauses=pauses, status=status)
@@ -60,10 +60,10 @@ def resume_task(session: Session, task_id: str, *, at: datetime, actor: Actor | 
     details = dict(task.details or {})
     pauses = [dict(p) for p in details.get("pauses") or []]
     if not pauses or pauses[-1].get("to") is not None:
-        raise SalesnbError(f"task {task_id} is not paused")
+        raise PolicyError("sla.pause.not_paused", task_id=task_id)
     at = to_local(at)
     if at < parse_timestamp(pauses[-1]["from"]):
-        raise SalesnbError(f"task {task_id} was paused at {pauses[-1]['from']}; it cannot resume before that")
+        raise PolicyError("sla.pause.resume_early", task_id=task_id, at=pauses[-1]["from"])
     before = pauses[-1]["status"]
     pauses[-1]["to"] = at.isoformat()
     details.update(pauses=pauses, status="open")

@@ -37,6 +37,7 @@ from ..rules import validate_rule
 from ..timeutil import now
 from .calendar import CalendarSpec, Clock, PolicyError, clock_for
 from .holidays import EMPTY, HolidayTable, coverage_warning, load_holidays
+from . import messages  # noqa: F401 - the keys of PolicyError
 
 RECIPIENT_WORDS = ("owner", "manager", "entity_owner")
 TODO_NODE = "sla_todo"
@@ -45,7 +46,7 @@ TODO_NODE = "sla_todo"
 def check_recipient(spec: Any, where: str) -> str:
     """Validate one recipient spec; return it normalised."""
     if not isinstance(spec, str) or not spec.strip():
-        raise PolicyError(f"{where}: expected a recipient such as owner, manager, role:finance or user:U001, got {spec!r}")
+        raise PolicyError("sla.policy.recipient_expected", where=where, value=repr(spec))
     spec = spec.strip()
     if spec in RECIPIENT_WORDS:
         return spec
@@ -53,10 +54,10 @@ def check_recipient(spec: Any, where: str) -> str:
     if kind == "role" and value in ROLES:
         return spec
     if kind == "role":
-        raise PolicyError(f"{where}: unknown role {value!r}; roles are {', '.join(ROLES)}")
+        raise PolicyError("sla.policy.unknown_role", where=where, value=repr(value), roles=", ".join(ROLES))
     if kind == "user" and value:
         return spec
-    raise PolicyError(f"{where}: unknown recipient {spec!r}; use owner, manager, entity_owner, role:NAME or user:ID")
+    raise PolicyError("sla.policy.unknown_recipient", where=where, value=repr(spec))
 
 
 def _hours(value: Any, where: str, *, allow_negative: bool = False, allow_none: bool = False) -> timedelta | None:
@@ -65,9 +66,10 @@ def _hours(value: Any, where: str, *, allow_negative: bool = False, allow_none: 
     try:
         number = float(value)
     except (TypeError, ValueError) as exc:
-        raise PolicyError(f"{where}: expected a number of hours, got {value!r}") from exc
+        raise PolicyError("sla.policy.hours_expected", where=where, value=repr(value)) from exc
     if number != number or (number < 0 and not allow_negative):
-        raise PolicyError(f"{where}: must be {'a number' if allow_negative else '≥ 0'}, got {value!r}")
+        raise PolicyError("sla.policy.number_expected" if allow_negative else "sla.policy.not_negative", where=where,
+                          value=repr(value))
     return timedelta(hours=number)
 
 
@@ -100,33 +102,33 @@ class Level:
     @classmethod
     def from_dict(cls, data: dict[str, Any], where: str) -> Level:
         if not isinstance(data, dict):
-            raise PolicyError(f"{where}: expected an object, got {data!r}")
+            raise PolicyError("sla.policy.object_expected", where=where, value=repr(data))
         unknown = set(data) - {"level", "delay_hours", "notify", "cc", "todo_for", "repeat_every_hours",
                                "max_repeats", "channel"}
         if unknown:
-            raise PolicyError(f"{where}: unknown field(s) {sorted(unknown)}")
+            raise PolicyError("sla.policy.unknown_fields", where=where, fields=", ".join(sorted(unknown)))
         try:
             number = int(data["level"])
         except (KeyError, TypeError, ValueError) as exc:
-            raise PolicyError(f"{where}.level: expected an integer level number") from exc
+            raise PolicyError("sla.policy.level_number", where=f"{where}.level") from exc
         notify = tuple(check_recipient(r, f"{where}.notify[{i}]") for i, r in enumerate(data.get("notify") or []))
         if not notify:
-            raise PolicyError(f"{where}.notify: name at least one recipient")
+            raise PolicyError("sla.policy.need_notify", where=f"{where}.notify", level=data["level"])
         cc = tuple(check_recipient(r, f"{where}.cc[{i}]") for i, r in enumerate(data.get("cc") or []))
         todo_for = data.get("todo_for")
         if todo_for is not None:
             todo_for = check_recipient(todo_for, f"{where}.todo_for")
         every = _hours(data.get("repeat_every_hours"), f"{where}.repeat_every_hours", allow_none=True)
         if every is not None and every <= timedelta(0):
-            raise PolicyError(f"{where}.repeat_every_hours: must be > 0")
+            raise PolicyError("sla.policy.positive", where=f"{where}.repeat_every_hours")
         try:
             max_repeats = int(data.get("max_repeats", 3 if every else 0) or 0)
         except (TypeError, ValueError) as exc:
-            raise PolicyError(f"{where}.max_repeats: expected an integer") from exc
+            raise PolicyError("sla.policy.integer", where=f"{where}.max_repeats") from exc
         if max_repeats < 0 or max_repeats > 100:
-            raise PolicyError(f"{where}.max_repeats: must be between 0 and 100")
+            raise PolicyError("sla.policy.max_repeats", where=f"{where}.max_repeats")
         if max_repeats and not every:
-            raise PolicyError(f"{where}.max_repeats: set repeat_every_hours too")
+            raise PolicyError("sla.policy.repeats_need_every", where=f"{where}.max_repeats")
         channel = data.get("channel")
         return cls(level=number, delay=_hours(data.get("delay_hours", 0), f"{where}.delay_hours", allow_negative=True),
                    notify=notify, cc=cc, todo_for=todo_for, repeat_every=every, max_repeats=max_repeats,
@@ -181,21 +183,21 @@ class Policy:
                   source: str = "stored") -> Policy:
         """Validate a JSON definition; raise PolicyError naming the bad field."""
         if not isinstance(data, dict):
-            raise PolicyError("a policy definition must be a JSON object")
+            raise PolicyError("sla.policy.not_object")
         unknown = set(data) - {"node", "title", "target_hours", "calendar", "pause_statuses", "condition",
                                "condition_table", "levels", "enabled"}
         if unknown:
-            raise PolicyError(f"unknown policy field(s) {sorted(unknown)}")
+            raise PolicyError("sla.policy.unknown_policy_fields", fields=", ".join(sorted(unknown)))
         node = node or data.get("node")
         if not node or not isinstance(node, str) or len(node) > 100:
-            raise PolicyError("node: name the workflow node (as in tasks.node), at most 100 characters")
+            raise PolicyError("sla.policy.node")
         if data.get("node") not in (None, node):
-            raise PolicyError(f"node: the definition is for {data['node']!r}, not {node!r}")
+            raise PolicyError("sla.policy.other_node", given=repr(data["node"]), node=repr(node))
         if "target_hours" not in data:
-            raise PolicyError("target_hours: required")
+            raise PolicyError("sla.policy.required", where="target_hours")
         target = _hours(data["target_hours"], "target_hours")
         if target <= timedelta(0):
-            raise PolicyError("target_hours: must be > 0")
+            raise PolicyError("sla.policy.positive", where="target_hours")
         levels = tuple(Level.from_dict(item, f"levels[{i}]") for i, item in enumerate(data.get("levels") or []))
         _check_ladder(levels, target)
         title = data.get("title") or {}
@@ -203,14 +205,14 @@ class Policy:
             title = {"zh-CN": title, "en": title}
         pauses = data.get("pause_statuses") or []
         if not isinstance(pauses, list) or not all(isinstance(p, str) and p for p in pauses):
-            raise PolicyError("pause_statuses: expected a list of status names")
+            raise PolicyError("sla.policy.pause_statuses")
         condition = data.get("condition")
         condition_table = data.get("condition_table")
         if condition is not None:
             if not isinstance(condition, dict):
-                raise PolicyError("condition: expected a rule (JSON object)")
+                raise PolicyError("sla.policy.condition_object")
             if condition_table not in Base.metadata.tables:
-                raise PolicyError(f"condition_table: name the table the condition reads (e.g. invoices), got {condition_table!r}")
+                raise PolicyError("sla.policy.condition_table", value=repr(condition_table))
             _validate_condition(condition, condition_table)
         return cls(node=node, target=target, levels=levels,
                    calendar=CalendarSpec.from_dict(data.get("calendar")), title=dict(title),
@@ -233,28 +235,28 @@ class Policy:
 def _check_ladder(levels: tuple[Level, ...], target: timedelta) -> None:
     numbers = [lv.level for lv in levels]
     if len(set(numbers)) != len(numbers):
-        raise PolicyError("levels: level numbers must be unique")
+        raise PolicyError("sla.policy.levels_unique")
     ordered = sorted(levels, key=lambda lv: lv.level)
     for prev, cur in zip(ordered, ordered[1:]):
         if cur.delay <= prev.delay:
-            raise PolicyError(f"levels: level {cur.level} must come later than level {prev.level} (larger delay_hours)")
+            raise PolicyError("sla.policy.levels_order", level=cur.level, previous=prev.level)
     warnings = [lv for lv in levels if lv.is_warning]
     if len(warnings) > 1:
-        raise PolicyError("levels: at most one warning level (negative delay_hours)")
+        raise PolicyError("sla.policy.one_warning")
     for lv in warnings:
         if target + lv.delay < timedelta(0):
-            raise PolicyError(f"levels: warning level {lv.level} would fire before the task starts")
+            raise PolicyError("sla.policy.warning_too_early", level=lv.level)
         if lv.level > 0:
-            raise PolicyError(f"levels: a warning (negative delay_hours) must be level 0, not {lv.level}")
+            raise PolicyError("sla.policy.warning_level_0", level=lv.level)
     if any(lv.level <= 0 and not lv.is_warning for lv in levels):
-        raise PolicyError("levels: escalation levels after the deadline are numbered from 1")
+        raise PolicyError("sla.policy.levels_from_1")
 
 
 def _validate_condition(condition: dict[str, Any], table: str) -> None:
     try:
         validate_rule(condition, table)
     except SalesnbError as exc:
-        raise PolicyError(f"condition: {exc}") from exc
+        raise PolicyError("sla.policy.condition", problem=str(exc)) from exc
 
 
 # ------------------------------------------------------------------ defaults (docs/design.md)
@@ -325,7 +327,7 @@ def load_policies(session: Session, *, include_disabled: bool = True) -> dict[st
         try:
             policies[row.node] = Policy.from_dict(row.definition, row.node, version=row.version, source="stored")
         except PolicyError as exc:
-            raise PolicyError(f"stored SLA policy {row.node!r} is invalid: {exc}") from exc
+            raise PolicyError("sla.policy.stored_invalid", node=row.node, problem=str(exc)) from exc
     if not include_disabled:
         policies = {node: p for node, p in policies.items() if p.enabled}
     holidays = load_holidays(session)
@@ -346,7 +348,7 @@ def get_policy(session: Session, node: str) -> Policy:
     """The policy of ``node``; PolicyError when there is none."""
     policies = load_policies(session)
     if node not in policies:
-        raise PolicyError(f"no SLA policy for node {node!r}; known nodes: {', '.join(policies)}")
+        raise PolicyError("sla.policy.no_node", node=node, known=", ".join(policies))
     return policies[node]
 
 

@@ -9,9 +9,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..errors import SalesnbError
 from ..models import AuditLog, EscalationLog, Task
 from ..timeutil import now, to_local
+from .calendar import PolicyError
 from .candidates import TASKS, condition_clause
 from .pauses import task_pauses
 from .policies import TODO_NODE, load_policies
@@ -84,13 +84,13 @@ class TaskTrace:
 
 
 def trace(session: Session, task_id: str, as_of: datetime | None = None) -> TaskTrace:
-    """The escalation history of ``task_id`` (SalesnbError when there is no such task).
+    """The escalation history of ``task_id`` (PolicyError when there is no such task).
 
     ``as_of`` (default: now) is the time the policy's condition is evaluated at.
     """
     task = session.get(Task, task_id)
     if task is None:
-        raise SalesnbError(f"no task {task_id!r}")
+        raise PolicyError("sla.task.unknown", task_id=repr(task_id))
     policy = load_policies(session).get(task.node)
     applies = policy is not None and policy.enabled
     if applies and policy.condition is not None:

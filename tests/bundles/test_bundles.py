@@ -110,7 +110,7 @@ def test_bundle_reproduces_check_results_in_an_empty_database(engine, db_url, ot
         other.dispose()
 
 
-def test_import_never_overwrites_silently(engine, db_url, tmp_path):
+def test_import_never_overwrites_silently(english, engine, db_url, tmp_path):
     settings = settings_for(db_url, tmp_path, templates={"dirs": ["team"]})
     with session_scope(engine) as session:
         save_rule(session, "big_quote", BIG_QUOTE, kind="check")
@@ -146,7 +146,7 @@ def test_import_never_overwrites_silently(engine, db_url, tmp_path):
     assert '-    "severity": "critical",' in refused.output and '+    "severity": "warning",' in refused.output
     assert "-# 我们的对账 · Bank reconciliation" in refused.output
     assert "+# 银行对账 · Bank reconciliation" in refused.output
-    assert "nothing was imported" in refused.output
+    assert "未导入任何内容" in refused.output
     declined = runner.invoke(main, ["template", "import", str(bundle_file), "--overwrite"], env=env, input="n\n")
     assert declined.exit_code == 1 and notebook.read_bytes() == edited  # asked, said no
     done = runner.invoke(main, ["template", "import", str(bundle_file), "--overwrite", "--yes"], env=env)
@@ -157,7 +157,7 @@ def test_import_never_overwrites_silently(engine, db_url, tmp_path):
     assert "我们的对账" not in notebook.read_text(encoding="utf-8")
 
 
-def test_bad_bundles_are_refused(engine, db_url, tmp_path):
+def test_bad_bundles_are_refused(english, engine, db_url, tmp_path):
     settings = settings_for(db_url, tmp_path)
     broken = tmp_path / "broken.zip"
     with zipfile.ZipFile(broken, "w") as zf:

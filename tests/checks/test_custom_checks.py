@@ -29,7 +29,7 @@ def quotes(engine):
     return engine
 
 
-def test_python_check_with_a_rule_and_one_with_a_query(quotes):
+def test_python_check_with_a_rule_and_one_with_a_query(english, quotes):
     register_check(Check(name="big_quote", table="quotes", rule=BIG_QUOTE["rule"], message=BIG_QUOTE["message"]))
 
     def customers_without_quotes(ctx):
@@ -67,7 +67,7 @@ def test_stored_rule_check_runs_until_disabled(quotes):
     assert "big_quote" not in run_checks(quotes, AS_OF).checks
 
 
-def test_stored_check_definitions_are_validated(sqlite_engine):
+def test_stored_check_definitions_are_validated(english, sqlite_engine):
     bad = {"table": "quotes", "rule": {"field": "amount", "op": "is_empty"}, "severity": "urgent",
            "owner": "manager_id", "colour": "red"}
     with pytest.raises(RuleError) as err, session_scope(sqlite_engine) as s:

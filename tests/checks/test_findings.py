@@ -81,7 +81,7 @@ def test_settings_thresholds_language_and_enabled(engine):
     assert report.checks["lead_response_overdue"].title == "Lead response overdue"
 
 
-def test_bad_settings_fail_cleanly_and_record_a_failed_run(engine):
+def test_bad_settings_fail_cleanly_and_record_a_failed_run(english, engine):
     bad = Settings(db_url="", raw={"checks": {"lead_response_overdue": {"hour": 6}}})
     with pytest.raises(SalesnbError, match=r"\[checks.lead_response_overdue\] unknown setting 'hour'; known: hours"):
         run_checks(engine, AS_OF, settings=bad)

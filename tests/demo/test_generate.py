@@ -106,7 +106,7 @@ def test_realistic_names_and_org(frames):
     assert qa.question.str.endswith("？").all() and (qa.engineer != "").all() and (qa.materials != "").all()
 
 
-def test_bad_arguments_are_refused(tmp_path):
+def test_bad_arguments_are_refused(english, tmp_path):
     with pytest.raises(SalesnbError, match="format"):
         generate(tmp_path, orders=10, fmt="json")
     with pytest.raises(SalesnbError, match="xlsx"):

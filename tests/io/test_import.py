@@ -90,7 +90,7 @@ def test_file_with_errors_changes_nothing_and_names_rows_and_columns(engine, tmp
         ("订单.csv", 6, "状态"), ("订单.csv", 7, "订单编号"),
     }
     message = str(err.value)
-    assert "row 6, column 下单时间" in message and "'昨天'" in message and "K404" in message
+    assert "第 6 行，列 下单时间" in message and "'昨天'" in message and "K404" in message
     assert snapshot(engine) == before
     if raw_before is not None:
         assert sqlite_file_bytes(engine) == raw_before

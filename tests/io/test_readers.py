@@ -77,7 +77,7 @@ def test_errors_in_a_banner_xlsx_name_the_excel_row_and_header(tmp_path):
         read_table(path)
     (problem,) = err.value.problems
     assert (problem.row, problem.column, problem.value) == (6, "下单时间", "下周一")
-    assert "orders.xlsx" in str(err.value) and "row 6" in str(err.value)
+    assert "orders.xlsx" in str(err.value) and "第 6 行" in str(err.value)
 
 
 def test_bank_html_saved_as_xls(tmp_path):

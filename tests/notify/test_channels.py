@@ -59,12 +59,12 @@ def test_routes_per_event_type_and_default(tmp_path):
     assert load_notify_config(make_settings(tmp_path, channels=CHANNELS, notify=notify), environ=env).default == ["mail"]
 
 
-def test_a_route_to_an_unknown_channel_is_refused(tmp_path):
+def test_a_route_to_an_unknown_channel_is_refused(english, tmp_path):
     with pytest.raises(SalesnbError, match="unknown channel.*nope"):
         load_notify_config(make_settings(tmp_path, channels=CHANNELS, notify={"default": ["nope"]}), environ={})
 
 
-def test_a_channel_without_type_is_refused(tmp_path):
+def test_a_channel_without_type_is_refused(english, tmp_path):
     with pytest.raises(SalesnbError, match="has no type"):
         load_notify_config(make_settings(tmp_path, channels={"x": {"key": "k"}}), environ={})
 

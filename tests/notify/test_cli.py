@@ -83,7 +83,7 @@ def test_notify_test_sends_a_chinese_test_message(cli, robot_server, caplog):
 def test_notify_test_with_a_bad_key_explains_without_showing_it(cli, robot_server, monkeypatch):
     robot_server.keys = {"another-key"}
     out = cli("notify", "test", "robot", "--message", "你好", code=2)
-    assert "test message on robot failed: WeCom robot error 93000" in out
+    assert "通道 robot 的测试消息发送失败：WeCom robot error 93000" in out
 
 
 def test_notify_test_email_to_a_user(cli_db, users, smtp_server):
@@ -95,8 +95,8 @@ def test_notify_test_email_to_a_user(cli_db, users, smtp_server):
 
 
 def test_notify_test_unknown_channel_and_user(cli_db, users):
-    assert "no channel named 'nope'; configured channels: console, mail, robot" in cli_db("notify", "test", "nope", code=2)
-    assert "unknown user id(s): U99" in cli_db("notify", "test", "mail", "--to", "U99", code=2)
+    assert "没有名为 'nope' 的通道；已配置的通道：console, mail, robot" in cli_db("notify", "test", "nope", code=2)
+    assert "未知的员工编号：U99" in cli_db("notify", "test", "mail", "--to", "U99", code=2)
 
 
 def test_notify_channels_masks_secrets(cli):

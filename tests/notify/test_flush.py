@@ -120,7 +120,7 @@ def test_messages_for_an_unconfigured_channel_wait(engine, users, tmp_path, fake
     assert statuses(engine) == [("msg-0", "pending"), ("msg-1", "pending")]
 
 
-def test_a_misconfigured_channel_is_reported_not_failed(engine, users, tmp_path, fake_clock):
+def test_a_misconfigured_channel_is_reported_not_failed(english, engine, users, tmp_path, fake_clock):
     add_messages(engine, 1, "robot", at=fake_clock.now())
     report = deliver(engine, tmp_path, {"robot": {"type": "wecom_robot", "msgtype": "html"}}, fake_clock)
     assert "option 'key' is required" in report.problems[0]

@@ -92,7 +92,7 @@ def test_bad_lines_name_file_row_and_column_and_nothing_is_stored(engine, tmp_pa
         import_statements(engine, [files["icbc.xlsx"], bad])
     problems = [(p.file.endswith("bad.csv"), p.row, p.column) for p in caught.value.problems]
     assert problems == [(True, 4, "交易日期"), (True, 5, "收入金额"), (True, 6, "收入金额")]
-    assert "both debit" in str(caught.value) and "not an amount" in str(caught.value)
+    assert "借方和贷方同时有金额" in str(caught.value) and "不是金额" in str(caught.value)
     with session_scope(engine) as s:
         assert s.scalar(select(func.count()).select_from(BankTransaction)) == 0
 
@@ -100,14 +100,14 @@ def test_bad_lines_name_file_row_and_column_and_nothing_is_stored(engine, tmp_pa
 def test_a_file_without_a_statement_header_is_refused(tmp_path):
     path = tmp_path / "notes.csv"
     path.write_text("name,comment\nfoo,bar\n", encoding="utf-8")
-    with pytest.raises(InputError, match="no bank statement header"):
+    with pytest.raises(InputError, match="找不到银行流水的表头"):
         parse_statement(path)
 
 
 def test_unknown_direction_flag_is_an_error(tmp_path):
     path = tmp_path / "flag.csv"
     path.write_text("交易日期,金额,收付标志\n2026-01-05,10.00,?\n", encoding="utf-8")
-    with pytest.raises(InputError, match=r"row 2, column 金额: unknown direction"):
+    with pytest.raises(InputError, match=r"第 2 行，列 金额：无法识别的收付标志"):
         parse_statement(path)
 
 

@@ -32,7 +32,7 @@ def test_import_reconcile_review_and_unmatch(db_url, statement_files):
     engine.dispose()
     imported = json.loads(run(db_url, "bank", "import", *statement_files, "--json").output)
     assert imported["inserted"] == 16 and imported["incoming"] == 13
-    assert "0 new, 0 updated, 16 unchanged" in run(db_url, "bank", "import", *statement_files).output
+    assert "新增 0，更新 0，未变 16" in run(db_url, "bank", "import", *statement_files).output
     dry = run(db_url, "reconcile", "--as-of", "2026-02-01", "--dry-run").output
     assert dry.startswith("(dry run) 13 line(s) considered: 10 matched")
     report = json.loads(run(db_url, "reconcile", "--as-of", "2026-02-01", "--json").output)

@@ -117,7 +117,7 @@ def test_validation_names_the_rule_path():
     assert problems[7] == "rule.all[6].value: null is not a value; use the operator is_null / not_null"
     assert problems[8] == "rule.all[7].value: accepted_at (datetime) cannot be compared with amount (decimal)"
     assert problems[9].startswith("rule.all[8]: expected one of the keys all, any, not")
-    assert str(err.value).startswith("invalid my rule:\n  rule.all[0].field")
+    assert err.value.render("en").startswith("invalid my rule:\n  rule.all[0].field")
 
 
 def test_user_text_is_data_never_code():
@@ -129,7 +129,7 @@ def test_user_text_is_data_never_code():
         validate_rule({"field": "__class__", "op": "eq", "value": "x"}, "leads")
 
 
-def test_stored_rules_are_validated_and_versioned(sqlite_engine):
+def test_stored_rules_are_validated_and_versioned(english, sqlite_engine):
     definition = {"table": "orders", "rule": {"field": "status", "op": "eq", "value": "open"}}
     with session_scope(sqlite_engine) as s:
         assert save_rule(s, "open_orders", definition, kind="filter", actor="system").version == 1

@@ -47,7 +47,7 @@ def test_run_records_history_and_metrics(engine, db_url, tmp_path):
     assert listed.loc[0, "status"] == "succeeded" and listed.loc[0, "metrics"]["doubled"] == 42
 
 
-def test_parameters_are_checked(tmp_path):
+def test_parameters_are_checked(english, tmp_path):
     notebook = probe(tmp_path)
     assert coerce_parameters(notebook, {"n": "7", "fail": "false", "as_of": "2026-11-27"}) == {
         "n": 7, "fail": False, "as_of": "2026-11-27"}

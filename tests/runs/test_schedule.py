@@ -38,7 +38,7 @@ def test_slots_and_catch_up_modes():
     assert job.latest_slot(at(4, 6, 59)) == at(3, 7)
 
 
-def test_jobs_from_config(tmp_path):
+def test_jobs_from_config(english, tmp_path):
     settings = settings_for("sqlite://", tmp_path, schedule={
         "daily_checks": "0 7 * * *",
         "weekly": {"cron": "0 8 * * 1", "template": "weekly_kpi_report", "parameters": {"weeks": 4},
@@ -88,11 +88,11 @@ def test_cli_job_fills_its_slot_at_most_once(engine, db_url, tmp_path):
     result = CliRunner().invoke(main, ["run", str(notebook), "--job", job.name, "--cron", job.cron],
                                 env={"SALESNB_DB_URL": db_url, "SALESNB_HOME": str(tmp_path)})
     assert result.exit_code == 3, result.output
-    assert "already run" in result.output
+    assert "已经运行过" in result.output
     assert not (tmp_path / "runs").exists()  # nothing was executed
     missing = CliRunner().invoke(main, ["run", str(notebook), "--job", "not_configured"],
                                  env={"SALESNB_DB_URL": db_url, "SALESNB_HOME": str(tmp_path)})
-    assert missing.exit_code == 2 and "not in [schedule]" in missing.output
+    assert missing.exit_code == 2 and "[schedule] 中没有任务 not_configured" in missing.output
 
 
 def test_print_crontab(tmp_path):
@@ -113,7 +113,7 @@ def test_print_crontab(tmp_path):
     assert "-p bank_folder '银行 流水'" in recon
 
 
-def test_serve_keeps_going_when_a_job_cannot_start(engine, db_url, tmp_path):
+def test_serve_keeps_going_when_a_job_cannot_start(english, engine, db_url, tmp_path):
     from salesnb.runs.schedule import serve
 
     settings = settings_for(db_url, tmp_path, schedule={"broken": {"cron": "* * * * *", "template": "no_such"}})

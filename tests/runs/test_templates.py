@@ -19,7 +19,7 @@ from .notebooks import probe, settings_for
 BUILTINS = {"daily_checks", "weekly_kpi_report", "reconciliation"}
 
 
-def test_builtin_templates_are_parameterised(tmp_path):
+def test_builtin_templates_are_parameterised(english, tmp_path):
     settings = settings_for("sqlite://", tmp_path)
     rows = {r["name"]: r for r in list_templates(settings)}
     assert BUILTINS <= set(rows) and all(rows[n]["builtin"] for n in BUILTINS)
@@ -30,7 +30,7 @@ def test_builtin_templates_are_parameterised(tmp_path):
         resolve_template("nope", settings)
 
 
-def test_copy_is_wired_and_runs_like_a_template(engine, db_url, tmp_path, monkeypatch):
+def test_copy_is_wired_and_runs_like_a_template(english, engine, db_url, tmp_path, monkeypatch):
     with session_scope(engine) as session:
         session.add_all([User(user_id="a", name="A", role="ops"), User(user_id="b", name="B", role="sales")])
     probe(tmp_path / "team")

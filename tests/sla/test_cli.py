@@ -67,7 +67,7 @@ def test_bad_policy_file_changes_nothing(engine, db_url, tmp_path):
     broken = tmp_path / "broken.json"
     broken.write_text('{"target_hours": 2,, }', encoding="utf-8")
     result = run(db_url, "sla", "set", "invoice_confirm", "--file", str(broken), ok=False)
-    assert result.exit_code == 2 and "broken.json: line 1, column" in result.output
+    assert result.exit_code == 2 and "broken.json: not valid JSON (line 1, column" in result.output
     invalid = tmp_path / "invalid.json"
     invalid.write_text(json.dumps({"target_hours": 2, "levels": [{"level": 1, "notify": ["role:king"]}]}))
     result = run(db_url, "sla", "set", "x", "--file", str(invalid), ok=False)

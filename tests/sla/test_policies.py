@@ -107,8 +107,9 @@ def test_round_trip_keeps_every_field():
 ])
 def test_invalid_definitions_name_the_field(change, message):
     definition = {"node": "x", "target_hours": 2, "levels": [{"level": 1, "notify": ["owner"]}], **change}
-    with pytest.raises(PolicyError, match=message.replace("[", r"\[").replace("]", r"\]")):
+    with pytest.raises(PolicyError) as caught:
         type(default_policies()["invoice_confirm"]).from_dict(definition)
+    assert message in caught.value.render("en")
 
 
 def test_invalid_definition_writes_nothing(engine):
