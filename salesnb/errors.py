@@ -11,6 +11,7 @@ The tree::
     ├── ContractError            a contract action that cannot be done now                  (salesnb.contracts)
     ├── ReceivablesError         a claim, a bank line or a match that cannot be used        (salesnb.receivables)
     ├── NotifyError              a notification that cannot be sent as asked                (salesnb.notify)
+    ├── SyncError                a sync source that cannot be configured or read            (salesnb.sync)
     ├── AuthError                sign-in failed, a session ended, no such active user      (salesnb.auth)
     └── PermissionDenied         the signed-in person may not do this                      (salesnb.auth)
 
@@ -111,6 +112,10 @@ class ReceivablesError(SalesnbError):
 
 class NotifyError(SalesnbError):
     """A notification that cannot be sent as asked."""
+
+
+class SyncError(SalesnbError):
+    """A sync source that cannot be configured or read (a setting, a connection, an API answer)."""
 
 
 class ScorecardError(SalesnbError):

@@ -581,3 +581,25 @@ class TemplateRun(Base):
     scheduled_for: Mapped[datetime | None]
     job: Mapped[str | None] = mapped_column(String(100))
     __table_args__ = (UniqueConstraint("job", "scheduled_for", name="uq_template_runs_slot"),)
+
+
+class SyncState(Base):
+    """One stream of one sync source: its cursor and what its last run did (:mod:`salesnb.sync.state`).
+
+    The cursor advances only in the transaction that commits the stream's rows.
+    """
+
+    __tablename__ = "sync_state"
+    source: Mapped[str] = mapped_column(String(100), primary_key=True)
+    stream: Mapped[str] = mapped_column(String(200), primary_key=True)
+    table_name: Mapped[str] = mapped_column(String(50))
+    cursor: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    last_run_at: Mapped[datetime | None]
+    last_success_at: Mapped[datetime | None]
+    rows: Mapped[int] = mapped_column(Integer, default=0)
+    inserted: Mapped[int] = mapped_column(Integer, default=0)
+    updated: Mapped[int] = mapped_column(Integer, default=0)
+    unchanged: Mapped[int] = mapped_column(Integer, default=0)
+    vanished: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(20), default="never")
+    last_error: Mapped[str | None] = mapped_column(Text)

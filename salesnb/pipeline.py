@@ -1,7 +1,11 @@
-"""The daily run: grade new leads → reconcile → run the checks → escalate → deliver notifications.
+"""The daily run: sync the sources → grade new leads → reconcile → run the checks → escalate → deliver notifications.
 
 One function chains the engines in the order data flows (store → engines →
-outbox → notifiers).  Reconciliation comes before the checks, so an invoice
+outbox → notifiers).  Sync comes first when ``[sync.*]`` sources are configured
+(:mod:`salesnb.sync`): the checks see today's ERP and CRM rows; a stream
+with bad rows or a failed read is reported (⚠ in the summary, its state
+kept) without stopping the run, while a source that cannot be configured
+stops it.  Reconciliation comes before the checks, so an invoice
 paid by today's bank lines is never reported overdue today.  ``salesnb
 daily``, ``salesnb demo`` and the ``daily_checks`` template call it; each
 step is also available on its own.  A failing step stops the run and raises:
@@ -26,7 +30,7 @@ from sqlalchemy import Engine
 from .config import Settings, load_settings
 from .timeutil import parse_as_of
 
-STEPS = ("grade", "reconcile", "checks", "escalate", "notify")
+STEPS = ("sync", "grade", "reconcile", "checks", "escalate", "notify")
 
 
 @dataclass
@@ -62,7 +66,7 @@ class DailyRun:
             if checks.baseline_id is not None:
                 lines.append(t("pipeline.baseline", language, id=checks.baseline_id, backlog=checks.backlog,
                                summaries=checks.backlog_summaries))
-        for name in ("grade", "reconcile", "escalate", "notify"):
+        for name in ("sync", "grade", "reconcile", "escalate", "notify"):
             report = self.reports.get(name)
             if report is not None:
                 text = report.summary() if callable(getattr(report, "summary", None)) else None
@@ -103,6 +107,15 @@ def _plain(report: Any) -> Any:
     return str(report)
 
 
+def _sync(engine: Engine, as_of: datetime, settings: Settings):
+    from .sync import run_sync
+    from .sync.sources import configured
+
+    if not configured(settings):
+        return None  # no sources: nothing to read
+    return run_sync(engine, settings=settings)
+
+
 def _grade(engine: Engine, as_of: datetime, settings: Settings):
     from .scorecards import grade_leads
 
@@ -139,7 +152,8 @@ def _notify(engine: Engine, as_of: datetime, settings: Settings):
 
 
 _RUNNERS: dict[str, Callable[..., Any]] = {
-    "grade": _grade, "reconcile": _reconcile, "checks": _checks, "escalate": _escalate, "notify": _notify,
+    "sync": _sync, "grade": _grade, "reconcile": _reconcile, "checks": _checks, "escalate": _escalate,
+    "notify": _notify,
 }
 
 

@@ -1,9 +1,12 @@
 """Run checks inside the database and keep ``findings`` up to date, set-based.
 
 For each check the hits are materialised once in a temporary table, then three
-statements move the findings on: open findings still hit → ``last_seen`` (and
-the current level, bucket, message); hits without an open finding → new rows
-(``first_seen``); open findings no longer hit → ``resolved_at``.  A whole run is
+statements move the findings on: open findings still hit stay as they are unless
+their level, bucket, message or details changed (then those and ``last_seen``,
+the time of the last change, are written); hits without an open finding → new
+rows (``first_seen``); open findings no longer hit → ``resolved_at``.  A
+finding's persistence is implied by it being open, so a rerun with nothing
+changed writes no findings rows.  A whole run is
 one transaction and writes one ``check_runs`` row.  Timestamps are the run's
 ``as_of``.
 """
@@ -27,16 +30,19 @@ from sqlalchemy import (
     Table,
     Text,
     and_,
+    cast,
     delete,
     exists,
     func,
     insert,
     literal,
+    or_,
     select,
     text,
     update,
 )
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.sql import ColumnElement
 from sqlalchemy.orm import Session
 
 from ..config import Settings, load_settings
@@ -226,6 +232,13 @@ def _record_failure(engine: Engine, as_of: datetime, started: datetime, exc: Exc
         pass
 
 
+def _differs(stored, hit) -> ColumnElement[bool]:
+    """SQL: the stored value and the hit's differ (NULLs equal; JSON compared as its text)."""
+    if isinstance(stored.type, JSON):
+        stored, hit = cast(stored, Text), cast(hit, Text)
+    return stored.is_distinct_from(hit)
+
+
 def _run_one(conn, hits: Table, check: Check, ctx: CheckContext, run_id: int) -> CheckResult:
     clock = perf_counter()
     as_of, name = ctx.as_of, check.name
@@ -238,11 +251,16 @@ def _run_one(conn, hits: Table, check: Check, ctx: CheckContext, run_id: int) ->
         conn.exec_driver_sql(f"ANALYZE {hits.name}")
     f = Finding.__table__
     is_open = and_(f.c.check_name == name, f.c.resolved_at.is_(None))
-    persisting = conn.execute(
-        update(f).where(is_open, f.c.entity_id == hits.c.entity_id).values(
+    persisting = conn.scalar(select(func.count()).select_from(hits).where(
+        exists().where(is_open, f.c.entity_id == hits.c.entity_id)))
+    # An open finding that is hit again is still open: only what changed about it is written (its
+    # level, bucket, message...), so a rerun with nothing changed writes no findings rows at all.
+    changed = or_(f.c.severity != check.severity,
+                  *(_differs(f.c[c], hits.c[c]) for c in HIT_COLUMNS if c != "entity_id"))
+    conn.execute(
+        update(f).where(is_open, f.c.entity_id == hits.c.entity_id, changed).values(
             last_seen=as_of, run_id=run_id, severity=check.severity,
-            **{c: hits.c[c] for c in HIT_COLUMNS if c != "entity_id"})
-    ).rowcount
+            **{c: hits.c[c] for c in HIT_COLUMNS if c != "entity_id"}))
     other = f.alias("open_finding")
     fresh = select(
         literal(name, String), literal(check.entity_type, String), *(hits.c[c] for c in HIT_COLUMNS),
@@ -257,7 +275,7 @@ def _run_one(conn, hits: Table, check: Check, ctx: CheckContext, run_id: int) ->
         .values(resolved_at=as_of, run_id=run_id)
     ).rowcount
     count = conn.scalar(select(func.count()).select_from(hits))
-    new = count - persisting  # every hit either had an open finding (updated) or got a new one
+    new = count - persisting  # every hit either had an open finding or got a new one
     if conn.dialect.name == "postgresql" and new >= ANALYZE_AFTER:
         # fresh statistics, or the next check's anti-join may take findings for a tiny table
         conn.exec_driver_sql(f"ANALYZE {f.name}")

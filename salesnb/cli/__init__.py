@@ -37,7 +37,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "claim": ("salesnb.cli.claim_cmd", "claim_group", "Payment claims (回款认领): submit, confirm, reject."),
     "contract": ("salesnb.cli.contract_cmd", "contract_group",
                  "Contracts: submit (delivery-feasibility breaker), approve, reject, edit, show."),
-    "daily": ("salesnb.cli.daily_cmd", "daily_command", "The daily run: grade, reconcile, checks, escalate, notify."),
+    "daily": ("salesnb.cli.daily_cmd", "daily_command", "The daily run: sync, grade, reconcile, checks, escalate, notify."),
     "db": ("salesnb.cli.db_cmd", "db_group", "The database schema: upgrade, current revision."),
     "demo": ("salesnb.cli.demo_cmd", "demo_command", "Build a demo database, run the daily checks, serve the apps."),
     "demo-data": ("salesnb.cli.demo_data_cmd", "demo_data", "Write a deterministic demo data set in the canonical format."),
@@ -62,6 +62,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "scorecards": ("salesnb.cli.scorecards_cmd", "scorecards_group", "The 意向评分卡 versions: list, show, save."),
     "serve": ("salesnb.cli.serve_cmd", "serve_command", "Serve the Voila web apps."),
     "sla": ("salesnb.cli.sla_cmd", "sla_group", "SLA policies per workflow node, timelines and traces."),
+    "sync": ("salesnb.cli.sync_cmd", "sync_cmd",
+             "Read the configured sources (ERP, CRM, drop folders, contact directories) into the store."),
     "template": ("salesnb.cli.template_cmd", "template_group",
                  "Notebook templates and team bundles: list, copy, export, import."),
     "users": ("salesnb.cli.users_cmd", "users_group",
@@ -135,3 +137,4 @@ def main(ctx: click.Context, db_url: str | None, lang: str | None, debug: bool) 
     """salesnb: close the broken hand-offs of the sales process."""
     ctx.obj = AppContext(db_url=db_url, language=lang, debug=debug)
     ctx.with_resource(ui_language(_language(ctx.obj)))  # the whole command speaks one language
+    ctx.call_on_close(ctx.obj.close)

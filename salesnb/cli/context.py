@@ -46,6 +46,11 @@ class AppContext:
 
         return make_engine(self.settings.db_url)
 
+    def close(self) -> None:
+        """Give the database connections back when the command ends (a test runs many commands in one process)."""
+        if "raw_engine" in self.__dict__:
+            self.__dict__.pop("raw_engine").dispose()
+
     @property
     def engine(self) -> Engine:
         """The engine, with the schema upgraded to the latest migration on first use."""

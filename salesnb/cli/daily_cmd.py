@@ -1,4 +1,4 @@
-"""``salesnb daily``: the daily run (grade, reconcile, checks, escalate, notify)."""
+"""``salesnb daily``: the daily run (sync, grade, reconcile, checks, escalate, notify)."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ def print_run(run, language: str | None = None) -> None:
 @click.option("--steps", default=",".join(STEPS), show_default=True, help="Comma-separated subset of the steps.")
 @click.option("--json", "as_json", is_flag=True, help="Print the run as one JSON object.")
 def daily_command(as_of: str | None, steps: str, as_json: bool) -> None:
-    """Run the daily steps: grade, reconcile, checks, escalate, notify."""
+    """Run the daily steps: sync (when sources are configured), grade, reconcile, checks, escalate, notify."""
     ctx = app()
     run = daily_run(ctx.engine, as_of, settings=ctx.settings,
                     steps=[s.strip() for s in steps.split(",") if s.strip()],

@@ -5,6 +5,7 @@
   row, every header's column with score and reason, unused headers, missing columns), corrected by a
   person, then imported; what the import app and the folder source use.
 - :func:`import_frame` — a pandas frame, inside the caller's session.
+- :func:`import_plans` — planned files, inside the caller's session (the folder sync source).
 - :func:`read_table` — one file as a typed frame (format, encoding, header row and table detected).
 - :func:`read_grid` — every row of a file's main sheet as text (readers with their own layout rules).
 - :func:`export_table` — a table or a SELECT to xlsx or CSV (UTF-8 with BOM), people as ids or names.
@@ -22,6 +23,7 @@ from .importer import (
     apply_import,
     import_frame,
     import_paths,
+    import_plans,
     open_source,
     plan_import,
     read_table,
@@ -33,6 +35,7 @@ from .readers import read_grid
 
 __all__ = [
     "ColumnPlan", "HeaderMappings", "ImportPlan", "ImportReport", "MappingReport", "TableResult", "apply_import",
-    "export_table", "import_frame", "import_paths", "load_mapping_file", "open_source", "parse_map_options",
+    "export_table", "import_frame", "import_paths", "import_plans", "load_mapping_file", "open_source",
+    "parse_map_options",
     "plan_import", "read_grid", "read_table", "remap", "save_mapping_file",
 ]

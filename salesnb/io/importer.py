@@ -598,6 +598,34 @@ def import_frame(session: Session, table: str, frame: pd.DataFrame, source: str 
     return result
 
 
+def import_plans(session: Session, plans: Iterable[ImportPlan], actor: str = "api") -> list[TableResult]:
+    """Stages 4-7 for planned files inside the caller's transaction (the folder sync source), all or nothing.
+
+    Like :func:`apply_import` without its own transaction: raises
+    :class:`~salesnb.errors.InputError` (nothing written by these plans) and
+    leaves committing to the caller, who may record more in the same
+    transaction.  Mappings are not remembered.
+    """
+    order = {name: i for i, name in enumerate(table_specs())}
+    plans = sorted(plans, key=lambda p: (order[p.table], p.name))
+    session.flush()
+    batch = Batch(session, actor)
+    results = []
+    try:
+        for plan in plans:
+            if plan.problems:
+                for problem in plan.problems:
+                    batch.log.add(problem)
+                continue
+            results.append(batch.run(plan))
+    finally:
+        batch.close()
+        for plan in plans:
+            plan.close()
+    session.expire_all()
+    return results
+
+
 def read_table(path: str | Path, table: str | None = None) -> pd.DataFrame:
     """Read one file into a typed DataFrame with canonical column names (nothing is written).
 

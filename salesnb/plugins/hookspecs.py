@@ -36,3 +36,8 @@ def salesnb_read_source(engine, table, filters):
 @hookspec
 def salesnb_signin_providers():
     """Return a list of sign-in provider objects (``salesnb.plugins.signin.base.SignInProvider``), each offering single sign-on through one platform ``name``."""
+
+
+@hookspec
+def salesnb_sync_sources():
+    """Return a list of sync source classes (``salesnb.sync.Source`` subclasses), each providing one source ``type``."""

@@ -64,6 +64,7 @@ APPS: tuple[App, ...] = (
     App("findings", "salesnb.widgets.findings", "Findings"),
     App("rules", "salesnb.widgets.rule_editor", "RuleEditor"),
     App("escalation", "salesnb.widgets.escalation", "EscalationConfigurator"),
+    App("connectors", "salesnb.widgets.connectors", "Connectors"),
 )
 
 register({
@@ -87,6 +88,8 @@ register({
         "app.rules.description": "用下拉框搭建检查规则和评分规则，实时预览命中数量，保存为新版本。",
         "app.escalation.title": "升级策略配置",
         "app.escalation.description": "设置各流程节点的时限、工作日历和逐级升级（通知谁、抄送谁、生成待办），并预览时间线。",
+        "app.connectors.title": "数据同步",
+        "app.connectors.description": "ERP、CRM、接口、导出文件夹和通讯录各来源的同步状态、上次运行、行数和错误；可立即同步。",
     },
     "en": {
         "app.index.title": "Sales hand-off control",
@@ -108,6 +111,9 @@ register({
         "app.rules.description": "Build check and grading rules with drop-downs, preview how many records match, save a new version.",
         "app.escalation.title": "Escalation policies",
         "app.escalation.description": "Set each workflow node's deadline, working calendar and escalation ladder, with a timeline preview.",
+        "app.connectors.title": "Connectors",
+        "app.connectors.description": "Each sync source (ERP, CRM, APIs, drop folders, contact directory): "
+                                      "state, last run, rows and errors; run now.",
     },
 })
 

@@ -39,15 +39,31 @@ def test_findings_lifecycle(engine):
 
     every = findings_frame(engine, open_only=False).sort_values(["entity_id", "first_seen"])
     rows = [(r.entity_id, r.first_seen, r.last_seen, r.resolved_at) for r in every.itertuples()]
-    assert rows[0] == ("L1", AS_OF, later, later + H)
+    # last_seen is the last time a finding changed: being open says it is still there
+    assert rows[0] == ("L1", AS_OF, AS_OF, later + H)
     assert rows[1][:3] == ("L1", later + 2 * H, later + 2 * H) and pd.isna(rows[1][3])
-    assert rows[2][:3] == ("L2", later, later + 2 * H)
+    assert rows[2][:3] == ("L2", later, later)
     assert set(findings_frame(engine).entity_id) == {"L1", "L2"}
     with session_scope(engine) as s:
         runs = s.scalars(select(CheckRun).order_by(CheckRun.id)).all()
         assert [r.status for r in runs] == ["ok"] * 4
         assert runs[-1].summary["checks"]["lead_response_overdue"]["count"] == 2
-        assert {f.run_id for f in s.scalars(select(Finding).where(Finding.resolved_at.is_(None)))} == {runs[-1].id}
+        opened_by = {f.entity_id: f.run_id for f in s.scalars(select(Finding).where(Finding.resolved_at.is_(None)))}
+        assert opened_by == {"L1": runs[3].id, "L2": runs[1].id}  # no run rewrites a finding that did not change
+
+
+def test_a_rerun_with_nothing_changed_writes_no_findings_rows(engine):
+    base_people(engine)
+    add(engine, Lead, {"lead_id": "L1", "created_at": AS_OF - 5 * H}, {"lead_id": "L2", "created_at": AS_OF - 3 * H})
+    add(engine, Order, {"order_id": "O1", "status": "shipped", "shipped_at": AS_OF - 2 * D})
+    run_checks(engine, AS_OF)
+    with session_scope(engine) as s:
+        before = {f.id: (f.run_id, f.last_seen, f.level, f.message) for f in s.scalars(select(Finding))}
+    report = run_checks(engine, AS_OF + H)
+    assert report.total("new") == 0 and report.total("persisting") == len(before) and report.total("resolved") == 0
+    with session_scope(engine) as s:
+        after = {f.id: (f.run_id, f.last_seen, f.level, f.message) for f in s.scalars(select(Finding))}
+    assert after == before  # every finding row as it was: not one UPDATE reached it
 
 
 def test_rerun_is_stable_and_other_checks_untouched(engine):

@@ -54,7 +54,7 @@ def test_builtin_templates_on_demo_data(engine, db_url, tmp_path):
     assert daily.metrics["findings_open"] == open_findings > 0
     assert daily.metrics["findings_new"] == open_findings
     assert daily.metrics["data_problems"] == 0  # demo data: the checks saw every input
-    assert daily.metrics["steps"] == ["grade", "reconcile", "checks", "escalate", "notify"]
+    assert daily.metrics["steps"] == ["sync", "grade", "reconcile", "checks", "escalate", "notify"]
     assert daily.metrics["leads_graded"] > 0 and daily.metrics["escalations_fired"] > 0
     with session_scope(engine) as session:
         sent = session.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == "sent"))

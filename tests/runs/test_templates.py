@@ -16,7 +16,7 @@ from salesnb.runs.templates import copy_template, list_templates, parameters_cel
 
 from .notebooks import probe, settings_for
 
-BUILTINS = {"daily_checks", "weekly_kpi_report", "reconciliation"}
+BUILTINS = {"daily_checks", "weekly_kpi_report", "reconciliation", "sync_sources"}
 
 
 def test_builtin_templates_are_parameterised(english, tmp_path):
@@ -60,4 +60,4 @@ def test_copy_keeps_passwords_out_of_notebooks(tmp_path):
     text = copy.read_text(encoding="utf-8")
     assert "s3cret" not in text
     source = parameters_cell(nbformat.read(copy, as_version=4)).source
-    assert "db_url = None" in source and "steps = \"grade,reconcile,checks,escalate,notify\"" in source
+    assert "db_url = None" in source and "steps = \"sync,grade,reconcile,checks,escalate,notify\"" in source

@@ -38,7 +38,7 @@ def test_landing_page_links_every_app(seeded):
     page = build("index", seeded, query="lang=en")
     assert isinstance(page, Landing)
     html = page.body.children[0].value
-    assert html.count('class="snb-tile"') == len(APPS) == 8
+    assert html.count('class="snb-tile"') == len(APPS) == 9
     assert 'href="scorecard.ipynb?lang=en"' in html and "线索意向评分卡" in html
 
 
