@@ -598,7 +598,7 @@ def import_frame(session: Session, table: str, frame: pd.DataFrame, source: str 
     return result
 
 
-def import_plans(session: Session, plans: Iterable[ImportPlan], actor: str = "api") -> list[TableResult]:
+def import_plans(session: Session, plans: Iterable[ImportPlan], actor: Actor | str = "system") -> list[TableResult]:
     """Stages 4-7 for planned files inside the caller's transaction (the folder sync source), all or nothing.
 
     Like :func:`apply_import` without its own transaction: raises
@@ -608,6 +608,7 @@ def import_plans(session: Session, plans: Iterable[ImportPlan], actor: str = "ap
     """
     order = {name: i for i, name in enumerate(table_specs())}
     plans = sorted(plans, key=lambda p: (order[p.table], p.name))
+    actor = authorize(session, actor, import_action(p.table for p in plans)).user_id  # as apply_import
     session.flush()
     batch = Batch(session, actor)
     results = []
