@@ -313,12 +313,8 @@ def last_contact(card: CustomerCardData) -> datetime | None:
 
 register({
     "zh-CN": {
-        "interaction.no_customer": "客户 {id} 不存在（可能已被删除）",
-        "interaction.empty": "请至少填写问题、已发资料或对接工程师中的一项",
     },
     "en": {
-        "interaction.no_customer": "Customer {id} does not exist (it may have been deleted)",
-        "interaction.empty": "Fill in at least the question, the material sent or the engineer",
     },
 })
 
@@ -328,29 +324,3 @@ def customer_owner(engine: Engine, customer_id: str) -> str | None:
     with session_scope(engine) as s:
         customer = s.get(Customer, customer_id)
         return customer.owner_id if customer is not None else None
-
-
-def add_interaction(session, customer_id: str, *, question: str | None = None, materials: str | None = None,
-                    engineer: str | None = None, channel: str | None = None, at: datetime, actor: str) -> Interaction:
-    """Record a Q&A with the customer (question asked, material sent, engineer) — it shows on the card at once."""
-    if session.get(Customer, customer_id) is None:
-        raise SalesnbError("interaction.no_customer", id=customer_id)
-    values = {k: (str(v).strip() or None) if v is not None else None
-              for k, v in (("question", question), ("materials", materials), ("engineer", engineer),
-                           ("channel", channel))}
-    if not any(values[k] for k in ("question", "materials", "engineer")):
-        raise SalesnbError("interaction.empty")
-    prefix = f"I{at:%Y%m%d}-"
-    taken = set(session.scalars(select(Interaction.interaction_id).where(
-        Interaction.interaction_id.like(f"{prefix}%"))))
-    n = 1
-    while f"{prefix}{n:03d}" in taken:
-        n += 1
-    row = Interaction(interaction_id=f"{prefix}{n:03d}", customer_id=customer_id, at=at,
-                      channel=(values["channel"] or "")[:100] or None, question=values["question"],
-                      materials=values["materials"], engineer=(values["engineer"] or "")[:100] or None)
-    session.add(row)
-    session.flush()
-    audit.record(session, actor=actor, action="interaction.add", entity_type="interactions",
-                 entity_id=row.interaction_id, after={"customer_id": customer_id, **values}, at=at)
-    return row

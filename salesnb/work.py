@@ -9,7 +9,7 @@ One query per kind of item, each limited in SQL to the person:
   (``contract.approve``: a manager's reports', any but their own for a director);
 - ``claim``: payment claims waiting for finance review (``claim.review``).
 
-The actions are the library's own: :func:`close_task` here, and
+The actions are the library's own: :func:`salesnb.tasks.close_task`,
 :func:`salesnb.contracts.approve`, :func:`salesnb.receivables.confirm_claim` /
 :func:`~salesnb.receivables.reject_claim` for the rest.
 """
@@ -23,19 +23,12 @@ from decimal import Decimal
 from sqlalchemy import Engine, String, cast, exists, select
 from sqlalchemy.orm import Session
 
-from . import audit
 from .auth.people import Actor
-from .auth.permissions import ACTIONS, allowed, authorize
+from .auth.permissions import ACTIONS, allowed
 from .auth.visibility import scope_of
 from .db import session_scope
-from .errors import SalesnbError
-from .i18n import register
 from .models import Contract, ContractSubmission, Customer, EscalationLog, Finding, PaymentClaim, Task, User
 
-register({
-    "zh-CN": {"work.no_task": "没有编号为 {task_id} 的待办"},
-    "en": {"work.no_task": "no to-do {task_id}"},
-})
 
 KINDS = ("task", "contract", "claim", "escalation", "finding")
 
@@ -131,19 +124,4 @@ def _findings(session: Session, actor: Actor, limit: int) -> list[WorkItem]:
     return [WorkItem("finding", str(f.id), f.entity_type, f.entity_id, f.message or f.check_name, f.first_seen,
                      detail=f.check_name, owner_id=f.owner_id, severity=f.severity)
             for f in session.scalars(query)]
-
-
-def close_task(session: Session, task_id: str, *, actor: Actor | str, at: datetime, note: str | None = None) -> Task:
-    """Mark to-do ``task_id`` done (``task.close``: its holder or someone above them), audited."""
-    task = session.get(Task, task_id, with_for_update=True)
-    if task is None:
-        raise SalesnbError("work.no_task", task_id=task_id)
-    person = authorize(session, actor, "task.close", task.owner_id)
-    if task.done_at is not None:
-        return task
-    task.done_at = at
-    audit.record(session, actor=person.user_id, action="task.close", entity_type="task", entity_id=task_id,
-                 before={"done_at": None}, after={"done_at": at}, note=note, at=at)
-    session.flush()
-    return task
 

@@ -10,7 +10,8 @@ from salesnb.auth import load_actor
 from salesnb.db import session_scope
 from salesnb.errors import PermissionDenied, SalesnbError
 from salesnb.models import AuditLog, EscalationLog, Task
-from salesnb.work import close_task, my_work
+from salesnb.tasks import close_task
+from salesnb.work import my_work
 
 from .widgets.seed import AS_OF, at, seed
 

@@ -18,7 +18,8 @@ register({
         "action.lead.edit": "编辑线索", "action.claim.file": "提交回款认领",
         "action.claim.review": "审核回款认领", "action.bank.review": "确认或撤销银行流水匹配",
         "action.bank.upload": "上传银行流水", "action.shipment.record": "登记发货和运单号",
-        "action.task.close": "关闭待办", "action.task.reassign": "转派待办",
+        "action.task.close": "关闭待办", "action.task.pause": "暂停或恢复待办计时",
+        "action.task.reassign": "转派待办",
         "action.config.edit": "修改配置（评分卡、规则、SLA、计划、模板包、用户、连接器）",
         "action.data.import": "导入数据", "action.dashboard.view": "查看仪表盘",
         "action.interaction.add": "添加客户问答记录",
@@ -36,7 +37,8 @@ register({
         "action.lead.edit": "edit leads", "action.claim.file": "file payment claims",
         "action.claim.review": "review payment claims", "action.bank.review": "confirm or undo bank matches",
         "action.bank.upload": "upload bank statements", "action.shipment.record": "record shipments",
-        "action.task.close": "close to-dos", "action.task.reassign": "reassign to-dos",
+        "action.task.close": "close to-dos", "action.task.pause": "pause or resume a to-do's clock",
+        "action.task.reassign": "reassign to-dos",
         "action.config.edit": "change the configuration (scorecards, rules, SLA, schedules, bundles, users, connectors)",
         "action.data.import": "import data", "action.dashboard.view": "view the dashboard",
         "action.interaction.add": "add customer Q&A records",
@@ -73,5 +75,31 @@ register({
         "auth.sso.platform_error": "{service} answered error {code}: {message}",
         "auth.sso.unreachable": "cannot reach {service} ({reason})",
         "auth.sso.no_user_id": "{service} returned no user id: the app needs the {permission} permission",
+    },
+})
+
+# Managing people (salesnb.auth.users, ``salesnb users``).
+register({
+    "zh-CN": {
+        "users.bad_field": "不认识的用户字段 {field}；可用：{known}",
+        "users.id_and_name": "用户需要编号和姓名（编号不能是 system）",
+        "users.bad_role": "角色 {role} 不存在；可用角色：{roles}",
+        "users.exists": "用户 {user_id} 已存在",
+        "users.no_manager": "上级 {manager_id} 不是已有用户",
+        "users.not_found": "没有编号为 {user_id} 的用户",
+        "users.not_yourself": "不能停用自己的账号",
+        "users.password.tty": "新密码",
+        "users.password.none": "没有从标准输入读到密码（密码不能作为参数传入）",
+    },
+    "en": {
+        "users.bad_field": "unknown user field {field}; known: {known}",
+        "users.id_and_name": "a user needs an id and a name (the id cannot be system)",
+        "users.bad_role": "no role {role}; roles: {roles}",
+        "users.exists": "user {user_id} exists already",
+        "users.no_manager": "manager {manager_id} is not a user",
+        "users.not_found": "no user {user_id}",
+        "users.not_yourself": "you cannot disable your own account",
+        "users.password.tty": "New password",
+        "users.password.none": "no password on standard input (a password is never an argument)",
     },
 })

@@ -19,10 +19,12 @@ bank.review        finance, finance_manager (confirm / reject / unmatch)
 bank.upload        finance, finance_manager
 shipment.record    warehouse
 task.close         the to-do's holder, or someone above them
+task.pause         as task.close (stop / restart an SLA clock: waiting for the customer)
 task.reassign      sales_manager / finance_manager above the holder; sales_director; ops
 interaction.add    the customer's owner or someone above; sales_director; ops
-config.edit        ops (scorecards, rules, SLA policies, schedules, bundles, users, connectors)
-data.import        ops; finance, finance_manager
+config.edit        ops (scorecards, rules, SLA policies and holidays, schedules, bundles, header mappings,
+                   users, connectors; importing the users and holidays tables)
+data.import        ops; finance, finance_manager (imports of every other table)
 dashboard.view     everybody (each sees their part)
 =================  =====================================================================
 """
@@ -75,6 +77,7 @@ ACTIONS: dict[str, dict[str, Rule]] = {
     "bank.upload": _FINANCE,
     "shipment.record": {"warehouse": anyone},
     "task.close": {role: own_or_above for role in ROLES},
+    "task.pause": {role: own_or_above for role in ROLES},
     "task.reassign": {"sales_manager": above, "finance_manager": above, "sales_director": anyone, "ops": anyone},
     "interaction.add": {"sales": own, "sales_manager": own_or_above, "sales_director": anyone, "ops": anyone},
     "config.edit": {"ops": anyone},

@@ -66,6 +66,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
              "Read the configured sources (ERP, CRM, drop folders, contact directories) into the store."),
     "template": ("salesnb.cli.template_cmd", "template_group",
                  "Notebook templates and team bundles: list, copy, export, import."),
+    "users": ("salesnb.cli.users_cmd", "users_group",
+              "The people who sign in: list, add, disable, import, set-password (from standard input)."),
 }
 
 

@@ -20,7 +20,8 @@ def bank_group() -> None:
 
 @bank_group.command("import")
 @click.argument("files", nargs=-1, required=True, type=ExistingPath(dir_okay=False))
-@click.option("--by", "actor", default="cli", show_default=True)
+@click.option("--by", "actor", default="system", show_default=True,
+              help="Who uploads (a finance user id, or system).")
 @JSON_OPTION
 def bank_import(files: tuple[str, ...], actor: str, as_json: bool) -> None:
     """Import Chinese bank exports (xlsx, xls, HTML-as-xls, CSV/TXT in UTF-8 or GB18030); rerun is a no-op."""

@@ -55,7 +55,7 @@ def submit_cmd(contract_id: str, actor: str | None, at: str | None, as_json: boo
     """Check delivery feasibility and submit for approval (frozen when infeasible)."""
     with session_scope(app().engine) as session:
         contract = session.get(Contract, contract_id)
-        result = submit(session, contract_id, actor=actor or (contract.owner_id if contract else "cli"),
+        result = submit(session, contract_id, actor=actor or (contract.owner_id if contract else "system"),
                         at=parse_time(at))
     _echo_result(result, as_json)
 
@@ -74,7 +74,7 @@ def edit_cmd(contract_id: str, promised_delivery_days: int | None, quantity: int
     """Change delivery days, quantity or destination, and re-check."""
     with session_scope(app().engine) as session:
         contract = session.get(Contract, contract_id)
-        result = edit(session, contract_id, actor=actor or (contract.owner_id if contract else "cli"),
+        result = edit(session, contract_id, actor=actor or (contract.owner_id if contract else "system"),
                       at=parse_time(at), resubmit=resubmit, promised_delivery_days=promised_delivery_days,
                       quantity=quantity, dest_region=dest_region)
     if result is None:

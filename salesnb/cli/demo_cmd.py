@@ -37,6 +37,18 @@ def _print_store(engine) -> None:
     click.echo(f"  open findings {open_findings}, escalations logged {escalations}, outbox {outbox}")
 
 
+def _print_logins(engine) -> None:
+    """Set and print the demo sign-ins (demo-only passwords, printed on purpose)."""
+    from ..demo.logins import demo_logins
+
+    logins = demo_logins(engine)
+    if not logins:
+        return
+    click.echo("\nSign in as (demo-only passwords of this demo database, not secrets of a real install):")
+    for login in logins:
+        click.echo(f"  {login.role:<14} {login.user_id:<8} {login.name:<6}  password: {login.password}")
+
+
 @click.command("demo")
 @click.option("--orders", default=3000, show_default=True, type=click.IntRange(10), help="Orders in the demo data set.")
 @click.option("--seed", default=7, show_default=True, type=int)
@@ -58,13 +70,14 @@ def demo_command(orders: int, seed: int, as_of: str | None, data_dir: Path, serv
     click.echo(f"1/4 generating {orders} orders of demo data (seed {seed}) into {data_dir} …")
     files = generate(data_dir, orders=orders, seed=seed, as_of=at)
     click.echo("2/4 importing …")
-    report = import_paths(engine, [files[t] for t in files.rows if t in _TABLES], actor="demo")
+    report = import_paths(engine, [files[t] for t in files.rows if t in _TABLES], actor="system")
     click.echo(f"    {report.summary() if hasattr(report, 'summary') else report}")
     click.echo(f"3/4 daily run as of {at:%Y-%m-%d %H:%M} …")
     run = daily_run(engine, at, settings=ctx.settings, progress=echo_step)
     click.echo("4/4 summary")
     print_run(run, ctx.settings.language)
     _print_store(engine)
+    _print_logins(engine)
     if serve:
         from ..web.serve import ServeOptions
         from ..web.serve import serve as serve_apps

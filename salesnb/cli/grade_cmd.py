@@ -21,7 +21,7 @@ from .output import echo_json
 def grade_cmd(as_of: str | None, scorecard: str, regrade: bool, as_json: bool) -> None:
     """Grade leads with the scorecard; grade A notifies the manager and joins the priority pool."""
     ctx = app()
-    report = grade_leads(ctx.engine, as_of=parse_time(as_of), scorecard=scorecard, regrade=regrade, actor="cli",
+    report = grade_leads(ctx.engine, as_of=parse_time(as_of), scorecard=scorecard, regrade=regrade, actor="system",
                          language=ctx.settings.language)
     if as_json:
         echo_json(report.to_dict())

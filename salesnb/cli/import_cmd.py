@@ -17,7 +17,8 @@ from .options import ExistingPath
 @click.argument("paths", nargs=-1, required=True, type=ExistingPath())
 @click.option("--table", type=click.Choice(list(table_specs())), default=None,
               help="Canonical table of every file (default: inferred from each file's header).")
-@click.option("--actor", default="cli", show_default=True, help="Who imports (recorded in import_log).")
+@click.option("--by", "--actor", "actor", default="system", show_default=True,
+              help="Who imports (a user id allowed to import, or system; recorded in import_log).")
 @click.option("--map", "maps", multiple=True, metavar="HEADER=COLUMN",
               help="Map a header to a canonical column (COLUMN or TABLE.COLUMN; empty: not used). Repeatable; "
                    "remembered for the next file with that header.")

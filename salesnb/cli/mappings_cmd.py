@@ -42,7 +42,7 @@ def export_cmd(path: str, source_system: str) -> None:
 @mappings_cmd.command("load")
 @click.argument("path", type=ExistingPath(dir_okay=False))
 @click.option("--source", "source_system", default=None, help="Source system (default: the file's own `source`).")
-@click.option("--actor", default="cli", show_default=True)
+@click.option("--by", "--actor", "actor", default="system", show_default=True, help="An ops user id, or system.")
 def load_cmd(path: str, source_system: str | None, actor: str) -> None:
     """Remember every mapping of a mapping file, as if confirmed on an import."""
     ctx = app()
@@ -57,10 +57,11 @@ def load_cmd(path: str, source_system: str | None, actor: str) -> None:
 @click.argument("header")
 @click.option("--table", default=None, help="Only in this table.")
 @click.option("--source", "source_system", default="", help="Source system.")
-def forget_cmd(header: str, table: str | None, source_system: str) -> None:
+@click.option("--by", "--actor", "actor", default="system", show_default=True, help="An ops user id, or system.")
+def forget_cmd(header: str, table: str | None, source_system: str, actor: str) -> None:
     """Forget a remembered mapping of HEADER."""
     ctx = app()
     with session_scope(ctx.engine) as session:
-        count = forget(session, header, table, source_system)
+        count = forget(session, header, table, source_system, actor=actor)
     click.echo(msg("io.mappings.forgotten", count=count))
 

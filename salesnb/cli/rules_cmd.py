@@ -21,10 +21,11 @@ def rules_group() -> None:
 @click.argument("file", type=ExistingPath(dir_okay=False))
 @click.option("--kind", type=click.Choice(["check", "filter"]), default="check", show_default=True)
 @click.option("--disabled", is_flag=True, help="Store the version disabled (a check that does not run).")
-def rules_save(name: str, file: str, kind: str, disabled: bool) -> None:
+@click.option("--by", "actor", default="system", show_default=True, help="An ops user id, or system.")
+def rules_save(name: str, file: str, kind: str, disabled: bool, actor: str) -> None:
     """Validate the JSON definition in FILE and store it as the next version of rule NAME."""
     with session_scope(app().engine) as session:
-        row = save_rule(session, name, read_json(file), kind=kind, actor="cli", enabled=not disabled)
+        row = save_rule(session, name, read_json(file), kind=kind, actor=actor, enabled=not disabled)
         click.echo(f"saved {kind} rule {row.name} version {row.version}")
 
 

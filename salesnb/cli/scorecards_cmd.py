@@ -44,8 +44,9 @@ def scorecards_show(name: str, version: int | None) -> None:
 @scorecards_group.command("save")
 @click.argument("file", type=ExistingPath(dir_okay=False))
 @click.option("--name", default=DEFAULT_NAME, show_default=True)
-def scorecards_save(file: str, name: str) -> None:
+@click.option("--by", "actor", default="system", show_default=True, help="An ops user id, or system.")
+def scorecards_save(file: str, name: str, actor: str) -> None:
     """Validate the JSON definition in FILE and store it as the new active version."""
     with session_scope(app().engine) as session:
-        card = save_scorecard(session, read_json(file), name=name, actor="cli")
+        card = save_scorecard(session, read_json(file), name=name, actor=actor)
         click.echo(f"saved scorecard {card.name} version {card.version} (run `salesnb grade --regrade` to re-grade)")

@@ -74,7 +74,7 @@ def sla_show(node: str) -> None:
 @click.option("--calendar", "mode", type=click.Choice(["24x7", "working_hours"]), help="Clock: 24x7 or working hours.")
 @click.option("--holidays/--no-holidays", default=None, help="Working-hours mode: Chinese holidays and 调休.")
 @click.option("--enable/--disable", default=None)
-@click.option("--actor", default="cli", show_default=True)
+@click.option("--by", "--actor", "actor", default="system", show_default=True, help="A user id allowed to do this, or system.")
 def sla_set(node: str, file: Path | None, target_hours: float | None, mode: str | None, holidays: bool | None,
             enable: bool | None, actor: str) -> None:
     """Store NODE's policy: a whole definition from --file, and/or change single settings."""
@@ -110,7 +110,7 @@ def sla_set(node: str, file: Path | None, target_hours: float | None, mode: str 
 
 @sla_group.command("reset")
 @click.argument("node")
-@click.option("--actor", default="cli", show_default=True)
+@click.option("--by", "--actor", "actor", default="system", show_default=True, help="A user id allowed to do this, or system.")
 def sla_reset(node: str, actor: str) -> None:
     """Delete NODE's stored policy (its built-in default applies again)."""
     with session_scope(app().engine) as session:
@@ -180,7 +180,7 @@ def sla_trace(task_id: str, as_json: bool) -> None:
 @click.argument("task_id")
 @click.option("--status", required=True, help="Status the task enters, e.g. waiting_customer.")
 @click.option("--at", "at", default=None, help="When (default: now).")
-@click.option("--actor", default="cli", show_default=True)
+@click.option("--by", "--actor", "actor", default="system", show_default=True, help="A user id allowed to do this, or system.")
 def sla_pause(task_id: str, status: str, at: str | None, actor: str) -> None:
     """Record that TASK_ID waits in STATUS (its clock stops if the policy pauses on that status)."""
     with session_scope(app().engine) as session:
@@ -191,7 +191,7 @@ def sla_pause(task_id: str, status: str, at: str | None, actor: str) -> None:
 @sla_group.command("resume")
 @click.argument("task_id")
 @click.option("--at", "at", default=None, help="When (default: now).")
-@click.option("--actor", default="cli", show_default=True)
+@click.option("--by", "--actor", "actor", default="system", show_default=True, help="A user id allowed to do this, or system.")
 def sla_resume(task_id: str, at: str | None, actor: str) -> None:
     """End TASK_ID's pause."""
     with session_scope(app().engine) as session:

@@ -31,6 +31,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from .. import audit
+from ..auth.people import Actor
+from ..auth.permissions import authorize
 from ..config import load_settings
 from ..errors import ContractError, SalesnbError
 from ..i18n import t
@@ -111,9 +113,13 @@ def _streak(session: Session, owner_id: str) -> int:
     return streak
 
 
-def submit(session: Session, contract_id: str, *, actor: str, at: datetime) -> SubmissionResult:
-    """Submit ``contract_id`` for approval: check feasibility, then wait for approval or freeze."""
+def submit(session: Session, contract_id: str, *, actor: Actor | str, at: datetime) -> SubmissionResult:
+    """Submit ``contract_id`` for approval: check feasibility, then wait for approval or freeze.
+
+    ``actor`` (an :class:`~salesnb.auth.Actor`, a user id, or ``"system"``) must be the owner or above them.
+    """
     contract = _contract(session, contract_id)
+    actor = authorize(session, actor, "contract.submit", contract.owner_id).user_id
     if contract.status == "approved":
         raise SalesnbError(f"contract {contract_id} is already approved")
     before = _snapshot(contract)
@@ -272,9 +278,14 @@ def _decide(session: Session, contract: Contract, *, decision: str, actor: str, 
     return contract
 
 
-def approve(session: Session, contract_id: str, *, actor: str, at: datetime, note: str | None = None) -> Contract:
-    """Approve a contract whose latest submission passed the feasibility check."""
+def approve(session: Session, contract_id: str, *, actor: Actor | str, at: datetime,
+            note: str | None = None) -> Contract:
+    """Approve a contract whose latest submission passed the feasibility check.
+
+    ``actor`` must be a sales manager above the owner or a sales director, never the owner.
+    """
     contract = _contract(session, contract_id)
+    actor = authorize(session, actor, "contract.approve", contract.owner_id).user_id
     if contract.status != "pending_approval":
         hint = " (edit the terms and resubmit)" if contract.status == "frozen" else ""
         raise SalesnbError(f"contract {contract_id} is {contract.status}, not pending approval{hint}")
@@ -309,9 +320,10 @@ def _freeze_at_approval(session: Session, contract: Contract, feasibility: Feasi
     return contract
 
 
-def reject(session: Session, contract_id: str, *, actor: str, at: datetime, reason: str) -> Contract:
-    """Reject a pending or frozen contract, with a reason."""
+def reject(session: Session, contract_id: str, *, actor: Actor | str, at: datetime, reason: str) -> Contract:
+    """Reject a pending or frozen contract, with a reason (who may: as :func:`approve`)."""
     contract = _contract(session, contract_id)
+    actor = authorize(session, actor, "contract.reject", contract.owner_id).user_id
     if contract.status not in ("pending_approval", "frozen"):
         raise SalesnbError(f"contract {contract_id} is {contract.status}; only pending or frozen contracts"
                            " can be rejected")
@@ -321,9 +333,13 @@ def reject(session: Session, contract_id: str, *, actor: str, at: datetime, reas
     return _decide(session, contract, decision="rejected", actor=actor, at=at, note=reason.strip())
 
 
-def cancel(session: Session, contract_id: str, *, actor: str, at: datetime, reason: str) -> Contract:
-    """Cancel an approved contract (the customer withdrew, the order fell through): its capacity is released."""
+def cancel(session: Session, contract_id: str, *, actor: Actor | str, at: datetime, reason: str) -> Contract:
+    """Cancel an approved contract (the customer withdrew, the order fell through): its capacity is released.
+
+    Who may: as :func:`reject` (a manager above the owner, a director).
+    """
     contract = _contract(session, contract_id)
+    actor = authorize(session, actor, "contract.reject", contract.owner_id).user_id
     if contract.status != "approved":
         raise ContractError("contract.cancel_not_approved", contract_id=contract_id, status=contract.status)
     if not reason or not reason.strip():
@@ -332,14 +348,19 @@ def cancel(session: Session, contract_id: str, *, actor: str, at: datetime, reas
     return _decide(session, contract, decision="cancelled", actor=actor, at=at, note=reason.strip())
 
 
-def edit(session: Session, contract_id: str, *, actor: str, at: datetime, resubmit: bool = True,
+def edit(session: Session, contract_id: str, *, actor: Actor | str, at: datetime, resubmit: bool = True,
          **terms: Any) -> SubmissionResult | None:
-    """Change delivery days, quantity or destination; by default re-submit (re-check) at once."""
+    """Change delivery days, quantity or destination; by default re-submit (re-check) at once.
+
+    ``actor`` must be the owner or above them.
+    """
     unknown = sorted(set(terms) - set(EDITABLE))
     if unknown:
         raise SalesnbError(f"cannot edit {', '.join(unknown)}; editable terms: {', '.join(EDITABLE)}")
     changes = {k: v for k, v in terms.items() if v is not None}
     contract = _contract(session, contract_id)
+    person = authorize(session, actor, "contract.edit", contract.owner_id)
+    actor = person.user_id
     if contract.status == "approved":
         raise SalesnbError(f"contract {contract_id} is approved; its terms can no longer be edited")
     for name in ("promised_delivery_days", "quantity"):
@@ -351,7 +372,7 @@ def edit(session: Session, contract_id: str, *, actor: str, at: datetime, resubm
     audit.record(session, actor=actor, action="contract.edit", entity_type="contract", entity_id=contract_id,
                  before=before, after=_snapshot(contract), at=at)
     session.flush()
-    return submit(session, contract_id, actor=actor, at=at) if resubmit else None
+    return submit(session, contract_id, actor=person, at=at) if resubmit else None
 
 
 def submissions(session: Session, contract_id: str) -> list[ContractSubmission]:

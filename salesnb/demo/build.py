@@ -34,7 +34,7 @@ def build_demo_db(engine: Engine, orders: int = 200, seed: int = 7,
     with tempfile.TemporaryDirectory(prefix="salesnb-demo-") as tmp:
         files = generate(tmp, orders=orders, seed=seed, as_of=as_of)
         tables = [name for name in table_specs() if name in files]
-        import_paths(engine, [files[name] for name in tables], actor="demo")
+        import_paths(engine, [files[name] for name in tables], actor="system")
         truth = pd.read_csv(files["bank_truth"], dtype=str, keep_default_na=False)
     for col in ("amount", "fee"):
         truth[col] = truth[col].map(Decimal)

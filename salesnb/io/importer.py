@@ -45,6 +45,8 @@ import pandas as pd
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from ..auth.people import Actor
+from ..auth.permissions import authorize
 from ..db import session_scope
 from ..directory import Directory
 from ..errors import InputError, Problem
@@ -58,7 +60,7 @@ from .convert import convert_chunk
 from .direct import DirectLoad, Fallback, is_empty
 from .headers import IGNORE, HeaderMap, match_row
 from .locate import locate
-from .mappings import Entry, HeaderMappings, as_mappings, load_mapping_file, remember, remembered
+from .mappings import Entry, HeaderMappings, as_mappings, load_mapping_file, remembered, store_mappings
 from .messages import msg
 from .people import person_columns, resolve
 from .plan import ImportPlan, MappingReport, columns_of
@@ -395,9 +397,18 @@ def _remembered_entries(plan: ImportPlan) -> list[Entry]:
     return out
 
 
+#: Tables that are configuration: importing them is ``config.edit`` (ops), not ``data.import``.
+CONFIG_TABLES = frozenset({"users", "holidays"})
+
+
+def import_action(tables: Iterable[str | None]) -> str:
+    """The permission an import of ``tables`` needs."""
+    return "config.edit" if CONFIG_TABLES & set(tables) else "data.import"
+
+
 def apply_import(plans: ImportPlan | Iterable[ImportPlan],
                  mappings: HeaderMappings | Mapping[str, str] | Iterable[str] | None = None, *,
-                 engine: Engine, actor: str, remember_mappings: bool = True,
+                 engine: Engine, actor: Actor | str = "system", remember_mappings: bool = True,
                  chunk_rows: int = CHUNK_ROWS, skipped: Iterable[tuple[str, str]] = (),
                  problems: ProblemLog | None = None) -> ImportReport:
     """Import planned files in one transaction (stages 4-7), all or nothing.
@@ -409,6 +420,8 @@ def apply_import(plans: ImportPlan | Iterable[ImportPlan],
     written then.  Temporary copies of uploads are removed after a successful import.
     ``skipped`` and ``problems`` carry what planning found (folder files skipped,
     files that could not be planned), reported with the rest.
+    ``actor`` (an :class:`~salesnb.auth.Actor`, a user id or ``"system"``) needs ``data.import``
+    (``config.edit`` for the configuration tables: users, holidays); their user id is recorded.
     """
     started = time.perf_counter()
     plans = [plans] if isinstance(plans, ImportPlan) else list(plans)
@@ -418,6 +431,7 @@ def apply_import(plans: ImportPlan | Iterable[ImportPlan],
     plans.sort(key=lambda p: (order[p.table], p.name))
     report = ImportReport(skipped=list(skipped))
     with session_scope(engine) as session:
+        actor = authorize(session, actor, import_action(p.table for p in plans)).user_id
         batch = Batch(session, actor, chunk_rows=chunk_rows)
         if problems is not None:
             batch.log.add_counted(problems.problems, problems.total)
@@ -434,7 +448,7 @@ def apply_import(plans: ImportPlan | Iterable[ImportPlan],
             by_system: dict[str, list[Entry]] = {}
             for plan in plans:
                 by_system.setdefault(plan.source_system, []).extend(_remembered_entries(plan))
-            report.remembered = sum(remember(session, entries, system, actor) for system, entries in by_system.items())
+            report.remembered = sum(store_mappings(session, entries, system, actor) for system, entries in by_system.items())
     for plan in plans:
         plan.close()
     report.seconds = time.perf_counter() - started
@@ -497,7 +511,7 @@ def mostly_canonical(header: HeaderMap) -> bool:
 
 
 def import_paths(engine: Engine, paths: Iterable[str | Path], table: str | None = None,
-                 actor: str = "cli", chunk_rows: int = CHUNK_ROWS, *,
+                 actor: Actor | str = "system", chunk_rows: int = CHUNK_ROWS, *,
                  mappings: HeaderMappings | Mapping[str, str] | Iterable[str] | None = None,
                  mapping_file: str | Path | None = None, source_system: str = "",
                  allow_unmapped: bool = False, remember_mappings: bool = True) -> ImportReport:
@@ -516,8 +530,9 @@ def import_paths(engine: Engine, paths: Iterable[str | Path], table: str | None 
         The canonical table of every file.  When None, a file named after a
         table (``orders.csv``) is that table; otherwise the table is inferred
         from the header.
-    actor : str
-        Who imports (recorded in ``import_log`` and with remembered mappings).
+    actor : Actor or str
+        Who imports (their user id is recorded in ``import_log`` and with remembered mappings): an
+        :class:`~salesnb.auth.Actor`, a user id, or ``"system"``; needs ``data.import`` (see :func:`apply_import`).
     mappings, mapping_file, source_system, allow_unmapped :
         As for :func:`plan_import`.
     remember_mappings : bool
@@ -561,7 +576,7 @@ def frame_plan(frame: pd.DataFrame, table: str, name: str) -> ImportPlan:
 
 
 def import_frame(session: Session, table: str, frame: pd.DataFrame, source: str = "frame",
-                 actor: str = "api") -> TableResult:
+                 actor: Actor | str = "system") -> TableResult:
     """Validate and upsert a DataFrame inside the caller's transaction.
 
     Columns are canonical names or header aliases (Chinese included); values
@@ -572,6 +587,7 @@ def import_frame(session: Session, table: str, frame: pd.DataFrame, source: str 
     :class:`~salesnb.errors.InputError` (nothing written).
     """
     table_spec(table)
+    actor = authorize(session, actor, import_action([table])).user_id
     session.flush()  # the caller's pending rows count as existing for reference checks
     batch = Batch(session, actor)
     plan = frame_plan(frame, table, source)
@@ -588,7 +604,7 @@ def import_frame(session: Session, table: str, frame: pd.DataFrame, source: str 
     return result
 
 
-def import_plans(session: Session, plans: Iterable[ImportPlan], actor: str = "api") -> list[TableResult]:
+def import_plans(session: Session, plans: Iterable[ImportPlan], actor: Actor | str = "system") -> list[TableResult]:
     """Stages 4-7 for planned files inside the caller's transaction (the folder sync source), all or nothing.
 
     Like :func:`apply_import` without its own transaction: raises
@@ -598,6 +614,7 @@ def import_plans(session: Session, plans: Iterable[ImportPlan], actor: str = "ap
     """
     order = {name: i for i, name in enumerate(table_specs())}
     plans = sorted(plans, key=lambda p: (order[p.table], p.name))
+    actor = authorize(session, actor, import_action(p.table for p in plans)).user_id  # as apply_import
     session.flush()
     batch = Batch(session, actor)
     results = []

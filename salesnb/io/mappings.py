@@ -31,6 +31,8 @@ from pathlib import Path
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from ..auth.people import Actor
+from ..auth.permissions import authorize
 from ..errors import InputError, Problem
 from ..models import HeaderMapping
 from ..schema import table_specs
@@ -185,8 +187,16 @@ def remembered(session: Session, source_system: str = "") -> HeaderMappings:
     return out
 
 
-def remember(session: Session, entries: Iterable[Entry], source_system: str, actor: str) -> int:
-    """Store mappings (replacing earlier ones for the same system, table and header); returns how many."""
+def remember(session: Session, entries: Iterable[Entry], source_system: str, actor: Actor | str) -> int:
+    """Store mappings (replacing earlier ones for the same system, table and header); returns how many.
+
+    ``actor`` needs ``config.edit`` (ops); an import remembers the mappings it was given as part of the import.
+    """
+    return store_mappings(session, entries, source_system, authorize(session, actor, "config.edit").user_id)
+
+
+def store_mappings(session: Session, entries: Iterable[Entry], source_system: str, actor: str) -> int:
+    """:func:`remember` for a caller that has checked the permission (the importer); ``actor`` is a user id."""
     count = 0
     for entry in entries:
         key = folded(entry.text)
@@ -205,8 +215,10 @@ def remember(session: Session, entries: Iterable[Entry], source_system: str, act
     return count
 
 
-def forget(session: Session, header: str, table: str | None = None, source_system: str = "") -> int:
-    """Remove remembered mappings of ``header`` (in ``table``, or every table); returns how many."""
+def forget(session: Session, header: str, table: str | None = None, source_system: str = "", *,
+           actor: Actor | str = "system") -> int:
+    """Remove remembered mappings of ``header`` (in ``table``, or every table); returns how many (``config.edit``)."""
+    authorize(session, actor, "config.edit")
     query = delete(HeaderMapping).where(HeaderMapping.source_system == source_system,
                                         HeaderMapping.header == folded(header))
     if table:

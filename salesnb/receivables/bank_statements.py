@@ -28,6 +28,8 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy import Engine
 
+from ..auth.people import Actor
+from ..auth.permissions import authorize
 from ..db import session_scope
 from ..errors import InputError, Problem
 from ..i18n import register, t
@@ -325,17 +327,20 @@ def read_statements(paths: Iterable[str | Path]) -> pd.DataFrame:
     return frame.drop_duplicates(subset=[c for c in COLUMNS], keep="first").reset_index(drop=True)
 
 
-def import_statements(engine: Engine, paths: Iterable[str | Path], *, actor: str = "cli") -> BankImportReport:
+def import_statements(engine: Engine, paths: Iterable[str | Path], *,
+                      actor: Actor | str = "system") -> BankImportReport:
     """Parse bank exports and store their lines in ``bank_transactions`` (one transaction; rerun is a no-op).
 
     Storing goes through the importer's ``import_frame`` (validation, upsert by
-    ``txn_id``), so bank lines are checked like every other table.
+    ``txn_id``), so bank lines are checked like every other table.  ``actor``
+    (finance, or ``"system"``) needs ``bank.upload``; ``import_log`` names them.
     """
     paths = [Path(p) for p in paths]
     frame = read_statements(paths)
     report = BankImportReport(files=[str(p) for p in paths], lines=len(frame),
                               incoming=int((frame["direction"] == "in").sum()) if len(frame) else 0)
     with session_scope(engine) as session:
+        actor = authorize(session, actor, "bank.upload")
         result = import_frame(session, "bank_transactions", frame.drop(columns=["source_file"]),
                               source=", ".join(p.name for p in paths), actor=actor)
     report.inserted, report.updated, report.unchanged = result.inserted, result.updated, result.unchanged

@@ -17,9 +17,11 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from .. import audit
+from ..auth.people import Actor
+from ..auth.permissions import authorize
 from ..errors import SalesnbError
 from ..i18n import register, t
-from ..models import BankTransaction, Invoice, PaymentClaim, Task, User
+from ..models import BankTransaction, Contract, Invoice, PaymentClaim, Task, User
 from ..notify.outbox import enqueue
 from .payments import OPEN_STATUSES, assign, pay, state_of
 from .review import apply_line
@@ -68,12 +70,17 @@ def pending_claims_total(session: Session, invoice_id: str) -> Decimal:
 
 
 def submit_claim(session: Session, invoice_id: str, *, owner_id: str, amount: Decimal | str | float,
-                 at: datetime, claim_id: str | None = None) -> PaymentClaim:
-    """Record a rep's claim that ``amount`` of ``invoice_id`` was paid; it must fit the outstanding amount."""
+                 at: datetime, claim_id: str | None = None, actor: Actor | str | None = None) -> PaymentClaim:
+    """Record a rep's claim that ``amount`` of ``invoice_id`` was paid; it must fit the outstanding amount.
+
+    ``actor`` (default: ``owner_id`` files it themselves) must own the invoice's contract or be above its owner.
+    """
     amount = Decimal(str(amount)).quantize(Decimal("0.01"))
     invoice = session.get(Invoice, invoice_id)
     if invoice is None:
         raise SalesnbError(f"no invoice {invoice_id!r}")
+    contract_owner = session.scalar(select(Contract.owner_id).where(Contract.contract_id == invoice.contract_id))
+    filer = authorize(session, owner_id if actor is None else actor, "claim.file", contract_owner).user_id
     if invoice.status not in OPEN_STATUSES:
         raise SalesnbError(f"invoice {invoice_id} is {invoice.status}; claims are for issued, unpaid invoices")
     if amount <= 0:
@@ -102,7 +109,7 @@ def submit_claim(session: Session, invoice_id: str, *, owner_id: str, amount: De
                 subject=t("claim.submitted.subject", invoice_id=invoice_id, amount=amount),
                 body=t("claim.submitted.body", rep=rep, claim_id=claim_id),
                 event_type="claim_submitted", entity_type="payment_claim", entity_id=claim_id, at=at)
-    audit.record(session, actor=owner_id, action="claim.submit", entity_type="payment_claim", entity_id=claim_id,
+    audit.record(session, actor=filer, action="claim.submit", entity_type="payment_claim", entity_id=claim_id,
                  after={"invoice_id": invoice_id, "amount": str(amount), "status": "finance_review"}, at=at)
     session.flush()
     return claim
@@ -125,10 +132,11 @@ def _decide(session: Session, claim: PaymentClaim, decision: str, *, actor: str,
     return claim
 
 
-def confirm_claim(session: Session, claim_id: str, *, actor: str, at: datetime,
+def confirm_claim(session: Session, claim_id: str, *, actor: Actor | str, at: datetime,
                   txn_id: str | None = None) -> PaymentClaim:
     """Finance confirms: the claimed amount is applied to the invoice (through bank line ``txn_id`` if given)."""
     claim = _claim(session, claim_id)
+    actor = authorize(session, actor, "claim.review", claim.owner_id).user_id
     if txn_id is not None:
         line = session.get(BankTransaction, txn_id)
         if line is None or line.direction != "in":
@@ -148,8 +156,11 @@ def confirm_claim(session: Session, claim_id: str, *, actor: str, at: datetime,
     return _decide(session, claim, "confirmed", actor=actor, at=at, note=note)
 
 
-def reject_claim(session: Session, claim_id: str, *, actor: str, at: datetime, reason: str) -> PaymentClaim:
+def reject_claim(session: Session, claim_id: str, *, actor: Actor | str, at: datetime,
+                 reason: str) -> PaymentClaim:
     """Finance rejects the claim (a reason is required); the invoice is untouched."""
+    claim = _claim(session, claim_id)
+    actor = authorize(session, actor, "claim.review", claim.owner_id).user_id
     if not reason or not reason.strip():
         raise SalesnbError("a rejection needs a reason")
-    return _decide(session, _claim(session, claim_id), "rejected", actor=actor, at=at, note=reason.strip())
+    return _decide(session, claim, "rejected", actor=actor, at=at, note=reason.strip())

@@ -15,6 +15,8 @@ from sqlalchemy import Engine, and_, exists, select
 from sqlalchemy.orm import Session
 
 from .. import audit
+from ..auth.people import Actor
+from ..auth.permissions import authorize
 from ..auth.visibility import Scope
 from ..db import session_scope
 from ..errors import SalesnbError
@@ -127,13 +129,14 @@ def apply_line(session: Session, line: BankTransaction, invoice_ids: Sequence[st
     return applied
 
 
-def confirm(session: Session, txn_id: str, invoice_ids: Sequence[str] = (), *, actor: str, at: datetime,
-            amounts: dict[str, Decimal] | None = None, fee: Decimal = ZERO) -> list[BankMatch]:
+def confirm(session: Session, txn_id: str, invoice_ids: Sequence[str] = (), *, actor: Actor | str,
+            at: datetime, amounts: dict[str, Decimal] | None = None, fee: Decimal = ZERO) -> list[BankMatch]:
     """Confirm a queued line: apply it to ``invoice_ids`` (default: its best candidate); other candidates are rejected.
 
     ``fee`` is the largest bank charge to write off when the line is short of
     the invoice (the best candidate of a ``fee`` rule carries its own).
     """
+    actor = authorize(session, actor, "bank.review").user_id
     line = _line(session, txn_id)
     if not invoice_ids:
         best = _matches(session, txn_id, "candidate")
@@ -145,9 +148,10 @@ def confirm(session: Session, txn_id: str, invoice_ids: Sequence[str] = (), *, a
     return apply_line(session, line, invoice_ids, actor=actor, at=at, rule="manual", amounts=amounts, fee=fee)
 
 
-def reject(session: Session, txn_id: str, invoice_ids: Sequence[str] = (), *, actor: str, at: datetime,
-           note: str | None = None) -> int:
+def reject(session: Session, txn_id: str, invoice_ids: Sequence[str] = (), *, actor: Actor | str,
+           at: datetime, note: str | None = None) -> int:
     """Reject candidates of a line (all, or those of ``invoice_ids``); they are never proposed again."""
+    actor = authorize(session, actor, "bank.review").user_id
     _line(session, txn_id)
     rejected = 0
     for match in _matches(session, txn_id, "candidate"):
@@ -163,9 +167,10 @@ def reject(session: Session, txn_id: str, invoice_ids: Sequence[str] = (), *, ac
     return rejected
 
 
-def unmatch(session: Session, txn_id: str, invoice_ids: Sequence[str] = (), *, actor: str, at: datetime,
-            note: str | None = None) -> int:
+def unmatch(session: Session, txn_id: str, invoice_ids: Sequence[str] = (), *, actor: Actor | str,
+            at: datetime, note: str | None = None) -> int:
     """Undo applied matches of a line: the invoices get their money back out; the pair is not auto-matched again."""
+    actor = authorize(session, actor, "bank.review").user_id
     _line(session, txn_id)
     undone = 0
     for match in _matches(session, txn_id, "applied"):

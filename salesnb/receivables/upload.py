@@ -15,6 +15,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from ..auth.people import Actor
 from ..filenames import safe_file_name
 from .bank_statements import BankImportReport, import_statements
 from .reconcile import ReconcileReport, reconcile
@@ -33,7 +34,7 @@ class StatementUpload:
         return {"imported": self.imported.as_dict(), "reconciled": self.reconciled.as_dict(), "waiting": self.waiting}
 
 
-def import_and_reconcile(engine: Engine, files: Iterable[tuple[str, bytes]], *, actor: str,
+def import_and_reconcile(engine: Engine, files: Iterable[tuple[str, bytes]], *, actor: Actor | str,
                          as_of: datetime | None = None) -> StatementUpload:
     """Import uploaded bank exports (``(file name, bytes)`` pairs), reconcile, count the review queue.
 
@@ -52,6 +53,6 @@ def import_and_reconcile(engine: Engine, files: Iterable[tuple[str, bytes]], *, 
             paths.append(path)
         imported = import_statements(engine, paths, actor=actor)
     imported.files = [Path(p).name for p in imported.files]
-    reconciled = reconcile(engine, as_of, actor=actor)
+    reconciled = reconcile(engine, as_of, actor=actor.user_id if isinstance(actor, Actor) else actor)
     waiting = review_queue(engine)["txn_id"].nunique()
     return StatementUpload(imported, reconciled, int(waiting))

@@ -14,6 +14,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .. import audit
+from ..auth.people import Actor
+from ..auth.permissions import authorize
 from ..db import serialise
 from ..models import Rule
 from ..timeutil import now
@@ -39,8 +41,9 @@ def validate_definition(kind: str, definition: Any, name: str = "rule") -> None:
 
 
 def save_rule(session: Session, name: str, definition: dict[str, Any], *, kind: str = "check",
-              actor: str = "system", at: datetime | None = None, enabled: bool = True) -> Rule:
-    """Validate and store ``definition`` as the next version of rule ``name``; return the row."""
+              actor: Actor | str = "system", at: datetime | None = None, enabled: bool = True) -> Rule:
+    """Validate and store ``definition`` as the next version of rule ``name``; return the row (``config.edit``)."""
+    actor = authorize(session, actor, "config.edit").user_id
     if not name or not name.replace("_", "").isalnum():
         raise RuleError.keyed("rules.store.name", name=repr(name))
     validate_definition(kind, definition, name)

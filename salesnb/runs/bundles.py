@@ -32,6 +32,8 @@ from typing import Any
 from sqlalchemy import Engine, select
 
 from .. import audit
+from ..auth.people import Actor
+from ..auth.permissions import authorize
 from ..config import Settings
 from ..db import session_scope
 from ..errors import ConfigError
@@ -381,8 +383,12 @@ def _notebook_cells(data: bytes) -> list[dict[str, str]]:
     return [{"type": c.cell_type, "source": c.source} for c in notebook.cells]
 
 
-def apply_import(engine: Engine, plan: ImportPlan, *, overwrite: bool = False, actor: str = "cli") -> ImportPlan:
-    """Write the plan's adds (and conflicts when ``overwrite``); refuse conflicts otherwise, writing nothing."""
+def apply_import(engine: Engine, plan: ImportPlan, *, overwrite: bool = False,
+                 actor: Actor | str = "system") -> ImportPlan:
+    """Write the plan's adds (and conflicts when ``overwrite``); refuse conflicts otherwise, writing nothing.
+
+    ``actor`` needs ``config.edit`` (ops); every item saved and the bundle's audit row name them.
+    """
     from ..rules.store import save_rule
     from ..scorecards import save_scorecard
     from ..sla import save_policy
@@ -394,19 +400,21 @@ def apply_import(engine: Engine, plan: ImportPlan, *, overwrite: bool = False, a
     bundle = plan.bundle
     at = now()
     with session_scope(engine) as session:
+        person = authorize(session, actor, "config.edit")
+        actor = person.user_id
         for item in bundle.scorecards:
             if ("scorecard", item["name"]) in todo:
-                save_scorecard(session, item["definition"], name=item["name"], actor=actor, at=at)
+                save_scorecard(session, item["definition"], name=item["name"], actor=person, at=at)
         for item in bundle.rules:
             if ("rule", item["name"]) in todo:
-                save_rule(session, item["name"], item["definition"], kind=item.get("kind", "check"), actor=actor,
+                save_rule(session, item["name"], item["definition"], kind=item.get("kind", "check"), actor=person,
                           at=at, enabled=bool(item.get("enabled", True)))
         for item in bundle.sla_policies:
             if ("sla_policy", item["node"]) in todo:
-                save_policy(session, item["definition"], node=item["node"], actor=actor, at=at)
+                save_policy(session, item["definition"], node=item["node"], actor=person, at=at)
         for year, days in _holidays_by_year(bundle.holidays).items():
             if ("holidays", str(year)) in todo:
-                replace_year_entries(session, _holiday_entries(days), actor=actor, years={year}, at=at)
+                replace_year_entries(session, _holiday_entries(days), actor=person, years={year}, at=at)
         audit.record(session, actor=actor, action="bundle.import", entity_type="bundle", entity_id=bundle.name,
                      after={"items": [f"{i.action} {i.kind} {i.name}" for i in plan.changes]}, at=at)
         _write_notebooks(plan, todo)

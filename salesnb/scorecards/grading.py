@@ -19,6 +19,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from .. import audit
+from ..auth.people import Actor
+from ..auth.permissions import authorize
 from ..db import serialise
 from ..errors import SalesnbError, ScorecardError
 from ..i18n import get_language, t
@@ -82,15 +84,21 @@ def check_answers(card: Card, answers: Mapping[str, Any], lead_id: str = "-",
     return values
 
 
-def save_lead(session: Session, lead: Lead | Mapping[str, Any] | str, answers: Mapping[str, Any], actor: str,
-              *, scorecard: str = DEFAULT_NAME, at: datetime | None = None,
+def save_lead(session: Session, lead: Lead | Mapping[str, Any] | str, answers: Mapping[str, Any],
+              actor: Actor | str, *, scorecard: str = DEFAULT_NAME, at: datetime | None = None,
               language: str | None = None) -> GradeResult:
     """Save a lead with its scorecard answers and grade it, in the caller's transaction.
 
     ``lead`` is a Lead, a lead id, or a mapping of lead columns (a new lead
     needs ``lead_id``, ``customer_id`` and ``owner_id``).  An incomplete or
     invalid card raises :class:`IncompleteScorecard` before anything is written.
+    ``actor`` (``lead.edit``) is the lead's owner or above them — for a new lead
+    or a change of owner, of the new owner too.
     """
+    person = None
+    for owner in _lead_owners(session, lead):
+        person = authorize(session, actor, "lead.edit", owner)
+    actor = (person or authorize(session, actor, "lead.edit")).user_id
     at = at or now()
     card = get_scorecard(session, scorecard)
     lead_id = lead.lead_id if isinstance(lead, Lead) else lead if isinstance(lead, str) else str(lead.get("lead_id"))
@@ -110,6 +118,23 @@ def save_lead(session: Session, lead: Lead | Mapping[str, Any] | str, answers: M
                  before=before, after={"answers": values, "grade": result.grade, "scorecard": f"{card.name}@{card.version}"},
                  at=at)
     return result
+
+
+def _lead_owners(session: Session, lead: Lead | Mapping[str, Any] | str) -> list[str | None]:
+    """The owners a save of ``lead`` touches: the stored owner and, for a new lead or a new owner, that one."""
+    if isinstance(lead, Lead):
+        stored = session.get(Lead, lead.lead_id) if lead.lead_id and lead not in session else None
+        return list(dict.fromkeys([stored.owner_id, lead.owner_id] if stored is not None else [lead.owner_id]))
+    if isinstance(lead, str):
+        row = session.get(Lead, lead)
+        if row is None:
+            raise SalesnbError(f"no lead {lead!r}")
+        return [row.owner_id]
+    row = session.get(Lead, lead.get("lead_id")) if lead.get("lead_id") else None
+    owners = [] if row is None else [row.owner_id]
+    if row is None or (lead.get("owner_id") is not None and lead.get("owner_id") != row.owner_id):
+        owners.append(lead.get("owner_id"))
+    return owners
 
 
 def _lead_row(session: Session, lead: Lead | Mapping[str, Any] | str, at: datetime) -> Lead:

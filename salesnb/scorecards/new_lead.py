@@ -17,6 +17,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .. import audit
+from ..auth.people import Actor
+from ..auth.permissions import authorize
 from ..errors import ScorecardError
 from ..i18n import t
 from ..models import Customer, Lead, Task
@@ -39,9 +41,13 @@ def next_customer_id(session: Session, at: datetime) -> str:
 
 
 def create_customer(session: Session, name: str, *, region: str | None = None, industry: str | None = None,
-                    owner_id: str | None = None, actor: str, at: datetime | None = None) -> Customer:
-    """Create a customer called ``name`` (refused when empty or when a customer of that name exists)."""
+                    owner_id: str | None = None, actor: Actor | str, at: datetime | None = None) -> Customer:
+    """Create a customer called ``name`` (refused when empty or when a customer of that name exists).
+
+    Who may: as creating a lead for ``owner_id`` (``lead.edit``).
+    """
     at = at or now()
+    person = authorize(session, actor, "lead.edit", owner_id)
     name = " ".join(str(name or "").split())
     if not name:
         raise ScorecardError("lead.customer_name_required")
@@ -52,7 +58,7 @@ def create_customer(session: Session, name: str, *, region: str | None = None, i
                         industry=industry or None, owner_id=owner_id or None, created_at=at)
     session.add(customer)
     session.flush()
-    audit.record(session, actor=actor, action="customer.create", entity_type="customers",
+    audit.record(session, actor=person.user_id, action="customer.create", entity_type="customers",
                  entity_id=customer.customer_id, after={"name": customer.name, "region": region, "owner_id": owner_id},
                  at=at)
     return customer
@@ -73,7 +79,7 @@ def start_first_response(session: Session, lead: Lead, at: datetime | None = Non
     return task
 
 
-def save_new_lead(session: Session, lead: Mapping[str, Any], answers: Mapping[str, Any], actor: str, *,
+def save_new_lead(session: Session, lead: Mapping[str, Any], answers: Mapping[str, Any], actor: Actor | str, *,
                   new_customer: Mapping[str, Any] | None = None, scorecard: str = DEFAULT_NAME,
                   at: datetime | None = None, language: str | None = None) -> GradeResult:
     """Create a lead (and, with ``new_customer`` — ``name``, ``region``, ``industry`` —, its customer).

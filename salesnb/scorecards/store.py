@@ -9,6 +9,8 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from .. import audit
+from ..auth.people import Actor
+from ..auth.permissions import authorize
 from ..db import serialise
 from ..errors import ScorecardError
 from ..models import Scorecard
@@ -18,12 +20,13 @@ from . import messages  # noqa: F401 - the keys of the errors below
 
 
 def save_scorecard(session: Session, definition: dict[str, Any], *, name: str = DEFAULT_NAME,
-                   actor: str = "system", at: datetime | None = None) -> Card:
+                   actor: Actor | str = "system", at: datetime | None = None) -> Card:
     """Validate ``definition`` and store it as the new active version of scorecard ``name``.
 
     Raises :class:`salesnb.rules.RuleError` listing every problem (nothing is stored then).
-    Concurrent saves of one name get consecutive versions.
+    Concurrent saves of one name get consecutive versions.  ``actor`` needs ``config.edit`` (ops).
     """
+    actor = authorize(session, actor, "config.edit").user_id
     serialise(session, f"scorecards:{name}")
     current = session.scalar(select(func.max(Scorecard.version)).where(Scorecard.name == name)) or 0
     card = compile_card(name, current + 1, definition)

@@ -20,6 +20,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from .. import audit
+from ..auth.people import Actor
+from ..auth.permissions import authorize
 from ..errors import SalesnbError
 from ..i18n import register, t
 from ..models import Holiday
@@ -133,9 +135,13 @@ def format_lines(table: HolidayTable) -> str:
     return "\n".join(f"{day.isoformat()} {kind} {name or ''}".rstrip() for day, kind, name in table.entries)
 
 
-def replace_year_entries(session: Session, entries: list[tuple[date, str, str | None]], *, actor: str,
+def replace_year_entries(session: Session, entries: list[tuple[date, str, str | None]], *, actor: Actor | str,
                          years: set[int] | None = None, at: datetime | None = None) -> int:
-    """Store ``entries``, replacing every stored day of the years they (or ``years``) cover; audit-logged."""
+    """Store ``entries``, replacing every stored day of the years they (or ``years``) cover; audit-logged.
+
+    ``actor`` needs ``config.edit`` (ops).
+    """
+    actor = authorize(session, actor, "config.edit").user_id
     years = set(years or ()) | {day.year for day, _, _ in entries}
     if not years:
         return 0

@@ -17,7 +17,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from .. import audit
-
+from ..auth.people import Actor
+from ..auth.permissions import authorize
 from ..models import Task
 from ..timeutil import parse_timestamp, to_local
 from .calendar import Pause, PolicyError
@@ -31,11 +32,15 @@ def _task(session: Session, task_id: str) -> Task:
     return task
 
 
-def pause_task(session: Session, task_id: str, status: str, *, at: datetime, actor: str = "system") -> None:
-    """Record that ``task_id`` entered ``status`` at ``at`` (the clock stops if its policy pauses on it)."""
+def pause_task(session: Session, task_id: str, status: str, *, at: datetime, actor: Actor | str = "system") -> None:
+    """Record that ``task_id`` entered ``status`` at ``at`` (the clock stops if its policy pauses on it).
+
+    ``actor`` holds the task or is above its holder (``task.pause``).
+    """
     if not status or not isinstance(status, str):
         raise PolicyError("sla.pause.status")
     task = _task(session, task_id)
+    actor = authorize(session, actor, "task.pause", task.owner_id).user_id
     details = dict(task.details or {})
     pauses = [dict(p) for p in details.get("pauses") or []]
     if pauses and pauses[-1].get("to") is None:
@@ -48,9 +53,10 @@ def pause_task(session: Session, task_id: str, status: str, *, at: datetime, act
                  after={"status": status}, at=at)
 
 
-def resume_task(session: Session, task_id: str, *, at: datetime, actor: str = "system") -> None:
-    """Close the open pause of ``task_id`` at ``at``."""
+def resume_task(session: Session, task_id: str, *, at: datetime, actor: Actor | str = "system") -> None:
+    """Close the open pause of ``task_id`` at ``at`` (who may: as :func:`pause_task`)."""
     task = _task(session, task_id)
+    actor = authorize(session, actor, "task.pause", task.owner_id).user_id
     details = dict(task.details or {})
     pauses = [dict(p) for p in details.get("pauses") or []]
     if not pauses or pauses[-1].get("to") is not None:

@@ -28,6 +28,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from .. import audit
+from ..auth.people import Actor
+from ..auth.permissions import authorize
 from ..db import serialise
 from ..errors import SalesnbError
 from ..models import ROLES, Base, SlaPolicy
@@ -351,8 +353,9 @@ def get_policy(session: Session, node: str) -> Policy:
 
 
 def save_policy(session: Session, definition: dict[str, Any] | Policy, *, node: str | None = None,
-                actor: str = "system", at: datetime | None = None) -> Policy:
-    """Validate and store a policy (new version of its node); audit-logged. Returns the stored policy."""
+                actor: Actor | str = "system", at: datetime | None = None) -> Policy:
+    """Validate and store a policy (new version of its node); audit-logged. Returns the stored policy (``config.edit``)."""
+    actor = authorize(session, actor, "config.edit").user_id
     data = definition.to_dict() if isinstance(definition, Policy) else definition
     policy = Policy.from_dict(data, node)
     at = at or now()
@@ -372,8 +375,9 @@ def save_policy(session: Session, definition: dict[str, Any] | Policy, *, node: 
     return Policy.from_dict(stored, policy.node, version=row.version, source="stored")
 
 
-def reset_policy(session: Session, node: str, *, actor: str = "system", at: datetime | None = None) -> bool:
+def reset_policy(session: Session, node: str, *, actor: Actor | str = "system", at: datetime | None = None) -> bool:
     """Delete the stored policy of ``node`` (its default, if any, applies again). True if a row was deleted."""
+    actor = authorize(session, actor, "config.edit").user_id
     serialise(session, f"sla_policies:{node}")
     row = session.get(SlaPolicy, node, populate_existing=True)
     if row is None:

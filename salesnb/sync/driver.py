@@ -126,7 +126,7 @@ class SyncReport:
 
 
 def run_sync(engine: Engine, names: Sequence[str] = (), *, settings: Settings | None = None, full: bool = False,
-             dry_run: bool = False, actor: str = "sync", sources: Sequence[Source] | None = None) -> SyncReport:
+             dry_run: bool = False, actor: str = "system", sources: Sequence[Source] | None = None) -> SyncReport:
     """Sync the configured sources (all, or those ``names``), each stream batch by batch.
 
     Parameters
@@ -180,7 +180,7 @@ def _write(engine: Engine, source: Source, stream: Stream, batch, actor: str, dr
 
 
 def sync_stream(engine: Engine, source: Source, stream: Stream, *, full: bool = False, dry_run: bool = False,
-                actor: str = "sync") -> StreamResult:
+                actor: str = "system") -> StreamResult:
     """Read one stream after its cursor and write it batch by batch (see the module's table)."""
     started = time.perf_counter()
     result = StreamResult(source.name, stream.name, stream.table)

@@ -250,7 +250,7 @@ class PaymentClaims(AppWidget):
         """Finance confirms the chosen claim: its amount is applied to the invoice."""
         claim = self._queue[self.claim_id]
         with session_scope(self.engine) as session:
-            confirm_claim(session, claim.claim_id, actor=self.actor.user_id, at=self.as_of())
+            confirm_claim(session, claim.claim_id, actor=self.actor, at=self.as_of())
         self.reason_box.value = ""
         self.refresh()
         self.show_notice(t("claims.confirmed", claim=claim.claim_id, invoice=claim.invoice_id,
@@ -263,7 +263,7 @@ class PaymentClaims(AppWidget):
             raise SalesnbError("claims.need_reason")
         claim_id = self.claim_id
         with session_scope(self.engine) as session:
-            reject_claim(session, claim_id, actor=self.actor.user_id, at=self.as_of(), reason=reason)
+            reject_claim(session, claim_id, actor=self.actor, at=self.as_of(), reason=reason)
         self.reason_box.value = ""
         self.refresh()
         self.show_notice(t("claims.rejected", claim=claim_id), tone="info")

@@ -9,6 +9,7 @@ from ..auth import allowed, scope_of
 from ..contracts.approval_queue import QueueItem, approval_queue, destinations
 from ..contracts import approve, check_terms, edit, get_attachment, reject, submit
 from ..contracts.messages import reason_text
+from ..auth.people import Actor
 from ..db import session_scope
 from ..errors import SalesnbError
 from ..i18n import register, t
@@ -183,10 +184,6 @@ class ContractApproval(AppWidget):
         self.on_click(self.resubmit_button, self.resubmit_selected)
         self.safely(self.refresh)()
 
-    @property
-    def actor_id(self) -> str:
-        return self.actor.user_id
-
     def may_decide(self, item: QueueItem) -> bool:
         """May the signed-in person approve / reject ``item`` (hides the buttons; the library decides)?"""
         return allowed(self.actor, "contract.approve", item.owner_id)
@@ -288,7 +285,7 @@ class ContractApproval(AppWidget):
         """Approve the selected contract as the signed-in person."""
         item = self.items[self.selected]
         with session_scope(self.engine) as session:
-            status = approve(session, item.contract_id, actor=self.actor_id, at=self.as_of()).status
+            status = approve(session, item.contract_id, actor=self.actor, at=self.as_of()).status
         self.refresh(keep="")
         done = "contracts.done.approved" if status == "approved" else "contracts.done.frozen_at_approval"
         self.show_notice(t(done, id=item.contract_id))
@@ -299,7 +296,7 @@ class ContractApproval(AppWidget):
         if not self.reason.value.strip():
             raise SalesnbError(t("contracts.reason_required"))
         with session_scope(self.engine) as session:
-            reject(session, item.contract_id, actor=self.actor_id, at=self.as_of(), reason=self.reason.value.strip())
+            reject(session, item.contract_id, actor=self.actor, at=self.as_of(), reason=self.reason.value.strip())
         self.refresh(keep="")
         self.show_notice(t("contracts.done.rejected", id=item.contract_id))
 
@@ -307,14 +304,14 @@ class ContractApproval(AppWidget):
         """Run the feasibility check on the selected (never checked) contract and submit it."""
         item = self.items[self.selected]
         with session_scope(self.engine) as session:
-            result = submit(session, item.contract_id, actor=self.actor_id, at=self.as_of())
+            result = submit(session, item.contract_id, actor=self.actor, at=self.as_of())
         self._after_submission(result)
 
     def resubmit_selected(self) -> None:
         """Save the edited terms and re-submit (re-check) the selected contract."""
         item = self.items[self.selected]
         with session_scope(self.engine) as session:
-            result = edit(session, item.contract_id, actor=self.actor_id, at=self.as_of(),
+            result = edit(session, item.contract_id, actor=self.actor, at=self.as_of(),
                           promised_delivery_days=self.days.value, quantity=self.quantity.value,
                           dest_region=self.dest.value)
         self._after_submission(result)

@@ -9,7 +9,6 @@ from ..auth import allowed, scope_of
 from ..customers import (
     CustomerCardData,
     StageIssue,
-    add_interaction,
     customer_card,
     customer_owner,
     last_contact,
@@ -18,6 +17,7 @@ from ..customers import (
 from ..db import session_scope
 from ..errors import SalesnbError
 from ..i18n import register, t
+from ..interactions import add_interaction
 from . import html
 from .base import AppWidget, customer_option, label, row, show_suggestions
 
@@ -228,7 +228,7 @@ class CustomerCard(AppWidget):
         with session_scope(self.engine) as session:
             row_ = add_interaction(session, customer_id, question=self.qa_question.value,
                                    materials=self.qa_materials.value, engineer=self.qa_engineer.value,
-                                   channel=self.qa_channel.value, at=self.as_of(), actor=self.actor.user_id)
+                                   channel=self.qa_channel.value, at=self.as_of(), actor=self.actor)
             new_id = row_.interaction_id
         self.qa_question.value = self.qa_materials.value = self.qa_engineer.value = ""
         self._show(customer_id)

@@ -396,7 +396,7 @@ class EscalationConfigurator(AppWidget):
         if not self.valid:
             raise SalesnbError(t("esc.invalid", problem=self.problem))
         with session_scope(self.engine) as session:
-            policy = save_policy(session, self.definition, node=self.node, actor=self.actor.user_id, at=self.as_of())
+            policy = save_policy(session, self.definition, node=self.node, actor=self.actor, at=self.as_of())
         self._load(self.node)
         self.show_notice(t("esc.saved", node=policy.label(self.language), version=policy.version))
         return policy
@@ -406,7 +406,7 @@ class EscalationConfigurator(AppWidget):
         entries = parse_lines(self.days_box.value)
         with session_scope(self.engine) as session:
             years = load_holidays(session).years() | {day.year for day, _, _ in entries}
-            replace_year_entries(session, entries, actor=self.actor.user_id, years=years, at=self.as_of())
+            replace_year_entries(session, entries, actor=self.actor, years=years, at=self.as_of())
         self._load(self.node)
         self.show_notice(t("esc.days.saved", count=len(entries)))
         return len(entries)
@@ -414,6 +414,6 @@ class EscalationConfigurator(AppWidget):
     def reset(self) -> None:
         """Drop the stored policy of the node: the built-in default applies again."""
         with session_scope(self.engine) as session:
-            reset_policy(session, self.node, actor=self.actor.user_id, at=self.as_of())
+            reset_policy(session, self.node, actor=self.actor, at=self.as_of())
         self._load(self.node)
         self.show_notice(t("esc.reset_done", node=self.node), tone="info")

@@ -324,7 +324,7 @@ class ImportApp(AppWidget):
         if not self.plan.ok:
             raise InputError(self.plan.problems)
         try:
-            report = apply_import(self.plan, engine=self.engine, actor=self.actor.user_id)
+            report = apply_import(self.plan, engine=self.engine, actor=self.actor)
         except InputError as exc:
             self._show_problems(exc.problems, exc.total)
             self.can_import = False

@@ -14,7 +14,8 @@ from ..errors import SalesnbError
 from ..i18n import register, t
 from ..links import item_app
 from ..receivables import confirm_claim, reject_claim
-from ..work import KINDS, WorkItem, close_task, my_work
+from ..tasks import close_task
+from ..work import KINDS, WorkItem, my_work
 from . import html
 from .base import AppWidget, entity_label
 
@@ -92,7 +93,7 @@ def item_href(item: WorkItem) -> str:
 class MyWork(AppWidget):
     """我的待办: the signed-in person's to-dos, approvals, claim reviews, escalations and findings.
 
-    Each card has its action: a to-do is marked done (:func:`salesnb.work.close_task`), a contract approved or
+    Each card has its action: a to-do is marked done (:func:`salesnb.tasks.close_task`), a contract approved or
     rejected with a reason (:mod:`salesnb.contracts`), a payment claim confirmed or rejected (finance).  Public state:
     ``items`` (the ``kind:id`` keys shown, in order), ``selected`` (the key a link opened) and ``count``.
     """
@@ -209,14 +210,14 @@ class MyWork(AppWidget):
     def approve(self, item: WorkItem) -> None:
         """Approve contract ``item``."""
         with session_scope(self.engine) as session:
-            approve(session, item.item_id, actor=self.actor.user_id, at=self.as_of())
+            approve(session, item.item_id, actor=self.actor, at=self.as_of())
         self.refresh()
         self.show_notice(t("work.done.contract", id=item.item_id))
 
     def confirm(self, item: WorkItem) -> None:
         """Confirm payment claim ``item``: its amount is applied to the invoice."""
         with session_scope(self.engine) as session:
-            confirm_claim(session, item.item_id, actor=self.actor.user_id, at=self.as_of())
+            confirm_claim(session, item.item_id, actor=self.actor, at=self.as_of())
         self.refresh()
         self.show_notice(t("work.done.claim_confirmed", id=item.item_id))
 
@@ -227,9 +228,9 @@ class MyWork(AppWidget):
             raise SalesnbError("work.reason_required")
         with session_scope(self.engine) as session:
             if item.kind == "contract":
-                reject(session, item.item_id, actor=self.actor.user_id, at=self.as_of(), reason=reason)
+                reject(session, item.item_id, actor=self.actor, at=self.as_of(), reason=reason)
             else:
-                reject_claim(session, item.item_id, actor=self.actor.user_id, at=self.as_of(), reason=reason)
+                reject_claim(session, item.item_id, actor=self.actor, at=self.as_of(), reason=reason)
         self.refresh()
         key = "work.done.contract_rejected" if item.kind == "contract" else "work.done.claim_rejected"
         self.show_notice(t(key, id=item.item_id), tone="info")

@@ -6,6 +6,7 @@ import ipywidgets as widgets
 from traitlets import Int, Unicode
 
 from ..auth import allowed, scope_of
+from ..auth.people import Actor
 from ..receivables.bank_matches import applied_matches, claim_invoice
 from ..db import session_scope
 from ..directory import user_names
@@ -230,8 +231,9 @@ class ReconciliationQueue(AppWidget):
 
     # -------------------------------------------------------------- actions
 
-    def _operator(self) -> str:
-        return self.actor.user_id
+    def _operator(self) -> Actor:
+        """The signed-in person: the library decides whether they may."""
+        return self.actor
 
     def open_item(self, item_id: str) -> None:
         """Select a bank line (``?item=`` a line's serial, or an invoice or payment claim with a candidate or

@@ -622,7 +622,7 @@ class RuleEditor(AppWidget):
                       "title": {"zh-CN": title, "en": title},
                       "message": {"zh-CN": f"{braces}：{{entity_id}}", "en": f"{braces}: {{entity_id}}"}}
         with session_scope(self.engine) as session:
-            saved = save_rule(session, name, definition, kind="check", actor=self.actor.user_id, at=self.as_of())
+            saved = save_rule(session, name, definition, kind="check", actor=self.actor, at=self.as_of())
             version = saved.version
         self._refresh_saved()
         self._loading = True
@@ -644,5 +644,5 @@ class RuleEditor(AppWidget):
             if entry["grade"] == self.grade:
                 entry["rule"] = self.rule
         with session_scope(self.engine) as session:
-            self.card = save_scorecard(session, definition, name=self.card.name, actor=self.actor.user_id, at=self.as_of())
+            self.card = save_scorecard(session, definition, name=self.card.name, actor=self.actor, at=self.as_of())
         self.show_notice(t("re.saved.grade", version=self.card.version, grade=self.grade))

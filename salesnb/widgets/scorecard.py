@@ -374,10 +374,10 @@ class ScorecardForm(AppWidget):
                 if self.new_customer_name and not self.customer_id:
                     lead.pop("customer_id")
                     new_customer = {"name": self.new_customer_name, "region": lead["region"]}
-                result = save_new_lead(session, lead, self.answers, self.actor.user_id, new_customer=new_customer,
+                result = save_new_lead(session, lead, self.answers, self.actor, new_customer=new_customer,
                                        scorecard=self.scorecard, at=self.as_of(), language=self.language)
             else:
-                result = save_lead(session, lead, self.answers, self.actor.user_id, scorecard=self.scorecard,
+                result = save_lead(session, lead, self.answers, self.actor, scorecard=self.scorecard,
                                    at=self.as_of(), language=self.language)
         if self.mode == "new":  # reload as the saved lead first: the result is then shown once, not cleared
             self.lead_id_box.disabled = True

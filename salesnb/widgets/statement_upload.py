@@ -87,7 +87,7 @@ class StatementUploadSection(widgets.VBox):
     def load(self, files: list[tuple[str, bytes]]) -> None:
         """Import ``(name, bytes)`` files, reconcile, refresh the app (as if uploaded in the browser)."""
         try:
-            done = import_and_reconcile(self.app.engine, files, actor=self.app.actor.user_id, as_of=self.app.as_of())
+            done = import_and_reconcile(self.app.engine, files, actor=self.app.actor, as_of=self.app.as_of())
         except InputError as exc:
             self.counts = {}
             rows = [(p.file, p.row, p.column, p.message) for p in exc.problems]

@@ -63,9 +63,9 @@ def customise(engine, settings):
     card = default_definition()
     card["grades"][0]["rule"]["all"][2]["value"] = 3  # A needs 3 purchases a month
     with session_scope(engine) as session:
-        save_rule(session, "big_quote", BIG_QUOTE, kind="check", actor="team_a")
-        save_policy(session, policy, actor="team_a")
-        save_scorecard(session, card, name=DEFAULT_NAME, actor="team_a")
+        save_rule(session, "big_quote", BIG_QUOTE, kind="check", actor="system")
+        save_policy(session, policy, actor="system")
+        save_scorecard(session, card, name=DEFAULT_NAME, actor="system")
     copy_template(settings, "daily_checks", settings.data_dir / "team" / "team_daily.ipynb")
 
 
@@ -97,7 +97,7 @@ def test_bundle_reproduces_check_results_in_an_empty_database(engine, db_url, ot
             ("scorecard", DEFAULT_NAME, "add"), ("rule", "big_quote", "add"),
             ("sla_policy", "lead_first_response", "add"), ("holidays", "2027", "same"),
             ("notebook", "team_daily.ipynb", "add")]
-        apply_import(other, plan, actor="team_b")
+        apply_import(other, plan, actor="system")
         run_checks(other, AS_OF, settings=team_b)
         assert findings(other) == expected
         assert (tmp_path / "b" / "templates" / "team_daily.ipynb").is_file()

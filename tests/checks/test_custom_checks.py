@@ -58,12 +58,12 @@ def test_python_check_with_a_rule_and_one_with_a_query(english, quotes):
 
 def test_stored_rule_check_runs_until_disabled(quotes):
     with session_scope(quotes) as s:
-        save_rule(s, "big_quote", BIG_QUOTE, kind="check", actor="ana")
+        save_rule(s, "big_quote", BIG_QUOTE, kind="check", actor="system")
     report = run_checks(quotes, AS_OF)
     assert report.checks["big_quote"].count == 1
     assert findings_frame(quotes, check="big_quote").severity.tolist() == ["info"]
     with session_scope(quotes) as s:
-        save_rule(s, "big_quote", BIG_QUOTE, kind="check", actor="ana", enabled=False)
+        save_rule(s, "big_quote", BIG_QUOTE, kind="check", actor="system", enabled=False)
     assert "big_quote" not in run_checks(quotes, AS_OF).checks
 
 

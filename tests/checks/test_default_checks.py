@@ -229,7 +229,7 @@ def test_sla_breach_follows_a_working_hours_policy(engine):
     with session_scope(engine) as s:
         policy = get_policy(s, "invoice_confirm").to_dict()
         policy["calendar"] = {"mode": "working_hours"}
-        save_policy(s, policy, actor="test")
+        save_policy(s, policy, actor="system")
     # default working hours end at 18:00: by Tuesday 09:00 only ~1 working hour has passed of the 2 h target
     tuesday_9 = to_local(datetime(2026, 3, 10, 9, 0))
     assert found(engine, "sla_breach", as_of=tuesday_9) == {}

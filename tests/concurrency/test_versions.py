@@ -47,13 +47,13 @@ def at_once(engine, write) -> list[BaseException]:
 def test_concurrent_saves_get_consecutive_versions(engine, kind):
     def write(session, n):
         if kind == "rule":
-            save_rule(session, "shared", RULE, kind="filter", actor=f"w{n}")
+            save_rule(session, "shared", RULE, kind="filter", actor="system")
         elif kind == "scorecard":
-            save_scorecard(session, default_definition(), name="shared", actor=f"w{n}")
+            save_scorecard(session, default_definition(), name="shared", actor="system")
         else:
             policy = default_policies()["lead_first_response"].to_dict()
             policy["target_hours"] = 2 + n
-            save_policy(session, policy, actor=f"w{n}")
+            save_policy(session, policy, actor="system")
 
     assert at_once(engine, write) == []
     with session_scope(engine) as session:

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from salesnb.contracts import approve, describe, edit, get_attachment, reject, submit
 from salesnb.db import session_scope
-from salesnb.errors import SalesnbError
+from salesnb.errors import PermissionDenied, SalesnbError
 from salesnb.models import AuditLog, Contract, ContractSubmission, OutboxMessage, Task
 from salesnb.notify.recipients import load_attachments
 
@@ -113,17 +113,20 @@ def test_edit_refuses_unknown_terms_and_bad_numbers(engine):
 
 
 def test_approve_and_reject_rules_and_audit(engine):
-    seed(engine, contracts={"K1": {}, "K2": {"promised_delivery_days": 2}, "K3": {}})
+    seed(engine, contracts={"K1": {}, "K2": {"promised_delivery_days": 2}, "K3": {}, "K4": {"owner_id": "M1"}})
     with session_scope(engine) as s:
         submit(s, "K1", actor="U1", at=SUBMIT_AT)
         submit(s, "K2", actor="U1", at=SUBMIT_AT)
+        submit(s, "K4", actor="M1", at=SUBMIT_AT)
     later = SUBMIT_AT + timedelta(hours=3)
     with session_scope(engine) as s, pytest.raises(SalesnbError, match="frozen"):
         approve(s, "K2", actor="M1", at=later)
     with session_scope(engine) as s, pytest.raises(SalesnbError, match="submit it first"):
         approve(s, "K3", actor="M1", at=later)
-    with session_scope(engine) as s, pytest.raises(SalesnbError, match="cannot approve"):
-        approve(s, "K1", actor="U1", at=later)
+    with session_scope(engine) as s, pytest.raises(PermissionDenied, match="李销售（U1） 无权审批合同"):
+        approve(s, "K1", actor="U1", at=later)  # a rep approves nothing, their own contract least of all
+    with session_scope(engine) as s, pytest.raises(PermissionDenied, match="不能审批自己的合同"):
+        approve(s, "K4", actor="M1", at=later)  # a manager may approve, but not their own
     with session_scope(engine) as s, pytest.raises(SalesnbError, match="reason"):
         reject(s, "K2", actor="M1", at=later, reason=" ")
     with session_scope(engine) as s:
@@ -131,7 +134,8 @@ def test_approve_and_reject_rules_and_audit(engine):
         reject(s, "K2", actor="M1", at=later, reason="客户取消")
     with session_scope(engine) as s:
         k1, k2 = s.get(Contract, "K1"), s.get(Contract, "K2")
-        log = s.scalars(select(AuditLog).where(AuditLog.entity_type == "contract").order_by(AuditLog.id)).all()
+        log = s.scalars(select(AuditLog).where(AuditLog.entity_type == "contract", AuditLog.entity_id != "K4")
+                        .order_by(AuditLog.id)).all()
         assert [e.entity_id for e in log if e.action == "capacity.reserve"] == ["K1"]  # approving reserves
         log = [e for e in log if e.action.startswith("contract.")]
         approval_task = s.scalar(select(Task).where(Task.node == "contract_approval", Task.entity_id == "K1"))
@@ -155,7 +159,7 @@ def _submit_many(engine, verdicts, start=0):
     for n, feasible in enumerate(verdicts, start):
         at = SUBMIT_AT + timedelta(minutes=n)
         with session_scope(engine) as s:
-            results.append(edit(s, f"K{n % 2 + 1}", actor="U1", at=at,
+            results.append(edit(s, f"K{n % 2 + 1}", actor="M1", at=at,  # the reps' manager
                                 promised_delivery_days=8 if feasible else 2))
     return results
 

@@ -60,7 +60,7 @@ def test_the_generated_folder_imports_as_a_folder(sqlite_engine, tmp_path):
     from salesnb.io import import_paths
 
     files = generate(tmp_path, orders=30, seed=8, as_of=AS_OF)
-    report = import_paths(sqlite_engine, [tmp_path], actor="test")
+    report = import_paths(sqlite_engine, [tmp_path], actor="system")
     with sqlite_engine.connect() as conn:
         assert conn.scalar(select(func.count()).select_from(BankTransaction)) == files.rows["bank_transactions"]
         assert conn.scalar(select(func.count()).select_from(Invoice)) == files.rows["invoices"]

@@ -14,7 +14,7 @@ from salesnb.cli import main
 from salesnb.db import make_engine, session_scope
 from salesnb.errors import InputError
 from salesnb.io import apply_import, import_paths, load_mapping_file, plan_import, remap
-from salesnb.models import CANONICAL_MODELS, Contract, Customer, HeaderMapping, Quote
+from salesnb.models import CANONICAL_MODELS, Contract, Customer, HeaderMapping, Quote, User
 
 from .foreign import FOREIGN, write_foreign
 from .helpers import CANONICAL, snapshot, write_canonical, write_csv, write_table_csv
@@ -70,6 +70,8 @@ def test_an_unsure_header_stops_the_import_then_a_given_mapping_is_remembered(en
     assert "accepted_at" in problem.message and "--map '客户认可时间=accepted_at'" in problem.message
     assert snapshot(engine) == before  # nothing written
 
+    with session_scope(engine) as s:
+        s.add(User(user_id="u_ops", name="运营", role="ops"))  # who imports and whose mappings are remembered
     report = import_paths(engine, [path], mappings=["客户认可时间=accepted_at"], actor="u_ops")
     assert report.remembered == 1 and report.results[0].inserted == 2
     with session_scope(engine) as s:
@@ -139,6 +141,8 @@ def test_plan_from_uploaded_bytes_corrected_by_a_person_then_applied(engine, tmp
 
     fixed = remap(plan, {"客户认可时间": "accepted_at", "销售备注": ""})
     assert fixed.ok and fixed.mapping()["客户认可时间"] == "accepted_at" and fixed.mapping()["销售备注"] == ""
+    with session_scope(engine) as s:
+        s.add(User(user_id="u_ops", name="运营", role="ops"))
     report = apply_import(fixed, engine=engine, actor="u_ops")
     assert report.results[0].inserted == 2 and report.remembered == 2
     assert not plan.path.exists()  # the upload's temporary copy is gone

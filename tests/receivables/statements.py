@@ -62,6 +62,7 @@ GB18030_ONLY = "䶮"  # U+4DAE: encodable in GB18030, not in GBK
 def seed_ledger(engine) -> None:
     with session_scope(engine) as s:
         s.add(User(user_id="U1", name="李销售", role="sales"))
+        s.add(User(user_id="F1", name="财务甲", role="finance"))
         for cid, name in CUSTOMERS.items():
             s.add(Customer(customer_id=cid, name=name, owner_id="U1"))
             s.add(Contract(contract_id=f"HT-2026-00{cid[1]}", customer_id=cid, owner_id="U1", amount=100000,

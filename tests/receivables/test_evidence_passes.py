@@ -22,6 +22,7 @@ from salesnb.models import (
     Customer,
     Invoice,
     PaymentClaim,
+    User,
 )
 from salesnb.receivables import confirm_claim, reconcile, review_queue
 from salesnb.timeutil import local_tz
@@ -37,6 +38,7 @@ def ledger(engine, invoices: dict[str, tuple[str, str]], lines: list[tuple], cla
     apart), bank ``lines`` [(txn, day, amount, payer, memo)] and ``claims`` [(claim, invoice, amount, day,
     status)]."""
     with session_scope(engine) as s:
+        s.add_all([User(user_id="U1", name="李销售", role="sales"), User(user_id="F1", name="财务甲", role="finance")])
         for cid, name in CUSTOMERS.items():
             s.add(Customer(customer_id=cid, name=name))
             s.add(Contract(contract_id=f"HT-{cid}", customer_id=cid, owner_id="U1", amount=1, payment_terms_days=30))

@@ -30,7 +30,7 @@ def statement_files(tmp_path_factory):
 @pytest.fixture
 def ledger(engine, statement_files):
     seed_ledger(engine)
-    report = import_statements(engine, statement_files, actor="finance1")
+    report = import_statements(engine, statement_files, actor="F1")
     assert (report.lines, report.incoming, report.inserted) == (16, 13, 16)
     return engine
 
@@ -92,45 +92,45 @@ def test_confirm_reject_and_unmatch_are_logged_and_never_overpay(ledger):
     li_si = queue.loc[queue["payer_name"] == "李四", "txn_id"].iloc[0]
     partial = queue.loc[queue["payer_name"] == "苏州新星材料有限公司", "txn_id"].iloc[0]
     with session_scope(ledger) as s:
-        confirm_match(s, li_si, actor="finance1", at=LATER)  # the best candidate: INV-5001
-        assert reject_match(s, partial, ["INV-5001"], actor="finance1", at=LATER, note="not this one") == 1
-        confirm_match(s, partial, actor="finance1", at=LATER)  # the best candidate left: INV-5002
+        confirm_match(s, li_si, actor="F1", at=LATER)  # the best candidate: INV-5001
+        assert reject_match(s, partial, ["INV-5001"], actor="F1", at=LATER, note="not this one") == 1
+        confirm_match(s, partial, actor="F1", at=LATER)  # the best candidate left: INV-5002
     invoices = _invoices(ledger)
     assert invoices["INV-5001"].status == "paid"
     assert invoices["INV-5002"].status == "partially_paid" and invoices["INV-5002"].paid_amount == Decimal("2345.00")
     with session_scope(ledger) as s, pytest.raises(SalesnbError, match="already matched"):
-        confirm_match(s, li_si, ["INV-5002"], actor="finance1", at=LATER)
+        confirm_match(s, li_si, ["INV-5002"], actor="F1", at=LATER)
     with session_scope(ledger) as s:
         statuses = dict(s.execute(select(BankMatch.invoice_id, BankMatch.status)
                                   .where(BankMatch.txn_id == partial)).all())
     assert statuses == {"INV-5002": "applied", "INV-5001": "rejected"}
 
     with session_scope(ledger) as s:
-        assert unmatch(s, "CCB-77002", actor="finance1", at=LATER, note="wrong customer") == 2
+        assert unmatch(s, "CCB-77002", actor="F1", at=LATER, note="wrong customer") == 2
     invoices = _invoices(ledger)
     assert invoices["INV-2002"].status == "issued" and invoices["INV-2002"].paid_amount == 0
     assert invoices["INV-2002"].paid_at is None
     with session_scope(ledger) as s:
         log = s.scalars(select(AuditLog).where(AuditLog.action == "bank_match.unmatch")).all()
     assert {e.entity_id for e in log} == {"INV-2002", "INV-2003"}
-    assert all(e.actor == "finance1" and e.note == "wrong customer" and e.after["txn_id"] == "CCB-77002" for e in log)
+    assert all(e.actor == "F1" and e.note == "wrong customer" and e.after["txn_id"] == "CCB-77002" for e in log)
     assert log[0].before["status"] == "paid"
 
     rerun = reconcile(ledger, LATER)  # the unmatched pairs are not proposed again
     assert rerun.applied == [] and "CCB-77002" in set(unmatched_lines(ledger)["txn_id"])
     with session_scope(ledger) as s:
         with pytest.raises(SalesnbError, match="no applied match"):
-            unmatch(s, "CCB-77002", actor="finance1", at=LATER)
+            unmatch(s, "CCB-77002", actor="F1", at=LATER)
         with pytest.raises(SalesnbError, match="no such candidate"):
-            reject_match(s, "CCB-77002", actor="finance1", at=LATER)
-        confirm_match(s, "CCB-77002", ["INV-2003", "INV-2002"], actor="finance1", at=LATER)  # by hand
+            reject_match(s, "CCB-77002", actor="F1", at=LATER)
+        confirm_match(s, "CCB-77002", ["INV-2003", "INV-2002"], actor="F1", at=LATER)  # by hand
     invoices = _invoices(ledger)
     assert invoices["INV-2003"].status == "paid" and invoices["INV-2002"].status == "paid"
     with session_scope(ledger) as s:
         rules = set(s.scalars(select(BankMatch.rule).where(BankMatch.txn_id == "CCB-77002",
                                                              BankMatch.status == "applied")))
         rejected = s.scalar(select(AuditLog).where(AuditLog.action == "bank_match.reject"))
-    assert rules == {"manual"} and rejected.note == "not this one" and rejected.actor == "finance1"
+    assert rules == {"manual"} and rejected.note == "not this one" and rejected.actor == "F1"
 
 
 def test_lines_booked_after_as_of_wait(ledger):

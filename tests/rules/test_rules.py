@@ -132,9 +132,9 @@ def test_user_text_is_data_never_code():
 def test_stored_rules_are_validated_and_versioned(english, sqlite_engine):
     definition = {"table": "orders", "rule": {"field": "status", "op": "eq", "value": "open"}}
     with session_scope(sqlite_engine) as s:
-        assert save_rule(s, "open_orders", definition, kind="filter", actor="ana").version == 1
+        assert save_rule(s, "open_orders", definition, kind="filter", actor="system").version == 1
         definition["rule"]["value"] = "shipped"
-        assert save_rule(s, "open_orders", definition, kind="filter", actor="ana").version == 2
+        assert save_rule(s, "open_orders", definition, kind="filter", actor="system").version == 2
     with session_scope(sqlite_engine) as s:
         assert get_rule(s, "open_orders", 1).definition["rule"]["value"] == "open"
         assert [(r.name, r.version) for r in latest_rules(s)] == [("open_orders", 2)]

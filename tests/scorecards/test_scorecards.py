@@ -115,7 +115,7 @@ def test_new_version_keeps_the_old_and_regrades_on_request(engine):
     definition["grades"][0]["rule"] = {"all": [{"field": "budget_provided", "op": "eq", "value": True},
                                                {"field": "purchase_freq_per_month", "op": "ge", "value": 1}]}
     with session_scope(engine) as s:
-        card = save_scorecard(s, definition, actor="ops")
+        card = save_scorecard(s, definition, actor="system")
     assert card.version == 2
     report = grade_leads(engine, as_of=AS_OF + timedelta(days=1), regrade=True)
     assert (report.version, report.graded, report.changed, report.promoted) == (2, 3, 1, 1)
@@ -141,7 +141,7 @@ def test_batch_grading_pages_through_leads_and_promotes_like_saving_one(engine, 
     add(engine, Lead, *[{"lead_id": f"B{i}", "customer_id": "C1", "owner_id": "U1", **(a if i % 2 else c)}
                         for i in range(8)])
     with session_scope(engine) as s:  # one lead graded A by saving it: the message batch grading must repeat
-        save_lead(s, {**NEW_LEAD, "lead_id": "S1"}, {k: v for k, v in a.items()}, actor="grade", at=AS_OF)
+        save_lead(s, {**NEW_LEAD, "lead_id": "S1"}, {k: v for k, v in a.items()}, actor="system", at=AS_OF)
         (single,) = s.scalars(select(OutboxMessage)).all()
         single = {k: getattr(single, k) for k in ("recipients", "cc", "subject", "body", "payload", "event_type",
                                                   "entity_type", "status", "created_at")}

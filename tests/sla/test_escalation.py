@@ -130,12 +130,12 @@ def test_pause_stops_the_clock(engine):
     add_task(engine, "P1", "invoice_confirm", T0)
     add_task(engine, "P2", "invoice_confirm", T0)
     with session_scope(engine) as s:
-        pause_task(s, "P1", "waiting_customer", at=T0 + H, actor="tester")
-        pause_task(s, "P2", "on_site_visit", at=T0 + H, actor="tester")  # not a pausing status
+        pause_task(s, "P1", "waiting_customer", at=T0 + H, actor="system")
+        pause_task(s, "P2", "on_site_visit", at=T0 + H, actor="system")  # not a pausing status
     escalate(engine, T0 + 5 * H)
     assert fired(engine, "P1") == [] and fired(engine, "P2") == [(1, 0), (2, 0)]
     with session_scope(engine) as s:
-        resume_task(s, "P1", at=T0 + 6 * H, actor="tester")
+        resume_task(s, "P1", at=T0 + 6 * H, actor="system")
         task = s.get(Task, "P1")
         assert task.details["pauses"] == [{"status": "waiting_customer", "from": (T0 + H).isoformat(),
                                            "to": (T0 + 6 * H).isoformat()}]

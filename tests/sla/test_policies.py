@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from salesnb.db import session_scope
-from salesnb.models import AuditLog, SlaPolicy
+from salesnb.models import AuditLog, SlaPolicy, User
 from salesnb.sla import PolicyError, default_policies, get_policy, load_policies, policy_targets, reset_policy, save_policy
 from salesnb.timeutil import local_tz
 
@@ -50,9 +50,11 @@ def test_policy_targets_merge_stored_policies(engine):
     definition["target_hours"] = 3
     definition["calendar"] = {"mode": "working_hours"}
     with session_scope(engine) as s:
-        save_policy(s, definition, actor="tester", at=AT)
+        s.add(User(user_id="O1", name="运营甲", role="ops"))
+    with session_scope(engine) as s:
+        save_policy(s, definition, actor="O1", at=AT)
         save_policy(s, {"node": "quality_check", "target_hours": 8,
-                        "levels": [{"level": 1, "notify": ["owner"]}]}, actor="tester", at=AT)
+                        "levels": [{"level": 1, "notify": ["owner"]}]}, actor="O1", at=AT)
     with session_scope(engine) as s:
         targets = policy_targets(s)
         row = s.get(SlaPolicy, "invoice_confirm")
@@ -63,16 +65,16 @@ def test_policy_targets_merge_stored_policies(engine):
     assert targets["invoice_confirm"].deadline(AT) == AT.replace(hour=12)
     assert targets["invoice_confirm"].deadline(AT, 2) == AT.replace(hour=16, minute=30)
     assert targets["quality_check"].target == timedelta(hours=8)
-    assert row.version == 1 and row.updated_by == "tester"
+    assert row.version == 1 and row.updated_by == "O1"
     assert audits == ["sla.policy_saved", "sla.policy_saved"]
 
     with session_scope(engine) as s:
-        saved = save_policy(s, {**definition, "enabled": False}, actor="tester", at=AT)
+        saved = save_policy(s, {**definition, "enabled": False}, actor="O1", at=AT)
         assert saved.version == 2
     with session_scope(engine) as s:
         assert "invoice_confirm" not in policy_targets(s)
         assert load_policies(s)["invoice_confirm"].enabled is False
-        assert reset_policy(s, "invoice_confirm", actor="tester") is True
+        assert reset_policy(s, "invoice_confirm", actor="O1") is True
     with session_scope(engine) as s:
         back = get_policy(s, "invoice_confirm")
     assert back.source == "default" and back.target == timedelta(hours=2)

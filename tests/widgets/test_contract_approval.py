@@ -6,7 +6,7 @@ import re
 from sqlalchemy import select
 
 from salesnb.db import session_scope
-from salesnb.models import Contract, ContractSubmission
+from salesnb.models import AuditLog, Contract, ContractSubmission
 from salesnb.widgets.contract_approval import ContractApproval
 
 from .seed import AS_OF, XSS
@@ -100,3 +100,23 @@ def test_xss_customer_is_escaped(seeded):
 def test_empty_queue(engine):
     w = ContractApproval(engine, as_of=AS_OF)
     assert w.selected == "" and "没有待处理的合同" in w.facts.value and w.error == ""
+
+
+def test_a_signed_in_person_acts_as_themselves_and_the_library_decides(seeded):
+    """With a signed-in person the approver drop-down is not who acts: the rep's click is refused by the library."""
+    rep = ContractApproval(seeded, as_of=AS_OF, actor="U01", approver="M01")
+    rep.check_button.click()  # the owner submits their own contract
+    assert rep.error == "" and status(seeded, "K001") == "pending_approval"
+    rep.approve_button.click()
+    assert "张伟（U01） 无权审批合同" in rep.error and status(seeded, "K001") == "pending_approval"
+    other = ContractApproval(seeded, as_of=AS_OF, actor="M02")
+    other.queue.value = "K001"
+    other.approve_button.click()
+    assert "刘经理（M02） 无权审批合同" in other.error and status(seeded, "K001") == "pending_approval"
+    manager = ContractApproval(seeded, as_of=AS_OF, actor="M01")
+    manager.queue.value = "K001"
+    manager.approve_button.click()
+    assert manager.error == "" and status(seeded, "K001") == "approved"
+    with session_scope(seeded) as s:
+        entry = s.scalar(select(AuditLog).where(AuditLog.action == "contract.approve"))
+    assert entry.actor == "M01"
