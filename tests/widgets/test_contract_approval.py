@@ -3,9 +3,12 @@
 import base64
 import re
 
+import pytest
 from sqlalchemy import select
 
+from salesnb.contracts import approve
 from salesnb.db import session_scope
+from salesnb.errors import PermissionDenied
 from salesnb.models import AuditLog, Contract, ContractSubmission
 from salesnb.widgets.contract_approval import ContractApproval
 
@@ -103,16 +106,17 @@ def test_empty_queue(engine):
 
 
 def test_a_signed_in_person_acts_as_themselves_and_the_library_decides(seeded):
-    """With a signed-in person the approver drop-down is not who acts: the rep's click is refused by the library."""
-    rep = ContractApproval(seeded, as_of=AS_OF, actor="U01", approver="M01")
+    """The signed-in person acts: the rep's click is refused by the library, another team's manager sees nothing."""
+    rep = ContractApproval(seeded, as_of=AS_OF, actor="U01")
     rep.check_button.click()  # the owner submits their own contract
     assert rep.error == "" and status(seeded, "K001") == "pending_approval"
     rep.approve_button.click()
     assert "张伟（U01） 无权审批合同" in rep.error and status(seeded, "K001") == "pending_approval"
-    other = ContractApproval(seeded, as_of=AS_OF, actor="M02")
-    other.queue.value = "K001"
-    other.approve_button.click()
-    assert "刘经理（M02） 无权审批合同" in other.error and status(seeded, "K001") == "pending_approval"
+    other = ContractApproval(seeded, as_of=AS_OF, actor="M02")  # another team's manager does not even see it
+    assert "K001" not in {value for _label, value in other.queue.options}
+    with session_scope(seeded) as s, pytest.raises(PermissionDenied, match="刘经理（M02） 无权审批合同"):
+        approve(s, "K001", actor=other.actor, at=AS_OF)  # and the library refuses them
+    assert status(seeded, "K001") == "pending_approval"
     manager = ContractApproval(seeded, as_of=AS_OF, actor="M01")
     manager.queue.value = "K001"
     manager.approve_button.click()
