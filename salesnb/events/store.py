@@ -107,7 +107,8 @@ def outcome_text(outcome: dict[str, Any]) -> str:
 
 def apply_rows(session: Session, event: RowsEvent) -> dict[str, Any]:
     frame = pd.DataFrame(event.rows, dtype=object)
-    result = import_frame(session, event.table, frame, source=f"event {event.event_id}", actor=f"{ACTOR}:generic")
+    # an event writes as a batch step (system); its source names the event
+    result = import_frame(session, event.table, frame, source=f"event {event.event_id}", actor="system")
     out: dict[str, Any] = {"table": event.table, "rows": result.rows, "inserted": result.inserted,
                            "updated": result.updated, "unchanged": result.unchanged}
     if event.table == "leads":

@@ -52,7 +52,7 @@ def test_an_imported_confirmation_and_a_synced_tracking_number_close_their_tasks
         import_frame(s, "shipments", pd.DataFrame([
             {"shipment_id": "S1", "order_id": "O1", "carrier": "顺丰", "tracking_no": "SF123"},
             {"shipment_id": "S2", "order_id": "O2", "carrier": "顺丰", "tracking_no": "  "},  # not a number yet
-        ]), source="tms", actor="sync")
+        ]), source="tms", actor="system")
     assert done(engine, "shipment_booking:O1") is not None and done(engine, "shipment_booking:O2") is None
     with session_scope(engine) as s:
         notes = s.scalars(select(AuditLog.after).where(AuditLog.action == "task.auto_closed")).all()
