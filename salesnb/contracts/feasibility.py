@@ -36,7 +36,7 @@ from typing import Any
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from ..errors import SalesnbError
+from ..errors import ContractError
 from ..models import CapacityReservation, Contract
 from ..plugins.sources import read_source
 from ..timeutil import to_local
@@ -263,7 +263,7 @@ def check_contract(session: Session, contract: Contract, submitted_at: datetime)
     """The breaker's verdict on ``contract`` as submitted at ``submitted_at``; every term is required."""
     missing = missing_terms(contract)
     if missing:
-        raise SalesnbError(f"contract {contract.contract_id} cannot be checked: missing {', '.join(missing)}")
+        raise ContractError("contract.missing_terms", contract_id=contract.contract_id, missing=", ".join(missing))
     return assess_one(session.get_bind(), {k: getattr(contract, k) for k in TERMS}, submitted_at,
                       contract.contract_id)
 

@@ -24,7 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..config import Settings
-from ..errors import ConfigError, SalesnbError
+from ..errors import ConfigError, ContractError
 from ..filenames import safe_file_name
 from ..models import Attachment, Contract
 from ..timeutil import to_local
@@ -97,7 +97,7 @@ def guarantee_text(facts: GuaranteeFacts) -> GuaranteeText:
     """What the 交付保障书 says; refuses an infeasible submission."""
     f = facts.feasibility
     if not f.feasible:
-        raise SalesnbError(f"contract {facts.contract_id} is not feasible: no delivery guarantee can be issued")
+        raise ContractError("contract.guarantee.infeasible", contract_id=facts.contract_id)
     buffer_days = f.promised_days - (f.required_days or 0)
     return GuaranteeText(
         before=[f"编号：{facts.number}", f"致：{facts.customer_name}",
@@ -186,8 +186,9 @@ def get_attachment(session: Session, contract_id: str, attachment_id: int | None
         query = query.where(Attachment.id == attachment_id)
     found = session.scalar(query)
     if found is None:
-        what = "no delivery guarantee" if attachment_id is None else f"no attachment {attachment_id}"
-        raise SalesnbError(f"contract {contract_id} has {what}")
+        if attachment_id is None:
+            raise ContractError("contract.guarantee.none", contract_id=contract_id)
+        raise ContractError("contract.attachment.none", contract_id=contract_id, attachment_id=attachment_id)
     return found
 
 

@@ -34,7 +34,7 @@ from .. import audit
 from ..auth.people import Actor
 from ..auth.permissions import authorize
 from ..config import load_settings
-from ..errors import ContractError, SalesnbError
+from ..errors import ContractError
 from ..i18n import t
 from ..links import item_url
 from ..models import Contract, ContractSubmission, Customer, Task, User
@@ -72,7 +72,7 @@ class SubmissionResult:
 def _contract(session: Session, contract_id: str) -> Contract:
     contract = session.get(Contract, contract_id)
     if contract is None:
-        raise SalesnbError(f"no contract {contract_id!r}")
+        raise ContractError("contract.unknown", contract_id=repr(contract_id))
     return contract
 
 
@@ -121,7 +121,7 @@ def submit(session: Session, contract_id: str, *, actor: Actor | str, at: dateti
     contract = _contract(session, contract_id)
     actor = authorize(session, actor, "contract.submit", contract.owner_id).user_id
     if contract.status == "approved":
-        raise SalesnbError(f"contract {contract_id} is already approved")
+        raise ContractError("contract.already_approved", contract_id=contract_id)
     before = _snapshot(contract)
     feasibility = check_contract(session, contract, at)
     submission = ContractSubmission(
@@ -287,13 +287,13 @@ def approve(session: Session, contract_id: str, *, actor: Actor | str, at: datet
     contract = _contract(session, contract_id)
     actor = authorize(session, actor, "contract.approve", contract.owner_id).user_id
     if contract.status != "pending_approval":
-        hint = " (edit the terms and resubmit)" if contract.status == "frozen" else ""
-        raise SalesnbError(f"contract {contract_id} is {contract.status}, not pending approval{hint}")
+        key = "contract.frozen_not_pending" if contract.status == "frozen" else "contract.not_pending"
+        raise ContractError(key, contract_id=contract_id, status=contract.status)
     latest = _latest_submission(session, contract_id)
     if latest is None or not latest.feasible:
-        raise SalesnbError(f"contract {contract_id} has not passed the feasibility check: submit it first")
+        raise ContractError("contract.not_checked", contract_id=contract_id)
     if actor == contract.owner_id:
-        raise SalesnbError(f"{actor} owns contract {contract_id} and cannot approve it")
+        raise ContractError("contract.own", actor=actor, contract_id=contract_id)
     lock_capacity(session, contract.product_line)
     feasibility = check_contract(session, contract, contract.submitted_at or latest.submitted_at)
     if not feasibility.feasible:  # another contract took the capacity since the submission
@@ -325,10 +325,9 @@ def reject(session: Session, contract_id: str, *, actor: Actor | str, at: dateti
     contract = _contract(session, contract_id)
     actor = authorize(session, actor, "contract.reject", contract.owner_id).user_id
     if contract.status not in ("pending_approval", "frozen"):
-        raise SalesnbError(f"contract {contract_id} is {contract.status}; only pending or frozen contracts"
-                           " can be rejected")
+        raise ContractError("contract.not_rejectable", contract_id=contract_id, status=contract.status)
     if not reason or not reason.strip():
-        raise SalesnbError("a rejection needs a reason")
+        raise ContractError("contract.reject_reason")
     release(session, contract_id, actor=actor, at=at)
     return _decide(session, contract, decision="rejected", actor=actor, at=at, note=reason.strip())
 
@@ -356,16 +355,16 @@ def edit(session: Session, contract_id: str, *, actor: Actor | str, at: datetime
     """
     unknown = sorted(set(terms) - set(EDITABLE))
     if unknown:
-        raise SalesnbError(f"cannot edit {', '.join(unknown)}; editable terms: {', '.join(EDITABLE)}")
+        raise ContractError("contract.not_editable_terms", terms=", ".join(unknown), editable=", ".join(EDITABLE))
     changes = {k: v for k, v in terms.items() if v is not None}
     contract = _contract(session, contract_id)
     person = authorize(session, actor, "contract.edit", contract.owner_id)
     actor = person.user_id
     if contract.status == "approved":
-        raise SalesnbError(f"contract {contract_id} is approved; its terms can no longer be edited")
+        raise ContractError("contract.approved_terms", contract_id=contract_id)
     for name in ("promised_delivery_days", "quantity"):
         if name in changes and int(changes[name]) <= 0:
-            raise SalesnbError(f"{name} must be a positive number, got {changes[name]!r}")
+            raise ContractError("contract.positive", name=name, value=repr(changes[name]))
     before = _snapshot(contract)
     for name, value in changes.items():
         setattr(contract, name, value if name == "dest_region" else int(value))

@@ -128,7 +128,7 @@ def _lead_owners(session: Session, lead: Lead | Mapping[str, Any] | str) -> list
     if isinstance(lead, str):
         row = session.get(Lead, lead)
         if row is None:
-            raise SalesnbError(f"no lead {lead!r}")
+            raise ScorecardError("scorecard.no_lead", lead=repr(lead))
         return [row.owner_id]
     row = session.get(Lead, lead.get("lead_id")) if lead.get("lead_id") else None
     owners = [] if row is None else [row.owner_id]

@@ -28,7 +28,7 @@ def test_contract_commands_end_to_end(db_url, tmp_path):
     frozen = run(db_url, "contract", "submit", "K1", "--at", "2026-03-02 10:00")
     assert "FROZEN" in frozen.output and "调整交期或走加急通道" in frozen.output and "差 2 天" in frozen.output
     refused = run(db_url, "contract", "approve", "K1", "--by", "M1", ok=False)
-    assert refused.exit_code == 2 and "frozen" in refused.output
+    assert refused.exit_code == 2 and "已被熔断冻结" in refused.output
     edited = json.loads(run(db_url, "contract", "edit", "K1", "--days", "8", "--at", "2026-03-02 11:00",
                             "--json").output)
     assert edited["status"] == "pending_approval" and edited["feasibility"]["required_days"] == 8
@@ -42,4 +42,4 @@ def test_contract_commands_end_to_end(db_url, tmp_path):
     document = Document(io.BytesIO(open(path, "rb").read()))
     assert document.paragraphs[0].text == "交付保障书"
     missing = run(db_url, "contract", "submit", "NOPE", ok=False)
-    assert missing.exit_code == 2 and "no contract 'NOPE'" in missing.output
+    assert missing.exit_code == 2 and "没有合同 'NOPE'" in missing.output

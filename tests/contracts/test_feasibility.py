@@ -73,7 +73,7 @@ def test_store_backed_check_uses_the_contract_terms(engine):
     assert verdicts["K3"].code == "no_slot"
 
 
-def test_missing_terms_are_refused(engine):
+def test_missing_terms_are_refused(english, engine):
     seed(engine, contracts={"K1": {"quantity": None, "dest_region": None}})
     with session_scope(engine) as s, pytest.raises(SalesnbError, match="missing quantity, dest_region"):
         check_contract(s, s.get(Contract, "K1"), SUBMIT_AT)

@@ -104,7 +104,7 @@ def test_editing_the_terms_rechecks_and_issues_a_new_document(engine):
     assert open_tasks == [f"contract_approval:K1:{second.submission_id}"]
 
 
-def test_edit_refuses_unknown_terms_and_bad_numbers(engine):
+def test_edit_refuses_unknown_terms_and_bad_numbers(english, engine):
     seed(engine)
     with session_scope(engine) as s, pytest.raises(SalesnbError, match="cannot edit amount"):
         edit(s, "K1", actor="U1", at=SUBMIT_AT, amount=5)
@@ -119,15 +119,15 @@ def test_approve_and_reject_rules_and_audit(engine):
         submit(s, "K2", actor="U1", at=SUBMIT_AT)
         submit(s, "K4", actor="M1", at=SUBMIT_AT)
     later = SUBMIT_AT + timedelta(hours=3)
-    with session_scope(engine) as s, pytest.raises(SalesnbError, match="frozen"):
+    with session_scope(engine) as s, pytest.raises(SalesnbError, match="已被熔断冻结"):
         approve(s, "K2", actor="M1", at=later)
-    with session_scope(engine) as s, pytest.raises(SalesnbError, match="submit it first"):
+    with session_scope(engine) as s, pytest.raises(SalesnbError, match="请先提交"):
         approve(s, "K3", actor="M1", at=later)
     with session_scope(engine) as s, pytest.raises(PermissionDenied, match="李销售（U1） 无权审批合同"):
         approve(s, "K1", actor="U1", at=later)  # a rep approves nothing, their own contract least of all
     with session_scope(engine) as s, pytest.raises(PermissionDenied, match="不能审批自己的合同"):
         approve(s, "K4", actor="M1", at=later)  # a manager may approve, but not their own
-    with session_scope(engine) as s, pytest.raises(SalesnbError, match="reason"):
+    with session_scope(engine) as s, pytest.raises(SalesnbError, match="驳回需要填写原因"):
         reject(s, "K2", actor="M1", at=later, reason=" ")
     with session_scope(engine) as s:
         approve(s, "K1", actor="M1", at=later, note="ok")
@@ -147,9 +147,9 @@ def test_approve_and_reject_rules_and_audit(engine):
     assert log[2].before["status"] == "pending_approval" and log[2].after["status"] == "approved"
     assert log[2].at == later and log[3].note == "客户取消"
     assert approval_task.done_at == later
-    with session_scope(engine) as s, pytest.raises(SalesnbError, match="already approved"):
+    with session_scope(engine) as s, pytest.raises(SalesnbError, match="已经审批通过"):
         submit(s, "K1", actor="U1", at=later)
-    with session_scope(engine) as s, pytest.raises(SalesnbError, match="no longer be edited"):
+    with session_scope(engine) as s, pytest.raises(SalesnbError, match="条款不能再修改"):
         edit(s, "K1", actor="U1", at=later, quantity=1)
 
 
