@@ -19,10 +19,11 @@ from sqlalchemy.orm import Session
 from .. import audit
 from ..auth.people import Actor
 from ..auth.permissions import authorize
-from ..errors import SalesnbError
+from ..errors import ReceivablesError
 from ..i18n import register, t
 from ..models import BankTransaction, Contract, Invoice, PaymentClaim, Task, User
 from ..notify.outbox import enqueue
+from . import messages  # noqa: F401 - the keys of the errors below
 from .payments import OPEN_STATUSES, assign, pay, state_of
 from .review import apply_line
 
@@ -56,9 +57,9 @@ def _finance_users(session: Session) -> list[str]:
 def _claim(session: Session, claim_id: str) -> PaymentClaim:
     claim = session.get(PaymentClaim, claim_id)
     if claim is None:
-        raise SalesnbError(f"no payment claim {claim_id!r}")
+        raise ReceivablesError("recv.claim.unknown", claim_id=repr(claim_id))
     if claim.status != "finance_review":
-        raise SalesnbError(f"payment claim {claim_id} is already {claim.status}")
+        raise ReceivablesError("recv.claim.decided", claim_id=claim_id, status=claim.status)
     return claim
 
 
@@ -78,23 +79,22 @@ def submit_claim(session: Session, invoice_id: str, *, owner_id: str, amount: De
     amount = Decimal(str(amount)).quantize(Decimal("0.01"))
     invoice = session.get(Invoice, invoice_id)
     if invoice is None:
-        raise SalesnbError(f"no invoice {invoice_id!r}")
+        raise ReceivablesError("recv.invoice.unknown", invoice_id=repr(invoice_id))
     contract_owner = session.scalar(select(Contract.owner_id).where(Contract.contract_id == invoice.contract_id))
     filer = authorize(session, owner_id if actor is None else actor, "claim.file", contract_owner).user_id
     if invoice.status not in OPEN_STATUSES:
-        raise SalesnbError(f"invoice {invoice_id} is {invoice.status}; claims are for issued, unpaid invoices")
+        raise ReceivablesError("recv.invoice.not_claimable", invoice_id=invoice_id, status=invoice.status)
     if amount <= 0:
-        raise SalesnbError(f"claim amount must be positive, got {amount}")
+        raise ReceivablesError("recv.claim.positive", amount=str(amount))
     room = state_of(invoice).outstanding - pending_claims_total(session, invoice_id)
     if amount > room:
-        raise SalesnbError(f"claim of {amount} exceeds what is left to claim on invoice {invoice_id}: {room}"
-                           " (outstanding minus claims in review)")
+        raise ReceivablesError("recv.claim.too_much", amount=str(amount), invoice_id=invoice_id, room=str(room))
     if claim_id is None:
         count = session.scalar(select(func.count()).select_from(PaymentClaim)
                                .where(PaymentClaim.invoice_id == invoice_id)) or 0
         claim_id = f"CLM-{invoice_id}-{count + 1}"
     if session.get(PaymentClaim, claim_id) is not None:
-        raise SalesnbError(f"payment claim {claim_id} already exists")
+        raise ReceivablesError("recv.claim.exists", claim_id=claim_id)
     claim = PaymentClaim(claim_id=claim_id, invoice_id=invoice_id, owner_id=owner_id, amount=amount,
                          submitted_at=at, status="finance_review")
     session.add(claim)
@@ -140,7 +140,7 @@ def confirm_claim(session: Session, claim_id: str, *, actor: Actor | str, at: da
     if txn_id is not None:
         line = session.get(BankTransaction, txn_id)
         if line is None or line.direction != "in":
-            raise SalesnbError(f"no incoming bank line {txn_id!r}")
+            raise ReceivablesError("recv.line.unknown_incoming", txn_id=repr(txn_id))
         apply_line(session, line, [claim.invoice_id], actor=actor, at=at, rule="claim",
                    amounts={claim.invoice_id: claim.amount})
         note = f"paid by bank line {txn_id}"
@@ -162,5 +162,5 @@ def reject_claim(session: Session, claim_id: str, *, actor: Actor | str, at: dat
     claim = _claim(session, claim_id)
     actor = authorize(session, actor, "claim.review", claim.owner_id).user_id
     if not reason or not reason.strip():
-        raise SalesnbError("a rejection needs a reason")
+        raise ReceivablesError("recv.reject_reason")
     return _decide(session, claim, "rejected", actor=actor, at=at, note=reason.strip())

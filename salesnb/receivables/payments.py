@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from ..errors import SalesnbError
+from ..errors import ReceivablesError
+from . import messages  # noqa: F401 - the keys of the errors below
 
 OPEN_STATUSES = ("issued", "partially_paid")
 ZERO = Decimal("0.00")
@@ -43,12 +44,11 @@ def state_of(invoice) -> PaymentState:
 def pay(state: PaymentState, amount: Decimal, at: datetime, *, invoice_id: str = "") -> PaymentState:
     """``state`` after receiving ``amount`` at ``at``; refuses closed invoices and over-payment."""
     if state.status not in OPEN_STATUSES:
-        raise SalesnbError(f"invoice {invoice_id} is {state.status}; only issued or partially paid invoices"
-                           " take payments")
+        raise ReceivablesError("recv.pay.status", invoice_id=invoice_id, status=state.status)
     if amount <= 0:
-        raise SalesnbError(f"payment amount must be positive, got {amount}")
+        raise ReceivablesError("recv.pay.positive", amount=str(amount))
     if amount > state.outstanding:
-        raise SalesnbError(f"invoice {invoice_id}: {amount} exceeds the outstanding {state.outstanding}")
+        raise ReceivablesError("recv.pay.too_much", invoice_id=invoice_id, amount=str(amount), outstanding=str(state.outstanding))
     paid = state.paid_amount + amount
     if paid == state.amount:
         return PaymentState(state.amount, paid, "paid", at)
@@ -58,7 +58,7 @@ def pay(state: PaymentState, amount: Decimal, at: datetime, *, invoice_id: str =
 def unpay(state: PaymentState, amount: Decimal, *, invoice_id: str = "") -> PaymentState:
     """``state`` after taking back ``amount`` (an undone match or claim)."""
     if amount > state.paid_amount:
-        raise SalesnbError(f"invoice {invoice_id}: cannot take back {amount}, only {state.paid_amount} was paid")
+        raise ReceivablesError("recv.pay.take_back", invoice_id=invoice_id, amount=str(amount), paid=str(state.paid_amount))
     paid = state.paid_amount - amount
     status = "issued" if paid == ZERO else "partially_paid"
     if state.status == "cancelled":

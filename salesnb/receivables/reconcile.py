@@ -33,7 +33,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from ..db import session_scope
-from ..errors import SalesnbError
+from ..errors import ReceivablesError
 from ..models import (
     AuditLog,
     BankMatch,
@@ -45,6 +45,7 @@ from ..models import (
     PaymentClaim,
 )
 from ..timeutil import now, to_local
+from . import messages  # noqa: F401 - the keys of the errors below
 from .matching import (
     AMOUNT_ONLY_RULES,
     Claim,
@@ -280,8 +281,7 @@ def _write(session: Session, plan: Plan, state: _State, as_of: datetime, actor: 
         rows = [{"key": i, "was": state.payment[i].paid_amount, "paid": s.paid_amount, "new_status": s.status,
                  "when": s.paid_at} for i, s in updates.items()]
         if _update_invoices(session, rows) != len(rows):
-            raise SalesnbError("invoices were paid by someone else while reconciling; nothing was written,"
-                               " run reconcile again")
+            raise ReceivablesError("recv.reconcile.race")
         session.execute(insert(AuditLog.__table__), [
             {"at": as_of, "actor": actor, "action": "invoice.payment_applied", "entity_type": "invoice",
              "entity_id": i, "before": state.payment[i].as_dict(), "after": s.as_dict(),

@@ -19,8 +19,9 @@ from ..auth.people import Actor
 from ..auth.permissions import authorize
 from ..auth.visibility import Scope
 from ..db import session_scope
-from ..errors import SalesnbError
+from ..errors import ReceivablesError
 from ..models import BankMatch, BankTransaction, Contract, Customer, Invoice
+from . import messages  # noqa: F401 - the keys of the errors below
 from .matching import FEE_RULES
 from .payments import ZERO, assign, pay, state_of, unpay
 from .reconcile import ACTIVE, invoice_customer_join
@@ -68,9 +69,9 @@ def unmatched_lines(engine: Engine, as_of: datetime | None = None) -> pd.DataFra
 def _line(session: Session, txn_id: str) -> BankTransaction:
     line = session.get(BankTransaction, txn_id)
     if line is None:
-        raise SalesnbError(f"no bank line {txn_id!r}")
+        raise ReceivablesError("recv.line.unknown", txn_id=repr(txn_id))
     if line.direction != "in":
-        raise SalesnbError(f"bank line {txn_id} is outgoing; only incoming lines pay invoices")
+        raise ReceivablesError("recv.line.outgoing", txn_id=txn_id)
     return line
 
 
@@ -93,16 +94,16 @@ def apply_line(session: Session, line: BankTransaction, invoice_ids: Sequence[st
         if {m.invoice_id for m in existing} == set(invoice_ids) and all(
                 (amounts or {}).get(m.invoice_id) in (None, m.amount) for m in existing):
             return existing
-        raise SalesnbError(f"bank line {line.txn_id} is already matched; unmatch it first")
+        raise ReceivablesError("recv.line.matched", txn_id=line.txn_id)
     if not invoice_ids:
-        raise SalesnbError("name at least one invoice")
+        raise ReceivablesError("recv.line.need_invoice")
     candidates = {m.invoice_id: m for m in _matches(session, line.txn_id, "candidate")}
     left = line.amount
     applied: list[BankMatch] = []
     for invoice_id in dict.fromkeys(invoice_ids):
         invoice = session.get(Invoice, invoice_id, with_for_update=True)
         if invoice is None:
-            raise SalesnbError(f"no invoice {invoice_id!r}")
+            raise ReceivablesError("recv.invoice.unknown", invoice_id=repr(invoice_id))
         before = state_of(invoice)
         amount = (amounts or {}).get(invoice_id)
         if amount is None:
@@ -110,7 +111,7 @@ def apply_line(session: Session, line: BankTransaction, invoice_ids: Sequence[st
             if 0 < before.outstanding - left <= fee:
                 amount = before.outstanding
         if amount > left + fee:
-            raise SalesnbError(f"bank line {line.txn_id} has only {left} left for invoice {invoice_id}")
+            raise ReceivablesError("recv.line.left", txn_id=line.txn_id, left=str(left), invoice_id=invoice_id)
         after = pay(before, amount, line.booked_at, invoice_id=invoice_id)
         assign(invoice, after)
         left = max(ZERO, left - amount)
@@ -141,7 +142,7 @@ def confirm(session: Session, txn_id: str, invoice_ids: Sequence[str] = (), *, a
     if not invoice_ids:
         best = _matches(session, txn_id, "candidate")
         if not best:
-            raise SalesnbError(f"bank line {txn_id} has no candidate; name the invoice(s) to apply it to")
+            raise ReceivablesError("recv.line.no_candidate", txn_id=txn_id)
         invoice_ids, amounts = [best[0].invoice_id], {best[0].invoice_id: best[0].amount}
         if best[0].rule in FEE_RULES:
             fee = max(fee, best[0].amount - line.amount)
@@ -163,7 +164,7 @@ def reject(session: Session, txn_id: str, invoice_ids: Sequence[str] = (), *, ac
                      after={"invoice_id": match.invoice_id, "status": "rejected"}, note=note, at=at)
         rejected += 1
     if not rejected:
-        raise SalesnbError(f"bank line {txn_id} has no such candidate")
+        raise ReceivablesError("recv.line.no_such_candidate", txn_id=txn_id)
     return rejected
 
 
@@ -186,7 +187,7 @@ def unmatch(session: Session, txn_id: str, invoice_ids: Sequence[str] = (), *, a
                      after={**after.as_dict(), "txn_id": txn_id, "rule": match.rule}, note=note, at=at)
         undone += 1
     if not undone:
-        raise SalesnbError(f"bank line {txn_id} has no applied match" +
-                           (f" to {', '.join(invoice_ids)}" if invoice_ids else ""))
+        raise ReceivablesError("recv.line.no_applied_to" if invoice_ids else "recv.line.no_applied", txn_id=txn_id,
+                               invoices=", ".join(invoice_ids or ()))
     session.flush()
     return undone

@@ -55,6 +55,7 @@ def app_db(tmp_path_factory) -> str:
         for user_id, password in PASSWORDS.items():
             set_password(session, user_id, password, actor=SYSTEM)
         session.execute(update(User).where(User.user_id == "U01").values(**PLATFORM_IDS))
+        session.add(User(user_id="O01", name="赵运营", role="ops", region="华东"))  # who configures rules
     engine.dispose()
     return url
 

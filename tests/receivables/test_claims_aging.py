@@ -52,7 +52,7 @@ def seed(engine):
         ])
 
 
-def test_claim_submit_confirm_applies_payment_and_closes_the_review_task(engine):
+def test_claim_submit_confirm_applies_payment_and_closes_the_review_task(english, engine):
     seed(engine)
     with session_scope(engine) as s:
         claim = submit_claim(s, "I1", owner_id="U1", amount="400", at=T0)
@@ -93,7 +93,7 @@ def test_confirm_through_a_bank_line_consumes_that_line(engine):
     assert (match.invoice_id, match.rule, match.status, match.decided_by) == ("I2", "claim", "applied", "F1")
 
 
-def test_claims_are_refused_when_they_cannot_be_right(engine):
+def test_claims_are_refused_when_they_cannot_be_right(english, engine):
     seed(engine)
     with session_scope(engine) as s:
         with pytest.raises(SalesnbError, match="exceeds"):
@@ -110,7 +110,7 @@ def test_reject_needs_a_reason_and_leaves_the_invoice_alone(engine):
     seed(engine)
     with session_scope(engine) as s:
         submit_claim(s, "I1", owner_id="U1", amount="100", at=T0)
-    with session_scope(engine) as s, pytest.raises(SalesnbError, match="reason"):
+    with session_scope(engine) as s, pytest.raises(SalesnbError, match="驳回需要填写原因"):
         reject_claim(s, "CLM-I1-1", actor="F1", at=T0, reason="")
     with session_scope(engine) as s:
         reject_claim(s, "CLM-I1-1", actor="F1", at=T0 + timedelta(hours=2), reason="银行未到账")

@@ -51,7 +51,7 @@ def test_import_reconcile_review_and_unmatch(db_url, statement_files):
     assert f"{li_si} → INV-5001: 4200.00" in confirmed
     assert "2 match(es) undone" in run(db_url, "reconcile", "unmatch", "CCB-77002", "--by", "F1", "--note", "x").output
     refused = run(db_url, "reconcile", "confirm", "ICBC0001", "INV-5002", "--by", "F1", ok=False)
-    assert refused.exit_code == 2 and "already matched" in refused.output
+    assert refused.exit_code == 2 and "已经匹配" in refused.output
 
 
 def test_claims_and_aging(db_url):
@@ -61,7 +61,7 @@ def test_claims_and_aging(db_url):
     assert "CLM-INV-1001-1: in finance review" in run(
         db_url, "claim", "submit", "INV-1001", "--amount", "5,000", "--by", "U1", "--at", "2026-01-20 09:00").output
     too_much = run(db_url, "claim", "submit", "INV-1001", "--amount", "7000.01", "--by", "U1", ok=False)
-    assert too_much.exit_code == 2 and "exceeds" in too_much.output
+    assert too_much.exit_code == 2 and "超过" in too_much.output
     run(db_url, "claim", "confirm", "CLM-INV-1001-1", "--by", "F1", "--at", "2026-01-21 09:00")
     aging = json.loads(run(db_url, "aging", "--as-of", "2026-03-10", "--json").output)
     by_invoice = {i["invoice_id"]: i for i in aging["invoices"]}

@@ -233,7 +233,7 @@ def test_refunds_tax_refunds_and_interest_pay_no_invoice(engine):
     assert report.applied == [] and report.queued == 3
 
 
-def test_finance_confirms_a_claim_reconciliation_already_used(engine):
+def test_finance_confirms_a_claim_reconciliation_already_used(english, engine):
     ledger(engine, {"I1": ("C1", "8800.00"), "I2": ("C1", "3000.00")}, [("T1", 10, "8800.00", THIRD_PARTY, None)],
            [("CLM-1", "I1", "8800.00", 11, "finance_review")])
     assert applied(reconcile(engine, AS_OF)) == {("T1", "I1"): ("8800.00", "claim_third_party")}

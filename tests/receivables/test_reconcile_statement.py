@@ -86,7 +86,7 @@ def test_rerun_is_idempotent(ledger):
     assert second.unmatched == 1 and before == after
 
 
-def test_confirm_reject_and_unmatch_are_logged_and_never_overpay(ledger):
+def test_confirm_reject_and_unmatch_are_logged_and_never_overpay(english, ledger):
     reconcile(ledger, AS_OF)
     queue = review_queue(ledger)
     li_si = queue.loc[queue["payer_name"] == "李四", "txn_id"].iloc[0]
@@ -148,7 +148,7 @@ def test_an_invoice_paid_meanwhile_stops_the_write(ledger):
     with session_scope(ledger) as s:  # a claim confirmed between reading and writing
         s.get(Invoice, "INV-2001").paid_amount = Decimal("1.00")
         s.get(Invoice, "INV-2001").status = "partially_paid"
-    with pytest.raises(SalesnbError, match="run reconcile again"), session_scope(ledger) as s:
+    with pytest.raises(SalesnbError, match="请重新对账"), session_scope(ledger) as s:
         _write(s, plan, state, AS_OF, "reconcile", _report(plan, state, AS_OF))
     with session_scope(ledger) as s:
         assert s.scalar(select(func.count()).select_from(BankMatch)) == 0
