@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from ..db import session_scope
+from ..i18n import t
 from ..receivables import (
     confirm_claim,
     reject_claim,
@@ -31,7 +32,7 @@ def claim_submit(invoice_id: str, amount: str, owner_id: str, claim_id: str | No
         claim = submit_claim(session, invoice_id, owner_id=owner_id, amount=parse_amount(amount), at=parse_time(at, "--at"),
                              claim_id=claim_id)
         claim_id = claim.claim_id
-    click.echo(f"{claim_id}: in finance review")
+    click.echo(t("cli.claim.submitted", id=claim_id))
 
 
 @claim_group.command("confirm")
@@ -44,7 +45,7 @@ def claim_confirm(claim_id: str, actor: str, txn_id: str | None, at: str | None)
     """Confirm a claim: the amount is applied to the invoice."""
     with session_scope(app().engine) as session:
         confirm_claim(session, claim_id, actor=actor, at=parse_time(at, "--at"), txn_id=txn_id)
-    click.echo(f"{claim_id}: confirmed by {actor}")
+    click.echo(t("cli.claim.confirmed", id=claim_id, actor=actor))
 
 
 @claim_group.command("reject")
@@ -56,4 +57,4 @@ def claim_reject(claim_id: str, actor: str, reason: str, at: str | None) -> None
     """Reject a claim (the rep is told why)."""
     with session_scope(app().engine) as session:
         reject_claim(session, claim_id, actor=actor, at=parse_time(at, "--at"), reason=reason)
-    click.echo(f"{claim_id}: rejected by {actor}")
+    click.echo(t("cli.claim.rejected", id=claim_id, actor=actor))

@@ -27,18 +27,18 @@ def _echo_result(result: SubmissionResult, as_json: bool) -> None:
                    "training_task_id": result.training_task_id, "feasibility": f.to_dict()})
         return
     if result.feasible:
-        click.echo(f"{result.contract_id}: feasible — {f.required_days} days needed (slot {f.slot_date}, "
-                   f"{f.carrier} {f.transit_days} days), {f.promised_days} promised; waiting for approval")
-        click.echo(f"  交付保障书 attached (attachment {result.attachment_id})")
+        click.echo(t("cli.contract.feasible", id=result.contract_id, required=f.required_days, slot=f.slot_date,
+                     carrier=f.carrier, transit=f.transit_days, promised=f.promised_days))
+        click.echo(t("cli.contract.guarantee", attachment=result.attachment_id))
         return
     with session_scope(app().engine) as session:
         reason = session.get(Contract, result.contract_id).frozen_reason or {}
     language = app().settings.language
     suffix = "zh" if language == "zh-CN" else "en"
-    click.echo(f"{result.contract_id}: FROZEN — {reason.get(f'reason_{suffix}')}")
-    click.echo(f"  suggestion: {reason.get(f'suggestion_{suffix}')}")
+    click.echo(t("cli.contract.frozen", id=result.contract_id, reason=reason.get(f"reason_{suffix}")))
+    click.echo(t("cli.contract.suggestion", suggestion=reason.get(f"suggestion_{suffix}")))
     if result.training_task_id:
-        click.echo(f"  {result.streak} breaker trips in a row: training task {result.training_task_id} assigned")
+        click.echo(t("cli.contract.training", streak=result.streak, task=result.training_task_id))
 
 
 @click.group("contract")
@@ -78,7 +78,7 @@ def edit_cmd(contract_id: str, promised_delivery_days: int | None, quantity: int
                       at=parse_time(at), resubmit=resubmit, promised_delivery_days=promised_delivery_days,
                       quantity=quantity, dest_region=dest_region)
     if result is None:
-        click.echo(f"{contract_id}: terms changed (not resubmitted)")
+        click.echo(t("cli.contract.edited", id=contract_id))
     else:
         _echo_result(result, as_json)
 
@@ -94,12 +94,11 @@ def approve_cmd(contract_id: str, actor: str, note: str | None, at: str | None) 
         contract = approve(session, contract_id, actor=actor, at=parse_time(at), note=note)
         status, reason = contract.status, dict(contract.frozen_reason or {})
     if status == "approved":
-        click.echo(f"{contract_id}: approved by {actor}; its production capacity is reserved")
+        click.echo(t("cli.contract.approved", id=contract_id, actor=actor))
         return
     suffix = "zh" if app().settings.language == "zh-CN" else "en"
-    click.echo(f"{contract_id}: FROZEN at approval (the capacity was taken meanwhile) — "
-               f"{reason.get(f'reason_{suffix}')}")
-    click.echo(f"  suggestion: {reason.get(f'suggestion_{suffix}')}")
+    click.echo(t("cli.contract.frozen_at_approval", id=contract_id, reason=reason.get(f"reason_{suffix}")))
+    click.echo(t("cli.contract.suggestion", suggestion=reason.get(f"suggestion_{suffix}")))
 
 
 @contract_group.command("reject")
@@ -111,7 +110,7 @@ def reject_cmd(contract_id: str, actor: str, reason: str, at: str | None) -> Non
     """Reject a pending or frozen contract."""
     with session_scope(app().engine) as session:
         reject(session, contract_id, actor=actor, at=parse_time(at), reason=reason)
-    click.echo(f"{contract_id}: rejected by {actor}")
+    click.echo(t("cli.contract.rejected", id=contract_id, actor=actor))
 
 
 @contract_group.command("cancel")
@@ -123,7 +122,7 @@ def cancel_cmd(contract_id: str, actor: str, reason: str, at: str | None) -> Non
     """Cancel an approved contract; its reserved production capacity is released."""
     with session_scope(app().engine) as session:
         cancel(session, contract_id, actor=actor, at=parse_time(at), reason=reason)
-    click.echo(f"{contract_id}: cancelled by {actor}; its production capacity is released")
+    click.echo(t("cli.contract.cancelled", id=contract_id, actor=actor))
 
 
 @contract_group.command("show")
@@ -136,17 +135,18 @@ def show_cmd(contract_id: str, as_json: bool) -> None:
     if as_json:
         echo_json(info)
         return
-    click.echo(f"{info['contract_id']}  customer {info['customer_id']}  owner {info['owner_id']}  [{info['status']}]")
-    click.echo(f"  {info['product_line']} × {info['quantity']} → {info['dest_region']}, "
-               f"{info['promised_delivery_days']} days promised")
+    click.echo(t("cli.contract.show", id=info["contract_id"], customer=info["customer_id"], owner=info["owner_id"],
+                 status=info["status"]))
+    click.echo(t("cli.contract.terms", line=info["product_line"], quantity=info["quantity"], dest=info["dest_region"],
+                 days=info["promised_delivery_days"]))
     if info.get("frozen_why"):
-        click.echo(f"  frozen: {info['frozen_why']} — {info['frozen_suggestion']}")
+        click.echo(t("cli.contract.show_frozen", why=info["frozen_why"], suggestion=info["frozen_suggestion"]))
     for s in info["submissions"]:
-        verdict = "feasible" if s["feasible"] else f"infeasible ({s['code']})"
-        click.echo(f"  submission {s['id']} at {s['submitted_at']}: {verdict}, "
-                   f"required {s['required_days']} / promised {s['promised_days']}")
+        verdict = t("cli.contract.verdict.ok") if s["feasible"] else t("cli.contract.verdict.no", code=s["code"])
+        click.echo(t("cli.contract.submission", id=s["id"], at=s["submitted_at"], verdict=verdict,
+                     required=s["required_days"], promised=s["promised_days"]))
     for a in info["attachments"]:
-        click.echo(f"  attachment {a['id']}: {a['filename']} ({a['bytes']} bytes, {a['created_at']})")
+        click.echo(t("cli.contract.attachment", id=a["id"], name=a["filename"], bytes=a["bytes"], at=a["created_at"]))
 
 
 @contract_group.command("download")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from ..db import session_scope
+from ..i18n import t
 from ..receivables import (
     confirm_match,
     reconcile,
@@ -31,9 +32,9 @@ def reconcile_group(ctx: click.Context, as_of: str | None, dry_run: bool, as_jso
     if as_json:
         echo_json(report.as_dict())
         return
-    prefix = "(dry run) " if dry_run else ""
-    click.echo(f"{prefix}{report.considered} line(s) considered: {report.matched} matched, "
-               f"{report.queued} queued for review, {report.unmatched} unmatched ({report.seconds:.2f} s)")
+    prefix = t("cli.reconcile.dry_run") if dry_run else ""
+    click.echo(prefix + t("cli.reconcile.report", considered=report.considered, matched=report.matched,
+                          queued=report.queued, unmatched=report.unmatched, seconds=report.seconds))
     for rule, n in report.by_rule.items():
         click.echo(f"  {rule}: {n}")
 
@@ -47,12 +48,12 @@ def review_cmd(as_json: bool) -> None:
     if as_json:
         echo_json({"candidates": records(queue), "unmatched": records(left)})
         return
-    click.echo(f"{queue['txn_id'].nunique()} line(s) to review, {len(left)} unmatched")
+    click.echo(t("cli.reconcile.review", lines=queue["txn_id"].nunique(), unmatched=len(left)))
     if not queue.empty:
         click.echo(queue[["txn_id", "booked_at", "line_amount", "payer_name", "invoice_id", "customer_name",
                           "outstanding", "rule", "confidence"]].to_string(index=False))
     if not left.empty:
-        click.echo("\nunmatched:")
+        click.echo("\n" + t("cli.reconcile.unmatched"))
         click.echo(left[["txn_id", "booked_at", "amount", "payer_name", "memo"]].to_string(index=False))
 
 
@@ -82,7 +83,7 @@ def reject_cmd(txn_id: str, invoice_ids: tuple[str, ...], actor: str, note: str 
     """Reject candidates of a line (all, or those of INVOICE_IDS); they are not proposed again."""
     with session_scope(app().engine) as session:
         n = reject_match(session, txn_id, list(invoice_ids), actor=actor, at=parse_time(at, "--at"), note=note)
-    click.echo(f"{txn_id}: {n} candidate(s) rejected")
+    click.echo(t("cli.reconcile.rejected", txn_id=txn_id, n=n))
 
 
 @reconcile_group.command("unmatch")
@@ -95,4 +96,4 @@ def unmatch_cmd(txn_id: str, invoice_ids: tuple[str, ...], actor: str, note: str
     """Undo applied matches of a line (all, or those of INVOICE_IDS); the invoices are reopened."""
     with session_scope(app().engine) as session:
         n = unmatch(session, txn_id, list(invoice_ids), actor=actor, at=parse_time(at, "--at"), note=note)
-    click.echo(f"{txn_id}: {n} match(es) undone")
+    click.echo(t("cli.reconcile.undone", txn_id=txn_id, n=n))

@@ -65,7 +65,7 @@ def test_contract_approve_by_nobody_or_a_rep_fails_clearly_and_changes_nothing(t
     assert "no active user NOBODY" in run(team_url, "--lang", "en", "contract", "approve", "K1", "--by", "NOBODY",
                                           code=2).output
     assert _state(team_url) == before
-    assert "approved by M1" in run(team_url, "contract", "approve", "K1", "--by", "M1").output
+    assert "M1 已审批通过" in run(team_url, "contract", "approve", "K1", "--by", "M1").output
     engine = make_engine(team_url)
     with session_scope(engine) as s:
         entry = s.scalar(select(AuditLog).where(AuditLog.action == "contract.approve"))

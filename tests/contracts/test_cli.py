@@ -26,7 +26,7 @@ def test_contract_commands_end_to_end(db_url, tmp_path):
     seed(engine, contracts={"K1": {"promised_delivery_days": 6}})
     engine.dispose()
     frozen = run(db_url, "contract", "submit", "K1", "--at", "2026-03-02 10:00")
-    assert "FROZEN" in frozen.output and "调整交期或走加急通道" in frozen.output and "差 2 天" in frozen.output
+    assert "已熔断冻结" in frozen.output and "调整交期或走加急通道" in frozen.output and "差 2 天" in frozen.output
     refused = run(db_url, "contract", "approve", "K1", "--by", "M1", ok=False)
     assert refused.exit_code == 2 and "已被熔断冻结" in refused.output
     edited = json.loads(run(db_url, "contract", "edit", "K1", "--days", "8", "--at", "2026-03-02 11:00",

@@ -34,7 +34,7 @@ def test_import_reconcile_review_and_unmatch(db_url, statement_files):
     assert imported["inserted"] == 16 and imported["incoming"] == 13
     assert "新增 0，更新 0，未变 16" in run(db_url, "bank", "import", *statement_files).output
     dry = run(db_url, "reconcile", "--as-of", "2026-02-01", "--dry-run").output
-    assert dry.startswith("(dry run) 13 line(s) considered: 10 matched")
+    assert dry.startswith("（试运行）处理 13 笔流水：自动匹配 10")
     report = json.loads(run(db_url, "reconcile", "--as-of", "2026-02-01", "--json").output)
     assert (report["matched"], report["queued"], report["unmatched"]) == (10, 2, 1)
     applied = {(m["txn_id"], m["invoice_id"]): (m["amount"], m["rule"]) for m in report["applied"]}
@@ -45,11 +45,11 @@ def test_import_reconcile_review_and_unmatch(db_url, statement_files):
     review = json.loads(run(db_url, "reconcile", "review", "--json").output)
     txns = {c["txn_id"] for c in review["candidates"]}
     assert len(txns) == 2 and len(review["unmatched"]) == 1
-    assert "line(s) to review" in run(db_url, "reconcile", "review").output
+    assert "笔流水待确认" in run(db_url, "reconcile", "review").output
     li_si = next(c["txn_id"] for c in review["candidates"] if c["payer_name"] == "李四")
     confirmed = run(db_url, "reconcile", "confirm", li_si, "--by", "F1").output
     assert f"{li_si} → INV-5001: 4200.00" in confirmed
-    assert "2 match(es) undone" in run(db_url, "reconcile", "unmatch", "CCB-77002", "--by", "F1", "--note", "x").output
+    assert "撤销 2 个匹配" in run(db_url, "reconcile", "unmatch", "CCB-77002", "--by", "F1", "--note", "x").output
     refused = run(db_url, "reconcile", "confirm", "ICBC0001", "INV-5002", "--by", "F1", ok=False)
     assert refused.exit_code == 2 and "已经匹配" in refused.output
 
@@ -58,7 +58,7 @@ def test_claims_and_aging(db_url):
     engine = make_engine(db_url)
     seed_ledger(engine)
     engine.dispose()
-    assert "CLM-INV-1001-1: in finance review" in run(
+    assert "CLM-INV-1001-1：财务审核中" in run(
         db_url, "claim", "submit", "INV-1001", "--amount", "5,000", "--by", "U1", "--at", "2026-01-20 09:00").output
     too_much = run(db_url, "claim", "submit", "INV-1001", "--amount", "7000.01", "--by", "U1", ok=False)
     assert too_much.exit_code == 2 and "超过" in too_much.output
