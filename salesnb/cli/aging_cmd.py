@@ -8,6 +8,7 @@ from ..receivables import (
     aging_by_owner,
     aging_frame,
 )
+from ..i18n import t
 from .context import app
 from .options import JSON_OPTION, parse_time
 from .output import echo_json, records
@@ -28,9 +29,9 @@ def aging_cmd(as_of: str | None, detail: bool, count: bool, as_json: bool) -> No
                    "invoices": records(frame.assign(bucket=frame["bucket"].astype(str)))})
         return
     if frame.empty:
-        click.echo(f"as of {when:%Y-%m-%d %H:%M}: no overdue invoices")
+        click.echo(t("cli.aging.none", when=f"{when:%Y-%m-%d %H:%M}"))
         return
-    click.echo(f"as of {when:%Y-%m-%d %H:%M}: {len(frame)} overdue invoice(s), {frame['outstanding'].sum()} outstanding")
+    click.echo(t("cli.aging.some", when=f"{when:%Y-%m-%d %H:%M}", n=len(frame), total=frame["outstanding"].sum()))
     if detail:
         shown = frame[["owner_id", "invoice_id", "customer_name", "outstanding", "due_at", "days_overdue", "bucket"]]
         click.echo(shown.to_string(index=False))

@@ -7,6 +7,7 @@ import click
 from ..sla import (
     escalate,
 )
+from ..i18n import t
 from .context import app
 from .options import parse_time
 from .output import echo_json
@@ -23,11 +24,11 @@ def escalate_cmd(as_of: str | None, nodes: tuple[str, ...], as_json: bool) -> No
     if as_json:
         echo_json(report.to_dict())
         return
-    click.echo(f"as of {report.as_of:%Y-%m-%d %H:%M}: {report.fired} level(s) fired, {report.todos} to-do(s), "
-               f"{report.notifications} notification(s); {report.candidates} task(s) checked in {report.seconds:.2f}s")
+    click.echo(t("cli.escalate.report", when=f"{report.as_of:%Y-%m-%d %H:%M}", fired=report.fired, todos=report.todos,
+                 notifications=report.notifications, candidates=report.candidates, seconds=report.seconds))
     for (node, level), count in sorted(report.by_level.items()):
         click.echo(f"  {node} L{level}: {count}")
     if report.already_fired:
-        click.echo(f"  {report.already_fired} due level(s) were already fired by another run")
+        click.echo(t("cli.escalate.already", n=report.already_fired))
     for warning in report.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        click.echo(t("cli.warning", message=warning), err=True)

@@ -8,6 +8,7 @@ from ..db import session_scope
 from ..io import import_paths
 from ..sla.holidays import coverage_warning, covered_until, load_holidays
 from ..timeutil import now
+from ..i18n import t
 from .context import app
 from .options import ExistingPath
 
@@ -45,6 +46,6 @@ def _echo_coverage(ctx) -> None:
     with session_scope(ctx.engine) as session:
         table = load_holidays(session)
         warning = coverage_warning(table, now(), ctx.settings.language)
-    click.echo(f"covered until {covered_until(table).isoformat()}")
+    click.echo(t("cli.holidays.covered", until=covered_until(table).isoformat()))
     if warning:
         click.echo(f"⚠ {warning}", err=True)

@@ -65,7 +65,7 @@ def notify_test(channel: str, to: tuple[str, ...], message: str | None) -> None:
             result = send_notification(cfg, notification, notifier)
         except DeliveryError as exc:
             raise NotifyError("notify.test.failed", channel=channel, reason=cfg.redact(exc.reason)) from None
-    click.echo(f"sent a test message on {channel} ({cfg.type}): {cfg.redact(result.detail)}")
+    click.echo(t("cli.notify.sent", channel=channel, type=cfg.type, detail=cfg.redact(result.detail)))
 
 
 @notify_group.command("flush")
@@ -84,11 +84,11 @@ def notify_flush(channels: tuple[str, ...], limit: int | None, wait: bool, stale
     for name, counts in sorted(report.by_channel.items()):
         click.echo(f"  {name}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
     for name, seconds in sorted(report.waiting.items()):
-        click.echo(f"  {name}: rate limit reached, next slot in {seconds:.0f} s")
+        click.echo(t("cli.notify.rate_limited", name=name, seconds=seconds))
     for line in report.errors:
         click.echo(f"  {line}", err=True)
     for line in report.problems:
-        click.echo(f"warning: {line}", err=True)
+        click.echo(t("cli.warning", message=line), err=True)
 
 
 @notify_group.command("list")
@@ -101,7 +101,7 @@ def notify_list(status: str | None, channel: str | None, limit: int) -> None:
     engine = app().engine
     counts = outbox_counts(engine)
     if counts.empty:
-        click.echo("the outbox is empty")
+        click.echo(t("cli.notify.empty"))
         return
     click.echo(counts.to_string())
     try:
@@ -123,7 +123,7 @@ def notify_list(status: str | None, channel: str | None, limit: int) -> None:
 def notify_retry(ids: tuple[int, ...], status: str) -> None:
     """Put failed (or in-doubt ``unknown``) rows back in the queue."""
     n = requeue(app().engine, ids=list(ids) or None, status=status)
-    click.echo(f"requeued {n} message(s)")
+    click.echo(t("cli.notify.requeued", n=n))
 
 
 @notify_group.command("channels")

@@ -6,6 +6,7 @@ import click
 
 from ..db import session_scope
 from ..rules import get_rule, latest_rules, save_rule
+from ..i18n import t
 from .context import app
 from .options import ExistingPath, read_json
 from .output import echo_json, table
@@ -26,7 +27,7 @@ def rules_save(name: str, file: str, kind: str, disabled: bool, actor: str) -> N
     """Validate the JSON definition in FILE and store it as the next version of rule NAME."""
     with session_scope(app().engine) as session:
         row = save_rule(session, name, read_json(file), kind=kind, actor=actor, enabled=not disabled)
-        click.echo(f"saved {kind} rule {row.name} version {row.version}")
+        click.echo(t("cli.rules.saved", kind=t(f"cli.rules.kind.{kind}"), name=row.name, version=row.version))
 
 
 @rules_group.command("list")

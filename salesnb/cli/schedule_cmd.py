@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from ..runs.schedule import crontab_lines, load_jobs, scan_interval, serve
+from ..i18n import t
 from .context import app
 from .run_cmd import print_result
 
@@ -37,4 +38,4 @@ def schedule_cmd(print_crontab: bool, poll: float) -> None:
     try:
         serve(ctx.settings, ctx.engine, poll_seconds=poll, on_result=print_result, on_scan=print_scan)
     except KeyboardInterrupt:
-        click.echo("scheduler stopped")
+        click.echo(t("cli.schedule.stopped"))

@@ -11,6 +11,7 @@ from ..scorecards import (
     list_scorecards,
     save_scorecard,
 )
+from ..i18n import t
 from .context import app
 from .options import ExistingPath, read_json
 from .output import echo_json, table
@@ -49,4 +50,4 @@ def scorecards_save(file: str, name: str, actor: str) -> None:
     """Validate the JSON definition in FILE and store it as the new active version."""
     with session_scope(app().engine) as session:
         card = save_scorecard(session, read_json(file), name=name, actor=actor)
-        click.echo(f"saved scorecard {card.name} version {card.version} (run `salesnb grade --regrade` to re-grade)")
+        click.echo(t("cli.scorecards.saved", name=card.name, version=card.version))

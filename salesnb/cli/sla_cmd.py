@@ -19,6 +19,7 @@ from ..sla import (
     timeline,
     trace,
 )
+from ..i18n import t
 from .context import app
 from .options import parse_time, read_json
 from .output import echo_json
@@ -105,7 +106,7 @@ def sla_set(node: str, file: Path | None, target_hours: float | None, mode: str 
             if file is None:
                 raise
             raise SalesnbError("cli.in_file", path=str(file), problem=str(exc)) from exc
-    click.echo(f"saved SLA policy {policy.node} (version {policy.version})")
+    click.echo(t("cli.sla.saved", node=policy.node, version=policy.version))
 
 
 @sla_group.command("reset")
@@ -157,9 +158,9 @@ def sla_trace(task_id: str, as_json: bool) -> None:
     click.echo(f"task {result.task_id} ({result.node}), owner {names.get(result.owner_id or '', '-')}, "
                f"started {result.created_at:%Y-%m-%d %H:%M}, {done}")
     if not result.applies:
-        click.echo("  no enabled SLA policy applies to this task (no policy for the node, disabled, or its condition excludes it)")
+        click.echo(t("cli.sla.no_policy_applies"))
     if not result.fired:
-        click.echo("  no escalation level has fired")
+        click.echo(t("cli.sla.none_fired"))
     for f in result.fired:
         line = (f"  L{f.level}" + (f" repeat {f.repeat_no}" if f.repeat_no else "")
                 + f": due {f.due_at:%Y-%m-%d %H:%M}, fired {f.fired_at:%Y-%m-%d %H:%M}; told "
@@ -173,7 +174,7 @@ def sla_trace(task_id: str, as_json: bool) -> None:
             line += f"; task done {f.late_by.total_seconds() / 3600:.1f}h after this level was due"
         click.echo(line)
     if result.fired:
-        click.echo("should have acted: " + ", ".join(names.get(u, u) for u in result.should_have_acted))
+        click.echo(t("cli.sla.should_have_acted", names=", ".join(names.get(u, u) for u in result.should_have_acted)))
 
 
 @sla_group.command("pause")
@@ -185,7 +186,7 @@ def sla_pause(task_id: str, status: str, at: str | None, actor: str) -> None:
     """Record that TASK_ID waits in STATUS (its clock stops if the policy pauses on that status)."""
     with session_scope(app().engine) as session:
         pause_task(session, task_id, status, at=parse_time(at, "--at"), actor=actor)
-    click.echo(f"task {task_id} paused ({status})")
+    click.echo(t("cli.sla.paused", task_id=task_id, status=status))
 
 
 @sla_group.command("resume")
@@ -196,4 +197,4 @@ def sla_resume(task_id: str, at: str | None, actor: str) -> None:
     """End TASK_ID's pause."""
     with session_scope(app().engine) as session:
         resume_task(session, task_id, at=parse_time(at, "--at"), actor=actor)
-    click.echo(f"task {task_id} resumed")
+    click.echo(t("cli.sla.resumed", task_id=task_id))

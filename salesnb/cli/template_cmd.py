@@ -9,6 +9,7 @@ import click
 from ..errors import ConfigError
 from ..runs.bundles import apply_import, export_bundle, plan_import, read_bundle
 from ..runs.templates import copy_template, list_templates
+from ..i18n import t
 from .context import app
 from .options import ExistingPath
 
@@ -32,7 +33,7 @@ def template_list() -> None:
 def template_copy(name: str, dest: str, overwrite: bool) -> None:
     """Copy template NAME to DEST (a file, or a folder ending in /) for editing, wired to this database."""
     target = copy_template(app().settings, name, dest, overwrite=overwrite)
-    click.echo(f"copied {name} to {target}; run it with: salesnb run {target}")
+    click.echo(t("cli.template.copied", name=name, target=target))
 
 
 @template_group.command("export")
@@ -65,15 +66,15 @@ def template_import(bundle_file: Path, overwrite: bool, yes: bool, dry_run: bool
         for diff_line in item.diff.splitlines():
             click.echo(f"      {diff_line}")
     if not plan.changes:
-        click.echo("nothing to import: everything is already the same")
+        click.echo(t("cli.template.nothing"))
         return
     if plan.conflicts and not overwrite:
         raise ConfigError("runs.bundle.conflicts", count=len(plan.conflicts),
                           names=", ".join(f"{i.kind} {i.name}" for i in plan.conflicts))
     if dry_run:
-        click.echo(f"dry run: {len(plan.changes)} change(s) not applied")
+        click.echo(t("cli.template.dry_run", n=len(plan.changes)))
         return
     if not yes:
         click.confirm(f"apply {len(plan.changes)} change(s)?", abort=True)
     apply_import(ctx.engine, plan, overwrite=overwrite)
-    click.echo(f"imported {len(plan.changes)} item(s)")
+    click.echo(t("cli.template.imported", n=len(plan.changes)))

@@ -61,7 +61,7 @@ def test_rules_scorecards_and_grade_commands(db_url, tmp_path):
     rule.write_text(json.dumps({"table": "leads", "rule": {"field": "source", "op": "is_empty"},
                                 "message": {"zh-CN": "线索 {entity_id} 无来源", "en": "Lead {entity_id} has no source"}}))
     assert cli(db_url, "rules", "save", "lead_without_source", str(rule)) == (
-        0, "saved check rule lead_without_source version 1\n")
+        0, "已保存检查规则 lead_without_source 第 1 版\n")
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps({"table": "leads", "rule": {"field": "sauce", "op": "is_empty"}}))
     code, out = cli(db_url, "rules", "save", "bad", str(bad))

@@ -74,7 +74,7 @@ def cli_db(cli_on, db_url):
 
 def test_notify_test_sends_a_chinese_test_message(cli, robot_server, caplog):
     out = cli("notify", "test", "robot")
-    assert "sent a test message on robot (wecom_robot): ok" in out
+    assert "已在通道 robot（wecom_robot）发送测试消息：ok" in out
     [message] = robot_server.messages
     assert message["text"].startswith("**salesnb 测试消息**\n这是一条来自 salesnb 的测试消息（通道 robot")
     assert "/cgi-bin/webhook/send?key=*** " in caplog.text  # httpx logged the URL, masked
@@ -88,7 +88,7 @@ def test_notify_test_with_a_bad_key_explains_without_showing_it(cli, robot_serve
 
 def test_notify_test_email_to_a_user(cli_db, users, smtp_server):
     out = cli_db("notify", "test", "mail", "--to", "U1")
-    assert "sent a test message on mail (email)" in out
+    assert "已在通道 mail（email）发送测试消息" in out
     [message] = smtp_server.messages
     assert message["To"].endswith("<zhangsan@example.com>")
     assert message["Subject"] == "salesnb 测试消息"
@@ -118,7 +118,7 @@ def test_flush_list_and_retry(cli_db, engine, users, fake_clock, robot_server):
     listing = cli_db("notify", "list")
     assert "routed" in listing and "failed" in listing and "sent" in listing
     assert "93000" in cli_db("notify", "list", "--status", "failed")
-    assert "requeued 1 message(s)" in cli_db("notify", "retry")
+    assert "已重新排队 1 条消息" in cli_db("notify", "retry")
     assert "sent 1" in cli_db("notify", "flush")
     assert len(robot_server.messages) == 3
 

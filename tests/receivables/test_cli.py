@@ -70,5 +70,5 @@ def test_claims_and_aging(db_url):
     assert aging["by_owner"]["U1"]["total"] == pytest.approx(float(sum(
         Decimal(str(i["outstanding"])) for i in aging["invoices"])))
     table = run(db_url, "aging", "--as-of", "2026-03-10").output
-    assert "12 overdue invoice(s)" in table and "31-60" in table
-    assert "no overdue invoices" in run(db_url, "aging", "--as-of", "2026-01-10").output
+    assert "12 张逾期发票" in table and "31-60" in table
+    assert "没有逾期发票" in run(db_url, "aging", "--as-of", "2026-01-10").output

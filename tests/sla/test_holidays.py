@@ -50,7 +50,7 @@ def test_the_2027_spring_festival_is_no_working_time_once_entered(engine, db_url
     assert any("2027" in w for w in warnings)
     result = CliRunner().invoke(main, ["--db", db_url, "holidays", "import", str(write_sheet(tmp_path / "2027.xlsx"))])
     assert result.exit_code == 0, result.output
-    assert "covered until 2027-12-31" in result.output
+    assert "节假日表覆盖到 2027-12-31" in result.output
     after, warnings = due(engine)
     assert after == datetime(2027, 2, 14, 10, 0, tzinfo=TZ) and warnings == set()  # the Sunday 调休
     add_task(engine, "INV-CNY", "invoice_confirm", CREATED)
