@@ -8,7 +8,7 @@ import ipywidgets as widgets
 from traitlets import Int, Unicode
 
 from ..auth import scope_of
-from ..checks import findings_frame
+from ..checks.listing import FindingQuery, count_by_check, filter_choices, find_entity, findings_page, iter_findings
 from ..directory import user_names
 from ..i18n import register, t
 from ..timeutil import to_local
@@ -29,6 +29,7 @@ register({
         "findings.age": "{days} 天 {hours} 小时",
         "findings.sheet": "断点清单", "findings.file": "断点清单_{stamp}.xlsx",
         "findings.no_owner": "（未分配）",
+        "findings.page": "第 {first}–{last} 条", "findings.prev": "上一页", "findings.next": "下一页",
     },
     "en": {
         "findings.title": "Findings",
@@ -43,11 +44,13 @@ register({
         "findings.age": "{days} d {hours} h",
         "findings.sheet": "Findings", "findings.file": "findings_{stamp}.xlsx",
         "findings.no_owner": "(unassigned)",
+        "findings.page": "rows {first}–{last}", "findings.prev": "Previous", "findings.next": "Next",
     },
 })
 
 SEVERITY_TONE = {"info": "info", "warning": "warn", "critical": "bad"}
 ALL = ""
+PAGE_SIZE = 200  # rows in the page: a list of 100,000s of findings stays a few hundred DOM rows
 
 
 def check_title(name: str) -> str:
@@ -58,16 +61,18 @@ def check_title(name: str) -> str:
 
 
 class Findings(AppWidget):
-    """断点清单: open findings with filters and an xlsx export.
+    """断点清单: open findings with filters, counted and paged in the database, and an xlsx export.
 
-    Public state: ``owner``, ``region``, ``check`` (filters; empty means all)
-    and ``shown`` (how many findings the filters leave).
+    Public state: ``owner``, ``region``, ``check`` (filters; empty means all),
+    ``shown`` (how many findings the filters leave) and ``page`` (0-based page
+    of :data:`PAGE_SIZE` rows).
     """
 
     owner = Unicode(ALL, help="Owner user id to show; empty for all.")
     region = Unicode(ALL, help="Region to show; empty for all.")
     check = Unicode(ALL, help="Check name to show; empty for all.")
     shown = Int(0, help="Number of findings after filtering.")
+    page = Int(0, help="The page shown (0-based).")
     item = Unicode("", help="The record a link opened (entity id): only its findings are shown; empty for all.")
 
     title_key = "findings.title"
@@ -75,7 +80,8 @@ class Findings(AppWidget):
 
     def __init__(self, engine, **kwargs):
         super().__init__(engine, **kwargs)
-        self.frame = None
+        self.total = 0
+        self.names: dict[str, str] = {}
         everyone = [(t("common.all"), ALL)]
         self.owner_box = widgets.Dropdown(options=everyone, value=ALL, layout=widgets.Layout(width="200px"))
         self.region_box = widgets.Dropdown(options=everyone, value=ALL, layout=widgets.Layout(width="160px"))
@@ -91,75 +97,80 @@ class Findings(AppWidget):
         self.summary.add_class("snb-findings-summary")
         self.table = widgets.HTML("")
         self.table.add_class("snb-findings-table")
+        self.prev_button = widgets.Button(description=t("findings.prev"))
+        self.next_button = widgets.Button(description=t("findings.next"))
+        self.prev_button.add_class("snb-page-prev")
+        self.next_button.add_class("snb-page-next")
+        self.page_label = widgets.HTML("")
         toolbar = row(label(t("findings.owner"), inline=True), self.owner_box,
                       label(t("findings.region"), inline=True), self.region_box,
                       label(t("findings.check"), inline=True), self.check_box, cls="snb-toolbar")
+        pager = row(self.prev_button, self.page_label, self.next_button, cls="snb-toolbar")
         self.body.children = [toolbar, row(self.export_button, self.download_area, self.count_label,
-                                           cls="snb-toolbar"), self.summary, self.table]
+                                           cls="snb-toolbar"), self.summary, self.table, pager]
         widgets.link((self.owner_box, "value"), (self, "owner"))
         widgets.link((self.region_box, "value"), (self, "region"))
         widgets.link((self.check_box, "value"), (self, "check"))
         self.on_change(self, lambda _v: self._filter_changed(), names=["owner", "region", "check"])
-        self.on_change(self, lambda _v: self._render(), names="item")
+        self.on_change(self, lambda _v: self._render(), names=["item", "page"])
         self.on_click(self.export_button, self.export)
+        self.on_click(self.prev_button, lambda: self._turn(-1))
+        self.on_click(self.next_button, lambda: self._turn(1))
         self.safely(self.refresh)()
 
     # -------------------------------------------------------------- data
 
+    def query(self) -> FindingQuery:
+        """The current filters (and the person's scope) as a library query."""
+        return FindingQuery(scope=scope_of(self.actor), owner=self.owner, region=self.region, check=self.check,
+                            entity=self.item)
+
     def refresh(self) -> None:
-        """Re-read the open findings and the names of their owners."""
-        frame = findings_frame(self.engine, open_only=True, scope=scope_of(self.actor))
-        names = user_names(self.engine)
-        frame["owner_name"] = [names.get(o, o) if o else t("findings.no_owner") for o in frame["owner_id"]]
-        frame["check_title"] = [check_title(c) for c in frame["check_name"]]
-        self.frame = frame
+        """Re-read the filter choices, the counts and the page (all in the database)."""
+        self.names = user_names(self.engine)
+        choices = filter_choices(self.engine, scope_of(self.actor))
         everyone = (t("common.all"), ALL)
-        owners = sorted({(n, o) for n, o in zip(frame["owner_name"], frame["owner_id"]) if o})
+        owners = sorted((self._owner_name(o), o) for o in choices["owner"])
         self.owner_box.options = [everyone, *[(f"{n}（{o}）", o) for n, o in owners]]
-        self.region_box.options = [everyone, *[(r, r) for r in sorted({r for r in frame["region"] if r})]]
-        self.check_box.options = [everyone, *sorted({(check_title(c), c) for c in frame["check_name"]})]
+        self.region_box.options = [everyone, *[(r, r) for r in choices["region"]]]
+        self.check_box.options = [everyone, *sorted((check_title(c), c) for c in choices["check"])]
         for box in (self.owner_box, self.region_box, self.check_box):
             if box.value not in [v for _l, v in box.options]:
                 box.value = ALL
+        self.total = sum(c.count for c in count_by_check(self.engine, FindingQuery(scope=scope_of(self.actor))))
         self._render()
+
+    def _owner_name(self, owner_id: str | None) -> str:
+        return self.names.get(owner_id, owner_id) if owner_id else t("findings.no_owner")
 
     def open_item(self, item_id: str) -> None:
         """Show only the findings of one record (``?item=`` an entity id or a finding id); a filter change clears it."""
-        frame = self.frame
-        hits = frame[(frame["entity_id"] == item_id) | (frame["id"].astype(str) == item_id)]
-        if hits.empty:
-            return
-        self.item = str(hits.iloc[0].entity_id)
+        entity = find_entity(self.engine, scope_of(self.actor), item_id)
+        if entity is not None:
+            self.item = entity
 
     def _filter_changed(self) -> None:
         if self.item:
             self.item = ""  # renders
+        elif self.page:
+            self.page = 0  # renders
         else:
             self._render()
 
-    def filtered(self):
-        """The findings the current filters leave (a DataFrame)."""
-        frame = self.frame
-        if self.item:
-            frame = frame[frame["entity_id"] == self.item]
-        if self.owner:
-            frame = frame[frame["owner_id"] == self.owner]
-        if self.region:
-            frame = frame[frame["region"] == self.region]
-        if self.check:
-            frame = frame[frame["check_name"] == self.check]
-        return frame
+    def _turn(self, step: int) -> None:
+        last = max(0, (self.shown - 1) // PAGE_SIZE)
+        self.page = min(max(0, self.page + step), last)
 
-    def _rows(self, frame, for_html: bool) -> list[list[object]]:
+    def _rows(self, records, for_html: bool) -> list[list[object]]:
         as_of = self.as_of()
         rows = []
-        for rec in frame.itertuples(index=False):
+        for rec in records:
             severity = t(f"severity.{rec.severity}")
             first_seen = _aware(rec.first_seen)
             rows.append([
-                rec.check_title,
+                check_title(rec.check_name),
                 entity_label(rec.entity_type, rec.entity_id),
-                rec.owner_name,
+                self._owner_name(rec.owner_id),
                 rec.region,
                 html.badge(severity, SEVERITY_TONE.get(rec.severity, "neutral")) if for_html else severity,
                 rec.message,
@@ -173,28 +184,35 @@ class Findings(AppWidget):
                 ("check", "entity", "owner", "region", "severity", "message", "first_seen", "age")]
 
     def _render(self) -> None:
-        frame = self.filtered()
-        self.shown = len(frame)
+        query = self.query()
+        counts = count_by_check(self.engine, query)
+        self.shown = sum(c.count for c in counts)
+        if self.page * PAGE_SIZE >= max(self.shown, 1):
+            self.page = 0  # renders again, at the first page
+            return
+        records = findings_page(self.engine, query, limit=PAGE_SIZE, offset=self.page * PAGE_SIZE)
         self.download_area.value = ""
-        self.count_label.value = html.tag("span", t("findings.count", shown=self.shown, total=len(self.frame)),
+        self.count_label.value = html.tag("span", t("findings.count", shown=self.shown, total=self.total),
                                           cls="snb-muted")
-        self.summary.value = self._summary_html(frame)
-        self.table.value = html.table(self._rows(frame, for_html=True), self._headers(),
+        self.summary.value = self._summary_html(counts)
+        self.table.value = html.table(self._rows(records, for_html=True), self._headers(),
                                       empty=t("findings.empty"), cell_html={4: True})
+        first = self.page * PAGE_SIZE
+        self.page_label.value = html.tag("span", t("findings.page", first=first + 1 if records else 0,
+                                                   last=first + len(records)), cls="snb-muted")
+        self.prev_button.disabled = self.page == 0
+        self.next_button.disabled = first + len(records) >= self.shown
 
-    def _summary_html(self, frame) -> str:
+    def _summary_html(self, counts) -> str:
         """One badge per check: its title and how many findings it has among those shown."""
-        rank = {s: i for i, s in enumerate(SEVERITY_TONE)}
-        badges = []
-        for name, group in frame.groupby("check_name", sort=True):
-            worst = max(group["severity"], key=lambda s: rank.get(s, -1))
-            badges.append(html.badge(f"{group['check_title'].iloc[0]} {len(group)}", SEVERITY_TONE.get(worst, "neutral")))
+        badges = [html.badge(f"{check_title(c.check_name)} {c.count}", SEVERITY_TONE.get(c.severity, "neutral"))
+                  for c in counts]
         return html.raw_tag("div", " ".join(badges), cls="snb-summary") if badges else ""
 
     def export(self) -> bytes:
-        """Offer the filtered findings as an xlsx download; return the file's bytes."""
-        frame = self.filtered()
-        data = download.xlsx_bytes(self._headers(), self._rows(frame, for_html=False), t("findings.sheet"))
+        """Offer every finding the filters leave (not only the page) as an xlsx download; return the file's bytes."""
+        records = iter_findings(self.engine, self.query())
+        data = download.xlsx_bytes(self._headers(), self._rows(records, for_html=False), t("findings.sheet"))
         filename = t("findings.file", stamp=to_local(self.as_of()).strftime("%Y%m%d_%H%M"))
         self.download_area.value = download.link(data, filename, t("findings.download", filename=filename))
         return data
@@ -211,4 +229,3 @@ def _aware(value) -> datetime | None:
 def _age(delta) -> str:
     hours = max(0, int(delta.total_seconds() // 3600))
     return t("findings.age", days=hours // 24, hours=hours % 24)
-

@@ -76,3 +76,20 @@ def test_scoped_to_the_person_and_opened_on_an_item(seeded):
     assert manager.item == "Q001" and manager.shown == 1 and "L001" not in manager.table.value
     manager.region = "华东"  # any filter change shows the list again
     assert manager.item == "" and manager.shown == 2
+
+
+def test_pages_are_read_from_the_database(seeded, monkeypatch):
+    """Counts first, then one page of rows: the list never holds more than a page; the export holds them all."""
+    from salesnb.widgets import findings
+
+    monkeypatch.setattr(findings, "PAGE_SIZE", 2)
+    w = Findings(seeded, as_of=AS_OF)
+    assert w.shown == 3 and w.table.value.count("<tr") == 3  # a header row and two findings
+    assert w.prev_button.disabled and not w.next_button.disabled and "第 1–2 条" in w.page_label.value
+    w.next_button.click()
+    assert w.page == 1 and w.table.value.count("<tr") == 2 and w.next_button.disabled
+    assert "第 3–3 条" in w.page_label.value
+    rows = load_workbook(io.BytesIO(w.export())).active.max_row
+    assert rows == 4  # the header and every finding, not only the page shown
+    w.owner = "U02"  # a filter starts again at the first page
+    assert w.page == 0 and w.shown == 1

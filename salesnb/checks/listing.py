@@ -1,0 +1,108 @@
+"""The open findings a person lists, counted and paged in the database (no frame of every finding).
+
+An app shows counts first (per check, with the worst severity), then one page
+of rows; a store with 100,000s of open findings costs a few indexed queries
+per page, not a table of every finding in the browser.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, Engine, Row, String, cast, func, or_, select
+
+from ..auth.visibility import Scope
+from ..models import Finding
+
+SEVERITY_RANK = {"info": 0, "warning": 1, "critical": 2}
+LIST_COLUMNS = ("id", "check_name", "entity_type", "entity_id", "owner_id", "region", "severity", "message",
+                "first_seen")
+
+
+@dataclass(frozen=True)
+class FindingQuery:
+    """Which open findings: a person's scope and the filters of the list (empty: any)."""
+
+    scope: Scope | None = None
+    owner: str = ""
+    region: str = ""
+    check: str = ""
+    entity: str = ""
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        f = Finding.__table__.c
+        out: list[ColumnElement[bool]] = [f.resolved_at.is_(None)]
+        if self.scope is not None:
+            out.append(self.scope.clause(f.owner_id))
+        for column, value in ((f.owner_id, self.owner), (f.region, self.region), (f.check_name, self.check),
+                              (f.entity_id, self.entity)):
+            if value:
+                out.append(column == value)
+        return out
+
+
+@dataclass(frozen=True)
+class CheckCount:
+    """How many listed findings one check has, and the worst severity among them."""
+
+    check_name: str
+    count: int
+    severity: str
+
+
+def count_by_check(engine: Engine, query: FindingQuery) -> list[CheckCount]:
+    """Per check (by name): the number of findings the query lists and their worst severity."""
+    f = Finding.__table__.c
+    stmt = (select(f.check_name, f.severity, func.count()).where(*query.conditions())
+            .group_by(f.check_name, f.severity))
+    counts: dict[str, list] = {}
+    with engine.connect() as conn:
+        for name, severity, n in conn.execute(stmt):
+            entry = counts.setdefault(name, [0, severity])
+            entry[0] += n
+            if SEVERITY_RANK.get(severity, -1) > SEVERITY_RANK.get(entry[1], -1):
+                entry[1] = severity
+    return [CheckCount(name, n, severity) for name, (n, severity) in sorted(counts.items())]
+
+
+def filter_choices(engine: Engine, scope: Scope | None) -> dict[str, list[str]]:
+    """The owners, regions and checks that open findings in ``scope`` have (for the filter drop-downs)."""
+    f = Finding.__table__.c
+    base = FindingQuery(scope=scope).conditions()
+    out = {}
+    with engine.connect() as conn:
+        for key, column in (("owner", f.owner_id), ("region", f.region), ("check", f.check_name)):
+            out[key] = sorted(v for v in conn.scalars(select(column).where(*base, column.is_not(None)).distinct()))
+    return out
+
+
+def findings_page(engine: Engine, query: FindingQuery, *, limit: int | None = 200, offset: int = 0) -> list[Row]:
+    """One page of the listed findings (by check, newest first), each row with :data:`LIST_COLUMNS`."""
+    f = Finding.__table__.c
+    stmt = (select(*(f[c] for c in LIST_COLUMNS)).where(*query.conditions())
+            .order_by(f.check_name, f.first_seen.desc(), f.entity_id, f.id).offset(offset))
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    with engine.connect() as conn:
+        return conn.execute(stmt).all()
+
+
+def iter_findings(engine: Engine, query: FindingQuery, batch: int = 5_000) -> Iterator[Row]:
+    """Every listed finding, read a batch at a time (for an export)."""
+    offset = 0
+    while True:
+        rows = findings_page(engine, query, limit=batch, offset=offset)
+        yield from rows
+        if len(rows) < batch:
+            return
+        offset += batch
+
+
+def find_entity(engine: Engine, scope: Scope | None, item: str) -> str | None:
+    """The entity an ``?item=`` names — an entity id or a finding id — among the open findings in ``scope``."""
+    f = Finding.__table__.c
+    stmt = (select(f.entity_id).where(*FindingQuery(scope=scope).conditions(),
+                                      or_(f.entity_id == item, cast(f.id, String) == item)).limit(1))
+    with engine.connect() as conn:
+        return conn.scalar(stmt)
