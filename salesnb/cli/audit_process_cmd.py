@@ -6,6 +6,7 @@ from typing import Any
 
 import click
 
+from ..i18n import t
 from ..kpi.audit_process import process_audit
 from ..kpi.kpis import records
 from .context import app
@@ -33,7 +34,7 @@ def audit_process_cmd(as_of: str | None, split_at: str | None, show_orders: bool
         echo_json(data)
         return
     mean = audit.mean_per_order()
-    click.echo(f"{len(audit.orders)} order(s); breakpoints per order: {'—' if mean is None else f'{mean:.2f}'}")
+    click.echo(t("cli.audit.orders", n=len(audit.orders), mean="—" if mean is None else f"{mean:.2f}"))
     click.echo(audit.summary().to_string(index=False))
     if split is not None:
         click.echo(f"\nbefore vs after {split_at}:")

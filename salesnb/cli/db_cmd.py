@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from ..db import current_revision, upgrade
+from ..i18n import t
 from ..urls import safe_url
 from .context import app
 
@@ -20,7 +21,7 @@ def db_upgrade(revision: str) -> None:
     """Create or migrate the schema to the latest version."""
     engine = app().raw_engine
     upgrade(engine, revision)
-    click.echo(f"database {safe_url(engine.url)} at revision {current_revision(engine)}")
+    click.echo(t("cli.db.revision", url=safe_url(engine.url), revision=current_revision(engine)))
 
 
 @db_group.command("current")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from ..demo import generate
+from ..i18n import t
 
 
 @click.command("demo-data")
@@ -17,7 +18,7 @@ def demo_data(orders: int, seed: int, out_dir: str, fmt: str, as_of: str | None)
     """Write one file per canonical table plus bank_truth.csv into OUT."""
     files = generate(out_dir, orders=orders, seed=seed, fmt=fmt, as_of=as_of)
     total = sum(n for name, n in files.rows.items() if name != "bank_truth")
-    click.echo(f"demo data as of {files.as_of:%Y-%m-%d %H:%M} (seed {seed}) in {out_dir}:")
+    click.echo(t("cli.demo_data.header", at=f"{files.as_of:%Y-%m-%d %H:%M}", seed=seed, folder=out_dir))
     for name, path in files.items():
-        click.echo(f"  {path.name:<28} {files.rows[name]:>10,} rows")
-    click.echo(f"{total:,} rows in {files.seconds:.1f} s")
+        click.echo(t("cli.demo_data.file", name=f"{path.name:<28}", rows=f"{files.rows[name]:>10,}"))
+    click.echo(t("cli.demo_data.total", rows=f"{total:,}", seconds=files.seconds))

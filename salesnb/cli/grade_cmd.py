@@ -8,6 +8,7 @@ from ..scorecards import (
     DEFAULT_NAME,
     grade_leads,
 )
+from ..i18n import t
 from .context import app
 from .options import parse_time
 from .output import echo_json
@@ -27,5 +28,5 @@ def grade_cmd(as_of: str | None, scorecard: str, regrade: bool, as_json: bool) -
         echo_json(report.to_dict())
         return
     grades = " ".join(f"{g}:{n}" for g, n in sorted(report.grades.items()))
-    click.echo(f"{report.scorecard} v{report.version}: {report.graded} graded ({grades}), {report.changed} changed, "
-               f"{report.promoted} promoted, {report.incomplete} incomplete")
+    click.echo(t("cli.grade.report", card=report.scorecard, version=report.version, graded=report.graded,
+                 grades=grades, changed=report.changed, promoted=report.promoted, incomplete=report.incomplete))

@@ -32,8 +32,8 @@ def schedule_cmd(print_crontab: bool, poll: float) -> None:
 
     def print_scan(report) -> None:
         if report.fired:
-            click.echo(f"{report.as_of.isoformat(timespec='seconds')} escalation scan: {report.fired} level(s) fired, "
-                       f"{report.notifications} notification(s), {report.todos} to-do(s)")
+            click.echo(t("cli.schedule.scan", at=report.as_of.isoformat(timespec="seconds"), fired=report.fired,
+                         notifications=report.notifications, todos=report.todos))
 
     try:
         serve(ctx.settings, ctx.engine, poll_seconds=poll, on_result=print_result, on_scan=print_scan)

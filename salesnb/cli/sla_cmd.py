@@ -116,7 +116,7 @@ def sla_reset(node: str, actor: str) -> None:
     """Delete NODE's stored policy (its built-in default applies again)."""
     with session_scope(app().engine) as session:
         deleted = reset_policy(session, node, actor=actor)
-    click.echo(f"{node}: stored policy deleted" if deleted else f"{node}: no stored policy")
+    click.echo(t("cli.sla.reset" if deleted else "cli.sla.no_stored", node=node))
 
 
 @sla_group.command("timeline")
@@ -140,7 +140,7 @@ def sla_timeline(node: str, created_at: str | None, as_json: bool) -> None:
             who += f"; to-do for {e.todo_for}" if e.todo_for else ""
         click.echo(f"{at}  {e.label}{who}")
         for notice in e.notices:
-            click.echo(f"    note: {notice}")
+            click.echo(t("cli.sla.note", notice=notice))
 
 
 @sla_group.command("trace")

@@ -23,7 +23,7 @@ def template_group() -> None:
 def template_list() -> None:
     """Built-in templates and those of [templates] dirs."""
     for row in list_templates(app().settings):
-        click.echo(f"{row['name']:<24} {'built-in' if row['builtin'] else 'custom':<9} {row['path']}")
+        click.echo(f"{row['name']:<24} {t('cli.template.builtin') if row['builtin'] else t('cli.template.custom'):<9} {row['path']}")
 
 
 @template_group.command("copy")
@@ -46,7 +46,7 @@ def template_export(name: str, out: str | None, notebooks: tuple[str, ...]) -> N
     target = Path(out or f"{name}.salesnb.zip")
     bundle = export_bundle(ctx.engine, ctx.settings, name, target, [Path(n) for n in notebooks])
     counts = ", ".join(f"{v} {k}" for k, v in bundle.counts().items())
-    click.echo(f"wrote {target}: {counts}")
+    click.echo(t("cli.template.wrote", target=target, counts=counts))
 
 
 @template_group.command("import")
@@ -60,7 +60,7 @@ def template_import(bundle_file: Path, overwrite: bool, yes: bool, dry_run: bool
     """Load a bundle into this database, showing first what changes (+ add, ~ differs, = same)."""
     ctx = app()
     plan = plan_import(ctx.engine, ctx.settings, read_bundle(bundle_file), notebooks_dir)
-    click.echo(f"bundle {plan.bundle.name!r} → notebooks in {plan.notebooks_dir}")
+    click.echo(t("cli.template.bundle", name=repr(plan.bundle.name), folder=plan.notebooks_dir))
     for line, item in zip(plan.lines(), plan.items, strict=True):
         click.echo(f"  {line}")
         for diff_line in item.diff.splitlines():

@@ -65,7 +65,7 @@ def users_add(user_id: str, name: str, role: str, manager_id: str | None, actor:
 
     with session_scope(app().engine) as session:
         add_user(session, user_id, name, role, manager_id=manager_id, actor=actor, **fields)
-    click.echo(f"{user_id}: added ({role})")
+    click.echo(t("cli.users.added", user_id=user_id, role=role))
 
 
 @users_group.command("disable")
@@ -77,7 +77,7 @@ def users_disable(user_id: str, actor: str) -> None:
 
     with session_scope(app().engine) as session:
         ended = disable_user(session, user_id, actor=actor)
-    click.echo(f"{user_id}: disabled; {ended} session(s) ended")
+    click.echo(t("cli.users.disabled", user_id=user_id, ended=ended))
 
 
 @users_group.command("import")

@@ -124,7 +124,7 @@ def test_users_add_list_disable_import_and_set_password(team_url, tmp_path):
         assert s.scalar(select(ImportLog.actor).order_by(ImportLog.id.desc())) == "O1"
         token = start_session(s, "U8", provider="password")
 
-    assert "1 session(s) ended" in run(team_url, "users", "disable", "U8", "--by", "O1").output
+    assert "结束了 1 个登录会话" in run(team_url, "users", "disable", "U8", "--by", "O1").output
     with session_scope(engine) as s:
         assert resolve_session(s, token) is None and s.get(User, "U8").active is False
         entry = s.scalar(select(AuditLog).where(AuditLog.action == "user.disable"))
