@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 from sqlalchemy import func, select
 
+from ..i18n import t
 from ..models import CANONICAL_MODELS, EscalationLog, Finding, OutboxMessage
 from ..pipeline import daily_run
 from ..timeutil import now
@@ -33,8 +34,9 @@ def _print_store(engine) -> None:
         open_findings = conn.scalar(select(func.count()).select_from(Finding).where(Finding.resolved_at.is_(None)))
         escalations = conn.scalar(select(func.count()).select_from(EscalationLog))
         outbox = dict(conn.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)).all())
-    click.echo("  rows: " + ", ".join(f"{k} {v}" for k, v in rows.items()))
-    click.echo(f"  open findings {open_findings}, escalations logged {escalations}, outbox {outbox}")
+    click.echo(t("cli.demo.rows", rows=", ".join(f"{k} {v}" for k, v in rows.items())))
+    click.echo(t("cli.demo.store", findings=open_findings, escalations=escalations,
+                 outbox=", ".join(f"{k} {v}" for k, v in sorted(outbox.items())) or "0"))
 
 
 def _print_logins(engine) -> None:
@@ -44,9 +46,10 @@ def _print_logins(engine) -> None:
     logins = demo_logins(engine)
     if not logins:
         return
-    click.echo("\nSign in as (demo-only passwords of this demo database, not secrets of a real install):")
+    click.echo("\n" + t("cli.demo.sign_in"))
     for login in logins:
-        click.echo(f"  {login.role:<14} {login.user_id:<8} {login.name:<6}  password: {login.password}")
+        click.echo(t("cli.demo.login", role=f"{login.role:<14}", user_id=f"{login.user_id:<8}", name=f"{login.name:<6}",
+                     password=login.password))
 
 
 @click.command("demo")
@@ -66,15 +69,15 @@ def demo_command(orders: int, seed: int, as_of: str | None, data_dir: Path, serv
     ctx = app()
     engine = ctx.engine
     at = parse_time(as_of, default_now=False) or now().replace(minute=0, second=0, microsecond=0)
-    click.echo(f"salesnb demo: database {safe_url(engine.url)}")
-    click.echo(f"1/4 generating {orders} orders of demo data (seed {seed}) into {data_dir} …")
+    click.echo(t("cli.demo.database", url=safe_url(engine.url)))
+    click.echo(t("cli.demo.step1", orders=orders, seed=seed, folder=data_dir))
     files = generate(data_dir, orders=orders, seed=seed, as_of=at)
-    click.echo("2/4 importing …")
+    click.echo(t("cli.demo.step2"))
     report = import_paths(engine, [files[t] for t in files.rows if t in _TABLES], actor="system")
     click.echo(f"    {report.summary() if hasattr(report, 'summary') else report}")
-    click.echo(f"3/4 daily run as of {at:%Y-%m-%d %H:%M} …")
+    click.echo(t("cli.demo.step3", at=f"{at:%Y-%m-%d %H:%M}"))
     run = daily_run(engine, at, settings=ctx.settings, progress=echo_step)
-    click.echo("4/4 summary")
+    click.echo(t("cli.demo.step4"))
     print_run(run, ctx.settings.language)
     _print_store(engine)
     _print_logins(engine)
@@ -82,6 +85,6 @@ def demo_command(orders: int, seed: int, as_of: str | None, data_dir: Path, serv
         from ..web.serve import ServeOptions
         from ..web.serve import serve as serve_apps
 
-        click.echo(f"\nServing the apps on http://{host}:{port}/ (Ctrl+C to stop)")
+        click.echo("\n" + t("cli.demo.serving", url=f"http://{host}:{port}/"))
         serve_apps(ctx.settings, ServeOptions(host=host, port=port, open_browser=False,
                                                  as_of=at if as_of else None))
