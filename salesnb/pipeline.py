@@ -28,7 +28,73 @@ from typing import Any
 from sqlalchemy import Engine
 
 from .config import Settings, load_settings
+from .i18n import register, t
 from .timeutil import parse_as_of
+
+register({
+    "zh-CN": {
+        "pipeline.field.scorecard": "评分卡",
+        "pipeline.field.version": "版本",
+        "pipeline.field.graded": "评级",
+        "pipeline.field.changed": "等级变化",
+        "pipeline.field.promoted": "升为A级",
+        "pipeline.field.incomplete": "评分卡未填完",
+        "pipeline.field.considered": "处理流水",
+        "pipeline.field.matched": "自动匹配",
+        "pipeline.field.queued": "待确认",
+        "pipeline.field.unmatched": "未匹配",
+        "pipeline.field.candidates": "候选",
+        "pipeline.field.invoices_paid": "收清发票",
+        "pipeline.field.invoices_partly_paid": "部分收款发票",
+        "pipeline.field.seconds": "秒",
+        "pipeline.field.fired": "触发级别",
+        "pipeline.field.already_fired": "已触发",
+        "pipeline.field.todos": "待办",
+        "pipeline.field.notifications": "通知",
+        "pipeline.field.collapsed": "合并",
+        "pipeline.field.quiet": "基线静默",
+        "pipeline.field.done_synced": "完成同步",
+        "pipeline.field.todos_closed": "关闭待办",
+        "pipeline.step.sync": "同步",
+        "pipeline.step.grade": "评级",
+        "pipeline.step.reconcile": "对账",
+        "pipeline.step.checks": "检查",
+        "pipeline.step.escalate": "升级",
+        "pipeline.step.notify": "通知",
+        "pipeline.seconds": "用时（秒）：{steps}",
+    },
+    "en": {
+        "pipeline.field.scorecard": "scorecard",
+        "pipeline.field.version": "version",
+        "pipeline.field.graded": "graded",
+        "pipeline.field.changed": "changed",
+        "pipeline.field.promoted": "promoted",
+        "pipeline.field.incomplete": "incomplete",
+        "pipeline.field.considered": "considered",
+        "pipeline.field.matched": "matched",
+        "pipeline.field.queued": "queued",
+        "pipeline.field.unmatched": "unmatched",
+        "pipeline.field.candidates": "candidates",
+        "pipeline.field.invoices_paid": "invoices_paid",
+        "pipeline.field.invoices_partly_paid": "invoices_partly_paid",
+        "pipeline.field.seconds": "seconds",
+        "pipeline.field.fired": "fired",
+        "pipeline.field.already_fired": "already_fired",
+        "pipeline.field.todos": "todos",
+        "pipeline.field.notifications": "notifications",
+        "pipeline.field.collapsed": "collapsed",
+        "pipeline.field.quiet": "quiet",
+        "pipeline.field.done_synced": "done_synced",
+        "pipeline.field.todos_closed": "todos_closed",
+        "pipeline.step.sync": "sync",
+        "pipeline.step.grade": "grade",
+        "pipeline.step.reconcile": "reconcile",
+        "pipeline.step.checks": "checks",
+        "pipeline.step.escalate": "escalate",
+        "pipeline.step.notify": "notify",
+        "pipeline.seconds": "seconds: {steps}",
+    },
+})
 
 STEPS = ("sync", "grade", "reconcile", "checks", "escalate", "notify")
 
@@ -70,13 +136,14 @@ class DailyRun:
             report = self.reports.get(name)
             if report is not None:
                 text = report.summary() if callable(getattr(report, "summary", None)) else None
-                lines.append(f"{name:<10} {text or _short(report)}")
+                lines.append(f"{_label('pipeline.step.' + name, name, language):<10} {text or _short(report, language)}")
                 lines += [f"⚠ {warning}" for warning in getattr(report, "warnings", None) or []]
         problems = self.data_problems()
         if problems:
             lines.append(t("check.data_problems", language))
             lines += [f"  - {p}" for p in problems]
-        lines.append("seconds: " + ", ".join(f"{k} {v:.2f}" for k, v in self.seconds.items()))
+        lines.append(t("pipeline.seconds", language, steps=", ".join(
+            f"{_label('pipeline.step.' + k, k, language)} {v:.2f}" for k, v in self.seconds.items())))
         return lines
 
     def to_dict(self) -> dict[str, Any]:
@@ -88,11 +155,19 @@ class DailyRun:
         return out
 
 
-def _short(report: Any) -> str:
+def _label(key: str, default: str, language: str | None) -> str:
+    """The text of ``key`` in ``language``, or ``default`` when no catalogue has it."""
+    text = t(key, language)
+    return default if text == key else text
+
+
+def _short(report: Any, language: str | None = None) -> str:
+    """A step's counters, each named in ``language`` (its field name when no text is registered)."""
     data = report.to_dict() if callable(getattr(report, "to_dict", None)) else _plain(report)
     keep = {k: v for k, v in (data or {}).items() if isinstance(v, (int, float, str)) and k != "as_of"} \
         if isinstance(data, dict) else {}
-    return ", ".join(f"{k} {v}" for k, v in keep.items()) or str(report)
+    return ", ".join(f"{_label('pipeline.field.' + k, k, language)} {f'{v:.2f}' if isinstance(v, float) else v}"
+                     for k, v in keep.items()) or str(report)
 
 
 def _plain(report: Any) -> Any:

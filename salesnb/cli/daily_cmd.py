@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import click
 
+from ..i18n import t
 from ..pipeline import STEPS, daily_run
 from .context import app
 from .output import echo_json
 
 
 def echo_step(name: str) -> None:
-    click.echo(f"  · {name} …", err=True)
+    click.echo(f"  · {t('pipeline.step.' + name)} …", err=True)
 
 
 def print_run(run, language: str | None = None) -> None:

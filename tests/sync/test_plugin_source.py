@@ -55,7 +55,7 @@ def test_a_plugin_source_in_the_daily_run(engine, bank_plugin):
     run = daily_run(engine, "2026-11-06 08:00", settings=settings, steps=["sync"])
     report = run.reports["sync"]
     assert report.ok and report.streams[0].inserted == 5 and report.streams[0].batches == 2
-    assert any(line.startswith("sync") and "读取 5 行" in line for line in run.summary())
+    assert any(line.startswith("同步") and "读取 5 行" in line for line in run.summary())
     with engine.connect() as conn:
         assert conn.scalar(select(func.count()).select_from(BankTransaction)) == 5
     lines.append(LINES[5])
