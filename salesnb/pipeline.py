@@ -19,6 +19,7 @@ without messages (then and in later runs: the backlog was reported once).
 
 from __future__ import annotations
 
+import inspect
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -135,7 +136,7 @@ class DailyRun:
         for name in ("sync", "grade", "reconcile", "escalate", "notify"):
             report = self.reports.get(name)
             if report is not None:
-                text = report.summary() if callable(getattr(report, "summary", None)) else None
+                text = _summary_of(report, language)
                 lines.append(f"{_label('pipeline.step.' + name, name, language):<10} {text or _short(report, language)}")
                 lines += [f"⚠ {warning}" for warning in getattr(report, "warnings", None) or []]
         problems = self.data_problems()
@@ -153,6 +154,15 @@ class DailyRun:
             out[name] = to_dict() if callable(to_dict) else _plain(report)
         out["data_problems"] = self.data_problems()
         return out
+
+
+def _summary_of(report: Any, language: str | None) -> str | None:
+    """A step report's own one-line summary (in ``language`` where it takes one), else None."""
+    summary = getattr(report, "summary", None)
+    if not callable(summary):
+        return None
+    takes_language = "language" in inspect.signature(summary).parameters
+    return summary(language) if takes_language else summary()  # else it speaks the current language
 
 
 def _label(key: str, default: str, language: str | None) -> str:

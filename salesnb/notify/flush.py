@@ -48,6 +48,7 @@ from sqlalchemy import Connection, Engine, and_, func, or_, select, update
 
 from ..config import Settings, load_settings
 from ..errors import ConfigError, SalesnbError
+from ..i18n import t
 from ..links import ITEM_APPS, item_url
 from ..models import OutboxMessage, User
 from ..timeutil import now as local_now
@@ -109,15 +110,15 @@ class FlushReport:
         setattr(self, outcome, getattr(self, outcome) + 1)
         self.by_channel.setdefault(channel, Counter())[outcome] += 1
 
-    def summary(self) -> str:
-        parts = [f"sent {self.sent}", f"to retry {self.retried}", f"failed {self.failed}"]
-        if self.held:
-            parts.append(f"held (in doubt) {self.held}")
-        if self.routed:
-            parts.append(f"routed {self.routed}")
-        if self.digests:
-            parts.append(f"digests {self.digests}")
-        return ", ".join(parts)
+    def summary(self, language: str | None = None) -> str:
+        """``sent 3, to retry 0, failed 0…`` in ``language`` (default: the current one)."""
+        parts = [t("notify.flush.sent", language, n=self.sent), t("notify.flush.retry", language, n=self.retried),
+                 t("notify.flush.failed", language, n=self.failed)]
+        for key, n in (("notify.flush.held", self.held), ("notify.flush.routed", self.routed),
+                       ("notify.flush.digests", self.digests)):
+            if n:
+                parts.append(t(key, language, n=n))
+        return t("notify.flush.sep", language).join(parts)
 
 
 @dataclass

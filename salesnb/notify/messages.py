@@ -6,6 +6,9 @@ from ..i18n import register
 
 register({
     "zh-CN": {
+        "notify.flush.sent": "已发送 {n}", "notify.flush.retry": "待重试 {n}", "notify.flush.failed": "失败 {n}",
+        "notify.flush.held": "暂缓（结果不明）{n}", "notify.flush.routed": "已路由 {n}", "notify.flush.digests": "汇总 {n}",
+        "notify.flush.sep": "，",
         "notify.option.required": "通道 {channel}（{type}）缺少必填选项 {option}（在 [channels.{name}] 中设置，或设置环境变量 {env}）",
         "notify.option.integer": "通道 {channel}：选项 {option} 必须是整数，收到 {value}",
         "notify.option.bool": "通道 {channel}：选项 {option} 必须是 true 或 false，收到 {value}",
@@ -16,6 +19,9 @@ register({
         "notify.route.unknown_channels": "通知路由 {route} 引用了未知通道：{missing}",
     },
     "en": {
+        "notify.flush.sent": "sent {n}", "notify.flush.retry": "to retry {n}", "notify.flush.failed": "failed {n}",
+        "notify.flush.held": "held (in doubt) {n}", "notify.flush.routed": "routed {n}", "notify.flush.digests": "digests {n}",
+        "notify.flush.sep": ", ",
         "notify.option.required": "channel {channel} ({type}): option {option} is required "
                                   "(set it under [channels.{name}] or in {env})",
         "notify.option.integer": "channel {channel}: option {option} must be a whole number, got {value}",

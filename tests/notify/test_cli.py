@@ -111,7 +111,7 @@ def test_flush_list_and_retry(cli_db, engine, users, fake_clock, robot_server):
     add_messages(engine, 3, None, at=now())
     robot_server.script({"errcode": 93000, "errmsg": f"invalid webhook url {ROBOT_KEY}"})
     out = cli_db("notify", "flush")
-    assert "sent 2, to retry 0, failed 1, routed 3" in out
+    assert "已发送 2，待重试 0，失败 1，已路由 3" in out
     assert "robot: failed 1, sent 2" in out
     assert "93000" in out and "***" in out  # the service echoed the key; it is masked
     assert ROBOT_KEY not in rows_by_key(engine)["msg-0#robot"].last_error
@@ -119,7 +119,7 @@ def test_flush_list_and_retry(cli_db, engine, users, fake_clock, robot_server):
     assert "routed" in listing and "failed" in listing and "sent" in listing
     assert "93000" in cli_db("notify", "list", "--status", "failed")
     assert "已重新排队 1 条消息" in cli_db("notify", "retry")
-    assert "sent 1" in cli_db("notify", "flush")
+    assert "已发送 1" in cli_db("notify", "flush")
     assert len(robot_server.messages) == 3
 
 

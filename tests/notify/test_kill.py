@@ -54,7 +54,7 @@ def test_sigkill_mid_flush_then_rerun_sends_each_remaining_message_once(db_url, 
         # … and then takes it over (the command in this process: only the killed flusher needs its own)
         rerun = CliRunner().invoke(main, ["notify", "flush", "--stale-after", "0"], env=env)
         assert rerun.exit_code == 0, rerun.output
-        assert "sent 1" in rerun.output
+        assert "已发送 1" in rerun.output
     rows = rows_by_key(engine)
     assert {r.status for r in rows.values()} == {"sent"}
     assert rows["msg-2"].attempts == 2
