@@ -100,5 +100,5 @@ class StatementUploadSection(widgets.VBox):
                        "queued": run.queued, "unmatched": run.unmatched, "waiting": done.waiting}
         text = t("stmt.done", files=len(imported.files), **self.counts)
         self.on_done()  # the queue first: the counts appear once it shows them
-        self.result.value = html.message(text, "good")
+        self.result.value = ""  # the counts are the page's notice; the section keeps only a failed file's problems
         self.app.show_notice(text)

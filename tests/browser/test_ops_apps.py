@@ -66,8 +66,8 @@ def test_finance_uploads_a_gbk_xls_statement_and_the_review_queue_fills(app_page
     with page.expect_file_chooser() as chooser:
         page.locator(".snb-statement-upload").click()
     chooser.value.set_files(str(path))
-    page.locator(".snb-statement-result .snb-msg.snb-good").wait_for()
-    text = page.locator(".snb-statement-result").inner_text()
+    page.locator(".snb-banner .snb-msg.snb-good").wait_for()
+    text = page.locator(".snb-banner").inner_text()
     assert "共 1 行（收入 1 行）" in text and "当前共 2 笔流水等待确认" in text
     assert "待确认（2）" in page.locator(".lm-TabBar").inner_text()
     app_page.screenshot("reconciliation_statement_upload")
