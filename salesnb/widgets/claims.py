@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 import ipywidgets as widgets
 from traitlets import Int, List, Unicode
 
-from ..auth import allowed
+from ..auth import allowed, scope_of
 from ..db import session_scope
 from ..errors import SalesnbError
 from ..i18n import register, t
@@ -120,7 +120,7 @@ class PaymentClaims(AppWidget):
         self.may_review = allowed(actor, "claim.review")
         self.may_file = not actor.is_system and allowed(actor, "claim.file", actor.user_id)
         # who the lists are about: every claim for finance (and system), one's own and one's team's otherwise
-        self.owners = None if actor.is_system or self.may_review else {actor.user_id, *actor.reports}
+        self.owners = scope_of(actor, "receivables").owners  # None: everybody's (finance, the director, ops)
         self._claimable: dict[str, Decimal] = {}
         self._owners: dict[str, str | None] = {}
         # filing
@@ -177,8 +177,7 @@ class PaymentClaims(AppWidget):
     def refresh(self) -> None:
         """Re-read the claimable invoices, the review queue and the history."""
         if self.may_file:
-            owners = None if self.actor.is_system else {self.actor.user_id, *self.actor.reports}
-            invoices = [i for i in claimable_invoices(self.engine, owners)
+            invoices = [i for i in claimable_invoices(self.engine, self.owners)
                         if allowed(self.actor, "claim.file", i.owner_id)]
             self._claimable = {i.invoice_id: i.claimable for i in invoices}
             self._owners = {i.invoice_id: i.owner_id for i in invoices}
