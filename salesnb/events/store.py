@@ -151,14 +151,20 @@ def sender_user(session: Session, message: MessageEvent) -> str | None:
 
 
 def apply_message(session: Session, message: MessageEvent, event_id: str) -> dict[str, Any]:
-    """A team member's message to a customer's contact: an interaction, and the leads' first response."""
+    """A team member's message to a customer's contact: an interaction, and the leads' first response.
+
+    Applied once: a message whose interaction (``<platform>:<event id>``) exists already changes nothing
+    (an archive read again, a message both delivered as an event and pulled under the same id).
+    """
+    interaction_id = f"{message.platform}:{event_id}"[:200]
+    if session.get(Interaction, interaction_id) is not None:
+        return {"message": "duplicate", "interaction_id": interaction_id}
     user_id = sender_user(session, message)
     if user_id is None:
         return {"message": "ignored", "reason": "sender is not a user"}
     customer_id = customer_of_contact(session, message.contact)
     if customer_id is None:
         return {"message": "ignored", "reason": "contact of no customer"}
-    interaction_id = f"{message.platform}:{event_id}"[:200]
     session.add(Interaction(interaction_id=interaction_id, customer_id=customer_id, at=message.at,
                             channel=message.platform, question=None,
                             extra={"user_id": user_id, "contact_id": message.contact,

@@ -24,6 +24,7 @@ BUILTIN_PLUGINS: list[str] = [
     "salesnb.plugins.sources.http_json",
     "salesnb.plugins.sources.folder",
     "salesnb.plugins.sources.directories",
+    "salesnb.plugins.sources.wecom_archive",
     "salesnb.plugins.signin.wecom",
     "salesnb.plugins.signin.dingtalk",
     "salesnb.plugins.signin.feishu",

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,6 +46,9 @@ class Batch:
     """Rows read from a stream, and the stream's cursor once they are committed (None: unchanged).
 
     ``files`` names the files of a folder batch (imported through the file pipeline, not ``frame``).
+    ``apply`` writes what the source read itself, in the batch's transaction (a chat archive's messages
+    become interactions and first responses): it is given the session and returns what it wrote, as
+    :class:`~salesnb.io.TableResult` s.
     """
 
     frame: pd.DataFrame | None
@@ -55,6 +58,7 @@ class Batch:
     done: bool = False  # the stream's last batch
     merge: bool = False  # the cursor is merged into the stored one (keys of files imported), not replacing it
     problem: Exception | None = None  # the batch could not be read (an InputError): reported like bad rows
+    apply: Callable[[Any], list[Any]] | None = None  # Session → [TableResult], instead of frame or plans
 
 
 @dataclass

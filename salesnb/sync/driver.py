@@ -206,7 +206,9 @@ def sync_stream(engine: Engine, source: Source, stream: Stream, *, full: bool = 
                 result.inserted += r.inserted
                 result.updated += r.updated
                 result.unchanged += r.unchanged
-            if seen is not None and batch.frame is not None:
+            if seen is not None and batch.frame is None:
+                seen = None  # written by the source itself (files, messages): no rows to compare the store with
+            if seen is not None:
                 keys = keys_of(canonical_frame(batch.frame, stream)[0], stream.table)
                 if keys is None:
                     seen = None

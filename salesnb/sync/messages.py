@@ -29,6 +29,11 @@ register({
         "sync.status.line": "{source}/{stream}\t{table}\t{status}\t{when}\t读取 {rows}（新增 {inserted}，更新 {updated}）"
                             "\t来源已删除 {vanished}",
         "sync.status.none": "还没有同步记录",
+        "sync.archive_no_key": "同步来源 {name}：消息 {msgid} 用第 {version} 版公钥加密，但没有配置该版本的私钥"
+                               "（private_keys）",
+        "sync.archive_decrypt": "同步来源 {name}：无法用第 {version} 版私钥解开消息 {msgid} 的 encrypt_random_key"
+                                "（私钥与企业微信后台的公钥不配对？）",
+        "sync.archive_bad_message": "同步来源 {name}：消息 {msgid} 缺少或无法读取 {field}",
     },
     "en": {
         "sync.no_sources": "no sync sources in salesnb.toml "
@@ -56,5 +61,11 @@ register({
         "sync.status.line": "{source}/{stream}\t{table}\t{status}\t{when}\tread {rows} (inserted {inserted}, "
                             "updated {updated})\tgone from source {vanished}",
         "sync.status.none": "no sync has run yet",
+        "sync.archive_no_key": "sync source {name}: message {msgid} is encrypted with public key version {version}, "
+                               "but no private key of that version is configured (private_keys)",
+        "sync.archive_decrypt": "sync source {name}: the encrypt_random_key of message {msgid} cannot be decrypted "
+                                "with the version {version} private key (does it pair with the public key set in "
+                                "WeCom?)",
+        "sync.archive_bad_message": "sync source {name}: message {msgid} lacks a readable {field}",
     },
 })

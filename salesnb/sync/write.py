@@ -113,6 +113,8 @@ def write_batch(session: Session, source: str, stream: Stream, batch: Batch, act
             raise BadRows(source, stream.name, [_from_file(source, stream, p) for p in batch.problem.problems],
                           batch.problem.total)
         raise batch.problem
+    if batch.apply is not None:
+        return batch.apply(session)
     if batch.plans is not None:
         try:
             return import_plans(session, batch.plans, actor=actor)
