@@ -599,6 +599,25 @@ class InboundEvent(Base):
     outcome: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
+class EventDelivery(Base):
+    """One delivery to an event endpoint, accepted or refused: when, the outcome and why (a message key).
+
+    Never the body or a secret; the latest ones per endpoint are kept (:mod:`salesnb.events.deliveries`).
+    """
+
+    __tablename__ = "event_deliveries"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    source: Mapped[str] = mapped_column(String(20))
+    received_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(20))  # accepted, duplicate, checked (a URL check), refused
+    http_status: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str | None] = mapped_column(String(100))  # the message key of a refusal or a duplicate
+    event_id: Mapped[str | None] = mapped_column(String(200))
+    event_type: Mapped[str | None] = mapped_column(String(100))
+    details: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # counts we wrote (a refused event's problems)
+    __table_args__ = (Index("ix_event_deliveries_source_id", "source", "id"),)
+
+
 class TemplateRun(Base):
     """One papermill run of a template notebook."""
 

@@ -37,6 +37,7 @@ from ..io.importer import import_frame
 from ..models import Customer, InboundEvent, Interaction, Lead, User
 from ..sla.tasks import close_first_response_tasks, open_first_response_tasks
 from ..timeutil import now
+from . import deliveries
 from .generic import RowsEvent
 from .model import MessageEvent, Opened
 
@@ -55,15 +56,21 @@ def _claim(session: Session, source: str, event_id: str, event_type: str, at: da
 
 def accept(engine: Engine, source: str, event_id: str, event_type: str,
            apply: Callable[[Session], dict[str, Any]], at: datetime | None = None) -> dict[str, Any]:
-    """Store the event once and apply it in the same transaction; ``{"status": "duplicate"}`` when seen before."""
+    """Store the event once and apply it in the same transaction; ``{"status": "duplicate"}`` when seen before.
+
+    The delivery is recorded (:mod:`salesnb.events.deliveries`) in the same transaction.
+    """
     at = at or now()
     with session_scope(engine) as session:
         if not _claim(session, source, event_id, event_type, at):
+            deliveries.add(session, source, "duplicate", 200, reason="events.duplicate", event_id=event_id,
+                           event_type=event_type, at=at)
             return {"status": "duplicate", "event_id": event_id}
         outcome = {"status": "accepted", "event_id": event_id, **apply(session)}
         session.execute(update(InboundEvent)
                         .where(InboundEvent.source == source, InboundEvent.event_id == event_id[:200])
                         .values(outcome=outcome))
+        deliveries.add(session, source, "accepted", 200, event_id=event_id, event_type=event_type, at=at)
     return outcome
 
 
@@ -82,14 +89,6 @@ def accept_rows(engine: Engine, event: RowsEvent, source: str = "generic",
     def apply(session: Session) -> dict[str, Any]:
         return apply_rows(session, event)
     return accept(engine, source, event.event_id, f"rows.{event.table}", apply, at)
-
-
-def recent_deliveries(engine: Engine, limit: int = 20) -> list[dict[str, Any]]:
-    """The latest accepted events, newest first: source, event id, type, when received and what it did."""
-    query = select(InboundEvent).order_by(InboundEvent.received_at.desc(), InboundEvent.event_id).limit(limit)
-    with session_scope(engine) as session:
-        return [{"source": e.source, "event_id": e.event_id, "event_type": e.event_type,
-                 "received_at": e.received_at, "outcome": dict(e.outcome or {})} for e in session.scalars(query)]
 
 
 def outcome_text(outcome: dict[str, Any]) -> str:

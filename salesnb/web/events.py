@@ -5,8 +5,9 @@
 sign in — and are instead verified by the platform's signature, a timestamp within 5 minutes and the
 event id (:mod:`salesnb.events.store`); they are behind the Host allow-list like every route.  Refusals:
 403 (signature, timestamp, token, receiver), 400 (unreadable body), 404 (source not configured in
-``[events.<source>]``), 422 (a generic event's rows, with row and column).  Work on the store runs in a
-worker thread.
+``[events.<source>]``), 422 (a generic event's rows, with row and column).  Every delivery, accepted or
+refused, is recorded with its reason's message key (:mod:`salesnb.events.deliveries`; never the body) for the
+Connectors page.  Work on the store runs in a worker thread.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from tornado.ioloop import IOLoop
 from ..config import Settings, load_settings
 from ..db import get_engine
 from ..errors import EventError, InputError
-from ..events import dingtalk, feishu, generic, store, wecom
+from ..events import deliveries, dingtalk, feishu, generic, store, wecom
 
 EVENTS_PATH = "/salesnb/events"
 BAD_REQUEST = ("events.bad_body", "events.unknown_table", "events.too_many_rows")
@@ -51,11 +52,22 @@ class _EventHandler(tornado.web.RequestHandler):
     def engine(self) -> Engine:
         return self._salesnb_engine or get_engine(os.environ.get("SALESNB_DB_URL") or None)
 
-    def refuse(self, error: EventError) -> None:
+    async def refuse(self, error: EventError) -> None:
         status = 404 if error.key == "events.not_configured" else 400 if error.key in BAD_REQUEST else 403
         log.warning("event from %s refused (%s): %s", self.source, self.request.remote_ip, error.render("en"))
+        await self.record(deliveries.refused, self.source, error.key, status)
         self.set_status(status)
         self.finish({"error": error.key, "message": error.render("en")})
+
+    async def record(self, write, *args: Any, **kwargs: Any) -> None:
+        """Record a delivery that stores nothing else; a store that cannot record it does not change the answer."""
+        try:
+            await IOLoop.current().run_in_executor(None, lambda: write(self.engine(), *args, **kwargs))
+        except Exception:  # noqa: BLE001 - logged; the platform still gets its answer
+            log.exception("could not record a delivery to %s", self.source)
+
+    async def checked(self) -> None:
+        await self.record(deliveries.checked, self.source)
 
     async def accept(self, opened) -> dict[str, Any]:
         return await IOLoop.current().run_in_executor(None, store.accept_opened, self.engine(), opened)
@@ -64,14 +76,15 @@ class _EventHandler(tornado.web.RequestHandler):
 class WecomEvents(_EventHandler):
     source = wecom.SOURCE
 
-    def get(self) -> None:
+    async def get(self) -> None:
         try:
             cfg = wecom.WecomConfig.from_section(self.config())
             answer = wecom.verify_url(cfg, self.get_argument("msg_signature", ""), self.get_argument("timestamp", ""),
                                       self.get_argument("nonce", ""), self.get_argument("echostr", ""))
         except EventError as exc:
-            self.refuse(exc)
+            await self.refuse(exc)
             return
+        await self.checked()
         self.set_header("Content-Type", "text/plain; charset=utf-8")
         self.finish(answer)
 
@@ -81,7 +94,7 @@ class WecomEvents(_EventHandler):
             opened = wecom.open_event(cfg, self.get_argument("msg_signature", ""), self.get_argument("timestamp", ""),
                                       self.get_argument("nonce", ""), self.request.body)
         except EventError as exc:
-            self.refuse(exc)
+            await self.refuse(exc)
             return
         await self.accept(opened)
         self.set_header("Content-Type", "text/plain; charset=utf-8")
@@ -98,10 +111,12 @@ class DingtalkEvents(_EventHandler):
             cfg = dingtalk.DingtalkConfig.from_section(self.config())
             opened = dingtalk.open_event(cfg, signature, timestamp, self.get_argument("nonce", ""), self.request.body)
         except EventError as exc:
-            self.refuse(exc)
+            await self.refuse(exc)
             return
         if opened.challenge is None:
             await self.accept(opened)
+        else:
+            await self.checked()
         self.finish(dingtalk.reply(cfg, int(time.time() * 1000)))
 
 
@@ -114,9 +129,10 @@ class FeishuEvents(_EventHandler):
             cfg = feishu.FeishuConfig.from_section(self.config())
             opened = feishu.open_event(cfg, headers, self.request.body)
         except EventError as exc:
-            self.refuse(exc)
+            await self.refuse(exc)
             return
         if opened.challenge is not None:
+            await self.checked()
             self.finish({"challenge": opened.challenge})
             return
         await self.accept(opened)
@@ -133,11 +149,13 @@ class GenericEvents(_EventHandler):
                            self.request.headers.get("X-Salesnb-Signature"), body)
             event = generic.parse(body)
         except EventError as exc:
-            self.refuse(exc)
+            await self.refuse(exc)
             return
         try:
             outcome = await IOLoop.current().run_in_executor(None, store.accept_rows, self.engine(), event)
         except InputError as exc:
+            await self.record(deliveries.refused, self.source, "events.rows_refused", 422, event_id=event.event_id,
+                              event_type=f"rows.{event.table}", details={"total": exc.total})
             self.set_status(422)
             self.finish({"error": "events.rows_refused", "event_id": event.event_id, "table": event.table,
                          "total": exc.total, "problems": [problem_json(p) for p in exc.problems]})

@@ -6,7 +6,8 @@ import ipywidgets as widgets
 from traitlets import Int
 
 from ..config import Settings, load_settings
-from ..events.store import outcome_text, recent_deliveries
+from ..events.deliveries import reason_text, recent
+from ..events.store import outcome_text
 from ..i18n import register, t
 from ..sync import overview, sync_now
 from ..timeutil import to_local
@@ -26,10 +27,12 @@ register({
         "connectors.empty": "salesnb.toml 中还没有配置同步来源（[sync.名称]）",
         "connectors.done": "同步完成：读取 {rows} 行，新增 {inserted}，更新 {updated}",
         "connectors.failed": "同步完成，但有数据流出错：{streams}",
-        "connectors.events": "最近接收的事件（企业微信、钉钉、飞书、通用接口）",
+        "connectors.events": "事件接口最近的投递（企业微信、钉钉、飞书、通用接口；每个接口最近 {n} 次，含被拒绝的）",
         "connectors.events.empty": "还没有接收到事件（配置见 [events.*]）",
-        "connectors.ev.received": "接收时间", "connectors.ev.source": "来源", "connectors.ev.id": "事件编号",
-        "connectors.ev.type": "类型", "connectors.ev.outcome": "结果",
+        "connectors.ev.received": "接收时间", "connectors.ev.source": "接口", "connectors.ev.id": "事件编号",
+        "connectors.ev.type": "类型", "connectors.ev.status": "状态", "connectors.ev.outcome": "结果 / 原因",
+        "connectors.ev.accepted": "已接收", "connectors.ev.duplicate": "重复", "connectors.ev.checked": "地址验证",
+        "connectors.ev.refused": "已拒绝",
     },
     "en": {
         "connectors.title": "Connectors",
@@ -45,15 +48,26 @@ register({
         "connectors.empty": "No sync sources are configured in salesnb.toml ([sync.NAME])",
         "connectors.done": "Synced: read {rows} rows, inserted {inserted}, updated {updated}",
         "connectors.failed": "Synced, but some streams failed: {streams}",
-        "connectors.events": "Latest inbound events (WeCom, DingTalk, Feishu, generic webhook)",
+        "connectors.events": "Latest deliveries to the event endpoints (WeCom, DingTalk, Feishu, generic webhook; "
+                             "the last {n} of each, refused ones included)",
         "connectors.events.empty": "No events received yet (configure [events.*])",
-        "connectors.ev.received": "Received", "connectors.ev.source": "Source", "connectors.ev.id": "Event id",
-        "connectors.ev.type": "Type", "connectors.ev.outcome": "Outcome",
+        "connectors.ev.received": "Received", "connectors.ev.source": "Endpoint", "connectors.ev.id": "Event id",
+        "connectors.ev.type": "Type", "connectors.ev.status": "Status", "connectors.ev.outcome": "Outcome / reason",
+        "connectors.ev.accepted": "Accepted", "connectors.ev.duplicate": "Duplicate", "connectors.ev.checked": "URL check",
+        "connectors.ev.refused": "Refused",
     },
 })
 
 TONES = {"ok": "good", "error": "bad", "never": "neutral", "running": "info"}
+DELIVERY_TONES = {"accepted": "good", "duplicate": "neutral", "checked": "info", "refused": "bad"}
+DELIVERIES_SHOWN = 10  # per endpoint
 ALL = ""
+
+
+def _status(delivery: dict) -> str:
+    """Accepted, duplicate, URL check, or refused with the HTTP status answered."""
+    text = t(f"connectors.ev.{delivery['status']}")
+    return f"{text} {delivery['http_status']}" if delivery["status"] == "refused" else text
 
 
 class Connectors(AppWidget):
@@ -63,7 +77,7 @@ class Connectors(AppWidget):
     """
 
     streams = Int(0, help="Number of source streams listed.")
-    deliveries = Int(0, help="Number of inbound events listed.")
+    deliveries = Int(0, help="Number of event deliveries listed (the latest of each endpoint).")
 
     title_key = "connectors.title"
     subtitle_key = "connectors.subtitle"
@@ -81,7 +95,7 @@ class Connectors(AppWidget):
         self.events_table = widgets.HTML("")
         self.events_table.add_class("snb-connectors-events")
         self.body.children = [row(label(t("connectors.source"), inline=True), self.source_box, self.run_button,
-                                  cls="snb-toolbar"), self.table, label(t("connectors.events")), self.events_table]
+                                  cls="snb-toolbar"), self.table, label(t("connectors.events", n=DELIVERIES_SHOWN)), self.events_table]
         self.on_click(self.run_button, self.run_now)
         self.safely(self.refresh)()
 
@@ -101,13 +115,15 @@ class Connectors(AppWidget):
             [t(f"connectors.col.{c}") for c in ("source", "stream", "table", "status", "last_run", "rows",
                                                  "changed", "vanished", "error")],
             empty=t("connectors.empty"), cell_html={3: True})
-        events = recent_deliveries(self.engine)
+        events = recent(self.engine, DELIVERIES_SHOWN)
         self.deliveries = len(events)
         self.events_table.value = html.table(
-            [(to_local(e["received_at"]).strftime("%Y-%m-%d %H:%M:%S"), e["source"], e["event_id"][:80],
-              e["event_type"], outcome_text(e["outcome"])[:300]) for e in events],
-            [t(f"connectors.ev.{c}") for c in ("received", "source", "id", "type", "outcome")],
-            empty=t("connectors.events.empty"))
+            [(to_local(e["received_at"]).strftime("%Y-%m-%d %H:%M:%S"), e["source"],
+              html.badge(_status(e), DELIVERY_TONES.get(e["status"], "neutral")),
+              (outcome_text(e["outcome"]) if e["status"] == "accepted" else reason_text(e))[:300],
+              (e["event_id"] or "-")[:80], e["event_type"] or "-") for e in events],
+            [t(f"connectors.ev.{c}") for c in ("received", "source", "status", "outcome", "id", "type")],
+            empty=t("connectors.events.empty"), cell_html={2: True})
 
     def run_now(self) -> None:
         """Sync the chosen source (or every source) now; the library checks the person may import data."""

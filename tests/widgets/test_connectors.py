@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from salesnb.config import Settings
+from salesnb.events import deliveries
 from salesnb.events.store import accept
 from salesnb.sync import run_sync
 from salesnb.widgets.connectors import Connectors
@@ -50,3 +51,25 @@ def test_the_latest_inbound_events_are_listed_escaped(seeded):
     w = Connectors(seeded, settings=Settings(db_url=""), actor="D01")
     assert w.deliveries == 1 and "generic" in w.events_table.value and "users: 1 rows, +1" in w.events_table.value
     assert "<img" not in w.events_table.value and "&lt;img" in w.events_table.value
+
+
+def test_refused_deliveries_are_listed_with_their_reason_per_endpoint(seeded):
+    deliveries.refused(seeded, "wecom", "events.bad_signature", 403)
+    deliveries.refused(seeded, "generic", "events.rows_refused", 422, event_id=XSS, event_type="rows.leads",
+                       details={"total": 2})
+    accept(seeded, "generic", "crm-1", "rows.users", lambda session: {"table": "users", "rows": 1, "inserted": 1})
+    accept(seeded, "generic", "crm-1", "rows.users", lambda session: {})  # delivered again
+    w = Connectors(seeded, settings=Settings(db_url=""), actor="D01")
+    table = w.events_table.value
+    assert w.deliveries == 4 and "每个接口最近 10 次" in w.body.children[2].value
+    assert table.index("wecom") < table.index("generic")  # by endpoint, then newest first
+    assert "已拒绝 403" in table and "签名不正确" in table
+    assert "已拒绝 422" in table and "行数据有误，共 2 个问题（未写入）" in table
+    assert "重复" in table and "已处理过" in table and "users: 1 rows, +1" in table
+    assert "<img" not in table and "&lt;img" in table
+
+
+def test_the_reasons_read_in_english(seeded, english):
+    deliveries.refused(seeded, "feishu", "events.stale", 403)
+    w = Connectors(seeded, settings=Settings(db_url=""), actor="D01")
+    assert "Refused 403" in w.events_table.value and "stale timestamp" in w.events_table.value
