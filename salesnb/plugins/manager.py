@@ -25,6 +25,7 @@ BUILTIN_PLUGINS: list[str] = [
     "salesnb.plugins.sources.folder",
     "salesnb.plugins.sources.directories",
     "salesnb.plugins.sources.wecom_archive",
+    "salesnb.plugins.sources.feishu_messages",
     "salesnb.plugins.signin.wecom",
     "salesnb.plugins.signin.dingtalk",
     "salesnb.plugins.signin.feishu",

@@ -10,7 +10,7 @@ shown without its query string (tokens travel there).
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any
 
 import httpx
@@ -43,8 +43,11 @@ class HttpClient:
                 self.sleep(wait)
         self._last = time.monotonic()
 
-    def request(self, method: str, url: str, **kw: Any) -> httpx.Response:
-        """The response of the first attempt that is neither throttled nor failed, or SyncError."""
+    def request(self, method: str, url: str, *, allow: Collection[int] = (), **kw: Any) -> httpx.Response:
+        """The response of the first attempt that is neither throttled nor failed, or SyncError.
+
+        ``allow``: statuses ≥ 400 that are an answer, not a failure (an API saying "no such user" with a 400).
+        """
         detail = ""
         shown = redact(url.split("?", 1)[0])
         for attempt in range(self.retries + 1):
@@ -61,7 +64,7 @@ class HttpClient:
                 detail = f"HTTP {response.status_code}"
                 self._retry_after = response.headers.get("Retry-After")
                 continue
-            if response.status_code >= 400:
+            if response.status_code >= 400 and response.status_code not in allow:
                 raise SyncError("sync.http_failed", url=shown, attempts=attempt + 1,
                                 detail=redact(f"HTTP {response.status_code} {response.text[:200]}"))
             return response
