@@ -53,7 +53,8 @@ register({
         "connectors.events.empty": "No events received yet (configure [events.*])",
         "connectors.ev.received": "Received", "connectors.ev.source": "Endpoint", "connectors.ev.id": "Event id",
         "connectors.ev.type": "Type", "connectors.ev.status": "Status", "connectors.ev.outcome": "Outcome / reason",
-        "connectors.ev.accepted": "Accepted", "connectors.ev.duplicate": "Duplicate", "connectors.ev.checked": "URL check",
+        "connectors.ev.accepted": "Accepted", "connectors.ev.duplicate": "Duplicate",
+        "connectors.ev.checked": "URL check",
         "connectors.ev.refused": "Refused",
     },
 })
@@ -95,7 +96,8 @@ class Connectors(AppWidget):
         self.events_table = widgets.HTML("")
         self.events_table.add_class("snb-connectors-events")
         self.body.children = [row(label(t("connectors.source"), inline=True), self.source_box, self.run_button,
-                                  cls="snb-toolbar"), self.table, label(t("connectors.events", n=DELIVERIES_SHOWN)), self.events_table]
+                                  cls="snb-toolbar"), self.table, label(t("connectors.events", n=DELIVERIES_SHOWN)),
+                              self.events_table]
         self.on_click(self.run_button, self.run_now)
         self.safely(self.refresh)()
 

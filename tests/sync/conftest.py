@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 
+from datetime import timedelta
+
 import pandas as pd
 import pytest
 from sqlalchemy import create_engine, text
@@ -11,6 +13,8 @@ from sqlalchemy.engine import make_url
 
 from salesnb.db import make_engine, session_scope
 from salesnb.io import import_frame
+from salesnb.models import Customer, Lead, User
+from salesnb.timeutil import now
 
 from ..conftest import PG_URL, _worker
 
@@ -27,6 +31,24 @@ def team(engine):
     with session_scope(engine) as session:
         import_frame(session, "users", USERS, source="team")
     return engine
+
+
+@pytest.fixture
+def shop(engine):
+    """For the chat sources: two reps with WeCom and Feishu ids, a customer each whose contacts (a WeChat, a
+    WeCom group, Feishu chats) are known, and an open, unanswered lead each, 3 h old (returned: its time)."""
+    created = now().replace(microsecond=0) - timedelta(hours=3)
+    with session_scope(engine) as s:
+        s.add(User(user_id="M1", name="王经理", role="sales_manager"))
+        s.add(User(user_id="U1", name="张伟", role="sales", manager_id="M1", wecom_userid="zhangwei",
+                   feishu_user_id="zw001"))
+        s.add(User(user_id="U2", name="李娜", role="sales", manager_id="M1", wecom_userid="lina",
+                   feishu_user_id="ln002"))
+        s.add(Customer(customer_id="C1", name="华东机械", owner_id="U1", contact_ids="wmEXT001、oc_chat01"))
+        s.add(Customer(customer_id="C2", name="西南电气", owner_id="U2", contact_ids="wrROOM9、wmEXT002；oc_chat02"))
+        s.add(Lead(lead_id="L1", customer_id="C1", owner_id="U1", created_at=created, status="open"))
+        s.add(Lead(lead_id="L2", customer_id="C2", owner_id="U2", created_at=created, status="open"))
+    return created
 
 
 @pytest.fixture(scope="session")

@@ -9,26 +9,10 @@ from sqlalchemy import select
 
 from salesnb.config import Settings
 from salesnb.db import session_scope
-from salesnb.models import Customer, Interaction, Lead, SyncState, User
+from salesnb.models import Interaction, Lead, SyncState
 from salesnb.sync import run_sync
-from salesnb.timeutil import now
 
 from .fake_feishu_chats import APP_ID, APP_SECRET, FakeFeishuChats, message
-
-
-@pytest.fixture
-def shop(engine):
-    """Two reps (Feishu user ids from the directory), two customers whose chats are known, an open lead each."""
-    created = now().replace(microsecond=0) - timedelta(hours=3)
-    with session_scope(engine) as s:
-        s.add(User(user_id="M1", name="王经理", role="sales_manager"))
-        s.add(User(user_id="U1", name="张伟", role="sales", manager_id="M1", feishu_user_id="zw001"))
-        s.add(User(user_id="U2", name="李娜", role="sales", manager_id="M1", feishu_user_id="ln002"))
-        s.add(Customer(customer_id="C1", name="华东机械", owner_id="U1", contact_ids="wmEXT001、oc_chat01"))
-        s.add(Customer(customer_id="C2", name="西南电气", owner_id="U2", contact_ids="oc_chat02"))
-        s.add(Lead(lead_id="L1", customer_id="C1", owner_id="U1", created_at=created, status="open"))
-        s.add(Lead(lead_id="L2", customer_id="C2", owner_id="U2", created_at=created, status="open"))
-    return created
 
 
 @pytest.fixture

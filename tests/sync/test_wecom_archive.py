@@ -10,29 +10,13 @@ from sqlalchemy import func, select
 
 from salesnb.config import Settings
 from salesnb.db import session_scope
-from salesnb.models import AuditLog, Customer, Interaction, Lead, SyncState, User
+from salesnb.models import AuditLog, Interaction, Lead, SyncState
 from salesnb.sync import run_sync
-from salesnb.timeutil import now
 
 from .fake_archive import TOKEN, FakeArchiveBridge, new_key, text_message
 
 KEY1, PEM1 = new_key()
 KEY2, PEM2 = new_key()
-
-
-@pytest.fixture
-def shop(engine):
-    """A rep (WeCom id zhangwei), a colleague, two customers with known contacts, an open lead each, 3 h old."""
-    created = now().replace(microsecond=0) - timedelta(hours=3)
-    with session_scope(engine) as s:
-        s.add(User(user_id="M1", name="王经理", role="sales_manager"))
-        s.add(User(user_id="U1", name="张伟", role="sales", manager_id="M1", wecom_userid="zhangwei"))
-        s.add(User(user_id="U2", name="李娜", role="sales", manager_id="M1", wecom_userid="lina"))
-        s.add(Customer(customer_id="C1", name="华东机械", owner_id="U1", contact_ids="wmEXT001"))
-        s.add(Customer(customer_id="C2", name="西南电气", owner_id="U2", contact_ids="wrROOM9、wmEXT002"))
-        s.add(Lead(lead_id="L1", customer_id="C1", owner_id="U1", created_at=created, status="open"))
-        s.add(Lead(lead_id="L2", customer_id="C2", owner_id="U2", created_at=created, status="open"))
-    return created
 
 
 @pytest.fixture

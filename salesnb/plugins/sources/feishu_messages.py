@@ -18,11 +18,13 @@ Each chat's messages are read in order of creation (``sort_type=ByCreateTimeAsc`
 page by page (``page_token`` while ``has_more``); each page is one batch, committed with the chat's cursor
 ``{"chats": {chat_id: <create_time of its last message, ms>}}``; the next run asks from that second on and
 skips what is not later.  A page that still fails after the retries stops the stream there; the next run reads
-that chat again from its last committed message (a message read twice changes nothing).  The list names a sender by ``open_id``; its ``user_id`` and ``union_id`` are looked up once
-per run, so a member of the team matches ``users.feishu_user_id`` whichever id the directory stored.  A
-message a team member sent in a chat that a customer's ``contact_ids`` lists becomes an interaction and sets
-the first response of that customer's unanswered leads (:func:`salesnb.plugins.sources.chats.apply_pulled`);
-messages of the customer or of bots change nothing.
+that chat again from its last committed message (a message read twice changes nothing).
+
+The list names a sender by ``open_id``; its ``user_id`` and ``union_id`` are looked up once per run, so a
+member of the team matches ``users.feishu_user_id`` whichever id the directory stored.  A message a team
+member sent in a chat that a customer's ``contact_ids`` lists becomes an interaction and sets the first
+response of that customer's unanswered leads (:func:`salesnb.plugins.sources.chats.apply_pulled`); messages
+of the customer or of bots change nothing.
 """
 
 from __future__ import annotations
