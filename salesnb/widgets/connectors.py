@@ -96,7 +96,8 @@ class Connectors(AppWidget):
         self.events_table = widgets.HTML("")
         self.events_table.add_class("snb-connectors-events")
         self.body.children = [row(label(t("connectors.source"), inline=True), self.source_box, self.run_button,
-                                  cls="snb-toolbar"), self.table, label(t("connectors.events", n=DELIVERIES_SHOWN)),
+                                  cls="snb-toolbar"), self.table, widgets.HTML(html.tag("div", t("connectors.events", n=DELIVERIES_SHOWN),
+                                                                 cls="snb-section-title")),
                               self.events_table]
         self.on_click(self.run_button, self.run_now)
         self.safely(self.refresh)()
