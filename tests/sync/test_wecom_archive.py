@@ -149,3 +149,18 @@ def test_the_bridge_refuses_without_its_token(engine, shop, bridge):
     assert not report.ok and "401" in report.streams[0].error and cursor(engine) is None
     with session_scope(engine) as s:
         assert s.scalar(select(func.count()).select_from(Interaction)) == 0
+
+
+def test_a_key_file_and_no_key_in_any_message(engine, shop, bridge, tmp_path, english):
+    key_file = tmp_path / "msgaudit_v1.pem"
+    key_file.write_text(PEM1, encoding="ascii")
+    bridge.add(text_message("p1", "zhangwei", ["wmEXT001"], ms(shop + timedelta(minutes=9)), "文件里的私钥"))
+    section = settings(bridge.url, keys={})
+    section.raw["sync"]["chats"]["private_key_files"] = {"1": str(key_file)}
+    assert run_sync(engine, settings=section).ok and list(interactions(engine)) == ["wecom:p1"]
+
+    section.raw["sync"]["chats"]["private_key_files"] = {"1": str(tmp_path / "missing.pem")}
+    section.raw["sync"]["chats"]["private_keys"] = {"2": "-----BEGIN RSA PRIVATE KEY-----\nnot a key\n"}
+    bridge.add(text_message("p2", "zhangwei", ["wmEXT001"], ms(shop + timedelta(minutes=10)), "二"))
+    report = run_sync(engine, settings=section)
+    assert "private_key_files.1" in report.streams[0].error and cursor(engine) == {"seq": 1}
