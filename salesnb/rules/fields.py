@@ -27,6 +27,7 @@ class FieldInfo:
     kind: str
     nullable: bool = True
     enum: tuple[str, ...] | None = None
+    computed: bool = False  # worked out by an engine as of the run (see COMPUTED_FIELDS), not stored
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,15 @@ class FieldSet:
     def get(self, name: str) -> FieldInfo | None:
         return self.fields.get(name)
 
+
+# Values the engines work out for a record as of a run, named in rules like columns.  Only their
+# names and kinds are declared here; the check engine computes them (salesnb.checks.computed), each
+# from the one rule that defines it (the delivery breaker, the payment terms, the SLA policies).
+COMPUTED_FIELDS: dict[str, dict[str, str]] = {
+    "contracts": {"required_days": "int"},  # days the breaker needs: wait for a production slot + transit
+    "invoices": {"days_overdue": "int", "contract_owner_id": "str"},  # past issued_at + terms (0 if not)
+    "tasks": {"sla_level": "int"},  # 0 within target, else the escalation level reached (1, 2, 3)
+}
 
 _cache: dict[str, FieldSet] = {}
 
@@ -79,4 +89,18 @@ def _table_fields(name: str) -> FieldSet:
         if column.name in fields or isinstance(column.type, JSON):
             continue
         fields[column.name] = FieldInfo(column.name, _kind(column.type), bool(column.nullable))
+    for field, kind in COMPUTED_FIELDS.get(name, {}).items():
+        fields[field] = FieldInfo(field, kind, computed=True)
     return FieldSet(name, fields, table)
+
+
+def stored_fields(fs: FieldSet) -> FieldSet:
+    """``fs`` without its computed fields (what a related table offers inside ``exists``)."""
+    if not any(info.computed for info in fs.fields.values()):
+        return fs
+    return FieldSet(fs.name, {n: i for n, i in fs.fields.items() if not i.computed}, fs.table)
+
+
+def computed_names(fs: FieldSet) -> tuple[str, ...]:
+    """The computed fields of ``fs``."""
+    return tuple(n for n, i in fs.fields.items() if i.computed)

@@ -181,7 +181,21 @@ class _Masker:
             data, ok = self.values(outer_name)
             outer_valid &= ok
             outer_keys.append(data)
-        present = set(zip(*(k[keep] for k in rel_keys)))
         found = np.zeros(self.n, dtype=bool)
-        found[outer_valid] = [key in present for key in zip(*(k[outer_valid] for k in outer_keys))]
+        if node.within is None:
+            present = set(zip(*(k[keep] for k in rel_keys)))
+            found[outer_valid] = [key in present for key in zip(*(k[outer_valid] for k in outer_keys))]
+        else:  # a key is found when its earliest related time is at most the record's limit
+            at, ok = inner.values(node.within.field)
+            keep = keep & ok
+            earliest: dict[tuple, int] = {}
+            for key, value in zip(zip(*(k[keep] for k in rel_keys)), at[keep]):
+                if key not in earliest or value < earliest[key]:
+                    earliest[key] = value
+            start, ok = self.values(node.within.outer)
+            shift, ok2 = self._offset(node.within.offset)
+            outer_valid = outer_valid & ok & ok2
+            limits = start[outer_valid] + shift[outer_valid]
+            found[outer_valid] = [key in earliest and earliest[key] <= limit
+                                  for key, limit in zip(zip(*(k[outer_valid] for k in outer_keys)), limits)]
         return ~found if node.negate else found

@@ -92,6 +92,15 @@ class AtLeast:
 
 
 @dataclass(frozen=True)
+class Within:
+    """Only related rows whose datetime ``field`` is at most ``outer`` + ``offset`` count ("within N hours")."""
+
+    field: str
+    outer: str
+    offset: Offset
+
+
+@dataclass(frozen=True)
 class Exists:
     """A related row exists (``negate``: none exists) in ``table`` joined by ``on`` (related, outer)."""
 
@@ -99,6 +108,31 @@ class Exists:
     on: tuple[tuple[str, str], ...]
     where: Node | None
     negate: bool = False
+    within: Within | None = None
 
 
 Node = Union[Compare, Test, All, AnyOf, Not, AtLeast, Exists]
+
+
+def node_fields(node: Node) -> set[str]:
+    """The fields of the rule's own record that ``node`` reads (related tables' fields excluded)."""
+    if isinstance(node, (All, AnyOf, AtLeast)):
+        return set().union(*(node_fields(n) for n in node.items))
+    if isinstance(node, Not):
+        return node_fields(node.item)
+    if isinstance(node, Test):
+        return {node.field}
+    if isinstance(node, Compare):
+        names = {node.field}
+        operand = node.operand
+        if isinstance(operand, FieldRef):
+            names.add(operand.name)
+        offset = getattr(operand, "offset", None)
+        if offset is not None:
+            names.update(n for n, _ in offset.terms)
+        return names
+    names = {o for _, o in node.on}
+    if node.within is not None:
+        names.add(node.within.outer)
+        names.update(n for n, _ in node.within.offset.terms)
+    return names

@@ -15,6 +15,8 @@ The JSON form (all keys and values are data, never code)::
     {"not_exists": {"table": "orders", "on": {"quote_id": "quote_id"}}}
     {"exists": {"table": "shipments", "on": {"order_id": "order_id"},
                 "where": {"field": "tracking_no", "op": "not_empty"}}}
+    {"not_exists": {"table": "orders", "on": {"quote_id": "quote_id"},
+                    "within": {"field": "created_at", "of": "accepted_at", "offset": {"hours": 48}}}}
 
 Operators: eq ne lt le gt ge in not_in contains starts_with (with ``value``) and
 is_null not_null is_empty not_empty (without).  Offsets are durations in
@@ -32,8 +34,8 @@ from typing import Any
 from ..errors import MAX_MESSAGE_CHARS, SalesnbError, shorten
 from ..i18n import register, t
 from ..timeutil import parse_timestamp
-from .fields import NUMERIC_KINDS, ORDERED_KINDS, FieldInfo, FieldSet, canonical_tables, field_set
-from .nodes import MICROS, All, AnyOf, AsOf, AtLeast, Compare, Exists, FieldRef, Literal, Node, Not, Offset, Test
+from .fields import NUMERIC_KINDS, ORDERED_KINDS, FieldInfo, FieldSet, canonical_tables, field_set, stored_fields
+from .nodes import MICROS, All, AnyOf, AsOf, AtLeast, Compare, Exists, FieldRef, Literal, Node, Not, Offset, Test, Within
 
 BINARY_OPS = ("eq", "ne", "lt", "le", "gt", "ge", "in", "not_in", "contains", "starts_with")
 UNARY_OPS = ("is_null", "not_null", "is_empty", "not_empty")
@@ -204,12 +206,12 @@ class _Parser:
         if not isinstance(spec, dict):
             self.fail(path, f"expected {{\"table\": ..., \"on\": {{related_field: field}}}}, got {_type_name(spec)}")
             return None
-        self._keys(spec, {"table", "on", "where"}, path)
+        self._keys(spec, {"table", "on", "where", "within"}, path)
         table = spec.get("table")
         if table not in canonical_tables():
             self.fail(f"{path}.table", f"unknown table {table!r}; known: {', '.join(canonical_tables())}")
             return None
-        related = field_set(table)
+        related = stored_fields(field_set(table))
         on = spec.get("on")
         pairs: list[tuple[str, str]] = []
         if not isinstance(on, dict) or not on:
@@ -228,7 +230,29 @@ class _Parser:
         where = None
         if spec.get("where") is not None:
             where = self.node(spec["where"], related, f"{path}.where")
-        return Exists(table, tuple(pairs), where, negate=key == "not_exists")
+        within = None
+        if spec.get("within") is not None:
+            within = self._within(spec["within"], related, fs, f"{path}.within")
+            if within is None:
+                return None
+        return Exists(table, tuple(pairs), where, negate=key == "not_exists", within=within)
+
+    def _within(self, spec: Any, related: FieldSet, fs: FieldSet, path: str) -> Within | None:
+        """``{"field": related datetime, "of": own datetime, "offset": duration}``."""
+        if not isinstance(spec, dict):
+            self.fail(path, 'expected {"field": related_field, "of": field, "offset": {"hours": 48}}')
+            return None
+        self._keys(spec, {"field", "of", "offset"}, path)
+        rel = self._field(spec.get("field"), related, f"{path}.field")
+        own = self._field(spec.get("of"), fs, f"{path}.of")
+        for info, where in ((rel, "field"), (own, "of")):
+            if info is not None and info.kind != "datetime":
+                self.fail(f"{path}.{where}", f"within needs datetime fields; {info.name} is {info.kind}")
+                return None
+        offset = self._offset(spec.get("offset"), fs, f"{path}.offset")
+        if rel is None or own is None or offset is None:
+            return None
+        return Within(rel.name, own.name, offset)
 
     # ------------------------------------------------------------ comparisons
     def _op(self, rule: dict, path: str) -> str | None:

@@ -162,11 +162,19 @@ class _Compiler:
         rel_kinds = tuple(rel.get(r).kind for r in rel_cols)
         outer = tuple((o, fs.get(o).kind) for _, o in node.on)
         where = self.compile(node.where, rel) if node.where is not None else (lambda r: True)
+        within = node.within
+
+        def in_time(row: Mapping[str, Any], record: Mapping[str, Any]) -> bool:
+            if within is None:
+                return True
+            at, start = _get(row, within.field, "datetime"), _get(record, within.outer, "datetime")
+            shift = self._offset_us(within.offset, record)
+            return None not in (at, start, shift) and epoch_us(at) <= epoch_us(start) + shift
 
         def predicate(record: Mapping[str, Any]) -> bool:
             key = tuple(_get(record, o, k) for o, k in outer)
             found = None not in key and any(
-                where(row) for row in self._index(node.table, rel_cols, rel_kinds).get(key, ()))
+                where(row) and in_time(row, record) for row in self._index(node.table, rel_cols, rel_kinds).get(key, ()))
             return found != node.negate
 
         return predicate

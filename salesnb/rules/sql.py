@@ -5,7 +5,9 @@ with ``IS NOT NULL``: ``FALSE AND NULL`` is FALSE, so ``not`` and ``at_least``
 agree with the Python predicate.  Comparisons with ``as_of`` plus a constant
 offset compare the column with a bound timestamp (index-friendly, exact);
 field arithmetic uses exact integer microseconds (:class:`~salesnb.rules.sqlfuncs.epoch_us`).
-Related rows are correlated ``EXISTS`` subqueries.
+Related rows are correlated ``EXISTS`` subqueries.  Computed fields are
+columns of ``source`` (the check engine builds it, see
+:mod:`salesnb.checks.computed`); the bare table has none.
 """
 
 from __future__ import annotations
@@ -18,8 +20,9 @@ from sqlalchemy import BigInteger, ColumnElement, and_, case, false, func, liter
 from sqlalchemy.sql import FromClause
 
 from ..models import Base
-from .fields import FieldSet, field_set
-from .nodes import All, AnyOf, AsOf, AtLeast, Compare, Exists, FieldRef, Literal, Node, Not, Offset, Test, epoch_us
+from .fields import FieldSet, computed_names, field_set
+from .nodes import (All, AnyOf, AsOf, AtLeast, Compare, Exists, FieldRef, Literal, Node, Not, Offset, Test, epoch_us,
+                    node_fields)
 from .parse import coerce_value, parse_rule
 from .sqlfuncs import epoch_us as sql_epoch_us
 from .sqlfuncs import str_contains
@@ -36,7 +39,12 @@ def to_sql(rule: Any, table: Any, as_of: datetime | None = None, source: FromCla
         raise ValueError(f"{fs.name} is not a database table; rules on it compile to predicates and masks only")
     node = rule if not isinstance(rule, (dict, list)) else parse_rule(rule, fs)
     as_of = None if as_of is None else coerce_value(as_of, "datetime")
-    return _SqlCompiler(as_of).compile(node, fs, source if source is not None else fs.table)
+    src = source if source is not None else fs.table
+    missing = [n for n in computed_names(fs) if n in node_fields(node) and n not in src.c]
+    if missing:
+        raise ValueError(f"computed field(s) {', '.join(missing)} need a source that computes them "
+                         "(salesnb.checks.computed.computed_source)")
+    return _SqlCompiler(as_of).compile(node, fs, src)
 
 
 class _SqlCompiler:
@@ -106,6 +114,11 @@ class _SqlCompiler:
         conditions = [rel.c[r] == src.c[o] for r, o in node.on]
         if node.where is not None:
             conditions.append(self.compile(node.where, rel_fs, rel))
+        if node.within is not None:
+            w = node.within
+            limit = sql_epoch_us(src.c[w.outer]) + self._offset(w.offset, src)
+            guards = [src.c[n].is_not(None) for n in (w.outer, *(n for n, _ in w.offset.terms))]
+            conditions.extend([rel.c[w.field].is_not(None), *guards, sql_epoch_us(rel.c[w.field]) <= limit])
         found = select(rel.c[node.on[0][0]]).where(*conditions).exists()
         return not_(found) if node.negate else found
 

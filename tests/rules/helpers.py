@@ -3,10 +3,31 @@
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import delete, insert, select
+from sqlalchemy import BigInteger, Column, MetaData, String, Table, delete, insert, select
 
 from salesnb.models import Base
 from salesnb.rules import to_mask, to_predicate, to_sql
+from salesnb.rules.fields import computed_names, field_set
+
+_SQL_TYPES = {"int": BigInteger, "str": lambda: String(200)}
+
+
+def _computed_source(conn, table, pk, rows):
+    """The table with its computed fields as columns, their values taken from ``rows`` (as the engine would)."""
+    fs = field_set(table)
+    names = computed_names(fs)
+    tbl = Base.metadata.tables[table]
+    if not names:
+        return tbl
+    values = Table(f"test_{table}_computed", MetaData(), Column(pk.name, String(200), primary_key=True),
+                   *(Column(n, _SQL_TYPES[fs.get(n).kind]()) for n in names), prefixes=["TEMPORARY"])
+    values.create(conn, checkfirst=True)
+    conn.execute(delete(values))
+    if rows:
+        conn.execute(insert(values), [{pk.name: r[pk.name], **{n: r.get(n) for n in names}} for r in rows])
+    computed = [select(values.c[n]).where(values.c[pk.name] == tbl.c[pk.name]).scalar_subquery().label(n)
+                for n in names]
+    return select(tbl, *computed).subquery(f"{table}_computed")
 
 
 def evaluate_three(engine, table, rows, rule, as_of=None, related=None):
@@ -22,10 +43,13 @@ def evaluate_three(engine, table, rows, rule, as_of=None, related=None):
             conn.execute(delete(Base.metadata.tables[name]))
         for name, data in [(table, rows), *related.items()]:
             if data:
-                keys = set().union(*data)
-                conn.execute(insert(Base.metadata.tables[name]), [dict.fromkeys(keys) | r for r in data])
-        in_sql = set(conn.scalars(select(pk).where(to_sql(rule, table, as_of))))
-        stored = pd.read_sql(select(tbl), conn)
+                columns = Base.metadata.tables[name].c
+                keys = {k for k in set().union(*data) if k in columns}
+                conn.execute(insert(Base.metadata.tables[name]),
+                             [dict.fromkeys(keys) | {k: v for k, v in r.items() if k in keys} for r in data])
+        source = _computed_source(conn, table, pk, rows)
+        in_sql = set(conn.scalars(select(source.c[pk.name]).where(to_sql(rule, table, as_of, source=source))))
+        stored = pd.read_sql(select(source), conn)
         stored_related = {name: pd.read_sql(select(Base.metadata.tables[name]), conn) for name in related}
     predicate = to_predicate(rule, table, as_of, related=related)
     in_python = {r[pk.name] for r in rows if predicate(r)}

@@ -64,7 +64,7 @@ def _json(v):
 def leaves(table: str, related: tuple[str, str, str] | None = None, allow_exists: bool = True):
     """Single conditions over ``table``; ``related`` = (table, related column, outer column)."""
     fs = field_set(table)
-    infos = [i for i in fs.fields.values()]
+    infos = [i for i in fs.fields.values() if allow_exists or not i.computed]  # related rows have no computed fields
     options = []
     for info in infos:
         ops = OPS_BY_KIND[info.kind]
@@ -97,10 +97,32 @@ def leaves(table: str, related: tuple[str, str, str] | None = None, allow_exists
     if related and allow_exists:
         rel_table, rel_col, outer_col = related
         inner = st.one_of(st.none(), leaves(rel_table, None, False))
+        rel_times = [i.name for i in field_set(rel_table).fields.values() if i.kind == "datetime" and not i.computed]
+        within = st.one_of(st.none(), within_specs(table, rel_table, durations))
         options.append(st.builds(
-            lambda key, w: {key: {"table": rel_table, "on": {rel_col: outer_col}, **({"where": w} if w else {})}},
-            st.sampled_from(["exists", "not_exists"]), inner))
+            lambda key, w, win: {key: {"table": rel_table, "on": {rel_col: outer_col},
+                                       **({"where": w} if w else {}), **({"within": win} if win else {})}},
+            st.sampled_from(["exists", "not_exists"]), inner, within))
     return st.one_of(options)
+
+
+def within_specs(table: str, rel_table: str, durations=None):
+    """``within`` clauses: a related datetime at most an own datetime plus a duration."""
+    times = [i.name for i in field_set(table).fields.values() if i.kind == "datetime"]
+    rel_times = [i.name for i in field_set(rel_table).fields.values() if i.kind == "datetime" and not i.computed]
+    durations = durations if durations is not None else st.fixed_dictionaries({"hours": st.sampled_from([-48, -4, 0, 1.5, 4, 48])})
+    return st.builds(lambda f, o, d: {"field": f, "of": o, "offset": d},
+                     st.sampled_from(rel_times), st.sampled_from(times), durations)
+
+
+def related_within(table: str, related: tuple[str, str, str]):
+    """Only ``exists`` / ``not_exists`` leaves with a ``within`` clause (and sometimes a ``where``)."""
+    rel_table, rel_col, outer_col = related
+    return st.builds(
+        lambda key, w, win: {key: {"table": rel_table, "on": {rel_col: outer_col}, "within": win,
+                                   **({"where": w} if w else {})}},
+        st.sampled_from(["exists", "not_exists"]), st.one_of(st.none(), leaves(rel_table, None, False)),
+        within_specs(table, rel_table))
 
 
 def rules(table: str, related=None):
