@@ -25,8 +25,10 @@ from ..i18n import t
 from ..models import Base
 from ..rules import parse_rule, to_sql
 from ..rules.definitions import SEVERITIES
+from ..rules.nodes import node_fields
 from ..rules.sqlfuncs import json_object
 from . import messages  # noqa: F401 - the keys of the errors below
+from .computed import computed_source
 
 STANDARD_COLUMNS = ("entity_id", "owner_id", "region", "level", "bucket", "started_at")
 
@@ -107,17 +109,20 @@ class Check:
         """One row per entity the check finds (see the module docstring for the columns)."""
         if self.query is not None:
             return self.query(ctx)
-        table = Base.metadata.tables[self.table]
-        pk = list(table.primary_key.columns)
+        stored = Base.metadata.tables[self.table]
+        pk = list(stored.primary_key.columns)
         if len(pk) != 1:
             raise ConfigError("checks.def.key", name=self.name)
-        columns = [cast(pk[0], String).label("entity_id"), owner_expr(self.owner, table).label("owner_id")]
+        node = parse_rule(self.rule_for(ctx.params), self.table, name=f"check {self.name}")
+        wanted = node_fields(node) | {n for n in (self.owner, self.started) if isinstance(n, str)}
+        table = computed_source(ctx, self.table, wanted)  # the table, plus the computed fields it names
+        columns = [cast(table.c[pk[0].name], String).label("entity_id"), owner_expr(self.owner, table).label("owner_id")]
         if "region" in table.c:
             columns.append(table.c.region.label("region"))
         started = self.started or ("created_at" if "created_at" in table.c else None)
         if started is not None:
             columns.append(table.c[started].label("started_at"))
-        return select(*columns).where(to_sql(self.rule_for(ctx.params), self.table, ctx.as_of))
+        return select(*columns).where(to_sql(node, self.table, ctx.as_of, source=table))
 
 
 def _text(value: str | Mapping[str, str] | None, language: str) -> str | None:

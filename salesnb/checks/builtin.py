@@ -7,24 +7,18 @@ All are evaluated as of a given time; thresholds are parameters
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import BigInteger, Select, String, and_, case, cast, false, func, literal, or_, select
+from sqlalchemy import Select, String, case, cast, false, select
 
-from ..models import Contract, Invoice, Order, Task
+from ..models import Invoice, Task
 from ..plugins.hookspecs import hookimpl
-from ..rules.nodes import MICROS, epoch_us
-from ..rules.sqlfuncs import epoch_us as sql_epoch_us
 from . import messages  # noqa: F401  (registers the texts)
 from .base import Check, CheckContext, first_owner, materialised, related_owner
 from .blind import Needs
+from .computed import DEFAULT_SLA_TARGETS, contract_owner, days_overdue, invoice_contract, sla_cutoffs, sla_level
 from .feasibility import infeasible_hits
 
-DAY_US = MICROS["days"]
-# docs/design.md: lead_first_response 4 h, invoice_confirm 2 h, contract_approval 24 h, claim_review 48 h, shipment_booking 24 h
-DEFAULT_SLA_TARGETS = {"lead_first_response": 4, "invoice_confirm": 2, "contract_approval": 24,
-                       "claim_review": 48, "shipment_booking": 24}
 INVOICE_BUCKETS = (30, 60, 90)
 
 
@@ -137,26 +131,19 @@ def bucket_labels(edges: tuple[int, ...] = INVOICE_BUCKETS) -> tuple[str, ...]:
 
 def _invoice_overdue(ctx: CheckContext) -> Select:
     """Issued, unpaid invoices past issued_at + the contract's payment terms; days overdue rounded up."""
-    inv, orders, contracts = Invoice.__table__, Order.__table__, Contract.__table__
+    inv = Invoice.__table__
     edges = tuple(int(e) for e in ctx.params["buckets"])
-    contract_id = func.coalesce(inv.c.contract_id, orders.c.contract_id)
-    terms = func.coalesce(contracts.c.payment_terms_days, int(ctx.params["default_terms_days"]))
-    overdue_us = (literal(epoch_us(ctx.as_of), BigInteger()) - sql_epoch_us(inv.c.issued_at)
-                  - terms * literal(DAY_US, BigInteger()))
     figures = materialised(
-        select(inv.c.invoice_id, contracts.c.owner_id, contract_id.label("contract_id"), overdue_us.label("overdue_us"),
-               inv.c.issued_at)
-        .select_from(inv.outerjoin(orders, and_(inv.c.contract_id.is_(None), orders.c.order_id == inv.c.order_id))
-                     .outerjoin(contracts, contracts.c.contract_id == contract_id))
-        .where(inv.c.status.in_(ctx.params["statuses"]), inv.c.issued_at.is_not(None), overdue_us > 0),
+        select(inv.c.invoice_id, contract_owner(inv).label("owner_id"), invoice_contract(inv).label("contract_id"),
+               days_overdue(inv, ctx.as_of, int(ctx.params["default_terms_days"])).label("days"), inv.c.issued_at)
+        .where(inv.c.status.in_(ctx.params["statuses"]), inv.c.issued_at.is_not(None)),
         "figures")
     f = figures.c
-    days = (f.overdue_us + literal(DAY_US - 1, BigInteger())) // literal(DAY_US, BigInteger())
-    bucket = case(*((days <= edge, bucket_label(edge, edges)) for edge in edges), else_=f"{edges[-1]}+")
+    bucket = case(*((f.days <= edge, bucket_label(edge, edges)) for edge in edges), else_=f"{edges[-1]}+")
     return select(
         cast(f.invoice_id, String).label("entity_id"), f.owner_id.label("owner_id"), bucket.label("bucket"),
-        f.issued_at.label("started_at"), days.label("days_overdue"), f.contract_id,
-    )
+        f.issued_at.label("started_at"), f.days.label("days_overdue"), f.contract_id,
+    ).where(f.days > 0)
 
 
 invoice_overdue = Check(
@@ -169,57 +156,16 @@ invoice_overdue = Check(
 )
 
 
-def sla_targets(ctx: CheckContext) -> dict[str, tuple[datetime, ...]]:
-    """Per node, the created_at cut-offs for levels 1, 2, 3 (past 1×, 2×, 4× the target).
-
-    Targets come from ``[checks.sla_breach] targets`` when configured, else from
-    the SLA policies (``salesnb.sla.policy_targets``, whose clock may count
-    working hours only), else docs/design.md's defaults in calendar hours.
-    """
-    multiples = [float(m) for m in ctx.params["multiples"]]
-    configured = ctx.params.get("targets")
-    if configured:
-        return {node: tuple(ctx.as_of - timedelta(hours=float(h) * m) for m in multiples)
-                for node, h in configured.items()}
-    policies = _policy_targets(ctx.session)
-    if policies is None:
-        return {node: tuple(ctx.as_of - timedelta(hours=h * m) for m in multiples)
-                for node, h in DEFAULT_SLA_TARGETS.items()}
-    cutoffs = {}
-    for node, target in policies.items():
-        if target.calendar_mode == "24x7":
-            cutoffs[node] = tuple(ctx.as_of - target.target * m for m in multiples)
-        else:  # elapsed working time > m × target  ⇔  created_at before the instant that much earlier
-            clock, end = target.clock, target.clock.position(ctx.as_of)
-            cutoffs[node] = tuple(clock.at(end - target.target.total_seconds() * m) for m in multiples)
-    return cutoffs
-
-
-def _policy_targets(session) -> dict[str, Any] | None:
-    if session is None:
-        return None
-    try:
-        from ..sla import policy_targets
-    except ImportError:  # the SLA package is optional for the checks
-        return None
-    return policy_targets(session)
-
-
 def _sla_breach(ctx: CheckContext) -> Select:
     tasks = Task.__table__
-    cutoffs = sla_targets(ctx)
+    cutoffs = sla_cutoffs(ctx.session, ctx.as_of, ctx.params.get("targets"), ctx.params["multiples"])
     if not cutoffs:
         return select(cast(tasks.c.task_id, String).label("entity_id")).where(false())
-    node, created = tasks.c.node, tasks.c.created_at
-    level = case(
-        *((and_(node == n, created < cuts[2]), 3) for n, cuts in cutoffs.items()),
-        *((and_(node == n, created < cuts[1]), 2) for n, cuts in cutoffs.items()),
-        else_=1,
-    )
+    level = sla_level(tasks, cutoffs)
     return select(
         cast(tasks.c.task_id, String).label("entity_id"), tasks.c.owner_id.label("owner_id"),
-        level.label("level"), created.label("started_at"), node.label("node"),
-    ).where(tasks.c.done_at.is_(None), or_(*(and_(node == n, created < cuts[0]) for n, cuts in cutoffs.items())))
+        level.label("level"), tasks.c.created_at.label("started_at"), tasks.c.node.label("node"),
+    ).where(tasks.c.done_at.is_(None), level > 0)
 
 
 sla_breach = Check(

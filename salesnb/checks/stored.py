@@ -3,7 +3,7 @@
 A definition (validated by :mod:`salesnb.rules.definitions`)::
 
     {"table": "orders", "rule": {...}, "severity": "warning",
-     "owner": "owner_id" | {"via": "contract_id", "table": "contracts"},
+     "owner": "owner_id" | {"via": "contract_id", "table": "contracts"}, "started": "accepted_at",
      "title": {"zh-CN": "...", "en": "..."},
      "message": {"zh-CN": "订单 {entity_id} ...", "en": "Order {entity_id} ..."}}
 
@@ -30,7 +30,8 @@ def check_from_definition(name: str, definition: dict[str, Any]) -> Check:
         owner = related_owner(owner["via"], owner["table"])
     message = definition.get("message") or {"zh-CN": f"{name}：{{entity_id}}", "en": f"{name}: {{entity_id}}"}
     return Check(name=name, table=table, rule=definition["rule"], severity=definition.get("severity", "warning"),
-                 owner=owner, title=definition.get("title"), message=message, source="stored rule")
+                 owner=owner, title=definition.get("title"), message=message, source="stored rule",
+                 started=definition.get("started"))
 
 
 def stored_checks(session: Session) -> list[Check]:

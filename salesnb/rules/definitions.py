@@ -6,6 +6,7 @@ a saved selection).  A check definition::
 
     {"table": "orders", "rule": {...}, "severity": "warning",
      "owner": "owner_id" | {"via": "contract_id", "table": "contracts"},
+     "started": "accepted_at",  (the time the breakpoint's clock starts; default created_at)
      "title": {"zh-CN": "...", "en": "..."},
      "message": {"zh-CN": "订单 {entity_id} ...", "en": "Order {entity_id} ..."}}
 """
@@ -15,13 +16,13 @@ from __future__ import annotations
 from typing import Any
 
 from ..models import Base
-from .fields import canonical_tables
+from .fields import canonical_tables, field_set
 from .parse import RuleError, parse_rule
 
 #: How serious a check's findings are; shared by the check engine and the rule editor.
 SEVERITIES = ("info", "warning", "critical")
 
-KEYS = {"table", "rule", "severity", "owner", "title", "message", "description"}
+KEYS = {"table", "rule", "severity", "owner", "started", "title", "message", "description"}
 
 
 def validate_check_definition(definition: Any, name: str = "check") -> None:
@@ -45,14 +46,18 @@ def validate_check_definition(definition: Any, name: str = "check") -> None:
             problems.extend(p.replace("rule", "definition.rule", 1) for p in exc.problems)
     if definition.get("severity", "warning") not in SEVERITIES:
         problems.append(f"definition.severity: expected one of {', '.join(SEVERITIES)}")
+    fields = field_set(table)
     owner = definition.get("owner", "owner_id" if "owner_id" in Base.metadata.tables[table].c else None)
-    if isinstance(owner, str) and owner not in Base.metadata.tables[table].c:
-        problems.append(f"definition.owner: {table} has no column {owner!r}")
+    if isinstance(owner, str) and getattr(fields.get(owner), "kind", None) != "str":
+        problems.append(f"definition.owner: {table} has no text field {owner!r}")
     elif isinstance(owner, dict):
         via, target = owner.get("via"), owner.get("table")
         if via not in Base.metadata.tables[table].c or target not in canonical_tables() \
                 or "owner_id" not in Base.metadata.tables[target].c:
             problems.append('definition.owner: expected {"via": column, "table": table with owner_id}')
+    started = definition.get("started")
+    if started is not None and getattr(fields.get(started), "kind", None) != "datetime":
+        problems.append(f"definition.started: {table} has no datetime field {started!r}")
     for key in ("title", "message"):
         value = definition.get(key)
         if value is not None and not (isinstance(value, str) or

@@ -73,11 +73,11 @@ def test_stored_check_definitions_are_validated(english, sqlite_engine):
     with pytest.raises(RuleError) as err, session_scope(sqlite_engine) as s:
         save_rule(s, "bad_check", bad, kind="check")
     assert err.value.problems == [
-        "definition: unexpected key(s) colour (allowed: description, message, owner, rule, severity, table, title)",
+        "definition: unexpected key(s) colour (allowed: description, message, owner, rule, severity, started, table, title)",
         "definition.rule.op: operator is_empty is not possible for amount (decimal); use one of eq, ne, lt, le, gt, "
         "ge, in, not_in, is_null, not_null",
         "definition.severity: expected one of info, warning, critical",
-        "definition.owner: quotes has no column 'manager_id'",
+        "definition.owner: quotes has no text field 'manager_id'",
     ]
     with pytest.raises(SalesnbError, match="two checks are named quote_not_ordered"), \
             session_scope(sqlite_engine) as s:
