@@ -21,6 +21,7 @@ expressions, so a stored rule over a computed field finds what they find.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -162,3 +163,14 @@ def computed_source(ctx: Any, table: str, names: Iterable[str] | None = None) ->
     if not wanted:
         return base
     return select(base, *(IMPLEMENTATIONS[(table, n)](ctx, base).label(n) for n in wanted)).subquery(f"{table}_computed")
+
+
+@dataclass(frozen=True)
+class _Moment:
+    as_of: datetime
+    session: Any
+
+
+def computed_preview_source(session, table: str, names: Iterable[str], as_of: datetime) -> FromClause:
+    """:func:`computed_source` outside a check run (the rule editor's preview)."""
+    return computed_source(_Moment(as_of, session), table, names)

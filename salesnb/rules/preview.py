@@ -10,18 +10,26 @@ Two kinds of rule are previewed:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+from sqlalchemy.sql import FromClause
 
 from ..db import session_scope
 from ..models import Base, Lead
 from .fields import FieldInfo, field_set
+from .nodes import node_fields
 from .parse import parse_rule
 from .predicate import to_predicate
 from .sql import to_sql
+
+
+# (session, table, computed field names, as_of) → the table with those computed fields as columns
+SourceFor = Callable[[Session, str, set[str], datetime], FromClause]
 
 
 @dataclass
@@ -52,18 +60,21 @@ def rule_fields(rule: Any) -> list[str]:
     return list(seen)
 
 
-def preview_table_rule(engine: Engine, table: str, rule: Any, as_of: datetime, sample: int = 5) -> Preview:
+def preview_table_rule(engine: Engine, table: str, rule: Any, as_of: datetime, sample: int = 5, *,
+                       source: SourceFor | None = None) -> Preview:
     """Count the rows of ``table`` matching ``rule`` as of ``as_of``; sample the first ``sample`` of them.
 
-    The sample holds the primary key and the fields the rule uses.
+    The sample holds the primary key and the fields the rule uses.  ``source``
+    gives the table with the computed fields the rule names
+    (:func:`salesnb.checks.computed.computed_preview_source`).
     Raises :class:`salesnb.rules.RuleError` for an invalid rule.
     """
-    parse_rule(rule, table)
-    target = Base.metadata.tables[table]
-    condition = to_sql(rule, table, as_of)
-    key = list(target.primary_key.columns)
-    shown = key + [target.c[name] for name in rule_fields(rule) if name in target.c and target.c[name] not in key]
+    node = parse_rule(rule, table)
     with session_scope(engine) as session:
+        target = Base.metadata.tables[table] if source is None else source(session, table, node_fields(node), as_of)
+        condition = to_sql(node, table, as_of, source=target)
+        key = [target.c[c.name] for c in Base.metadata.tables[table].primary_key.columns]
+        shown = key + [target.c[name] for name in rule_fields(rule) if name in target.c and target.c[name] not in key]
         count = session.scalar(select(func.count()).select_from(target).where(condition))
         total = session.scalar(select(func.count()).select_from(target))
         rows = session.execute(select(*shown).where(condition).order_by(*key).limit(sample)).all()

@@ -18,12 +18,13 @@ from typing import Any
 import ipywidgets as widgets
 from traitlets import Dict, Int, Unicode
 
+from ..checks.computed import computed_preview_source
 from ..db import session_scope
 from ..errors import SalesnbError
 from ..i18n import get_language, register, t
 from ..rules import latest_rules, save_rule
 from ..rules.definitions import SEVERITIES
-from ..rules.fields import canonical_tables, field_set
+from ..rules.fields import canonical_tables, field_set, stored_fields
 from ..rules.parse import OPS_BY_KIND, UNARY_OPS
 from ..rules.preview import Preview, preview_scorecard_rule, preview_table_rule
 from ..schema import table_spec
@@ -56,6 +57,16 @@ register({
         "re.unsupported": "规则“{name}”的结构较复杂，无法在编辑器中打开",
         "re.invalid": "规则无法使用：{problem}",
         "re.rel.before": "之前", "re.rel.after": "之后", "re.rel.now": "距现在",
+        "re.against.value": "值", "re.against.field": "另一字段", "re.plus": "加",
+        "re.add_related": "＋ 关联记录条件", "re.add_group": "＋ 条件组",
+        "re.related.none": "没有", "re.related.some": "有", "re.related.table": "关联的",
+        "re.related.on": "按", "re.related.where": "且满足", "re.related.any_time": "（不限时间）",
+        "re.related.within": "在本记录的", "re.related.within_after": "之后",
+        "re.related.time": "以内（按关联记录的", "re.related.close": "）",
+        "re.related.no_key": "{table}没有可按编号关联的表",
+        "re.group": "条件组：满足",
+        "field.required_days": "所需交期天数（系统计算）", "field.days_overdue": "逾期天数（系统计算）",
+        "field.contract_owner_id": "合同负责人（系统计算）", "field.sla_level": "超时级别（系统计算）",
         "re.unit.hours": "小时", "re.unit.days": "天",
         "op.eq": "等于", "op.ne": "不等于", "op.lt": "小于", "op.le": "小于等于", "op.gt": "大于",
         "op.ge": "大于等于", "op.in": "属于", "op.not_in": "不属于", "op.contains": "包含",
@@ -98,6 +109,16 @@ register({
         "re.unsupported": "Rule “{name}” is too complex to open in the editor",
         "re.invalid": "The rule cannot be used: {problem}",
         "re.rel.before": "ago", "re.rel.after": "from now", "re.rel.now": "now,",
+        "re.against.value": "a value", "re.against.field": "another field", "re.plus": "plus",
+        "re.add_related": "+ Related records", "re.add_group": "+ Group",
+        "re.related.none": "has no", "re.related.some": "has", "re.related.table": "related",
+        "re.related.on": "matching on", "re.related.where": "where", "re.related.any_time": "(any time)",
+        "re.related.within": "by this record's", "re.related.within_after": "plus",
+        "re.related.time": "(by the related record's", "re.related.close": ")",
+        "re.related.no_key": "{table} shares no id field with another table",
+        "re.group": "Group: match",
+        "field.required_days": "Days required (computed)", "field.days_overdue": "Days overdue (computed)",
+        "field.contract_owner_id": "Contract owner (computed)", "field.sla_level": "SLA level reached (computed)",
         "enum.pending_approval": "pending approval", "enum.approved": "approved", "enum.frozen": "frozen",
         "enum.rejected": "rejected", "enum.draft": "draft", "enum.quoted": "quoted", "enum.accepted": "accepted",
         "enum.lost": "lost", "enum.open": "open", "enum.converted": "converted", "enum.shipped": "shipped",
@@ -120,6 +141,7 @@ register({
 })
 
 TIME_KINDS = ("datetime", "date")
+FIELD_OPS = ("eq", "ne", "lt", "le", "gt", "ge")  # comparisons the editor offers against another field
 NUMBER_KINDS = ("int", "float", "decimal")
 
 
@@ -152,6 +174,8 @@ def table_fields(table: str) -> dict[str, FieldMeta]:
     out = {}
     for name, info in field_set(table).fields.items():
         enum = tuple(info.enum) if info.enum else None
+        if info.computed:
+            labels[name] = t(f"field.{name}")
         out[name] = FieldMeta(name, labels.get(name, name), info.kind, enum,
                               tuple(enum_label(v) for v in enum) if enum else None)
     return out
@@ -183,20 +207,26 @@ class ConditionRow(widgets.HBox):
         self.field_box.add_class("snb-cond-field")
         self.op_box = widgets.Dropdown(layout=widgets.Layout(width="120px"))
         self.op_box.add_class("snb-cond-op")
+        self.against_box = widgets.Dropdown(options=[(t("re.against.value"), "value"), (t("re.against.field"), "field")],
+                                            layout=widgets.Layout(width="100px"))
+        self.against_box.add_class("snb-cond-against")
         self.value_box = widgets.HBox()
         self.value_box.add_class("snb-cond-value")
         self.remove = widgets.Button(description=t("re.remove"), layout=widgets.Layout(width="auto"))
         self.remove.add_class("snb-cond-remove")
         self.value_controls: list[widgets.Widget] = []
-        super().__init__([self.field_box, self.op_box, self.value_box, self.remove])
+        super().__init__([self.field_box, self.op_box, self.against_box, self.value_box, self.remove])
         self.add_class("snb-condition")
         self.add_class("snb-toolbar")
         self._quiet = True
         self.field_box.value = (condition or {}).get("field") or next(iter(fields))
+        value = (condition or {}).get("value")
+        self.against_box.value = "field" if isinstance(value, dict) and "field" in value else "value"
         self._field_set(condition)
         self._quiet = False
         self.field_box.observe(lambda _c: self._field_set(None), names="value")
         self.op_box.observe(lambda _c: self._op_set(None), names="value")
+        self.against_box.observe(lambda _c: self._op_set(None), names="value")
 
     @property
     def meta(self) -> FieldMeta:
@@ -220,8 +250,21 @@ class ConditionRow(widgets.HBox):
         self._quiet = quiet
         self._op_set(condition)
 
+    def others(self) -> list[tuple[str, str]]:
+        """(label, name) of the fields this field can be compared with."""
+        kind = self.meta.kind
+        return [(m.label, n) for n, m in self.fields.items()
+                if n != self.meta.name and (m.kind == kind or (kind in NUMBER_KINDS and m.kind in NUMBER_KINDS))]
+
+    def _against_field(self, op: str) -> bool:
+        usable = op in FIELD_OPS and self.meta.kind != "bool" and bool(self.others())
+        self.against_box.layout.display = "" if usable else "none"
+        return usable and self.against_box.value == "field"
+
     def _signature_of(self, op: str) -> str:
         meta = self.meta
+        if self._against_field(op):
+            return "field"
         if op in UNARY_OPS:
             return "none"
         if meta.kind == "bool":
@@ -243,6 +286,16 @@ class ConditionRow(widgets.HBox):
         controls: list[widgets.Widget] = []
         if op in UNARY_OPS:
             controls = []
+        elif signature == "field":
+            other = value.get("field") if isinstance(value, dict) else None
+            others = self.others()
+            controls = [widgets.Dropdown(options=others, value=other if other in [n for _l, n in others] else others[0][1],
+                                         layout=widgets.Layout(width="180px"))]
+            if meta.kind == "datetime":
+                amount, unit = _duration((value or {}).get("offset") if isinstance(value, dict) else None)
+                controls += [widgets.HTML(html.tag("span", t("re.plus"), cls="snb-muted")),
+                             widgets.IntText(value=amount, layout=widgets.Layout(width="70px")),
+                             _unit_box(unit)]
         elif meta.kind == "bool":
             controls = [widgets.Dropdown(options=[(t("common.yes"), True), (t("common.no"), False)],
                                          value=True if value is None else bool(value), layout=widgets.Layout(width="90px"))]
@@ -262,8 +315,7 @@ class ConditionRow(widgets.HBox):
             controls = [
                 widgets.HTML(html.tag("span", t("re.rel.now"), cls="snb-muted")),
                 widgets.BoundedIntText(value=amount, min=0, max=36_500, layout=widgets.Layout(width="80px")),
-                widgets.Dropdown(options=[(t("re.unit.hours"), "hours"), (t("re.unit.days"), "days")], value=unit,
-                                 layout=widgets.Layout(width="80px")),
+                _unit_box(unit),
                 widgets.Dropdown(options=[(t("re.rel.before"), -1), (t("re.rel.after"), 1)], value=direction,
                                  layout=widgets.Layout(width="80px")),
             ]
@@ -288,6 +340,12 @@ class ConditionRow(widgets.HBox):
         if op in UNARY_OPS:
             return rule
         controls = [c for c in self.value_controls if not isinstance(c, widgets.HTML)]
+        if self._signature == "field":
+            other: dict[str, Any] = {"field": controls[0].value}
+            if meta.kind == "datetime" and controls[1].value:
+                other["offset"] = {controls[2].value: controls[1].value}
+            rule["value"] = other
+            return rule
         if meta.kind == "datetime" and op not in ("in", "not_in"):
             amount, unit, direction = (c.value for c in controls)
             rule["value"] = {"as_of": True, "offset": {unit: direction * amount}} if amount else {"as_of": True}
@@ -309,6 +367,202 @@ class ConditionRow(widgets.HBox):
         return rule
 
 
+def key_pairs(table: str, related: str) -> list[str]:
+    """Id fields ``table`` and ``related`` share (what a related-records condition matches on)."""
+    own, rel = stored_fields(field_set(table)), stored_fields(field_set(related))
+    return [n for n, info in own.fields.items()
+            if n.endswith("_id") and rel.get(n) is not None and rel.get(n).kind == info.kind]
+
+
+def related_tables(table: str) -> list[str]:
+    """Tables whose records can be related to ``table``'s by a shared id field."""
+    return [n for n in canonical_tables() if n != table and key_pairs(table, n)]
+
+
+def _times(fields: dict[str, FieldMeta]) -> list[tuple[str, str]]:
+    return [(m.label, n) for n, m in fields.items() if m.kind == "datetime"]
+
+
+class RelatedRow(widgets.VBox):
+    """"has (no) related TABLE records matching on KEY", optionally within N hours of one of this record's times
+    (by the related record's time) and meeting one condition of their own."""
+
+    def __init__(self, table: str, fields: dict[str, FieldMeta], condition: dict[str, Any] | None, changed):
+        self.table, self.fields, self.changed = table, fields, changed
+        condition = condition or {}
+        presence = "exists" if "exists" in condition else "not_exists"
+        spec = condition.get(presence) or {}
+        tables = related_tables(table)
+        if not tables:
+            raise SalesnbError(t("re.related.no_key", table=t(f"table.{table}")))
+        self._quiet = True
+        self.presence_box = widgets.Dropdown(options=[(t("re.related.none"), "not_exists"),
+                                                      (t("re.related.some"), "exists")], value=presence,
+                                             layout=widgets.Layout(width="80px"))
+        self.table_box = widgets.Dropdown(options=[(t(f"table.{n}"), n) for n in tables],
+                                          value=spec.get("table") if spec.get("table") in tables else tables[0],
+                                          layout=widgets.Layout(width="130px"))
+        self.table_box.add_class("snb-related-table")
+        self.key_box = widgets.Dropdown(layout=widgets.Layout(width="150px"))
+        self.key_box.add_class("snb-related-key")
+        own_times = _times(fields)
+        within = spec.get("within") or {}
+        self.when_box = widgets.Dropdown(options=[(t("re.related.any_time"), ""), *own_times],
+                                         value=within.get("of", "") if within.get("of") in dict(own_times).values() else "",
+                                         layout=widgets.Layout(width="160px"))
+        self.when_box.add_class("snb-related-when")
+        amount, unit = _duration(within.get("offset"))
+        self.amount_box = widgets.IntText(value=amount, layout=widgets.Layout(width="70px"))
+        self.unit_box = _unit_box(unit)
+        self.rel_time_box = widgets.Dropdown(layout=widgets.Layout(width="150px"))
+        self.where_box = widgets.Checkbox(value=bool(spec.get("where")), description=t("re.related.where"), indent=False,
+                                          layout=widgets.Layout(width="90px"))
+        self.remove = widgets.Button(description=t("re.remove"), layout=widgets.Layout(width="auto"))
+        self.remove.add_class("snb-cond-remove")
+        self.within_line = row(widgets.HTML(html.tag("span", t("re.related.within"), cls="snb-muted")), self.when_box,
+                               cls="snb-toolbar")
+        self.where_line = row(self.where_box, cls="snb-toolbar")
+        self.where_row: ConditionRow | None = None
+        super().__init__([
+            row(self.presence_box, widgets.HTML(html.tag("span", t("re.related.table"))), self.table_box,
+                widgets.HTML(html.tag("span", t("re.related.on"), cls="snb-muted")), self.key_box, self.remove,
+                cls="snb-toolbar"),
+            self.within_line, self.where_line])
+        self.add_class("snb-condition")
+        self.add_class("snb-related")
+        self._table_set(spec)
+        self._quiet = False
+        self.table_box.observe(lambda _c: self._table_set({}), names="value")
+        self.when_box.observe(lambda _c: self._show(), names="value")
+        self.where_box.observe(lambda _c: self._where_set(None), names="value")
+        for control in (self.presence_box, self.key_box, self.amount_box, self.unit_box, self.rel_time_box):
+            control.observe(lambda _c: self._notify(), names="value")
+
+    def _table_set(self, spec: dict[str, Any]) -> None:
+        quiet, self._quiet = self._quiet, True
+        related = self.table_box.value
+        keys = key_pairs(self.table, related)
+        on = spec.get("on") or {}
+        self.key_box.options = [(self.fields[k].label if k in self.fields else k, k) for k in keys]
+        self.key_box.value = next(iter(on)) if next(iter(on), None) in keys else keys[0]
+        self.related_fields = {n: m for n, m in table_fields(related).items()
+                               if not field_set(related).get(n).computed}
+        rel_times = _times(self.related_fields)
+        self.rel_time_box.options = rel_times
+        wanted = (spec.get("within") or {}).get("field")
+        if rel_times:
+            self.rel_time_box.value = wanted if wanted in dict(rel_times).values() else rel_times[0][1]
+        self._quiet = quiet
+        self._where_set(spec.get("where"))
+
+    def _where_set(self, where: dict[str, Any] | None) -> None:
+        self.where_row = None
+        if self.where_box.value:
+            self.where_row = ConditionRow(self.related_fields, where, self._notify)
+            self.where_row.remove.layout.display = "none"
+        self.where_line.children = (self.where_box, *((self.where_row,) if self.where_row else ()))
+        self._show()
+
+    def _show(self) -> None:
+        timed = bool(self.when_box.value) and bool(self.rel_time_box.options)
+        extra = (widgets.HTML(html.tag("span", t("re.related.within_after"), cls="snb-muted")), self.amount_box,
+                 self.unit_box, widgets.HTML(html.tag("span", t("re.related.time"), cls="snb-muted")),
+                 self.rel_time_box, widgets.HTML(html.tag("span", t("re.related.close"), cls="snb-muted")))
+        self.within_line.children = (*self.within_line.children[:2], *(extra if timed else ()))
+        self._notify()
+
+    def _notify(self) -> None:
+        if not self._quiet:
+            self.changed()
+
+    def to_rule(self, n: int) -> dict[str, Any]:
+        """The condition as rule JSON (``exists`` / ``not_exists``)."""
+        key = self.key_box.value
+        spec: dict[str, Any] = {"table": self.table_box.value, "on": {key: key}}
+        if self.where_row is not None:
+            spec["where"] = self.where_row.to_rule(n)
+        if self.when_box.value and self.rel_time_box.value:
+            spec["within"] = {"field": self.rel_time_box.value, "of": self.when_box.value,
+                              "offset": {self.unit_box.value: self.amount_box.value}}
+        return {self.presence_box.value: spec}
+
+
+class ConditionList(widgets.VBox):
+    """The conditions of one group, with buttons to add a condition, a related-records condition or a sub-group."""
+
+    def __init__(self, changed, safely, *, table: str | None, fields: dict[str, FieldMeta], nested: bool):
+        self.changed, self.safely, self.table, self.fields, self.nested = changed, safely, table, fields, nested
+        self.rows: list[widgets.Widget] = []
+        self.box = widgets.VBox()
+        self.add_button = widgets.Button(description=t("re.add"), layout=widgets.Layout(width="140px"))
+        self.add_button.add_class("snb-add-condition")
+        self.related_button = widgets.Button(description=t("re.add_related"), layout=widgets.Layout(width="150px"))
+        self.related_button.add_class("snb-add-related")
+        self.group_button = widgets.Button(description=t("re.add_group"), layout=widgets.Layout(width="120px"))
+        self.group_button.add_class("snb-add-group")
+        self.add_button.on_click(safely(lambda _b: self.add(None)))
+        self.related_button.on_click(safely(lambda _b: self.add({"not_exists": {}})))
+        self.group_button.on_click(safely(lambda _b: self.add({"all": []})))
+        super().__init__([self.box, row(self.add_button, self.related_button, self.group_button, cls="snb-toolbar")])
+        self.reset(table, fields, [])
+
+    def reset(self, table: str | None, fields: dict[str, FieldMeta], items: list[dict[str, Any]]) -> None:
+        self.table, self.fields, self.rows = table, fields, []
+        self.related_button.layout.display = "" if table and related_tables(table) else "none"
+        self.group_button.layout.display = "" if self.nested else "none"
+        for item in items:
+            self._make(item)
+        self.box.children = tuple(self.rows)
+
+    def _make(self, item: dict[str, Any] | None) -> widgets.Widget:
+        item = item or {}
+        if "exists" in item or "not_exists" in item:
+            cond: widgets.Widget = RelatedRow(self.table, self.fields, item, self.changed)
+        elif "all" in item or "any" in item:
+            cond = GroupRow(self.changed, self.safely, table=self.table, fields=self.fields, rule=item)
+        else:
+            cond = ConditionRow(self.fields, item or None, self.changed)
+        cond.remove.on_click(self.safely(lambda _b: self.remove(cond)))
+        self.rows.append(cond)
+        return cond
+
+    def add(self, item: dict[str, Any] | None) -> widgets.Widget:
+        cond = self._make(item)
+        self.box.children = tuple(self.rows)
+        self.changed()
+        return cond
+
+    def remove(self, cond: widgets.Widget) -> None:
+        self.rows.remove(cond)
+        self.box.children = tuple(self.rows)
+        self.changed()
+
+    def to_rules(self, first: int = 1) -> list[dict[str, Any]]:
+        return [cond.to_rule(i) for i, cond in enumerate(self.rows, first)]
+
+
+class GroupRow(widgets.VBox):
+    """A sub-group: all / any of its own conditions (one level deep)."""
+
+    def __init__(self, changed, safely, *, table: str | None, fields: dict[str, FieldMeta], rule: dict[str, Any]):
+        self.match_box = widgets.Dropdown(options=[(t("re.match.all"), "all"), (t("re.match.any"), "any")],
+                                          value="any" if "any" in rule else "all", layout=widgets.Layout(width="150px"))
+        self.remove = widgets.Button(description=t("re.remove"), layout=widgets.Layout(width="auto"))
+        self.remove.add_class("snb-cond-remove")
+        self.conditions = ConditionList(changed, safely, table=table, fields=fields, nested=False)
+        self.conditions.reset(table, fields, rule.get("any", rule.get("all")) or [])
+        self.match_box.observe(lambda _c: changed(), names="value")
+        super().__init__([row(widgets.HTML(html.tag("span", t("re.group"))), self.match_box, self.remove,
+                              cls="snb-toolbar"), self.conditions])
+        self.add_class("snb-group")
+
+    def to_rule(self, n: int) -> dict[str, Any]:
+        items = self.conditions.to_rules(n)
+        if not items:
+            raise Incomplete(t("re.need_condition"))
+        return {self.match_box.value: items}
+
+
 def _typed(raw: str, kind: str, n: int) -> Any:
     text = str(raw).strip()
     if kind in NUMBER_KINDS:
@@ -324,6 +578,20 @@ def _typed(raw: str, kind: str, n: int) -> Any:
     return text
 
 
+def _unit_box(unit: str) -> widgets.Dropdown:
+    return widgets.Dropdown(options=[(t("re.unit.hours"), "hours"), (t("re.unit.days"), "days")], value=unit,
+                            layout=widgets.Layout(width="80px"))
+
+
+def _duration(offset: Any) -> tuple[int, str]:
+    """(signed amount, unit) of ``{"hours": n}`` / ``{"days": n}``; 0 hours when absent."""
+    if isinstance(offset, dict):
+        for unit in ("days", "hours"):
+            if isinstance(offset.get(unit), (int, float)) and not isinstance(offset.get(unit), bool):
+                return int(offset[unit]), unit
+    return 0, "hours"
+
+
 def _relative(value: Any) -> tuple[int, str, int]:
     """(amount, unit, direction) of ``{"as_of": true, "offset": {unit: ±amount}}``; 0 hours ago by default."""
     if isinstance(value, dict) and value.get("as_of"):
@@ -336,22 +604,62 @@ def _relative(value: Any) -> tuple[int, str, int]:
     return 0, "hours", -1
 
 
-def representable(rule: Any, fields: dict[str, FieldMeta]) -> bool:
-    """Whether ``rule`` is one flat group of plain conditions the editor can show."""
+def representable(rule: Any, fields: dict[str, FieldMeta], table: str | None = None) -> bool:
+    """Whether the editor can show ``rule``: one group of conditions (against a value, another field or
+    related records of ``table``) with sub-groups one level deep."""
     if not isinstance(rule, dict):
         return False
-    items = rule.get("all", rule.get("any", rule.get("of")))
-    if "field" in rule:
-        items = [rule]
-    if not isinstance(items, list):
+    items = [rule] if "field" in rule else rule.get("all", rule.get("any", rule.get("of")))
+    return isinstance(items, list) and all(_item_shown(i, fields, table, nested=True) for i in items)
+
+
+def _item_shown(item: Any, fields: dict[str, FieldMeta], table: str | None, nested: bool) -> bool:
+    if not isinstance(item, dict):
         return False
-    for item in items:
-        if not isinstance(item, dict) or set(item) - {"field", "op", "value"} or item.get("field") not in fields:
-            return False
-        value = item.get("value")
-        if isinstance(value, dict) and not (value.get("as_of") and set(value) <= {"as_of", "offset"}):
-            return False
-    return True
+    if nested and len(item) == 1 and ("all" in item or "any" in item):
+        items = item.get("all", item.get("any"))
+        return isinstance(items, list) and all(_item_shown(i, fields, table, nested=False) for i in items)
+    if len(item) == 1 and ("exists" in item or "not_exists" in item):
+        return table is not None and _related_shown(item.get("exists", item.get("not_exists")), table)
+    return _condition_shown(item, fields)
+
+
+def _one_unit(offset: Any) -> bool:
+    """A duration the editor's amount / unit controls can show: {"hours": n} or {"days": n}, n whole."""
+    if not isinstance(offset, dict) or len(offset) != 1:
+        return False
+    unit, amount = next(iter(offset.items()))
+    return unit in ("hours", "days") and isinstance(amount, int) and not isinstance(amount, bool)
+
+
+def _condition_shown(item: dict[str, Any], fields: dict[str, FieldMeta]) -> bool:
+    if set(item) - {"field", "op", "value"} or item.get("field") not in fields:
+        return False
+    value = item.get("value")
+    if not isinstance(value, dict):
+        return True
+    if value.get("as_of"):
+        return set(value) <= {"as_of", "offset"}
+    if "field" in value:
+        return set(value) <= {"field", "offset"} and value["field"] in fields and item.get("op") in FIELD_OPS \
+            and ("offset" not in value or _one_unit(value["offset"]))
+    return False
+
+
+def _related_shown(spec: Any, table: str) -> bool:
+    if not isinstance(spec, dict) or set(spec) - {"table", "on", "where", "within"}:
+        return False
+    related, on = spec.get("table"), spec.get("on")
+    if related not in related_tables(table) or not isinstance(on, dict) or len(on) != 1:
+        return False
+    key, other = next(iter(on.items()))
+    if key != other or key not in key_pairs(table, related):
+        return False
+    if spec.get("where") is not None and not _condition_shown(spec["where"], table_fields(related)):
+        return False
+    within = spec.get("within")
+    return within is None or (isinstance(within, dict) and set(within) == {"field", "of", "offset"}
+                              and _one_unit(within["offset"]))
 
 
 class RuleEditor(AppWidget):
@@ -375,7 +683,6 @@ class RuleEditor(AppWidget):
 
     def __init__(self, engine, *, purpose: str = "check", table: str = "quotes", **kwargs):
         super().__init__(engine, **kwargs)
-        self.rows: list[ConditionRow] = []
         self.fields: dict[str, FieldMeta] = {}
         self._loading = False
         with session_scope(engine) as session:
@@ -412,9 +719,8 @@ class RuleEditor(AppWidget):
         self.at_least_box = widgets.BoundedIntText(value=1, min=0, max=50, layout=widgets.Layout(width="70px"))
         self.at_least_box.add_class("snb-at-least")
         self.at_least_label = widgets.HTML(html.tag("span", t("re.items")))
-        self.conditions_box = widgets.VBox()
-        self.add_button = widgets.Button(description=t("re.add"), layout=widgets.Layout(width="140px"))
-        self.add_button.add_class("snb-add-condition")
+        self.conditions = ConditionList(self.safely(self._update), self.safely, table=table, fields={}, nested=True)
+        self.add_button = self.conditions.add_button
         self.preview_view = widgets.HTML("")
         self.preview_view.add_class("snb-rule-preview")
         self.save_button = widgets.Button(button_style="primary", layout=widgets.Layout(width="auto"))
@@ -424,7 +730,7 @@ class RuleEditor(AppWidget):
         group = widgets.VBox([
             row(label(t("re.match"), inline=True), self.match_box, self.at_least_box, self.at_least_label,
                 cls="snb-toolbar"),
-            self.conditions_box, self.add_button,
+            self.conditions,
         ])
         group.add_class("snb-card")
         preview = widgets.VBox([widgets.HTML(html.tag("div", t("re.preview"), cls="snb-section-title")),
@@ -439,7 +745,6 @@ class RuleEditor(AppWidget):
         self.on_change(self.open_box, lambda value: self.open_rule(value) if value else self._new_group())
         for control in (self.match_box, self.at_least_box, self.name_box, self.severity_box):
             self.on_change(control, lambda _v: self._update())
-        self.on_click(self.add_button, self.add_condition)
         self.on_click(self.save_button, self.save)
         self.safely(self._setup)()
 
@@ -485,10 +790,7 @@ class RuleEditor(AppWidget):
                 self.match_box.value, items = "all", [rule]
             else:
                 self.match_box.value, items = "all", rule.get("all") or []
-            self.rows = []
-            for item in items:
-                self._add_row(item)
-            self.conditions_box.children = tuple(self.rows)
+            self.conditions.reset(self.table if self.purpose == "check" else None, fields, items)
         finally:
             self._loading = False
         self._update()
@@ -524,7 +826,7 @@ class RuleEditor(AppWidget):
             return
         definition = self._saved[name]
         fields = table_fields(definition["table"])
-        if not representable(definition["rule"], fields):
+        if not representable(definition["rule"], fields, definition["table"]):
             raise SalesnbError(t("re.unsupported", name=name))
         self._loading = True
         self.table_box.value = definition["table"]
@@ -535,23 +837,25 @@ class RuleEditor(AppWidget):
         self._loading = False
         self._set_group(fields, definition["rule"])
 
-    def _add_row(self, condition: dict[str, Any] | None) -> ConditionRow:
-        cond = ConditionRow(self.fields, condition, self.safely(self._update))
-        cond.remove.on_click(self.safely(lambda _b: self.remove_condition(cond)))
-        self.rows.append(cond)
-        return cond
+    @property
+    def rows(self) -> list[widgets.Widget]:
+        """The top-level conditions (plain, related-records and sub-groups)."""
+        return self.conditions.rows
 
     def add_condition(self) -> ConditionRow:
         """Append a condition (first field, first comparison)."""
-        cond = self._add_row(None)
-        self.conditions_box.children = tuple(self.rows)
-        self._update()
-        return cond
+        return self.conditions.add(None)
 
-    def remove_condition(self, cond: ConditionRow) -> None:
-        self.rows.remove(cond)
-        self.conditions_box.children = tuple(self.rows)
-        self._update()
+    def add_related(self) -> RelatedRow:
+        """Append a related-records condition ("has no related … matching on …")."""
+        return self.conditions.add({"not_exists": {}})
+
+    def add_group(self, match: str = "any") -> GroupRow:
+        """Append a sub-group of conditions (all / any)."""
+        return self.conditions.add({match: []})
+
+    def remove_condition(self, cond: widgets.Widget) -> None:
+        self.conditions.remove(cond)
 
     # -------------------------------------------------------------- building and previewing
 
@@ -559,7 +863,7 @@ class RuleEditor(AppWidget):
         """The rule JSON from the controls; :class:`Incomplete` while something is missing."""
         if not self.rows:
             raise Incomplete(t("re.need_condition"))
-        items = [cond.to_rule(i) for i, cond in enumerate(self.rows, 1)]
+        items = self.conditions.to_rules()
         if self.match_box.value == "at_least":
             return {"at_least": self.at_least_box.value, "of": items}
         return {self.match_box.value: items}
@@ -584,7 +888,7 @@ class RuleEditor(AppWidget):
 
     def _preview(self, rule: dict[str, Any]) -> Preview:
         if self.purpose == "check":
-            return preview_table_rule(self.engine, self.table, rule, self.as_of())
+            return preview_table_rule(self.engine, self.table, rule, self.as_of(), source=computed_preview_source)
         fields = {f.name: (f.kind, f.column) for f in self.card.fields}
         return preview_scorecard_rule(self.engine, fields, rule)
 
@@ -618,7 +922,9 @@ class RuleEditor(AppWidget):
             raise SalesnbError(t("re.need_name"))
         name = self.open_box.value or self._new_name()
         braces = title.replace("{", "{{").replace("}", "}}")
-        definition = {"table": self.table, "rule": self.rule, "severity": self.severity_box.value,
+        kept = {k: v for k, v in (self._saved.get(self.open_box.value) or {}).items()
+                if k in ("owner", "started", "description") and self._saved[self.open_box.value]["table"] == self.table}
+        definition = {**kept, "table": self.table, "rule": self.rule, "severity": self.severity_box.value,
                       "title": {"zh-CN": title, "en": title},
                       "message": {"zh-CN": f"{braces}：{{entity_id}}", "en": f"{braces}: {{entity_id}}"}}
         with session_scope(self.engine) as session:
