@@ -491,6 +491,18 @@ class EscalationLog(Base):
     __table_args__ = (UniqueConstraint("task_id", "level", "repeat_no", name="uq_escalation_once"),)
 
 
+class TaskNote(Base):
+    """A note on a to-do (跟进备注): who wrote what, when; shown with the to-do (:func:`salesnb.tasks.add_task_note`)."""
+
+    __tablename__ = "task_notes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    task_id: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime]
+    author_id: Mapped[str] = mapped_column(String(100))
+    text: Mapped[str] = mapped_column(Text)
+    __table_args__ = (Index("ix_task_notes_task_at", "task_id", "at"),)
+
+
 class Attachment(Base):
     """A file stored with an entity (e.g. the 交付保障书 of a contract)."""
 

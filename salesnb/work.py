@@ -9,28 +9,51 @@ One query per kind of item, each limited in SQL to the person:
   (``contract.approve``: a manager's reports', any but their own for a director);
 - ``claim``: payment claims waiting for finance review (``claim.review``).
 
+A to-do carries its latest notes (:func:`task_notes`, at most :data:`NOTES_SHOWN`).
+
+A person who hands out work (``task.reassign``: a manager, a director, ops)
+also has :func:`team_work`: the open to-dos of the people they see
+(:func:`~salesnb.auth.visibility.scope_of`, the one visibility rule), a page
+at a time, and :func:`reassign_targets`, the people they may hand one to.
+
 The actions are the library's own: :func:`salesnb.tasks.close_task`,
+:func:`~salesnb.tasks.add_task_note`, :func:`~salesnb.tasks.reassign_task`,
 :func:`salesnb.contracts.approve`, :func:`salesnb.receivables.confirm_claim` /
 :func:`~salesnb.receivables.reject_claim` for the rest.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Engine, String, cast, exists, select
+from sqlalchemy import Engine, String, cast, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from .auth.people import Actor
 from .auth.permissions import ACTIONS, allowed
 from .auth.visibility import scope_of
 from .db import session_scope
-from .models import Contract, ContractSubmission, Customer, EscalationLog, Finding, PaymentClaim, Task, User
+from .models import Contract, ContractSubmission, Customer, EscalationLog, Finding, PaymentClaim, Task, TaskNote, User
 
 
 KINDS = ("task", "contract", "claim", "escalation", "finding")
+#: The latest notes shown with a to-do.
+NOTES_SHOWN = 5
+#: The most to-dos one page of the team's list holds.
+PAGE_MAX = 200
+
+
+@dataclass(frozen=True)
+class Note:
+    """A note on a to-do: when, by whom (id and name), what."""
+
+    at: datetime
+    author_id: str
+    author: str
+    text: str
 
 
 @dataclass(frozen=True)
@@ -47,6 +70,8 @@ class WorkItem:
     owner_id: str | None = None
     amount: Decimal | None = None
     severity: str | None = None
+    notes: tuple[Note, ...] = ()  # a to-do's latest notes, oldest first
+    owner_name: str | None = None
 
     @property
     def key(self) -> str:
@@ -66,14 +91,100 @@ def my_work(engine: Engine, actor: Actor, *, limit: int = 200) -> list[WorkItem]
         # an approval / review to-do is the decision itself: shown once, with the decision's action
         decided = {(item.entity_type, item.entity_id) for item in decisions}
         tasks = [item for item in _tasks(session, actor, limit) if (item.entity_type, item.entity_id) not in decided]
+        tasks = _with_notes(session, tasks)
         return [*tasks, *decisions, *_escalations(session, actor, limit), *_findings(session, actor, limit)]
 
 
 def _tasks(session: Session, actor: Actor, limit: int) -> list[WorkItem]:
-    rows = session.scalars(select(Task).where(Task.owner_id == actor.user_id, Task.done_at.is_(None))
+    rows = session.execute(select(Task, User.name).outerjoin(User, User.user_id == Task.owner_id)
+                           .where(Task.owner_id == actor.user_id, Task.done_at.is_(None))
                            .order_by(Task.created_at, Task.task_id).limit(limit))
-    return [WorkItem("task", t.task_id, t.entity_type, t.entity_id, t.title or t.node, t.created_at,
-                     detail=t.node, owner_id=t.owner_id) for t in rows]
+    return [_task_item(task, name) for task, name in rows]
+
+
+def _task_item(task: Task, owner_name: str | None) -> WorkItem:
+    return WorkItem("task", task.task_id, task.entity_type, task.entity_id, task.title or task.node, task.created_at,
+                    detail=task.node, owner_id=task.owner_id, owner_name=owner_name)
+
+
+def _with_notes(session: Session, items: list[WorkItem]) -> list[WorkItem]:
+    notes = task_notes(session, [item.item_id for item in items])
+    return [replace(item, notes=notes.get(item.item_id, ())) for item in items]
+
+
+def task_notes(session: Session, task_ids: Iterable[str], *,
+               per_task: int = NOTES_SHOWN) -> dict[str, tuple[Note, ...]]:
+    """The latest ``per_task`` notes of each of ``task_ids`` (oldest first), in one query limited in SQL."""
+    ids = sorted(set(task_ids))
+    if not ids:
+        return {}
+    rank = func.row_number().over(partition_by=TaskNote.task_id, order_by=(TaskNote.at.desc(), TaskNote.id.desc()))
+    latest = (select(TaskNote.id, rank.label("rank")).where(TaskNote.task_id.in_(ids)).subquery())
+    query = (select(TaskNote, User.name).join(latest, latest.c.id == TaskNote.id)
+             .outerjoin(User, User.user_id == TaskNote.author_id)
+             .where(latest.c.rank <= per_task).order_by(TaskNote.task_id, TaskNote.at, TaskNote.id))
+    found: dict[str, list[Note]] = {}
+    for note, name in session.execute(query):
+        found.setdefault(note.task_id, []).append(Note(note.at, note.author_id, name or note.author_id, note.text))
+    return {task_id: tuple(notes) for task_id, notes in found.items()}
+
+
+# ------------------------------------------------------------------ the team's to-dos (who hands out work)
+
+
+@dataclass(frozen=True)
+class TeamPage:
+    """One page of the team's open to-dos: ``items`` from ``offset``, ``total`` in all."""
+
+    items: list[WorkItem]
+    total: int
+    offset: int
+    limit: int
+
+    @property
+    def has_previous(self) -> bool:
+        return self.offset > 0
+
+    @property
+    def has_next(self) -> bool:
+        return self.offset + len(self.items) < self.total
+
+
+def hands_out_work(actor: Actor) -> bool:
+    """Whether ``actor`` reassigns to-dos (``task.reassign``: managers, a director, ops), so sees their team's."""
+    return not actor.is_system and actor.role in ACTIONS["task.reassign"]
+
+
+def team_work(engine: Engine, actor: Actor, *, offset: int = 0, limit: int = 20) -> TeamPage:
+    """The open to-dos of the people ``actor`` sees (:func:`scope_of`), not their own, oldest first, one page.
+
+    Counted and paged in the database; empty for a person who does not hand out work.
+    """
+    limit = max(1, min(limit, PAGE_MAX))
+    offset = max(0, offset)
+    if not hands_out_work(actor):
+        return TeamPage([], 0, 0, limit)
+    where = (Task.done_at.is_(None), scope_of(actor).clause(Task.owner_id),
+             or_(Task.owner_id.is_(None), Task.owner_id != actor.user_id))
+    with session_scope(engine) as session:
+        total = session.scalar(select(func.count()).select_from(Task).where(*where)) or 0
+        rows = session.execute(select(Task, User.name).outerjoin(User, User.user_id == Task.owner_id).where(*where)
+                               .order_by(Task.created_at, Task.task_id).offset(offset).limit(limit))
+        items = _with_notes(session, [_task_item(task, name) for task, name in rows])
+    return TeamPage(items, total, offset, limit)
+
+
+def reassign_targets(engine: Engine, actor: Actor, *, limit: int = PAGE_MAX) -> list[tuple[str, str]]:
+    """``(user_id, name)`` of the active people ``actor`` may hand a to-do to: those they see and lead
+    (``task.reassign`` on them), by name; at most ``limit``."""
+    if not hands_out_work(actor):
+        return []
+    with session_scope(engine) as session:
+        rows = session.execute(select(User.user_id, User.name)
+                               .where(or_(User.active.is_(None), User.active.is_(True)),
+                                      scope_of(actor).clause(User.user_id))
+                               .order_by(User.name, User.user_id).limit(limit))
+        return [(uid, name) for uid, name in rows if allowed(actor, "task.reassign", uid)]
 
 
 def _contracts(session: Session, actor: Actor, limit: int) -> list[WorkItem]:

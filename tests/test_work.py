@@ -97,3 +97,99 @@ def test_an_approval_to_do_is_listed_once_as_the_decision(work):
                                            Task.done_at.is_(None))) is not None
     manager = my_work(work, actor(work, "M01"))
     assert [(i.kind, i.entity_id) for i in manager if i.entity_id == "K001"] == [("contract", "K001")]
+
+
+# ------------------------------------------------------------------ notes on to-dos
+
+
+def test_a_note_is_stored_shown_with_the_to_do_and_audited(work):
+    from salesnb.tasks import add_task_note
+
+    with session_scope(work) as s:
+        add_task_note(s, "T1", "  已电话联系，客户下周回复  ", actor=actor(work, "U01"), at=at(16, 9))
+        add_task_note(s, "T1", "请周三前再跟进一次", actor="M01", at=at(16, 10))  # the holder's manager may
+    with pytest.raises(PermissionDenied), session_scope(work) as s:
+        add_task_note(s, "T1", "不是我的", actor="U02", at=AS_OF)  # not theirs, not above them
+    with pytest.raises(SalesnbError, match="备注不能为空"), session_scope(work) as s:
+        add_task_note(s, "T1", "   ", actor="U01", at=AS_OF)
+    with pytest.raises(SalesnbError, match="已经完成"), session_scope(work) as s:
+        add_task_note(s, "T2", "晚了", actor="U01", at=AS_OF)
+    [item] = [i for i in my_work(work, actor(work, "U01")) if i.kind == "task"]
+    assert [(n.author_id, n.author, n.text) for n in item.notes] == [
+        ("U01", "张伟", "已电话联系，客户下周回复"), ("M01", "陈经理", "请周三前再跟进一次")]
+    assert item.notes[0].at == at(16, 9)
+    with session_scope(work) as s:
+        rows = s.execute(select(AuditLog.actor, AuditLog.entity_id, AuditLog.note)
+                         .where(AuditLog.action == "task.note").order_by(AuditLog.id)).all()
+    assert [tuple(r) for r in rows] == [("U01", "T1", "已电话联系，客户下周回复"), ("M01", "T1", "请周三前再跟进一次")]
+
+
+def test_a_to_do_shows_its_latest_notes_only(work):
+    from salesnb.tasks import add_task_note
+    from salesnb.work import NOTES_SHOWN, task_notes
+
+    with session_scope(work) as s:
+        for n in range(NOTES_SHOWN + 2):
+            add_task_note(s, "T1", f"第 {n} 条", actor="U01", at=at(16, 9, n))
+        add_task_note(s, "T3", "经理自己的", actor="M01", at=at(16, 9))
+    with session_scope(work) as s:
+        notes = task_notes(s, ["T1", "T3", "T2"])
+    assert [n.text for n in notes["T1"]] == [f"第 {n} 条" for n in range(2, NOTES_SHOWN + 2)]  # oldest first
+    assert [n.text for n in notes["T3"]] == ["经理自己的"] and "T2" not in notes
+
+
+# ------------------------------------------------------------------ the team's to-dos and reassigning
+
+
+def _more_people_and_to_dos(engine, n: int = 5) -> None:
+    from salesnb.models import User
+
+    with session_scope(engine) as s:
+        s.add(User(user_id="U03", name="王强", role="sales", manager_id="M01", region="华东"))
+        s.add(User(user_id="U04", name="赵离职", role="sales", manager_id="M01", region="华东", active=False))
+        s.add(Task(task_id="T9", node="lead_response", entity_type="lead", entity_id="L002", owner_id="U02",
+                   created_at=at(13, 9)))
+        s.add_all([Task(task_id=f"TU{k}", node="quote_followup", entity_type="quote", entity_id="Q001",
+                        owner_id="U03", created_at=at(14, 9, k)) for k in range(n)])
+
+
+def test_a_manager_sees_their_teams_open_to_dos_a_page_at_a_time(work):
+    from salesnb.work import team_work
+
+    _more_people_and_to_dos(work)
+    manager = actor(work, "M01")
+    first = team_work(work, manager, limit=4)
+    assert first.total == 6 and [i.item_id for i in first.items] == ["T1", "TU0", "TU1", "TU2"]  # oldest first
+    assert (first.has_previous, first.has_next) == (False, True)
+    assert first.items[0].owner_name == "张伟"
+    second = team_work(work, manager, offset=4, limit=4)
+    assert [i.item_id for i in second.items] == ["TU3", "TU4"] and not second.has_next and second.has_previous
+    # not their own T3, not T2 (done), not another team's T9
+    assert team_work(work, actor(work, "M02")).total == 1  # U02's T9
+    assert {i.item_id for i in team_work(work, actor(work, "D01"), limit=50).items} == {
+        "T1", "T3", "T9", "contract_approval:K001:1", *(f"TU{k}" for k in range(5))}  # a director: everybody's
+    assert team_work(work, actor(work, "U01")).total == 0  # a rep hands out no work
+
+
+def test_who_reassigns_to_whom(work):
+    from salesnb.tasks import reassign_task
+    from salesnb.work import reassign_targets
+
+    _more_people_and_to_dos(work, n=1)
+    assert reassign_targets(work, actor(work, "M01")) == [("U01", "张伟"), ("U03", "王强")]  # active, below them
+    assert reassign_targets(work, actor(work, "U01")) == []
+    with pytest.raises(PermissionDenied), session_scope(work) as s:
+        reassign_task(s, "T1", "U03", actor=actor(work, "U01"), at=AS_OF)  # a rep reassigns nothing
+    with pytest.raises(PermissionDenied), session_scope(work) as s:
+        reassign_task(s, "T1", "U02", actor="M01", at=AS_OF)  # not to another manager's rep
+    with pytest.raises(PermissionDenied), session_scope(work) as s:
+        reassign_task(s, "T9", "U01", actor="M01", at=AS_OF)  # not another team's to-do
+    with pytest.raises(SalesnbError), session_scope(work) as s:
+        reassign_task(s, "T1", "U01", actor="M01", at=AS_OF)  # already theirs
+    with session_scope(work) as s:
+        reassign_task(s, "T1", "U03", actor=actor(work, "M01"), at=AS_OF)
+    with session_scope(work) as s:
+        assert s.get(Task, "T1").owner_id == "U03" and s.get(Task, "T9").owner_id == "U02"
+        entry = s.scalar(select(AuditLog).where(AuditLog.action == "task.reassign"))
+        assert (entry.actor, entry.before, entry.after) == ("M01", {"owner_id": "U01"}, {"owner_id": "U03"})
+    assert "task:T1" not in keys(work, "U01") and "task:T1" in keys(work, "U03")

@@ -21,6 +21,7 @@ shipment.record    warehouse
 task.close         the to-do's holder, or someone above them
 task.pause         as task.close (stop / restart an SLA clock: waiting for the customer)
 task.reassign      sales_manager / finance_manager above the holder; sales_director; ops
+task.note          as task.close (a note on a to-do: what was done, what is awaited)
 interaction.add    the customer's owner or someone above; sales_director; ops
 config.edit        ops (scorecards, rules, SLA policies and holidays, schedules, bundles, header mappings,
                    users, connectors; importing the users and holidays tables)
@@ -79,6 +80,7 @@ ACTIONS: dict[str, dict[str, Rule]] = {
     "task.close": {role: own_or_above for role in ROLES},
     "task.pause": {role: own_or_above for role in ROLES},
     "task.reassign": {"sales_manager": above, "finance_manager": above, "sales_director": anyone, "ops": anyone},
+    "task.note": {role: own_or_above for role in ROLES},
     "interaction.add": {"sales": own, "sales_manager": own_or_above, "sales_director": anyone, "ops": anyone},
     "config.edit": {"ops": anyone},
     "data.import": {"ops": anyone, **_FINANCE},

@@ -1,4 +1,7 @@
-"""MyWork (我的待办): what waits for the signed-in person, each with its action; made for a phone's width too."""
+"""MyWork (我的待办): what waits for the signed-in person, each with its action; made for a phone's width too.
+
+A manager (anyone who hands out work) also sees their team's open to-dos, a page at a time, and reassigns them.
+"""
 
 from __future__ import annotations
 
@@ -14,8 +17,8 @@ from ..errors import SalesnbError
 from ..i18n import register, t
 from ..links import item_app
 from ..receivables import confirm_claim, reject_claim
-from ..tasks import close_task
-from ..work import KINDS, WorkItem, my_work
+from ..tasks import add_task_note, close_task, reassign_task
+from ..work import KINDS, TeamPage, WorkItem, hands_out_work, my_work, reassign_targets, team_work
 from . import html
 from .base import AppWidget, entity_label
 
@@ -48,6 +51,22 @@ register({
         "work.done.claim_confirmed": "回款申请 {id} 已确认",
         "work.done.claim_rejected": "回款申请 {id} 已驳回",
         "work.done.contract_rejected": "合同 {id} 已驳回",
+        "work.note": "备注",
+        "work.note.placeholder": "写一条备注（进展、等待什么）",
+        "work.note.add": "添加备注",
+        "work.note.line": "{when} {who}：{text}",
+        "work.done.note": "已给待办 {id} 添加备注",
+        "work.team.title": "我团队的待办（{n}）",
+        "work.team.empty": "团队里没有未完成的待办",
+        "work.team.range": "第 {first}–{last} 项，共 {n} 项",
+        "work.team.previous": "上一页",
+        "work.team.next": "下一页",
+        "work.holder": "处理人 {name}",
+        "work.holder.none": "未指派",
+        "work.reassign": "转派",
+        "work.reassign.to": "转派给…",
+        "work.reassign.pick": "请先选择转派给谁",
+        "work.done.reassigned": "待办 {id} 已转派给 {name}",
     },
     "en": {
         "work.title": "My work",
@@ -77,6 +96,22 @@ register({
         "work.done.claim_confirmed": "Payment claim {id} confirmed",
         "work.done.claim_rejected": "Payment claim {id} rejected",
         "work.done.contract_rejected": "Contract {id} rejected",
+        "work.note": "Note",
+        "work.note.placeholder": "Write a note (progress, what you are waiting for)",
+        "work.note.add": "Add note",
+        "work.note.line": "{when} {who}: {text}",
+        "work.done.note": "Note added to to-do {id}",
+        "work.team.title": "My team's to-dos ({n})",
+        "work.team.empty": "No open to-dos in your team",
+        "work.team.range": "{first}–{last} of {n}",
+        "work.team.previous": "Previous",
+        "work.team.next": "Next",
+        "work.holder": "held by {name}",
+        "work.holder.none": "unassigned",
+        "work.reassign": "Reassign",
+        "work.reassign.to": "Reassign to…",
+        "work.reassign.pick": "Please choose who gets the to-do first",
+        "work.done.reassigned": "To-do {id} reassigned to {name}",
     },
 })
 
@@ -93,29 +128,48 @@ def item_href(item: WorkItem) -> str:
 class MyWork(AppWidget):
     """我的待办: the signed-in person's to-dos, approvals, claim reviews, escalations and findings.
 
-    Each card has its action: a to-do is marked done (:func:`salesnb.tasks.close_task`), a contract approved or
-    rejected with a reason (:mod:`salesnb.contracts`), a payment claim confirmed or rejected (finance).  Public state:
-    ``items`` (the ``kind:id`` keys shown, in order), ``selected`` (the key a link opened) and ``count``.
+    Each card has its action: a to-do is marked done (:func:`salesnb.tasks.close_task`) or given a note
+    (:func:`~salesnb.tasks.add_task_note`), a contract approved or rejected with a reason
+    (:mod:`salesnb.contracts`), a payment claim confirmed or rejected (finance).  A person who hands out work also
+    has 我团队的待办: their people's open to-dos, ``team_size`` a page, each with a note and 转派
+    (:func:`~salesnb.tasks.reassign_task`).  Public state: ``items`` (the ``kind:id`` keys shown, in order),
+    ``team_items`` (``team:task_id`` keys of the team page), ``team_total``, ``team_offset``, ``selected`` (the
+    key a link opened) and ``count``.
     """
 
     items = List(help="The kind:id keys of the items shown, in order.")
+    team_items = List(help="The team:task_id keys of the team's to-dos on this page, in order.")
+    team_total = Int(0, help="How many open to-dos the team has.")
+    team_offset = Int(0, help="Where the team page starts.")
     selected = Unicode("", help="The item a link opened (kind:id), highlighted; empty for none.")
     count = Int(0, help="How many items wait.")
 
     title_key = "work.title"
     subtitle_key = "work.subtitle"
 
-    def __init__(self, engine, **kwargs):
+    def __init__(self, engine, *, team_size: int = 20, **kwargs):
         super().__init__(engine, **kwargs)
         self.add_class("snb-work-app")
+        self.team_size = team_size
         self.work: list[WorkItem] = []
+        self.team: TeamPage | None = None
+        self.targets: list[tuple[str, str]] = []
         self.cards: dict[str, widgets.VBox] = {}
         self.buttons: dict[str, dict[str, widgets.Widget]] = {}
         self.summary = widgets.HTML("")
         self.summary.add_class("snb-work-summary")
         self.list = widgets.VBox()
         self.list.add_class("snb-work")
-        self.body.children = [self.summary, self.list]
+        self.team_box = widgets.VBox()
+        self.team_box.add_class("snb-work")
+        self.team_box.add_class("snb-work-team")
+        self.previous_button = widgets.Button(description=t("work.team.previous"), icon="chevron-left")
+        self.previous_button.add_class("snb-work-previous")
+        self.next_button = widgets.Button(description=t("work.team.next"), icon="chevron-right")
+        self.next_button.add_class("snb-work-next")
+        self.on_click(self.previous_button, lambda: self.team_page(self.team_offset - self.team_size))
+        self.on_click(self.next_button, lambda: self.team_page(self.team_offset + self.team_size))
+        self.body.children = [self.summary, self.list, self.team_box]
         self.safely(self.refresh)()
 
     # -------------------------------------------------------------- data
@@ -137,13 +191,50 @@ class MyWork(AppWidget):
             children.append(heading)
             children.extend(self._card(item) for item in group)
         self.list.children = children
+        self._draw_team()
         if self.selected and self.selected in self.cards:
             self.cards[self.selected].add_class("snb-work-selected")
 
-    def _card(self, item: WorkItem) -> widgets.VBox:
+    def _draw_team(self) -> None:
+        if not hands_out_work(self.actor):
+            self.team_box.children = []
+            return
+        self.team = team_work(self.engine, self.actor, offset=self.team_offset, limit=self.team_size)
+        if self.team.offset and not self.team.items:  # the last page emptied: show the one before
+            self.team = team_work(self.engine, self.actor, offset=max(0, self.team.total - self.team_size),
+                                  limit=self.team_size)
+        self.team_offset, self.team_total = self.team.offset, self.team.total
+        self.targets = reassign_targets(self.engine, self.actor) if self.team.items else []
+        self.team_items = [f"team:{item.item_id}" for item in self.team.items]
+        heading = widgets.HTML(html.tag("div", t("work.team.title", n=self.team.total), cls="snb-section-title"))
+        if not self.team.items:
+            empty = widgets.HTML(html.tag("div", t("work.team.empty"), cls="snb-muted"))
+            self.team_box.children = [heading, empty]
+            return
+        cards = [self._card(item, team=True) for item in self.team.items]
+        first, last = self.team.offset + 1, self.team.offset + len(self.team.items)
+        self.previous_button.disabled = not self.team.has_previous
+        self.next_button.disabled = not self.team.has_next
+        pager = widgets.HBox([self.previous_button,
+                              widgets.HTML(html.tag("span", t("work.team.range", first=first, last=last,
+                                                                n=self.team.total), cls="snb-muted")),
+                              self.next_button])
+        pager.add_class("snb-work-pager")
+        self.team_box.children = [heading, *cards, pager]
+
+    def team_page(self, offset: int) -> None:
+        """Show the team's to-dos from ``offset`` (clamped to the list)."""
+        self.team_offset = max(0, offset)
+        self._draw_team()
+
+    def _card(self, item: WorkItem, team: bool = False) -> widgets.VBox:
+        key = f"team:{item.item_id}" if team else item.key
         link = html.tag("a", entity_label(item.entity_type, item.entity_id), href=item_href(item), cls="snb-work-link",
                         target="_top")
         meta = [t("work.since", when=html.display(item.since))] if item.since else []
+        if team:
+            meta.append(t("work.holder", name=item.owner_name or item.owner_id) if item.owner_id
+                        else t("work.holder.none"))
         if item.amount is not None:
             meta.append(t("work.amount", amount=html.display(item.amount)))
         if item.kind == "claim":
@@ -152,19 +243,23 @@ class MyWork(AppWidget):
             meta.append(t(f"work.escalation.{item.detail}", level=item.severity))
         if item.kind == "finding" and item.severity:
             meta.append(t(f"severity.{item.severity}"))
+        notes = "".join(html.tag("div", t("work.note.line", when=html.display(note.at), who=note.author,
+                                          text=note.text), cls="snb-work-note-line") for note in item.notes)
         head = widgets.HTML(html.raw_tag("div", link + html.tag("div", item.title, cls="snb-work-title")
-                                         + html.tag("div", " · ".join(meta), cls="snb-muted"), cls="snb-work-text"))
-        actions = self._actions(item)
+                                         + html.tag("div", " · ".join(meta), cls="snb-muted")
+                                         + (html.raw_tag("div", notes, cls="snb-work-notes") if notes else ""),
+                                         cls="snb-work-text"))
+        actions = self._actions(item, team)
         bar = widgets.HBox(list(actions.values()))
         bar.add_class("snb-work-actions")
         card = widgets.VBox([head, bar] if actions else [head])
         card.add_class("snb-work-card")
-        card.add_class(f"snb-work-{item.kind}")
-        self.cards[item.key] = card
-        self.buttons[item.key] = actions
+        card.add_class("snb-work-team-task" if team else f"snb-work-{item.kind}")
+        self.cards[key] = card
+        self.buttons[key] = actions
         return card
 
-    def _actions(self, item: WorkItem) -> dict[str, widgets.Widget]:
+    def _actions(self, item: WorkItem, team: bool = False) -> dict[str, widgets.Widget]:
         actions: dict[str, widgets.Widget] = {}
 
         def reason(into: dict[str, widgets.Widget]) -> None:
@@ -178,7 +273,25 @@ class MyWork(AppWidget):
             self.on_click(b, lambda: fn(item))
             actions[name] = b
 
-        if item.kind == "task" and allowed(self.actor, "task.close", item.owner_id):
+        def note() -> None:
+            box = widgets.Text(placeholder=t("work.note.placeholder"), layout=widgets.Layout(width="auto"))
+            box.add_class("snb-work-note")
+            actions["note"] = box
+            button("add_note", t("work.note.add"), "", lambda _: self.add_note(item, box.value))
+
+        if team:
+            if allowed(self.actor, "task.note", item.owner_id):
+                note()
+            if allowed(self.actor, "task.reassign", item.owner_id):
+                choices = [(f"{name}（{uid}）", uid) for uid, name in self.targets if uid != item.owner_id]
+                pick = widgets.Dropdown(options=[(t("work.reassign.to"), "")] + choices, value="",
+                                        layout=widgets.Layout(width="auto"))
+                pick.add_class("snb-work-reassign-to")
+                actions["to"] = pick
+                button("reassign", t("work.reassign"), "warning", lambda _: self.reassign(item, pick.value))
+        elif item.kind == "task" and allowed(self.actor, "task.close", item.owner_id):
+            if allowed(self.actor, "task.note", item.owner_id):
+                note()
             button("done", t("work.done"), "success", self.done)
         elif item.kind == "contract" and allowed(self.actor, "contract.approve", item.owner_id):
             button("approve", t("work.approve"), "success", self.approve)
@@ -206,6 +319,23 @@ class MyWork(AppWidget):
             close_task(session, item.item_id, actor=self.actor, at=self.as_of())
         self.refresh()
         self.show_notice(t("work.done.task", id=item.item_id))
+
+    def add_note(self, item: WorkItem, text: str) -> None:
+        """Add note ``text`` (typed on its card) to to-do ``item``."""
+        with session_scope(self.engine) as session:
+            add_task_note(session, item.item_id, text, actor=self.actor, at=self.as_of())
+        self.refresh()
+        self.show_notice(t("work.done.note", id=item.item_id))
+
+    def reassign(self, item: WorkItem, to_user: str) -> None:
+        """Hand team to-do ``item`` to ``to_user`` (chosen on its card)."""
+        if not to_user:
+            raise SalesnbError("work.reassign.pick")
+        name = dict(self.targets).get(to_user, to_user)
+        with session_scope(self.engine) as session:
+            reassign_task(session, item.item_id, to_user, actor=self.actor, at=self.as_of())
+        self.refresh()
+        self.show_notice(t("work.done.reassigned", id=item.item_id, name=name))
 
     def approve(self, item: WorkItem) -> None:
         """Approve contract ``item``."""

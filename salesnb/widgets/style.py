@@ -149,12 +149,17 @@ CSS = """\
 .snb-work-title { font-weight: 600; }
 .snb-work-link { color: var(--snb-accent) !important; text-decoration: none; font-size: 13px; }
 .snb-work-actions { flex-wrap: wrap; gap: 6px; margin-top: 6px; }
+.snb-work-notes { margin-top: 4px; padding-left: 8px; border-left: 3px solid var(--snb-line, #e5e7eb);
+  font-size: 13px; }
+.snb-work-note-line { color: #374151; white-space: pre-wrap; }
+.snb-work-pager { align-items: center; gap: 8px; margin-top: 6px; }
 @media (max-width: 600px) {
   body { margin: 0 !important; }
   .snb-app { padding: 8px !important; max-width: 100vw; box-sizing: border-box; }
   .snb-app .widget-hbox, .snb-app .snb-row, .snb-app .snb-toolbar { flex-wrap: wrap; }
   .snb-app .widget-select, .snb-app .widget-text, .snb-app .widget-dropdown { width: 100% !important; }
-  .snb-work-actions .jupyter-button, .snb-work-actions .widget-text { flex: 1 1 100%; width: 100% !important;
+  .snb-work-actions .jupyter-button, .snb-work-actions .widget-text, .snb-work-actions .widget-dropdown {
+    flex: 1 1 100%; width: 100% !important;
     height: 40px; margin: 0; }
   .snb-work-card { padding: 10px; }
   .snb-header h2 { font-size: 20px; }

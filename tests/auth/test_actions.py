@@ -45,7 +45,7 @@ from salesnb.rules import save_rule
 from salesnb.scorecards import get_scorecard, save_lead, save_scorecard
 from salesnb.sla import pause_task, reset_policy, resume_task, save_policy
 from salesnb.sla.holidays import replace_year_entries
-from salesnb.tasks import close_task, reassign_task
+from salesnb.tasks import add_task_note, close_task, reassign_task
 from salesnb.timeutil import local_tz
 
 from ..contracts.helpers import SUBMIT_AT
@@ -125,6 +125,7 @@ CALLS = {
     "task.resume": (lambda e, s, a, p: resume_task(s, "P1", at=AT, actor=a), ["U3"]),
     "task.close": (lambda e, s, a, p: close_task(s, "P1", actor=a, at=AT), ["U2", "M2", "F1", "O1"]),
     "task.reassign": (lambda e, s, a, p: reassign_task(s, "P1", "U2", actor=a, at=AT), ["U1", "U2", "M2", "F1"]),
+    "task.note": (lambda e, s, a, p: add_task_note(s, "P1", "已联系", actor=a, at=AT), ["U2", "M2", "F1", "O1"]),
     "task.reassign.away": (lambda e, s, a, p: reassign_task(s, "P1", "U3", actor=a, at=AT), ["M1"]),
     "interaction.add": (lambda e, s, a, p: add_interaction(s, "C1", actor=a, question="耐温多少度？", at=AT),
                         ["U2", "M2", "F1", "W1"]),

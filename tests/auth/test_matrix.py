@@ -42,6 +42,7 @@ EXPECTED: dict[str, dict[str, frozenset[str]]] = {
     "task.close": {role: TEAM for role in ROLES},
     "task.pause": {role: TEAM for role in ROLES},
     "task.reassign": {"sales_manager": BELOW, "finance_manager": BELOW, "sales_director": ALL, "ops": ALL},
+    "task.note": {role: TEAM for role in ROLES},
     "interaction.add": {"sales": frozenset({OWN}), "sales_manager": TEAM, "sales_director": ALL, "ops": ALL},
     "config.edit": {"ops": ALL},
     "data.import": {"ops": ALL, "finance": ALL, "finance_manager": ALL},

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from html import unescape
+
 import pytest
+from sqlalchemy import select
 
 from salesnb.db import session_scope
-from salesnb.models import Contract, PaymentClaim, Task
+from salesnb.models import AuditLog, Contract, PaymentClaim, Task, TaskNote, User
 from salesnb.widgets.my_work import MyWork
 
 from ..test_work import add_work
-from .seed import AS_OF
+from .seed import AS_OF, at
 
 
 @pytest.fixture
@@ -23,7 +26,7 @@ def test_a_rep_closes_a_to_do(work):
     assert w.items[0] == "task:T1" and w.count == 3
     card = w.cards["task:T1"].children[0].value
     assert 'href="scorecard.ipynb?item=L001"' in card and "线索 L001 首次响应" in card
-    assert set(w.buttons["task:T1"]) == {"done"} and w.buttons["finding:1"] == {}
+    assert set(w.buttons["task:T1"]) == {"note", "add_note", "done"} and w.buttons["finding:1"] == {}
     w.buttons["task:T1"]["done"].click()
     assert w.error == "" and w.notice == "待办 T1 已完成" and "task:T1" not in w.items
     with session_scope(work) as s:
@@ -68,3 +71,56 @@ def test_finance_reviews_a_claim_in_english(work):
     assert "Nothing waits for you" in w.summary.value
     with session_scope(work) as s:
         assert s.get(PaymentClaim, "PC001").status == "rejected"
+
+
+def test_a_rep_adds_a_note_to_a_to_do(work):
+    w = MyWork(work, as_of=AS_OF, actor="U01")
+    assert set(w.buttons["task:T1"]) == {"note", "add_note", "done"}
+    assert w.team_box.children == () and w.team_items == []  # a rep hands out no work
+    w.buttons["task:T1"]["add_note"].click()
+    assert w.error == "备注不能为空"
+    w.buttons["task:T1"]["note"].value = "客户要 <b>样品</b>，已寄出"
+    w.buttons["task:T1"]["add_note"].click()
+    assert w.error == "" and w.notice == "已给待办 T1 添加备注"
+    card = w.cards["task:T1"].children[0].value
+    assert "张伟：客户要 &lt;b&gt;样品&lt;/b&gt;，已寄出" in card and "<b>样品" not in card  # escaped
+    assert w.buttons["task:T1"]["note"].value == ""  # a fresh card
+    with session_scope(work) as s:
+        note = s.scalar(select(TaskNote))
+        assert (note.task_id, note.author_id, note.text) == ("T1", "U01", "客户要 <b>样品</b>，已寄出")
+
+
+def test_a_manager_pages_through_the_teams_to_dos_and_reassigns_one(work):
+    with session_scope(work) as s:
+        s.add(User(user_id="U03", name="王强", role="sales", manager_id="M01", region="华东"))
+        s.add_all([Task(task_id=f"TU{k}", node="quote_followup", entity_type="quote", entity_id="Q001",
+                        owner_id="U03", created_at=at(14, 9, k)) for k in range(3)])
+    w = MyWork(work, as_of=AS_OF, actor="M01", team_size=2)
+    assert w.team_items == ["team:T1", "team:TU0"] and w.team_total == 4
+    assert "我团队的待办（4）" in w.team_box.children[0].value
+    assert "处理人 张伟" in w.cards["team:T1"].children[0].value
+    assert set(w.buttons["team:T1"]) == {"note", "add_note", "to", "reassign"}
+    assert [v for _, v in w.buttons["team:T1"]["to"].options] == ["", "U03"]  # their people, not the holder
+    assert w.previous_button.disabled and not w.next_button.disabled
+    w.next_button.click()
+    assert w.team_items == ["team:TU1", "team:TU2"] and w.next_button.disabled and w.team_offset == 2
+    w.previous_button.click()
+    w.buttons["team:T1"]["reassign"].click()
+    assert w.error == "请先选择转派给谁"
+    w.buttons["team:T1"]["to"].value = "U03"
+    w.buttons["team:T1"]["reassign"].click()
+    assert w.error == "" and w.notice == "待办 T1 已转派给 王强"
+    assert "team:T1" in w.team_items and "处理人 王强" in w.cards["team:T1"].children[0].value
+    with session_scope(work) as s:
+        assert s.get(Task, "T1").owner_id == "U03"
+        assert s.scalar(select(AuditLog.actor).where(AuditLog.action == "task.reassign")) == "M01"
+    w.buttons["team:TU0"]["note"].value = "先处理 TU0"
+    w.buttons["team:TU0"]["add_note"].click()
+    assert w.notice == "已给待办 TU0 添加备注" and "陈经理：先处理 TU0" in w.cards["team:TU0"].children[0].value
+
+
+def test_the_team_view_in_english(work, english):
+    w = MyWork(work, as_of=AS_OF, actor="M01")
+    assert "My team's to-dos (1)" in unescape(w.team_box.children[0].value)
+    assert "1–1 of 1" in w.team_box.children[-1].children[1].value
+    assert w.buttons["team:T1"]["reassign"].description == "Reassign"
