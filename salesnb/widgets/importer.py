@@ -329,6 +329,7 @@ class ImportApp(AppWidget):
             self._show_problems(exc.problems, exc.total)
             self.can_import = False
             self.import_button.disabled = True
+            self.status_view.value = html.badge(t("imp.not_ready"), "warn")  # not the plan's "ready" any more
             self.show_error(t("imp.problems.found", total=exc.total))
             return
         name = self.file_name

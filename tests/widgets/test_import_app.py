@@ -82,6 +82,7 @@ def test_row_problems_are_listed_with_excel_row_and_column_and_nothing_is_writte
     where = {(row, column) for _f, row, column, _m in app.problems}
     assert (5, "客户名称") in where and (5, "客户经理") in where
     assert "B（客户名称）" in app.problems_view.value and not app.can_import
+    assert "不能导入" in app.status_view.value  # the badge no longer says the file is ready
 
 
 def test_a_file_without_a_header_shows_the_problem(seeded):
