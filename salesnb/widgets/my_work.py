@@ -274,7 +274,7 @@ class MyWork(AppWidget):
             actions[name] = b
 
         def note() -> None:
-            box = widgets.Text(placeholder=t("work.note.placeholder"), layout=widgets.Layout(width="auto"))
+            box = widgets.Text(placeholder=t("work.note.placeholder"), layout=widgets.Layout(width="300px"))
             box.add_class("snb-work-note")
             actions["note"] = box
             button("add_note", t("work.note.add"), "", lambda _: self.add_note(item, box.value))
