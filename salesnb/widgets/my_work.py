@@ -161,7 +161,6 @@ class MyWork(AppWidget):
         self.list = widgets.VBox()
         self.list.add_class("snb-work")
         self.team_box = widgets.VBox()
-        self.team_box.add_class("snb-work")
         self.team_box.add_class("snb-work-team")
         self.previous_button = widgets.Button(description=t("work.team.previous"), icon="chevron-left")
         self.previous_button.add_class("snb-work-previous")

@@ -141,7 +141,7 @@ CSS = """\
 .snb-app .widget-tab > .p-TabBar .p-TabBar-tab, .snb-app .widget-tab > .lm-TabBar .lm-TabBar-tab { min-width: 120px; }
 
 /* My work (我的待办): cards that stack; at a phone's width (WeCom's in-app browser, 375 px) everything is one column */
-.snb-work { width: 100%; max-width: 760px; }
+.snb-work, .snb-work-team { width: 100%; max-width: 760px; }
 .snb-work-card { border: 1px solid var(--snb-line, #e5e7eb); border-radius: 8px; padding: 10px 12px; margin: 6px 0;
   background: #fff; box-sizing: border-box; width: 100%; }
 .snb-work-card.snb-work-selected { border-color: var(--snb-accent); box-shadow: 0 0 0 2px rgba(37, 99, 235, .25); }
