@@ -1,8 +1,8 @@
 """task notes: notes on to-dos (who, when, what), shown with the to-do in My work
 
-Revision ID: 0010
-Revises: 0009
-Create Date: 2026-12-03 22:00:00
+Revision ID: 0011
+Revises: 0010
+Create Date: 2026-12-03 22:30:00
 """
 from alembic import op
 import sqlalchemy as sa
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 import salesnb.types
 
 
-revision = '0010'
-down_revision = '0009'
+revision = '0011'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 
