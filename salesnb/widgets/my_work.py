@@ -51,7 +51,6 @@ register({
         "work.done.claim_confirmed": "回款申请 {id} 已确认",
         "work.done.claim_rejected": "回款申请 {id} 已驳回",
         "work.done.contract_rejected": "合同 {id} 已驳回",
-        "work.note": "备注",
         "work.note.placeholder": "写一条备注（进展、等待什么）",
         "work.note.add": "添加备注",
         "work.note.line": "{when} {who}：{text}",
@@ -96,7 +95,6 @@ register({
         "work.done.claim_confirmed": "Payment claim {id} confirmed",
         "work.done.claim_rejected": "Payment claim {id} rejected",
         "work.done.contract_rejected": "Contract {id} rejected",
-        "work.note": "Note",
         "work.note.placeholder": "Write a note (progress, what you are waiting for)",
         "work.note.add": "Add note",
         "work.note.line": "{when} {who}: {text}",
@@ -198,10 +196,12 @@ class MyWork(AppWidget):
         if not hands_out_work(self.actor):
             self.team_box.children = []
             return
+        for key in [k for k in self.cards if k.startswith("team:")]:  # the page shown before
+            del self.cards[key], self.buttons[key]
         self.team = team_work(self.engine, self.actor, offset=self.team_offset, limit=self.team_size)
-        if self.team.offset and not self.team.items:  # the last page emptied: show the one before
-            self.team = team_work(self.engine, self.actor, offset=max(0, self.team.total - self.team_size),
-                                  limit=self.team_size)
+        if self.team.offset and not self.team.items:  # the last page emptied: show the new last one
+            last_page = max(0, (self.team.total - 1) // self.team_size * self.team_size)
+            self.team = team_work(self.engine, self.actor, offset=last_page, limit=self.team_size)
         self.team_offset, self.team_total = self.team.offset, self.team.total
         self.targets = reassign_targets(self.engine, self.actor) if self.team.items else []
         self.team_items = [f"team:{item.item_id}" for item in self.team.items]

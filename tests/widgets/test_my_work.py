@@ -104,7 +104,12 @@ def test_a_manager_pages_through_the_teams_to_dos_and_reassigns_one(work):
     assert w.previous_button.disabled and not w.next_button.disabled
     w.next_button.click()
     assert w.team_items == ["team:TU1", "team:TU2"] and w.next_button.disabled and w.team_offset == 2
-    w.previous_button.click()
+    with session_scope(work) as s:  # meanwhile both to-dos of the last page are closed
+        for task_id in ("TU1", "TU2"):
+            s.get(Task, task_id).done_at = AS_OF
+    w.refresh()
+    assert w.team_items == ["team:T1", "team:TU0"] and w.team_offset == 0 and w.team_total == 2
+    assert w.next_button.disabled and not any(k.startswith("team:TU1") for k in w.cards)
     w.buttons["team:T1"]["reassign"].click()
     assert w.error == "请先选择转派给谁"
     w.buttons["team:T1"]["to"].value = "U03"
