@@ -31,6 +31,7 @@ from sqlalchemy import (
     exists,
     func,
     literal,
+    null,
     or_,
     select,
     true,
@@ -149,7 +150,9 @@ class Staging:
         if matched and update:
             excluded = stmt.excluded
             changed = or_(*[_comparable(target.c[c]).is_distinct_from(_comparable(excluded[c])) for c in update])
-            stmt = stmt.on_conflict_do_update(index_elements=keys, set_={c: excluded[c] for c in update}, where=changed)
+            reset = {c.name: null() for c in target.columns if c.info.get("reset_on_change")}
+            stmt = stmt.on_conflict_do_update(index_elements=keys, set_={**{c: excluded[c] for c in update}, **reset},
+                                              where=changed)
         elif matched:
             stmt = stmt.on_conflict_do_nothing(index_elements=keys)
         affected = self.conn.execute(stmt, execution_options={"preserve_rowcount": True}).rowcount

@@ -1,7 +1,10 @@
 """Saving a lead with its scorecard, grading on save and in batch, promotion of grade-A leads.
 
 Grading writes the grade to ``leads.grade`` / ``graded_at`` and a history row
-to ``lead_scores``.  A lead reaching a promoted grade (A) gets, in the same
+to ``lead_scores``.  ``leads.grade_basis`` records the scorecard version that
+last looked at a lead's answers; an import or sync that changes the row clears
+it, so the daily batch reads only new and changed leads (and every lead once
+after a new scorecard version).  A lead reaching a promoted grade (A) gets, in the same
 transaction, an outbox notification to its rep's manager (``users.manager_id``;
 dedup key ``scorecard:promote:LEAD``) and a ``priority_pool`` row with who put
 it there and when.
@@ -14,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, bindparam, insert, select, update
+from sqlalchemy import Engine, bindparam, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -163,10 +166,15 @@ def _lead_row(session: Session, lead: Lead | Mapping[str, Any] | str, at: dateti
     return row
 
 
+def basis(card: Card) -> str:
+    """What ``leads.grade_basis`` holds for a lead this version of ``card`` has looked at."""
+    return f"{card.name}:{card.version}"
+
+
 def _apply_grade(session: Session, lead: Lead, card: Card, values: Mapping[str, Any], at: datetime, actor: str,
                  language: str | None) -> GradeResult:
     grade, previous = card.grade(dict(values)), lead.grade
-    lead.grade, lead.graded_at = grade, at
+    lead.grade, lead.graded_at, lead.grade_basis = grade, at, basis(card)
     session.add(LeadScore(lead_id=lead.lead_id, scorecard_name=card.name, scorecard_version=card.version,
                           answers=_jsonable(values), grade=grade, graded_at=at, graded_by=actor))
     promoted = grade in card.promote_grades and _promote(session, lead, card, grade, at, actor, language)
@@ -245,11 +253,13 @@ class GradeReport:
 
 def grade_leads(engine: Engine, *, as_of: datetime | None = None, scorecard: str = DEFAULT_NAME,
                 regrade: bool = False, actor: str = "grade", language: str | None = None) -> GradeReport:
-    """Grade every lead whose scorecard is complete, in one transaction.
+    """Grade the new and changed leads whose scorecard is complete, in one transaction.
 
-    Without ``regrade`` only leads whose grade would change (or that have none)
-    get a new history row; with ``regrade`` every complete lead is graded again
-    with the active version (after a scorecard change).
+    Only leads this scorecard version has not looked at are read: new ones,
+    ones an import or sync changed since, and all of them once after a new
+    version (``leads.grade_basis``); the report counts those.  Of them, only
+    leads whose grade changes (or that had none) get a new history row.  With
+    ``regrade`` every lead is read and every complete one graded again.
 
     Leads are read in pages of plain rows (by ``lead_id``) and written in bulk:
     memory stays flat in the number of leads, and a page costs a handful of
@@ -264,13 +274,19 @@ def grade_leads(engine: Engine, *, as_of: datetime | None = None, scorecard: str
         columns = {f.name: f.column for f in card.fields}
         leads = Lead.__table__
         wanted = {"lead_id", "grade", "owner_id", "customer_id", "extra", *(c for c in columns.values() if c)}
+        current = basis(card)
+        unseen = or_(leads.c.grade_basis.is_(None), leads.c.grade_basis != current)
         query = select(*[leads.c[c] for c in sorted(wanted)]).order_by(leads.c.lead_id).limit(BATCH)
+        if not regrade:
+            query = query.where(unseen)
         last = None
         while True:
             page = session.execute(query if last is None else query.where(leads.c.lead_id > last)).all()
             if not page:
                 return report
-            last = page[-1].lead_id
+            first, last = page[0].lead_id, page[-1].lead_id
+            session.execute(update(leads).where(leads.c.lead_id.between(first, last), unseen)
+                            .values(grade_basis=current))
             changed = []
             for lead in page:
                 values = _stored_answers(lead, card, columns)

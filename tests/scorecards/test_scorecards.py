@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pandas as pd
 import pytest
 from sqlalchemy import func, select
 
 from salesnb.db import session_scope
+from salesnb.io import import_frame
 from salesnb.models import Lead, LeadScore, OutboxMessage, PriorityPoolEntry, Scorecard
 from salesnb.rules import RuleError
 from salesnb.scorecards import (
@@ -146,7 +148,8 @@ def test_batch_grading_pages_through_leads_and_promotes_like_saving_one(engine, 
         single = {k: getattr(single, k) for k in ("recipients", "cc", "subject", "body", "payload", "event_type",
                                                   "entity_type", "status", "created_at")}
     report = grade_leads(engine, as_of=AS_OF)
-    assert (report.graded, report.changed, report.promoted, report.grades) == (9, 8, 4, {"A": 5, "C": 4})
+    # S1 was graded by saving it with this version: the batch reads only the other eight
+    assert (report.graded, report.changed, report.promoted, report.grades) == (8, 8, 4, {"A": 4, "C": 4})
     with session_scope(engine) as s:
         assert {lead.lead_id: lead.grade for lead in s.scalars(select(Lead))} == \
                {"S1": "A", **{f"B{i}": "A" if i % 2 else "C" for i in range(8)}}
@@ -160,8 +163,8 @@ def test_batch_grading_pages_through_leads_and_promotes_like_saving_one(engine, 
                                             "created_at")} == {k: v for k, v in single.items()
                                                                if k not in ("subject", "body")}
         assert s.scalar(select(func.count()).select_from(LeadScore)) == 9
-    again = grade_leads(engine, as_of=AS_OF)  # a rerun writes nothing
-    assert (again.graded, again.changed, again.promoted) == (9, 0, 0)
+    again = grade_leads(engine, as_of=AS_OF)  # a rerun reads no lead and writes nothing
+    assert (again.graded, again.incomplete, again.changed, again.promoted) == (0, 0, 0, 0)
     with session_scope(engine) as s:
         assert s.scalar(select(func.count()).select_from(LeadScore)) == 9
         assert s.scalar(select(func.count()).select_from(OutboxMessage)) == 5
@@ -199,4 +202,40 @@ def test_custom_fields_are_kept_in_extra(engine):
     assert result.grade == "A+" and not result.promoted
     with session_scope(engine) as s:
         assert s.get(Lead, "L1").extra == {"scorecard": {"competitor": "某厂", "budget_wan": 150.0}}
-    assert grade_leads(engine, as_of=AS_OF).grades == {"A+": 1}
+    assert grade_leads(engine, as_of=AS_OF).grades == {}  # saving graded it with this version already
+    assert grade_leads(engine, as_of=AS_OF, regrade=True).grades == {"A+": 1}
+
+
+def test_the_daily_grading_reads_only_new_and_changed_leads(engine):
+    base_people(engine)
+    add(engine, Lead,
+        {"lead_id": "L1", "budget_provided": True, "delivery_date_specified": False, "purchase_freq_per_month": 1},
+        {"lead_id": "L2", "budget_provided": False, "delivery_date_specified": False, "purchase_freq_per_month": 0},
+        {"lead_id": "L3", "budget_provided": None, "delivery_date_specified": True, "purchase_freq_per_month": 5})
+    first = grade_leads(engine, as_of=AS_OF)
+    assert (first.graded, first.incomplete, first.grades) == (2, 1, {"B": 1, "C": 1})
+    rerun = grade_leads(engine, as_of=AS_OF)  # nothing changed: no lead read, none graded
+    assert (rerun.graded, rerun.incomplete, rerun.changed) == (0, 0, 0)
+
+    def import_leads(*rows):
+        with session_scope(engine) as s:
+            import_frame(s, "leads", pd.DataFrame([{"customer_id": "C1", "owner_id": "U1", "status": "open",
+                                                    "created_at": "2026-03-01 09:00", **r} for r in rows]))
+
+    with session_scope(engine) as s:
+        stored = {c: getattr(s.get(Lead, "L2"), c) for c in ("customer_id", "owner_id", "created_at")}
+    import_leads({"lead_id": "L1", "budget_provided": True, "delivery_date_specified": True,  # changed: B → A
+                  "purchase_freq_per_month": 2},
+                 {"lead_id": "L3", "budget_provided": False, "delivery_date_specified": True,  # now complete
+                  "purchase_freq_per_month": 5})
+    second = grade_leads(engine, as_of=AS_OF + timedelta(hours=1))
+    assert (second.graded, second.changed, second.incomplete, second.grades) == (2, 2, 0, {"A": 1, "B": 1})
+    with session_scope(engine) as s:  # an import that changes nothing leaves the lead alone
+        import_frame(s, "leads", pd.DataFrame([{"lead_id": "L2", "budget_provided": False,
+                                                "delivery_date_specified": False, "purchase_freq_per_month": 0,
+                                                "status": "open", **stored}]))
+    assert grade_leads(engine, as_of=AS_OF + timedelta(hours=2)).graded == 0
+    with session_scope(engine) as s:  # a new scorecard version: every lead once, then nothing
+        save_scorecard(s, default_definition(), actor="system")
+    assert grade_leads(engine, as_of=AS_OF + timedelta(hours=3)).graded == 3
+    assert grade_leads(engine, as_of=AS_OF + timedelta(hours=4)).graded == 0
