@@ -18,12 +18,12 @@ from .options import parse_time
 @click.option("--no-browser", is_flag=True, help="Do not open a browser.")
 @click.option("--user", "user", default=None,
               help="Single-person mode on localhost: every page acts as this user id (an analyst's own machine).")
-@click.option("--pool-size", default=1, show_default=True, type=click.IntRange(0, 8),
-              help="Preheated kernels kept ready per app (0 disables preheating).")
+@click.option("--pool-size", default=None, type=click.IntRange(0, 8),
+              help="Preheated kernels kept ready per app (0 disables preheating; default: [serve] pool_size, else 1).")
 @click.option("--apps-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder of app notebooks (default: voila_apps/).")
 @click.option("--as-of", "as_of", default=None, help="Fixed clock for the apps, e.g. for a demo data set (default: now).")
-def serve_command(port: int, host: str, no_browser: bool, user: str | None, pool_size: int,
+def serve_command(port: int, host: str, no_browser: bool, user: str | None, pool_size: int | None,
                   apps_dir: Path | None, as_of: str | None) -> None:
     """Serve the ops apps (Voila, standalone, preheated kernels)."""
     ctx = app()

@@ -29,7 +29,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ..config import Settings
-from ..errors import SalesnbError
+from ..errors import ConfigError, SalesnbError, shorten
 from ..widgets.protocol import plotly_js_name
 from . import messages  # noqa: F401  (registers the texts)
 from .hosts import allowed_hosts
@@ -56,7 +56,7 @@ class ServeOptions:
     port: int = 8866
     open_browser: bool = True
     user: str | None = None  # single-person mode (localhost only): every page acts as this user
-    pool_size: int = 1
+    pool_size: int | None = None  # preheated kernels per app; None: [serve] pool_size, else 1
     apps_dir: Path = field(default_factory=default_apps_dir)
     base_url: str = "/"
     as_of: datetime | None = None  # a fixed clock for the apps (demos); None: the real time
@@ -98,8 +98,9 @@ def kernel_environment(settings: Settings, as_of: datetime | None = None, user: 
     return env
 
 
-def voila_argv(options: ServeOptions) -> list[str]:
+def voila_argv(options: ServeOptions, settings: Settings) -> list[str]:
     """Command-line switches for ``voila.app.Voila`` (they win over any voila.json an admin may have)."""
+    kernels = kernel_settings(options, settings)
     return [
         str(options.apps_dir),
         f"--Voila.ip={options.host}",
@@ -110,8 +111,8 @@ def voila_argv(options: ServeOptions) -> list[str]:
         "--VoilaConfiguration.strip_sources=True",
         "--VoilaConfiguration.show_tracebacks=False",
         "--VoilaConfiguration.classic_tree=True",
-        f"--VoilaConfiguration.preheat_kernel={options.pool_size > 0}",
-        f"--VoilaConfiguration.default_pool_size={options.pool_size}",
+        f"--VoilaConfiguration.preheat_kernel={any(kernels.pools.values())}",
+        f"--VoilaConfiguration.default_pool_size={kernels.pools['default']}",
     ]
 
 
@@ -132,17 +133,54 @@ def voila_config(options: ServeOptions, settings: Settings):
     config.SessionIdentityProvider.single_user = options.user or ""
     config.SessionIdentityProvider.session_hours = float(settings.section("auth").get("session_hours", 12.0))
     config.VoilaConfiguration.extension_denylist = list(UNUSED_EXTENSIONS)
+    kernels = kernel_settings(options, settings)
     config.VoilaKernelManager.kernel_pools_config = {
-        "default": {"pool_size": options.pool_size, "kernel_env_variables": public_env},
-    }
+        name: {"pool_size": size, "kernel_env_variables": public_env} for name, size in kernels.pools.items()}
     config.VoilaKernelManager.default_env_variables = public_env
     config.VoilaKernelManager.fill_delay = 0.5
     # Kernels talk to the server over Unix sockets in Voila's private folder, not over local TCP ports.
     config.KernelManager.transport = "ipc"
-    # Each open page holds its kernel; kernels of closed tabs are reclaimed after an idle hour.
-    config.MappingKernelManager.cull_idle_timeout = 3600
-    config.MappingKernelManager.cull_interval = 300
+    # Each open page holds its kernel; kernels of closed tabs (and, if configured, of idle open ones) are reclaimed.
+    config.MappingKernelManager.cull_idle_timeout = kernels.cull_idle_seconds
+    config.MappingKernelManager.cull_interval = kernels.cull_interval_seconds
+    config.MappingKernelManager.cull_connected = kernels.cull_connected
     return config
+
+
+@dataclass(frozen=True)
+class KernelSettings:
+    """How many kernels are kept warm per app and when idle ones are culled (``[serve]``)."""
+
+    pools: dict[str, int]  # "default" and app notebooks ("findings.ipynb") → preheated kernels
+    cull_idle_seconds: int
+    cull_interval_seconds: int
+    cull_connected: bool
+
+
+def kernel_settings(options: ServeOptions, settings: Settings) -> KernelSettings:
+    """``--pool-size`` or ``[serve] pool_size`` (default 1) for every app, ``[serve] pools`` per app
+    (``{findings = 2, my_work = 3}``), ``cull_idle_minutes`` (60; 0 never), ``cull_interval_minutes`` (5)
+    and ``cull_connected`` (false: a kernel with its page open is kept however long it is idle)."""
+    section = settings.section("serve")
+    default = options.pool_size if options.pool_size is not None else _whole(section, "pool_size", 1)
+    pools = {"default": default}
+    per_app = section.get("pools") or {}
+    if not isinstance(per_app, dict):
+        raise ConfigError("serve.bad_setting", setting="pools", value=shorten(repr(per_app)))
+    for app, size in per_app.items():
+        if isinstance(size, bool) or not isinstance(size, int) or not 0 <= size <= 16:
+            raise ConfigError("serve.bad_setting", setting=f"pools.{app}", value=shorten(repr(size)))
+        pools[app if app.endswith(".ipynb") else f"{app}.ipynb"] = size
+    return KernelSettings(pools, 60 * _whole(section, "cull_idle_minutes", 60),
+                          60 * max(1, _whole(section, "cull_interval_minutes", 5)),
+                          bool(section.get("cull_connected", False)))
+
+
+def _whole(section: dict, key: str, default: int) -> int:
+    value = section.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ConfigError("serve.bad_setting", setting=key, value=shorten(repr(value)))
+    return value
 
 
 def static_files_root() -> Path:
@@ -195,4 +233,4 @@ def serve(settings: Settings, options: ServeOptions) -> None:
     prepare_environment(options, settings)
     from .app import SalesnbVoila
 
-    SalesnbVoila.launch_instance(argv=voila_argv(options), config=voila_config(options, settings))
+    SalesnbVoila.launch_instance(argv=voila_argv(options, settings), config=voila_config(options, settings))

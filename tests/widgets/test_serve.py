@@ -58,7 +58,7 @@ def test_redirects_after_sign_in_stay_on_the_site():
 
 def test_voila_is_standalone_preheated_stripped_and_quiet(monkeypatch):
     s = settings(monkeypatch)
-    argv = voila_argv(ServeOptions(pool_size=2, port=9000))
+    argv = voila_argv(ServeOptions(pool_size=2, port=9000), s)
     for flag in ("--VoilaConfiguration.strip_sources=True", "--VoilaConfiguration.show_tracebacks=False",
                  "--VoilaConfiguration.preheat_kernel=True", "--VoilaConfiguration.default_pool_size=2",
                  "--Voila.port=9000", "--VoilaConfiguration.template=salesnb"):
@@ -114,3 +114,28 @@ def test_an_unwritable_cache_makes_the_dashboard_send_plotly_inline(monkeypatch,
     prepare_environment(ServeOptions(), settings(monkeypatch, url=f"sqlite:///{tmp_path / 'x.db'}"))
     assert os.environ["SALESNB_PLOTLY_INLINE"] == "1"
     assert str(blocked) not in os.environ["JUPYTER_PATH"]
+
+
+def test_kernel_pools_and_culling_come_from_the_configuration(monkeypatch, tmp_path):
+    toml = tmp_path / "salesnb.toml"
+    toml.write_text('[serve]\npool_size = 2\npools = {findings = 3, my_work = 0}\ncull_idle_minutes = 20\n'
+                    'cull_connected = true\n', encoding="utf-8")
+    monkeypatch.setenv("SALESNB_CONFIG", str(toml))
+    s = settings(monkeypatch)
+    config = voila_config(ServeOptions(), s)
+    pools = {name: pool["pool_size"] for name, pool in config.VoilaKernelManager.kernel_pools_config.items()}
+    assert pools == {"default": 2, "findings.ipynb": 3, "my_work.ipynb": 0}
+    assert "--VoilaConfiguration.default_pool_size=2" in voila_argv(ServeOptions(), s)
+    assert voila_config(ServeOptions(pool_size=1), s).VoilaKernelManager.kernel_pools_config["default"]["pool_size"] == 1
+    kernels = config.MappingKernelManager
+    assert (kernels.cull_idle_timeout, kernels.cull_interval, kernels.cull_connected) == (1200, 300, True)
+    toml.write_text("[serve]\ncull_idle_minutes = -5\n", encoding="utf-8")
+    with pytest.raises(SalesnbError, match="cull_idle_minutes"):
+        voila_config(ServeOptions(), settings(monkeypatch))
+
+
+def test_default_culling_keeps_open_pages(monkeypatch):
+    config = voila_config(ServeOptions(), settings(monkeypatch))
+    kernels = config.MappingKernelManager
+    assert (kernels.cull_idle_timeout, kernels.cull_connected) == (3600, False)
+    assert config.VoilaKernelManager.kernel_pools_config["default"]["pool_size"] == 1
