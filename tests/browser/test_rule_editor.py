@@ -36,3 +36,21 @@ def test_build_a_rule_and_see_the_count_change(app_page):
     page.locator("button.snb-save-rule").click()
     page.locator(".snb-banner .snb-msg.snb-good").wait_for()
     assert "custom_quotes_1 第 1 版" in page.locator(".snb-banner").inner_text()
+
+
+def test_a_related_records_condition_no_order_for_an_accepted_quote(app_page):
+    app_page.sign_in("O01")
+    page = app_page.open("rules")
+    page.locator("button.snb-add-condition").wait_for()
+    page.locator("button.snb-add-condition").click()
+    page.locator(".snb-condition").first.wait_for()
+    pick_option(page, ".snb-condition .snb-cond-field select", "状态")
+    pick_option(page, ".snb-condition .snb-cond-value select", "已接受")
+    page.wait_for_function("document.querySelector('.snb-rule-preview').innerText.includes('当前命中 2 条')")
+    page.locator("button.snb-add-related").click()
+    page.locator(".snb-related .snb-related-table select").wait_for()
+    pick_option(page, ".snb-related .snb-related-table select", "订单")
+    pick_option(page, ".snb-related .snb-related-key select", "报价单号")
+    page.wait_for_function("document.querySelector('.snb-rule-preview').innerText.includes('当前命中 1 条')")
+    assert "Q001" in page.locator(".snb-rule-preview").inner_text()  # accepted, and no order for it
+    app_page.screenshot("rules_related")
