@@ -112,7 +112,7 @@ def load(engine, folder: Path) -> None:
     from salesnb.schema import table_specs
 
     paths = [folder / f"{name}.csv" for name in table_specs() if (folder / f"{name}.csv").exists()]
-    import_paths(engine, paths, actor="bench")
+    import_paths(engine, paths, actor="system")
 
 
 def copy_from_sqlite(sqlite_path: Path, engine) -> None:

@@ -13,6 +13,12 @@ daily run writes (grades, findings, escalations, notifications).
 
     .venv/bin/python bench/bench_daily_checks.py                    # 1M orders, SQLite
     .venv/bin/python bench/bench_daily_checks.py --orders 100000 --backend postgresql
+    .venv/bin/python bench/bench_daily_checks.py --next-day       # then a day of changes and the next run
+
+``--next-day``: after the first run, a day of business (about 1 % of the
+leads, orders, invoices and to-dos new or changed, written through the
+importer by ``day_of_changes.py``) and the next day's run, measured the same
+way and printed beside the first.
 """
 
 from __future__ import annotations
@@ -27,12 +33,14 @@ import sys
 import tempfile
 import threading
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_checks  # noqa: E402 - shares the cached demo data and databases
+from day_of_changes import apply_day_of_changes  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SALESNB = [sys.executable, "-c", "from salesnb.cli import main; main()"]
@@ -177,6 +185,8 @@ def main() -> None:
                         help="notifications delivered by the run (the first run on demo data finds a backlog of "
                              "hundreds of thousands; 0 or less: all)")
     parser.add_argument("--trivial-runs", type=int, default=3)
+    parser.add_argument("--next-day", action="store_true", help="then a day of changes and the next day's run")
+    parser.add_argument("--fraction", type=float, default=0.01, help="share of rows a day changes (--next-day)")
     args = parser.parse_args()
     args.data = str(Path(args.data).resolve())  # the run's kernel works in another folder
 
@@ -190,22 +200,44 @@ def main() -> None:
     trivial = trivial_runs(home, args.trivial_runs)
     limit = args.notify_limit if args.notify_limit > 0 else None
     seconds, memory, run = run_daily(url, args.as_of, home, args.steps, limit)
+    print(f"\ndaily_checks template on {args.orders:,} orders ({args.backend}), as of {args.as_of}")
+    first = report(seconds, memory, run)
+    print(f"  trivial 3-cell papermill run: median {statistics.median(trivial):.2f} s "
+          f"(runs: {', '.join(f'{s:.2f}' for s in trivial)}) = kernel start-up and shutdown")
+    if not args.next_day:
+        return
+    from salesnb.db import make_engine
+    from salesnb.timeutil import parse_as_of
+
+    day = parse_as_of(args.as_of) + timedelta(days=1)
+    engine = make_engine(url)
+    started = time.perf_counter()
+    written = apply_day_of_changes(engine, day - timedelta(hours=1), args.fraction)
+    engine.dispose()
+    print(f"\na day of changes ({args.fraction:.0%}): {written} written in {time.perf_counter() - started:.1f} s")
+    seconds, memory, run = run_daily(url, day.strftime("%Y-%m-%d %H:%M:%S"), home, args.steps, limit)
+    print(f"next day's run, as of {day:%Y-%m-%d %H:%M}")
+    second = report(seconds, memory, run)
+    print(f"\n{'':<28}{'first run':>12}{'next day':>12}")
+    for key, unit in (("seconds", "s"), ("largest_mib", "MiB"), ("tree_mib", "MiB")):
+        print(f"{key + ' (' + unit + ')':<28}{first[key]:>12,.1f}{second[key]:>12,.1f}")
+
+
+def report(seconds: float, memory: TreeMemory, run: dict) -> dict:
+    """Print one run's cells, overheads and memory; return its headline figures."""
     cells = cell_times(run["notebook"])
     in_cells = sum(s for _, s in cells)
     metrics = json.loads(next(line.split("metrics:", 1)[1] for line in run["output"].splitlines()
                               if "metrics:" in line))
-
-    print(f"\ndaily_checks template on {args.orders:,} orders ({args.backend}), as of {args.as_of}")
     print(f"{'cell':<62}{'seconds':>9}")
     for source, took in cells:
         print(f"{source:<62}{took:>9.2f}")
     print(f"{'(in cells)':<62}{in_cells:>9.2f}")
     print(f"whole run (salesnb run, wall clock)        {seconds:8.1f} s")
     print(f"  outside the cells (CLI start, kernel start/stop, papermill, history row): {seconds - in_cells:.1f} s")
-    print(f"  trivial 3-cell papermill run: median {statistics.median(trivial):.2f} s "
-          f"(runs: {', '.join(f'{s:.2f}' for s in trivial)}) = kernel start-up and shutdown")
     print(f"peak RSS: largest process {memory.largest / 2**20:,.0f} MiB, whole tree {memory.total / 2**20:,.0f} MiB")
     print("key numbers: " + json.dumps(metrics, ensure_ascii=False))
+    return {"seconds": seconds, "largest_mib": memory.largest / 2**20, "tree_mib": memory.total / 2**20}
 
 
 if __name__ == "__main__":

@@ -102,7 +102,7 @@ def fill(url: str, n: int, overdue_share: float) -> None:
         s.add_all(User(**p) for p in people())
         contract = default_policies()["contract_approval"].to_dict()
         contract["calendar"] = {"mode": "working_hours"}
-        save_policy(s, contract, actor="bench")
+        save_policy(s, contract, actor="system")
     engine.dispose()
     columns = "task_id, node, entity_type, entity_id, owner_id, created_at, kind"
     if url.startswith("sqlite"):

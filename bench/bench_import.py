@@ -107,7 +107,7 @@ def child(url: str, data: str, chunk_rows: int, rerun: bool) -> None:
         cpu = time.process_time()
         with PeakRss() as rss:
             started = time.perf_counter()
-            report = import_paths(engine, [data], actor="bench", chunk_rows=chunk_rows)
+            report = import_paths(engine, [data], actor="system", chunk_rows=chunk_rows)
             wall = time.perf_counter() - started
         out[label] = {
             "wall": wall, "cpu": time.process_time() - cpu, "rss_peak": rss.peak, "rows": report.rows,
