@@ -141,7 +141,7 @@ def trivial_runs(folder: Path, times: int) -> list[float]:
 
 def run_daily(url: str, as_of: str, home: Path, steps: str | None, notify_limit: int | None
               ) -> tuple[float, TreeMemory, dict]:
-    env = {**os.environ, "SALESNB_DB_URL": url, "SALESNB_HOME": str(home)}
+    env = {**os.environ, "SALESNB_DB_URL": url, "SALESNB_HOME": str(home), "SALESNB_LANG": "en"}  # parsed below
     env.pop("SALESNB_CONFIG", None)
     cmd = [*SALESNB, "run", "daily_checks", "-p", "as_of", as_of]
     if notify_limit is not None:
