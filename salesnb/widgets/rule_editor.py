@@ -257,7 +257,7 @@ class ConditionRow(widgets.HBox):
                 if n != self.meta.name and (m.kind == kind or (kind in NUMBER_KINDS and m.kind in NUMBER_KINDS))]
 
     def _against_field(self, op: str) -> bool:
-        usable = op in FIELD_OPS and self.meta.kind != "bool" and bool(self.others())
+        usable = op in FIELD_OPS and self.meta.kind != "bool" and not self.meta.enum and bool(self.others())
         self.against_box.layout.display = "" if usable else "none"
         return usable and self.against_box.value == "field"
 
