@@ -34,13 +34,16 @@ from typing import TYPE_CHECKING
 
 from .evidence import (
     DAY,
+    ROUND_AMOUNT,
     TYPICAL_FEES,
     Claim,
     Line,
     Proposal,
+    is_person,
     is_share,
     not_for_invoices,
     payer_name_key,
+    round_less_fee,
 )
 
 if TYPE_CHECKING:
@@ -172,6 +175,8 @@ class ClaimBook:
                 or not m._open(line, claim.invoice_id)):
             return None
         rank = self._rank(line, m.invoices[claim.invoice_id].customer_id, (claim,))
+        if rank and short > 0 and is_person(line.payer_name):
+            rank = 2  # a private person's transfer a fee short of the claim: a coincidence as likely
         return None if rank is None else (rank, short > 0)
 
     # ------------------------------------------------------------ one line, one claim
@@ -200,6 +205,8 @@ class ClaimBook:
         confidence = CLAIM_CONFIDENCE[best]
         if best[0] >= 1 and target < claim.amount:
             confidence = min(confidence, 0.8)  # an unknown payer paying the rest of an invoice: too easy a fit
+        if best[0] >= 1 and line.amount % ROUND_AMOUNT == 0:
+            confidence = min(confidence, 0.8)  # … or a round sum: no fingerprint of one invoice
         if len(found) > 1:
             confidence -= 0.02  # a weaker candidate exists
         if (len(found) > 1 and found[1][0] == best) or self._rivals(line, claim, best):
@@ -355,7 +362,8 @@ class ClaimBook:
             return
         best = min(fit for fit, _, _ in found)
         tier = [(group, i) for fit, group, i in found if fit == best]
-        confidence = 0.9 if best == (1, False) else 0.6
+        # The unclaimed invoice rests on the amount alone, as with amount_unique: it must be an unusual one.
+        confidence = 0.9 if best == (1, False) and not round_less_fee(line.amount) else 0.6
         if len(tier) > 1:
             confidence = 0.5
         group, rest_id = tier[0]
@@ -365,7 +373,8 @@ class ClaimBook:
         m._decide(line, [replace(p, evidence=evidence) for p in m._settle(line, ids, rule, confidence)])
 
     def match_share(self, line: Line) -> None:
-        """A known customer's instalment that is a usual share of exactly one of their claimed invoices."""
+        """A known customer's instalment that is a usual share of exactly one of their claimed invoices, and
+        no instalment of another invoice of theirs."""
         m = self.m
         top = m._top_customer(line)
         if top is None or not_for_invoices(line.memo):
@@ -374,8 +383,13 @@ class ClaimBook:
                 if self._open(c) and self.target(c) > line.amount and self._near_claim(c, line)
                 and m._open(line, c.invoice_id)
                 and any(is_share(line.amount, base) for base in {self.target(c), c.amount})}
-        if len(hits) == 1:
+        if len(hits) == 1 and line.txn_id not in m._doubtful:
             (invoice_id, claim), = hits.items()
+            # The claim decides between instalments when the line is one of its invoice to the cent; a share
+            # only up to rounding is no better than the same reading of another invoice of theirs.
+            exact = any(is_share(line.amount, base, exact=True) for base in {self.target(claim), claim.amount})
+            if not exact and m._part_elsewhere(line, top[0], hits, on_account=False):
+                return
             m._decide(line, [Proposal(line.txn_id, invoice_id, line.amount, "claim_percentage", 0.92,
                                       evidence=claim.claim_id)])
 
@@ -424,6 +438,8 @@ class ClaimBook:
             if len(tier) != 1 or len(claims) != 1:
                 continue  # several ways to read these transfers: a reviewer decides
             claim, parts = tier[0]
+            if best and all(part.amount % ROUND_AMOUNT == 0 for part in parts):
+                continue  # round sums from a payer nobody knows add up to a (round) claim by chance as often
             rule = "claim_split_payments_third_party" if best else "claim_split_payments"
             for part in parts:
                 m._decide(part, [Proposal(part.txn_id, claim.invoice_id, part.amount, rule,

@@ -111,6 +111,37 @@ def is_share(amount: int, outstanding: int, exact: bool = False) -> bool:
 
 
 
+def part_of(amount: int, outstanding: int, full: int | None = None, *, on_account: bool = True) -> bool:
+    """Whether ``amount`` reads as a part payment of an invoice with ``outstanding`` left (``full`` its whole
+    amount) — a competing reading that makes a weaker match doubtful.
+
+    Maybe less a typical bank fee, the amount is a usual share of either (to the cent, or rounded to 100 or
+    1,000 yuan — a unit of at most 5 % of the part: 3,000 is no rounded 40 % of 7,777.77), or what is left
+    after such a share, or (``on_account``) a round sum on account (a multiple of 1,000 yuan) smaller than
+    what is left.
+    """
+    if amount >= outstanding:
+        return False
+    for fee in (0, *sorted(TYPICAL_FEES)):
+        gross = amount + fee
+        if gross >= outstanding:
+            break
+        if on_account and gross % ROUND_AMOUNT == 0:
+            return True
+        for base in {outstanding, full or outstanding}:
+            for part in (gross, base - gross):
+                rounding = next((unit for unit in (ROUND_AMOUNT, SHARE_ROUNDING)
+                                 if part % unit == 0 and part >= 20 * unit), 0)
+                if part > 0 and any(abs(part * 100 - base * share) <= 50 * rounding for share in SHARES):
+                    return True
+    return False
+
+
+def round_less_fee(amount: int) -> bool:
+    """The amount is a round sum (a multiple of 100 yuan), or one less a typical bank fee."""
+    return any((amount + fee) % SHARE_ROUNDING == 0 for fee in (0, *TYPICAL_FEES))
+
+
 ACCOUNT, NAME = "account:", "name:"
 
 

@@ -26,6 +26,12 @@ normalised number, amounts through a hash join on (customer, cents), names
 through :class:`~salesnb.receivables.names.NameIndex` blocks, fees through a
 customer's own few invoices.  Amounts are integer cents.
 
+A rule that rests on the amount's fit defers to review when another reading
+fits the line as well: a part payment of a larger invoice of the customer
+(:func:`~salesnb.receivables.evidence.part_of`), a full payment less a bank
+fee, an instalment of another invoice; a line found doubtful in a round is
+not picked by a later, weaker rule of that round.
+
 Each proposal carries the rule and a confidence; proposals at or above
 ``Options.auto_threshold`` are *applied*, the others become review
 *candidates*.  A line is applied at most once (all of its applied rows come
@@ -46,6 +52,7 @@ from .evidence import (
     ACCOUNT,
     DAY,
     NAME,
+    ROUND_AMOUNT,
     SHARE_ROUNDING,
     TYPICAL_FEES,
     Claim,
@@ -56,8 +63,10 @@ from .evidence import (
     is_share,
     not_for_invoices,
     on_behalf,
+    part_of,
     payer_keys,
     payer_name_key,
+    round_less_fee,
 )
 from .names import NameIndex
 from .subsets import SMALL, subset_sums
@@ -161,6 +170,9 @@ class Matcher:
         self._dirty_amounts: set[int] = set()
         self._dirty_payers: set[str] = set()
         self._near: dict[str, list[Proposal]] = defaultdict(list)
+        # Lines this round found two readings of (a split of small invoices or a part of a larger one …):
+        # a later, weaker guess must not pick one of them.
+        self._doubtful: set[str] = set()
         self._by_ref: dict[str, set[str]] = defaultdict(set)
         self._by_contract: dict[str, set[str]] = defaultdict(set)
         self._by_customer: dict[str, list[str]] = defaultdict(list)
@@ -223,6 +235,14 @@ class Matcher:
             return None
         return hits[0]
 
+    def _third_party_by_history(self, line: Line, customer: str) -> bool:
+        """The payer is ``customer`` only because a payer of this name (not this account) paid for them
+        before, and the name is unlike theirs: a third company, which may pay for other customers too."""
+        hits = self.names.lookup(line.payer_name, self.options.min_name_score)
+        if any(c == customer and score >= self.options.auto_name_score for c, score in hits):
+            return False
+        return not (line.payer_account and self.payers.get(ACCOUNT + line.payer_account) == {customer})
+
     def _decide(self, line: Line, proposals: list[Proposal]) -> bool:
         """Apply ``proposals`` (one decision for the line) or keep them as near misses; True if applied."""
         if not proposals:
@@ -267,6 +287,7 @@ class Matcher:
             # Until nothing changes: a payment applied in one round (or an account learnt) can settle
             # a line of an earlier round; only the lines and customers it touches are looked at again.
             self._dirty_customers, self._dirty_amounts, self._dirty_payers = set(), set(), set()
+            self._doubtful = set()
             self.claims.match_claims()
             for step in (self.claims.match_line, self._pass_amount_name, self._pass_fee, self._pass_split_invoices,
                          self.claims.match_line_and_rest, self.claims.match_rest_from_anyone):
@@ -346,6 +367,11 @@ class Matcher:
             confidence = 0.6
         elif len(top) > 1:
             confidence -= 0.05  # same customer, same amount: the oldest invoice first, but a reviewer decides
+        elif best < 100.0 and line.amount % ROUND_AMOUNT == 0 and self._part_elsewhere(line, next(iter(customers)),
+                                                                                         top):
+            # A round sum from a name only like the customer's: as likely paid on account of a larger invoice.
+            confidence = min(confidence, 0.8)
+            self._doubtful.add(line.txn_id)
         proposals = [Proposal(line.txn_id, i, line.amount, "amount_name", round(confidence, 3)) for i in top[:3]]
         if not self._decide(line, proposals[:1]):
             self._near[line.txn_id].extend(proposals[1:])
@@ -370,10 +396,20 @@ class Matcher:
                     break
         if not subsets:
             return
-        if len(subsets) > 1 or self._share_of_one(line, top[0], exact=True):
-            confidence = 0.6  # another subset, or an exact instalment of one invoice, fits as well
         chosen = [ids[k] for k in subsets[0]]
+        if len(subsets) > 1 or self._part_elsewhere(line, top[0], chosen):
+            confidence = 0.6  # another subset, or a part payment of a larger invoice, fits as well
+            self._doubtful.add(line.txn_id)
         self._decide(line, self._settle(line, chosen, rule, confidence))
+
+    def _part_elsewhere(self, line: Line, customer: str, chosen: Iterable[str], on_account: bool = True) -> list[str]:
+        """Open invoices of ``customer`` other than ``chosen`` that the line reads as a part payment of
+        (:func:`~salesnb.receivables.evidence.part_of`): a match that rests on the amount's coincidence with
+        other invoices is then doubtful."""
+        chosen = set(chosen)
+        return [i for i in self._customer_open(line, customer)
+                if i not in chosen and part_of(line.amount, self.remaining[i], self.invoices[i].amount,
+                                               on_account=on_account)]
 
     def _share_of_one(self, line: Line, customer: str, exact: bool = False) -> set[str]:
         """The customer's open invoices of which the line is a usual share (a part payment).
@@ -441,27 +477,47 @@ class Matcher:
             confidence = 0.92
         else:
             confidence = 0.75 if typical else 0.65
-        self._decide(line, self._settle(line, [(typical or near)[0]], "fee", confidence))
+        chosen = (typical or near)[0]
+        if self._share_of_one(line, top[0], exact=True) - {chosen}:
+            confidence = min(confidence, 0.75)  # or exactly an instalment of another invoice
+            self._doubtful.add(line.txn_id)
+        self._decide(line, self._settle(line, [chosen], "fee", confidence))
 
     def _pass_percentage(self, line: Line) -> None:
         """A part payment that is a usual share (30 % deposit, 60 % on delivery …) of exactly one open invoice."""
         top = self._top_customer(line)
-        if top is None or not_for_invoices(line.memo):
+        if top is None or not_for_invoices(line.memo) or line.txn_id in self._doubtful:
             return
         hits = self._share_of_one(line, top[0])
         if len(hits) == 1:
             invoice_id = hits.pop()
+            others = [i for i in self._customer_open(line, top[0]) if i != invoice_id]
+            fee_short = any(self.remaining[i] - line.amount in TYPICAL_FEES for i in others)
+            # Doubtful when the line is as well a part of another invoice, or settles one less a bank fee.
+            # A round sum's reading as money on account of a larger invoice is weaker than a usual share, but not
+            # when the payer's name is only like the customer's (as with amount_name).
+            elsewhere = self._part_elsewhere(line, top[0], (invoice_id,), on_account=top[1] < 100.0)
+            confidence = 0.6 if fee_short or elsewhere or self._third_party_by_history(line, top[0]) else 0.9
             if not self._contradicted(line, invoice_id, "percentage", top[1]):
-                self._decide(line, [Proposal(line.txn_id, invoice_id, line.amount, "percentage", 0.9)])
+                self._decide(line, [Proposal(line.txn_id, invoice_id, line.amount, "percentage", confidence)])
 
     def _pass_amount_unique(self, line: Line) -> None:
         """A payer nobody knows (a third company) paying an unusual amount that exactly one open invoice has."""
-        if (line.amount % SHARE_ROUNDING == 0 or not_for_invoices(line.memo) or is_person(line.payer_name)
+        if (round_less_fee(line.amount) or not_for_invoices(line.memo) or is_person(line.payer_name)
                 or self._customers(line)):
-            return
+            return  # a round sum (or one less a bank fee) is no unusual amount
         same = [i for i in dict.fromkeys(self._by_amount.get(line.amount, ()))
                 if self.remaining[i] == line.amount and self._open(line, i)]
-        if len(same) == 1:
+        fee_short = [i for fee in TYPICAL_FEES for i in dict.fromkeys(self._by_amount.get(line.amount + fee, ()))
+                     if self.remaining[i] == line.amount + fee and self._open(line, i)]
+        # The rest of a part-paid invoice is too easy a fit for a payer nobody knows (as with claims), and so
+        # is an amount that is as well the full payment of another invoice less a bank fee.
+        rest = len(same) == 1 and (self.invoices[same[0]].amount or line.amount) != line.amount
+        if len(same) == 1 and (fee_short or rest):
+            self._near[line.txn_id].extend(Proposal(line.txn_id, i, min(line.amount, self.remaining[i]),
+                                                    "amount_unique", 0.5)
+                                           for i in (same + fee_short)[: self.options.max_candidates])
+        elif len(same) == 1:
             self._decide(line, [Proposal(line.txn_id, same[0], line.amount, "amount_unique", 0.9)])
         elif same:
             self._near[line.txn_id].extend(Proposal(line.txn_id, i, line.amount, "amount_unique", 0.5)
@@ -470,13 +526,15 @@ class Matcher:
     def _pass_sole_invoice(self, line: Line) -> None:
         """A part payment from a known customer who has exactly one open invoice, larger than the line."""
         top = self._top_customer(line)
-        if top is None or not_for_invoices(line.memo):
+        if top is None or not_for_invoices(line.memo) or line.txn_id in self._doubtful:
             return
         # Invoices issued after the line (the window allows a few days) cannot have been part-paid by it.
         open_ids = [i for i in self._customer_open(line, top[0]) if (self.invoices[i].issued or 0.0) <= line.booked]
         if len(open_ids) == 1 and self.remaining[open_ids[0]] > line.amount:
+            # A third company known by name only may be paying for another customer: a reviewer decides.
+            confidence = 0.6 if self._third_party_by_history(line, top[0]) else 0.9
             if not self._contradicted(line, open_ids[0], "sole_invoice", top[1]):
-                self._decide(line, [Proposal(line.txn_id, open_ids[0], line.amount, "sole_invoice", 0.9)])
+                self._decide(line, [Proposal(line.txn_id, open_ids[0], line.amount, "sole_invoice", confidence)])
 
     def _contradicted(self, line: Line, invoice_id: str, rule: str, name_score: float) -> bool:
         """Whether a part payment of ``invoice_id`` guessed from the payer's name is contradicted.

@@ -183,6 +183,11 @@ class NameIndex:
                     counts.update(members)
             need = max(1, len(grams) // 2)
             ranked = sorted((k for k, c in counts.items() if c >= need), key=lambda k: (-counts[k], k))
-            block = ranked[: self._max_block]  # ties by key: the same block whatever the hash seed
+            block = ranked[: self._max_block]
+            if len(ranked) > self._max_block:
+                # Customers sharing as many grams as the last one kept are as likely: cutting them by key
+                # would hide a namesake and make the payer look unambiguous.
+                cut = counts[block[-1]]
+                block = [k for k in ranked if counts[k] >= cut][: self._max_common]
         hits = [NameHit(k, name_score(payer, self._names[k])) for k in block]
         return tuple(sorted((h for h in hits if h.score >= min_score), key=lambda h: (-h.score, h.key)))

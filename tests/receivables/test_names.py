@@ -51,3 +51,13 @@ def test_a_group_company_whose_place_is_most_of_its_name_is_in_the_block():
     # "呼和浩特方诚集团" keeps its place in the core ("方诚" alone is too short); the block still finds it.
     index = NameIndex([("C1", "呼和浩特方诚PCB电路股份有限公司"), ("C2", "呼和浩特天元机械有限公司")])
     assert index.lookup("呼和浩特方诚集团有限公司") == (("C1", 90.0),)
+
+
+def test_a_block_cut_keeps_every_customer_as_close_as_the_last_one_kept():
+    # 45 other 弘新 companies sort between the two 常州 ones: cutting the block by key hid the second namesake.
+    fillers = [(f"C5{n:02d}", f"弘新{word}有限公司") for n, word in enumerate(
+        "机械 电子 纺织 食品 化工 建材 印刷 包装 物流 塑胶 五金 照明 家具 服饰 玩具 医药 陶瓷 玻璃 钢构 模具 "
+        "线缆 光电 仪表 阀门 泵业 轴承 齿轮 刀具 磨料 涂料 橡胶 纸业 木业 石材 铝业 铜业 锻造 铸造 冲压 焊接 "
+        "喷涂 电镀 热处理 标准件 紧固件".split())]
+    index = NameIndex([("C000", "弘新智能装备（常州）有限公司"), *fillers, ("C999", "常州弘新航空零部件有限公司")])
+    assert index.lookup("常州弘新集团有限公司") == (("C000", 90.0), ("C999", 90.0))
