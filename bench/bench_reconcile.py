@@ -22,7 +22,7 @@ larger demo set, cut to those sizes keeping every invoice a kept line pays).
 
     .venv/bin/python bench/bench_reconcile.py [--orders 20000] [--lines 100000] [--invoices 100000]
                                               [--seed 7] [--as-of "2026-03-16 10:00"] [--skip-scale]
-                                              [--postgres URL]
+                                              [--postgres URL] [--show-wrong]
 """
 
 from __future__ import annotations
@@ -61,8 +61,9 @@ def _money(series: pd.Series) -> list[Decimal]:
 
 
 def load(folder: Path, url: str, *, max_lines: int | None = None, max_invoices: int | None = None,
-         seed: int = 7) -> tuple[object, pd.DataFrame, dict[str, int]]:
-    """A fresh store with the demo's customers, contracts, open invoices and bank lines; returns the truth."""
+         seed: int = 7) -> tuple[object, pd.DataFrame, dict[str, int], dict[str, dict[str, str]]]:
+    """A fresh store with the demo's customers, contracts, open invoices and bank lines; returns the truth and,
+    for showing wrong matches, each line's and each invoice's description."""
     read = lambda name: pd.read_csv(folder / f"{name}.csv", dtype=str, keep_default_na=False)
     customers, contracts = read("customers"), read("contracts")
     invoices, bank, truth = read("invoices"), read("bank_transactions"), read("bank_truth")
@@ -117,7 +118,11 @@ def load(folder: Path, url: str, *, max_lines: int | None = None, max_invoices: 
         invoice_amount=truth["invoice_id"].map(dict(zip(invoices["invoice_id"], invoices["amount"]))),
         claimed=truth["invoice_id"].isin(set(claims.loc[claims["status"] != "rejected", "invoice_id"])),
     )
-    return engine, truth, sizes
+    described = {"line": {t: f"{a} from {p or '-'!r}, memo {m or '-'!r}" for t, a, p, m in
+                          zip(bank["txn_id"], bank["amount"], bank["payer_name"], bank["memo"])},
+                 "invoice": {i: f"{i} ({a}, {names.get(customer_of.get(c), '?')})" for i, a, c in
+                             zip(invoices["invoice_id"], invoices["amount"], invoices["contract_id"])}}
+    return engine, truth, sizes, described
 
 
 def missed_kinds(truth: pd.DataFrame, applied: set[tuple[str, str]]) -> Counter:
@@ -156,9 +161,20 @@ def score(report, truth: pd.DataFrame) -> dict[str, object]:
     }
 
 
-def run(label: str, folder: Path, url: str, **limits) -> None:
+def show_wrong(report, truth: pd.DataFrame, described: dict[str, dict[str, str]]) -> None:
+    """Every applied pair the truth does not have: the line, the invoice it was applied to, the right one(s)."""
+    true_pairs = set(zip(truth["txn_id"], truth["invoice_id"]))
+    pays = truth.groupby("txn_id")["invoice_id"].apply(list).to_dict()
+    for m in report.applied:
+        if (m.txn_id, m.invoice_id) not in true_pairs:
+            right = ", ".join(described["invoice"].get(i, i) for i in pays.get(m.txn_id, ())) or "no invoice"
+            print(f"    wrong: {m.txn_id} {described['line'][m.txn_id]} → {m.rule} applied "
+                  f"{described['invoice'].get(m.invoice_id, m.invoice_id)}; it pays {right}")
+
+
+def run(label: str, folder: Path, url: str, *, wrong: bool = False, **limits) -> None:
     started = time.perf_counter()
-    engine, truth, sizes = load(folder, url, **limits)
+    engine, truth, sizes, described = load(folder, url, **limits)
     loaded = time.perf_counter() - started
     as_of = datetime.now(local_tz())
     cpu = time.process_time()
@@ -181,6 +197,8 @@ def run(label: str, folder: Path, url: str, **limits) -> None:
     print("  true pairs not applied (left to review or unmatched):")
     for kind, n in s["missed"].most_common():
         print(f"    {n:7,}  {kind}")
+    if wrong:
+        show_wrong(report, truth, described)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -193,20 +211,22 @@ def main(argv: list[str] | None = None) -> int:
                         "fix it to repeat a run's figures")
     parser.add_argument("--skip-scale", action="store_true")
     parser.add_argument("--postgres", default=None, help="also time the scale run on this empty PostgreSQL database")
+    parser.add_argument("--show-wrong", action="store_true", help="print every wrongly applied pair: the line, "
+                        "the invoice it was applied to and the one(s) it pays")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         started = time.perf_counter()
         generate(root / "quality", orders=args.orders, seed=args.seed, as_of=args.as_of)
         print(f"demo data: {args.orders:,} orders generated in {time.perf_counter() - started:.1f} s")
-        run("quality", root / "quality", f"sqlite:///{root / 'quality.db'}")
+        run("quality", root / "quality", f"sqlite:///{root / 'quality.db'}", wrong=args.show_wrong)
         if args.skip_scale:
             return 0
         orders = math.ceil(args.lines / LINES_PER_ORDER * 1.05)
         started = time.perf_counter()
         generate(root / "scale", orders=orders, seed=args.seed + 1, as_of=args.as_of)
         print(f"\ndemo data: {orders:,} orders generated in {time.perf_counter() - started:.1f} s")
-        limits = {"max_lines": args.lines, "max_invoices": args.invoices}
+        limits = {"max_lines": args.lines, "max_invoices": args.invoices, "wrong": args.show_wrong}
         run("scale, SQLite", root / "scale", f"sqlite:///{root / 'scale.db'}", **limits)
         if args.postgres:
             run("scale, PostgreSQL", root / "scale", args.postgres, **limits)

@@ -175,8 +175,10 @@ class ClaimBook:
                 or not m._open(line, claim.invoice_id)):
             return None
         rank = self._rank(line, m.invoices[claim.invoice_id].customer_id, (claim,))
-        if rank and short > 0 and is_person(line.payer_name):
-            rank = 2  # a private person's transfer a fee short of the claim: a coincidence as likely
+        if rank and short > 0 and is_person(line.payer_name) and not m._customers(line):
+            # A private person's transfer (not a short name like customers') a fee short of the claim: a
+            # coincidence as likely.
+            rank = 2
         return None if rank is None else (rank, short > 0)
 
     # ------------------------------------------------------------ one line, one claim

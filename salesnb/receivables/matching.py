@@ -493,10 +493,9 @@ class Matcher:
             invoice_id = hits.pop()
             others = [i for i in self._customer_open(line, top[0]) if i != invoice_id]
             fee_short = any(self.remaining[i] - line.amount in TYPICAL_FEES for i in others)
-            # Doubtful when the line is as well a part of another invoice, or settles one less a bank fee.
-            # A round sum's reading as money on account of a larger invoice is weaker than a usual share, but not
-            # when the payer's name is only like the customer's (as with amount_name).
-            elsewhere = self._part_elsewhere(line, top[0], (invoice_id,), on_account=top[1] < 100.0)
+            # Doubtful when the line is as well a part of another invoice (a round sum may be paid on account of
+            # any larger one), or settles one less a bank fee.
+            elsewhere = self._part_elsewhere(line, top[0], (invoice_id,))
             confidence = 0.6 if fee_short or elsewhere or self._third_party_by_history(line, top[0]) else 0.9
             if not self._contradicted(line, invoice_id, "percentage", top[1]):
                 self._decide(line, [Proposal(line.txn_id, invoice_id, line.amount, "percentage", confidence)])

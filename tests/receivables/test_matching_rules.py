@@ -91,7 +91,8 @@ def test_a_known_account_names_a_payer_the_bank_wrote_badly():
 
 @pytest.mark.parametrize(("cents", "rule"), [(300_000, "percentage"), (300_000 - 1_000, "percentage")])
 def test_usual_share_of_exactly_one_invoice(cents, rule):
-    plan = plan_matches([line("T1", cents)], [inv("I1", 1_000_000), inv("I2", 777_777)], NAMES)
+    # I2 is smaller than the line: 3,000 cannot be money on account of it (see test_reconcile_precision).
+    plan = plan_matches([line("T1", cents)], [inv("I1", 1_000_000), inv("I2", 277_777)], NAMES)
     assert applied(plan) == {("T1", "I1"): (cents, rule)}
 
 

@@ -91,6 +91,14 @@ def test_a_fee_short_payment_that_is_exactly_an_instalment_of_another_invoice_go
     assert applied == set() and proposed["T1"] >= {"I1", "I2"}
 
 
+def test_an_exact_instalment_that_is_a_round_sum_below_another_invoice_goes_to_review(engine):
+    # 268,000 is 80 % of I1 to the cent — and a round sum the customer may pay on account of I2.
+    ledger(engine, {"I1": ("C1", "335000.00"), "I2": ("C1", "842212.00")},
+           [("T1", 10, "268000.00", "上海某某贸易有限公司", "设备款")])
+    applied, proposed = outcome(engine)
+    assert applied == set() and "I1" in proposed["T1"]
+
+
 def test_a_plain_instalment_is_still_applied(engine):
     ledger(engine, {"I1": ("C1", "375000.00"), "I2": ("C1", "18737.60")},
            [("T1", 10, "112500.00", "上海某某贸易有限公司", "货款")])  # 30 % of I1; I2 is smaller
