@@ -36,6 +36,7 @@ from .textutil import truncate_utf8, utf8_len
 
 DIGEST_EVENTS = ("checks.new_findings", "sla_escalation", "sla_warning", "lead_graded")
 DIGEST_EVENT = "digest"
+MARK_BATCH = 5_000  # originals marked digested per statement
 DEFAULT_MAX_ITEMS = 20
 ITEMS_KEPT = 200  # items a digest row carries in its payload, most important first
 SEVERITY_RANK = {"critical": 0, "warning": 1, "info": 2}
@@ -170,8 +171,10 @@ def digest_rows(conn: Connection, channel: str, *, body_limit: Callable[[str], i
                for person, sources in sorted(people.items())]
     if digests:
         conn.execute(insert_ignoring_duplicates(conn.dialect.name), digests)
-    conn.execute(update(table).where(table.c.id.in_([r.id for r in rows]))
-                 .values(status="digested", locked_by="digest", locked_at=now))
+    ids = [r.id for r in rows]
+    for start in range(0, len(ids), MARK_BATCH):  # SQLite allows 32,766 bound values a statement
+        conn.execute(update(table).where(table.c.id.in_(ids[start:start + MARK_BATCH]))
+                     .values(status="digested", locked_by="digest", locked_at=now))
     return len(digests)
 
 

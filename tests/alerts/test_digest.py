@@ -76,3 +76,26 @@ def test_one_item_keeps_its_own_text_and_links_to_the_item(engine, db_url, tmp_p
     [message] = wecom_server.messages
     assert "新发现 1 个流程断点" in message["text"] and "线索 L1" in message["text"]
     assert f"查看：{PUBLIC_URL}/voila/render/scorecard.ipynb?item=L1" in message["text"]
+
+
+def test_a_backlog_larger_than_sqlite_allows_in_one_statement_is_digested(sqlite_engine):
+    """The first run on a large store queues hundreds of thousands of alerts for one channel: all are folded,
+    however few bound values the database allows a statement."""
+    import sqlite3
+
+    from sqlalchemy import func, insert
+
+    from salesnb.notify.digest import digest_rows
+    from salesnb.notify.outbox import outbox_row
+
+    rows = [outbox_row(dedup_key=f"k{i}", recipients=[f"U{i % 50}"], subject=f"线索 L{i}", body="…",
+                       channel="wecom", event_type="sla_escalation", entity_type="lead", entity_id=f"L{i}", at=AS_OF)
+            for i in range(12_000)]
+    with sqlite_engine.begin() as conn:  # a SQLite built with a small limit (the default is 32,766)
+        conn.connection.dbapi_connection.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 10_000)
+        conn.execute(insert(OutboxMessage.__table__), rows)
+        digests = digest_rows(conn, "wecom", body_limit=lambda _subject: 4096, settings=None, names={}, now=AS_OF)
+    assert digests == 50
+    with session_scope(sqlite_engine) as s:
+        counts = dict(s.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)).all())
+    assert counts == {"digested": 12_000, "pending": 50}
