@@ -64,6 +64,10 @@ READY = {
 
 def build_store(path: Path, orders: int) -> str:
     url = f"sqlite:///{path}"
+    if path.exists():
+        print(f"reusing the store {path}")
+        return url
+    started = time.perf_counter()
     engine = make_engine(url)
     upgrade(engine)
     try:
@@ -76,13 +80,15 @@ def build_store(path: Path, orders: int) -> str:
         print("demo data not available: using the test seed data")
     else:
         built = build_demo_db(engine, orders=orders, seed=7)
+        generated = time.perf_counter() - started
         try:
             from salesnb.checks import run_checks
 
             run_checks(engine, built.as_of)
         except ImportError:
             pass
-        print(f"demo store: {orders} orders, {sum(built.rows.values())} rows")
+        print(f"demo store: {orders} orders, {sum(built.rows.values())} rows, generated and imported in "
+              f"{generated:.0f} s, checks run in {time.perf_counter() - started - generated:.0f} s")
     engine.dispose()
     return url
 
@@ -164,12 +170,19 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="page loads per app and mode")
     parser.add_argument("--apps", default="", help="comma-separated app names (default: all)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary store and server log")
+    parser.add_argument("--store", type=Path, default=None,
+                        help="an SQLite store file: built there if missing (kept), reused if present")
+    parser.add_argument("--build-only", action="store_true", help="build the store (--store) and stop")
     args = parser.parse_args()
+
+    tmp = Path(tempfile.mkdtemp(prefix="salesnb-bench-apps-"))
+    url = build_store(args.store or tmp / "apps.db", args.orders)
+    if args.build_only:
+        tmp.rmdir()
+        return
 
     from playwright.sync_api import sync_playwright
 
-    tmp = Path(tempfile.mkdtemp(prefix="salesnb-bench-apps-"))
-    url = build_store(tmp / "apps.db", args.orders)
     people = bench_users(url)
     apps = [a for a in args.apps.split(",") if a] or ["index", *[a.name for a in APPS]]
     started = time.perf_counter()

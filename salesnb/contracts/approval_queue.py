@@ -11,7 +11,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, Select, case, func, select
+from sqlalchemy.orm import aliased
 
 from ..auth.visibility import Scope
 from ..db import session_scope
@@ -48,25 +49,68 @@ class QueueItem:
         return self.feasible is not None
 
 
+VERDICTS = ("feasible", "frozen", "unchecked")
+
+
+def _queue_select(statuses: tuple[str, ...], scope: Scope | None, *columns) -> Select:
+    """``columns`` of the queued contracts in ``scope``, joined to their latest submission and guarantees."""
+    earlier = aliased(ContractSubmission)
+    latest = (select(func.max(earlier.id)).where(earlier.contract_id == Contract.contract_id)
+              .correlate(Contract).scalar_subquery())
+    return (
+        select(*columns)
+        .select_from(Contract)
+        .outerjoin(ContractSubmission, ContractSubmission.id == latest)
+        .where(Contract.status.in_(statuses), (scope or Scope(None)).clause(Contract.owner_id))
+    )
+
+
+def _verdict_case():
+    """``feasible`` / ``frozen`` / ``unchecked`` in SQL, as :func:`salesnb.widgets…verdict_of` says it."""
+    return case((Contract.status == "frozen", "frozen"),
+                (ContractSubmission.feasible.is_(True), "feasible"), else_="unchecked")
+
+
+def queue_counts(engine: Engine, statuses: tuple[str, ...] = QUEUE_STATUSES, *,
+                 scope: Scope | None = None) -> dict[str, int]:
+    """How many queued contracts in ``scope`` are feasible, frozen and unchecked (one grouped query)."""
+    verdict = _verdict_case().label("verdict")
+    stmt = _queue_select(statuses, scope, verdict, func.count()).group_by(verdict)
+    counts = dict.fromkeys(VERDICTS, 0)
+    with engine.connect() as conn:
+        for name, n in conn.execute(stmt):
+            counts[name] = int(n)
+    return counts
+
+
 def approval_queue(engine: Engine, statuses: tuple[str, ...] = QUEUE_STATUSES, *,
-                   scope: Scope | None = None) -> list[QueueItem]:
+                   scope: Scope | None = None, verdict: str = "", contract_id: str = "",
+                   limit: int | None = None, offset: int = 0) -> list[QueueItem]:
     """Contracts in ``statuses`` (pending approval and frozen by default), oldest submission first.
 
-    ``scope`` keeps the contracts of the owners a person sees (:func:`salesnb.auth.scope_of`).
+    ``scope`` keeps the contracts of the owners a person sees (:func:`salesnb.auth.scope_of`);
+    ``verdict`` (one of :data:`VERDICTS`) and ``contract_id`` filter in the database, and
+    ``limit`` / ``offset`` give one page (the whole queue when ``limit`` is None).
     """
-    latest = (select(ContractSubmission.contract_id, func.max(ContractSubmission.id).label("sid"))
-              .group_by(ContractSubmission.contract_id).subquery())
-    docs = (select(Attachment.entity_id, func.count(Attachment.id).label("n"))
-            .where(Attachment.entity_type == "contract", Attachment.kind == "delivery_guarantee")
-            .group_by(Attachment.entity_id).subquery())
+    docs = (select(func.count(Attachment.id))
+            .where(Attachment.entity_type == "contract", Attachment.kind == "delivery_guarantee",
+                   Attachment.entity_id == Contract.contract_id)
+            .correlate(Contract).scalar_subquery())
+    keys = _queue_select(statuses, scope, Contract.contract_id, ContractSubmission.feasible,
+                         ContractSubmission.details)
+    if verdict:
+        keys = keys.where(_verdict_case() == verdict)
+    if contract_id:
+        keys = keys.where(Contract.contract_id == contract_id)
+    keys = keys.order_by(Contract.submitted_at.is_(None), Contract.submitted_at, Contract.contract_id).offset(offset)
+    if limit is not None:
+        keys = keys.limit(limit)
+    page = keys.subquery()
     query = (
-        select(Contract, Customer.name, User.name, ContractSubmission.feasible, ContractSubmission.details, docs.c.n)
+        select(Contract, Customer.name, User.name, page.c.feasible, page.c.details, docs)
+        .join(page, page.c.contract_id == Contract.contract_id)
         .outerjoin(Customer, Customer.customer_id == Contract.customer_id)
         .outerjoin(User, User.user_id == Contract.owner_id)
-        .outerjoin(latest, latest.c.contract_id == Contract.contract_id)
-        .outerjoin(ContractSubmission, ContractSubmission.id == latest.c.sid)
-        .outerjoin(docs, docs.c.entity_id == Contract.contract_id)
-        .where(Contract.status.in_(statuses), (scope or Scope(None)).clause(Contract.owner_id))
         .order_by(Contract.submitted_at.is_(None), Contract.submitted_at, Contract.contract_id)
     )
     with session_scope(engine) as session:

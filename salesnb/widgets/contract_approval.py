@@ -6,7 +6,7 @@ import ipywidgets as widgets
 from traitlets import Unicode
 
 from ..auth import allowed, scope_of
-from ..contracts.approval_queue import QueueItem, approval_queue, destinations
+from ..contracts.approval_queue import VERDICTS, QueueItem, approval_queue, destinations, queue_counts
 from ..contracts import approve, check_terms, edit, get_attachment, reject, submit
 from ..contracts.messages import reason_text
 from ..auth.people import Actor
@@ -15,12 +15,14 @@ from ..errors import SalesnbError
 from ..i18n import register, t
 from . import download, html
 from .base import AppWidget, label, row
+from .paging import PAGE_SIZE, Pager
 
 register({
     "zh-CN": {
         "contracts.title": "合同审批",
         "contracts.subtitle": "提交审批时自动做交付可行性检查：交期来不及的合同会被熔断冻结，需修改条款后重新提交。",
         "contracts.queue": "待处理合同",
+        "contracts.filter": "状态",
         "contracts.summary": "待审批 {pending} 份 · 已冻结 {frozen} 份 · 未检查 {unchecked} 份",
         "contracts.no_decision": "这份合同不由你审批（自己的合同、或不在你的团队内），可以查看但不能通过或驳回。",
         "contracts.empty": "没有待处理的合同",
@@ -62,6 +64,7 @@ register({
         "contracts.title": "Contract approval",
         "contracts.subtitle": "Submitting a contract checks delivery feasibility: contracts that cannot be delivered in time are frozen until their terms are edited and resubmitted.",
         "contracts.queue": "Contracts to handle",
+        "contracts.filter": "Status",
         "contracts.summary": "{pending} awaiting approval · {frozen} frozen · {unchecked} not checked",
         "contracts.no_decision": "You do not decide on this contract (your own, or outside your team): you can look, not approve or reject.",
         "contracts.empty": "No contracts to handle",
@@ -123,6 +126,7 @@ class ContractApproval(AppWidget):
     selected = Unicode("", help="The contract shown.")
     verdict = Unicode("", help="feasible, frozen or unchecked; empty when nothing is selected.")
     preview = Unicode("", help="What-if verdict of the edited terms: feasible, infeasible or empty.")
+    show = Unicode("", help="The verdict the queue lists (feasible, frozen, unchecked); empty for all.")
 
     title_key = "contracts.title"
     subtitle_key = "contracts.subtitle"
@@ -133,6 +137,10 @@ class ContractApproval(AppWidget):
         self.summary = widgets.HTML("")
         self.queue = widgets.Select(options=[], rows=10, layout=widgets.Layout(width="360px"))
         self.queue.add_class("snb-queue")
+        self.show_box = widgets.Dropdown(options=[(t("common.all"), "")] + [
+            (t(f"contracts.status.{v}"), v) for v in VERDICTS], value="", layout=widgets.Layout(width="200px"))
+        self.show_box.add_class("snb-filter-verdict")
+        self.pager = Pager(self, lambda: self.refresh(), page_size=PAGE_SIZE, cls="snb-queue-pager")
         self.facts = widgets.HTML("")
         self.verdict_view = widgets.HTML("")
         self.verdict_view.add_class("snb-verdict")
@@ -171,11 +179,13 @@ class ContractApproval(AppWidget):
         self.detail = widgets.VBox([self.facts, self.verdict_view, self.guarantee, self.check_button, self.decision,
                                     self.no_decision, self.editor], layout=widgets.Layout(flex="1"))
         self.body.children = [
-            row(self.summary, cls="snb-toolbar"),
+            row(self.summary, label(t("contracts.filter"), inline=True), self.show_box, cls="snb-toolbar"),
             row(widgets.VBox([widgets.HTML(html.tag("div", t("contracts.queue"), cls="snb-section-title")),
-                              self.queue]), self.detail),
+                              self.queue, self.pager]), self.detail),
         ]
         self.on_change(self.queue, lambda value: self.select(value or ""))
+        widgets.link((self.show_box, "value"), (self, "show"))
+        self.on_change(self, lambda _v: self._filter_changed(), names="show")
         for box in (self.days, self.quantity, self.dest):
             self.on_change(box, lambda _v: self._preview())
         self.on_click(self.check_button, self.submit_selected)
@@ -189,24 +199,40 @@ class ContractApproval(AppWidget):
         return allowed(self.actor, "contract.approve", item.owner_id)
 
     def open_item(self, item_id: str) -> None:
-        """Select contract ``item_id`` (a link's ``?item=``) when the person sees it."""
-        if item_id in self.items:
-            self.queue.value = item_id
-            self.select(item_id)
+        """Select contract ``item_id`` (a link's ``?item=``) when the person sees it, on whichever page it is."""
+        if item_id not in self.items:
+            found = approval_queue(self.engine, scope=scope_of(self.actor), contract_id=item_id)
+            if not found:
+                return
+            self.items[item_id] = found[0]
+            self.queue.options = [(self._option(found[0]), item_id), *self.queue.options]
+        self.queue.value = item_id
+        self.select(item_id)
 
     # -------------------------------------------------------------- queue
 
+    def _filter_changed(self) -> None:
+        self.pager.reset()
+        self.refresh(keep="")
+
+    def _option(self, item: QueueItem) -> str:
+        return t("contracts.option", id=item.contract_id, customer=item.customer_name,
+                 status=t(f"contracts.status.{verdict_of(item)}"))
+
     def refresh(self, keep: str | None = None) -> None:
-        """Re-read the queue; keep ``keep`` (or the current contract) selected when still queued."""
+        """Count the queue, then re-read the page shown; keep ``keep`` (or the current contract) selected when on it."""
         keep = keep if keep is not None else self.selected
-        items = approval_queue(self.engine, scope=scope_of(self.actor))
-        self.items = {item.contract_id: item for item in items}
-        counts = {v: sum(1 for i in items if verdict_of(i) == v) for v in ("feasible", "frozen", "unchecked")}
+        scope = scope_of(self.actor)
+        counts = queue_counts(self.engine, scope=scope)
         self.summary.value = html.tag("span", t("contracts.summary", pending=counts["feasible"],
                                                 frozen=counts["frozen"], unchecked=counts["unchecked"]),
                                       cls="snb-muted")
-        self.queue.options = [(t("contracts.option", id=i.contract_id, customer=i.customer_name,
-                                 status=t(f"contracts.status.{verdict_of(i)}")), i.contract_id) for i in items]
+        self.pager.set_total(counts[self.show] if self.show else sum(counts.values()))
+        items = approval_queue(self.engine, scope=scope, verdict=self.show, limit=self.pager.page_size,
+                               offset=self.pager.offset)
+        self.pager.show(len(items))
+        self.items = {item.contract_id: item for item in items}
+        self.queue.options = [(self._option(i), i.contract_id) for i in items]
         target = keep if keep in self.items else (items[0].contract_id if items else "")
         self.queue.value = target or None
         self.select(target, force=True)

@@ -124,3 +124,26 @@ def test_a_signed_in_person_acts_as_themselves_and_the_library_decides(seeded):
     with session_scope(seeded) as s:
         entry = s.scalar(select(AuditLog).where(AuditLog.action == "contract.approve"))
     assert entry.actor == "M01"
+
+
+def test_the_queue_is_counted_and_paged_in_the_database(seeded, monkeypatch):
+    """At most a page of contracts in the list, the count of all of them, previous / next and a status filter."""
+    from salesnb.widgets import contract_approval
+
+    monkeypatch.setattr(contract_approval, "PAGE_SIZE", 2)
+    w = ContractApproval(seeded, as_of=AS_OF)
+    assert [v for _l, v in w.queue.options] == ["K001", "K002"]
+    assert "第 1–2 条，共 3 条" in w.pager.label.value
+    assert w.pager.prev_button.disabled and not w.pager.next_button.disabled
+    w.pager.next_button.click()
+    assert [v for _l, v in w.queue.options] == ["K003"] and w.selected == "K003"
+    assert "第 3–3 条，共 3 条" in w.pager.label.value and w.pager.next_button.disabled
+    w.open_item("K001")  # a link to a contract on another page still opens it
+    assert w.selected == "K001" and w.error == ""
+    w.pager.prev_button.click()
+    w.queue.value = "K002"
+    w.check_button.click()  # K002 is frozen
+    w.show_box.value = "frozen"
+    assert [v for _l, v in w.queue.options] == ["K002"] and "第 1–1 条，共 1 条" in w.pager.label.value
+    w.show_box.value = "unchecked"
+    assert [v for _l, v in w.queue.options] == ["K001", "K003"] and w.error == ""
