@@ -7,7 +7,7 @@ confirming, rejecting and unmatching are :mod:`salesnb.receivables` functions.
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, Select, func, or_, select
 
 from ..auth.visibility import Scope
 from ..db import session_scope
@@ -18,22 +18,38 @@ COLUMNS = ["match_id", "txn_id", "booked_at", "line_amount", "payer_name", "memo
            "amount", "rule", "confidence", "decided_at", "decided_by"]
 
 
-def applied_matches(engine: Engine, limit: int = 200, *, scope: Scope | None = None) -> pd.DataFrame:
-    """The ``limit`` most recently applied matches (automatic or confirmed), with line and customer.
-
-    ``scope`` (``scope_of(actor, "receivables")``) keeps matches whose invoice's contract owner is seen.
-    """
+def _applied(scope: Scope | None, *columns, item: str = "") -> Select:
     joined, _ = invoice_customer_join()
+    stmt = (select(*columns)
+            .select_from(joined.join(BankMatch.__table__, BankMatch.invoice_id == Invoice.invoice_id)
+                         .join(BankTransaction.__table__, BankTransaction.txn_id == BankMatch.txn_id)
+                         .outerjoin(Customer.__table__, Customer.customer_id == Contract.customer_id))
+            .where(BankMatch.status == "applied", (scope or Scope(None)).clause(Contract.owner_id)))
+    if item:
+        stmt = stmt.where(or_(BankMatch.txn_id == item, BankMatch.invoice_id == item))
+    return stmt
+
+
+def applied_count(engine: Engine, *, scope: Scope | None = None) -> int:
+    """How many applied matches ``scope`` sees (those of invoices whose contract owner is seen)."""
+    with engine.connect() as conn:
+        return int(conn.scalar(_applied(scope, func.count())) or 0)
+
+
+def applied_matches(engine: Engine, limit: int | None = 200, *, scope: Scope | None = None, offset: int = 0,
+                    item: str = "") -> pd.DataFrame:
+    """A page of the applied matches (automatic or confirmed), newest decision first, with line and customer.
+
+    ``scope`` (``scope_of(actor, "receivables")``) keeps matches whose invoice's contract owner is seen;
+    ``item`` keeps those of one bank line or one invoice.
+    """
     query = (
-        select(BankMatch.id, BankMatch.txn_id, BankTransaction.booked_at, BankTransaction.amount,
-               BankTransaction.payer_name, BankTransaction.memo, BankMatch.invoice_id, Customer.name,
-               BankMatch.amount, BankMatch.rule, BankMatch.confidence, BankMatch.decided_at, BankMatch.decided_by)
-        .select_from(joined.join(BankMatch.__table__, BankMatch.invoice_id == Invoice.invoice_id)
-                     .join(BankTransaction.__table__, BankTransaction.txn_id == BankMatch.txn_id)
-                     .outerjoin(Customer.__table__, Customer.customer_id == Contract.customer_id))
-        .where(BankMatch.status == "applied", (scope or Scope(None)).clause(Contract.owner_id))
+        _applied(scope, BankMatch.id, BankMatch.txn_id, BankTransaction.booked_at, BankTransaction.amount,
+                 BankTransaction.payer_name, BankTransaction.memo, BankMatch.invoice_id, Customer.name,
+                 BankMatch.amount, BankMatch.rule, BankMatch.confidence, BankMatch.decided_at,
+                 BankMatch.decided_by, item=item)
         .order_by(BankMatch.decided_at.desc(), BankMatch.id.desc())
-        .limit(limit)
+        .limit(limit).offset(offset)
     )
     with session_scope(engine) as session:
         rows = session.execute(query).all()

@@ -11,7 +11,7 @@ from datetime import datetime
 from decimal import Decimal
 
 import pandas as pd
-from sqlalchemy import Engine, and_, exists, select
+from sqlalchemy import Engine, Select, and_, distinct, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from .. import audit
@@ -27,23 +27,50 @@ from .payments import ZERO, assign, pay, state_of, unpay
 from .reconcile import ACTIVE, invoice_customer_join
 
 
-def review_queue(engine: Engine, *, scope: Scope | None = None) -> pd.DataFrame:
-    """Candidate matches waiting for a decision, best first within each bank line.
+def _candidates(scope: Scope | None, *columns, item: str = "") -> Select:
+    """``columns`` of the candidate matches waiting for a decision whose invoice's contract owner ``scope`` sees.
 
-    ``scope`` (``scope_of(actor, "receivables")``) keeps candidates whose invoice's contract owner is seen.
+    ``item`` keeps the bank lines named by it: a line's serial, or an invoice one of its candidates is for.
     """
     joined, _ = invoice_customer_join()
-    query = (
-        select(BankMatch.id.label("match_id"), BankMatch.txn_id, BankTransaction.booked_at,
-               BankTransaction.amount.label("line_amount"), BankTransaction.payer_name, BankTransaction.memo,
-               BankMatch.invoice_id, Customer.name.label("customer_name"), Invoice.amount.label("invoice_amount"),
-               Invoice.paid_amount, BankMatch.amount.label("proposed_amount"), BankMatch.rule, BankMatch.confidence)
-        .select_from(joined.join(BankMatch.__table__, BankMatch.invoice_id == Invoice.invoice_id)
-                     .join(BankTransaction.__table__, BankTransaction.txn_id == BankMatch.txn_id)
-                     .outerjoin(Customer.__table__, Customer.customer_id == Contract.customer_id))
-        .where(BankMatch.status == "candidate", (scope or Scope(None)).clause(Contract.owner_id))
-        .order_by(BankTransaction.booked_at, BankMatch.txn_id, BankMatch.confidence.desc(), BankMatch.invoice_id)
-    )
+    stmt = (select(*columns)
+            .select_from(joined.join(BankMatch.__table__, BankMatch.invoice_id == Invoice.invoice_id)
+                         .join(BankTransaction.__table__, BankTransaction.txn_id == BankMatch.txn_id)
+                         .outerjoin(Customer.__table__, Customer.customer_id == Contract.customer_id))
+            .where(BankMatch.status == "candidate", (scope or Scope(None)).clause(Contract.owner_id)))
+    if item:
+        named = (select(BankMatch.txn_id).where(BankMatch.status == "candidate",
+                                                or_(BankMatch.txn_id == item, BankMatch.invoice_id == item)))
+        stmt = stmt.where(BankMatch.txn_id.in_(named))
+    return stmt
+
+
+def review_count(engine: Engine, *, scope: Scope | None = None) -> int:
+    """How many bank lines have candidates waiting for a decision (those ``scope`` sees)."""
+    with engine.connect() as conn:
+        return int(conn.scalar(_candidates(scope, func.count(distinct(BankMatch.txn_id)))) or 0)
+
+
+def review_queue(engine: Engine, *, scope: Scope | None = None, limit: int | None = None, offset: int = 0,
+                 item: str = "") -> pd.DataFrame:
+    """Candidate matches waiting for a decision, best first within each bank line (lines by booking time).
+
+    ``scope`` (``scope_of(actor, "receivables")``) keeps candidates whose invoice's contract owner is seen.
+    ``limit`` / ``offset`` page by bank line (every candidate of the lines of the page); ``item`` keeps the
+    line with that serial or with a candidate for that invoice.
+    """
+    query = _candidates(
+        scope, BankMatch.id.label("match_id"), BankMatch.txn_id, BankTransaction.booked_at,
+        BankTransaction.amount.label("line_amount"), BankTransaction.payer_name, BankTransaction.memo,
+        BankMatch.invoice_id, Customer.name.label("customer_name"), Invoice.amount.label("invoice_amount"),
+        Invoice.paid_amount, BankMatch.amount.label("proposed_amount"), BankMatch.rule, BankMatch.confidence,
+        item=item,
+    ).order_by(BankTransaction.booked_at, BankMatch.txn_id, BankMatch.confidence.desc(), BankMatch.invoice_id)
+    if limit is not None or offset:
+        lines = (_candidates(scope, BankMatch.txn_id, BankTransaction.booked_at, item=item)
+                 .group_by(BankMatch.txn_id, BankTransaction.booked_at)
+                 .order_by(BankTransaction.booked_at, BankMatch.txn_id).limit(limit).offset(offset).subquery())
+        query = query.join(lines, lines.c.txn_id == BankMatch.txn_id)
     with session_scope(engine) as session:
         rows = session.execute(query).all()
     frame = pd.DataFrame(rows, columns=[

@@ -19,7 +19,7 @@ from ..auth.people import Actor
 from ..filenames import safe_file_name
 from .bank_statements import BankImportReport, import_statements
 from .reconcile import ReconcileReport, reconcile
-from .review import review_queue
+from .review import review_count
 
 
 @dataclass
@@ -54,5 +54,5 @@ def import_and_reconcile(engine: Engine, files: Iterable[tuple[str, bytes]], *, 
         imported = import_statements(engine, paths, actor=actor)
     imported.files = [Path(p).name for p in imported.files]
     reconciled = reconcile(engine, as_of, actor=actor.user_id if isinstance(actor, Actor) else actor)
-    waiting = review_queue(engine)["txn_id"].nunique()
+    waiting = review_count(engine)
     return StatementUpload(imported, reconciled, int(waiting))

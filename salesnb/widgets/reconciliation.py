@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import ipywidgets as widgets
+import pandas as pd
 from traitlets import Int, Unicode
 
 from ..auth import allowed, scope_of
 from ..auth.people import Actor
-from ..receivables.bank_matches import applied_matches, claim_invoice
+from ..receivables.bank_matches import applied_count, applied_matches, claim_invoice
 from ..db import session_scope
 from ..directory import user_names
 from ..i18n import register, t
 from ..receivables import confirm_match, reject_match, review_queue, unmatch
+from ..receivables.review import review_count
 from . import html
 from .base import AppWidget, row
+from .paging import PAGE_SIZE, Pager
 from .statement_upload import StatementUploadSection
 
 register({
@@ -136,8 +139,11 @@ class ReconciliationQueue(AppWidget):
             row(self.confirm_button, self.reject_button, self.reject_all_button, cls="snb-toolbar"),
         ], layout=widgets.Layout(flex="1"))
         self.review_detail.children[-1].layout.display = "" if self.reviews else "none"
+        self.line_pager = Pager(self, self.refresh, page_size=PAGE_SIZE, cls="snb-lines-pager")
+        self.applied_pager = Pager(self, self._reload_applied, page_size=PAGE_SIZE, cls="snb-applied-pager")
+        self.applied_total = 0
         review = row(widgets.VBox([widgets.HTML(html.tag("div", t("recon.lines"), cls="snb-section-title")),
-                                   self.lines]), self.review_detail)
+                                   self.lines, self.line_pager]), self.review_detail)
         self.applied = widgets.Select(options=[], rows=10, layout=widgets.Layout(width="100%"))
         self.applied.add_class("snb-applied")
         self.applied_table = widgets.HTML("")
@@ -146,7 +152,7 @@ class ReconciliationQueue(AppWidget):
         self.unmatch_button.add_class("snb-unmatch")
         unmatch_bar = row(self.unmatch_button, cls="snb-toolbar")
         unmatch_bar.layout.display = "" if self.reviews else "none"
-        applied = widgets.VBox([self.applied, unmatch_bar, self.applied_table])
+        applied = widgets.VBox([self.applied, unmatch_bar, self.applied_pager, self.applied_table])
         self.tabs = widgets.Tab(children=[review, applied])
         self.statements = StatementUploadSection(self, on_done=self.refresh)  # finance: upload → reconcile → queue
         self.body.children = [self.statements, self.tabs]
@@ -162,20 +168,33 @@ class ReconciliationQueue(AppWidget):
     # -------------------------------------------------------------- data
 
     def refresh(self) -> None:
-        """Re-read the review queue and the applied matches."""
+        """Count the review queue and the applied matches, then re-read the page of each shown."""
         keep = self.selected_txn
         scope = scope_of(self.actor, "receivables")
-        self.queue_frame = review_queue(self.engine, scope=scope)
-        self.applied_frame = applied_matches(self.engine, scope=scope)
+        self.pending = review_count(self.engine, scope=scope)
+        self.line_pager.set_total(self.pending)
+        self.queue_frame = review_queue(self.engine, scope=scope, limit=self.line_pager.page_size,
+                                        offset=self.line_pager.offset)
         lines = self.queue_frame.drop_duplicates("txn_id")
-        self.pending = len(lines)
-        self.lines.options = [(t("recon.line_option", txn=r.txn_id, when=html.display(r.booked_at),
-                                 amount=html.display(r.line_amount), payer=r.payer_name or ""), r.txn_id)
-                              for r in lines.itertuples()]
-        self.tabs.titles = (t("recon.tab.review", n=self.pending), t("recon.tab.applied", n=len(self.applied_frame)))
+        self.line_pager.show(len(lines))
+        self.lines.options = [self._line_option(r) for r in lines.itertuples()]
         target = keep if keep in set(lines["txn_id"]) else (lines["txn_id"].iloc[0] if len(lines) else "")
         self.lines.value = target or None
         self.select_line(target, force=True)
+        self._reload_applied()
+
+    def _line_option(self, r) -> tuple[str, str]:
+        return (t("recon.line_option", txn=r.txn_id, when=html.display(r.booked_at),
+                  amount=html.display(r.line_amount), payer=r.payer_name or ""), r.txn_id)
+
+    def _reload_applied(self) -> None:
+        scope = scope_of(self.actor, "receivables")
+        self.applied_total = applied_count(self.engine, scope=scope)
+        self.applied_pager.set_total(self.applied_total)
+        self.applied_frame = applied_matches(self.engine, self.applied_pager.page_size, scope=scope,
+                                             offset=self.applied_pager.offset)
+        self.applied_pager.show(len(self.applied_frame))
+        self.tabs.titles = (t("recon.tab.review", n=self.pending), t("recon.tab.applied", n=self.applied_total))
         self._render_applied()
 
     def select_line(self, txn_id: str, force: bool = False) -> None:
@@ -237,25 +256,30 @@ class ReconciliationQueue(AppWidget):
 
     def open_item(self, item_id: str) -> None:
         """Select a bank line (``?item=`` a line's serial, or an invoice or payment claim with a candidate or
-        applied match)."""
-        lines = self.queue_frame
-        applied = self.applied_frame
-        known = {*lines["txn_id"], *lines["invoice_id"], *applied["txn_id"], *applied["invoice_id"]}
-        if item_id not in known:
-            item_id = claim_invoice(self.engine, item_id, scope=scope_of(self.actor, "receivables")) or item_id
-        if item_id in set(lines["txn_id"]):
-            target = item_id
-        elif item_id in set(lines["invoice_id"]):
-            target = lines[lines["invoice_id"] == item_id]["txn_id"].iloc[0]
-        else:
-            hits = applied[(applied["txn_id"] == item_id) | (applied["invoice_id"] == item_id)]
-            if not hits.empty:
-                self.tabs.selected_index = 1
-                self.applied.value = f"{hits.iloc[0].txn_id}|{hits.iloc[0].invoice_id}"
-            return
-        self.tabs.selected_index = 0
-        self.lines.value = target
-        self.select_line(target)
+        applied match), on whichever page it is."""
+        scope = scope_of(self.actor, "receivables")
+        lines = review_queue(self.engine, scope=scope, item=item_id)
+        applied = applied_matches(self.engine, 1, scope=scope, item=item_id)
+        if lines.empty and applied.empty:
+            item_id = claim_invoice(self.engine, item_id, scope=scope) or item_id
+            lines = review_queue(self.engine, scope=scope, item=item_id)
+            applied = applied_matches(self.engine, 1, scope=scope, item=item_id)
+        if not lines.empty:
+            target = lines["txn_id"].iloc[0]
+            if target not in set(self.queue_frame["txn_id"]):
+                own = lines[lines["txn_id"] == target]
+                self.queue_frame = pd.concat([self.queue_frame, own], ignore_index=True)
+                self.lines.options = [self._line_option(own.iloc[0]), *self.lines.options]
+            self.tabs.selected_index = 0
+            self.lines.value = target
+            self.select_line(target)
+        elif not applied.empty:
+            key = f"{applied.iloc[0].txn_id}|{applied.iloc[0].invoice_id}"
+            if key not in [v for _l, v in self.applied.options]:
+                self.applied_frame = pd.concat([applied, self.applied_frame], ignore_index=True)
+                self._render_applied()
+            self.tabs.selected_index = 1
+            self.applied.value = key
 
     def confirm(self) -> None:
         """Apply the line under review to the chosen candidate invoice."""

@@ -45,3 +45,41 @@ def test_contract_queue_counts_then_pages(seeded):
     assert approval_queue(seeded, scope=rep, contract_id="K002") == []  # another team's contract is absent
     item = approval_queue(seeded, scope=director, verdict="feasible")[0]
     assert item.feasible is True and item.guarantees == 1 and item.verdict["required_days"] > 0
+
+
+def add_line(engine, txn_id: str, hour: int, invoice_id: str) -> None:
+    """One more incoming bank line with a candidate for ``invoice_id`` (waits for review)."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from salesnb.models import BankMatch, BankTransaction
+
+    with session_scope(engine) as s:
+        s.add(BankTransaction(txn_id=txn_id, booked_at=AS_OF - timedelta(hours=hour), amount=Decimal(100),
+                              payer_name="某公司", payer_account="1", memo=""))
+        s.add(BankMatch(txn_id=txn_id, invoice_id=invoice_id, amount=Decimal(100), rule="name_only",
+                        confidence=0.5, status="candidate", created_at=AS_OF))
+
+
+def test_review_queue_counts_lines_then_pages_by_line(seeded):
+    from salesnb.receivables import reconcile, review_queue
+    from salesnb.receivables.bank_matches import applied_count, applied_matches
+    from salesnb.receivables.review import review_count
+
+    reconcile(seeded, AS_OF)  # B001, B002 applied; B003 waits with INV003 (K001, U01) and INV004 (K002, U02)
+    add_line(seeded, "B9", 1, "INV004")  # the latest line, U02's invoice only
+    finance, rep, other = (scope(seeded, u, "receivables") for u in ("F01", "U01", "M02"))
+    assert review_count(seeded, scope=finance) == 2 and review_count(seeded, scope=rep) == 1
+    assert review_count(seeded, scope=other) == 2
+    first = review_queue(seeded, scope=finance, limit=1)
+    assert list(first["txn_id"]) == ["B003", "B003"]  # a page holds every candidate of its lines
+    assert list(review_queue(seeded, scope=finance, limit=1, offset=1)["txn_id"]) == ["B9"]
+    assert list(review_queue(seeded, scope=rep, limit=5)["invoice_id"]) == ["INV003"]
+    assert list(review_queue(seeded, scope=finance, item="INV004")["txn_id"].unique()) == ["B003", "B9"]
+    assert review_queue(seeded, scope=rep, item="B9").empty  # a line with nothing the rep sees
+    assert applied_count(seeded, scope=finance) == 2 and applied_count(seeded, scope=rep) == 1
+    assert len(applied_matches(seeded, 1, scope=finance)) == 1
+    assert len(applied_matches(seeded, 1, scope=finance, offset=1)) == 1
+    assert applied_matches(seeded, 1, scope=finance, offset=2).empty
+    assert list(applied_matches(seeded, scope=finance, item="B001")["invoice_id"]) == ["INV001"]
+    assert applied_matches(seeded, scope=rep, item="B001").empty  # U02's invoice

@@ -100,3 +100,27 @@ def test_payer_and_customer_text_is_escaped(reconciled):
 def test_nothing_to_review(seeded):
     w = ReconciliationQueue(seeded, as_of=AS_OF)
     assert w.pending == 0 and w.error == "" and "还没有已匹配的流水" in w.applied_table.value
+
+
+def test_lines_and_applied_matches_are_paged_in_the_database(reconciled, monkeypatch):
+    """A page of bank lines and a page of applied matches, each with the count of all; a link opens any page's."""
+    from salesnb.widgets import reconciliation
+
+    from ..auth.test_paged_queries import add_line
+
+    add_line(reconciled, "B9", 1, "INV004")
+    monkeypatch.setattr(reconciliation, "PAGE_SIZE", 1)
+    w = ReconciliationQueue(reconciled, as_of=AS_OF, actor="F01")
+    assert w.pending == 2 and [v for _l, v in w.lines.options] == ["B003"]
+    assert "第 1–1 条，共 2 条" in w.line_pager.label.value
+    assert w.tabs.titles == ("待确认（2）", "已匹配（2）")
+    assert len(w.applied.options) == 1 and "第 1–1 条，共 2 条" in w.applied_pager.label.value
+    w.line_pager.next_button.click()
+    assert [v for _l, v in w.lines.options] == ["B9"] and w.selected_txn == "B9"
+    assert "第 2–2 条，共 2 条" in w.line_pager.label.value and w.line_pager.next_button.disabled
+    w.applied_pager.next_button.click()
+    assert len(w.applied.options) == 1 and "第 2–2 条，共 2 条" in w.applied_pager.label.value
+    w.open_item("INV003")  # B003, on the first page
+    assert w.selected_txn == "B003" and w.error == ""
+    w.confirm_button.click()
+    assert w.error == "" and w.pending == 1 and w.tabs.titles == ("待确认（1）", "已匹配（3）")
