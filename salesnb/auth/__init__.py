@@ -13,10 +13,11 @@ apps, the CLI and notebooks:
 """
 
 from .people import SYSTEM, Actor, load_actor, resolve_cli_actor
-from .permissions import ACTIONS, PermissionDenied, allowed, authorize, require
+from .permissions import ACTIONS, PermissionDenied, allowed, allowed_owners, authorize, require
 from .visibility import Scope, scope_of
 
 __all__ = [
-    "ACTIONS", "SYSTEM", "Actor", "PermissionDenied", "Scope", "allowed", "authorize", "load_actor", "require",
+    "ACTIONS", "SYSTEM", "Actor", "PermissionDenied", "Scope", "allowed", "allowed_owners", "authorize", "load_actor",
+    "require",
     "resolve_cli_actor", "scope_of",
 ]

@@ -12,14 +12,17 @@ from decimal import Decimal, InvalidOperation
 import ipywidgets as widgets
 from traitlets import Int, List, Unicode
 
-from ..auth import allowed, scope_of
+from ..auth import allowed, allowed_owners, scope_of
 from ..db import session_scope
 from ..errors import SalesnbError
 from ..i18n import register, t
 from ..receivables import confirm_claim, reject_claim, submit_claim
-from ..receivables.claim_lists import claim_rows, claimable_invoices
+from ..receivables.claim_lists import claim_count, claim_rows, claimable_count, claimable_invoices
 from . import html
 from .base import AppWidget, label, row
+from .paging import PAGE_SIZE, Pager
+
+INVOICE_LIMIT = 50  # invoices in the drop-down: the rest are found by typing
 
 register({
     "zh-CN": {
@@ -29,6 +32,8 @@ register({
         "claims.invoice": "发票",
         "claims.invoice_option": "{invoice} · {customer} · 可认领 {claimable} 元",
         "claims.no_invoice": "没有可认领的未收发票",
+        "claims.invoice_search": "输入发票号或客户名查找",
+        "claims.invoice_more": "共 {total} 张可认领的发票，列出前 {shown} 张；输入发票号或客户名查找其他的",
         "claims.amount": "到账金额（元）",
         "claims.submit": "提交认领",
         "claims.pick_invoice": "请先选择发票",
@@ -60,6 +65,8 @@ register({
         "claims.invoice": "Invoice",
         "claims.invoice_option": "{invoice} · {customer} · {claimable} claimable",
         "claims.no_invoice": "No open invoice to claim",
+        "claims.invoice_search": "Type an invoice number or customer name",
+        "claims.invoice_more": "{total} invoices to claim, the first {shown} listed; type a number or customer to find others",
         "claims.amount": "Amount received",
         "claims.submit": "File claim",
         "claims.pick_invoice": "Pick an invoice first",
@@ -107,6 +114,7 @@ class PaymentClaims(AppWidget):
     """
 
     invoice_id = Unicode("", help="The invoice chosen for a new claim.")
+    invoice_text = Unicode("", help="Text typed to find an invoice to claim (number or customer name).")
     claim_id = Unicode("", help="The claim chosen for review.")
     waiting = Int(0, help="How many claims wait for finance review.")
     claims = List(help="Claim ids in the history, newest first.")
@@ -124,8 +132,13 @@ class PaymentClaims(AppWidget):
         self._claimable: dict[str, Decimal] = {}
         self._owners: dict[str, str | None] = {}
         # filing
+        self.invoice_search = widgets.Text(placeholder=t("claims.invoice_search"), continuous_update=True,
+                                           layout=widgets.Layout(width="420px"))
+        self.invoice_search.add_class("snb-claim-invoice-search")
         self.invoice_box = widgets.Dropdown(options=[], layout=widgets.Layout(width="420px"))
         self.invoice_box.add_class("snb-claim-invoice")
+        self.invoice_hint = widgets.HTML("")
+        self.invoice_hint.add_class("snb-claim-invoice-hint")
         self.amount_box = widgets.Text(layout=widgets.Layout(width="180px"))
         self.amount_box.add_class("snb-claim-amount")
         self.submit_button = widgets.Button(description=t("claims.submit"), button_style="primary",
@@ -133,7 +146,8 @@ class PaymentClaims(AppWidget):
         self.submit_button.add_class("snb-claim-submit")
         self.file_section = widgets.VBox([
             widgets.HTML(html.tag("div", t("claims.file.title"), cls="snb-section-title")),
-            row(label(t("claims.invoice"), required=True), self.invoice_box),
+            row(label(t("claims.invoice"), required=True),
+                widgets.VBox([self.invoice_search, self.invoice_box, self.invoice_hint])),
             row(label(t("claims.amount"), required=True), self.amount_box),
             row(self.submit_button, cls="snb-toolbar"),
         ])
@@ -152,8 +166,9 @@ class PaymentClaims(AppWidget):
         self.reject_button = widgets.Button(description=t("claims.reject"), button_style="danger",
                                             layout=widgets.Layout(width="auto"))
         self.reject_button.add_class("snb-claim-reject")
+        self.queue_pager = Pager(self, self._load_queue, page_size=PAGE_SIZE, cls="snb-claim-queue-pager")
         self.review_section = widgets.VBox([
-            self.review_title, self.queue, self.claim_facts,
+            self.review_title, self.queue, self.queue_pager, self.claim_facts,
             row(label(t("claims.reason")), self.reason_box),
             row(self.confirm_button, self.reject_button, cls="snb-toolbar"),
         ])
@@ -162,9 +177,13 @@ class PaymentClaims(AppWidget):
         # history
         self.history = widgets.HTML("")
         self.history.add_class("snb-claim-history")
+        self.history_pager = Pager(self, self._load_history, page_size=PAGE_SIZE, cls="snb-claim-history-pager")
         sections = ([self.file_section] if self.may_file else []) + ([self.review_section] if self.may_review else [])
         self.body.children = [*sections, widgets.HTML(html.tag("div", t("claims.history.title"),
-                                                               cls="snb-section-title")), self.history]
+                                                               cls="snb-section-title")), self.history,
+                              self.history_pager]
+        widgets.link((self.invoice_search, "value"), (self, "invoice_text"))
+        self.on_change(self, lambda _v: self._load_invoices(), names="invoice_text")
         self.on_change(self.invoice_box, self._pick_invoice)
         self.on_change(self.queue, lambda value: self._pick_claim(value or ""))
         self.on_click(self.submit_button, self.submit)
@@ -175,34 +194,55 @@ class PaymentClaims(AppWidget):
     # -------------------------------------------------------------- data
 
     def refresh(self) -> None:
-        """Re-read the claimable invoices, the review queue and the history."""
+        """Re-read the claimable invoices, the review queue and the history (each counted, then a page)."""
         if self.may_file:
-            invoices = [i for i in claimable_invoices(self.engine, self.owners)
-                        if allowed(self.actor, "claim.file", i.owner_id)]
-            self._claimable = {i.invoice_id: i.claimable for i in invoices}
-            self._owners = {i.invoice_id: i.owner_id for i in invoices}
-            self.invoice_box.options = [(t("claims.invoice_option", invoice=i.invoice_id,
-                                           customer=i.customer_name or "", claimable=html.display(i.claimable)),
-                                         i.invoice_id) for i in invoices]
-            self.invoice_box.value = invoices[0].invoice_id if invoices else None
-            self._pick_invoice(self.invoice_box.value)
-            self.submit_button.disabled = not invoices
-            self.invoice_box.disabled = not invoices
-            if not invoices:
-                self.invoice_box.options = [(t("claims.no_invoice"), "")]
-                self.invoice_box.value = ""
+            self._load_invoices()
         if self.may_review:
-            queue = claim_rows(self.engine, status="finance_review")
-            self.waiting = len(queue)
-            self._queue = {c.claim_id: c for c in queue}
-            self.review_title.value = html.tag("div", t("claims.review.title", n=len(queue)), cls="snb-section-title")
-            self.queue.options = [(t("claims.review_option", claim=c.claim_id, invoice=c.invoice_id,
-                                     amount=html.display(c.amount), rep=c.owner_name or c.owner_id), c.claim_id)
-                                  for c in queue]
-            self.queue.layout.display = "" if queue else "none"
-            self.queue.value = queue[0].claim_id if queue else None
-            self._pick_claim(self.queue.value or "")
-        rows = claim_rows(self.engine, owners=self.owners)
+            self._load_queue()
+        self._load_history()
+
+    def _load_invoices(self) -> None:
+        """The invoices the person may claim that match the text typed: the count, then the first few."""
+        scope, text = allowed_owners(self.actor, "claim.file"), self.invoice_text
+        total = claimable_count(self.engine, scope=scope, text=text)
+        invoices = claimable_invoices(self.engine, scope=scope, text=text, limit=INVOICE_LIMIT)
+        self._claimable = {i.invoice_id: i.claimable for i in invoices}
+        self._owners = {i.invoice_id: i.owner_id for i in invoices}
+        self.invoice_hint.value = (html.tag("span", t("claims.invoice_more", total=total, shown=len(invoices)),
+                                            cls="snb-muted") if total > len(invoices) else "")
+        self.invoice_box.options = [(t("claims.invoice_option", invoice=i.invoice_id,
+                                       customer=i.customer_name or "", claimable=html.display(i.claimable)),
+                                     i.invoice_id) for i in invoices]
+        self.invoice_box.value = invoices[0].invoice_id if invoices else None
+        self._pick_invoice(self.invoice_box.value)
+        self.submit_button.disabled = not invoices
+        self.invoice_box.disabled = not invoices
+        if not invoices:
+            self.invoice_box.options = [(t("claims.no_invoice"), "")]
+            self.invoice_box.value = ""
+
+    def _load_queue(self) -> None:
+        """The claims waiting for finance: counted, then a page."""
+        self.waiting = claim_count(self.engine, status="finance_review")
+        self.queue_pager.set_total(self.waiting)
+        queue = claim_rows(self.engine, status="finance_review", limit=self.queue_pager.page_size,
+                           offset=self.queue_pager.offset)
+        self.queue_pager.show(len(queue))
+        self._queue = {c.claim_id: c for c in queue}
+        self.review_title.value = html.tag("div", t("claims.review.title", n=self.waiting), cls="snb-section-title")
+        self.queue.options = [(t("claims.review_option", claim=c.claim_id, invoice=c.invoice_id,
+                                 amount=html.display(c.amount), rep=c.owner_name or c.owner_id), c.claim_id)
+                              for c in queue]
+        self.queue.layout.display = "" if queue else "none"
+        self.queue.value = queue[0].claim_id if queue else None
+        self._pick_claim(self.queue.value or "")
+
+    def _load_history(self) -> None:
+        """The claims the person sees, newest first: counted, then a page."""
+        self.history_pager.set_total(claim_count(self.engine, owners=self.owners))
+        rows = claim_rows(self.engine, owners=self.owners, limit=self.history_pager.page_size,
+                          offset=self.history_pager.offset)
+        self.history_pager.show(len(rows))
         self.claims = [c.claim_id for c in rows]
         self.history.value = html.table(
             [(c.claim_id, c.invoice_id, c.customer_name, c.owner_name or c.owner_id, c.amount, c.submitted_at,

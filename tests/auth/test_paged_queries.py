@@ -83,3 +83,54 @@ def test_review_queue_counts_lines_then_pages_by_line(seeded):
     assert applied_matches(seeded, 1, scope=finance, offset=2).empty
     assert list(applied_matches(seeded, scope=finance, item="B001")["invoice_id"]) == ["INV001"]
     assert applied_matches(seeded, scope=rep, item="B001").empty  # U02's invoice
+
+
+def test_claimable_invoices_count_search_and_page_in_the_database(seeded):
+    from salesnb.auth import allowed_owners, load_actor
+    from salesnb.receivables.claim_lists import claimable_count, claimable_invoices
+
+    def files_for(user_id):
+        with session_scope(seeded) as s:
+            return allowed_owners(load_actor(s, user_id), "claim.file")
+
+    rep, manager, director, finance = (files_for(u) for u in ("U01", "M02", "D01", "F01"))
+    # INV002 is claimed in full by PC001 (waiting for finance): nothing left on it, so it is not counted
+    assert claimable_count(seeded, scope=rep) == 1
+    assert [i.invoice_id for i in claimable_invoices(seeded, scope=rep)] == ["INV003"]
+    assert [i.invoice_id for i in claimable_invoices(seeded, scope=manager)] == ["INV001", "INV004"]
+    assert claimable_count(seeded, scope=director) == 3 and claimable_count(seeded, scope=finance) == 0
+    assert [i.invoice_id for i in claimable_invoices(seeded, scope=director, limit=2, offset=1)] == ["INV003", "INV004"]
+    assert claimable_count(seeded, scope=director, text="明珠") == 2  # the customer's name
+    assert [i.invoice_id for i in claimable_invoices(seeded, scope=director, text="inv003")] == ["INV003"]
+    assert claimable_count(seeded, scope=director, text="%") == 0  # typed text is no pattern
+    assert claimable_count(seeded, scope=rep, text="明珠") == 0
+
+
+def test_claims_count_and_page(seeded):
+    from decimal import Decimal
+
+    from salesnb.receivables import submit_claim
+    from salesnb.receivables.claim_lists import claim_count, claim_rows
+
+    with session_scope(seeded) as s:
+        submit_claim(s, "INV003", owner_id="U01", amount=Decimal(1000), at=AS_OF)
+        submit_claim(s, "INV004", owner_id="U02", amount=Decimal(1000), at=AS_OF)
+    assert claim_count(seeded) == 3 and claim_count(seeded, status="finance_review") == 3
+    assert claim_count(seeded, owners={"U01"}) == 2 and claim_count(seeded, owners={"U02"}) == 1
+    newest = [c.claim_id for c in claim_rows(seeded, limit=2)]
+    assert len(newest) == 2 and "PC001" not in newest  # newest first
+    assert [c.claim_id for c in claim_rows(seeded, limit=2, offset=2)] == ["PC001"]
+    assert [c.claim_id for c in claim_rows(seeded, owners={"U02"})] == ["CLM-INV004-1"]
+
+
+def test_allowed_owners_is_allowed_as_a_set(seeded):
+    from salesnb.auth import allowed, allowed_owners, load_actor
+
+    with session_scope(seeded) as s:
+        people = [load_actor(s, u) for u in ("U01", "U02", "M01", "M02", "D01", "F01")]
+    for actor in people:
+        owners = allowed_owners(actor, "claim.file")
+        assert {p.user_id for p in people if owners.sees(p.user_id)} == {
+            p.user_id for p in people if allowed(actor, "claim.file", p.user_id)}
+    with pytest.raises(ValueError):
+        allowed_owners(people[4], "contract.approve")  # the director's rule (not their own) is no set

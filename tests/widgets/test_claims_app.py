@@ -68,3 +68,30 @@ def test_reps_see_their_claims_only_and_english(seeded):
     set_language("en")
     w = PaymentClaims(seeded, actor="U01", as_of=AS_OF)
     assert "waiting for finance" in w.history.value and "claimable" in w.invoice_box.options[0][0]
+
+
+def test_lists_are_counted_and_paged_and_invoices_found_by_typing(seeded, monkeypatch):
+    """The invoice drop-down holds a few invoices (type to find others); the queue and history pages with counts."""
+    from salesnb.receivables import submit_claim
+    from salesnb.widgets import claims
+
+    monkeypatch.setattr(claims, "INVOICE_LIMIT", 2)
+    monkeypatch.setattr(claims, "PAGE_SIZE", 1)
+    with session_scope(seeded) as s:
+        submit_claim(s, "INV004", owner_id="U02", amount=Decimal(1000), at=AS_OF)
+    director = PaymentClaims(seeded, actor="D01", as_of=AS_OF)
+    assert [v for _l, v in director.invoice_box.options] == ["INV001", "INV003"]
+    assert "共 3 张可认领的发票，列出前 2 张" in director.invoice_hint.value
+    director.invoice_search.value = "inv004"
+    assert [v for _l, v in director.invoice_box.options] == ["INV004"] and director.invoice_hint.value == ""
+    assert director.invoice_id == "INV004" and director.amount_box.value == "119,000.00"
+    director.invoice_search.value = "没有这个客户"
+    assert director.invoice_box.options == (("没有可认领的未收发票", ""),) and director.submit_button.disabled
+    assert len(director.claims) == 1 and "第 1–1 条，共 2 条" in director.history_pager.label.value
+    director.history_pager.next_button.click()
+    assert director.claims == ["PC001"] and director.error == ""
+    finance = PaymentClaims(seeded, actor="F01", as_of=AS_OF)
+    assert finance.waiting == 2 and len(finance.queue.options) == 1
+    assert "待财务审核（2）" in finance.review_title.value and "第 1–1 条，共 2 条" in finance.queue_pager.label.value
+    finance.queue_pager.next_button.click()
+    assert [v for _l, v in finance.queue.options] == ["PC001"] and finance.claim_id == "PC001"
