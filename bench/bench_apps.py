@@ -69,7 +69,14 @@ READY = {
 def build_store(path: Path, orders: int) -> str:
     url = f"sqlite:///{path}"
     if path.exists():
-        print(f"reusing the store {path}")
+        engine = make_engine(url)
+        upgrade(engine)
+        from salesnb.customer_search import index_customer_names
+
+        started = time.perf_counter()
+        indexed = index_customer_names(engine)
+        engine.dispose()
+        print(f"reusing the store {path} ({indexed} customer names indexed in {time.perf_counter() - started:.1f} s)")
         return url
     started = time.perf_counter()
     engine = make_engine(url)

@@ -9,17 +9,16 @@ orders, shipments, invoices and payment claims, plus open findings on them.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from functools import lru_cache
 
 from sqlalchemy import Engine, or_, select
 
 from . import audit
 from .auth.visibility import Scope
+from .customer_search import CustomerHit, fold, match_score, search_customers  # noqa: F401 - their old home
 from .db import session_scope
 from .errors import SalesnbError
 from .i18n import register
@@ -70,15 +69,6 @@ _ENTITY_STAGE = {
 }
 
 
-@dataclass(frozen=True)
-class CustomerHit:
-    """One search suggestion."""
-
-    customer_id: str
-    name: str
-    region: str | None
-    score: float
-
 
 @dataclass(frozen=True)
 class StageIssue:
@@ -115,59 +105,6 @@ class CustomerCardData:
         for issue in self.issues:
             grouped[issue.stage].append(issue)
         return grouped
-
-
-# ---------------------------------------------------------------- search
-
-def fold(text: str) -> str:
-    """``text`` folded for matching: NFKC, lower case, without spaces and separators."""
-    return re.sub(r"[\s·\-_()（）]+", "", unicodedata.normalize("NFKC", text).lower())
-
-
-@lru_cache(maxsize=65536)
-def _search_keys(name: str) -> tuple[str, str, str]:
-    """(folded name, full pinyin, pinyin initials) of a name; pinyin is imported lazily."""
-    from pypinyin import Style, lazy_pinyin
-
-    folded = fold(name)
-    syllables = lazy_pinyin(folded, errors="default")
-    full = "".join(syllables).lower()
-    initials = "".join(s[0] for s in lazy_pinyin(folded, style=Style.FIRST_LETTER) if s).lower()
-    return folded, full, initials
-
-
-def match_score(query: str, name: str, customer_id: str) -> float | None:
-    """Higher is better; None when the customer does not match."""
-    folded, full, initials = _search_keys(name)
-    best: float | None = None
-    for key, weight in ((folded, 3.0), (fold(customer_id), 2.5), (full, 2.0), (initials, 1.5)):
-        pos = key.find(query)
-        if pos >= 0:
-            score = weight + (1.0 if pos == 0 else 0.0) - len(key) / 1000
-            best = score if best is None else max(best, score)
-    return best
-
-
-def search_customers(engine: Engine, text: str, limit: int = 10, *, scope: Scope | None = None) -> list[CustomerHit]:
-    """Customers whose name, id, pinyin or pinyin initials contain ``text`` (case-insensitive).
-
-    ``"华电"``, ``"huadian"`` and ``"hd"`` all find 上海华电设备有限公司.  Best
-    matches first (name before pinyin, prefix before infix); at most ``limit``.
-    ``scope`` keeps the customers of the owners a person sees (:func:`salesnb.auth.scope_of`).
-    """
-    query = fold(text or "")
-    if not query:
-        return []
-    with session_scope(engine) as session:
-        rows = session.execute(select(Customer.customer_id, Customer.name, Customer.region)
-                               .where((scope or Scope(None)).clause(Customer.owner_id))).all()
-    hits = []
-    for customer_id, name, region in rows:
-        score = match_score(query, name or "", customer_id)
-        if score is not None:
-            hits.append(CustomerHit(customer_id, name, region, score))
-    hits.sort(key=lambda h: (-h.score, h.name, h.customer_id))
-    return hits[:limit]
 
 
 # ---------------------------------------------------------------- the card

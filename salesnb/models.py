@@ -99,6 +99,22 @@ class Customer(Canonical, Base):
                                             type_=String(1000))
 
 
+class CustomerSearchKey(Base):
+    """A customer's name as the search box matches it (kept by :func:`salesnb.customers.index_customer_names`).
+
+    ``name`` is the name the keys were made from: a renamed customer is found by comparing it with the
+    customer's name, in SQL.
+    """
+
+    __tablename__ = "customer_search_keys"
+    customer_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    folded: Mapped[str] = mapped_column(String(200))
+    folded_id: Mapped[str] = mapped_column(String(200))
+    pinyin: Mapped[str] = mapped_column(String(1600))
+    initials: Mapped[str] = mapped_column(String(200))
+
+
 class Lead(Canonical, Base):
     __tablename__ = "leads"
     lead_id: Mapped[str] = field("线索编号", aliases=("线索ID", "商机编号"), primary_key=True)

@@ -47,6 +47,7 @@ from sqlalchemy.orm import Session
 
 from ..auth.people import Actor
 from ..auth.permissions import authorize
+from ..customer_search import index_customer_names
 from ..db import session_scope
 from ..directory import Directory
 from ..errors import InputError, Problem
@@ -556,6 +557,8 @@ def import_paths(engine: Engine, paths: Iterable[str | Path], table: str | None 
     plans = plan_paths(paths, table, given, pre_log, skipped, allow_unmapped)
     report = apply_import(plans, engine=engine, actor=actor, remember_mappings=remember_mappings,
                           chunk_rows=chunk_rows, skipped=skipped, problems=pre_log)
+    if any(plan.table == "customers" for plan in plans):
+        index_customer_names(engine)  # renamed and new customers are found by the search box
     report.seconds = time.perf_counter() - started
     return report
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, or_, select
 
 from ..auth.visibility import Scope
-from ..customers import fold, match_score
+from ..customer_search import ESCAPE, fold, index_customer_names, key_match, like_pattern, unindexed
 from ..db import session_scope
-from ..models import Customer, Lead
+from ..models import Customer, CustomerSearchKey, Lead
 
 
 @dataclass(frozen=True)
@@ -25,24 +25,26 @@ class LeadHit:
 
 
 def search_leads(engine: Engine, text: str, limit: int = 20, *, scope: Scope | None = None) -> list[LeadHit]:
-    """Leads whose id, or whose customer's name (pinyin too), contains ``text``; newest first (those in ``scope``)."""
+    """Leads whose id, or whose customer's name (pinyin too), contains ``text``; newest first (those in ``scope``).
+
+    One query with a limit: the customer's name is matched on its search keys
+    (:mod:`salesnb.customer_search`), the lead id with ``LIKE``.
+    """
     query = fold(text or "")
     if not query:
         return []
-    with session_scope(engine) as session:
-        rows = session.execute(
-            select(Lead.lead_id, Lead.customer_id, Customer.name, Lead.status, Lead.grade, Lead.created_at)
+    if unindexed(engine):
+        index_customer_names(engine)
+    customers = select(CustomerSearchKey.customer_id).where(key_match(query))
+    stmt = (select(Lead.lead_id, Lead.customer_id, Customer.name, Lead.status, Lead.grade)
             .outerjoin(Customer, Customer.customer_id == Lead.customer_id)
-            .where((scope or Scope(None)).clause(Lead.owner_id))
-            .order_by(Lead.created_at.desc(), Lead.lead_id)
-        ).all()
-    hits = []
-    for lead_id, customer_id, name, status, grade, _created in rows:
-        if query in fold(lead_id) or match_score(query, name or "", customer_id) is not None:
-            hits.append(LeadHit(lead_id, customer_id, name or customer_id, status, grade))
-            if len(hits) >= limit:
-                break
-    return hits
+            .where((scope or Scope(None)).clause(Lead.owner_id),
+                   or_(func.lower(Lead.lead_id).like(like_pattern(query), escape=ESCAPE),
+                       Lead.customer_id.in_(customers)))
+            .order_by(Lead.created_at.desc(), Lead.lead_id).limit(limit))
+    with session_scope(engine) as session:
+        return [LeadHit(lead_id, customer_id, name or customer_id, status, grade)
+                for lead_id, customer_id, name, status, grade in session.execute(stmt)]
 
 
 def lead_snapshot(engine: Engine, lead_id: str, *, scope: Scope | None = None) -> dict[str, object]:

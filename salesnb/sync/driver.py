@@ -29,6 +29,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from ..config import Settings, load_settings
+from ..customer_search import index_customer_names
 from ..db import session_factory
 from ..errors import SalesnbError
 from ..i18n import t
@@ -157,6 +158,8 @@ def run_sync(engine: Engine, names: Sequence[str] = (), *, settings: Settings | 
     finally:
         for source in sources:
             source.close()
+    if not dry_run and any(stream.table == "customers" for _source, stream in work):
+        index_customer_names(engine)  # renamed and new customers are found by the search box
     report.seconds = time.perf_counter() - started
     return report
 

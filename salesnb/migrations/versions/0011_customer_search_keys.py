@@ -1,0 +1,31 @@
+"""customer search keys: each customer's folded name, full pinyin and initials, so a search runs in SQL
+
+Revision ID: 0011
+Revises: 0010
+Create Date: 2026-12-03 23:00:00
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = '0011'
+down_revision = '0010'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        'customer_search_keys',
+        sa.Column('customer_id', sa.String(length=200), nullable=False),
+        sa.Column('name', sa.String(length=200), nullable=False),
+        sa.Column('folded', sa.String(length=200), nullable=False),
+        sa.Column('folded_id', sa.String(length=200), nullable=False),
+        sa.Column('pinyin', sa.String(length=1600), nullable=False),
+        sa.Column('initials', sa.String(length=200), nullable=False),
+        sa.PrimaryKeyConstraint('customer_id'),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table('customer_search_keys')
