@@ -565,7 +565,9 @@ class BankMatch(Base):
     created_at: Mapped[datetime]
     decided_at: Mapped[datetime | None]
     decided_by: Mapped[str | None] = mapped_column(String(100))
-    __table_args__ = (Index("ix_bank_matches_status", "status", "txn_id"),)
+    __table_args__ = (Index("ix_bank_matches_status", "status", "txn_id"),
+                      # the reconciliation app's page of applied matches, newest decision first
+                      Index("ix_bank_matches_status_decided", "status", "decided_at"))
 
 
 class UserCredential(Base):

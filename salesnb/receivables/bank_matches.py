@@ -32,8 +32,12 @@ def _applied(scope: Scope | None, *columns, item: str = "") -> Select:
 
 def applied_count(engine: Engine, *, scope: Scope | None = None) -> int:
     """How many applied matches ``scope`` sees (those of invoices whose contract owner is seen)."""
+    if scope is None or scope.everything:  # no owner to check: the matches alone (each has its invoice)
+        stmt = select(func.count()).select_from(BankMatch).where(BankMatch.status == "applied")
+    else:
+        stmt = _applied(scope, func.count())
     with engine.connect() as conn:
-        return int(conn.scalar(_applied(scope, func.count())) or 0)
+        return int(conn.scalar(stmt) or 0)
 
 
 def applied_matches(engine: Engine, limit: int | None = 200, *, scope: Scope | None = None, offset: int = 0,

@@ -1,4 +1,5 @@
-"""customer search keys: each customer's folded name, full pinyin and initials, so a search runs in SQL
+"""customer search keys: each customer's folded name, full pinyin and initials, so a search runs in SQL;
+bank matches indexed by status and decision time (the page of applied matches, newest first)
 
 Revision ID: 0013
 Revises: 0012
@@ -25,7 +26,9 @@ def upgrade() -> None:
         sa.Column('initials', sa.String(length=200), nullable=False),
         sa.PrimaryKeyConstraint('customer_id'),
     )
+    op.create_index('ix_bank_matches_status_decided', 'bank_matches', ['status', 'decided_at'])
 
 
 def downgrade() -> None:
+    op.drop_index('ix_bank_matches_status_decided', table_name='bank_matches')
     op.drop_table('customer_search_keys')
