@@ -56,6 +56,12 @@ class ClaimRow:
     reviewed_at: datetime | None
 
 
+def _not_indexed(column):
+    """``column`` as an expression: SQLite then walks the invoices in number order (the page's order) and stops
+    after a page, rather than reading every open invoice through the status index and sorting them."""
+    return func.coalesce(column, "")
+
+
 def _claimable(scope: Scope | None, text: str, columns) -> Select:
     """The open invoices with something left to claim, whose contract owner is in ``scope``.
 
@@ -69,7 +75,7 @@ def _claimable(scope: Scope | None, text: str, columns) -> Select:
     stmt = (select(*columns(pending.c.total))
             .select_from(joined.outerjoin(Customer.__table__, Customer.customer_id == Contract.customer_id)
                          .outerjoin(pending, pending.c.invoice_id == Invoice.invoice_id))
-            .where(Invoice.status.in_(OPEN_STATUSES), left >= HALF_CENT,
+            .where(_not_indexed(Invoice.status).in_(OPEN_STATUSES), left >= HALF_CENT,
                    (scope or Scope(None)).clause(Contract.owner_id)))
     if text.strip():
         pattern = "%" + text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
@@ -78,10 +84,18 @@ def _claimable(scope: Scope | None, text: str, columns) -> Select:
     return stmt
 
 
-def claimable_count(engine: Engine, *, scope: Scope | None = None, text: str = "") -> int:
-    """How many open invoices in ``scope`` (matching ``text``) have something left to claim."""
+def claimable_count(engine: Engine, *, scope: Scope | None = None, text: str = "",
+                    at_most: int | None = None) -> int:
+    """How many open invoices in ``scope`` (matching ``text``) have something left to claim.
+
+    ``at_most``: stop counting there (a hint "more than N" costs a bounded read, not a count of them all).
+    """
+    stmt = _claimable(scope, text, lambda _in_review: [func.count()])
+    if at_most is not None:
+        found = _claimable(scope, text, lambda _in_review: [Invoice.invoice_id]).limit(at_most).subquery()
+        stmt = select(func.count()).select_from(found)
     with engine.connect() as conn:
-        return int(conn.scalar(_claimable(scope, text, lambda _in_review: [func.count()])) or 0)
+        return int(conn.scalar(stmt) or 0)
 
 
 def claimable_invoices(engine: Engine, owners: Collection[str] | None = None, *, scope: Scope | None = None,

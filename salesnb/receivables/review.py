@@ -47,8 +47,12 @@ def _candidates(scope: Scope | None, *columns, item: str = "") -> Select:
 
 def review_count(engine: Engine, *, scope: Scope | None = None) -> int:
     """How many bank lines have candidates waiting for a decision (those ``scope`` sees)."""
+    if scope is None or scope.everything:  # no owner to check: the candidates alone (each has its invoice)
+        stmt = select(func.count(distinct(BankMatch.txn_id))).where(BankMatch.status == "candidate")
+    else:
+        stmt = _candidates(scope, func.count(distinct(BankMatch.txn_id)))
     with engine.connect() as conn:
-        return int(conn.scalar(_candidates(scope, func.count(distinct(BankMatch.txn_id)))) or 0)
+        return int(conn.scalar(stmt) or 0)
 
 
 def review_queue(engine: Engine, *, scope: Scope | None = None, limit: int | None = None, offset: int = 0,
@@ -66,12 +70,17 @@ def review_queue(engine: Engine, *, scope: Scope | None = None, limit: int | Non
         Invoice.paid_amount, BankMatch.amount.label("proposed_amount"), BankMatch.rule, BankMatch.confidence,
         item=item,
     ).order_by(BankTransaction.booked_at, BankMatch.txn_id, BankMatch.confidence.desc(), BankMatch.invoice_id)
-    if limit is not None or offset:
-        lines = (_candidates(scope, BankMatch.txn_id, BankTransaction.booked_at, item=item)
-                 .group_by(BankMatch.txn_id, BankTransaction.booked_at)
-                 .order_by(BankTransaction.booked_at, BankMatch.txn_id).limit(limit).offset(offset).subquery())
-        query = query.join(lines, lines.c.txn_id == BankMatch.txn_id)
     with session_scope(engine) as session:
+        if limit is not None or offset:  # the page's lines first, then their candidates
+            if (scope is None or scope.everything) and not item:
+                lines = (select(BankMatch.txn_id, BankTransaction.booked_at)
+                         .join(BankTransaction, BankTransaction.txn_id == BankMatch.txn_id)
+                         .where(BankMatch.status == "candidate"))
+            else:
+                lines = _candidates(scope, BankMatch.txn_id, BankTransaction.booked_at, item=item)
+            lines = (lines.group_by(BankMatch.txn_id, BankTransaction.booked_at)
+                     .order_by(BankTransaction.booked_at, BankMatch.txn_id).limit(limit).offset(offset))
+            query = query.where(BankMatch.txn_id.in_([txn for txn, _at in session.execute(lines)]))
         rows = session.execute(query).all()
     frame = pd.DataFrame(rows, columns=[
         "match_id", "txn_id", "booked_at", "line_amount", "payer_name", "memo", "invoice_id", "customer_name",

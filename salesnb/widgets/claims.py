@@ -23,6 +23,7 @@ from .base import AppWidget, label, row
 from .paging import PAGE_SIZE, Pager
 
 INVOICE_LIMIT = 50  # invoices in the drop-down: the rest are found by typing
+COUNT_AT_MOST = 1_000  # the hint counts this far ("1000+"), not every open invoice of a company
 
 register({
     "zh-CN": {
@@ -204,11 +205,12 @@ class PaymentClaims(AppWidget):
     def _load_invoices(self) -> None:
         """The invoices the person may claim that match the text typed: the count, then the first few."""
         scope, text = allowed_owners(self.actor, "claim.file"), self.invoice_text
-        total = claimable_count(self.engine, scope=scope, text=text)
+        total = claimable_count(self.engine, scope=scope, text=text, at_most=COUNT_AT_MOST)
         invoices = claimable_invoices(self.engine, scope=scope, text=text, limit=INVOICE_LIMIT)
         self._claimable = {i.invoice_id: i.claimable for i in invoices}
         self._owners = {i.invoice_id: i.owner_id for i in invoices}
-        self.invoice_hint.value = (html.tag("span", t("claims.invoice_more", total=total, shown=len(invoices)),
+        counted = f"{total}+" if total >= COUNT_AT_MOST else str(total)
+        self.invoice_hint.value = (html.tag("span", t("claims.invoice_more", total=counted, shown=len(invoices)),
                                             cls="snb-muted") if total > len(invoices) else "")
         self.invoice_box.options = [(t("claims.invoice_option", invoice=i.invoice_id,
                                        customer=i.customer_name or "", claimable=html.display(i.claimable)),
