@@ -33,6 +33,7 @@ import argparse
 import math
 import os
 import re
+import shutil
 import statistics
 import sys
 import tempfile
@@ -200,6 +201,8 @@ def main() -> None:
     parser.add_argument("--store", type=Path, default=None,
                         help="an SQLite store file: built there if missing (kept), reused if present")
     parser.add_argument("--build-only", action="store_true", help="build the store (--store) and stop")
+    parser.add_argument("--ready-timeout", type=float, default=300,
+                        help="seconds to wait for every preheated kernel (each app is built once while preheating)")
     args = parser.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="salesnb-bench-apps-"))
@@ -213,7 +216,15 @@ def main() -> None:
     people = bench_users(url)
     apps = [a for a in args.apps.split(",") if a] or ["index", *[a.name for a in APPS]]
     started = time.perf_counter()
-    server = BackgroundServer(url, log_path=tmp / "serve.log").start(timeout=300)
+    apps_dir = None
+    if args.apps:  # serve (and preheat) only the apps measured and the landing page
+        from salesnb.web.background import default_apps_dir
+
+        apps_dir = tmp / "apps"
+        apps_dir.mkdir()
+        for name in {"index", *apps}:
+            shutil.copy(default_apps_dir() / f"{name}.ipynb", apps_dir)
+    server = BackgroundServer(url, log_path=tmp / "serve.log", apps_dir=apps_dir).start(timeout=args.ready_timeout)
     print(f"server ready (every app kernel preheated) in {time.perf_counter() - started:.1f} s, "
           f"{len(kernel_processes(server))} preheated kernels")
     results: dict[str, dict[str, list[float]]] = {}
@@ -282,9 +293,7 @@ def main() -> None:
     if args.keep:
         print(f"kept {tmp}")
     else:
-        for path in tmp.iterdir():
-            path.unlink()
-        tmp.rmdir()
+        shutil.rmtree(tmp)
 
 
 if __name__ == "__main__":
