@@ -12,19 +12,14 @@ from sqlalchemy import Engine, Select, func, or_, select
 from ..auth.visibility import Scope
 from ..db import session_scope
 from ..models import BankMatch, BankTransaction, Contract, Customer, Invoice, PaymentClaim
-from .reconcile import invoice_customer_join
+from .reconcile import invoice_customer_join, matches_seen
 
 COLUMNS = ["match_id", "txn_id", "booked_at", "line_amount", "payer_name", "memo", "invoice_id", "customer_name",
            "amount", "rule", "confidence", "decided_at", "decided_by"]
 
 
 def _applied(scope: Scope | None, *columns, item: str = "") -> Select:
-    joined, _ = invoice_customer_join()
-    stmt = (select(*columns)
-            .select_from(joined.join(BankMatch.__table__, BankMatch.invoice_id == Invoice.invoice_id)
-                         .join(BankTransaction.__table__, BankTransaction.txn_id == BankMatch.txn_id)
-                         .outerjoin(Customer.__table__, Customer.customer_id == Contract.customer_id))
-            .where(BankMatch.status == "applied", (scope or Scope(None)).clause(Contract.owner_id)))
+    stmt = matches_seen("applied", scope or Scope(None), *columns)
     if item:
         stmt = stmt.where(or_(BankMatch.txn_id == item, BankMatch.invoice_id == item))
     return stmt

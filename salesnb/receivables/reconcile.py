@@ -21,6 +21,7 @@ from typing import Any
 
 from sqlalchemy import (
     Engine,
+    Select,
     and_,
     bindparam,
     exists,
@@ -32,6 +33,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from ..auth.visibility import Scope
 from ..db import session_scope
 from ..errors import ReceivablesError
 from ..models import (
@@ -138,6 +140,17 @@ def invoice_customer_join():
               .outerjoin(Contract.__table__, Contract.contract_id == func.coalesce(Invoice.contract_id,
                                                                                    Order.contract_id)))
     return joined, contract_id
+
+
+def matches_seen(status: str, scope: Scope, *columns) -> Select:
+    """``columns`` of the bank matches in ``status`` whose invoice's contract owner ``scope`` sees,
+    joined to their invoice, contract, bank line and customer."""
+    joined, _ = invoice_customer_join()
+    return (select(*columns)
+            .select_from(joined.join(BankMatch.__table__, BankMatch.invoice_id == Invoice.invoice_id)
+                         .join(BankTransaction.__table__, BankTransaction.txn_id == BankMatch.txn_id)
+                         .outerjoin(Customer.__table__, Customer.customer_id == Contract.customer_id))
+            .where(BankMatch.status == status, scope.clause(Contract.owner_id)))
 
 
 def _load(session: Session, as_of: datetime) -> _State:

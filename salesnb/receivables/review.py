@@ -20,11 +20,11 @@ from ..auth.permissions import authorize
 from ..auth.visibility import Scope
 from ..db import session_scope
 from ..errors import ReceivablesError
-from ..models import BankMatch, BankTransaction, Contract, Customer, Invoice
+from ..models import BankMatch, BankTransaction, Customer, Invoice
 from . import messages  # noqa: F401 - the keys of the errors below
 from .matching import FEE_RULES
 from .payments import ZERO, assign, pay, state_of, unpay
-from .reconcile import ACTIVE, invoice_customer_join
+from .reconcile import ACTIVE, matches_seen
 
 
 def _candidates(scope: Scope | None, *columns, item: str = "") -> Select:
@@ -32,12 +32,7 @@ def _candidates(scope: Scope | None, *columns, item: str = "") -> Select:
 
     ``item`` keeps the bank lines named by it: a line's serial, or an invoice one of its candidates is for.
     """
-    joined, _ = invoice_customer_join()
-    stmt = (select(*columns)
-            .select_from(joined.join(BankMatch.__table__, BankMatch.invoice_id == Invoice.invoice_id)
-                         .join(BankTransaction.__table__, BankTransaction.txn_id == BankMatch.txn_id)
-                         .outerjoin(Customer.__table__, Customer.customer_id == Contract.customer_id))
-            .where(BankMatch.status == "candidate", (scope or Scope(None)).clause(Contract.owner_id)))
+    stmt = matches_seen("candidate", scope or Scope(None), *columns)
     if item:
         named = (select(BankMatch.txn_id).where(BankMatch.status == "candidate",
                                                 or_(BankMatch.txn_id == item, BankMatch.invoice_id == item)))
