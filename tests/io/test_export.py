@@ -6,6 +6,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from salesnb.customer_search import index_customer_names
 from salesnb.db import session_scope
 from salesnb.errors import SalesnbError
 from salesnb.io import export_table, import_paths
@@ -91,6 +92,7 @@ def test_query_export_cannot_write(loaded, tmp_path):
 def test_formula_like_text_is_data_in_both_formats(loaded, tmp_path):
     with session_scope(loaded) as s:
         s.get(Customer, "C2").name = '=HYPERLINK("http://evil.example","点我")'
+    index_customer_names(loaded)  # renamed behind the importer's back: its search keys follow on the next index
     export_table(loaded, "customers", tmp_path / "c.csv")
     export_table(loaded, "customers", tmp_path / "c.xlsx")
     assert "'=HYPERLINK" in (tmp_path / "c.csv").read_text(encoding="utf-8-sig")
