@@ -195,15 +195,17 @@ def week_drop(ctx: AnomalyContext) -> Iterable[AnomalyNote]:
 
 def _main_culprit(ctx: AnomalyContext, kpi: str, region: str | None) -> tuple[str, int, int] | None:
     """The rep with the most failed items of ``kpi`` in ``region`` this week."""
-    items = ctx.report.items.get(kpi)
-    if items is None or items.empty:
+    counts = ctx.report.items.get(kpi)
+    if counts is None or counts.empty:
         return None
-    same_region = items["region"].isna() if region is None or pd.isna(region) else items["region"] == region
-    misses = items[same_region & (items["week"] == ctx.week) & ~items["passed"]]
-    if misses.empty:
+    same_region = counts["region"].isna() if region is None or pd.isna(region) else counts["region"] == region
+    week = counts[same_region & (counts["week"] == ctx.week)]
+    failed = week["items"] - week["passed"]
+    per_rep = failed.groupby(week["owner_id"]).sum()
+    per_rep = per_rep[per_rep > 0].sort_values(ascending=False, kind="stable")
+    if per_rep.empty:
         return None
-    per_rep = misses.groupby("owner_id").size().sort_values(ascending=False, kind="stable")
-    return str(per_rep.index[0]), int(per_rep.iloc[0]), int(len(misses))
+    return str(per_rep.index[0]), int(per_rep.iloc[0]), int(failed.sum())
 
 
 @register_anomaly_rule("contract_check_gap")

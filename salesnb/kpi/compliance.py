@@ -22,7 +22,9 @@ check items".  Each *item source* below yields one row per check item —
     every order shipped at least 24 h before ``as_of``: passed when a
     shipment of it carries a tracking number.
 
-Analysts add sources with :func:`register_compliance_item`.
+Analysts add sources with :func:`register_compliance_item`.  A source returns
+an :class:`~salesnb.kpi.counts.ItemQuery` (SQL, counted in the database: the
+built-ins) or a frame of items (counted in memory).
 """
 
 from __future__ import annotations
@@ -32,10 +34,12 @@ from collections.abc import Callable
 
 import pandas as pd
 
+from ..scorecards.definition import DEFAULT_NAME
 from . import data as q
+from .counts import COUNT_COLUMNS, ItemQuery, item_counts
 from .data import KpiData
 
-ItemSource = Callable[[KpiData], pd.DataFrame]
+ItemSource = Callable[[KpiData], "ItemQuery | pd.DataFrame"]
 ITEM_COLUMNS = ["owner_id", "region", "at", "passed"]
 
 REQUIRED_SCORECARD_FIELDS = ("budget_provided", "delivery_date_specified", "purchase_freq_per_month")
@@ -47,7 +51,7 @@ COMPLIANCE_ITEMS: dict[str, ItemSource] = {}
 
 
 def register_compliance_item(name: str) -> Callable[[ItemSource], ItemSource]:
-    """Decorator: add an item source (``KpiData -> frame of owner_id, region, at, passed``)."""
+    """Decorator: add an item source (``KpiData -> ItemQuery``, or a frame of owner_id, region, at, passed)."""
 
     def decorate(fn: ItemSource) -> ItemSource:
         COMPLIANCE_ITEMS[name] = fn
@@ -56,26 +60,25 @@ def register_compliance_item(name: str) -> Callable[[ItemSource], ItemSource]:
     return decorate
 
 
-def compliance_items(data: KpiData, only: tuple[str, ...] | None = None) -> pd.DataFrame:
-    """All check items of every registered source, with a ``kind`` column naming the source."""
+def compliance_counts(data: KpiData, only: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """Item counts (:func:`~salesnb.kpi.counts.item_counts`) of every registered source, with a ``kind``
+    column naming the source."""
     frames = []
     for name, source in COMPLIANCE_ITEMS.items():
         if only is not None and name not in only:
             continue
-        frame = source(data)[ITEM_COLUMNS].copy()
-        frame["kind"] = name
-        frames.append(frame)
+        made = source(data)
+        if isinstance(made, pd.DataFrame):
+            made = made[ITEM_COLUMNS]
+        frames.append(item_counts(data, made).assign(kind=name))
+    frames = [f for f in frames if not f.empty]
     if not frames:
-        return pd.DataFrame(columns=[*ITEM_COLUMNS, "kind"])
-    items = pd.concat([f for f in frames if not f.empty] or frames[:1], ignore_index=True)
-    items["passed"] = items["passed"].astype(bool)
-    return items
+        return pd.DataFrame(columns=[*COUNT_COLUMNS, "kind"])
+    return pd.concat(frames, ignore_index=True)
 
 
 def required_scorecard_fields(data: KpiData) -> tuple[str, ...]:
     """Lead columns behind the required fields of the active default scorecard (else the defaults)."""
-    from ..scorecards import DEFAULT_NAME
-
     rows = data.query("SELECT definition FROM scorecards WHERE name = :name AND active = :yes",
                       name=DEFAULT_NAME, yes=True)
     if rows.empty:
@@ -83,42 +86,31 @@ def required_scorecard_fields(data: KpiData) -> tuple[str, ...]:
     definition = rows["definition"].iloc[0]
     definition = json.loads(definition) if isinstance(definition, str) else definition
     columns = tuple(f.get("column") for f in definition.get("fields", [])
-                    if isinstance(f, dict) and f.get("required") and f.get("column") in data.leads.columns)
+                    if isinstance(f, dict) and f.get("required") and f.get("column") in q.LEAD_COLUMNS)
     return columns or REQUIRED_SCORECARD_FIELDS
 
 
 @register_compliance_item("scorecard_field")
-def _scorecard_fields(data: KpiData) -> pd.DataFrame:
-    leads = data.leads
-    parts = [
-        pd.DataFrame({
-            "owner_id": leads["owner_id"], "region": leads["region"], "at": leads["created_at"],
-            "passed": leads[field].notna().to_numpy(dtype=bool),
-        })
-        for field in required_scorecard_fields(data)
-    ]
-    return pd.concat(parts, ignore_index=True)
+def _scorecard_fields(data: KpiData) -> ItemQuery:
+    parts = [q.LEAD_FIELD_ITEM_SQL.format(column=q.LEAD_COLUMNS[col]) for col in required_scorecard_fields(data)]
+    return ItemQuery("\nUNION ALL\n".join(parts))
 
 
 @register_compliance_item("first_response")
-def _first_response(data: KpiData) -> pd.DataFrame:
-    leads = data.leads
-    old = leads[leads["created_at"] <= data.as_of - pd.Timedelta(hours=RESPONSE_HOURS)]
-    passed = old["first_response_at"].notna() & (old["first_response_at"] <= data.as_of)
-    return pd.DataFrame({"owner_id": old["owner_id"], "region": old["region"], "at": old["created_at"],
-                         "passed": passed.to_numpy(dtype=bool)})
+def _first_response(data: KpiData) -> ItemQuery:
+    return ItemQuery(q.RESPONSE_RECORDED_SQL, {"cutoff": data.cutoff(RESPONSE_HOURS)})
 
 
 @register_compliance_item("contract_check")
-def _contract_check(data: KpiData) -> pd.DataFrame:
-    return data.query(q.CONTRACT_CHECK_SQL, ("at",), scoped=True)
+def _contract_check(data: KpiData) -> ItemQuery:
+    return ItemQuery(q.CONTRACT_CHECK_SQL)
 
 
 @register_compliance_item("order_entry")
-def _order_entry(data: KpiData) -> pd.DataFrame:
-    return data.query(q.ORDER_ENTRY_SQL, ("at",), scoped=True, cutoff=data.cutoff(ORDER_GRACE_HOURS))
+def _order_entry(data: KpiData) -> ItemQuery:
+    return ItemQuery(q.ORDER_ENTRY_SQL, {"cutoff": data.cutoff(ORDER_GRACE_HOURS)})
 
 
 @register_compliance_item("tracking_entry")
-def _tracking_entry(data: KpiData) -> pd.DataFrame:
-    return data.query(q.TRACKING_ENTRY_SQL, ("at",), scoped=True, cutoff=data.cutoff(TRACKING_GRACE_HOURS))
+def _tracking_entry(data: KpiData) -> ItemQuery:
+    return ItemQuery(q.TRACKING_ENTRY_SQL, {"cutoff": data.cutoff(TRACKING_GRACE_HOURS)})

@@ -26,6 +26,55 @@ FROM leads l LEFT JOIN users u ON u.user_id = l.owner_id
 WHERE l.created_at <= :as_of
 """
 
+LEAD_REGION = "COALESCE(NULLIF(l.region, ''), u.region)"
+LEAD_FROM = "FROM leads l LEFT JOIN users u ON u.user_id = l.owner_id"
+# lead columns an item may test (a scorecard's required field), as SQL on ``l``/``u``
+LEAD_COLUMNS: dict[str, str] = {
+    **{col: f"l.{col}" for col in (
+        "lead_id", "owner_id", "created_at", "first_response_at", "budget_provided", "delivery_date_specified",
+        "purchase_freq_per_month", "inquiry_type", "source", "status", "converted_at", "grade")},
+    "region": LEAD_REGION,
+}
+
+LEAD_FIELD_ITEM_SQL = f"""
+SELECT l.owner_id, {LEAD_REGION} AS region, l.created_at AS at,
+       CASE WHEN {{column}} IS NOT NULL THEN 1 ELSE 0 END AS passed
+{LEAD_FROM}
+WHERE l.created_at <= :as_of
+"""
+
+RESPONSE_RECORDED_SQL = f"""
+SELECT l.owner_id, {LEAD_REGION} AS region, l.created_at AS at,
+       CASE WHEN l.first_response_at IS NOT NULL AND l.first_response_at <= :as_of THEN 1 ELSE 0 END AS passed
+{LEAD_FROM}
+WHERE l.created_at <= :cutoff
+"""
+
+# {response_us} and {created_us}: the two times in microseconds (rules.sqlfuncs.epoch_us for the dialect)
+RESPONSE_IN_TIME_SQL = f"""
+SELECT l.owner_id, {LEAD_REGION} AS region, l.created_at AS at,
+       CASE WHEN l.first_response_at IS NOT NULL AND {{response_us}} - {{created_us}} <= :limit_us
+            THEN 1 ELSE 0 END AS passed
+{LEAD_FROM}
+WHERE l.created_at <= :cutoff
+"""
+
+# the stored grade, else the default rule of docs/design.md item 1 for a complete scorecard
+LEAD_GRADE = """COALESCE(l.grade, CASE
+    WHEN l.budget_provided IS NULL OR l.delivery_date_specified IS NULL OR l.purchase_freq_per_month IS NULL THEN NULL
+    WHEN l.budget_provided = :yes AND l.delivery_date_specified = :yes AND l.purchase_freq_per_month >= 2 THEN 'A'
+    WHEN l.budget_provided = :yes OR l.delivery_date_specified = :yes OR l.purchase_freq_per_month >= 1 THEN 'B'
+    ELSE 'C' END)"""
+
+A_LEAD_ITEM_SQL = f"""
+SELECT l.owner_id, {LEAD_REGION} AS region, l.created_at AS at,
+       CASE WHEN l.status = 'converted' AND (l.converted_at IS NULL OR l.converted_at <= :as_of)
+            THEN 1 ELSE 0 END AS passed,
+       CASE WHEN l.created_at <= :mature_by THEN 1 ELSE 0 END AS mature
+{LEAD_FROM}
+WHERE l.created_at <= :as_of AND {LEAD_GRADE} = 'A'
+"""
+
 FINDINGS_SQL = """
 SELECT f.id, f.check_name, f.entity_type, f.entity_id, f.owner_id,
        COALESCE(NULLIF(f.region, ''), u.region) AS region, f.first_seen, f.resolved_at

@@ -9,7 +9,9 @@ timestamp column comes back as ``datetime64[ns, UTC]``.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 from sqlalchemy import Connection, bindparam, text
@@ -78,3 +80,44 @@ def blank_to_na(values: pd.Series) -> pd.Series:
     """Strings that are empty or whitespace count as missing."""
     text_values = values.astype("string")
     return text_values.where(text_values.str.strip().fillna("") != "")
+
+
+@lru_cache(maxsize=16)
+def fixed_offset_minutes(zone: ZoneInfo, until_year: int) -> int | None:
+    """The zone's UTC offset in minutes when it never changed from 2000 to ``until_year`` (no daylight
+    saving, e.g. Asia/Shanghai), else None."""
+    offsets = {datetime(year, month, 1, tzinfo=zone).utcoffset()
+               for year in range(2000, until_year + 2) for month in (1, 4, 7, 10)}
+    return int(offsets.pop() / timedelta(minutes=1)) if len(offsets) == 1 else None
+
+
+def day_key_sql(dialect: str, column: str, as_of: datetime) -> str:
+    """SQL for a grouping key of a stored timestamp that :func:`keys_to_weeks` maps to its local ISO week.
+
+    PostgreSQL gives the local date (it knows the zone); SQLite, which has no zone
+    database, adds the zone's fixed offset, or for a zone with daylight saving
+    keeps the UTC minute (exact too: every zone's offsets are whole minutes).
+    """
+    zone = local_tz()
+    if dialect == "postgresql":
+        if not all(ch.isalnum() or ch in "/_+-" for ch in zone.key):
+            raise ValueError(f"bad time zone name {zone.key!r}")
+        return f"to_char(({column}) AT TIME ZONE '{zone.key}', 'YYYY-MM-DD')"
+    offset = fixed_offset_minutes(zone, as_of.year)
+    if offset is not None:
+        return f"date({column}, '{offset:+d} minutes')"
+    return f"strftime('%Y-%m-%d %H:%M', {column})"
+
+
+def keys_to_weeks(keys: pd.Series) -> pd.Series:
+    """ISO week labels of the keys :func:`day_key_sql` made (local dates, or UTC minutes)."""
+    distinct = [k for k in keys.dropna().unique()]
+    labels: dict[str, str] = {}
+    for key in distinct:
+        if len(key) == 10:
+            labels[key] = "{}-W{:02d}".format(*date.fromisoformat(key).isocalendar()[:2])
+    minutes = [k for k in distinct if k not in labels]
+    if minutes:
+        stamps = pd.Series(pd.to_datetime(minutes, format="%Y-%m-%d %H:%M", utc=True))
+        labels.update(zip(minutes, iso_week(stamps), strict=True))
+    return keys.map(labels).astype(object).where(keys.notna())

@@ -38,14 +38,17 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine
+from sqlalchemy import Engine, literal_column
 
 from ..auth.visibility import Scope
 from ..config import Settings
 from ..i18n import t
-from .compliance import RESPONSE_HOURS, compliance_items
+from ..rules.sqlfuncs import epoch_us
+from . import data as q
+from .compliance import RESPONSE_HOURS, compliance_counts
+from .counts import ItemQuery, item_counts
 from .data import KpiData
-from .frames import iso_week, week_of
+from .frames import week_of
 from .messages import days_text
 from .repair import DEFAULT_GRACE_DAYS, repair_rates
 
@@ -96,12 +99,12 @@ class KpiOptions:
 
 @dataclass
 class KpiReport:
-    """KPI rates at every scope, plus the check items behind the item-based KPIs."""
+    """KPI rates at every scope, plus the check-item counts behind the item-based KPIs."""
 
     as_of: datetime
     rates: pd.DataFrame
     thresholds: dict[str, float]
-    items: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
+    items: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)  # item counts per item-based KPI
     rep_names: dict[str, str] = field(default_factory=dict, repr=False)
     options: KpiOptions = field(default_factory=KpiOptions)
 
@@ -240,11 +243,14 @@ def compute_kpis(
             if name == BREAKPOINT_REPAIR:
                 frames.append(repair_rates(data, options.repair_grace))
                 continue
-            kpi_items = (a_lead_items(data, options.a_lead_maturity) if name == A_LEAD_CONVERSION
-                         else ITEM_SOURCES[name](data))
-            kpi_items["week"] = iso_week(kpi_items["at"])
-            items[name] = kpi_items
-            frames.append(item_rates(kpi_items))
+            if name == COMPLIANCE:
+                counts = compliance_counts(data)
+            elif name == A_LEAD_CONVERSION:
+                counts = item_counts(data, a_lead_items(data, options.a_lead_maturity))
+            else:
+                counts = item_counts(data, ITEM_SOURCES[name](data))
+            items[name] = counts
+            frames.append(item_rates(counts, maturing=name == A_LEAD_CONVERSION))
         names = data.rep_names()
     rates = pd.concat([f.assign(kpi=k) for f, k in zip(frames, kpis, strict=True)], ignore_index=True)
     if first_week is not None:
@@ -259,65 +265,44 @@ def compute_kpis(
                      rep_names=names, options=options)
 
 
-def item_rates(items: pd.DataFrame) -> pd.DataFrame:
-    """Numerator (passed) and denominator (all items) at every scope.
+def item_rates(counts: pd.DataFrame, *, maturing: bool = False) -> pd.DataFrame:
+    """Numerator (passed) and denominator (all items) at every scope, from item counts.
 
-    Items with a ``mature`` column count only when mature; the others are
-    ``pending``, and a group with no mature item is not ``measurable``.
+    ``maturing``: items count only when mature; the others are ``pending``,
+    and a group with no mature item is not ``measurable``.
     """
-    mature = items["mature"].astype(bool) if "mature" in items else pd.Series(True, index=items.index)
-    counted = items.assign(_passed=(items["passed"].astype(bool) & mature).to_numpy(bool),
-                           _mature=mature.to_numpy(bool))
+    sums = ["passed_mature", "mature", "items"]
     parts = []
     for scope, keys in ITEM_SCOPES.items():
         if keys:
-            grouped = counted.groupby(keys, dropna=False, sort=True).agg(
-                numerator=("_passed", "sum"), denominator=("_mature", "sum"), total=("_mature", "count")).reset_index()
+            grouped = counts.groupby(keys, dropna=False, sort=True)[sums].sum().reset_index()
         else:
-            grouped = pd.DataFrame({"numerator": [int(counted["_passed"].sum())],
-                                    "denominator": [int(counted["_mature"].sum())], "total": [len(counted)]})
-        grouped["pending"] = grouped["total"] - grouped["denominator"]
-        if "mature" in items:
+            grouped = pd.DataFrame({col: [int(counts[col].sum())] for col in sums})
+        grouped = grouped.rename(columns={"passed_mature": "numerator", "mature": "denominator"})
+        grouped["pending"] = grouped["items"] - grouped["denominator"]
+        if maturing:
             grouped["measurable"] = grouped["denominator"] > 0
-        parts.append(grouped.drop(columns=["total"]).assign(scope=scope))
+        parts.append(grouped.drop(columns=["items"]).assign(scope=scope))
     return pd.concat(parts, ignore_index=True)
 
 
-def first_response_items(data: KpiData) -> pd.DataFrame:
+def first_response_items(data: KpiData) -> ItemQuery:
     """One item per lead at least 4 h old: passed when answered within 4 h."""
-    leads = data.leads
-    limit = pd.Timedelta(hours=RESPONSE_HOURS)
-    old = leads[leads["created_at"] <= data.as_of - limit]
-    passed = old["first_response_at"].notna() & ((old["first_response_at"] - old["created_at"]) <= limit)
-    return pd.DataFrame({"owner_id": old["owner_id"], "region": old["region"], "at": old["created_at"],
-                         "passed": passed.to_numpy(dtype=bool)})
+    dialect = data.conn.dialect
+    micros = {name: str(epoch_us(literal_column(f"l.{name}")).compile(dialect=dialect))
+              for name in ("first_response_at", "created_at")}
+    sql = q.RESPONSE_IN_TIME_SQL.format(response_us=micros["first_response_at"], created_us=micros["created_at"])
+    return ItemQuery(sql, {"cutoff": data.cutoff(RESPONSE_HOURS), "limit_us": RESPONSE_HOURS * 3_600_000_000})
 
 
-def lead_grades(leads: pd.DataFrame) -> pd.Series:
-    """Stored grade, else the default rule of docs/design.md for complete scorecards (else missing)."""
-    budget, dated = leads["budget_provided"], leads["delivery_date_specified"]
-    freq = leads["purchase_freq_per_month"]
-    complete = budget.notna() & dated.notna() & freq.notna()
-    is_a = budget.fillna(False) & dated.fillna(False) & (freq.fillna(0) >= 2)
-    is_b = budget.fillna(False) | dated.fillna(False) | (freq.fillna(0) >= 1)
-    default = pd.Series(np.select([is_a.to_numpy(bool), is_b.to_numpy(bool)], ["A", "B"], "C"), index=leads.index)
-    grade = leads["grade"].astype("string")
-    return grade.where(grade.notna(), default.where(complete.to_numpy(bool)).astype("string"))
+def a_lead_items(data: KpiData, maturity: timedelta = timedelta(days=DEFAULT_MATURITY_DAYS)) -> ItemQuery:
+    """One item per A lead (the stored grade, else the default rule for a complete scorecard): passed when
+    converted by ``as_of``; ``mature`` when at least ``maturity`` old."""
+    return ItemQuery(q.A_LEAD_ITEM_SQL, {"mature_by": data.cutoff(maturity / timedelta(hours=1)), "yes": True},
+                     mature=True)
 
 
-def a_lead_items(data: KpiData, maturity: timedelta = timedelta(days=DEFAULT_MATURITY_DAYS)) -> pd.DataFrame:
-    """One item per A lead: passed when converted by ``as_of``; ``mature`` when at least ``maturity`` old."""
-    leads = data.leads
-    a_leads = leads[(lead_grades(leads) == "A").fillna(False).to_numpy(bool)]
-    converted = (a_leads["status"] == "converted") & (
-        a_leads["converted_at"].isna() | (a_leads["converted_at"] <= data.as_of))
-    mature = a_leads["created_at"] <= data.as_of - pd.Timedelta(maturity)
-    return pd.DataFrame({"owner_id": a_leads["owner_id"], "region": a_leads["region"], "at": a_leads["created_at"],
-                         "passed": converted.to_numpy(dtype=bool), "mature": mature.to_numpy(dtype=bool)})
-
-
-ITEM_SOURCES: dict[str, Callable[[KpiData], pd.DataFrame]] = {
-    COMPLIANCE: compliance_items,
+ITEM_SOURCES: dict[str, Callable[[KpiData], ItemQuery]] = {
     FIRST_RESPONSE: first_response_items,
     A_LEAD_CONVERSION: a_lead_items,
 }

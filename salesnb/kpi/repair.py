@@ -31,11 +31,14 @@ DEFAULT_GRACE_DAYS = 7.0
 BASELINE_SQL = """
 SELECT id, taken_at FROM baselines WHERE taken_at <= :as_of ORDER BY taken_at DESC, id DESC LIMIT 1
 """
-BASELINE_FINDINGS_SQL = """
-SELECT f.id, f.check_name, f.entity_type, f.owner_id, COALESCE(NULLIF(f.region, ''), u.region) AS region,
-       f.details, f.resolved_at
+# the baseline's findings counted per check, entity type, node/stage noted in details, owner and region;
+# {repaired}: one "SUM(CASE WHEN f.resolved_at <= :end_N THEN 1 ELSE 0 END) AS repaired_N" per time asked
+BASELINE_COUNTS_SQL = """
+SELECT f.check_name, f.entity_type, {node} AS node, {stage} AS stage, f.owner_id,
+       COALESCE(NULLIF(f.region, ''), u.region) AS region, COUNT(*) AS findings{repaired}
 FROM findings f LEFT JOIN users u ON u.user_id = f.owner_id
 WHERE f.first_seen <= :taken_at AND (f.resolved_at IS NULL OR f.resolved_at > :taken_at)
+GROUP BY f.check_name, f.entity_type, {node}, {stage}, f.owner_id, COALESCE(NULLIF(f.region, ''), u.region)
 """
 
 # scope → the finding columns it groups by (the week scopes add the week)
@@ -45,44 +48,59 @@ GROUPS: dict[str, list[str]] = {
 }
 
 
-def baseline_findings(data: KpiData) -> tuple[pd.Timestamp | None, pd.DataFrame]:
-    """The newest baseline's time (None without one) and its findings with their stage."""
-    baseline = data.query(BASELINE_SQL, ("taken_at",))
-    if baseline.empty:
-        return None, pd.DataFrame(columns=["region", "owner_id", "stage", "resolved_at"])
-    taken_at = baseline["taken_at"].iloc[0]
-    frame = data.query(BASELINE_FINDINGS_SQL, ("resolved_at",), scoped=True, taken_at=taken_at.to_pydatetime())
+def _detail_sql(dialect: str, key: str) -> str:
+    """A text member of a finding's JSON ``details`` (NULL when absent or not an object)."""
+    if dialect == "postgresql":
+        return f"(CASE WHEN json_typeof(f.details) = 'object' THEN f.details ->> '{key}' END)"
+    return (f"(CASE WHEN json_valid(f.details) AND json_type(f.details) = 'object' "
+            f"THEN CAST(json_extract(f.details, '$.{key}') AS TEXT) END)")
+
+
+def baseline_counts(data: KpiData, taken_at: pd.Timestamp, ends: list[pd.Timestamp]) -> pd.DataFrame:
+    """The findings of the baseline taken at ``taken_at`` counted per check, stage, owner and region:
+    ``findings`` and ``repaired_N``, those resolved by ``ends[N]``."""
+    dialect = data.conn.dialect.name
+    repaired = "".join(f", SUM(CASE WHEN f.resolved_at <= :end_{n} THEN 1 ELSE 0 END) AS repaired_{n}"
+                       for n in range(len(ends)))
+    sql = BASELINE_COUNTS_SQL.format(node=_detail_sql(dialect, "node"), stage=_detail_sql(dialect, "stage"),
+                                     repaired=repaired)
+    frame = data.query(sql, scoped=True, taken_at=taken_at.to_pydatetime(),
+                       **{f"end_{n}": end.to_pydatetime() for n, end in enumerate(ends)})
     types = entity_types(frame["entity_type"]) if len(frame) else frame["entity_type"]
-    frame["stage"] = [finding_stage(c, e, d)[0] for c, e, d in zip(frame["check_name"], types, frame["details"],
-                                                                     strict=True)]
-    return taken_at, frame
+    frame["stage"] = [finding_stage(c, e, {"node": n, "stage": s})[0]
+                      for c, e, n, s in zip(frame["check_name"], types, frame["node"], frame["stage"], strict=True)]
+    for col in ["findings", *(f"repaired_{n}" for n in range(len(ends)))]:
+        frame[col] = pd.to_numeric(frame[col]).fillna(0).astype("int64")
+    return frame
 
 
 def repair_rates(data: KpiData, grace: timedelta = timedelta(days=DEFAULT_GRACE_DAYS)) -> pd.DataFrame:
     """Numerator (repaired), denominator (at the baseline) and ``measurable`` at every scope."""
     as_of = data.as_of
-    taken_at, frame = baseline_findings(data)
-    if taken_at is None:
+    baseline = data.query(BASELINE_SQL, ("taken_at",))
+    if baseline.empty:
         return pd.DataFrame([{"scope": "overall", "numerator": 0, "denominator": 0, "measurable": False}])
+    taken_at = baseline["taken_at"].iloc[0]
+    weeks = _weeks(taken_at, as_of)
+    ends = [as_of, *(min(week_start(week) + pd.Timedelta(days=7), as_of) for week in weeks)]
+    frame = baseline_counts(data, taken_at, ends)
     parts = []
     for scope, keys in GROUPS.items():
         if not scope.startswith("week"):
-            parts.append(_counts(frame, keys, as_of).assign(scope=scope, measurable=as_of - taken_at >= grace))
+            parts.append(_counts(frame, keys, "repaired_0").assign(scope=scope, measurable=as_of - taken_at >= grace))
             continue
-        for week in _weeks(taken_at, as_of):
-            end = min(week_start(week) + pd.Timedelta(days=7), as_of)
-            parts.append(_counts(frame, keys, end).assign(scope=scope, week=week, measurable=end - taken_at >= grace))
+        for n, week in enumerate(weeks, start=1):
+            parts.append(_counts(frame, keys, f"repaired_{n}").assign(scope=scope, week=week,
+                                                                      measurable=ends[n] - taken_at >= grace))
     return pd.concat(parts, ignore_index=True)
 
 
-def _counts(frame: pd.DataFrame, keys: list[str], at: pd.Timestamp) -> pd.DataFrame:
-    repaired = frame["resolved_at"].notna() & (frame["resolved_at"] <= at)
-    counted = frame.assign(repaired=repaired.to_numpy(bool))
+def _counts(frame: pd.DataFrame, keys: list[str], repaired: str) -> pd.DataFrame:
     if keys:
-        grouped = counted.groupby(keys, dropna=False)["repaired"].agg(["sum", "count"]).reset_index()
+        grouped = frame.groupby(keys, dropna=False)[[repaired, "findings"]].sum().reset_index()
     else:
-        grouped = pd.DataFrame({"sum": [int(repaired.sum())], "count": [len(frame)]})
-    return grouped.rename(columns={"sum": "numerator", "count": "denominator"})
+        grouped = pd.DataFrame({repaired: [int(frame[repaired].sum())], "findings": [int(frame["findings"].sum())]})
+    return grouped.rename(columns={repaired: "numerator", "findings": "denominator"})
 
 
 def _weeks(first: pd.Timestamp, last: pd.Timestamp) -> list[str]:
