@@ -375,6 +375,17 @@ class Finding(Base):
     )
 
 
+class KpiSnapshot(Base):
+    """The KPI counts a daily run took (:mod:`salesnb.kpi.snapshots`): the dashboard shows them at once
+    instead of counting a whole company's rows on every page load."""
+
+    __tablename__ = "kpi_snapshots"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    as_of: Mapped[datetime] = mapped_column(index=True)
+    taken_at: Mapped[datetime]
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
 class Baseline(Base):
     """The state of the breakpoints when salesnb started watching (or was re-baselined).
 

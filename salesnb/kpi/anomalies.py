@@ -208,14 +208,20 @@ def _main_culprit(ctx: AnomalyContext, kpi: str, region: str | None) -> tuple[st
     return str(per_rep.index[0]), int(per_rep.iloc[0]), int(failed.sum())
 
 
+LAST_SUBMISSION_SQL = """
+SELECT owner_id, MAX(submitted_at) AS last FROM contract_submissions
+WHERE submitted_at <= :as_of AND submitted_at >= :since AND owner_id IS NOT NULL GROUP BY owner_id
+"""
+
+
 @register_anomaly_rule("contract_check_gap")
 def contract_check_gap(ctx: AnomalyContext) -> Iterable[AnomalyNote]:
-    subs = ctx.data.contract_submissions
     as_of = ctx.data.as_of
-    recent = subs[subs["submitted_at"] >= as_of - pd.Timedelta(days=ctx.params["lookback_days"])]
+    recent = ctx.data.query(LAST_SUBMISSION_SQL, ("last",), scoped=True,
+                            since=(as_of - pd.Timedelta(days=ctx.params["lookback_days"])).to_pydatetime())
     if recent.empty:
         return
-    last = recent.groupby("owner_id")["submitted_at"].max()
+    last = recent.set_index("owner_id")["last"].sort_index()
     for owner, at in last[last < as_of - pd.Timedelta(days=ctx.params["gap_days"])].items():
         days = int((as_of - at) / pd.Timedelta(days=1))
         yield AnomalyNote(

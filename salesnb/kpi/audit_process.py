@@ -147,6 +147,12 @@ def process_audit(engine: Engine, as_of: datetime, *, scope: Scope | None = None
     return ProcessAudit(as_of=as_of, orders=orders[["order_id", "created_at"]], breakpoints=breakpoints)
 
 
+def audited_orders(engine: Engine, as_of: datetime, *, scope: Scope | None = None) -> int:
+    """How many orders :func:`process_audit` would audit (one count in the database)."""
+    with engine.connect() as conn:
+        return KpiData(conn, as_of, scope).count(ORDERS_SQL, scoped=True)
+
+
 def _entity_links(data: KpiData, orders: pd.DataFrame) -> pd.DataFrame:
     """(entity_type, entity_id, order_id) for every entity in each order's chain."""
     def link(kind: str, ids: pd.Series, order_ids: pd.Series) -> pd.DataFrame:

@@ -130,10 +130,21 @@ class KpiData:
 
     def query(self, sql: str, times: tuple[str, ...] = (), *, scoped: bool = False, **params) -> pd.DataFrame:
         """Run ``sql`` with ``:as_of`` bound (plus ``params``); ``scoped``: only the rows of owners in scope."""
-        if scoped and not self.scope.everything:
-            sql = f"SELECT * FROM ({sql}) scoped WHERE scoped.owner_id IN :scope_owners"
-            params["scope_owners"] = sorted(self.scope.owners) or [""]
+        if scoped:
+            sql = self._scoped(sql, params)
         return read_frame(self.conn, sql, times, as_of=self.as_of.to_pydatetime(), **params)
+
+    def count(self, sql: str, *, scoped: bool = False, **params) -> int:
+        """How many rows ``sql`` yields (counted in the database)."""
+        if scoped:
+            sql = self._scoped(sql, params)
+        return int(self.query(f"SELECT COUNT(*) AS n FROM ({sql}) counted", **params)["n"].iloc[0])
+
+    def _scoped(self, sql: str, params: dict) -> str:
+        if self.scope.everything:
+            return sql
+        params["scope_owners"] = sorted(self.scope.owners) or [""]
+        return f"SELECT * FROM ({sql}) scoped WHERE scoped.owner_id IN :scope_owners"
 
     def cutoff(self, hours: float) -> datetime:
         return (self.as_of - timedelta(hours=hours)).to_pydatetime()

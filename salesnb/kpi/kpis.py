@@ -32,7 +32,7 @@ shown grey, never red.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -50,7 +50,7 @@ from .counts import ItemQuery, item_counts
 from .data import KpiData
 from .frames import week_of
 from .messages import days_text
-from .repair import DEFAULT_GRACE_DAYS, repair_rates
+from .repair import DEFAULT_GRACE_DAYS, RepairCounts, repair_counts, repair_rates
 
 BREAKPOINT_REPAIR = "breakpoint_repair_rate"
 COMPLIANCE = "sales_action_compliance_rate"
@@ -208,6 +208,50 @@ def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return out
 
 
+@dataclass
+class KpiCounts:
+    """What the rates are made of, counted in the database at the finest grain (owner, region, week):
+    item counts per item-based KPI and the repair rate's baseline counts.  Any person's rates are sums
+    over the rows of the owners they see (:meth:`scoped`), so one count serves everybody."""
+
+    as_of: datetime
+    kpis: tuple[str, ...]
+    items: dict[str, pd.DataFrame]
+    repair: RepairCounts | None
+    rep_names: dict[str, str]
+    options: KpiOptions
+
+    def scoped(self, scope: Scope | None) -> KpiCounts:
+        """Only the rows of the owners ``scope`` sees (all of them for everything)."""
+        if scope is None or scope.everything:
+            return self
+        owners = set(scope.owners)
+        mine = lambda frame: frame[frame["owner_id"].isin(owners)].reset_index(drop=True)
+        repair = None if self.repair is None else replace(self.repair, frame=mine(self.repair.frame))
+        return replace(self, items={k: mine(v) for k, v in self.items.items()}, repair=repair)
+
+
+def count_kpis(engine: Engine, as_of: datetime, *, kpis: tuple[str, ...] = ALL_KPIS,
+               options: KpiOptions | None = None, scope: Scope | None = None) -> KpiCounts:
+    """Count every KPI's items (and the baseline's findings) as of ``as_of`` in the database."""
+    options = options or KpiOptions()
+    items: dict[str, pd.DataFrame] = {}
+    repair = None
+    with engine.connect() as conn:
+        data = KpiData(conn, as_of, scope)
+        for name in kpis:
+            if name == BREAKPOINT_REPAIR:
+                repair = repair_counts(data)
+            elif name == COMPLIANCE:
+                items[name] = compliance_counts(data)
+            elif name == A_LEAD_CONVERSION:
+                items[name] = item_counts(data, a_lead_items(data, options.a_lead_maturity))
+            else:
+                items[name] = item_counts(data, ITEM_SOURCES[name](data))
+        names = data.rep_names()
+    return KpiCounts(as_of=as_of, kpis=tuple(kpis), items=items, repair=repair, rep_names=names, options=options)
+
+
 def compute_kpis(
     engine: Engine,
     as_of: datetime,
@@ -232,27 +276,23 @@ def compute_kpis(
     settings, options : ``[kpi]`` options (repair grace period, A-lead maturity), or them directly.
     scope : only the records of the owners a person sees (:func:`salesnb.auth.scope_of`); default everything.
     """
-    limits = {**DEFAULT_THRESHOLDS, **(thresholds or {})}
     options = options or KpiOptions.from_settings(settings)
+    counts = count_kpis(engine, as_of, kpis=kpis, options=options, scope=scope)
+    return report_from_counts(counts, since=since, thresholds=thresholds)
+
+
+def report_from_counts(counts: KpiCounts, *, since: datetime | None = None,
+                       thresholds: dict[str, float] | None = None) -> KpiReport:
+    """The rates at every scope from :class:`KpiCounts` (``since`` and ``thresholds`` as in :func:`compute_kpis`)."""
+    limits = {**DEFAULT_THRESHOLDS, **(thresholds or {})}
     first_week = week_of(since) if since is not None else None
-    with engine.connect() as conn:
-        data = KpiData(conn, as_of, scope)
-        frames: list[pd.DataFrame] = []
-        items: dict[str, pd.DataFrame] = {}
-        for name in kpis:
-            if name == BREAKPOINT_REPAIR:
-                frames.append(repair_rates(data, options.repair_grace))
-                continue
-            if name == COMPLIANCE:
-                counts = compliance_counts(data)
-            elif name == A_LEAD_CONVERSION:
-                counts = item_counts(data, a_lead_items(data, options.a_lead_maturity))
-            else:
-                counts = item_counts(data, ITEM_SOURCES[name](data))
-            items[name] = counts
-            frames.append(item_rates(counts, maturing=name == A_LEAD_CONVERSION))
-        names = data.rep_names()
-    rates = pd.concat([f.assign(kpi=k) for f, k in zip(frames, kpis, strict=True)], ignore_index=True)
+    frames = []
+    for name in counts.kpis:
+        if name == BREAKPOINT_REPAIR:
+            frames.append(repair_rates(counts.repair, counts.options.repair_grace))
+        else:
+            frames.append(item_rates(counts.items[name], maturing=name == A_LEAD_CONVERSION))
+    rates = pd.concat([f.assign(kpi=k) for f, k in zip(frames, counts.kpis, strict=True)], ignore_index=True)
     if first_week is not None:
         rates = rates[rates["week"].isna() | (rates["week"] >= first_week)]
     rates = rates.reindex(columns=RATE_COLUMNS)
@@ -261,8 +301,8 @@ def compute_kpis(
     rates["rate"] = (rates["numerator"] / rates["denominator"].where(rates["denominator"] > 0)
                      ).where(rates["measurable"]).astype(float)
     rates["ok"] = (rates["rate"] >= rates["threshold"]).where(rates["rate"].notna())
-    return KpiReport(as_of=as_of, rates=rates.reset_index(drop=True), thresholds=limits, items=items,
-                     rep_names=names, options=options)
+    return KpiReport(as_of=counts.as_of, rates=rates.reset_index(drop=True), thresholds=limits,
+                     items=dict(counts.items), rep_names=counts.rep_names, options=counts.options)
 
 
 def item_rates(counts: pd.DataFrame, *, maturing: bool = False) -> pd.DataFrame:

@@ -18,6 +18,7 @@ and no rate — never 0 %.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 import pandas as pd
@@ -74,24 +75,48 @@ def baseline_counts(data: KpiData, taken_at: pd.Timestamp, ends: list[pd.Timesta
     return frame
 
 
-def repair_rates(data: KpiData, grace: timedelta = timedelta(days=DEFAULT_GRACE_DAYS)) -> pd.DataFrame:
-    """Numerator (repaired), denominator (at the baseline) and ``measurable`` at every scope."""
-    as_of = data.as_of
+@dataclass
+class RepairCounts:
+    """The newest baseline (``taken_at`` None without one) and its findings counted per check, stage, owner
+    and region (:func:`baseline_counts`), ``repaired_0`` by ``as_of`` and ``repaired_N`` by the end of
+    ``weeks[N-1]``."""
+
+    as_of: pd.Timestamp
+    taken_at: pd.Timestamp | None = None
+    weeks: list[str] = field(default_factory=list)
+    frame: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["region", "owner_id", "stage",
+                                                                              "findings", "repaired_0"]))
+
+    def ends(self) -> list[pd.Timestamp]:
+        """``as_of``, then each week's end (``as_of`` for the running week)."""
+        return [self.as_of, *(min(week_start(week) + pd.Timedelta(days=7), self.as_of) for week in self.weeks)]
+
+
+def repair_counts(data: KpiData) -> RepairCounts:
+    """Count the newest baseline's findings and those repaired since (see :class:`RepairCounts`)."""
     baseline = data.query(BASELINE_SQL, ("taken_at",))
     if baseline.empty:
-        return pd.DataFrame([{"scope": "overall", "numerator": 0, "denominator": 0, "measurable": False}])
+        return RepairCounts(as_of=data.as_of)
     taken_at = baseline["taken_at"].iloc[0]
-    weeks = _weeks(taken_at, as_of)
-    ends = [as_of, *(min(week_start(week) + pd.Timedelta(days=7), as_of) for week in weeks)]
-    frame = baseline_counts(data, taken_at, ends)
+    counts = RepairCounts(as_of=data.as_of, taken_at=taken_at, weeks=_weeks(taken_at, data.as_of))
+    counts.frame = baseline_counts(data, taken_at, counts.ends())
+    return counts
+
+
+def repair_rates(counts: RepairCounts, grace: timedelta = timedelta(days=DEFAULT_GRACE_DAYS)) -> pd.DataFrame:
+    """Numerator (repaired), denominator (at the baseline) and ``measurable`` at every scope."""
+    if counts.taken_at is None:
+        return pd.DataFrame([{"scope": "overall", "numerator": 0, "denominator": 0, "measurable": False}])
+    ends, frame = counts.ends(), counts.frame
     parts = []
     for scope, keys in GROUPS.items():
         if not scope.startswith("week"):
-            parts.append(_counts(frame, keys, "repaired_0").assign(scope=scope, measurable=as_of - taken_at >= grace))
+            parts.append(_counts(frame, keys, "repaired_0").assign(
+                scope=scope, measurable=counts.as_of - counts.taken_at >= grace))
             continue
-        for n, week in enumerate(weeks, start=1):
-            parts.append(_counts(frame, keys, f"repaired_{n}").assign(scope=scope, week=week,
-                                                                      measurable=ends[n] - taken_at >= grace))
+        for n, week in enumerate(counts.weeks, start=1):
+            parts.append(_counts(frame, keys, f"repaired_{n}").assign(
+                scope=scope, week=week, measurable=ends[n] - counts.taken_at >= grace))
     return pd.concat(parts, ignore_index=True)
 
 

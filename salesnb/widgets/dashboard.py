@@ -24,14 +24,15 @@ from traitlets import Int, Unicode
 from ..auth import scope_of
 from ..config import load_settings
 from ..i18n import register, t
-from ..kpi import ALL_KPIS, compute_kpis
+from ..kpi import ALL_KPIS
 from ..kpi.anomalies import anomaly_notes
-from ..kpi.audit_process import process_audit
+from ..kpi.audit_process import audited_orders, process_audit
 from ..kpi.charts import a_lead_figure, audit_figure, trend_figure
 from ..kpi.frames import week_of
-from ..kpi.kpis import is_red, state
+from ..kpi.kpis import KpiOptions, count_kpis, is_red, report_from_counts, state
 from ..kpi.messages import days_text, kpi_label, percent
 from ..kpi.report import localise, report_tables, xlsx_bytes
+from ..kpi.snapshots import latest_kpi_snapshot
 from ..timeutil import to_local
 from . import download, html
 from .base import AppWidget, label, row
@@ -51,6 +52,10 @@ register({
         "dashboard.notes.empty": "本周没有需要关注的异常",
         "dashboard.audit.summary": "{orders} 单，平均每单 {per_order} 个断点；{split} 前后对比",
         "dashboard.audit.empty": "暂无订单",
+        "dashboard.audit.large": "共 {orders} 单：流程审计要逐单分析，数据量大时按需计算。",
+        "dashboard.audit.run": "计算流程审计",
+        "dashboard.source.snapshot": "指标截至 {as_of}（每日检查于 {taken} 统计）；点“刷新”按当前数据重新计算。",
+        "dashboard.source.live": "指标按 {as_of} 的数据实时计算。",
     },
     "en": {
         "dashboard.title": "Sales health dashboard",
@@ -68,10 +73,18 @@ register({
         "dashboard.notes.empty": "Nothing unusual this week",
         "dashboard.audit.summary": "{orders} orders, {per_order} breakpoints per order; before vs after {split}",
         "dashboard.audit.empty": "No orders yet",
+        "dashboard.audit.large": "{orders} orders: the process audit analyses every order, so with this "
+                                 "much data it runs when asked.",
+        "dashboard.audit.run": "Run the process audit",
+        "dashboard.source.snapshot": "KPIs as of {as_of} (counted by the daily run at {taken}); "
+                                     "Refresh counts the current data.",
+        "dashboard.source.live": "KPIs counted live as of {as_of}.",
     },
 })
 
 ALL = ""
+AUDIT_AUTO_ORDERS = 20_000  # [dashboard] audit_auto_orders: above it the process audit runs on a click
+SNAPSHOT_MAX_AGE_HOURS = 26.0  # [dashboard] snapshot_max_age_hours: a daily run's counts older than this are stale
 WEEK_CHOICES = (4, 8, 12, 26)
 CSS = """
 .snb-kpi-tiles { display: grid; grid-template-columns: repeat(4, minmax(180px, 1fr)); gap: 10px; margin: 6px 0; }
@@ -155,7 +168,9 @@ class Dashboard(AppWidget):
 
     def __init__(self, engine, **kwargs):
         super().__init__(engine, **kwargs)
-        self.report = self.notes = self.audit = None
+        self.counts = self.report = self.notes = self.audit = None
+        self.snapshot_taken = None  # when the daily run took the counts shown; None: counted live
+        self.audit_orders = 0
         self.weeks_box = widgets.Dropdown(options=[(t("dashboard.weeks", n=n), n) for n in WEEK_CHOICES], value=8,
                                           layout=widgets.Layout(width="140px"))
         self.weeks_box.add_class("snb-filter-weeks")
@@ -166,6 +181,8 @@ class Dashboard(AppWidget):
         self.export_button = widgets.Button(description=t("dashboard.export"), button_style="primary")
         self.export_button.add_class("snb-export")
         self.download_area = widgets.HTML("")
+        self.source_note = widgets.HTML("")
+        self.source_note.add_class("snb-kpi-source")
         self.tiles = widgets.HTML("")
         self.tiles.add_class("snb-kpi-area")
         self.trend_chart = widgets.Output()
@@ -177,6 +194,9 @@ class Dashboard(AppWidget):
         self.notes_box = widgets.HTML("")
         self.notes_box.add_class("snb-notes")
         self.audit_chart = widgets.Output()
+        self.audit_button = widgets.Button(description=t("dashboard.audit.run"),
+                                           layout=widgets.Layout(display="none"))
+        self.audit_button.add_class("snb-run-audit")
         self.audit_text = widgets.HTML("")
         self.audit_table = widgets.HTML("")
         self.audit_table.add_class("snb-audit-table")
@@ -185,18 +205,20 @@ class Dashboard(AppWidget):
                       self.export_button, self.download_area, cls="snb-toolbar")
         self.body.children = [
             widgets.HTML(f"<style>{CSS}</style>", layout=widgets.Layout(display="none")), plotly_loader(),
-            toolbar, self.tiles,
+            toolbar, self.source_note, self.tiles,
             _section(t("dashboard.section.trend")), self.trend_chart,
             _section(t("dashboard.section.a_leads")), self.a_lead_window, self.a_lead_chart, self.a_lead_table,
             self.notes_title, self.notes_box,
-            _section(t("dashboard.section.audit")), self.audit_text, self.audit_chart, self.audit_table,
+            _section(t("dashboard.section.audit")), self.audit_text, self.audit_button, self.audit_chart,
+            self.audit_table,
         ]
         widgets.link((self.weeks_box, "value"), (self, "weeks"))
         widgets.link((self.region_box, "value"), (self, "region"))
-        self.on_change(self, lambda _v: self.refresh(), names="weeks")
+        self.on_change(self, lambda _v: self._derive(), names="weeks")
         self.on_change(self, lambda _v: self._render(), names="region")
-        self.on_click(self.refresh_button, self.refresh)
+        self.on_click(self.refresh_button, lambda: self.refresh(live=True))
         self.on_click(self.export_button, self.export)
+        self.on_click(self.audit_button, self.run_audit)
         self.safely(self.refresh)()
 
     def open_item(self, item_id: str) -> None:
@@ -208,14 +230,44 @@ class Dashboard(AppWidget):
 
     @property
     def since(self):
-        return self.as_of() - timedelta(weeks=self.weeks - 1)
+        """The window's first day, from its local midnight (the process audit compares orders before it)."""
+        start = to_local(self.numbers_as_of() - timedelta(weeks=self.weeks - 1))
+        return start.replace(hour=0, minute=0, second=0, microsecond=0)
 
-    def refresh(self) -> None:
-        """Recompute the KPIs, notes and process audit as of now (or the fixed clock)."""
-        as_of, scope = self.as_of(), scope_of(self.actor)
-        self.report = compute_kpis(self.engine, as_of, since=self.since, settings=load_settings(), scope=scope)
-        self.notes = anomaly_notes(self.engine, as_of, report=self.report, scope=scope)
-        self.audit = process_audit(self.engine, as_of, scope=scope)
+    def numbers_as_of(self):
+        """The time the numbers shown are as of: the daily run's snapshot, or now."""
+        return self.counts.as_of if self.counts is not None else self.as_of()
+
+    def refresh(self, live: bool = False) -> None:
+        """Show the KPIs: the daily run's counts when recent enough (``live``: count the current data),
+        cut to the person's scope; then the notes and, when the data is small enough, the process audit."""
+        as_of, scope, settings = self.as_of(), scope_of(self.actor), load_settings()
+        section = settings.section("dashboard")
+        snapshot = None if live else latest_kpi_snapshot(
+            self.engine, as_of, timedelta(hours=float(section.get("snapshot_max_age_hours", SNAPSHOT_MAX_AGE_HOURS))))
+        if snapshot is not None:
+            counts, self.snapshot_taken = snapshot
+            self.counts = counts.scoped(scope)
+        else:
+            self.snapshot_taken = None
+            self.counts = count_kpis(self.engine, as_of, options=KpiOptions.from_settings(settings), scope=scope)
+        numbers_as_of = self.counts.as_of
+        self.audit = None
+        orders = audited_orders(self.engine, numbers_as_of, scope=scope)
+        if orders <= int(section.get("audit_auto_orders", AUDIT_AUTO_ORDERS)):
+            self.audit = process_audit(self.engine, numbers_as_of, scope=scope)
+        self.audit_orders = orders
+        self._derive()
+
+    def run_audit(self) -> None:
+        """Run the process audit now (it waits for a click on large data)."""
+        self.audit = process_audit(self.engine, self.numbers_as_of(), scope=scope_of(self.actor))
+        self._render_audit()
+
+    def _derive(self) -> None:
+        """Rates and notes from the counts for the chosen window, then the page."""
+        self.report = report_from_counts(self.counts, since=self.since)
+        self.notes = anomaly_notes(self.engine, self.counts.as_of, report=self.report, scope=scope_of(self.actor))
         regions = sorted({r for r in self.report.at("region")["region"] if isinstance(r, str) and r})
         self.region_box.options = [(t("common.all"), ALL), *[(r, r) for r in regions]]
         if self.region not in (ALL, *regions):
@@ -225,6 +277,11 @@ class Dashboard(AppWidget):
     def _render(self) -> None:
         self.download_area.value = ""
         region = self.region or None
+        stamp = lambda at: to_local(at).strftime("%Y-%m-%d %H:%M")
+        self.source_note.value = html.tag("div", t(
+            "dashboard.source.snapshot", as_of=stamp(self.counts.as_of), taken=stamp(self.snapshot_taken))
+            if self.snapshot_taken is not None else t("dashboard.source.live", as_of=stamp(self.counts.as_of)),
+            cls="snb-muted")
         self.tiles.value = self._tiles_html(region)
         show_figure(self.trend_chart, trend_figure(self.report, region=region))
         show_figure(self.a_lead_chart, a_lead_figure(self.report, region=region))
@@ -233,7 +290,7 @@ class Dashboard(AppWidget):
                                                      days=days_text(self.report.options.a_lead_maturity)),
                                             cls="snb-muted")
         notes = [n for n in self.notes if region is None or n.region == region]
-        self.notes_title.value = html.tag("div", t("dashboard.section.notes", week=week_of(self.as_of())),
+        self.notes_title.value = html.tag("div", t("dashboard.section.notes", week=week_of(self.numbers_as_of())),
                                           cls="snb-section-title")
         self.notes_box.value = html.items([n.text() for n in notes], empty=t("dashboard.notes.empty"))
         self._render_audit()
@@ -241,7 +298,7 @@ class Dashboard(AppWidget):
     def _tiles_html(self, region: str | None) -> str:
         scope, keys = ("region", {"region": region}) if region else ("overall", {})
         week_scope, week_keys = ("week_region", {"region": region}) if region else ("week", {})
-        this_week = week_of(self.as_of())
+        this_week = week_of(self.numbers_as_of())
         tiles = []
         for kpi in ALL_KPIS:
             row = self.report.row(kpi, scope, **keys)
@@ -292,6 +349,14 @@ class Dashboard(AppWidget):
 
     def _render_audit(self) -> None:
         split_at = self.since
+        if self.audit is None:  # large data: the audit runs when asked
+            self.audit_button.layout.display = ""
+            self.audit_text.value = html.tag("div", t("dashboard.audit.large", orders=self.audit_orders),
+                                             cls="snb-muted")
+            self.audit_chart.clear_output()
+            self.audit_table.value = ""
+            return
+        self.audit_button.layout.display = "none"
         if not len(self.audit.orders):
             self.audit_text.value = html.tag("div", t("dashboard.audit.empty"), cls="snb-empty")
             self.audit_chart.clear_output()
@@ -313,7 +378,7 @@ class Dashboard(AppWidget):
     def export(self) -> bytes:
         """Offer every table as one xlsx download (a sheet each); return the file's bytes."""
         data = xlsx_bytes(self.tables())
-        filename = t("dashboard.file", stamp=to_local(self.as_of()).strftime("%Y%m%d_%H%M"))
+        filename = t("dashboard.file", stamp=to_local(self.numbers_as_of()).strftime("%Y%m%d_%H%M"))
         self.download_area.value = download.link(data, filename, t("dashboard.download", filename=filename))
         return data
 

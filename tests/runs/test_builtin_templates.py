@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from datetime import timedelta
 
 import nbformat
 import openpyxl
@@ -13,6 +14,8 @@ from salesnb.cli import main
 from salesnb.db import session_scope
 from salesnb.demo import build_demo_db
 from salesnb.kpi import FIRST_RESPONSE, compute_kpis
+from salesnb.kpi.kpis import report_from_counts
+from salesnb.kpi.snapshots import latest_kpi_snapshot
 from salesnb.models import BankTransaction, Finding, OutboxMessage, Quote, TemplateRun, User
 from salesnb.runs import FAILED_EVENT, run_template
 from salesnb.timeutil import parse_timestamp
@@ -59,6 +62,9 @@ def test_builtin_templates_on_demo_data(engine, db_url, tmp_path):
     with session_scope(engine) as session:
         sent = session.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == "sent"))
     assert daily.metrics["notifications_sent"] == sent  # delivered (to the console channel) by the notify step
+    snapshot = latest_kpi_snapshot(engine, parse_timestamp(AS_OF), timedelta(hours=1))  # for the dashboard
+    assert snapshot is not None
+    assert round(report_from_counts(snapshot[0]).value(FIRST_RESPONSE), 4) == daily.metrics[FIRST_RESPONSE]
 
     weekly = run_template(settings, engine, "weekly_kpi_report", {"as_of": AS_OF, "weeks": "4"})
     assert weekly.ok, weekly.error

@@ -1,0 +1,98 @@
+"""KPI snapshots: the counts a daily run took, kept so the dashboard opens at once at any scale.
+
+Counting a company's KPIs reads every lead, quote, order and finding (seconds
+at 100,000 orders, tens of seconds at a million).  The daily run counts them
+once (:func:`~salesnb.kpi.kpis.count_kpis`, at the finest grain: owner,
+region, week) and stores the counts here; the dashboard takes the newest
+snapshot that is recent enough, cuts it to the person's scope
+(:meth:`~salesnb.kpi.kpis.KpiCounts.scoped`) and works out the rates in
+memory.  Its refresh button counts live.  The newest
+:data:`KEEP` snapshots are kept.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Engine, delete, select
+
+from ..db import session_scope
+from ..models import KpiSnapshot
+from ..timeutil import now as clock_now
+from .kpis import KpiCounts, KpiOptions
+from .repair import RepairCounts
+
+KEEP = 14
+FORMAT = 1
+
+
+def save_kpi_snapshot(engine: Engine, counts: KpiCounts) -> int:
+    """Store ``counts`` (counted for everybody: no scope) and drop all but the newest :data:`KEEP`; its id."""
+    with session_scope(engine) as session:
+        row = KpiSnapshot(as_of=counts.as_of, taken_at=clock_now(), payload=_payload(counts))
+        session.add(row)
+        session.flush()
+        keep = select(KpiSnapshot.id).order_by(KpiSnapshot.as_of.desc(), KpiSnapshot.id.desc()).limit(KEEP)
+        session.execute(delete(KpiSnapshot).where(KpiSnapshot.id.not_in(keep.scalar_subquery())))
+        return row.id
+
+
+def latest_kpi_snapshot(engine: Engine, now: datetime, max_age: timedelta) -> tuple[KpiCounts, datetime] | None:
+    """The newest snapshot as of ``now`` or before and at most ``max_age`` old, with the time it was taken."""
+    with session_scope(engine) as session:
+        row = session.scalars(select(KpiSnapshot).where(KpiSnapshot.as_of <= now,
+                                                        KpiSnapshot.as_of >= now - max_age)
+                              .order_by(KpiSnapshot.as_of.desc(), KpiSnapshot.id.desc()).limit(1)).first()
+        if row is None or row.payload.get("format") != FORMAT:
+            return None
+        return _counts(row.payload, row.as_of), row.taken_at
+
+
+def _frame_out(frame: pd.DataFrame) -> dict[str, Any]:
+    clean = frame.astype(object).where(frame.notna(), None)
+    return {"columns": list(frame.columns), "rows": [[_plain(v) for v in row] for row in clean.values.tolist()]}
+
+
+def _plain(value: Any) -> Any:
+    return value.item() if hasattr(value, "item") else value
+
+
+def _frame_in(data: dict[str, Any]) -> pd.DataFrame:
+    frame = pd.DataFrame(data["rows"], columns=data["columns"], dtype=object)
+    for col in frame.columns:
+        if col in ("items", "passed", "mature", "passed_mature", "findings") or col.startswith("repaired_"):
+            frame[col] = pd.to_numeric(frame[col]).astype("int64")
+    return frame
+
+
+def _payload(counts: KpiCounts) -> dict[str, Any]:
+    repair = counts.repair
+    return {
+        "format": FORMAT,
+        "kpis": list(counts.kpis),
+        "items": {name: _frame_out(frame) for name, frame in counts.items.items()},
+        "repair": None if repair is None else {
+            "taken_at": None if repair.taken_at is None else repair.taken_at.isoformat(),
+            "weeks": list(repair.weeks), "frame": _frame_out(repair.frame)},
+        "rep_names": dict(counts.rep_names),
+        "options": {"repair_grace_days": counts.options.repair_grace / timedelta(days=1),
+                    "a_lead_maturity_days": counts.options.a_lead_maturity / timedelta(days=1)},
+    }
+
+
+def _counts(payload: dict[str, Any], as_of: datetime) -> KpiCounts:
+    stamp = pd.Timestamp(as_of).tz_convert("UTC")
+    repair = payload["repair"]
+    options = payload["options"]
+    return KpiCounts(
+        as_of=as_of, kpis=tuple(payload["kpis"]),
+        items={name: _frame_in(frame) for name, frame in payload["items"].items()},
+        repair=None if repair is None else RepairCounts(
+            as_of=stamp, taken_at=None if repair["taken_at"] is None else pd.Timestamp(repair["taken_at"]),
+            weeks=list(repair["weeks"]), frame=_frame_in(repair["frame"])),
+        rep_names=dict(payload["rep_names"]),
+        options=KpiOptions(repair_grace=timedelta(days=options["repair_grace_days"]),
+                           a_lead_maturity=timedelta(days=options["a_lead_maturity_days"])),
+    )

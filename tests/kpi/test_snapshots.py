@@ -1,0 +1,92 @@
+"""KPI snapshots: the daily run's counts give the same rates as counting live, for everybody and per scope,
+and the dashboard opens on them (the refresh button counts live)."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+import openpyxl
+
+import pandas as pd
+
+from salesnb.auth.visibility import Scope
+from salesnb.db import session_scope
+from salesnb.kpi import compute_kpis
+from salesnb.kpi.kpis import KpiOptions, count_kpis, report_from_counts
+from salesnb.kpi.snapshots import KEEP, latest_kpi_snapshot, save_kpi_snapshot
+from salesnb.models import Baseline, KpiSnapshot, Lead, Order
+from salesnb.widgets.dashboard import Dashboard
+
+from .handmade import AS_OF, build, ts
+
+OPTIONS = KpiOptions(repair_grace=timedelta(days=1), a_lead_maturity=timedelta(days=2))
+
+
+def _with_baseline(engine) -> None:
+    with session_scope(engine) as session:
+        session.add(Baseline(taken_at=ts(3, 3), quiet_before=ts(3, 3), created_at=ts(3, 3)))
+
+
+def test_a_snapshot_gives_the_live_rates_for_everybody_and_for_a_scope(engine):
+    build(engine)
+    _with_baseline(engine)
+    save_kpi_snapshot(engine, count_kpis(engine, AS_OF, options=OPTIONS))
+    counts, taken = latest_kpi_snapshot(engine, AS_OF + timedelta(hours=1), timedelta(hours=26))
+    assert taken is not None and counts.options == OPTIONS
+    stored = report_from_counts(counts, since=ts(3, 2))
+    live = compute_kpis(engine, AS_OF, since=ts(3, 2), options=OPTIONS)
+    assert len(live.rates) > 20 and set(live.rates["kpi"]) == set(stored.rates["kpi"])
+    pd.testing.assert_frame_equal(stored.rates, live.rates, check_dtype=False)
+    scope = Scope(frozenset({"r2"}))
+    mine = report_from_counts(counts.scoped(scope))
+    pd.testing.assert_frame_equal(mine.rates, compute_kpis(engine, AS_OF, options=OPTIONS, scope=scope).rates,
+                                  check_dtype=False)
+    assert set(mine.rates["owner_id"].dropna()) == {"r2"}
+
+
+def test_only_a_recent_snapshot_is_used_and_old_ones_are_dropped(engine):
+    build(engine)
+    for days in range(KEEP + 3, 0, -1):
+        save_kpi_snapshot(engine, count_kpis(engine, AS_OF - timedelta(days=days), options=OPTIONS))
+    with session_scope(engine) as session:
+        assert session.query(KpiSnapshot).count() == KEEP
+    assert latest_kpi_snapshot(engine, AS_OF, timedelta(hours=12)) is None  # the newest is a day old
+    counts, _taken = latest_kpi_snapshot(engine, AS_OF, timedelta(hours=26))
+    assert counts.as_of == AS_OF - timedelta(days=1)
+    assert latest_kpi_snapshot(engine, AS_OF - timedelta(days=KEEP + 5), timedelta(days=2)) is None
+
+
+def test_the_dashboard_opens_on_the_daily_snapshot_and_refresh_counts_live(engine):
+    build(engine)
+    save_kpi_snapshot(engine, count_kpis(engine, AS_OF - timedelta(hours=3)))
+    with session_scope(engine) as session:  # after the snapshot: a lead answered late
+        session.add(Lead(lead_id="LATE", customer_id="c1", owner_id="r1", created_at=ts(3, 2, 8),
+                         first_response_at=ts(3, 3, 8)))
+    board = Dashboard(engine, as_of=AS_OF)
+    assert board.error == "" and board.snapshot_taken is not None
+    assert "每日检查" in board.source_note.value and "2026-03-11 09:00" in board.source_note.value
+    first = board.report.row("first_response_4h_rate")
+    board.weeks = 4  # a new window re-derives from the same counts
+    assert board.snapshot_taken is not None
+    board.refresh_button.click()
+    assert board.error == "" and board.snapshot_taken is None and "实时" in board.source_note.value
+    now = board.report.row("first_response_4h_rate")
+    assert int(now["denominator"]) == int(first["denominator"]) + 1
+    assert int(now["numerator"]) == int(first["numerator"])
+
+
+def test_the_process_audit_waits_for_a_click_on_large_data(engine, tmp_path, monkeypatch):
+    build(engine)
+    with session_scope(engine) as session:
+        session.add_all([Order(order_id=f"BIG{i}", created_at=ts(3, 2)) for i in range(3)])
+    config = tmp_path / "salesnb.toml"
+    config.write_text("[dashboard]\naudit_auto_orders = 2\n", encoding="utf-8")
+    monkeypatch.setenv("SALESNB_CONFIG", str(config))
+    board = Dashboard(engine, as_of=AS_OF)
+    assert board.error == "" and board.audit is None
+    assert board.audit_button.layout.display != "none" and "按需计算" in board.audit_text.value
+    assert "流程审计" not in set(openpyxl.load_workbook(io.BytesIO(board.export())).sheetnames)
+    board.audit_button.click()
+    assert board.error == "" and board.audit is not None and len(board.audit.orders) >= 3
+    assert board.audit_button.layout.display == "none" and "平均每单" in board.audit_text.value
