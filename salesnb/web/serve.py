@@ -38,6 +38,8 @@ LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 TEMPLATE = "salesnb"
 # Labextensions the apps never use; skipping them keeps pages light (plotly alone is ~4 MB of JS).
 UNUSED_EXTENSIONS = ("jupyterlab-plotly", "jupyterlab_pygments")
+# How long a page's kernel may take to deliver a cell's output after the cell finished (see voila_config).
+IOPUB_TIMEOUT_SECONDS = 300
 
 
 def default_apps_dir() -> Path:
@@ -138,6 +140,13 @@ def voila_config(options: ServeOptions, settings: Settings):
         name: {"pool_size": size, "kernel_env_variables": public_env} for name, size in kernels.pools.items()}
     config.VoilaKernelManager.default_env_variables = public_env
     config.VoilaKernelManager.fill_delay = 0.5
+    # Upstream (nbclient, used by Voila 0.5's VoilaExecutor): once a cell's execute_reply arrives, the executor
+    # waits only ``iopub_timeout`` (4 s) for the cell's remaining IOPub messages, then stops collecting them
+    # and drops the rest without an error.  An app notebook's one output (the widget's display) comes last, so
+    # when several preheated pages build at once while the pools refill (issue 16) it came late and pages were
+    # served as empty frames.  The wait ends as soon as the kernel reports idle, and a kernel that dies is
+    # noticed by nbclient's once-a-second check, so a long bound costs nothing on the normal path.
+    config.VoilaExecutor.iopub_timeout = IOPUB_TIMEOUT_SECONDS
     # Kernels talk to the server over Unix sockets in Voila's private folder, not over local TCP ports.
     config.KernelManager.transport = "ipc"
     # Each open page holds its kernel; kernels of closed tabs (and, if configured, of idle open ones) are reclaimed.

@@ -69,6 +69,7 @@ def test_voila_is_standalone_preheated_stripped_and_quiet(monkeypatch):
     env = pools["default"]["kernel_env_variables"]
     assert env["SALESNB_LANG"] == "zh-CN" and "SALESNB_DB_URL" not in env  # the password stays out of the config
     assert "jupyterlab-plotly" in config.VoilaConfiguration.extension_denylist
+    assert config.VoilaExecutor.iopub_timeout >= 60  # a page's output is never dropped after 4 s (issue 16)
     assert kernel_environment(s)["SALESNB_DB_URL"] == "postgresql+psycopg://app:s3cret@db/sales"
     assert not any("s3cret" in a for a in argv)
 
