@@ -118,9 +118,11 @@ async def one_session(browser, server: BackgroundServer, app: str, user_id: str,
         await page.goto(server.page_url(app), wait_until="commit")
         await page.wait_for_selector(READY.get(app, ".snb-app"), state="attached", timeout=timeout * 1000)
         result["tti"] = time.perf_counter() - started
-        errors = await page.locator(".snb-msg.snb-bad").count()
-        if errors:
-            result["error"] = "error shown: " + (await page.locator(".snb-msg.snb-bad").first.inner_text())[:80]
+        # the page of an app that failed to start, or of a session the kernel did not find (an app's own red
+        # notices, e.g. a frozen approval in contracts, are data, not errors)
+        failed = page.locator(".snb-failed, .snb-signed-out")
+        if await failed.count():
+            result["error"] = "error shown: " + (await failed.first.inner_text())[:80]
     except Exception as exc:  # noqa: BLE001 - a failed page is a figure of the benchmark, not its end
         result["error"] = f"{type(exc).__name__}: {str(exc).splitlines()[0][:80]}"
         if SHOTS is not None:

@@ -276,6 +276,7 @@ def _signed_out(environ=os.environ) -> widgets.Widget:
     link = html.tag("a", t("app.signin"), href=f"../../salesnb/signin{back}")
     box = widgets.HTML(f"<style>{CSS}</style>" + html.message(t("auth.session.ended"), "bad") + link)
     box.add_class("snb-app")
+    box.add_class("snb-signed-out")
     return box
 
 
@@ -283,4 +284,5 @@ def _failure(exc: Exception) -> widgets.Widget:
     log.error("app failed to start", exc_info=exc)
     box = widgets.HTML(f"<style>{CSS}</style>" + html.message(readable_error(exc), "bad", title=t("error.title")))
     box.add_class("snb-app")
+    box.add_class("snb-failed")
     return box

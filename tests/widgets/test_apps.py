@@ -76,6 +76,7 @@ def test_no_live_session_no_app(app_env, seeded):
     app_env.setenv("QUERY_STRING", "item=Q001")
     widget = show("findings")
     assert not isinstance(widget, Findings) and "重新登录" in widget.value
+    assert "snb-signed-out" in widget._dom_classes  # how the load benchmark tells it from a working page
     assert 'href="../../salesnb/signin?next=%2Fvoila%2Frender%2Ffindings.ipynb%3Fitem%3DQ001"' in widget.value
 
 
@@ -88,7 +89,7 @@ def test_single_person_mode_needs_no_cookie(app_env):
 def test_a_failing_app_shows_a_message_not_a_traceback(app_env):
     widget = show("no_such_app")
     assert "snb-msg snb-bad" in widget.value and "Traceback" not in widget.value
-    assert "no_such_app" in widget.value
+    assert "no_such_app" in widget.value and "snb-failed" in widget._dom_classes
     app_env.setenv("SALESNB_DB_URL", "postgresql+psycopg://nobody@127.0.0.1:1/none")
     widget = show("findings")
     assert "系统出错（OperationalError" in widget.value
