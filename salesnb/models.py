@@ -375,6 +375,21 @@ class Finding(Base):
     )
 
 
+class OpenFindingCount(Base):
+    """How many findings are open per check, severity, owner and region — kept by database triggers on
+    ``findings`` (migration 0015), so an app counts a million open findings by reading a few hundred rows.
+
+    A missing owner or region is stored as ``''`` (a key column cannot be NULL).
+    """
+
+    __tablename__ = "open_finding_counts"
+    check_name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    severity: Mapped[str] = mapped_column(String(20), primary_key=True)
+    owner_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    region: Mapped[str] = mapped_column(String(100), primary_key=True)
+    n: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class KpiSnapshot(Base):
     """The KPI counts a daily run took (:mod:`salesnb.kpi.snapshots`): the dashboard shows them at once
     instead of counting a whole company's rows on every page load."""

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from ..auth.visibility import Scope
 from ..config import Settings, load_settings
-from ..models import Base, CheckRun, Finding
+from ..models import Base, CheckRun, Finding, OpenFindingCount
 from ..timeutil import parse_timestamp
 from .base import CheckContext, finding_select
 from .registry import available_checks, check_params
@@ -41,10 +41,10 @@ def findings_frame(engine: Engine, open_only: bool = True, check: str | None = N
 
 def open_findings_by_check(engine: Engine) -> pd.Series:
     """How many findings each check has open (counted in the database), largest first."""
-    f = Finding.__table__
-    query = (select(f.c.check_name, func.count()).where(f.c.resolved_at.is_(None)).group_by(f.c.check_name))
+    c = OpenFindingCount.__table__.c  # kept by triggers on findings: no scan of every open finding
+    query = select(c.check_name, func.sum(c.n)).where(c.n > 0).group_by(c.check_name)
     with engine.connect() as conn:
-        counts = dict(conn.execute(query).all())
+        counts = {name: int(n) for name, n in conn.execute(query).all()}
     return pd.Series(counts, name="open", dtype="int64").rename_axis("check_name").sort_values(ascending=False)
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, Engine, Row, String, cast, func, or_, select
 
 from ..auth.visibility import Scope
-from ..models import Finding
+from ..models import Finding, OpenFindingCount
 
 SEVERITY_RANK = {"info": 0, "warning": 1, "critical": 2}
 LIST_COLUMNS = ("id", "check_name", "entity_type", "entity_id", "owner_id", "region", "severity", "message",
@@ -31,14 +31,24 @@ class FindingQuery:
     entity: str = ""
 
     def conditions(self) -> list[ColumnElement[bool]]:
+        """The conditions on ``findings``."""
         f = Finding.__table__.c
-        out: list[ColumnElement[bool]] = [f.resolved_at.is_(None)]
+        return [f.resolved_at.is_(None), *self._filters(f, entity=True)]
+
+    def count_conditions(self) -> list[ColumnElement[bool]]:
+        """The same conditions on ``open_finding_counts`` (usable when no entity is asked for)."""
+        c = OpenFindingCount.__table__.c
+        return [c.n > 0, *self._filters(c, entity=False)]
+
+    def _filters(self, columns, *, entity: bool) -> list[ColumnElement[bool]]:
+        out: list[ColumnElement[bool]] = []
         if self.scope is not None:
-            out.append(self.scope.clause(f.owner_id))
-        for column, value in ((f.owner_id, self.owner), (f.region, self.region), (f.check_name, self.check),
-                              (f.entity_id, self.entity)):
+            out.append(self.scope.clause(columns.owner_id))
+        for column, value in (("owner_id", self.owner), ("region", self.region), ("check_name", self.check)):
             if value:
-                out.append(column == value)
+                out.append(columns[column] == value)
+        if entity and self.entity:
+            out.append(columns.entity_id == self.entity)
         return out
 
 
@@ -52,28 +62,37 @@ class CheckCount:
 
 
 def count_by_check(engine: Engine, query: FindingQuery) -> list[CheckCount]:
-    """Per check (by name): the number of findings the query lists and their worst severity."""
-    f = Finding.__table__.c
-    stmt = (select(f.check_name, f.severity, func.count()).where(*query.conditions())
-            .group_by(f.check_name, f.severity))
+    """Per check (by name): the number of findings the query lists and their worst severity.
+
+    Read from the trigger-kept ``open_finding_counts`` (a few hundred rows however many findings are
+    open), or from the findings when one entity is asked for.
+    """
+    if query.entity:
+        f = Finding.__table__.c
+        stmt = (select(f.check_name, f.severity, func.count()).where(*query.conditions())
+                .group_by(f.check_name, f.severity))
+    else:
+        c = OpenFindingCount.__table__.c
+        stmt = (select(c.check_name, c.severity, func.sum(c.n)).where(*query.count_conditions())
+                .group_by(c.check_name, c.severity))
     counts: dict[str, list] = {}
     with engine.connect() as conn:
         for name, severity, n in conn.execute(stmt):
             entry = counts.setdefault(name, [0, severity])
-            entry[0] += n
+            entry[0] += int(n)
             if SEVERITY_RANK.get(severity, -1) > SEVERITY_RANK.get(entry[1], -1):
                 entry[1] = severity
-    return [CheckCount(name, n, severity) for name, (n, severity) in sorted(counts.items())]
+    return [CheckCount(name, n, severity) for name, (n, severity) in sorted(counts.items()) if n]
 
 
 def filter_choices(engine: Engine, scope: Scope | None) -> dict[str, list[str]]:
     """The owners, regions and checks that open findings in ``scope`` have (for the filter drop-downs)."""
-    f = Finding.__table__.c
-    base = FindingQuery(scope=scope).conditions()
+    c = OpenFindingCount.__table__.c
+    base = FindingQuery(scope=scope).count_conditions()
     out = {}
     with engine.connect() as conn:
-        for key, column in (("owner", f.owner_id), ("region", f.region), ("check", f.check_name)):
-            out[key] = sorted(v for v in conn.scalars(select(column).where(*base, column.is_not(None)).distinct()))
+        for key, column in (("owner", c.owner_id), ("region", c.region), ("check", c.check_name)):
+            out[key] = sorted(v for v in conn.scalars(select(column).where(*base, column != "").distinct()))
     return out
 
 
