@@ -7,7 +7,6 @@ per page, not a table of every finding in the browser.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, Engine, Row, String, cast, func, or_, select
@@ -105,17 +104,6 @@ def findings_page(engine: Engine, query: FindingQuery, *, limit: int | None = 20
         stmt = stmt.limit(limit)
     with engine.connect() as conn:
         return conn.execute(stmt).all()
-
-
-def iter_findings(engine: Engine, query: FindingQuery, batch: int = 5_000) -> Iterator[Row]:
-    """Every listed finding, read a batch at a time (for an export)."""
-    offset = 0
-    while True:
-        rows = findings_page(engine, query, limit=batch, offset=offset)
-        yield from rows
-        if len(rows) < batch:
-            return
-        offset += batch
 
 
 def find_entity(engine: Engine, scope: Scope | None, item: str) -> str | None:

@@ -10,6 +10,7 @@ from traitlets import List, Type, Unicode
 from voila.app import Voila
 
 from .events import events_handlers
+from .exports import export_handlers
 from .hosts import HostGuardApplication
 from .identity import SessionIdentityProvider
 from .signin import SIGNIN_PATH, signin_handlers
@@ -30,7 +31,8 @@ class SalesnbVoila(Voila):
 
     def init_handlers(self) -> list:
         own = [(url_path_join(self.base_url, path), handler) for path, handler in signin_handlers()]
-        return own + sso_handlers(self.base_url) + events_handlers(self.base_url) + super().init_handlers()
+        return (own + sso_handlers(self.base_url) + events_handlers(self.base_url) + export_handlers(self.base_url)
+                + super().init_handlers())
 
     def start(self) -> None:
         # Voila.start, with the Host-checking Application

@@ -27,6 +27,7 @@ from ..auth.sessions import check_alive
 from ..db import session_scope
 from ..errors import SalesnbError
 from ..i18n import register, t
+from ..labels import entity_label  # noqa: F401 - re-exported for the apps
 from ..timeutil import now
 from . import html
 from .style import CSS
@@ -46,10 +47,6 @@ register({
         "notice.saved": "已保存",
         "app.home": "← 返回全部应用",
         "app.signout": "退出登录",
-        "severity.info": "提示", "severity.warning": "警告", "severity.critical": "严重",
-        "entity.customer": "客户", "entity.lead": "线索", "entity.quote": "报价", "entity.contract": "合同",
-        "entity.order": "订单", "entity.shipment": "发运", "entity.invoice": "发票",
-        "entity.payment_claim": "回款申请", "entity.task": "任务", "entity.user": "员工", "entity.bank_transaction": "银行流水",
     },
     "en": {
         "common.all": "All",
@@ -65,10 +62,6 @@ register({
         "notice.saved": "Saved",
         "app.home": "← All apps",
         "app.signout": "Sign out",
-        "severity.info": "Info", "severity.warning": "Warning", "severity.critical": "Critical",
-        "entity.customer": "Customer", "entity.lead": "Lead", "entity.quote": "Quote", "entity.contract": "Contract",
-        "entity.order": "Order", "entity.shipment": "Shipment", "entity.invoice": "Invoice",
-        "entity.payment_claim": "Payment claim", "entity.task": "Task", "entity.user": "User", "entity.bank_transaction": "Bank line",
     },
 })
 
@@ -228,13 +221,6 @@ def label(text: str, *, required: bool = False, inline: bool = False) -> widgets
     mark = html.tag("span", "*", cls="snb-required") if required else ""
     cls = "snb-label snb-inline-label" if inline else "snb-label"
     return widgets.HTML(html.raw_tag("div", html.escape(text) + mark, cls=cls))
-
-
-def entity_label(entity_type: str, entity_id: str) -> str:
-    """``线索 L001``: an entity as people name it."""
-    key = f"entity.{entity_type}"
-    kind = t(key)
-    return f"{entity_type if kind == key else kind} {entity_id}"
 
 
 def show_suggestions(picker: widgets.Select, options: list[tuple[str, str]], max_rows: int = 6) -> None:

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import ipywidgets as widgets
 from traitlets import Int, Unicode
 
 from ..auth import scope_of
-from ..checks.listing import FindingQuery, count_by_check, filter_choices, find_entity, findings_page, iter_findings
+from ..checks.export import SEVERITY_COLUMN, export_filename, finding_headers, finding_row, owner_name
+from ..checks.listing import FindingQuery, count_by_check, filter_choices, find_entity, findings_page
 from ..directory import user_names
 from ..i18n import register, t
-from ..timeutil import to_local
-from . import download, html
-from .base import AppWidget, entity_label, label, row
+from ..labels import check_title
+from . import html
+from .base import AppWidget, label, row
+from .exports import export_url
 
 register({
     "zh-CN": {
@@ -23,12 +23,6 @@ register({
         "findings.export": "导出 Excel", "findings.download": "下载 {filename}",
         "findings.count": "共 {shown} 条（全部 {total} 条）",
         "findings.empty": "没有符合条件的断点",
-        "findings.col.check": "检查项", "findings.col.entity": "对象", "findings.col.owner": "负责人",
-        "findings.col.region": "区域", "findings.col.severity": "严重程度", "findings.col.message": "说明",
-        "findings.col.first_seen": "首次发现", "findings.col.age": "已持续",
-        "findings.age": "{days} 天 {hours} 小时",
-        "findings.sheet": "断点清单", "findings.file": "断点清单_{stamp}.xlsx",
-        "findings.no_owner": "（未分配）",
         "findings.page": "第 {first}–{last} 条", "findings.prev": "上一页", "findings.next": "下一页",
     },
     "en": {
@@ -38,12 +32,6 @@ register({
         "findings.export": "Export to Excel", "findings.download": "Download {filename}",
         "findings.count": "{shown} shown ({total} in all)",
         "findings.empty": "No findings match",
-        "findings.col.check": "Check", "findings.col.entity": "Entity", "findings.col.owner": "Owner",
-        "findings.col.region": "Region", "findings.col.severity": "Severity", "findings.col.message": "Message",
-        "findings.col.first_seen": "First seen", "findings.col.age": "Open for",
-        "findings.age": "{days} d {hours} h",
-        "findings.sheet": "Findings", "findings.file": "findings_{stamp}.xlsx",
-        "findings.no_owner": "(unassigned)",
         "findings.page": "rows {first}–{last}", "findings.prev": "Previous", "findings.next": "Next",
     },
 })
@@ -51,13 +39,6 @@ register({
 SEVERITY_TONE = {"info": "info", "warning": "warn", "critical": "bad"}
 ALL = ""
 PAGE_SIZE = 200  # rows in the page: a list of 100,000s of findings stays a few hundred DOM rows
-
-
-def check_title(name: str) -> str:
-    """The check's title in the UI language (its name when it has none)."""
-    key = f"check.{name}.title"
-    text = t(key)
-    return name if text == key else text
 
 
 class Findings(AppWidget):
@@ -141,7 +122,7 @@ class Findings(AppWidget):
         self._render()
 
     def _owner_name(self, owner_id: str | None) -> str:
-        return self.names.get(owner_id, owner_id) if owner_id else t("findings.no_owner")
+        return owner_name(self.names, owner_id)
 
     def open_item(self, item_id: str) -> None:
         """Show only the findings of one record (``?item=`` an entity id or a finding id); a filter change clears it."""
@@ -161,27 +142,14 @@ class Findings(AppWidget):
         last = max(0, (self.shown - 1) // PAGE_SIZE)
         self.page = min(max(0, self.page + step), last)
 
-    def _rows(self, records, for_html: bool) -> list[list[object]]:
+    def _rows(self, records) -> list[list[object]]:
         as_of = self.as_of()
         rows = []
         for rec in records:
-            severity = t(f"severity.{rec.severity}")
-            first_seen = _aware(rec.first_seen)
-            rows.append([
-                check_title(rec.check_name),
-                entity_label(rec.entity_type, rec.entity_id),
-                self._owner_name(rec.owner_id),
-                rec.region,
-                html.badge(severity, SEVERITY_TONE.get(rec.severity, "neutral")) if for_html else severity,
-                rec.message,
-                first_seen,
-                _age(as_of - first_seen) if first_seen else "",
-            ])
+            cells = finding_row(rec, self.names, as_of)
+            cells[SEVERITY_COLUMN] = html.badge(cells[SEVERITY_COLUMN], SEVERITY_TONE.get(rec.severity, "neutral"))
+            rows.append(cells)
         return rows
-
-    def _headers(self) -> list[str]:
-        return [t(f"findings.col.{c}") for c in
-                ("check", "entity", "owner", "region", "severity", "message", "first_seen", "age")]
 
     def _render(self) -> None:
         query = self.query()
@@ -195,8 +163,8 @@ class Findings(AppWidget):
         self.count_label.value = html.tag("span", t("findings.count", shown=self.shown, total=self.total),
                                           cls="snb-muted")
         self.summary.value = self._summary_html(counts)
-        self.table.value = html.table(self._rows(records, for_html=True), self._headers(),
-                                      empty=t("findings.empty"), cell_html={4: True})
+        self.table.value = html.table(self._rows(records), finding_headers(),
+                                      empty=t("findings.empty"), cell_html={SEVERITY_COLUMN: True})
         first = self.page * PAGE_SIZE
         self.page_label.value = html.tag("span", t("findings.page", first=first + 1 if records else 0,
                                                    last=first + len(records)), cls="snb-muted")
@@ -209,23 +177,15 @@ class Findings(AppWidget):
                   for c in counts]
         return html.raw_tag("div", " ".join(badges), cls="snb-summary") if badges else ""
 
-    def export(self) -> bytes:
-        """Offer every finding the filters leave (not only the page) as an xlsx download; return the file's bytes."""
-        records = iter_findings(self.engine, self.query())
-        data = download.xlsx_bytes(self._headers(), self._rows(records, for_html=False), t("findings.sheet"))
-        filename = t("findings.file", stamp=to_local(self.as_of()).strftime("%Y%m%d_%H%M"))
-        self.download_area.value = download.link(data, filename, t("findings.download", filename=filename))
-        return data
+    def export(self) -> str:
+        """Offer every finding the filters leave (not only the page) as an xlsx download; return its URL.
 
-
-def _aware(value) -> datetime | None:
-    if value is None or html.is_missing(value):
-        return None
-    if hasattr(value, "to_pydatetime"):
-        value = value.to_pydatetime()
-    return to_local(value)
-
-
-def _age(delta) -> str:
-    hours = max(0, int(delta.total_seconds() // 3600))
-    return t("findings.age", days=hours // 24, hours=hours % 24)
+        The link points at the server's export endpoint, which writes the file from the database for the
+        signed-in person and streams it: nothing is built in the kernel or carried in the page.
+        """
+        filters = {"owner": self.owner, "region": self.region, "check": self.check, "entity": self.item}
+        url = export_url("findings", {k: v for k, v in filters.items() if v}, as_of=self.fixed_as_of)
+        filename = export_filename(self.as_of())
+        self.download_area.value = html.tag("a", t("findings.download", filename=filename), cls="snb-download",
+                                            href=url, download=filename)
+        return url

@@ -11,46 +11,16 @@ from __future__ import annotations
 import base64
 import html
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date, datetime
-from decimal import Decimal
 
-from ..i18n import register, t
-from ..timeutil import to_local
+from ..i18n import t
+from ..labels import display, is_missing
 
-register({
-    "zh-CN": {"common.yes": "是", "common.no": "否"},
-    "en": {"common.yes": "Yes", "common.no": "No"},
-})
+__all__ = ["display", "is_missing"]  # re-exported: values as people read them (salesnb.labels)
 
 
 def escape(value: object) -> str:
     """Text of ``value`` made safe for HTML (quotes included); ``None`` becomes an empty string."""
     return html.escape(display(value), quote=True)
-
-
-def display(value: object) -> str:
-    """A value as people read it: local times to the minute, money with two decimals, 是/否 for booleans."""
-    if value is None or is_missing(value):
-        return ""
-    if isinstance(value, bool):
-        return t("common.yes") if value else t("common.no")
-    if isinstance(value, datetime):
-        return to_local(value).strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return f"{value:,.2f}"
-    if isinstance(value, float):
-        return f"{value:g}"
-    return str(value)
-
-
-def is_missing(value: object) -> bool:
-    """True for NaN and pandas NaT (the only values not equal to themselves)."""
-    try:
-        return bool(value != value)  # noqa: PLR0124 - the NaN test
-    except (TypeError, ValueError):
-        return False
 
 
 def tag(name: str, text: object = "", cls: str | None = None, **attrs: object) -> str:

@@ -5,6 +5,9 @@ from __future__ import annotations
 # An app kernel prints this (with app=NAME) to the server log once it is preheated.
 READY_MARK = "[salesnb.apps] preheated, waiting for a page request:"
 
+# The server streams an app's large exports at {base_url}EXPORT_PATH/NAME.xlsx (salesnb.web.exports).
+EXPORT_PATH = "salesnb/export"
+
 
 def plotly_js_name() -> str:
     """File name of plotly.js among the template's static files (versioned: a new plotly is fetched anew)."""

@@ -1,9 +1,15 @@
 """Findings: filters, counts, escaping and the xlsx export."""
 
 import io
+from urllib.parse import parse_qs, urlsplit
 
 from openpyxl import load_workbook
 
+from salesnb.auth import scope_of
+from salesnb.checks.export import write_findings_xlsx
+from salesnb.checks.listing import FindingQuery
+from salesnb.i18n import get_language, speaking
+from salesnb.timeutil import parse_timestamp
 from salesnb.widgets.findings import Findings
 
 from .seed import AS_OF, XSS
@@ -38,11 +44,27 @@ def test_data_is_escaped(seeded):
     assert "<img" not in w.table.value and "&lt;img src=x onerror=alert(1)&gt;" in w.table.value
 
 
+def _export(engine, widget) -> bytes:
+    """What the server's export endpoint writes for the widget's link (its query string)."""
+    query = parse_qs(urlsplit(widget.export()).query)
+    arg = lambda key: query.get(key, [""])[0]
+    out = io.BytesIO()
+    with speaking(arg("lang")):
+        write_findings_xlsx(engine, FindingQuery(scope=scope_of(widget.actor), owner=arg("owner"),
+                                                 region=arg("region"), check=arg("check"), entity=arg("entity")),
+                            parse_timestamp(arg("as_of")), out)
+    return out.getvalue()
+
+
 def test_export_to_xlsx_holds_the_filtered_rows(seeded):
     w = Findings(seeded, as_of=AS_OF)
     w.owner = "U01"
-    data = w.export()
-    sheet = load_workbook(io.BytesIO(data)).active
+    url = w.export()
+    assert url.startswith("../../salesnb/export/findings.xlsx?") and "owner=U01" in url and "lang=zh-CN" in url
+    link = w.download_area.value
+    assert link.startswith('<a class="snb-download" href="../../salesnb/export/findings.xlsx?owner=U01')
+    assert 'download="断点清单_20260316_1000.xlsx"' in link and "data:" not in link
+    sheet = load_workbook(io.BytesIO(_export(seeded, w))).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0] == ("检查项", "对象", "负责人", "区域", "严重程度", "说明", "首次发现", "已持续")
     assert len(rows) == 3
@@ -51,9 +73,15 @@ def test_export_to_xlsx_holds_the_filtered_rows(seeded):
     assert XSS in by_check["线索超时未响应"][5]  # text in a cell, not markup
     assert by_check["线索超时未响应"][6] == "2026-03-10 14:00"
     assert by_check["线索超时未响应"][7] == "5 天 20 小时"
-    link = w.download_area.value
-    assert link.startswith('<a class="snb-download" href="data:application/vnd.openxmlformats')
-    assert 'download="断点清单_20260316_1000.xlsx"' in link
+
+
+def test_the_export_speaks_the_language_asked_for(seeded):
+    out = io.BytesIO()
+    with speaking("en"):
+        write_findings_xlsx(seeded, FindingQuery(owner="U01"), parse_timestamp(AS_OF), out)
+    assert get_language() == "zh-CN"  # only the block spoke English
+    rows = list(load_workbook(io.BytesIO(out.getvalue())).active.iter_rows(values_only=True))
+    assert rows[0][:3] == ("Check", "Entity", "Owner") and any(r[1] == "Lead L001" for r in rows[1:])
 
 
 def test_formula_text_stays_text(seeded):
@@ -89,7 +117,7 @@ def test_pages_are_read_from_the_database(seeded, monkeypatch):
     w.next_button.click()
     assert w.page == 1 and w.table.value.count("<tr") == 2 and w.next_button.disabled
     assert "第 3–3 条" in w.page_label.value
-    rows = load_workbook(io.BytesIO(w.export())).active.max_row
+    rows = load_workbook(io.BytesIO(_export(seeded, w))).active.max_row
     assert rows == 4  # the header and every finding, not only the page shown
     w.owner = "U02"  # a filter starts again at the first page
     assert w.page == 0 and w.shown == 1
