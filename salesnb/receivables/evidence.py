@@ -111,6 +111,20 @@ def is_share(amount: int, outstanding: int, exact: bool = False) -> bool:
 
 
 
+def rest_of_share(amount: int, full: int) -> bool:
+    """``amount`` (maybe less a typical fee), an unusual sum, is what is left of an invoice of ``full`` after a
+    usual share of it rounded to 100 yuan was paid: the last instalment of a split."""
+    if round_less_fee(amount):
+        return False
+    for fee in (0, *TYPICAL_FEES):
+        share = full - amount - fee
+        if share <= 0 or share % SHARE_ROUNDING:
+            continue
+        if any(abs(share * 100 - full * pct) <= 50 * SHARE_ROUNDING for pct in SHARES):
+            return True
+    return False
+
+
 def part_of(amount: int, outstanding: int, full: int | None = None, *, on_account: bool = True) -> bool:
     """Whether ``amount`` reads as a part payment of an invoice with ``outstanding`` left (``full`` its whole
     amount) — a competing reading that makes a weaker match doubtful.

@@ -12,8 +12,11 @@ Incoming bank lines are matched to open invoices in passes, most certain first:
    (subset sum over that customer's few open invoices), and
    ``split_payments`` — one invoice paid by several lines of one customer;
 6. ``percentage`` — a usual share of one invoice, ``amount_unique`` — an
-   unusual amount from a payer nobody knows that one invoice has, and
-   ``sole_invoice`` — a part payment for the customer's only open invoice.
+   unusual amount from a payer nobody knows that one invoice has,
+   ``rest_of_share`` — an unusual amount that is what is left of one invoice
+   after a usual share of it, and ``sole_invoice`` — a part payment for the
+   customer's only open invoice (``sole_larger_invoice``: the only one larger
+   than the line).
 
 Who the payer is comes from the name, and from the payer's history: an
 account or a payer name that has only ever paid one customer (learnt from
@@ -65,6 +68,7 @@ from .evidence import (
     on_behalf,
     part_of,
     payer_keys,
+    rest_of_share,
     payer_name_key,
     round_less_fee,
 )
@@ -296,8 +300,8 @@ class Matcher:
                         step(line)
             self._pass_split_payments(customers)
             self.claims.match_parts(pending)
-            for step in (self.claims.match_share, self._pass_percentage, self._pass_amount_unique,
-                         self._pass_sole_invoice):
+            for step in (self.claims.match_share, self._pass_percentage, self._pass_rest_of_share,
+                         self._pass_amount_unique, self._pass_sole_invoice):
                 for line in pending:
                     if line.txn_id not in self.used:
                         step(line)
@@ -500,6 +504,30 @@ class Matcher:
             if not self._contradicted(line, invoice_id, "percentage", top[1]):
                 self._decide(line, [Proposal(line.txn_id, invoice_id, line.amount, "percentage", confidence)])
 
+    def _pass_rest_of_share(self, line: Line) -> None:
+        """The last instalment of a split: an unusual amount from a known customer that is what is left of exactly
+        one open invoice after a usual share of it, rounded to 100 yuan (the earlier parts unseen or paid)."""
+        top = self._top_customer(line)
+        if top is None or not_for_invoices(line.memo) or line.txn_id in self._doubtful:
+            return
+        window = self._customer_open(line, top[0])
+        hits = [i for i in window if self.remaining[i] > line.amount
+                and (self.invoices[i].issued or 0.0) <= line.booked
+                and rest_of_share(line.amount, self.invoices[i].amount or self.remaining[i])]
+        if len(hits) != 1:
+            return
+        invoice_id = hits[0]
+        others = [i for i in window if i != invoice_id]
+        # Doubtful when another invoice reads the line as a part of it (a share, or the rest after one), or as
+        # paid in full (maybe less a bank fee).
+        doubt = (any(self.remaining[i] - line.amount in TYPICAL_FEES or self.remaining[i] == line.amount
+                     for i in others)
+                 or self._part_elsewhere(line, top[0], (invoice_id,), on_account=False)
+                 or self._third_party_by_history(line, top[0]))
+        if not self._contradicted(line, invoice_id, "rest_of_share", top[1]):
+            self._decide(line, [Proposal(line.txn_id, invoice_id, line.amount, "rest_of_share",
+                                         0.6 if doubt else 0.9)])
+
     def _pass_amount_unique(self, line: Line) -> None:
         """A payer nobody knows (a third company) paying an unusual amount that exactly one open invoice has."""
         if (round_less_fee(line.amount) or not_for_invoices(line.memo) or is_person(line.payer_name)
@@ -528,12 +556,30 @@ class Matcher:
         if top is None or not_for_invoices(line.memo) or line.txn_id in self._doubtful:
             return
         # Invoices issued after the line (the window allows a few days) cannot have been part-paid by it.
-        open_ids = [i for i in self._customer_open(line, top[0]) if (self.invoices[i].issued or 0.0) <= line.booked]
+        window = self._customer_open(line, top[0])
+        open_ids = [i for i in window if (self.invoices[i].issued or 0.0) <= line.booked]
         if len(open_ids) == 1 and self.remaining[open_ids[0]] > line.amount:
+            rule = "sole_invoice"
+        else:
+            rule, open_ids = "sole_larger_invoice", self._sole_larger(line, window)
+        if len(open_ids) == 1:
             # A third company known by name only may be paying for another customer: a reviewer decides.
             confidence = 0.6 if self._third_party_by_history(line, top[0]) else 0.9
-            if not self._contradicted(line, open_ids[0], "sole_invoice", top[1]):
-                self._decide(line, [Proposal(line.txn_id, open_ids[0], line.amount, "sole_invoice", confidence)])
+            if not self._contradicted(line, open_ids[0], rule, top[1]):
+                self._decide(line, [Proposal(line.txn_id, open_ids[0], line.amount, rule, confidence)])
+
+    def _sole_larger(self, line: Line, window: list[str]) -> list[str]:
+        """The one open invoice a part payment can belong to when the customer's other open invoices are all
+        smaller than the line: it must have been issued before the line, and the amount must read as a part
+        of it (:func:`~salesnb.receivables.evidence.part_of`); else nothing."""
+        larger = [i for i in window if self.remaining[i] >= line.amount]  # an exact amount is a reading too
+        if len(larger) != 1 or len(window) < 2 or self.remaining[larger[0]] == line.amount:
+            return []
+        invoice_id = larger[0]
+        inv = self.invoices[invoice_id]
+        if (inv.issued or 0.0) > line.booked or not part_of(line.amount, self.remaining[invoice_id], inv.amount):
+            return []
+        return larger
 
     def _contradicted(self, line: Line, invoice_id: str, rule: str, name_score: float) -> bool:
         """Whether a part payment of ``invoice_id`` guessed from the payer's name is contradicted.
