@@ -8,7 +8,7 @@ and ``bank_truth.csv``: which invoice(s) each line really pays.  This script
 loads customers, contracts, open invoices, the reps' payment claims on them and
 bank lines into a fresh SQLite store (plain bulk inserts: the importer is not
 what is measured), runs
-``salesnb.receivables.reconcile`` and prints
+``salesnb.receivables.reconcile`` (the automatic run, salesnb/receivables/auto_reconcile.py) and prints
 
 - precision and recall of the automatically applied (txn_id, invoice_id)
   pairs against the truth, per rule, and the review queue / unmatched counts;

@@ -20,6 +20,7 @@ from ..i18n import t
 from ..models import Base
 from ..rules import to_sql
 from ..schema import table_specs
+from . import messages  # noqa: F401 - the keys of the notes below
 
 
 @dataclass(frozen=True)

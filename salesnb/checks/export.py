@@ -19,6 +19,7 @@ from ..labels import check_title, entity_label, is_missing
 from ..models import Finding
 from ..timeutil import to_local
 from ..xlsx import write_xlsx
+from . import messages  # noqa: F401 - the checks' titles
 from .listing import LIST_COLUMNS, FindingQuery
 
 register({

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from ..checks import messages as _check_messages  # noqa: F401 - the report's texts
 from ..checks import run_checks
 from ..i18n import t
 from .context import app

@@ -8,17 +8,25 @@
 - :func:`import_and_reconcile` — uploaded statements → import → reconcile → the review queue, in one call.
 """
 
-from .aging import BUCKETS, aging_by_owner, aging_frame
-from .bank_statements import BankImportReport, import_statements, parse_statement, read_statements
-from .claims import confirm_claim, reject_claim, submit_claim
-from .matching import Options as ReconcileOptions
-from .names import name_keys, name_score
-from .reconcile import AppliedMatch, ReconcileReport, reconcile
-from .review import confirm as confirm_match
-from .review import reject as reject_match
-from .review import review_queue, unmatch, unmatched_lines
-from .upload import StatementUpload, import_and_reconcile
+from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from ..lazy import lazy_exports
+
+# resolved on first use: a page that lists claims does not load pandas or the matching engine
+_EXPORTS: dict[str, str | tuple[str, str]] = {
+    "BUCKETS": ".aging", "aging_by_owner": ".aging", "aging_frame": ".aging",
+    "BankImportReport": ".bank_statements", "import_statements": ".bank_statements",
+    "parse_statement": ".bank_statements", "read_statements": ".bank_statements",
+    "confirm_claim": ".claims", "reject_claim": ".claims", "submit_claim": ".claims",
+    "ReconcileOptions": (".matching", "Options"),
+    "name_keys": ".names", "name_score": ".names",
+    "AppliedMatch": ".auto_reconcile", "ReconcileReport": ".auto_reconcile", "reconcile": ".auto_reconcile",
+    "confirm_match": (".review", "confirm"), "reject_match": (".review", "reject"),
+    "review_queue": ".review", "unmatch": ".review", "unmatched_lines": ".review",
+    "StatementUpload": ".upload", "import_and_reconcile": ".upload",
+}
 __all__ = [
     "BUCKETS", "aging_by_owner", "aging_frame",
     "BankImportReport", "import_statements", "parse_statement", "read_statements",
@@ -28,3 +36,17 @@ __all__ = [
     "confirm_match", "reject_match", "review_queue", "unmatch", "unmatched_lines",
     "StatementUpload", "import_and_reconcile",
 ]
+
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
+
+if TYPE_CHECKING:
+    from .aging import BUCKETS, aging_by_owner, aging_frame
+    from .bank_statements import BankImportReport, import_statements, parse_statement, read_statements
+    from .claims import confirm_claim, reject_claim, submit_claim
+    from .matching import Options as ReconcileOptions
+    from .auto_reconcile import AppliedMatch, ReconcileReport, reconcile
+    from .names import name_keys, name_score
+    from .review import confirm as confirm_match
+    from .review import reject as reject_match
+    from .review import review_queue, unmatch, unmatched_lines
+    from .upload import StatementUpload, import_and_reconcile

@@ -20,7 +20,7 @@ from ..db import session_scope
 from ..models import Contract, Customer, Invoice, User
 from ..timeutil import to_local
 from .payments import OPEN_STATUSES
-from .reconcile import invoice_customer_join
+from .queries import invoice_customer_join
 
 BUCKETS = bucket_labels()  # "1-30", "31-60", "61-90", "90+": the labels of the invoice_overdue check
 COLUMNS = ["invoice_id", "contract_id", "customer_id", "customer_name", "owner_id", "owner_name", "amount",

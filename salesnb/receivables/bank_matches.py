@@ -12,7 +12,7 @@ from sqlalchemy import Engine, Select, func, or_, select
 from ..auth.visibility import Scope
 from ..db import session_scope
 from ..models import BankMatch, BankTransaction, Contract, Customer, Invoice, PaymentClaim
-from .reconcile import invoice_customer_join, matches_seen
+from .queries import invoice_customer_join, matches_seen
 
 COLUMNS = ["match_id", "txn_id", "booked_at", "line_amount", "payer_name", "memo", "invoice_id", "customer_name",
            "amount", "rule", "confidence", "decided_at", "decided_by"]

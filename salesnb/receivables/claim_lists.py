@@ -17,7 +17,7 @@ from ..auth.visibility import Scope
 from ..db import session_scope
 from ..models import Contract, Customer, Invoice, PaymentClaim, User
 from .payments import OPEN_STATUSES
-from .reconcile import invoice_customer_join
+from .queries import invoice_customer_join
 
 CENTS = Decimal("0.01")
 # less than half a cent left is nothing left to claim (a plain number: Money would round it to 0.00)

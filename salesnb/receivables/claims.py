@@ -25,7 +25,7 @@ from ..models import BankTransaction, Contract, Invoice, PaymentClaim, Task, Use
 from ..notify.outbox import enqueue
 from . import messages  # noqa: F401 - the keys of the errors below
 from .payments import OPEN_STATUSES, assign, pay, state_of
-from .review import apply_line
+from .apply import apply_line
 
 REVIEW_NODE = "claim_review"
 FINANCE_ROLES = ("finance", "finance_manager")

@@ -23,8 +23,9 @@ from ..errors import ReceivablesError
 from ..models import BankMatch, BankTransaction, Customer, Invoice
 from . import messages  # noqa: F401 - the keys of the errors below
 from .matching import FEE_RULES
-from .payments import ZERO, assign, pay, state_of, unpay
-from .reconcile import ACTIVE, matches_seen
+from .payments import ZERO, assign, state_of, unpay
+from .apply import apply_line, incoming_line, line_matches
+from .queries import ACTIVE, matches_seen
 
 
 def _candidates(scope: Scope | None, *columns, item: str = "") -> Select:
@@ -97,70 +98,6 @@ def unmatched_lines(engine: Engine, as_of: datetime | None = None) -> pd.DataFra
     return pd.DataFrame(rows, columns=["txn_id", "booked_at", "amount", "payer_name", "payer_account", "memo"])
 
 
-def _line(session: Session, txn_id: str) -> BankTransaction:
-    line = session.get(BankTransaction, txn_id)
-    if line is None:
-        raise ReceivablesError("recv.line.unknown", txn_id=repr(txn_id))
-    if line.direction != "in":
-        raise ReceivablesError("recv.line.outgoing", txn_id=txn_id)
-    return line
-
-
-def _matches(session: Session, txn_id: str, status: str) -> list[BankMatch]:
-    return list(session.scalars(select(BankMatch).where(BankMatch.txn_id == txn_id, BankMatch.status == status)
-                                .order_by(BankMatch.confidence.desc(), BankMatch.id)))
-
-
-def apply_line(session: Session, line: BankTransaction, invoice_ids: Sequence[str], *, actor: str, at: datetime,
-               rule: str, amounts: dict[str, Decimal] | None = None, fee: Decimal = ZERO) -> list[BankMatch]:
-    """Apply an incoming line to invoices (in order): each gets the given amount, or what is left of the line.
-
-    Refuses a line already applied, an invoice that is not open and any
-    allocation beyond the line's amount (plus ``fee``, a bank charge the
-    customer deducted that is written off) or an invoice's outstanding.
-    """
-    existing = _matches(session, line.txn_id, "applied")
-    if existing:
-        # Applied just so already (reconciliation used the claim now being confirmed): nothing to do twice.
-        if {m.invoice_id for m in existing} == set(invoice_ids) and all(
-                (amounts or {}).get(m.invoice_id) in (None, m.amount) for m in existing):
-            return existing
-        raise ReceivablesError("recv.line.matched", txn_id=line.txn_id)
-    if not invoice_ids:
-        raise ReceivablesError("recv.line.need_invoice")
-    candidates = {m.invoice_id: m for m in _matches(session, line.txn_id, "candidate")}
-    left = line.amount
-    applied: list[BankMatch] = []
-    for invoice_id in dict.fromkeys(invoice_ids):
-        invoice = session.get(Invoice, invoice_id, with_for_update=True)
-        if invoice is None:
-            raise ReceivablesError("recv.invoice.unknown", invoice_id=repr(invoice_id))
-        before = state_of(invoice)
-        amount = (amounts or {}).get(invoice_id)
-        if amount is None:
-            amount = min(left, before.outstanding)
-            if 0 < before.outstanding - left <= fee:
-                amount = before.outstanding
-        if amount > left + fee:
-            raise ReceivablesError("recv.line.left", txn_id=line.txn_id, left=str(left), invoice_id=invoice_id)
-        after = pay(before, amount, line.booked_at, invoice_id=invoice_id)
-        assign(invoice, after)
-        left = max(ZERO, left - amount)
-        match = candidates.pop(invoice_id, None)
-        if match is None:
-            match = BankMatch(txn_id=line.txn_id, invoice_id=invoice_id, rule=rule, confidence=1.0, created_at=at)
-            session.add(match)
-        match.amount, match.status, match.decided_at, match.decided_by = amount, "applied", at, actor
-        applied.append(match)
-        audit.record(session, actor=actor, action="invoice.payment_applied", entity_type="invoice",
-                     entity_id=invoice_id, before=before.as_dict(), after=after.as_dict(),
-                     note=f"bank line {line.txn_id} ({match.rule}, confirmed by {actor})", at=at)
-    for other in candidates.values():
-        other.status, other.decided_at, other.decided_by = "rejected", at, actor
-    session.flush()
-    return applied
-
-
 def confirm(session: Session, txn_id: str, invoice_ids: Sequence[str] = (), *, actor: Actor | str,
             at: datetime, amounts: dict[str, Decimal] | None = None, fee: Decimal = ZERO) -> list[BankMatch]:
     """Confirm a queued line: apply it to ``invoice_ids`` (default: its best candidate); other candidates are rejected.
@@ -169,9 +106,9 @@ def confirm(session: Session, txn_id: str, invoice_ids: Sequence[str] = (), *, a
     the invoice (the best candidate of a ``fee`` rule carries its own).
     """
     actor = authorize(session, actor, "bank.review").user_id
-    line = _line(session, txn_id)
+    line = incoming_line(session, txn_id)
     if not invoice_ids:
-        best = _matches(session, txn_id, "candidate")
+        best = line_matches(session, txn_id, "candidate")
         if not best:
             raise ReceivablesError("recv.line.no_candidate", txn_id=txn_id)
         invoice_ids, amounts = [best[0].invoice_id], {best[0].invoice_id: best[0].amount}
@@ -184,9 +121,9 @@ def reject(session: Session, txn_id: str, invoice_ids: Sequence[str] = (), *, ac
            at: datetime, note: str | None = None) -> int:
     """Reject candidates of a line (all, or those of ``invoice_ids``); they are never proposed again."""
     actor = authorize(session, actor, "bank.review").user_id
-    _line(session, txn_id)
+    incoming_line(session, txn_id)
     rejected = 0
-    for match in _matches(session, txn_id, "candidate"):
+    for match in line_matches(session, txn_id, "candidate"):
         if invoice_ids and match.invoice_id not in invoice_ids:
             continue
         match.status, match.decided_at, match.decided_by = "rejected", at, actor
@@ -203,9 +140,9 @@ def unmatch(session: Session, txn_id: str, invoice_ids: Sequence[str] = (), *, a
             at: datetime, note: str | None = None) -> int:
     """Undo applied matches of a line: the invoices get their money back out; the pair is not auto-matched again."""
     actor = authorize(session, actor, "bank.review").user_id
-    _line(session, txn_id)
+    incoming_line(session, txn_id)
     undone = 0
-    for match in _matches(session, txn_id, "applied"):
+    for match in line_matches(session, txn_id, "applied"):
         if invoice_ids and match.invoice_id not in invoice_ids:
             continue
         invoice = session.get(Invoice, match.invoice_id, with_for_update=True)

@@ -18,7 +18,7 @@ from sqlalchemy import Engine
 from ..auth.people import Actor
 from ..filenames import safe_file_name
 from .bank_statements import BankImportReport, import_statements
-from .reconcile import ReconcileReport, reconcile
+from .auto_reconcile import ReconcileReport, reconcile
 from .review import review_count
 
 

@@ -140,7 +140,7 @@ def test_lines_booked_after_as_of_wait(ledger):
 
 def test_an_invoice_paid_meanwhile_stops_the_write(ledger):
     from salesnb.receivables.matching import plan_matches
-    from salesnb.receivables.reconcile import _load, _report, _write
+    from salesnb.receivables.auto_reconcile import _load, _report, _write
 
     with session_scope(ledger) as s:
         state = _load(s, AS_OF)

@@ -22,6 +22,10 @@ LIGHT_APPS = {
     "contracts": ("salesnb.widgets.contract_approval", "ContractApproval"),
     "customer_card": ("salesnb.widgets.customer_card", "CustomerCard"),
     "escalation": ("salesnb.widgets.escalation", "EscalationConfigurator"),
+    "findings": ("salesnb.widgets.findings", "Findings"),
+    "rules": ("salesnb.widgets.rule_editor", "RuleEditor"),
+    "my_work": ("salesnb.widgets.my_work", "MyWork"),
+    "claims": ("salesnb.widgets.claims", "PaymentClaims"),
 }
 
 PROBE = """

@@ -21,11 +21,9 @@ from typing import Any
 
 from sqlalchemy import (
     Engine,
-    Select,
     and_,
     bindparam,
     exists,
-    func,
     insert,
     select,
     text,
@@ -33,7 +31,6 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from ..auth.visibility import Scope
 from ..db import session_scope
 from ..errors import ReceivablesError
 from ..models import (
@@ -43,7 +40,6 @@ from ..models import (
     Contract,
     Customer,
     Invoice,
-    Order,
     PaymentClaim,
 )
 from ..timeutil import now, to_local
@@ -59,9 +55,9 @@ from .matching import (
     plan_matches,
 )
 from .payments import OPEN_STATUSES, PaymentState, pay
+from .queries import ACTIVE, invoice_customer_join
 
 CENTS = Decimal("0.01")
-ACTIVE = ("applied", "candidate")  # a line with a match in these states is not matched again
 CLOSED_PAIRS = ("rejected", "unmatched")  # a reviewer said no: never propose this pair again
 
 
@@ -131,26 +127,6 @@ class _State:
     account_customers: dict[str, set[str]]
     payer_customers: dict[str, set[str]]
     claims: list[Claim]
-
-
-def invoice_customer_join():
-    """(invoice_id, contract_id, customer_id) with the contract found directly or through the order."""
-    contract_id = func.coalesce(Invoice.contract_id, Order.contract_id).label("contract_id")
-    joined = (Invoice.__table__.outerjoin(Order.__table__, Order.order_id == Invoice.order_id)
-              .outerjoin(Contract.__table__, Contract.contract_id == func.coalesce(Invoice.contract_id,
-                                                                                   Order.contract_id)))
-    return joined, contract_id
-
-
-def matches_seen(status: str, scope: Scope, *columns) -> Select:
-    """``columns`` of the bank matches in ``status`` whose invoice's contract owner ``scope`` sees,
-    joined to their invoice, contract, bank line and customer."""
-    joined, _ = invoice_customer_join()
-    return (select(*columns)
-            .select_from(joined.join(BankMatch.__table__, BankMatch.invoice_id == Invoice.invoice_id)
-                         .join(BankTransaction.__table__, BankTransaction.txn_id == BankMatch.txn_id)
-                         .outerjoin(Customer.__table__, Customer.customer_id == Contract.customer_id))
-            .where(BankMatch.status == status, scope.clause(Contract.owner_id)))
 
 
 def _load(session: Session, as_of: datetime) -> _State:
