@@ -23,8 +23,11 @@ preheated kernel.
 Also prints the DOM elements of each page once it stops growing (the most over
 its loads).  ``--store FILE`` builds the store there (kept) or reuses it, so the
 1,000,000-order store is built once (``--build-only`` builds and stops).
+``--as-of`` fixes the apps' clock at the store's data time; a reused store then
+gets the KPI snapshot the morning's daily run would have left (its cost printed).
 
     .venv/bin/python bench/bench_apps.py [--orders 500] [--rounds 3] [--apps a,b] [--store FILE] [--keep]
+                                         [--as-of "2026-03-11 09:30"]
 """
 
 from __future__ import annotations
@@ -67,11 +70,15 @@ READY = {
 }
 
 
-def build_store(path: Path, orders: int) -> str:
+def build_store(path: Path, orders: int, as_of: str | None = None) -> str:
     url = f"sqlite:///{path}"
     if path.exists():
         engine = make_engine(url)
+        started = time.perf_counter()
         upgrade(engine)
+        print(f"store migrated in {time.perf_counter() - started:.1f} s")
+        if as_of:
+            take_snapshot(engine, as_of)
         started = time.perf_counter()
         try:
             from salesnb.customer_search import index_customer_names
@@ -192,6 +199,17 @@ def open_app(browser_context, server: BackgroundServer, app: str) -> tuple[float
         page.close()
 
 
+def take_snapshot(engine, as_of: str) -> None:
+    """What the morning's daily run leaves for the dashboard: a KPI snapshot as of ``as_of`` (timed)."""
+    from salesnb.kpi.kpis import count_kpis
+    from salesnb.kpi.snapshots import save_kpi_snapshot
+    from salesnb.timeutil import parse_timestamp
+
+    started = time.perf_counter()
+    save_kpi_snapshot(engine, count_kpis(engine, parse_timestamp(as_of)))
+    print(f"KPI snapshot as of {as_of} counted and saved in {time.perf_counter() - started:.1f} s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--orders", type=int, default=500)
@@ -201,12 +219,14 @@ def main() -> None:
     parser.add_argument("--store", type=Path, default=None,
                         help="an SQLite store file: built there if missing (kept), reused if present")
     parser.add_argument("--build-only", action="store_true", help="build the store (--store) and stop")
+    parser.add_argument("--as-of", default=None,
+                        help="the apps' clock (the store's data time); a reused store gets a KPI snapshot as of it")
     parser.add_argument("--ready-timeout", type=float, default=300,
                         help="seconds to wait for every preheated kernel (each app is built once while preheating)")
     args = parser.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="salesnb-bench-apps-"))
-    url = build_store(args.store or tmp / "apps.db", args.orders)
+    url = build_store(args.store or tmp / "apps.db", args.orders, args.as_of)
     if args.build_only:
         tmp.rmdir()
         return
@@ -224,7 +244,8 @@ def main() -> None:
         apps_dir.mkdir()
         for name in {"index", *apps}:
             shutil.copy(default_apps_dir() / f"{name}.ipynb", apps_dir)
-    server = BackgroundServer(url, log_path=tmp / "serve.log", apps_dir=apps_dir).start(timeout=args.ready_timeout)
+    server = BackgroundServer(url, log_path=tmp / "serve.log", apps_dir=apps_dir,
+                              extra_args=("--as-of", args.as_of) if args.as_of else ()).start(timeout=args.ready_timeout)
     print(f"server ready (every app kernel preheated) in {time.perf_counter() - started:.1f} s, "
           f"{len(kernel_processes(server))} preheated kernels")
     results: dict[str, dict[str, list[float]]] = {}
