@@ -33,13 +33,15 @@ import json
 from collections.abc import Callable
 
 import pandas as pd
+from sqlalchemy import literal_column
 
 from ..scorecards.definition import DEFAULT_NAME
 from . import data as q
-from .counts import COUNT_COLUMNS, ItemQuery, item_counts
+from ..rules.sqlfuncs import epoch_us
+from .counts import COUNT_COLUMNS, ItemCounts, ItemQuery, grouped_by_day, item_counts
 from .data import KpiData
 
-ItemSource = Callable[[KpiData], "ItemQuery | pd.DataFrame"]
+ItemSource = Callable[[KpiData], "ItemQuery | ItemCounts | pd.DataFrame"]
 ITEM_COLUMNS = ["owner_id", "region", "at", "passed"]
 
 REQUIRED_SCORECARD_FIELDS = ("budget_provided", "delivery_date_specified", "purchase_freq_per_month")
@@ -90,15 +92,53 @@ def required_scorecard_fields(data: KpiData) -> tuple[str, ...]:
     return columns or REQUIRED_SCORECARD_FIELDS
 
 
+def lead_counts(data: KpiData) -> pd.DataFrame:
+    """Every lead-based item counted in one scan of ``leads`` per owner, region and day: ``leads``,
+    ``filled_N`` (the N-th required scorecard field filled), ``old`` (at least 4 h old), ``recorded``
+    (of those, a first response recorded by ``as_of``) and ``in_time`` (answered within 4 h)."""
+    if "leads" not in data.memo:
+        fields = required_scorecard_fields(data)
+        micros = {name: str(epoch_us(literal_column(f"x.{name}")).compile(dialect=data.conn.dialect))
+                  for name in ("first_response_at", "created_at")}
+        old = "x.created_at <= :cutoff"
+        answered = f"{old} AND x.first_response_at IS NOT NULL"
+        sums = ", ".join([
+            "COUNT(*) AS leads",
+            *(f"SUM(CASE WHEN x.field_{n} IS NOT NULL THEN 1 ELSE 0 END) AS filled_{n}" for n in range(len(fields))),
+            f"SUM(CASE WHEN {old} THEN 1 ELSE 0 END) AS old",
+            f"SUM(CASE WHEN {answered} AND x.first_response_at <= :as_of THEN 1 ELSE 0 END) AS recorded",
+            f"SUM(CASE WHEN {answered} AND {micros['first_response_at']} - {micros['created_at']} <= :limit_us "
+            f"THEN 1 ELSE 0 END) AS in_time",
+        ])
+        source = q.LEADS_FOR_ITEMS_SQL.format(fields="".join(f", {q.LEAD_COLUMNS[col]} AS field_{n}"
+                                                             for n, col in enumerate(fields)))
+        frame = grouped_by_day(data, sums, f"({source}) x", "x.created_at", cutoff=data.cutoff(RESPONSE_HOURS),
+                               limit_us=RESPONSE_HOURS * 3_600_000_000)
+        for col in frame.columns:
+            if col not in ("owner_id", "region", "day_key", "week"):
+                frame[col] = pd.to_numeric(frame[col]).fillna(0).astype("int64")
+        frame.attrs["fields"] = len(fields)
+        data.memo["leads"] = frame
+    return data.memo["leads"]
+
+
+def lead_items(data: KpiData, items: str, passed: str) -> ItemCounts:
+    """Counts of one lead-based item kind out of :func:`lead_counts`."""
+    frame = lead_counts(data)
+    return ItemCounts(frame[["owner_id", "region", "week"]].assign(items=frame[items], passed=frame[passed]))
+
+
 @register_compliance_item("scorecard_field")
-def _scorecard_fields(data: KpiData) -> ItemQuery:
-    parts = [q.LEAD_FIELD_ITEM_SQL.format(column=q.LEAD_COLUMNS[col]) for col in required_scorecard_fields(data)]
-    return ItemQuery("\nUNION ALL\n".join(parts))
+def _scorecard_fields(data: KpiData) -> ItemCounts:
+    frame = lead_counts(data)
+    fields = frame.attrs["fields"]
+    filled = sum((frame[f"filled_{n}"] for n in range(fields)), start=pd.Series(0, index=frame.index))
+    return ItemCounts(frame[["owner_id", "region", "week"]].assign(items=frame["leads"] * fields, passed=filled))
 
 
 @register_compliance_item("first_response")
-def _first_response(data: KpiData) -> ItemQuery:
-    return ItemQuery(q.RESPONSE_RECORDED_SQL, {"cutoff": data.cutoff(RESPONSE_HOURS)})
+def _first_response(data: KpiData) -> ItemCounts:
+    return lead_items(data, "old", "recorded")
 
 
 @register_compliance_item("contract_check")

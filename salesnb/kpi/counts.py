@@ -36,23 +36,41 @@ class ItemQuery:
     mature: bool = False
 
 
-def item_counts(data: KpiData, source: ItemQuery | pd.DataFrame) -> pd.DataFrame:
+@dataclass(frozen=True)
+class ItemCounts:
+    """Counts already made (``owner_id, region, week, items, passed``), e.g. several item kinds taken in
+    one scan of a big table (:func:`salesnb.kpi.compliance.lead_counts`)."""
+
+    frame: pd.DataFrame
+
+
+def item_counts(data: KpiData, source: ItemQuery | ItemCounts | pd.DataFrame) -> pd.DataFrame:
     """Items, passed items, mature items and passed mature items per owner, region and week.
 
     Without maturity every item is mature.  Rows of owners outside the data's scope are left out.
     """
     if isinstance(source, ItemQuery):
         return _sql_counts(data, source)
+    if isinstance(source, ItemCounts):
+        return _totals(source.frame, False)
     return frame_counts(source)
 
 
-def _sql_counts(data: KpiData, query: ItemQuery) -> pd.DataFrame:
-    key = day_key_sql(data.conn.dialect.name, "i.at", data.as_of.to_pydatetime())
-    extra = ", SUM(i.mature) AS mature, SUM(i.passed * i.mature) AS passed_mature" if query.mature else ""
-    sql = (f"SELECT i.owner_id, i.region, {key} AS day_key, COUNT(*) AS items, SUM(i.passed) AS passed{extra} "
-           f"FROM ({query.sql}) i GROUP BY i.owner_id, i.region, {key}")
-    frame = data.query(sql, scoped=True, **query.params)
+def grouped_by_day(data: KpiData, select: str, source: str, at: str, **params) -> pd.DataFrame:
+    """``SELECT owner_id, region, <day of at>, {select} FROM {source} GROUP BY`` those, in the person's scope,
+    with the ISO ``week`` of each row (``source`` has ``owner_id`` and ``region`` columns)."""
+    key = day_key_sql(data.conn.dialect.name, at, data.as_of.to_pydatetime())
+    sql = (f"SELECT owner_id, region, {key} AS day_key, {select} FROM {source} "
+           f"GROUP BY owner_id, region, {key}")
+    frame = data.query(sql, scoped=True, **params)
     frame["week"] = keys_to_weeks(frame["day_key"])
+    return frame
+
+
+def _sql_counts(data: KpiData, query: ItemQuery) -> pd.DataFrame:
+    extra = ", SUM(i.mature) AS mature, SUM(i.passed * i.mature) AS passed_mature" if query.mature else ""
+    frame = grouped_by_day(data, f"COUNT(*) AS items, SUM(i.passed) AS passed{extra}", f"({query.sql}) i", "i.at",
+                           **query.params)
     return _totals(frame, query.mature)
 
 
@@ -77,6 +95,7 @@ def _totals(frame: pd.DataFrame, mature: bool) -> pd.DataFrame:
         counts[col] = pd.to_numeric(counts[col]).fillna(0).astype("int64")
     for col in COUNT_KEYS:
         counts[col] = counts[col].astype(object).where(counts[col].notna(), None)
+    counts = counts[counts["items"] > 0]
     if counts.empty:
         return counts
     return counts.groupby(COUNT_KEYS, dropna=False, sort=True, as_index=False).sum()

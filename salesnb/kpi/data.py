@@ -36,27 +36,11 @@ LEAD_COLUMNS: dict[str, str] = {
     "region": LEAD_REGION,
 }
 
-LEAD_FIELD_ITEM_SQL = f"""
-SELECT l.owner_id, {LEAD_REGION} AS region, l.created_at AS at,
-       CASE WHEN {{column}} IS NOT NULL THEN 1 ELSE 0 END AS passed
+# every lead once, with the values the lead-based items test; {fields}: ", <column> AS field_N" per field
+LEADS_FOR_ITEMS_SQL = f"""
+SELECT l.owner_id, {LEAD_REGION} AS region, l.created_at, l.first_response_at{{fields}}
 {LEAD_FROM}
 WHERE l.created_at <= :as_of
-"""
-
-RESPONSE_RECORDED_SQL = f"""
-SELECT l.owner_id, {LEAD_REGION} AS region, l.created_at AS at,
-       CASE WHEN l.first_response_at IS NOT NULL AND l.first_response_at <= :as_of THEN 1 ELSE 0 END AS passed
-{LEAD_FROM}
-WHERE l.created_at <= :cutoff
-"""
-
-# {response_us} and {created_us}: the two times in microseconds (rules.sqlfuncs.epoch_us for the dialect)
-RESPONSE_IN_TIME_SQL = f"""
-SELECT l.owner_id, {LEAD_REGION} AS region, l.created_at AS at,
-       CASE WHEN l.first_response_at IS NOT NULL AND {{response_us}} - {{created_us}} <= :limit_us
-            THEN 1 ELSE 0 END AS passed
-{LEAD_FROM}
-WHERE l.created_at <= :cutoff
 """
 
 # the stored grade, else the default rule of docs/design.md item 1 for a complete scorecard
@@ -127,6 +111,7 @@ class KpiData:
         self.conn = conn
         self.as_of = utc(as_of)
         self.scope = scope or Scope(None)
+        self.memo: dict = {}  # what several item sources share within one computation
 
     def query(self, sql: str, times: tuple[str, ...] = (), *, scoped: bool = False, **params) -> pd.DataFrame:
         """Run ``sql`` with ``:as_of`` bound (plus ``params``); ``scoped``: only the rows of owners in scope."""

@@ -38,15 +38,14 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, literal_column
+from sqlalchemy import Engine
 
 from ..auth.visibility import Scope
 from ..config import Settings
 from ..i18n import t
-from ..rules.sqlfuncs import epoch_us
 from . import data as q
-from .compliance import RESPONSE_HOURS, compliance_counts
-from .counts import ItemQuery, item_counts
+from .compliance import compliance_counts, lead_items
+from .counts import ItemCounts, ItemQuery, item_counts
 from .data import KpiData
 from .frames import week_of
 from .messages import days_text
@@ -326,13 +325,9 @@ def item_rates(counts: pd.DataFrame, *, maturing: bool = False) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
-def first_response_items(data: KpiData) -> ItemQuery:
-    """One item per lead at least 4 h old: passed when answered within 4 h."""
-    dialect = data.conn.dialect
-    micros = {name: str(epoch_us(literal_column(f"l.{name}")).compile(dialect=dialect))
-              for name in ("first_response_at", "created_at")}
-    sql = q.RESPONSE_IN_TIME_SQL.format(response_us=micros["first_response_at"], created_us=micros["created_at"])
-    return ItemQuery(sql, {"cutoff": data.cutoff(RESPONSE_HOURS), "limit_us": RESPONSE_HOURS * 3_600_000_000})
+def first_response_items(data: KpiData) -> ItemCounts:
+    """One item per lead at least 4 h old: passed when answered within 4 h (from the one scan of the leads)."""
+    return lead_items(data, "old", "in_time")
 
 
 def a_lead_items(data: KpiData, maturity: timedelta = timedelta(days=DEFAULT_MATURITY_DAYS)) -> ItemQuery:
@@ -342,7 +337,7 @@ def a_lead_items(data: KpiData, maturity: timedelta = timedelta(days=DEFAULT_MAT
                      mature=True)
 
 
-ITEM_SOURCES: dict[str, Callable[[KpiData], ItemQuery]] = {
+ITEM_SOURCES: dict[str, Callable[[KpiData], ItemQuery | ItemCounts]] = {
     FIRST_RESPONSE: first_response_items,
     A_LEAD_CONVERSION: a_lead_items,
 }
