@@ -103,20 +103,25 @@ async def one_session(browser, server: BackgroundServer, app: str, user_id: str,
                       hold: asyncio.Event, results: list[dict]) -> None:
     await asyncio.sleep(delay)
     context = await browser.new_context()
+    context.set_default_timeout(timeout * 1000)  # every step, not only the waits: a busy browser is slow to type too
     result = {"app": app, "user": user_id, "signin": None, "tti": None, "error": None}
+    step = "sign-in form"
     try:
         page = await context.new_page()
         await page.goto(server.url + "salesnb/signin")
         await page.fill("input[name=login]", user_id)
         await page.fill("input[name=password]", PASSWORD)
         started = time.perf_counter()
+        step = "sign-in"
         await page.click("button[type=submit]")
-        await page.wait_for_url("**/voila/render/index.ipynb", wait_until="commit", timeout=timeout * 1000)
-        await page.wait_for_selector(READY["index"], state="attached", timeout=timeout * 1000)
+        await page.wait_for_url("**/voila/render/index.ipynb", wait_until="commit")
+        step = "landing page"
+        await page.wait_for_selector(READY["index"], state="attached")
         result["signin"] = time.perf_counter() - started  # to a usable landing page, as a person sees it
         started = time.perf_counter()
+        step = "app page"
         await page.goto(server.page_url(app), wait_until="commit")
-        await page.wait_for_selector(READY.get(app, ".snb-app"), state="attached", timeout=timeout * 1000)
+        await page.wait_for_selector(READY.get(app, ".snb-app"), state="attached")
         result["tti"] = time.perf_counter() - started
         # the page of an app that failed to start, or of a session the kernel did not find (an app's own red
         # notices, e.g. a frozen approval in contracts, are data, not errors)
@@ -124,12 +129,13 @@ async def one_session(browser, server: BackgroundServer, app: str, user_id: str,
         if await failed.count():
             result["error"] = "error shown: " + (await failed.first.inner_text())[:80]
     except Exception as exc:  # noqa: BLE001 - a failed page is a figure of the benchmark, not its end
-        result["error"] = f"{type(exc).__name__}: {str(exc).splitlines()[0][:80]}"
-        if SHOTS is not None:
-            pages = context.pages
-            if pages:
-                await pages[-1].screenshot(path=str(SHOTS / f"failed-{app}-{user_id}.png"))
+        result["error"] = f"{step}: {type(exc).__name__}: {str(exc).splitlines()[0][:80]}"
     results.append(result)
+    if result["error"] and SHOTS is not None and context.pages:
+        try:
+            await context.pages[-1].screenshot(path=str(SHOTS / f"failed-{app}-{user_id}.png"))
+        except Exception:  # noqa: BLE001, S110 - a screenshot is a help; its failure must not hang the run
+            pass
     await hold.wait()  # keep the page (and its kernel) open until every session is measured
     await context.close()
 
