@@ -59,6 +59,7 @@ register({
         "work.team.empty": "团队里没有未完成的待办",
         "work.team.range": "第 {first}–{last} 项，共 {n} 项",
         "work.team.previous": "上一页",
+        "work.more": "再显示 {more} 项（本类还有 {left} 项）",
         "work.team.next": "下一页",
         "work.holder": "处理人 {name}",
         "work.holder.none": "未指派",
@@ -103,6 +104,7 @@ register({
         "work.team.empty": "No open to-dos in your team",
         "work.team.range": "{first}–{last} of {n}",
         "work.team.previous": "Previous",
+        "work.more": "Show {more} more ({left} more of this kind)",
         "work.team.next": "Next",
         "work.holder": "held by {name}",
         "work.holder.none": "unassigned",
@@ -121,6 +123,9 @@ def item_href(item: WorkItem) -> str:
     if item.kind == "claim":
         return "reconciliation.ipynb?" + urlencode({"item": item.entity_id})
     return f"{item_app(item.entity_type)}.ipynb?" + urlencode({"item": item.entity_id})
+
+
+SECTION_SIZE = 20  # cards drawn per kind before "show more"
 
 
 class MyWork(AppWidget):
@@ -145,10 +150,12 @@ class MyWork(AppWidget):
     title_key = "work.title"
     subtitle_key = "work.subtitle"
 
-    def __init__(self, engine, *, team_size: int = 20, **kwargs):
+    def __init__(self, engine, *, team_size: int = 20, section_size: int = SECTION_SIZE, **kwargs):
         super().__init__(engine, **kwargs)
         self.add_class("snb-work-app")
         self.team_size = team_size
+        self.section_size = section_size
+        self.shown: dict[str, int] = {}  # kind → cards drawn (a section grows by "show more")
         self.work: list[WorkItem] = []
         self.team: TeamPage | None = None
         self.targets: list[tuple[str, str]] = []
@@ -178,7 +185,15 @@ class MyWork(AppWidget):
         self.count = len(self.work)
         self.summary.value = html.tag("div", t("work.summary", n=self.count) if self.work else t("work.empty"),
                                       cls="snb-muted" if self.work else "snb-empty")
-        self.cards, self.buttons = {}, {}
+        self._draw_list()
+        self._draw_team()
+        self._mark_selected()
+
+    def _draw_list(self) -> None:
+        """The person's items by kind, each section's first cards (a page stays a few hundred widgets)."""
+        self.cards = {k: v for k, v in self.cards.items() if k.startswith("team:")}
+        self.buttons = {k: v for k, v in self.buttons.items() if k.startswith("team:")}
+        selected_kind = self.selected.split(":", 1)[0] if self.selected else ""
         children: list[widgets.Widget] = []
         for kind in KINDS:
             group = [item for item in self.work if item.kind == kind]
@@ -186,11 +201,29 @@ class MyWork(AppWidget):
                 continue
             heading = widgets.HTML(html.tag("div", t(f"work.section.{kind}", n=len(group)), cls="snb-section-title"))
             children.append(heading)
-            children.extend(self._card(item) for item in group)
+            limit = self.shown.get(kind, self.section_size)
+            if kind == selected_kind:  # a link opened this item: draw down to it
+                keys = [item.key for item in group]
+                limit = max(limit, keys.index(self.selected) + 1 if self.selected in keys else 0)
+            children.extend(self._card(item) for item in group[:limit])
+            if len(group) > limit:
+                more = widgets.Button(description=t("work.more", more=min(self.section_size, len(group) - limit),
+                                                    left=len(group) - limit))
+                more.add_class("snb-work-more")
+                more.add_class(f"snb-work-more-{kind}")
+                self.on_click(more, lambda kind=kind, limit=limit: self.show_more(kind, limit))
+                children.append(more)
         self.list.children = children
-        self._draw_team()
+
+    def _mark_selected(self) -> None:
         if self.selected and self.selected in self.cards:
             self.cards[self.selected].add_class("snb-work-selected")
+
+    def show_more(self, kind: str, shown: int) -> None:
+        """Draw ``section_size`` more cards of ``kind`` (after the ``shown`` drawn)."""
+        self.shown[kind] = shown + self.section_size
+        self._draw_list()
+        self._mark_selected()
 
     def _draw_team(self) -> None:
         if not hands_out_work(self.actor):
@@ -310,7 +343,9 @@ class MyWork(AppWidget):
         hits = [i for i in self.work if i.item_id == item_id] or [i for i in self.work if i.entity_id == item_id]
         if hits:
             self.selected = hits[0].key
-            self.cards[hits[0].key].add_class("snb-work-selected")
+            if self.selected not in self.cards:  # beyond its section's first cards: draw down to it
+                self._draw_list()
+            self._mark_selected()
 
     def done(self, item: WorkItem) -> None:
         """Mark to-do ``item`` done."""

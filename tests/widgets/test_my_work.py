@@ -129,3 +129,18 @@ def test_the_team_view_in_english(work, english):
     assert "My team's to-dos (1)" in unescape(w.team_box.children[0].value)
     assert "1–1 of 1" in w.team_box.children[-1].children[1].value
     assert w.buttons["team:T1"]["reassign"].description == "Reassign"
+
+
+def test_a_long_section_draws_its_first_cards_and_more_on_request(work):
+    with session_scope(work) as s:
+        s.add_all([Task(task_id=f"X{n:02d}", node="lead_first_response", entity_type="lead", entity_id=f"LX{n:02d}",
+                        owner_id="U01", created_at=at(1, 8, n)) for n in range(12)])
+    w = MyWork(work, as_of=AS_OF, actor="U01", section_size=5)
+    tasks = [k for k in w.cards if k.startswith("task:")]
+    assert len(tasks) == 5 and w.count >= 14  # every item counted, five drawn
+    more = [c for c in w.list.children if "snb-work-more-task" in c._dom_classes]
+    assert len(more) == 1 and "再显示 5 项" in more[0].description
+    more[0].click()
+    assert w.error == "" and len([k for k in w.cards if k.startswith("task:")]) == 10
+    w.open_item("LX11")  # a link to an item further down draws the section down to it, highlighted
+    assert "snb-work-selected" in w.cards["task:X11"]._dom_classes
