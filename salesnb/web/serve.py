@@ -221,6 +221,8 @@ def prepare_environment(options: ServeOptions, settings: Settings) -> None:
     os.environ.pop("SALESNB_SINGLE_USER", None)  # only --user sets it, never an inherited environment
     os.environ.update(kernel_environment(settings, options.as_of, options.user))
     template_root = options.apps_dir / ".voila"
+    if not template_root.is_dir():  # a folder of the team's own notebooks: salesnb's page template still applies
+        template_root = default_apps_dir() / ".voila"
     try:
         static_root = str(static_files_root())
     except OSError as exc:  # e.g. a read-only home: the dashboard then sends plotly.js inline

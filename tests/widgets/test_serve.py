@@ -11,6 +11,7 @@ from salesnb.web.cookies import safe_next
 from salesnb.web.hosts import allowed_hosts, host_name
 from salesnb.web.serve import (
     ServeOptions,
+    default_apps_dir,
     check_options,
     host_allow_list,
     kernel_environment,
@@ -104,6 +105,23 @@ def test_plotly_js_is_a_static_file_of_the_template(monkeypatch, tmp_path):
     from voila.static_file_handler import TemplateStaticFileHandler
 
     assert Path(TemplateStaticFileHandler.get_absolute_path("", f"salesnb/static/{copied.name}")) == copied
+
+
+def test_a_folder_of_the_teams_own_notebooks_keeps_salesnbs_page_template(monkeypatch, tmp_path):
+    """``--apps-dir`` / SALESNB_APPS_DIR with notebooks only: the kernels still get salesnb's template (without it
+    preheated kernels never build their app)."""
+    monkeypatch.setattr(os, "environ", os.environ.copy())
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("JUPYTER_PATH", "")
+    own = tmp_path / "apps"
+    own.mkdir()
+    (own / "index.ipynb").write_bytes((default_apps_dir() / "index.ipynb").read_bytes())
+    prepare_environment(ServeOptions(apps_dir=own), settings(monkeypatch, url=f"sqlite:///{tmp_path / 'x.db'}"))
+    template = Path(os.environ["JUPYTER_PATH"].split(os.pathsep)[0])
+    assert template == default_apps_dir() / ".voila" and (template / "voila" / "templates" / "salesnb").is_dir()
+    (own / ".voila").mkdir()  # a folder with a template of its own keeps it
+    prepare_environment(ServeOptions(apps_dir=own), settings(monkeypatch, url=f"sqlite:///{tmp_path / 'x.db'}"))
+    assert os.environ["JUPYTER_PATH"].split(os.pathsep)[0] == str(own / ".voila")
 
 
 def test_an_unwritable_cache_makes_the_dashboard_send_plotly_inline(monkeypatch, tmp_path):
