@@ -147,6 +147,8 @@ def voila_config(options: ServeOptions, settings: Settings):
     # served as empty frames.  The wait ends as soon as the kernel reports idle, and a kernel that dies is
     # noticed by nbclient's once-a-second check, so a long bound costs nothing on the normal path.
     config.VoilaExecutor.iopub_timeout = IOPUB_TIMEOUT_SECONDS
+    # ... and none of that output is dropped on the way (see salesnb.web.kernels).
+    config.AsyncKernelManager.client_class = "salesnb.web.kernels.UnboundedIOPubClient"
     # Kernels talk to the server over Unix sockets in Voila's private folder, not over local TCP ports.
     config.KernelManager.transport = "ipc"
     # Each open page holds its kernel; kernels of closed tabs (and, if configured, of idle open ones) are reclaimed.

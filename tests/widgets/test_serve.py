@@ -71,6 +71,14 @@ def test_voila_is_standalone_preheated_stripped_and_quiet(monkeypatch):
     assert env["SALESNB_LANG"] == "zh-CN" and "SALESNB_DB_URL" not in env  # the password stays out of the config
     assert "jupyterlab-plotly" in config.VoilaConfiguration.extension_denylist
     assert config.VoilaExecutor.iopub_timeout >= 60  # a page's output is never dropped after 4 s (issue 16)
+    # nor by ZeroMQ: the clients of the server's kernel managers receive without a limit
+    from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+
+    from salesnb.web.kernels import UnboundedIOPubClient
+
+    kernels = AsyncMappingKernelManager(config=config)
+    manager = kernels.kernel_manager_factory(connection_file="k.json", parent=kernels, kernel_name="python3")
+    assert isinstance(manager.client(), UnboundedIOPubClient)
     assert kernel_environment(s)["SALESNB_DB_URL"] == "postgresql+psycopg://app:s3cret@db/sales"
     assert not any("s3cret" in a for a in argv)
 

@@ -1,0 +1,29 @@
+"""The server's kernel clients: a page's output is never dropped by ZeroMQ (issue 16).
+
+Upstream (jupyter_client on ZeroMQ): a kernel publishes its output on an
+IOPub PUB socket, and ZeroMQ drops what a subscriber has not taken once about
+1,000 messages wait on each side (the default high-water marks), without an
+error.  One app build can publish thousands (a busy rep's my_work: ~5,000
+widget messages); with many pages building at once the server reads them
+late, the end of the output (the widget's display, the idle status) was
+dropped, and the page stayed an empty frame.  The server's clients receive
+without a limit: the kernel's messages wait in the server's memory instead.
+"""
+
+from __future__ import annotations
+
+import zmq
+import zmq.asyncio
+from jupyter_client.asynchronous import AsyncKernelClient
+from traitlets import default
+
+
+class UnboundedIOPubClient(AsyncKernelClient):
+    """An async kernel client whose sockets never drop received messages (``RCVHWM`` 0)."""
+
+    @default("context")
+    def _context_default(self) -> zmq.asyncio.Context:
+        self._created_context = True
+        context = zmq.asyncio.Context()
+        context.setsockopt(zmq.RCVHWM, 0)
+        return context
