@@ -121,6 +121,10 @@ def test_claims_count_and_page(seeded):
     assert len(newest) == 2 and "PC001" not in newest  # newest first
     assert [c.claim_id for c in claim_rows(seeded, limit=2, offset=2)] == ["PC001"]
     assert [c.claim_id for c in claim_rows(seeded, owners={"U02"})] == ["CLM-INV004-1"]
+    for status in (None, "finance_review", "confirmed"):  # the count without owners skips the joins: same number
+        for owners in (None, {"U01"}, {"U02", "U01"}):
+            assert claim_count(seeded, status=status, owners=owners) == len(
+                claim_rows(seeded, status=status, owners=owners, limit=None))
 
 
 def test_allowed_owners_is_allowed_as_a_set(seeded):
