@@ -23,8 +23,9 @@ check items".  Each *item source* below yields one row per check item —
     shipment of it carries a tracking number.
 
 Analysts add sources with :func:`register_compliance_item`.  A source returns
-an :class:`~salesnb.kpi.counts.ItemQuery` (SQL, counted in the database: the
-built-ins) or a frame of items (counted in memory).
+an :class:`~salesnb.kpi.counts.ItemQuery` (SQL, counted in the database), an
+:class:`~salesnb.kpi.counts.ItemCounts` (counts already made: the lead-based
+built-ins share one scan of the leads) or a frame of items (counted in memory).
 """
 
 from __future__ import annotations
@@ -35,9 +36,9 @@ from collections.abc import Callable
 import pandas as pd
 from sqlalchemy import literal_column
 
+from ..rules.sqlfuncs import epoch_us
 from ..scorecards.definition import DEFAULT_NAME
 from . import data as q
-from ..rules.sqlfuncs import epoch_us
 from .counts import COUNT_COLUMNS, ItemCounts, ItemQuery, grouped_by_day, item_counts
 from .data import KpiData
 
@@ -53,7 +54,8 @@ COMPLIANCE_ITEMS: dict[str, ItemSource] = {}
 
 
 def register_compliance_item(name: str) -> Callable[[ItemSource], ItemSource]:
-    """Decorator: add an item source (``KpiData -> ItemQuery``, or a frame of owner_id, region, at, passed)."""
+    """Decorator: add an item source (``KpiData -> ItemQuery | ItemCounts``, or a frame of owner_id, region,
+    at, passed)."""
 
     def decorate(fn: ItemSource) -> ItemSource:
         COMPLIANCE_ITEMS[name] = fn

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, Date, Integer, String, literal_column
+from sqlalchemy import JSON, BigInteger, Boolean, Integer, String, literal_column
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -61,29 +61,6 @@ class str_contains(_Fn):
     inherit_cache = True
     type = Boolean()
     name = "str_contains"
-
-
-@_dialects(
-    sqlite=lambda e, x: f"date({x}, '{e.offset_minutes:+d} minutes')",
-    postgresql=lambda e, x: f"CAST(({x} AT TIME ZONE '{e.zone}') AS DATE)",
-)
-class local_date(_Fn):
-    """The local calendar date of a stored timestamp.
-
-    PostgreSQL converts with the zone name; SQLite (no zone database) adds the
-    zone's UTC offset in minutes, exact for zones without daylight saving such
-    as Asia/Shanghai.
-    """
-
-    inherit_cache = False  # carries non-SQL attributes
-    type = Date()
-    name = "local_date"
-
-    def __init__(self, expr: Any, zone: str, offset_minutes: int):
-        if not all(ch.isalnum() or ch in "/_+-" for ch in zone):
-            raise ValueError(f"bad time zone name {zone!r}")
-        self.zone, self.offset_minutes = zone, int(offset_minutes)
-        super().__init__(expr)
 
 
 @_dialects(sqlite=lambda e, a, b: f"CAST(round(julianday({a}) - julianday({b})) AS INTEGER)",
