@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 from jupyter_client.manager import AsyncKernelManager
 
@@ -33,8 +34,15 @@ async def _burst_read_late(client_class: str) -> tuple[int, bool]:
         await manager.shutdown_kernel(now=True)
 
 
+def _run(coro):
+    """Run ``coro`` on a fresh event loop in its own thread (an earlier test in this worker, e.g. Playwright's
+    sync API, may have left a loop running in this one)."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
 def test_a_burst_of_output_read_late_arrives_whole():
     assert isinstance(AsyncKernelManager(client_class="salesnb.web.kernels.UnboundedIOPubClient").client(),
                       UnboundedIOPubClient)
-    seen, result = asyncio.run(_burst_read_late("salesnb.web.kernels.UnboundedIOPubClient"))
+    seen, result = _run(_burst_read_late("salesnb.web.kernels.UnboundedIOPubClient"))
     assert result and seen >= BURST
