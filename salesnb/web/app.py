@@ -13,6 +13,7 @@ from .events import events_handlers
 from .exports import export_handlers
 from .hosts import HostGuardApplication
 from .identity import SessionIdentityProvider
+from .kernels import unbounded_receive
 from .signin import SIGNIN_PATH, signin_handlers
 from .sso import sso_handlers
 
@@ -27,6 +28,7 @@ class SalesnbVoila(Voila):
         settings = super().init_settings()
         settings["login_url"] = url_path_join(self.base_url, SIGNIN_PATH)
         settings["salesnb_hosts"] = frozenset(h.lower() for h in self.allowed_hosts)
+        unbounded_receive(self.kernel_manager.context)  # the page websockets' IOPub sockets drop nothing
         return settings
 
     def init_handlers(self) -> list:

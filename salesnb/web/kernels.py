@@ -8,6 +8,9 @@ widget messages); with many pages building at once the server reads them
 late, the end of the output (the widget's display, the idle status) was
 dropped, and the page stayed an empty frame.  The server's clients receive
 without a limit: the kernel's messages wait in the server's memory instead.
+That holds for the executor's client (:class:`UnboundedIOPubClient`) and for
+the sockets the server opens per page websocket (``connect_iopub`` on the
+kernel managers' shared context: :func:`unbounded_receive`).
 """
 
 from __future__ import annotations
@@ -27,3 +30,10 @@ class UnboundedIOPubClient(AsyncKernelClient):
         context = zmq.asyncio.Context()
         context.setsockopt(zmq.RCVHWM, 0)
         return context
+
+
+def unbounded_receive(context: zmq.Context) -> zmq.Context:
+    """Make every socket later created on ``context`` (the kernel managers' shared one, which the page
+    websockets' ``connect_iopub`` uses) receive without a limit."""
+    context.setsockopt(zmq.RCVHWM, 0)
+    return context

@@ -5,11 +5,17 @@ from __future__ import annotations
 import asyncio
 from concurrent.futures import ThreadPoolExecutor
 
+import zmq
 from jupyter_client.manager import AsyncKernelManager
+from jupyter_client.multikernelmanager import AsyncMultiKernelManager
+from jupyter_client.session import Session
+from traitlets.config import Config
 
-from salesnb.web.kernels import UnboundedIOPubClient
+from salesnb.web.kernels import UnboundedIOPubClient, unbounded_receive
 
 BURST = 5000  # more than ZeroMQ's default high-water marks (1,000 a side) let wait
+# one message each, as a widget build sends them (printed lines may share a message)
+BURST_CODE = f"from IPython.display import display\nfor i in range({BURST}): display(i)"
 
 
 async def _burst_read_late(client_class: str) -> tuple[int, bool]:
@@ -19,16 +25,16 @@ async def _burst_read_late(client_class: str) -> tuple[int, bool]:
     client.start_channels()
     try:
         await client.wait_for_ready(timeout=60)
-        msg_id = client.execute(f"import sys\nfor i in range({BURST}): print(i, flush=True)\n'done'")
+        msg_id = client.execute(BURST_CODE + "\n'done'")
         await asyncio.sleep(6)  # a busy server: nothing read while the kernel publishes
-        seen, result = 0, False
+        shown, result = 0, False
         while True:
             msg = await client.get_iopub_msg(timeout=10)
-            seen += 1
+            shown += msg["msg_type"] == "display_data"
             result = result or msg["msg_type"] == "execute_result"
             if (msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle"
                     and msg["parent_header"].get("msg_id") == msg_id):
-                return seen, result
+                return shown, result
     finally:
         client.stop_channels()
         await manager.shutdown_kernel(now=True)
@@ -44,5 +50,56 @@ def _run(coro):
 def test_a_burst_of_output_read_late_arrives_whole():
     assert isinstance(AsyncKernelManager(client_class="salesnb.web.kernels.UnboundedIOPubClient").client(),
                       UnboundedIOPubClient)
-    seen, result = _run(_burst_read_late("salesnb.web.kernels.UnboundedIOPubClient"))
-    assert result and seen >= BURST
+    shown, result = _run(_burst_read_late("salesnb.web.kernels.UnboundedIOPubClient"))
+    assert result and shown == BURST
+
+
+async def _burst_through_the_manager(unbounded: bool) -> tuple[int, bool]:
+    """What a page websocket gets: an IOPub socket from the kernel manager's shared context, read late."""
+    config = Config()
+    config.KernelManager.transport = "ipc"  # as in the test above: no TCP buffers between the two high-water marks
+    kernels = AsyncMultiKernelManager(config=config)
+    if unbounded:
+        unbounded_receive(kernels.context)
+    kernel_id = await kernels.start_kernel(kernel_name="python3")
+    manager = kernels.get_kernel(kernel_id)
+    stream = manager.connect_iopub()  # as jupyter_server opens it for a page websocket (the shared context)
+    iopub = stream.socket
+    client = manager.client()
+    client.start_channels()
+    try:
+        await client.wait_for_ready(timeout=60)
+        await asyncio.sleep(1)  # the subscription is in place
+        msg_id = client.execute(BURST_CODE)
+        await asyncio.sleep(6)  # a busy server: the websocket's socket is not read while the kernel publishes
+        session, shown, idle = Session(key=manager.session.key), 0, False
+        while iopub.poll(timeout=5000):
+            _idents, parts = session.feed_identities(iopub.recv_multipart())
+            msg = session.deserialize(parts)
+            if msg["parent_header"].get("msg_id") != msg_id:
+                continue
+            shown += msg["msg_type"] == "display_data"
+            idle = idle or (msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle")
+        return shown, idle
+    finally:
+        client.stop_channels()
+        stream.close(linger=0)
+        await kernels.shutdown_all(now=True)
+
+
+def test_a_page_websockets_iopub_socket_keeps_a_late_burst():
+    assert _run(_burst_through_the_manager(unbounded=True)) == (BURST, True)  # every line, and the idle status
+    shown, idle = _run(_burst_through_the_manager(unbounded=False))
+    assert shown < BURST or not idle  # ZeroMQ's default high-water mark: the end of the burst is dropped
+
+
+def test_the_server_opens_its_page_sockets_on_the_unbounded_context(monkeypatch, tmp_path):
+    from salesnb.web.app import SalesnbVoila
+    from salesnb.web.serve import default_apps_dir
+
+    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(tmp_path))
+    app = SalesnbVoila()
+    app.initialize(["--no-browser", "--port=0", str(default_apps_dir())])
+    app.init_settings()
+    assert app.kernel_manager.context.getsockopt(zmq.RCVHWM) == 0
+    app.kernel_manager.context.term()
