@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 import zmq
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.multikernelmanager import AsyncMultiKernelManager
@@ -47,6 +48,13 @@ def _run(coro):
         return pool.submit(asyncio.run, coro).result()
 
 
+@pytest.fixture(autouse=True)
+def _in_a_scratch_folder(tmp_path, monkeypatch):
+    """Kernels write connection files and IPC sockets into the working folder: keep them out of the repo."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(tmp_path))
+
+
 def test_a_burst_of_output_read_late_arrives_whole():
     assert isinstance(AsyncKernelManager(client_class="salesnb.web.kernels.UnboundedIOPubClient").client(),
                       UnboundedIOPubClient)
@@ -58,7 +66,7 @@ async def _burst_through_the_manager(unbounded: bool) -> tuple[int, bool]:
     """What a page websocket gets: an IOPub socket from the kernel manager's shared context, read late."""
     config = Config()
     config.KernelManager.transport = "ipc"  # as in the test above: no TCP buffers between the two high-water marks
-    kernels = AsyncMultiKernelManager(config=config)
+    kernels = AsyncMultiKernelManager(config=config, connection_dir=".")
     if unbounded:
         unbounded_receive(kernels.context)
     kernel_id = await kernels.start_kernel(kernel_name="python3")
@@ -93,11 +101,10 @@ def test_a_page_websockets_iopub_socket_keeps_a_late_burst():
     assert shown < BURST or not idle  # ZeroMQ's default high-water mark: the end of the burst is dropped
 
 
-def test_the_server_opens_its_page_sockets_on_the_unbounded_context(monkeypatch, tmp_path):
+def test_the_server_opens_its_page_sockets_on_the_unbounded_context():
     from salesnb.web.app import SalesnbVoila
     from salesnb.web.serve import default_apps_dir
 
-    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(tmp_path))
     app = SalesnbVoila()
     app.initialize(["--no-browser", "--port=0", str(default_apps_dir())])
     app.init_settings()
