@@ -106,23 +106,16 @@ def upgrade(engine: Engine | None = None, revision: str = "head") -> None:
     up-to-date schema is recognised with one query, without the lock or Alembic.
     """
     engine = engine or get_engine()
-    if revision == "head" and stored_revision(engine) == HEAD_REVISION:
+    if revision == "head" and current_revision(engine) == HEAD_REVISION:
         return
     from alembic import command
 
     command.upgrade(alembic_config(engine), revision)
 
 
-def stored_revision(engine: Engine) -> str | None:
-    """The revision recorded in ``alembic_version`` (None on an empty database)."""
-    with engine.connect() as conn:
+def current_revision(engine: Engine | None = None) -> str | None:
+    """The revision recorded in ``alembic_version`` (None on an empty database); one query, no Alembic."""
+    with (engine or get_engine()).connect() as conn:
         if not inspect(conn).has_table("alembic_version"):
             return None
         return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
-
-
-def current_revision(engine: Engine | None = None) -> str | None:
-    from alembic.runtime.migration import MigrationContext
-
-    with (engine or get_engine()).connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()

@@ -64,14 +64,14 @@ def test_the_quick_up_to_date_check_knows_the_newest_migration(engine, tmp_path)
     """``upgrade`` skips Alembic when the store is at HEAD_REVISION: that must be Alembic's head."""
     from alembic.script import ScriptDirectory
 
-    from salesnb.db import HEAD_REVISION, alembic_config, make_engine, stored_revision, upgrade
+    from salesnb.db import HEAD_REVISION, alembic_config, make_engine, upgrade
 
     assert ScriptDirectory.from_config(alembic_config(engine)).get_current_head() == HEAD_REVISION
-    assert stored_revision(engine) == HEAD_REVISION
+    assert current_revision(engine) == HEAD_REVISION
     fresh = make_engine(f"sqlite:///{tmp_path / 'fresh.db'}")
-    assert stored_revision(fresh) is None
+    assert current_revision(fresh) is None
     upgrade(fresh, "0014")
-    assert stored_revision(fresh) == "0014"
+    assert current_revision(fresh) == "0014"
     upgrade(fresh)  # behind: migrates
-    assert stored_revision(fresh) == HEAD_REVISION
+    assert current_revision(fresh) == HEAD_REVISION
     fresh.dispose()

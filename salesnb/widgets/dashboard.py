@@ -214,7 +214,7 @@ class Dashboard(AppWidget):
         ]
         widgets.link((self.weeks_box, "value"), (self, "weeks"))
         widgets.link((self.region_box, "value"), (self, "region"))
-        self.on_change(self, lambda _v: self._derive(), names="weeks")
+        self.on_change(self, lambda _v: self._window_changed(), names="weeks")
         self.on_change(self, lambda _v: self._render(), names="region")
         self.on_click(self.refresh_button, lambda: self.refresh(live=True))
         self.on_click(self.export_button, self.export)
@@ -257,17 +257,22 @@ class Dashboard(AppWidget):
         if orders <= int(section.get("audit_auto_orders", AUDIT_AUTO_ORDERS)):
             self.audit = process_audit(self.engine, numbers_as_of, scope=scope)
         self.audit_orders = orders
-        self._derive()
+        self.report = report_from_counts(self.counts, since=self.since)
+        # this week's notes do not depend on the window: worked out once per count, not per window change
+        self.notes = anomaly_notes(self.engine, self.counts.as_of, report=self.report, scope=scope)
+        self._show_report()
 
     def run_audit(self) -> None:
         """Run the process audit now (it waits for a click on large data)."""
         self.audit = process_audit(self.engine, self.numbers_as_of(), scope=scope_of(self.actor))
         self._render_audit()
 
-    def _derive(self) -> None:
-        """Rates and notes from the counts for the chosen window, then the page."""
+    def _window_changed(self) -> None:
+        """The rates for the chosen window from the same counts (nothing is counted again)."""
         self.report = report_from_counts(self.counts, since=self.since)
-        self.notes = anomaly_notes(self.engine, self.counts.as_of, report=self.report, scope=scope_of(self.actor))
+        self._show_report()
+
+    def _show_report(self) -> None:
         regions = sorted({r for r in self.report.at("region")["region"] if isinstance(r, str) and r})
         self.region_box.options = [(t("common.all"), ALL), *[(r, r) for r in regions]]
         if self.region not in (ALL, *regions):

@@ -13,9 +13,7 @@ import html
 from collections.abc import Iterable, Mapping, Sequence
 
 from ..i18n import t
-from ..labels import display, is_missing
-
-__all__ = ["display", "is_missing"]  # re-exported: values as people read them (salesnb.labels)
+from ..labels import display
 
 
 def escape(value: object) -> str:
