@@ -1,8 +1,9 @@
 """Automatic bank reconciliation: match incoming bank lines to open invoices and apply the sure ones.
 
 :func:`reconcile` loads the incoming lines not yet applied or queued, the open
-invoices (issued / partially_paid, outstanding = amount − paid_amount) with
-their customers, runs :mod:`salesnb.receivables.matching`, and in one
+invoices (issued / partially_paid, outstanding = amount − paid_amount) those
+lines can reach (:mod:`~salesnb.receivables.reach`: a day's run loads what
+its lines need, not the whole open book) with their customers, runs :mod:`salesnb.receivables.matching`, and in one
 transaction writes ``bank_matches`` rows (``applied`` or ``candidate``),
 raises the invoices' ``paid_amount`` (status paid or partially_paid,
 ``paid_at`` when fully paid) and logs every invoice change in the audit log.
@@ -54,10 +55,14 @@ from .matching import (
     Proposal,
     plan_matches,
 )
-from .payments import OPEN_STATUSES, PaymentState, pay
+from .evidence import payer_history
+from .names import NameIndex
+from .payments import PaymentState, pay
 from .queries import ACTIVE, invoice_customer_join
+from .reach import reachable_invoices
 
 CENTS = Decimal("0.01")
+ID_BATCH = 500  # ids per IN (…) list: far below SQLite's and PostgreSQL's limits on bound parameters
 CLOSED_PAIRS = ("rejected", "unmatched")  # a reviewer said no: never propose this pair again
 
 
@@ -123,13 +128,15 @@ class _State:
     invoices: dict[str, OpenInvoice]
     payment: dict[str, PaymentState]
     customer_names: dict[str, str]
+    names: NameIndex
     excluded: set[tuple[str, str]]
-    account_customers: dict[str, set[str]]
-    payer_customers: dict[str, set[str]]
+    payers: dict[str, set[str]]  # payer history by payer key
     claims: list[Claim]
 
 
-def _load(session: Session, as_of: datetime) -> _State:
+def _load(session: Session, as_of: datetime, options: Options) -> _State:
+    """The lines to match and what the matcher needs for them: only the open invoices they can reach
+    (:mod:`~salesnb.receivables.reach`), so a day's run costs the lines it has, not the open book."""
     active = exists().where(and_(BankMatch.txn_id == BankTransaction.txn_id, BankMatch.status.in_(ACTIVE)))
     line_rows = session.execute(
         select(BankTransaction.txn_id, BankTransaction.booked_at, BankTransaction.amount,
@@ -139,33 +146,44 @@ def _load(session: Session, as_of: datetime) -> _State:
     lines = {r.txn_id: Line(r.txn_id, to_cents(r.amount), r.booked_at.timestamp(), r.payer_name,
                             r.payer_account, r.memo) for r in line_rows if r.amount and r.amount > 0}
     booked = {r.txn_id: r.booked_at for r in line_rows}
-    joined, contract_id = invoice_customer_join()
-    invoice_rows = session.execute(
-        select(Invoice.invoice_id, Invoice.amount, Invoice.paid_amount, Invoice.status, Invoice.paid_at,
-               Invoice.issued_at, contract_id, Contract.customer_id)
-        .select_from(joined)
-        .where(Invoice.status.in_(OPEN_STATUSES), (Invoice.issued_at.is_(None)) | (Invoice.issued_at <= as_of))
-    ).all()
-    invoices: dict[str, OpenInvoice] = {}
-    payment: dict[str, PaymentState] = {}
-    for r in invoice_rows:
-        state = PaymentState(r.amount, r.paid_amount or Decimal("0.00"), r.status, r.paid_at)
-        payment[r.invoice_id] = state
-        invoices[r.invoice_id] = OpenInvoice(
-            r.invoice_id, to_cents(state.outstanding), r.issued_at.timestamp() if r.issued_at else None,
-            r.customer_id, r.contract_id, to_cents(state.amount))
     # Every customer, not only those with open invoices: a payer who is a known customer with nothing
     # open must not pass for a namesake who has something open.
     customer_names = {cid: name for cid, name in session.execute(select(Customer.customer_id, Customer.name))
                       if name}
+    names = NameIndex(customer_names.items())
+    payers = payer_history(_paid_for(session, BankTransaction.payer_account),
+                           _paid_for(session, BankTransaction.payer_name))
+    claim_rows = _claim_rows(session, as_of)
+    reach = reachable_invoices(session, lines.values(), as_of, names, payers, {r.invoice_id for r in claim_rows},
+                               options.min_name_score) if lines else set()
+    invoices, payment = _open_invoices(session, reach)
     excluded = {(t, i) for t, i in session.execute(
         select(BankMatch.txn_id, BankMatch.invoice_id).where(BankMatch.status.in_(CLOSED_PAIRS)))}
-    return _State(lines, booked, invoices, payment, customer_names, excluded,
-                  _payer_history(session, BankTransaction.payer_account),
-                  _payer_history(session, BankTransaction.payer_name), _open_claims(session, as_of, payment))
+    return _State(lines, booked, invoices, payment, customer_names, names, excluded, payers,
+                  _open_claims(claim_rows, payment))
 
 
-def _payer_history(session: Session, column) -> dict[str, set[str]]:
+def _open_invoices(session: Session, ids: set[str]) -> tuple[dict[str, OpenInvoice], dict[str, PaymentState]]:
+    """The invoices ``ids`` (open, as :func:`reachable_invoices` found them) for the matcher, and their payment
+    state."""
+    joined, contract_id = invoice_customer_join()
+    query = (select(Invoice.invoice_id, Invoice.amount, Invoice.paid_amount, Invoice.status, Invoice.paid_at,
+                    Invoice.issued_at, contract_id, Contract.customer_id)
+             .select_from(joined))
+    invoices: dict[str, OpenInvoice] = {}
+    payment: dict[str, PaymentState] = {}
+    chosen = sorted(ids)
+    for start in range(0, len(chosen), ID_BATCH):
+        for r in session.execute(query.where(Invoice.invoice_id.in_(chosen[start:start + ID_BATCH]))):
+            state = PaymentState(r.amount, r.paid_amount or Decimal("0.00"), r.status, r.paid_at)
+            payment[r.invoice_id] = state
+            invoices[r.invoice_id] = OpenInvoice(
+                r.invoice_id, to_cents(state.outstanding), r.issued_at.timestamp() if r.issued_at else None,
+                r.customer_id, r.contract_id, to_cents(state.amount))
+    return invoices, payment
+
+
+def _paid_for(session: Session, column) -> dict[str, set[str]]:
     """Payer account (or payer name) → the customers whose invoices it has paid (from applied matches that
     did not rest on the amount alone)."""
     joined, _ = invoice_customer_join()
@@ -183,15 +201,19 @@ def _payer_history(session: Session, column) -> dict[str, set[str]]:
     return dict(seen)
 
 
-def _open_claims(session: Session, as_of: datetime, payment: dict[str, PaymentState]) -> list[Claim]:
-    """Claims of open invoices whose money is not applied yet: in finance review, or confirmed on an
-    invoice with nothing paid (confirming in salesnb applies the money, so such a confirmation came from
-    elsewhere)."""
-    rows = session.execute(
+def _claim_rows(session: Session, as_of: datetime):
+    """Claims in finance review or confirmed, submitted by ``as_of``."""
+    return session.execute(
         select(PaymentClaim.claim_id, PaymentClaim.invoice_id, PaymentClaim.amount, PaymentClaim.submitted_at,
                PaymentClaim.status)
         .where(PaymentClaim.status.in_(("finance_review", "confirmed")), PaymentClaim.submitted_at <= as_of)
     ).all()
+
+
+def _open_claims(rows, payment: dict[str, PaymentState]) -> list[Claim]:
+    """Claims of open invoices whose money is not applied yet: in finance review, or confirmed on an
+    invoice with nothing paid (confirming in salesnb applies the money, so such a confirmation came from
+    elsewhere)."""
     claims = []
     for r in rows:
         state = payment.get(r.invoice_id)
@@ -221,11 +243,11 @@ def reconcile(engine: Engine, as_of: datetime | None = None, *, options: Options
     with session_scope(engine) as session:
         if not dry_run:
             _serialise(session)
-        state = _load(session, as_of)
+        options = options or Options()
+        state = _load(session, as_of, options)
         plan = plan_matches(state.lines.values(), state.invoices.values(), state.customer_names,
-                            options=options or Options(), excluded=state.excluded,
-                            account_customers=state.account_customers, payer_customers=state.payer_customers,
-                            claims=state.claims)
+                            options=options, excluded=state.excluded,
+                            payers=state.payers, claims=state.claims, names=state.names)
         report = _report(plan, state, as_of)
         if not dry_run:
             _write(session, plan, state, as_of, actor, report)

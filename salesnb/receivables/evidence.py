@@ -168,6 +168,15 @@ def payer_name_key(name: str | None) -> str:
     return NAME + full if full else ""
 
 
+def payer_history(account_customers: dict[str, set[str]], payer_customers: dict[str, set[str]]) -> dict[str, set[str]]:
+    """Payer history by payer key: "account:…" and "name:…" (the payer's folded name) → the customers it has
+    paid for, from the customers each payer account and each payer name paid for."""
+    history: dict[str, set[str]] = {ACCOUNT + a: set(c) for a, c in account_customers.items()}
+    for name, customers in payer_customers.items():
+        history.setdefault(payer_name_key(name), set()).update(customers)
+    return history
+
+
 def payer_keys(line: Line) -> tuple[str, ...]:
     """The payer-history keys of a line: its account and its payer's folded name."""
     name = payer_name_key(line.payer_name)

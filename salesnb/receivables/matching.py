@@ -43,8 +43,6 @@ from one decision) and an invoice never receives more than its outstanding.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -67,12 +65,13 @@ from .evidence import (
     not_for_invoices,
     on_behalf,
     part_of,
+    payer_history,
     payer_keys,
     rest_of_share,
-    payer_name_key,
     round_less_fee,
 )
 from .names import NameIndex
+from .refs import document_numbers, ref_keys, strip_separators
 from .subsets import SMALL, subset_sums
 
 MAX_ROUNDS = 12
@@ -84,7 +83,6 @@ AMOUNT_ONLY_RULES = frozenset({"amount_unique"})
 FEE_RULES = frozenset({"fee", "reference_fee", "split_invoices_fee", "split_payments_fee", "claim_fee",
                        "claim_third_party_fee", "claim_split_invoices_fee", "claim_split_invoices_third_party_fee",
                        "claim_split_rest_fee", "claim_split_rest_third_party_fee"})
-_REF_TOKEN = re.compile(r"[A-Z0-9](?:[A-Z0-9_\-]*[A-Z0-9])?")
 
 
 @dataclass(frozen=True)
@@ -114,32 +112,6 @@ class Plan:
     unmatched: list[str] = field(default_factory=list)
 
 
-def ref_keys(text: str | None) -> set[str]:
-    """Reference-number keys found in a memo: tokens, tokens without separators, adjacent pairs joined."""
-    if not text:
-        return set()
-    tokens = _REF_TOKEN.findall(unicodedata.normalize("NFKC", text).upper())
-    keys = {_strip_separators(t) for t in tokens}
-    keys |= {_strip_separators(a + b) for a, b in zip(tokens, tokens[1:])}
-    return {k for k in keys if len(k) >= 4 and any(ch.isdigit() for ch in k)}
-
-
-_DOCUMENT_NUMBER = re.compile(r"[A-Z]{1,6}[A-Z0-9_\-]*\d[A-Z0-9_\-]*")
-
-
-def _document_numbers(memo: str | None) -> set[str]:
-    """Contract or invoice numbers a memo names: a token of letters then digits (HT-2026-0012, INV0042),
-    five characters or more — not a bare amount or date."""
-    if not memo:
-        return set()
-    tokens = _DOCUMENT_NUMBER.findall(unicodedata.normalize("NFKC", memo).upper())
-    return {_strip_separators(t) for t in tokens if len(_strip_separators(t)) >= 5}
-
-
-def _strip_separators(token: str) -> str:
-    return token.replace("-", "").replace("_", "")
-
-
 def _fee_totals(parts: int) -> frozenset[int]:
     """Shortfalls ``parts`` transfers can show when each may lose a typical fee (0 for none)."""
     totals = {0}
@@ -157,17 +129,18 @@ class Matcher:
     def __init__(self, lines: Iterable[Line], invoices: Iterable[OpenInvoice], customer_names: dict[str, str],
                  *, options: Options = Options(), excluded: Iterable[tuple[str, str]] = (),
                  account_customers: dict[str, set[str]] | None = None,
-                 payer_customers: dict[str, set[str]] | None = None, claims: Iterable[Claim] = ()):
+                 payer_customers: dict[str, set[str]] | None = None, claims: Iterable[Claim] = (),
+                 names: NameIndex | None = None, payers: dict[str, set[str]] | None = None):
         self.options = options
         self.lines = sorted(lines, key=lambda ln: (ln.booked, ln.txn_id))
         self.invoices = {inv.invoice_id: inv for inv in invoices if inv.outstanding > 0}
         self.remaining = {i: inv.outstanding for i, inv in self.invoices.items()}
         self.excluded = set(excluded)
-        # Payer history: "account:…" and "name:…" (the payer's folded name) → customers it has paid for.
-        self.payers: dict[str, set[str]] = {ACCOUNT + a: set(c) for a, c in (account_customers or {}).items()}
-        for name, customers in (payer_customers or {}).items():
-            self.payers.setdefault(payer_name_key(name), set()).update(customers)
-        self.names = NameIndex(customer_names.items())
+        # Payer key → customers it has paid for; learnt sets are replaced, never changed in place, so a history
+        # the caller passed in stays as it was.
+        self.payers = (dict(payers) if payers is not None
+                       else payer_history(account_customers or {}, payer_customers or {}))
+        self.names = names if names is not None else NameIndex(customer_names.items())
         self.used: set[str] = set()
         self.plan = Plan()
         self._dirty_customers: set[str] = set()
@@ -183,9 +156,9 @@ class Matcher:
         self._by_customer_amount: dict[tuple[str, int], list[str]] = defaultdict(list)
         self._by_amount: dict[int, list[str]] = defaultdict(list)
         for inv in sorted(self.invoices.values(), key=lambda v: (v.issued or 0.0, v.invoice_id)):
-            self._by_ref[_strip_separators(inv.invoice_id.upper())].add(inv.invoice_id)
+            self._by_ref[strip_separators(inv.invoice_id.upper())].add(inv.invoice_id)
             if inv.contract_id:
-                self._by_contract[_strip_separators(inv.contract_id.upper())].add(inv.invoice_id)
+                self._by_contract[strip_separators(inv.contract_id.upper())].add(inv.invoice_id)
             if inv.customer_id:
                 self._by_customer[inv.customer_id].append(inv.invoice_id)
             self._index_amount(inv, inv.outstanding)
@@ -265,8 +238,9 @@ class Matcher:
             if inv.customer_id:
                 self._dirty_customers.add(inv.customer_id)
                 for key in payer_keys(line) if p.rule not in AMOUNT_ONLY_RULES else ():
-                    if inv.customer_id not in self.payers.setdefault(key, set()):
-                        self.payers[key].add(inv.customer_id)
+                    seen = self.payers.get(key, frozenset())
+                    if inv.customer_id not in seen:
+                        self.payers[key] = seen | {inv.customer_id}
                         self._dirty_payers.add(key)
             self.claims.paid(p.invoice_id, p.amount, (p.evidence or "").split(","))
             self.plan.applied.append(p)
@@ -598,9 +572,9 @@ class Matcher:
             i for i in dict.fromkeys(self._by_amount.get(line.amount, ()))
             if i != invoice_id and self.remaining[i] == line.amount and self._open(line, i)]
         inv = self.invoices[invoice_id]
-        own = {_strip_separators(inv.invoice_id.upper())} | (
-            {_strip_separators(inv.contract_id.upper())} if inv.contract_id else set())
-        foreign = [k for k in _document_numbers(line.memo) if k not in own]
+        own = {strip_separators(inv.invoice_id.upper())} | (
+            {strip_separators(inv.contract_id.upper())} if inv.contract_id else set())
+        foreign = [k for k in document_numbers(line.memo) if k not in own]
         if not exact and not foreign:
             return False
         self._near[line.txn_id].append(Proposal(line.txn_id, invoice_id, line.amount, rule, 0.6))
@@ -645,14 +619,17 @@ def _combos(n: int, smallest: int, largest: int) -> list[tuple[int, ...]]:
 def plan_matches(lines: Iterable[Line], invoices: Iterable[OpenInvoice], customer_names: dict[str, str],
                  *, options: Options = Options(), excluded: Iterable[tuple[str, str]] = (),
                  account_customers: dict[str, set[str]] | None = None,
-                 payer_customers: dict[str, set[str]] | None = None, claims: Iterable[Claim] = ()) -> Plan:
+                 payer_customers: dict[str, set[str]] | None = None, claims: Iterable[Claim] = (),
+                 names: NameIndex | None = None, payers: dict[str, set[str]] | None = None) -> Plan:
     """Match ``lines`` to ``invoices``; see the module docstring for the passes.
 
     ``account_customers`` maps payer accounts, ``payer_customers`` payer names,
     to the customers they paid for before (from applied matches); an account
     or name that only ever paid one customer identifies the payer.  ``claims``
     are payment claims (回款认领) in finance review or confirmed whose money
-    has not been applied yet.
+    has not been applied yet.  ``names`` (the index of ``customer_names``) and ``payers`` (the history by
+    payer key, :func:`~salesnb.receivables.evidence.payer_history`) may come built already.
     """
     return Matcher(lines, invoices, customer_names, options=options, excluded=excluded,
-                   account_customers=account_customers, payer_customers=payer_customers, claims=claims).run()
+                   account_customers=account_customers, payer_customers=payer_customers, claims=claims,
+                   names=names, payers=payers).run()

@@ -139,11 +139,11 @@ def test_lines_booked_after_as_of_wait(ledger):
 
 
 def test_an_invoice_paid_meanwhile_stops_the_write(ledger):
-    from salesnb.receivables.matching import plan_matches
+    from salesnb.receivables.matching import Options, plan_matches
     from salesnb.receivables.auto_reconcile import _load, _report, _write
 
     with session_scope(ledger) as s:
-        state = _load(s, AS_OF)
+        state = _load(s, AS_OF, Options())
     plan = plan_matches(state.lines.values(), state.invoices.values(), state.customer_names)
     with session_scope(ledger) as s:  # a claim confirmed between reading and writing
         s.get(Invoice, "INV-2001").paid_amount = Decimal("1.00")
