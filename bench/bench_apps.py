@@ -17,8 +17,8 @@ printed, so what sign-in costs is visible next to the page figures.
 and first control exist in the page), which is when the widget manager has
 connected to the kernel.  Between pages the script waits for Voila to refill
 the pool so each page gets a preheated kernel.  Prints seconds per app, the
-resident memory (RSS) of the kernel serving each page, and of an idle
-preheated kernel.
+resident memory (RSS) of the kernel serving each page, and of the idle
+preheated kernel of each app (``--idle-only`` prints these and stops: no browser).
 
 Also prints the DOM elements of each page once it stops growing (the most over
 its loads).  ``--store FILE`` builds the store there (kept) or reuses it, so the
@@ -27,6 +27,7 @@ its loads).  ``--store FILE`` builds the store there (kept) or reuses it, so the
 gets the KPI snapshot the morning's daily run would have left (its cost printed).
 
     .venv/bin/python bench/bench_apps.py [--orders 500] [--rounds 3] [--apps a,b] [--store FILE] [--keep]
+                                         [--idle-only]
                                          [--as-of "2026-03-11 09:30"]
 """
 
@@ -210,6 +211,18 @@ def take_snapshot(engine, as_of: str) -> None:
     print(f"KPI snapshot as of {as_of} counted and saved in {time.perf_counter() - started:.1f} s")
 
 
+def idle_memory(server: BackgroundServer) -> list[float]:
+    """Print the RSS (MiB) of each idle preheated kernel by app (from the server log's ready lines); return them."""
+    by_kernel = {kernel: app for app, kernel in re.findall(r"app=(\S+) kernel=([0-9a-f-]+)", server.log_text())}
+    idle: dict[str, float] = {}
+    for kernel, proc in kernel_processes(server).items():
+        idle[by_kernel.get(kernel, kernel[:8])] = proc.memory_info().rss / 2**20
+    print("idle preheated kernel RSS MiB: " + ", ".join(f"{app} {mib:.0f}" for app, mib in sorted(idle.items())))
+    print(f"idle preheated kernel RSS: median {statistics.median(idle.values()):.0f} MiB, "
+          f"{len(idle)} kernels = {sum(idle.values()):.0f} MiB for the whole pool")
+    return list(idle.values())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--orders", type=int, default=500)
@@ -219,6 +232,8 @@ def main() -> None:
     parser.add_argument("--store", type=Path, default=None,
                         help="an SQLite store file: built there if missing (kept), reused if present")
     parser.add_argument("--build-only", action="store_true", help="build the store (--store) and stop")
+    parser.add_argument("--idle-only", action="store_true",
+                        help="print the idle preheated kernels' memory per app and stop (no browser)")
     parser.add_argument("--as-of", default=None,
                         help="the apps' clock (the store's data time); a reused store gets a KPI snapshot as of it")
     parser.add_argument("--ready-timeout", type=float, default=300,
@@ -252,8 +267,16 @@ def main() -> None:
     rss: dict[str, list[float]] = {}
     nodes: dict[str, list[int]] = {}
     signin_seconds: list[float] = []
+    if args.idle_only:
+        try:
+            idle_memory(server)
+        finally:
+            server.stop()
+            if not args.keep:
+                shutil.rmtree(tmp)
+        return
     try:
-        idle = [p.memory_info().rss / 2**20 for p in kernel_processes(server).values()]
+        idle_memory(server)
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=os.environ.get("SALESNB_CHROMIUM", "/usr/bin/chromium"),
                                          args=CHROMIUM_ARGS)
@@ -309,8 +332,6 @@ def main() -> None:
           f"{statistics.median([m for v in rss.values() for m in v]):>17.0f}")
     print(f"sign-in (form submitted → landing page): median {statistics.median(signin_seconds):.2f} s "
           f"over {len(signin_seconds)} sign-ins (Argon2id check, session row, redirect)")
-    print(f"idle preheated kernel RSS: median {statistics.median(idle):.0f} MiB, "
-          f"{len(idle)} kernels = {sum(idle):.0f} MiB for the whole pool")
     if args.keep:
         print(f"kept {tmp}")
     else:

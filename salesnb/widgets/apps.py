@@ -3,7 +3,7 @@
 Each notebook in ``voila_apps/`` is ``from salesnb.widgets.apps import show; show("NAME")``.
 With Voila's preheated kernels the notebook runs before anyone asks for the
 page: the heavy imports and the widget are ready, and :func:`show` then waits
-for the page request (``voila.utils.wait_for_request``) so the data shown is
+for the page request (:func:`~salesnb.widgets.preheat.wait_for_request`) so the data shown is
 read when the page is opened, not when the kernel was warmed up.
 
 The person comes from the request itself: the server hands the kernel the
@@ -36,6 +36,7 @@ from ..i18n import register, set_language, t
 from ..timeutil import parse_timestamp, set_local_tz
 from . import html
 from .base import AppWidget, log, readable_error
+from .preheat import wait_for_request
 from .protocol import READY_MARK
 from .style import CSS
 
@@ -172,8 +173,6 @@ def _request_language(name: str) -> tuple[str | None, str, str]:
     """Wait for the page request when preheated; return ``lang`` and ``item`` from the query string, and the
     query to pass on to other pages (the language only)."""
     if os.environ.get("VOILA_PREHEAT") == "True":
-        from voila.utils import wait_for_request
-
         # The server log line tells operators (and the benchmark) this kernel is warm.
         print(f"{READY_MARK} app={name} kernel={os.environ.get('VOILA_KERNEL_ID', '?')}",
               file=sys.__stderr__, flush=True)
