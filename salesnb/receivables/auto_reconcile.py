@@ -3,8 +3,8 @@
 :func:`reconcile` loads the incoming lines not yet applied or queued, the open
 invoices (issued / partially_paid, outstanding = amount − paid_amount) those
 lines can reach (:mod:`~salesnb.receivables.reach`: a day's run loads what
-its lines need, not the whole open book) with their customers, runs :mod:`salesnb.receivables.matching`, and in one
-transaction writes ``bank_matches`` rows (``applied`` or ``candidate``),
+its lines need, not the whole open book) with their customers, runs
+:mod:`salesnb.receivables.matching`, and in one transaction writes ``bank_matches`` rows (``applied`` or ``candidate``),
 raises the invoices' ``paid_amount`` (status paid or partially_paid,
 ``paid_at`` when fully paid) and logs every invoice change in the audit log.
 A rerun finds nothing new: applied and queued lines are skipped, and pairs a
