@@ -294,7 +294,11 @@ def main() -> None:
                     for mode in ("cold", "warm"):
                         if mode == "cold":
                             context = browser.new_context()
+                            landing = server.warm_kernels("index")
                             signin_seconds.append(sign_in(context, server, people[role]))
+                            # Signing in opened the landing page, which took its preheated kernel: wait for the
+                            # replacement, or a cold landing page would wait for a kernel to start.
+                            wait_refill(server, "index", landing - 1)
                         else:
                             context = warm_contexts[role]
                         before = server.warm_kernels(app)
