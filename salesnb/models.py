@@ -213,6 +213,9 @@ class PaymentClaim(Canonical, Base):
     submitted_at: Mapped[datetime] = field("提交时间", aliases=("申请时间",), required=True)
     reviewed_at: Mapped[datetime | None] = field("审核时间", aliases=("财务审核时间",))
     status: Mapped[str] = field("状态", aliases=("审核状态",), enum=("finance_review", "confirmed", "rejected"), default="finance_review", index=True)
+    # The claim lists show the newest first, a page at a time: read in this order, not sorted whole.
+    __table_args__ = (Index("ix_payment_claims_submitted", "submitted_at", "claim_id"),
+                      Index("ix_payment_claims_status_submitted", "status", "submitted_at", "claim_id"))
 
 
 class BankTransaction(Canonical, Base):

@@ -154,10 +154,16 @@ def claim_rows(engine: Engine, *, status: str | None = None, owners: Collection[
 
     ``limit`` / ``offset``: one page of them.
     """
-    query = (_claims(status, owners, lambda filer: [
+    query = newest_claims(status, owners).limit(limit).offset(offset)
+    with session_scope(engine) as session:
+        return [ClaimRow(*row) for row in session.execute(query)]
+
+
+def newest_claims(status: str | None, owners: Collection[str] | None) -> Select:
+    """The :class:`ClaimRow` columns of the claims :func:`claim_rows` lists, newest first (the order of the
+    ``submitted_at`` indexes, so a page is read, not the whole list sorted)."""
+    return (_claims(status, owners, lambda filer: [
         PaymentClaim.claim_id, PaymentClaim.invoice_id, Customer.name, PaymentClaim.owner_id, filer.name,
         Contract.owner_id, PaymentClaim.amount, PaymentClaim.submitted_at, PaymentClaim.status,
         PaymentClaim.reviewed_at])
-             .order_by(PaymentClaim.submitted_at.desc(), PaymentClaim.claim_id).limit(limit).offset(offset))
-    with session_scope(engine) as session:
-        return [ClaimRow(*row) for row in session.execute(query)]
+            .order_by(PaymentClaim.submitted_at.desc(), PaymentClaim.claim_id))

@@ -127,6 +127,20 @@ def test_claims_count_and_page(seeded):
                 claim_rows(seeded, status=status, owners=owners, limit=None))
 
 
+def test_a_page_of_claims_is_read_in_index_order_not_sorted_whole(sqlite_engine):
+    from sqlalchemy import text
+
+    from salesnb.receivables.claim_lists import newest_claims
+
+    for status, index in ((None, "ix_payment_claims_submitted"),
+                          ("finance_review", "ix_payment_claims_status_submitted")):
+        query = newest_claims(status, None).limit(200)
+        sql = str(query.compile(sqlite_engine, compile_kwargs={"literal_binds": True}))
+        with sqlite_engine.connect() as conn:
+            plan = " | ".join(row[-1] for row in conn.execute(text("EXPLAIN QUERY PLAN " + sql)))
+        assert f"payment_claims USING INDEX {index}" in plan, plan
+
+
 def test_allowed_owners_is_allowed_as_a_set(seeded):
     from salesnb.auth import allowed, allowed_owners, load_actor
 
