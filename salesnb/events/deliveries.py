@@ -88,3 +88,16 @@ def reason_text(delivery: dict[str, Any], language: str | None = None) -> str:
     text = t(short, language, **{k: v for k, v in (delivery.get("details") or {}).items()
                                  if isinstance(v, (int, str))})
     return key if text == short else text
+
+
+def outcome_text(outcome: dict[str, Any]) -> str:
+    """One line for people: what an accepted event did."""
+    if "table" in outcome:
+        return (f"{outcome['table']}: {outcome.get('rows', 0)} rows, +{outcome.get('inserted', 0)} "
+                f"~{outcome.get('updated', 0)}")
+    if outcome.get("message") == "applied":
+        return f"{outcome.get('user_id')} → {outcome.get('customer_id')}: " + (
+            ", ".join(outcome.get("first_response") or []) or "-")
+    if outcome.get("message") == "ignored":
+        return f"ignored: {outcome.get('reason', '')}"
+    return str(outcome.get("event_type") or outcome.get("status") or "")

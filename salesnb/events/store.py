@@ -23,23 +23,25 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from sqlalchemy import Engine, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from .. import io as imports  # import_frame is resolved on the first rows event: it loads pandas
 from ..audit import record
 from ..db import session_scope
 from ..io.headers import match_row
-from ..io.importer import import_frame
 from ..models import Customer, InboundEvent, Interaction, Lead, User
 from ..sla.tasks import close_first_response_tasks, open_first_response_tasks
 from ..timeutil import now
 from . import deliveries
 from .generic import RowsEvent
 from .model import MessageEvent, Opened
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 PLATFORM_COLUMNS = {"wecom": User.wecom_userid, "dingtalk": User.dingtalk_userid, "feishu": User.feishu_user_id}
 SEPARATORS = "、,;|，；"
@@ -91,23 +93,12 @@ def accept_rows(engine: Engine, event: RowsEvent, source: str = "generic",
     return accept(engine, source, event.event_id, f"rows.{event.table}", apply, at)
 
 
-def outcome_text(outcome: dict[str, Any]) -> str:
-    """One line for people: what an accepted event did."""
-    if "table" in outcome:
-        return (f"{outcome['table']}: {outcome.get('rows', 0)} rows, +{outcome.get('inserted', 0)} "
-                f"~{outcome.get('updated', 0)}")
-    if outcome.get("message") == "applied":
-        return f"{outcome.get('user_id')} → {outcome.get('customer_id')}: " + (
-            ", ".join(outcome.get("first_response") or []) or "-")
-    if outcome.get("message") == "ignored":
-        return f"ignored: {outcome.get('reason', '')}"
-    return str(outcome.get("event_type") or outcome.get("status") or "")
-
-
 def apply_rows(session: Session, event: RowsEvent) -> dict[str, Any]:
+    import pandas as pd  # rows events only: a kernel that records messages loads no pandas
+
     frame = pd.DataFrame(event.rows, dtype=object)
     # an event writes as a batch step (system); its source names the event
-    result = import_frame(session, event.table, frame, source=f"event {event.event_id}", actor="system")
+    result = imports.import_frame(session, event.table, frame, source=f"event {event.event_id}", actor="system")
     out: dict[str, Any] = {"table": event.table, "rows": result.rows, "inserted": result.inserted,
                            "updated": result.updated, "unchanged": result.unchanged}
     if event.table == "leads":

@@ -14,30 +14,51 @@
 
 An import is a pipeline of stages, one module each, called in order by
 :mod:`salesnb.io.importer`: read → locate header → map headers → convert →
-people → validate → write.
+people → validate → write.  Names are re-exported lazily (:mod:`salesnb.lazy`).
 """
 
-from .exporter import export_table
-from .history import ImportEntry, import_history
-from .importer import (
-    ImportReport,
-    TableResult,
-    apply_import,
-    import_frame,
-    import_paths,
-    import_plans,
-    open_source,
-    plan_import,
-    read_table,
-    remap,
-)
-from .mappings import HeaderMappings, load_mapping_file, parse_map_options, save_mapping_file
-from .plan import ColumnPlan, ImportPlan, MappingReport
-from .readers import read_grid
+from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from ..lazy import lazy_exports
+
+# resolved on first use: a page that offers an upload or lists past imports does not load pandas
+_EXPORTS: dict[str, str | tuple[str, str]] = {
+    "export_table": ".exporter",
+    "ImportEntry": ".history", "import_history": ".history",
+    "ImportReport": ".importer", "TableResult": ".results", "apply_import": ".importer",
+    "import_frame": ".importer", "import_paths": ".importer", "import_plans": ".importer",
+    "open_source": ".importer", "plan_import": ".importer", "read_table": ".importer", "remap": ".importer",
+    "HeaderMappings": ".mappings", "load_mapping_file": ".mappings", "parse_map_options": ".mappings",
+    "save_mapping_file": ".mappings",
+    "ColumnPlan": ".plan", "ImportPlan": ".plan", "MappingReport": ".plan",
+    "read_grid": ".readers",
+}
 __all__ = [
     "ColumnPlan", "HeaderMappings", "ImportEntry", "ImportPlan", "ImportReport", "MappingReport", "TableResult",
     "apply_import", "export_table", "import_frame", "import_history", "import_paths", "import_plans",
     "load_mapping_file", "open_source", "parse_map_options",
     "plan_import", "read_grid", "read_table", "remap", "save_mapping_file",
 ]
+
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
+
+if TYPE_CHECKING:
+    from .exporter import export_table
+    from .history import ImportEntry, import_history
+    from .importer import (
+        ImportReport,
+        apply_import,
+        import_frame,
+        import_paths,
+        import_plans,
+        open_source,
+        plan_import,
+        read_table,
+        remap,
+    )
+    from .mappings import HeaderMappings, load_mapping_file, parse_map_options, save_mapping_file
+    from .plan import ColumnPlan, ImportPlan, MappingReport
+    from .readers import read_grid
+    from .results import TableResult

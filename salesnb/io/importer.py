@@ -64,40 +64,16 @@ from .locate import locate
 from .mappings import Entry, HeaderMappings, as_mappings, load_mapping_file, remembered, store_mappings
 from .messages import msg
 from .people import person_columns, resolve
-from .plan import ImportPlan, MappingReport, columns_of
-from .readers import CHUNK_ROWS, MAX_COLUMNS, SEARCH_ROWS, SUPPORTED_SUFFIXES, FrameSource, Source, open_file
+from .plan import ImportPlan, columns_of
+from .results import TableResult
+from .formats import SUPPORTED_SUFFIXES
+from .readers import CHUNK_ROWS, MAX_COLUMNS, SEARCH_ROWS, FrameSource, Source, open_file
 from .shape import map_chunk
 from .validate import CAP, ProblemLog, check_chunk, header_problems, log_dangling, log_duplicates
 
 SQLITE_CACHE_KIB = 64 * 1024  # fixed, whatever the size of the files
 DIRECT_LOAD = True  # sources whose table is empty skip staging and upsert (see salesnb.io.direct)
 DEFER_INDEXES_ROWS = 100_000  # a direct load this long drops secondary indexes and builds them at the end
-
-
-@dataclass
-class TableResult:
-    """What importing one source did."""
-
-    source: str
-    table: str
-    rows: int
-    inserted: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    seconds: float = 0.0
-    mode: str = "upsert"  # "insert": loaded straight into the empty table
-    mapping: MappingReport | None = None  # headers used and unused, columns missing
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.inserted or self.updated)
-
-    def to_dict(self) -> dict[str, Any]:
-        out = {k: getattr(self, k) for k in ("source", "table", "rows", "inserted", "updated", "unchanged", "mode")}
-        out["seconds"] = round(self.seconds, 3)
-        if self.mapping is not None:
-            out["mapping"] = self.mapping.to_dict()
-        return out
 
 
 @dataclass

@@ -13,14 +13,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import Problem
 from ..schema import table_spec
 from .headers import CREDIT, DEBIT, IGNORE, HeaderMap, Suggestion
 from .mappings import HeaderMappings
 from .messages import msg
-from .readers import Source
+
+if TYPE_CHECKING:
+    from .readers import Source
 
 
 def column_letter(position: int) -> str:

@@ -6,16 +6,31 @@ confirming, rejecting and unmatching are :mod:`salesnb.receivables` functions.
 
 from __future__ import annotations
 
-import pandas as pd
+from dataclasses import dataclass, fields
+from datetime import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
 from sqlalchemy import Engine, Select, func, or_, select
 
 from ..auth.visibility import Scope
 from ..db import session_scope
 from ..models import BankMatch, BankTransaction, Contract, Customer, Invoice, PaymentClaim
-from .queries import invoice_customer_join, matches_seen
+from .queries import MatchRow, invoice_customer_join, matches_seen
 
-COLUMNS = ["match_id", "txn_id", "booked_at", "line_amount", "payer_name", "memo", "invoice_id", "customer_name",
-           "amount", "rule", "confidence", "decided_at", "decided_by"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+@dataclass(frozen=True, slots=True)
+class AppliedRow(MatchRow):
+    """One applied match as the app lists it: the amount applied and who decided, besides the line and invoice."""
+
+    amount: Decimal
+    rule: str
+    confidence: float
+    decided_at: datetime | None
+    decided_by: str | None
 
 
 def _applied(scope: Scope | None, *columns, item: str = "") -> Select:
@@ -35,8 +50,8 @@ def applied_count(engine: Engine, *, scope: Scope | None = None) -> int:
         return int(conn.scalar(stmt) or 0)
 
 
-def applied_matches(engine: Engine, limit: int | None = 200, *, scope: Scope | None = None, offset: int = 0,
-                    item: str = "") -> pd.DataFrame:
+def applied_rows(engine: Engine, limit: int | None = 200, *, scope: Scope | None = None, offset: int = 0,
+                 item: str = "") -> list[AppliedRow]:
     """A page of the applied matches (automatic or confirmed), newest decision first, with line and customer.
 
     ``scope`` (``scope_of(actor, "receivables")``) keeps matches whose invoice's contract owner is seen;
@@ -51,8 +66,16 @@ def applied_matches(engine: Engine, limit: int | None = 200, *, scope: Scope | N
         .limit(limit).offset(offset)
     )
     with session_scope(engine) as session:
-        rows = session.execute(query).all()
-    return pd.DataFrame(rows, columns=COLUMNS)
+        return [AppliedRow(*row) for row in session.execute(query)]
+
+
+def applied_matches(engine: Engine, limit: int | None = 200, *, scope: Scope | None = None, offset: int = 0,
+                    item: str = "") -> pd.DataFrame:
+    """:func:`applied_rows` as a frame (the columns of :class:`AppliedRow`)."""
+    import pandas as pd  # a frame for analysts; the app lists the matches
+
+    return pd.DataFrame(applied_rows(engine, limit, scope=scope, offset=offset, item=item),
+                        columns=[f.name for f in fields(AppliedRow)])
 
 
 def claim_invoice(engine: Engine, claim_id: str, *, scope: Scope | None = None) -> str | None:

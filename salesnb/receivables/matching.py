@@ -79,10 +79,6 @@ MAX_FEE_SET_INVOICES = 40  # above this many open invoices, a fee-short transfer
 # Rules that rest on the amount alone: a payer's history is never learnt from them, or one coincidence
 # would name a frequent payer (a supplier's refunds) for good.
 AMOUNT_ONLY_RULES = frozenset({"amount_unique"})
-# Rules that settle more than the line brought: the bank fee the customer deducted is written off.
-FEE_RULES = frozenset({"fee", "reference_fee", "split_invoices_fee", "split_payments_fee", "claim_fee",
-                       "claim_third_party_fee", "claim_split_invoices_fee", "claim_split_invoices_third_party_fee",
-                       "claim_split_rest_fee", "claim_split_rest_third_party_fee"})
 
 
 @dataclass(frozen=True)

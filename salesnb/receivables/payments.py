@@ -16,6 +16,10 @@ from . import messages  # noqa: F401 - the keys of the errors below
 
 OPEN_STATUSES = ("issued", "partially_paid")
 ZERO = Decimal("0.00")
+# Rules that settle more than the line brought: the bank fee the customer deducted is written off.
+FEE_RULES = frozenset({"fee", "reference_fee", "split_invoices_fee", "split_payments_fee", "claim_fee",
+                       "claim_third_party_fee", "claim_split_invoices_fee", "claim_split_invoices_third_party_fee",
+                       "claim_split_rest_fee", "claim_split_rest_third_party_fee"})
 
 
 @dataclass(frozen=True)

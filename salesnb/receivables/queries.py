@@ -3,12 +3,30 @@ matches a person sees (no matching engine here: the lists load only this)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
 from sqlalchemy import Select, func, select
 
 from ..auth.visibility import Scope
 from ..models import BankMatch, BankTransaction, Contract, Customer, Invoice, Order
 
 ACTIVE = ("applied", "candidate")  # a line with a match in these states is not matched again
+
+
+@dataclass(frozen=True, slots=True)
+class MatchRow:
+    """A bank match as the reconciliation app lists it: the match, its bank line, the invoice and customer."""
+
+    match_id: int
+    txn_id: str
+    booked_at: datetime
+    line_amount: Decimal
+    payer_name: str | None
+    memo: str | None
+    invoice_id: str
+    customer_name: str | None
 
 
 def invoice_customer_join():

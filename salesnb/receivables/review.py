@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
+from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from sqlalchemy import Engine, Select, and_, distinct, exists, func, or_, select
 from sqlalchemy.orm import Session
 
@@ -22,10 +23,23 @@ from ..db import session_scope
 from ..errors import ReceivablesError
 from ..models import BankMatch, BankTransaction, Customer, Invoice
 from . import messages  # noqa: F401 - the keys of the errors below
-from .matching import FEE_RULES
-from .payments import ZERO, assign, state_of, unpay
+from .payments import FEE_RULES, ZERO, assign, state_of, unpay
 from .apply import apply_line, incoming_line, line_matches
-from .queries import ACTIVE, matches_seen
+from .queries import ACTIVE, MatchRow, matches_seen
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate(MatchRow):
+    """One candidate match of the review queue: the bank line, the invoice and what would be applied."""
+
+    invoice_amount: Decimal
+    outstanding: Decimal
+    proposed_amount: Decimal
+    rule: str
+    confidence: float
 
 
 def _candidates(scope: Scope | None, *columns, item: str = "") -> Select:
@@ -51,8 +65,8 @@ def review_count(engine: Engine, *, scope: Scope | None = None) -> int:
         return int(conn.scalar(stmt) or 0)
 
 
-def review_queue(engine: Engine, *, scope: Scope | None = None, limit: int | None = None, offset: int = 0,
-                 item: str = "") -> pd.DataFrame:
+def review_candidates(engine: Engine, *, scope: Scope | None = None, limit: int | None = None, offset: int = 0,
+                      item: str = "") -> list[Candidate]:
     """Candidate matches waiting for a decision, best first within each bank line (lines by booking time).
 
     ``scope`` (``scope_of(actor, "receivables")``) keeps candidates whose invoice's contract owner is seen.
@@ -60,11 +74,9 @@ def review_queue(engine: Engine, *, scope: Scope | None = None, limit: int | Non
     line with that serial or with a candidate for that invoice.
     """
     query = _candidates(
-        scope, BankMatch.id.label("match_id"), BankMatch.txn_id, BankTransaction.booked_at,
-        BankTransaction.amount.label("line_amount"), BankTransaction.payer_name, BankTransaction.memo,
-        BankMatch.invoice_id, Customer.name.label("customer_name"), Invoice.amount.label("invoice_amount"),
-        Invoice.paid_amount, BankMatch.amount.label("proposed_amount"), BankMatch.rule, BankMatch.confidence,
-        item=item,
+        scope, BankMatch.id, BankMatch.txn_id, BankTransaction.booked_at, BankTransaction.amount,
+        BankTransaction.payer_name, BankTransaction.memo, BankMatch.invoice_id, Customer.name, Invoice.amount,
+        Invoice.paid_amount, BankMatch.amount, BankMatch.rule, BankMatch.confidence, item=item,
     ).order_by(BankTransaction.booked_at, BankMatch.txn_id, BankMatch.confidence.desc(), BankMatch.invoice_id)
     with session_scope(engine) as session:
         if limit is not None or offset:  # the page's lines first, then their candidates
@@ -78,15 +90,25 @@ def review_queue(engine: Engine, *, scope: Scope | None = None, limit: int | Non
                      .order_by(BankTransaction.booked_at, BankMatch.txn_id).limit(limit).offset(offset))
             query = query.where(BankMatch.txn_id.in_([txn for txn, _at in session.execute(lines)]))
         rows = session.execute(query).all()
-    frame = pd.DataFrame(rows, columns=[
-        "match_id", "txn_id", "booked_at", "line_amount", "payer_name", "memo", "invoice_id", "customer_name",
-        "invoice_amount", "paid_amount", "proposed_amount", "rule", "confidence"])
-    frame.insert(frame.columns.get_loc("paid_amount") + 1, "outstanding", frame["invoice_amount"] - frame["paid_amount"])
-    return frame.drop(columns=["paid_amount"])
+    return [Candidate(match_id, txn, at, line_amount, payer, memo, invoice, customer, amount, amount - paid,
+                      proposed, rule, confidence)
+            for match_id, txn, at, line_amount, payer, memo, invoice, customer, amount, paid, proposed, rule, confidence
+            in rows]
+
+
+def review_queue(engine: Engine, *, scope: Scope | None = None, limit: int | None = None, offset: int = 0,
+                 item: str = "") -> pd.DataFrame:
+    """:func:`review_candidates` as a frame (one row a candidate, the columns of :class:`Candidate`)."""
+    import pandas as pd  # a frame for the command line and analysts; the app lists the candidates
+
+    return pd.DataFrame(review_candidates(engine, scope=scope, limit=limit, offset=offset, item=item),
+                        columns=[f.name for f in fields(Candidate)])
 
 
 def unmatched_lines(engine: Engine, as_of: datetime | None = None) -> pd.DataFrame:
     """Incoming bank lines with no applied match and no candidate: nobody knows whose money this is."""
+    import pandas as pd  # a frame for the command line and analysts
+
     active = exists().where(and_(BankMatch.txn_id == BankTransaction.txn_id, BankMatch.status.in_(ACTIVE)))
     query = (select(BankTransaction.txn_id, BankTransaction.booked_at, BankTransaction.amount,
                     BankTransaction.payer_name, BankTransaction.payer_account, BankTransaction.memo)

@@ -14,14 +14,15 @@ import os
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from ..errors import SyncError
 from ..schema import table_specs
 from ..urls import url_secrets
 from . import messages  # noqa: F401  (registers the texts)
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 ENV_REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 SECRET_NAMES = ("secret", "token", "password", "authorization", "cookie", "api_key", "corpsecret", "appsecret")

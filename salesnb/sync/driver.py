@@ -28,9 +28,11 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from ..auth.people import Actor
+from ..auth.permissions import authorize
 from ..config import Settings, load_settings
 from ..customer_search import index_customer_names
-from ..db import session_factory
+from ..db import session_factory, session_scope
 from ..errors import SalesnbError
 from ..i18n import t
 from ..notify.redact import redact, register_secrets
@@ -239,3 +241,11 @@ def sync_stream(engine: Engine, source: Source, stream: Stream, *, full: bool = 
                      updated=result.updated, unchanged=result.unchanged, vanished=len(result.vanished),
                      error=result.error)
     return result
+
+
+def sync_now(engine: Engine, actor: Actor | str, names: Sequence[str] = (), *, settings: Settings,
+             full: bool = False) -> SyncReport:
+    """Run the sync of ``names`` (default all) now, as ``actor`` (who must be allowed ``data.import``)."""
+    with session_scope(engine) as session:
+        person = authorize(session, actor, "data.import")
+    return run_sync(engine, names, settings=settings, full=full, actor=person.user_id)

@@ -1,21 +1,16 @@
-"""For the people who run the connectors: every configured stream with its state, and "run now".
+"""For the people who run the connectors: every configured stream with its state.
 
-The Connectors page calls these; the permission is decided here, not in the
-page: running a sync is importing data (``data.import``: ops and finance).
+"Run now" is :func:`salesnb.sync.driver.sync_now`: listing the streams does
+not load the driver (and pandas, through the import pipeline).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Engine
 
-from ..auth.people import Actor
-from ..auth.permissions import authorize
 from ..config import Settings
-from ..db import session_scope
-from .driver import SyncReport, run_sync
 from .sources import configured, make_sources
 from .state import states
 
@@ -44,11 +39,3 @@ def overview(engine: Engine, settings: Settings) -> list[dict[str, Any]]:
                      "last_run_at": None, "rows": 0, "inserted": 0, "updated": 0, "unchanged": 0, "vanished": 0,
                      "last_error": broken, "configured": False})
     return rows
-
-
-def sync_now(engine: Engine, actor: Actor | str, names: Sequence[str] = (), *, settings: Settings,
-             full: bool = False) -> SyncReport:
-    """Run the sync of ``names`` (default all) now, as ``actor`` (who must be allowed ``data.import``)."""
-    with session_scope(engine) as session:
-        person = authorize(session, actor, "data.import")
-    return run_sync(engine, names, settings=settings, full=full, actor=person.user_id)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import ipywidgets as widgets
 from traitlets import Int
 
+from .. import sync  # sync_now is resolved on "run now": the sync driver loads pandas
 from ..config import Settings, load_settings
-from ..events.deliveries import reason_text, recent
-from ..events.store import outcome_text
+from ..events.deliveries import outcome_text, reason_text, recent
 from ..i18n import register, t
-from ..sync import overview, sync_now
+from ..sync.ops import overview
 from ..timeutil import to_local
 from . import html
 from .base import AppWidget, label, row
@@ -131,7 +131,7 @@ class Connectors(AppWidget):
     def run_now(self) -> None:
         """Sync the chosen source (or every source) now; the library checks the person may import data."""
         names = [self.source_box.value] if self.source_box.value else []
-        report = sync_now(self.engine, self.actor, names, settings=self.settings)
+        report = sync.sync_now(self.engine, self.actor, names, settings=self.settings)
         self.refresh()
         failed = [f"{s.source}/{s.stream}" for s in report.streams if not s.ok]
         if failed:

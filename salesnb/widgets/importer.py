@@ -14,12 +14,14 @@ from __future__ import annotations
 import ipywidgets as widgets
 from traitlets import Bool, Dict, Int, List, Unicode
 
+from .. import io as imports  # plan_import, remap, apply_import are resolved on the first upload (pandas)
 from ..auth import allowed
 from ..directory import user_names
 from ..errors import InputError, Problem
 from ..i18n import get_language, register, t
-from ..io import ImportPlan, apply_import, import_history, plan_import, remap
-from ..io.readers import SUPPORTED_SUFFIXES
+from ..io.formats import SUPPORTED_SUFFIXES
+from ..io.history import import_history
+from ..io.plan import ImportPlan
 from ..schema import table_spec, table_specs
 from . import html
 from .base import AppWidget, label, row
@@ -211,13 +213,13 @@ class ImportApp(AppWidget):
     def _replan(self) -> None:
         self._drop_plan()
         try:
-            self.base_plan = plan_import(self._data, self.table_box.value or None, engine=self.engine,
+            self.base_plan = imports.plan_import(self._data, self.table_box.value or None, engine=self.engine,
                                          name=self.file_name)
         except InputError as exc:
             self.plan = None
             self._render_failure(exc)
             return
-        self.plan = remap(self.base_plan, dict(self.corrections)) if self.corrections else self.base_plan
+        self.plan = imports.remap(self.base_plan, dict(self.corrections)) if self.corrections else self.base_plan
         self._render()
 
     def map_header(self, header: str, column: str | None) -> None:
@@ -229,7 +231,7 @@ class ImportApp(AppWidget):
             corrections[header] = column
         self.corrections = corrections
         if self.base_plan is not None:
-            self.plan = remap(self.base_plan, corrections) if corrections else self.base_plan
+            self.plan = imports.remap(self.base_plan, corrections) if corrections else self.base_plan
             self._render()
 
     def _drop_plan(self) -> None:
@@ -324,7 +326,7 @@ class ImportApp(AppWidget):
         if not self.plan.ok:
             raise InputError(self.plan.problems)
         try:
-            report = apply_import(self.plan, engine=self.engine, actor=self.actor)
+            report = imports.apply_import(self.plan, engine=self.engine, actor=self.actor)
         except InputError as exc:
             self._show_problems(exc.problems, exc.total)
             self.can_import = False

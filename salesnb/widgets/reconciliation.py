@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import ipywidgets as widgets
-import pandas as pd
 from traitlets import Int, Unicode
 
 from ..auth import allowed, scope_of
 from ..auth.people import Actor
-from ..receivables.bank_matches import applied_count, applied_matches, claim_invoice
 from ..db import session_scope
 from ..directory import user_names
 from ..i18n import register, t
-from ..receivables import confirm_match, reject_match, review_queue, unmatch
-from ..receivables.review import review_count
+from ..receivables.bank_matches import AppliedRow, applied_count, applied_rows, claim_invoice
+from ..receivables import confirm_match, reject_match, unmatch
+from ..receivables.review import Candidate, review_candidates, review_count
 from . import html
 from .base import AppWidget, row
 from .paging import PAGE_SIZE, Pager
@@ -88,6 +87,14 @@ register({
     },
 })
 
+def first_of_each_line(candidates: list[Candidate]) -> list[Candidate]:
+    """The first (best) candidate of each bank line, in the queue's order."""
+    first: dict[str, Candidate] = {}
+    for candidate in candidates:
+        first.setdefault(candidate.txn_id, candidate)
+    return list(first.values())
+
+
 def rule_label(rule: str) -> str:
     key = f"rule.{rule}"
     text = t(key)
@@ -115,8 +122,8 @@ class ReconciliationQueue(AppWidget):
 
     def __init__(self, engine, **kwargs):
         super().__init__(engine, **kwargs)
-        self.queue_frame = None
-        self.applied_frame = None
+        self.queue: list[Candidate] = []  # the candidates of the page of lines shown
+        self.applied_page: list[AppliedRow] = []
         self.reviews = allowed(self.actor, "bank.review")
         self.lines = widgets.Select(options=[], rows=10, layout=widgets.Layout(width="380px"))
         self.lines.add_class("snb-lines")
@@ -173,12 +180,12 @@ class ReconciliationQueue(AppWidget):
         scope = scope_of(self.actor, "receivables")
         self.pending = review_count(self.engine, scope=scope)
         self.line_pager.set_total(self.pending)
-        self.queue_frame = review_queue(self.engine, scope=scope, limit=self.line_pager.page_size,
-                                        offset=self.line_pager.offset)
-        lines = self.queue_frame.drop_duplicates("txn_id")
+        self.queue = review_candidates(self.engine, scope=scope, limit=self.line_pager.page_size,
+                                       offset=self.line_pager.offset)
+        lines = first_of_each_line(self.queue)
         self.line_pager.show(len(lines))
-        self.lines.options = [self._line_option(r) for r in lines.itertuples()]
-        target = keep if keep in set(lines["txn_id"]) else (lines["txn_id"].iloc[0] if len(lines) else "")
+        self.lines.options = [self._line_option(r) for r in lines]
+        target = keep if keep in {r.txn_id for r in lines} else (lines[0].txn_id if lines else "")
         self.lines.value = target or None
         self.select_line(target, force=True)
         self._reload_applied()
@@ -191,9 +198,9 @@ class ReconciliationQueue(AppWidget):
         scope = scope_of(self.actor, "receivables")
         self.applied_total = applied_count(self.engine, scope=scope)
         self.applied_pager.set_total(self.applied_total)
-        self.applied_frame = applied_matches(self.engine, self.applied_pager.page_size, scope=scope,
-                                             offset=self.applied_pager.offset)
-        self.applied_pager.show(len(self.applied_frame))
+        self.applied_page = applied_rows(self.engine, self.applied_pager.page_size, scope=scope,
+                                         offset=self.applied_pager.offset)
+        self.applied_pager.show(len(self.applied_page))
         self.tabs.titles = (t("recon.tab.review", n=self.pending), t("recon.tab.applied", n=self.applied_total))
         self._render_applied()
 
@@ -202,8 +209,8 @@ class ReconciliationQueue(AppWidget):
         if txn_id == self.selected_txn and not force:
             return
         self.selected_txn = txn_id
-        rows = self.queue_frame[self.queue_frame["txn_id"] == txn_id]
-        if rows.empty:
+        rows = [r for r in self.queue if r.txn_id == txn_id]
+        if not rows:
             self.line_facts.value = html.tag("div", t("recon.empty"), cls="snb-empty")
             self.candidate_table.value = ""
             self.candidates.options = []
@@ -215,7 +222,7 @@ class ReconciliationQueue(AppWidget):
         self.review_detail.children[1].layout.display = ""
         for button in (self.confirm_button, self.reject_button, self.reject_all_button):
             button.disabled = False
-        first = rows.iloc[0]
+        first = rows[0]
         self.line_facts.value = html.raw_tag("div", html.fields([
             (t("recon.facts.txn"), first.txn_id), (t("recon.facts.when"), first.booked_at),
             (t("recon.facts.amount"), first.line_amount), (t("recon.facts.payer"), first.payer_name),
@@ -223,28 +230,28 @@ class ReconciliationQueue(AppWidget):
         ], inline=True), cls="snb-card")
         self.candidate_table.value = html.table(
             [(r.invoice_id, r.customer_name, r.invoice_amount, r.outstanding, r.proposed_amount, rule_label(r.rule),
-              f"{r.confidence:.0%}") for r in rows.itertuples()],
+              f"{r.confidence:.0%}") for r in rows],
             [t(f"recon.col.{c}") for c in ("invoice", "customer", "invoice_amount", "outstanding", "proposed",
                                             "rule", "confidence")])
         self.candidates.options = [(t("recon.candidate_option", invoice=r.invoice_id, customer=r.customer_name or ""),
-                                    r.invoice_id) for r in rows.itertuples()]
-        self.candidates.value = rows.iloc[0].invoice_id
+                                    r.invoice_id) for r in rows]
+        self.candidates.value = first.invoice_id
         self.selected_invoice = self.candidates.value
 
     def _render_applied(self) -> None:
-        frame = self.applied_frame
+        page = self.applied_page
         names = user_names(self.engine)
         self.applied.options = [(t("recon.applied_option", txn=r.txn_id, invoice=r.invoice_id,
                                    amount=html.display(r.amount), customer=r.customer_name or "",
                                    rule=rule_label(r.rule)), f"{r.txn_id}|{r.invoice_id}")
-                                for r in frame.itertuples()]
+                                for r in page]
         self.applied.value = None
-        self.applied.rows = max(3, min(len(frame), 10))
+        self.applied.rows = max(3, min(len(page), 10))
         self.selected_match = ""
-        self.unmatch_button.disabled = frame.empty
+        self.unmatch_button.disabled = not page
         self.applied_table.value = html.table(
             [(r.booked_at, r.txn_id, r.payer_name, r.line_amount, r.invoice_id, r.customer_name, r.amount,
-              rule_label(r.rule), names.get(r.decided_by) or t("recon.by_system")) for r in frame.itertuples()],
+              rule_label(r.rule), names.get(r.decided_by) or t("recon.by_system")) for r in page],
             [t(f"recon.col.{c}") for c in ("when", "txn", "payer", "amount", "invoice", "customer", "proposed",
                                             "rule", "decided")], empty=t("recon.applied_empty"))
 
@@ -258,25 +265,24 @@ class ReconciliationQueue(AppWidget):
         """Select a bank line (``?item=`` a line's serial, or an invoice or payment claim with a candidate or
         applied match), on whichever page it is."""
         scope = scope_of(self.actor, "receivables")
-        lines = review_queue(self.engine, scope=scope, item=item_id)
-        applied = applied_matches(self.engine, 1, scope=scope, item=item_id)
-        if lines.empty and applied.empty:
+        lines = review_candidates(self.engine, scope=scope, item=item_id)
+        applied = applied_rows(self.engine, 1, scope=scope, item=item_id)
+        if not lines and not applied:
             item_id = claim_invoice(self.engine, item_id, scope=scope) or item_id
-            lines = review_queue(self.engine, scope=scope, item=item_id)
-            applied = applied_matches(self.engine, 1, scope=scope, item=item_id)
-        if not lines.empty:
-            target = lines["txn_id"].iloc[0]
-            if target not in set(self.queue_frame["txn_id"]):
-                own = lines[lines["txn_id"] == target]
-                self.queue_frame = pd.concat([self.queue_frame, own], ignore_index=True)
-                self.lines.options = [self._line_option(own.iloc[0]), *self.lines.options]
+            lines = review_candidates(self.engine, scope=scope, item=item_id)
+            applied = applied_rows(self.engine, 1, scope=scope, item=item_id)
+        if lines:
+            target = lines[0].txn_id
+            if target not in {r.txn_id for r in self.queue}:
+                self.queue = [*self.queue, *(r for r in lines if r.txn_id == target)]
+                self.lines.options = [self._line_option(lines[0]), *self.lines.options]
             self.tabs.selected_index = 0
             self.lines.value = target
             self.select_line(target)
-        elif not applied.empty:
-            key = f"{applied.iloc[0].txn_id}|{applied.iloc[0].invoice_id}"
+        elif applied:
+            key = f"{applied[0].txn_id}|{applied[0].invoice_id}"
             if key not in [v for _l, v in self.applied.options]:
-                self.applied_frame = pd.concat([applied, self.applied_frame], ignore_index=True)
+                self.applied_page = [*applied, *self.applied_page]
                 self._render_applied()
             self.tabs.selected_index = 1
             self.applied.value = key

@@ -14,10 +14,10 @@ from collections.abc import Callable
 import ipywidgets as widgets
 from traitlets import Dict
 
+from .. import receivables  # import_and_reconcile is resolved on the first upload: reading files loads pandas
 from ..auth import allowed
 from ..errors import InputError
 from ..i18n import register, t
-from ..receivables import import_and_reconcile
 from . import html
 from .base import AppWidget, label, row
 
@@ -87,7 +87,7 @@ class StatementUploadSection(widgets.VBox):
     def load(self, files: list[tuple[str, bytes]]) -> None:
         """Import ``(name, bytes)`` files, reconcile, refresh the app (as if uploaded in the browser)."""
         try:
-            done = import_and_reconcile(self.app.engine, files, actor=self.app.actor, as_of=self.app.as_of())
+            done = receivables.import_and_reconcile(self.app.engine, files, actor=self.app.actor, as_of=self.app.as_of())
         except InputError as exc:
             self.counts = {}
             rows = [(p.file, p.row, p.column, p.message) for p in exc.problems]

@@ -25,13 +25,13 @@ from salesnb.models import (
 )
 from salesnb.receivables import reconcile
 from salesnb.receivables.matching import (
-    FEE_RULES,
     Claim,
     Line,
     OpenInvoice,
     Options,
     plan_matches,
 )
+from salesnb.receivables.payments import FEE_RULES
 from salesnb.receivables.subsets import subset_sums
 from salesnb.timeutil import local_tz
 

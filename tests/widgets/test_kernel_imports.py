@@ -1,7 +1,9 @@
 """An app kernel imports what its app uses: the light apps never load pandas, pyarrow or plotly.
 
 Each app is built in a fresh interpreter (as a Voila kernel would) on the seeded
-store; the modules it loaded are read from ``sys.modules``.
+store; the modules it loaded are read from ``sys.modules``.  The apps that read
+files (reconciliation's statement upload, the import app, a sync run) load pandas
+only when a file comes: building them loads none of it.
 """
 
 from __future__ import annotations
@@ -28,6 +30,17 @@ LIGHT_APPS = {
     "claims": ("salesnb.widgets.claims", "PaymentClaims"),
 }
 
+# app → (module, widget class): apps whose action reads files or runs a sync, and so loads pandas then
+FILE_APPS = {
+    "reconciliation": ("salesnb.widgets.reconciliation", "ReconciliationQueue"),
+    "connectors": ("salesnb.widgets.connectors", "Connectors"),
+    "import": ("salesnb.widgets.importer", "ImportApp"),
+}
+# what those apps load only on an upload, an import or "sync now"
+READING = ("pandas", "pyarrow", "numpy", "plotly", "salesnb.kpi", "salesnb.receivables.matching",
+           "salesnb.receivables.bank_statements", "salesnb.io.importer", "salesnb.io.readers", "salesnb.sync.driver",
+           "salesnb.checks.runner", "papermill")
+
 PROBE = """
 import importlib, json, sys
 from salesnb.db import make_engine
@@ -39,10 +52,11 @@ print(json.dumps(sorted(m for m in heavy if m in sys.modules)))
 """
 
 
-def loaded(store: str, apps: list[tuple[str, str]]) -> set[str]:
-    """The heavy modules a fresh interpreter holds after building ``apps`` on ``store``."""
-    out = subprocess.run([sys.executable, "-c", PROBE, store, json.dumps(HEAVY), json.dumps(apps)],
-                         capture_output=True, text=True, timeout=120, env={**os.environ, "SALESNB_AS_OF": "2026-11-27"})
+def loaded(store: str, apps: list[tuple[str, str]], heavy: tuple[str, ...] = HEAVY, **env: str) -> set[str]:
+    """The ``heavy`` modules a fresh interpreter holds after building ``apps`` on ``store``."""
+    out = subprocess.run([sys.executable, "-c", PROBE, store, json.dumps(heavy), json.dumps(apps)],
+                         capture_output=True, text=True, timeout=120,
+                         env={**os.environ, "SALESNB_AS_OF": "2026-11-27", **env})
     assert out.returncode == 0, out.stderr[-2000:]
     return set(json.loads(out.stdout.strip().splitlines()[-1]))
 
@@ -68,3 +82,19 @@ def test_the_light_apps_load_no_heavy_module(store):
 def test_the_probe_sees_a_heavy_import(store):
     """The dashboard does need pandas and plotly: the probe must notice them."""
     assert {"pandas", "plotly"} <= loaded(store, [("salesnb.widgets.dashboard", "Dashboard")])
+
+
+def test_the_file_apps_load_pandas_only_when_a_file_comes(store):
+    assert loaded(store, list(FILE_APPS.values()), READING) == set()
+
+
+def test_listing_configured_sync_sources_loads_no_pandas(store, tmp_path):
+    """With sources configured the Connectors page builds them (every source plugin registered), still light."""
+    config = tmp_path / "salesnb.toml"
+    config.write_text('[sync.erp]\ntype = "sql"\nurl = "sqlite:///erp.db"\n\n'
+                      '[sync.erp.streams.customers]\nquery = "SELECT 1"\n\n'
+                      '[sync.drop]\ntype = "folder"\npath = "."\n', encoding="utf-8")
+    probe = [FILE_APPS["connectors"]]
+    assert loaded(store, probe, READING, SALESNB_CONFIG=str(config)) == set()
+    assert "salesnb.plugins.sources.sql" in loaded(store, probe, ("salesnb.plugins.sources.sql",),
+                                                   SALESNB_CONFIG=str(config))

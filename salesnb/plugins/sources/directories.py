@@ -40,9 +40,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from sqlalchemy import select
 
 from ...directory import Directory
@@ -51,6 +50,9 @@ from ...models import User
 from ...sync.base import Batch, ReadContext, Source, Stream
 from ...sync.http import HttpClient
 from ..hookspecs import hookimpl
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass
@@ -106,6 +108,8 @@ class DirectorySource(Source):
 
     # ------------------------------------------------------------ departments and people → users rows
     def frame(self, departments: dict[str, Department], members: list[Member], context: ReadContext) -> pd.DataFrame:
+        import pandas as pd  # reading only: listing a source's streams (the Connectors page) loads no pandas
+
         for m in members:  # leaders from the departments, and the departments' from the members
             for d in m.leader_of:
                 if d in departments and m.pid not in departments[d].leaders:

@@ -26,9 +26,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from ... import io as imports  # plan_import is resolved on the first file: reading files loads pandas
 from ...errors import InputError, SyncError
-from ...io import plan_import
-from ...io.readers import SUPPORTED_SUFFIXES
+from ...io.formats import SUPPORTED_SUFFIXES
 from ...schema import table_specs
 from ...sync.base import Batch, ReadContext, Source, Stream
 from ..hookspecs import hookimpl
@@ -68,7 +68,7 @@ class FolderSource(Source):
             mark = {"files": {digest: path.name}}
             hinted = table or (path.stem.lower() if path.stem.lower() in table_specs() else None)
             try:
-                plan = plan_import(path, hinted, engine=context.engine, name=path.name,
+                plan = imports.plan_import(path, hinted, engine=context.engine, name=path.name,
                                    source_system=self.option("source_system", ""),
                                    allow_unmapped=bool(self.option("allow_unmapped", False)))
             except InputError as exc:

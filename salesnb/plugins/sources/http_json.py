@@ -32,8 +32,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-import pandas as pd
-
 from ...schema import header_index, normalise_header
 from ...sync.base import Batch, ReadContext, Source, Stream
 from ...sync.http import HttpClient, dig
@@ -50,6 +48,8 @@ class HttpJsonSource(Source):
                           timeout=float(self.option("timeout", 30)))
 
     def read(self, stream: Stream, cursor: dict[str, Any] | None, context: ReadContext) -> Iterator[Batch]:
+        import pandas as pd  # reading only: listing a source's streams (the Connectors page) loads no pandas
+
         opt = stream.option
         cursor = {} if context.full or not cursor else dict(cursor)
         since_field, since_param = opt("since_field"), opt("since_param")

@@ -22,15 +22,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from sqlalchemy import Engine, text
 
 from ...schema import header_index, normalise_header
 from ...sync.base import Batch, ReadContext, Source, Stream
 from ...sync.state import decode, encode
 from ..hookspecs import hookimpl
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 BATCH_ROWS = 50_000
 
@@ -89,6 +91,8 @@ class SqlSource(Source):
 
     @staticmethod
     def _frame(rows: list[tuple], columns: list[str], cursor_col: str | None, keep_cursor: bool) -> pd.DataFrame:
+        import pandas as pd  # reading only: listing a source's streams (the Connectors page) loads no pandas
+
         frame = pd.DataFrame.from_records(rows, columns=columns)
         if cursor_col and not keep_cursor:
             frame = frame.drop(columns=[cursor_col])
