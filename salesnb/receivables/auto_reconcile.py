@@ -151,8 +151,7 @@ def _load(session: Session, as_of: datetime, options: Options) -> _State:
     customer_names = {cid: name for cid, name in session.execute(select(Customer.customer_id, Customer.name))
                       if name}
     names = NameIndex(customer_names.items())
-    payers = payer_history(_paid_for(session, BankTransaction.payer_account),
-                           _paid_for(session, BankTransaction.payer_name))
+    payers = payer_history(*_paid_for(session))
     claim_rows = _claim_rows(session, as_of)
     reach = reachable_invoices(session, lines.values(), as_of, names, payers, {r.invoice_id for r in claim_rows},
                                options.min_name_score) if lines else set()
@@ -183,22 +182,26 @@ def _open_invoices(session: Session, ids: set[str]) -> tuple[dict[str, OpenInvoi
     return invoices, payment
 
 
-def _paid_for(session: Session, column) -> dict[str, set[str]]:
-    """Payer account (or payer name) → the customers whose invoices it has paid (from applied matches that
-    did not rest on the amount alone)."""
+def _paid_for(session: Session) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """Payer account → and payer name → the customers whose invoices it has paid (from applied matches that
+    did not rest on the amount alone), read in one pass over the applied matches."""
     joined, _ = invoice_customer_join()
     rows = session.execute(
-        select(column, Contract.customer_id).distinct()
+        select(BankTransaction.payer_account, BankTransaction.payer_name, Contract.customer_id).distinct()
         .select_from(joined.join(BankMatch.__table__, BankMatch.invoice_id == Invoice.invoice_id)
                      .join(BankTransaction.__table__, BankTransaction.txn_id == BankMatch.txn_id))
-        .where(BankMatch.status == "applied", BankMatch.rule.not_in(AMOUNT_ONLY_RULES), column.is_not(None),
+        .where(BankMatch.status == "applied", BankMatch.rule.not_in(AMOUNT_ONLY_RULES),
+               BankTransaction.payer_account.is_not(None) | BankTransaction.payer_name.is_not(None),
                Contract.customer_id.is_not(None))
     ).all()
-    seen: dict[str, set[str]] = defaultdict(set)
-    for payer, customer in rows:
-        if payer:
-            seen[payer].add(customer)
-    return dict(seen)
+    accounts: dict[str, set[str]] = defaultdict(set)
+    names: dict[str, set[str]] = defaultdict(set)
+    for account, name, customer in rows:
+        if account:
+            accounts[account].add(customer)
+        if name:
+            names[name].add(customer)
+    return dict(accounts), dict(names)
 
 
 def _claim_rows(session: Session, as_of: datetime):
