@@ -242,7 +242,9 @@ class Task(Canonical, Base):
     kind: Mapped[str] = mapped_column(String(20), default="workflow", info={"internal": True})
     details: Mapped[dict[str, Any] | None] = mapped_column(JSON, info={"internal": True})
     # the escalation scan reads open tasks of one node created before a threshold
-    __table_args__ = (Index("ix_tasks_node_created", "node", "created_at"),)
+    __table_args__ = (Index("ix_tasks_node_created", "node", "created_at"),
+                      # a person's open to-dos, oldest first (My work), read in index order
+                      Index("ix_tasks_owner_open", "owner_id", "done_at", "created_at", "task_id"))
 
 
 class Interaction(Canonical, Base):

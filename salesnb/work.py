@@ -29,7 +29,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Engine, String, cast, exists, func, or_, select
+from sqlalchemy import Engine, Select, String, cast, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from .auth.people import Actor
@@ -96,10 +96,15 @@ def my_work(engine: Engine, actor: Actor, *, limit: int = 200) -> list[WorkItem]
 
 
 def _tasks(session: Session, actor: Actor, limit: int) -> list[WorkItem]:
-    rows = session.execute(select(Task, User.name).outerjoin(User, User.user_id == Task.owner_id)
-                           .where(Task.owner_id == actor.user_id, Task.done_at.is_(None))
-                           .order_by(Task.created_at, Task.task_id).limit(limit))
+    rows = session.execute(open_tasks_of(actor.user_id).limit(limit))
     return [_task_item(task, name) for task, name in rows]
+
+
+def open_tasks_of(user_id: str) -> Select:
+    """(task, owner name) of ``user_id``'s open to-dos, oldest first (the order of ``ix_tasks_owner_open``)."""
+    return (select(Task, User.name).outerjoin(User, User.user_id == Task.owner_id)
+            .where(Task.owner_id == user_id, Task.done_at.is_(None))
+            .order_by(Task.created_at, Task.task_id))
 
 
 def _task_item(task: Task, owner_name: str | None) -> WorkItem:

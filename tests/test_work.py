@@ -193,3 +193,14 @@ def test_who_reassigns_to_whom(work):
         entry = s.scalar(select(AuditLog).where(AuditLog.action == "task.reassign"))
         assert (entry.actor, entry.before, entry.after) == ("M01", {"owner_id": "U01"}, {"owner_id": "U03"})
     assert "task:T1" not in keys(work, "U01") and "task:T1" in keys(work, "U03")
+
+
+def test_a_persons_open_to_dos_are_read_in_index_order_not_sorted(sqlite_engine):
+    from sqlalchemy import text
+
+    from salesnb.work import open_tasks_of
+
+    sql = str(open_tasks_of("U01").limit(200).compile(sqlite_engine, compile_kwargs={"literal_binds": True}))
+    with sqlite_engine.connect() as conn:
+        plan = " | ".join(row[-1] for row in conn.execute(text("EXPLAIN QUERY PLAN " + sql)))
+    assert "tasks USING INDEX ix_tasks_owner_open" in plan and "TEMP B-TREE" not in plan, plan
