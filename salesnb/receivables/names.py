@@ -28,6 +28,8 @@ LEGAL_FORMS = sorted({
     "companylimited", "coltd", "ltd", "limited", "inc", "corp", "corporation", "company", "co",
 }, key=len, reverse=True)
 
+_LEGAL_FORM_TUPLE = tuple(LEGAL_FORMS)
+
 PROVINCES = (
     "北京", "上海", "天津", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽", "福建",
     "江西", "山东", "河南", "湖北", "湖南", "广东", "海南", "四川", "贵州", "云南", "陕西", "甘肃", "青海",
@@ -93,14 +95,13 @@ def name_keys(name: str | None) -> tuple[str, str]:
 
 
 def _strip_legal_form(key: str) -> str:
-    changed = True
-    while changed and key:
-        changed = False
+    while key.endswith(_LEGAL_FORM_TUPLE):  # one C-level test for the many names that end in none
         for form in LEGAL_FORMS:
             if key.endswith(form) and len(key) > len(form) + 1:
                 key = key[: -len(form)]
-                changed = True
                 break
+        else:
+            break
     return key
 
 
