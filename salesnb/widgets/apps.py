@@ -33,6 +33,7 @@ from ..config import LANGUAGES, load_settings
 from ..db import get_engine, session_scope
 from ..errors import AuthError
 from ..i18n import register, set_language, t
+from ..memory import release_memory
 from ..timeutil import parse_timestamp, set_local_tz
 from . import html
 from .base import AppWidget, log, readable_error
@@ -243,6 +244,7 @@ def show(name: str) -> widgets.Widget:
         widget = build(name, engine, home=home, as_of=fixed_clock(), actor=actor)
         if item:
             widget.safely(widget.open_item)(item)
+        release_memory(collect=False)  # the build's dropped frames: a millisecond, no garbage collection
         return widget
     except Exception as exc:  # noqa: BLE001
         return _failure(exc)
@@ -255,7 +257,8 @@ def warm_up(name: str, engine) -> None:
     statements, pandas and plotly code paths, plotly's templates: 0.5 s of the
     dashboard's first build); the page then builds the app again on the data
     as of the request.  Nothing else lives in a preheated kernel yet, so every
-    widget is closed again (none reaches the page).
+    widget is closed again (none reaches the page), and the memory the build
+    freed is handed back (:func:`salesnb.memory.release_memory`).
     """
     try:
         build(name, engine, as_of=fixed_clock())
@@ -263,6 +266,7 @@ def warm_up(name: str, engine) -> None:
         log.warning("warming up app %s failed: %s", name, exc)
     finally:
         widgets.Widget.close_all()
+        release_memory()  # what the throw-away build freed goes back to the system, not into the idle kernel
 
 
 def _signed_out(environ=os.environ) -> widgets.Widget:
