@@ -12,10 +12,9 @@ import io
 from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 import pandas as pd
-import plotly.graph_objects as go
 
 from ..i18n import register, t
 from ..timeutil import local_tz, to_local
@@ -23,6 +22,9 @@ from .anomalies import AnomalyNote, notes_frame
 from .audit_process import STAGES, ProcessAudit
 from .kpis import KpiReport, is_red
 from .messages import kpi_label, percent
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
 
 COLUMNS = ("kpi", "scope", "week", "region", "owner_id", "rep_name", "numerator", "denominator", "rate",
            "threshold", "ok", "rule", "severity", "note", "stage", "breakpoints", "per_order",

@@ -1,6 +1,7 @@
 """The sales health dashboard (销售健康度仪表盘): KPI tiles, weekly trends, A-lead conversion, notes, process audit.
 
-Charts are plotly figures drawn by plotly.js in the page.  Voila runs no
+Charts are plotly figure dicts (:mod:`salesnb.kpi.chart_specs`: no plotly.py
+in the kernel) drawn by plotly.js in the page.  Voila runs no
 plotly extension here, so the widget loads plotly.js once into the page (an
 ``Output`` widget with a trusted script) and each chart is a ``div`` plus a
 script that draws it when plotly.js is there.  The figure JSON inside the
@@ -27,7 +28,7 @@ from ..i18n import register, t
 from ..kpi import ALL_KPIS
 from ..kpi.anomalies import anomaly_notes
 from ..kpi.audit_process import audited_orders, process_audit
-from ..kpi.charts import a_lead_figure, audit_figure, trend_figure
+from ..kpi.chart_specs import Chart, a_lead_chart, audit_chart, trend_chart
 from ..kpi.frames import week_of
 from ..kpi.kpis import KpiOptions, count_kpis, is_red, report_from_counts, state
 from ..kpi.messages import days_text, kpi_label, percent
@@ -133,10 +134,10 @@ def plotly_script(served: bool) -> str:
             'document.head.appendChild(s);})();</script>')
 
 
-def figure_html(fig) -> str:
-    """A ``div`` and a script that draws ``fig`` with plotly.js once it is loaded."""
+def figure_html(fig: Chart) -> str:
+    """A ``div`` and a script that draws the figure dict ``fig`` with plotly.js once it is loaded."""
     div_id = f"snb-chart-{next(_chart_ids)}"
-    payload = fig.to_json()
+    payload = json.dumps(fig, ensure_ascii=False, allow_nan=False)
     for char, code in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"),
                        ("\u2029", "\\u2029")):
         payload = payload.replace(char, code)
@@ -146,7 +147,7 @@ def figure_html(fig) -> str:
             f'else{{setTimeout(draw,50);}}}})();</script>')
 
 
-def show_figure(out: widgets.Output, fig) -> None:
+def show_figure(out: widgets.Output, fig: Chart) -> None:
     """Replace what ``out`` shows with ``fig``."""
     out.clear_output(wait=True)
     with out:
@@ -288,8 +289,8 @@ class Dashboard(AppWidget):
             if self.snapshot_taken is not None else t("dashboard.source.live", as_of=stamp(self.counts.as_of)),
             cls="snb-muted")
         self.tiles.value = self._tiles_html(region)
-        show_figure(self.trend_chart, trend_figure(self.report, region=region))
-        show_figure(self.a_lead_chart, a_lead_figure(self.report, region=region))
+        show_figure(self.trend_chart, trend_chart(self.report, region=region))
+        show_figure(self.a_lead_chart, a_lead_chart(self.report, region=region))
         self.a_lead_table.value = self._a_lead_html(region)
         self.a_lead_window.value = html.tag("div", t("kpi.pending.a_lead_window",
                                                      days=days_text(self.report.options.a_lead_maturity)),
@@ -371,7 +372,7 @@ class Dashboard(AppWidget):
         self.audit_text.value = html.tag("div", t(
             "dashboard.audit.summary", orders=len(self.audit.orders), per_order=f"{mean:.2f}",
             split=to_local(split_at).strftime("%Y-%m-%d")), cls="snb-muted")
-        show_figure(self.audit_chart, audit_figure(self.audit, split_at))
+        show_figure(self.audit_chart, audit_chart(self.audit, split_at))
         shown = localise(self.audit.split(split_at))
         self.audit_table.value = html.table(shown.astype(object).where(shown.notna(), "").values.tolist(),
                                             list(shown.columns))

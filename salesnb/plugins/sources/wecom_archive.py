@@ -45,16 +45,16 @@ from collections.abc import Iterator
 from datetime import datetime, timezone
 from functools import partial
 from pathlib import Path
-from typing import Any
-
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from typing import TYPE_CHECKING, Any
 
 from ...errors import SyncError
 from ...sync.base import Batch, ReadContext, Source, Stream
 from ...sync.http import HttpClient
 from ..hookspecs import hookimpl
 from .chats import Pulled, apply_pulled
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric import rsa
 
 PLATFORM = "wecom"
 STREAM = "messages"
@@ -97,6 +97,10 @@ class WecomArchiveSource(Source):
 
     def keys(self) -> dict[str, rsa.RSAPrivateKey]:
         """The private keys by ``publickey_ver``."""
+        # cryptography (≈ 7 MiB) loads when an archive is read, not when the plugin is registered
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric import rsa
+
         if self._keys is None:
             keys = {}
             for version, pem in self._pem_texts().items():
@@ -117,6 +121,8 @@ class WecomArchiveSource(Source):
         key = self.keys().get(version)
         if key is None:
             raise SyncError("sync.archive_no_key", name=self.name, version=version or "-", msgid=msgid)
+        from cryptography.hazmat.primitives.asymmetric import padding
+
         try:
             wrapped = base64.b64decode(str(item.get("encrypt_random_key") or ""), validate=True)
             return key.decrypt(wrapped, padding.PKCS1v15()).decode("utf-8")
