@@ -375,8 +375,9 @@ class ClaimBook:
         m._decide(line, [replace(p, evidence=evidence) for p in m._settle(line, ids, rule, confidence)])
 
     def match_share(self, line: Line) -> None:
-        """A known customer's instalment that is a usual share of exactly one of their claimed invoices, and
-        no instalment of another invoice of theirs."""
+        """A known customer's instalment that is a usual share of exactly one of their claimed invoices (rounded
+        to 100 yuan, be it a multiple of 1,000: the claim names the invoice), and no instalment of another
+        invoice of theirs."""
         m = self.m
         top = m._top_customer(line)
         if top is None or not_for_invoices(line.memo):
@@ -384,7 +385,7 @@ class ClaimBook:
         hits = {c.invoice_id: c for c in self._of_customer.get(top[0], ())
                 if self._open(c) and self.target(c) > line.amount and self._near_claim(c, line)
                 and m._open(line, c.invoice_id)
-                and any(is_share(line.amount, base) for base in {self.target(c), c.amount})}
+                and any(is_share(line.amount, base, round_sums=True) for base in {self.target(c), c.amount})}
         if len(hits) == 1 and line.txn_id not in m._doubtful:
             (invoice_id, claim), = hits.items()
             # The claim decides between instalments when the line is one of its invoice to the cent; a share

@@ -94,8 +94,11 @@ def is_person(payer: str | None) -> bool:
         w in name for w in COMPANY_WORDS)
 
 
-def is_share(amount: int, outstanding: int, exact: bool = False) -> bool:
-    """``amount`` (maybe less a typical fee) is a usual percentage of ``outstanding``, to the cent or rounded to 100 yuan."""
+def is_share(amount: int, outstanding: int, exact: bool = False, round_sums: bool = False) -> bool:
+    """``amount`` (maybe less a typical fee) is a usual percentage of ``outstanding``, to the cent or rounded to 100 yuan.
+
+    A share rounded to a multiple of 1,000 yuan counts only with ``round_sums``: such a sum may be paid on account
+    of any larger invoice, and only other evidence (a claim naming the invoice) makes it a share of this one."""
     if exact:
         return any(amount * 100 == outstanding * share for share in SHARES)
     for fee in (0, *TYPICAL_FEES):
@@ -104,7 +107,7 @@ def is_share(amount: int, outstanding: int, exact: bool = False) -> bool:
             exact = outstanding * share
             if gross * 100 == exact:
                 return True
-            rounded = gross % SHARE_ROUNDING == 0 and gross % ROUND_AMOUNT != 0
+            rounded = gross % SHARE_ROUNDING == 0 and (round_sums or gross % ROUND_AMOUNT != 0)
             if rounded and abs(gross * 100 - exact) <= 50 * SHARE_ROUNDING:
                 return True
     return False

@@ -340,7 +340,8 @@ class Matcher:
         if len(customers) > 1:
             confidence = 0.6
         elif len(top) > 1:
-            confidence -= 0.05  # same customer, same amount: the oldest invoice first, but a reviewer decides
+            # Same customer, same amount: nothing in the line tells which; the oldest first, but a reviewer decides.
+            confidence = min(confidence - 0.05, 0.85)
         elif best < 100.0 and line.amount % ROUND_AMOUNT == 0 and self._part_elsewhere(line, next(iter(customers)),
                                                                                          top):
             # A round sum from a name only like the customer's: as likely paid on account of a larger invoice.
@@ -402,7 +403,7 @@ class Matcher:
         """Several lines of one customer that together pay one invoice (exactly, or short by typical fees)."""
         by_customer: dict[str, list[Line]] = defaultdict(list)
         for line in self.lines:
-            if line.txn_id not in self.used:
+            if line.txn_id not in self.used and not not_for_invoices(line.memo):  # a deposit is no part of one
                 top = self._top_customer(line)
                 if top is not None and (customers is None or top[0] in customers):
                     by_customer[top[0]].append(line)
@@ -420,9 +421,10 @@ class Matcher:
         amounts = [ln.amount for ln in pool]
         subsets = subset_sums(amounts, target, max_size=4)
         if len(subsets) == 1:
+            confidence = 0.6 if self._parts_elsewhere(invoice_id, [pool[k] for k in subsets[0]]) else 0.92
             for k in subsets[0]:
                 part = pool[k]
-                self._decide(part, [Proposal(part.txn_id, invoice_id, part.amount, "split_payments", 0.92)])
+                self._decide(part, [Proposal(part.txn_id, invoice_id, part.amount, "split_payments", confidence)])
             return
         if subsets:
             return
@@ -433,10 +435,24 @@ class Matcher:
             return
         combo = short[0]
         shortfall = target - sum(amounts[k] for k in combo)
+        confidence = 0.6 if self._parts_elsewhere(invoice_id, [pool[k] for k in combo]) else 0.9
         for n, k in enumerate(combo):
             part = pool[k]
             amount = part.amount + (shortfall if n == len(combo) - 1 else 0)  # the last part absorbs the fees
-            self._decide(part, [Proposal(part.txn_id, invoice_id, amount, "split_payments_fee", 0.9)])
+            self._decide(part, [Proposal(part.txn_id, invoice_id, amount, "split_payments_fee", confidence)])
+
+    def _parts_elsewhere(self, invoice_id: str, parts: list[Line]) -> bool:
+        """Whether a line of a split payment of ``invoice_id`` is no instalment of it (no usual share, nor the
+        rest after one) but reads as a part payment of another open invoice of the customer (a round sum on
+        account of a larger one, an instalment of it): the split then rests on the sum's coincidence, and the
+        lines go to review."""
+        customer, inv = self.invoices[invoice_id].customer_id, self.invoices[invoice_id]
+        doubtful = customer is not None and any(
+            not part_of(p.amount, self.remaining[invoice_id], inv.amount, on_account=False)
+            and self._part_elsewhere(p, customer, (invoice_id,)) for p in parts)
+        if doubtful:
+            self._doubtful.update(p.txn_id for p in parts)
+        return doubtful
 
     def _pass_fee(self, line: Line) -> None:
         top = self._top_customer(line)

@@ -232,3 +232,78 @@ def test_the_rest_of_a_part_paid_invoice_from_a_payer_nobody_knows_goes_to_revie
     applied, proposed = outcome(engine)
     assert applied == {("T1", "INV-7001", "reference_partial"), ("T3", "INV-7002", "amount_unique")}
     assert "INV-7001" in proposed["T2"]
+
+
+# ---------------------------------------------------------------- several lines for one invoice
+
+
+def test_a_split_payment_with_a_round_sum_on_account_of_a_larger_invoice_goes_to_review(engine):
+    # 82,990 + 1,628,000 = I1 less 10 yuan — but 1,628,000 is a round sum the customer may pay on account of I2.
+    ledger(engine, {"I1": ("C1", "1711000.00"), "I2": ("C1", "3226356.00")},
+           [("T1", 10, "82990.00", "上海某某贸易", None), ("T2", 12, "1628000.00", "上海某某贸易有限公司", "往来款")])
+    applied, proposed = outcome(engine)
+    assert applied == set()
+    assert "I1" in proposed["T1"] and "I1" in proposed["T2"]
+
+
+def test_an_exact_split_payment_with_a_round_sum_on_account_of_a_larger_invoice_goes_to_review(engine):
+    # 1,017,000 + 243,018 = I1 to the cent — and 1,017,000 is as well a round sum on account of I2.
+    ledger(engine, {"I1": ("C1", "1260018.00"), "I2": ("C1", "3222000.00")},
+           [("T1", 10, "1017000.00", "上海某某贸易有限公司", None), ("T2", 12, "243018.00", "上海某某贸易有限公司", None)])
+    applied, proposed = outcome(engine)
+    assert applied == set()
+    assert "I1" in proposed["T1"] and "I1" in proposed["T2"]
+
+
+def test_a_plain_split_payment_is_still_applied_with_a_larger_invoice_open(engine):
+    # 30 % of I1 and the rest less a 10-yuan fee; J1 to the cent.  No line reads as a part of I2 or J2.
+    ledger(engine, {"I1": ("C1", "17110.00"), "I2": ("C1", "32263.56"), "J1": ("C2", "10000.26"),
+                    "J2": ("C2", "25871.44")},
+           [("T1", 10, "5133.00", "上海某某贸易有限公司", None), ("T2", 12, "11967.00", "上海某某贸易有限公司", None),
+            ("T3", 10, "4000.13", "杭州远大机械有限公司", None), ("T4", 12, "6000.13", "杭州远大机械有限公司", None)])
+    applied, _ = outcome(engine)
+    assert applied == {("T1", "I1", "split_payments_fee"), ("T2", "I1", "split_payments_fee"),
+                       ("T3", "J1", "split_payments"), ("T4", "J1", "split_payments")}
+
+
+def test_a_deposit_is_no_part_of_a_split_payment(engine):
+    # 300,000 定金 + 700,000 = I1; but a deposit pays no invoice, so the two lines are no split of it (700,000 alone
+    # is 70 % of I1, or a round sum on account of I2: a reviewer decides).
+    ledger(engine, {"I1": ("C1", "1000000.00"), "I2": ("C1", "3000000.00")},
+           [("T1", 10, "300000.00", "上海某某贸易有限公司", "定金"), ("T2", 12, "700000.00", "上海某某贸易有限公司", None)])
+    applied, proposed = outcome(engine)
+    assert applied == set()
+    assert "I1" in proposed["T2"]
+
+
+def test_two_open_invoices_of_the_customer_with_the_lines_amount_go_to_review(engine):
+    # The customer's own name, its known account: still nothing says which of I1 and I2 the line pays.
+    ledger(engine, {"I1": ("C1", "7816.00"), "I2": ("C1", "7816.00"), "J1": ("C2", "7816.00")},
+           [("T1", 10, "7816.00", "上海某某贸易有限公司", "货款", "6222000011112222"),
+            ("T2", 10, "7816.00", "杭州远大机械有限公司", "货款")])
+    applied, proposed = outcome(engine)
+    assert applied == {("T2", "J1", "amount_name")}
+    assert proposed["T1"] >= {"I1", "I2"}
+
+
+# ---------------------------------------------------------------- a claim names the invoice of a round instalment
+
+
+def test_a_round_instalment_of_the_claimed_invoice_is_applied_and_without_the_claim_left_to_review(engine):
+    # 1,540,000 is 40 % of 3,850,100 rounded to 100 yuan (a multiple of 1,000 by chance): the rep's claim says
+    # which invoice; without a claim the round sum may as well be on account of the larger I2 / J2.
+    ledger(engine, {"I1": ("C1", "3850100.00"), "I2": ("C1", "5000000.00"), "J1": ("C2", "3850100.00"),
+                    "J2": ("C2", "5000000.00")},
+           [("T1", 10, "1540000.00", "上海某某贸易有限公司", "转账"), ("T2", 10, "1540000.00", "杭州远大机械有限公司", "转账")],
+           [("CLM-1", "I1", "3850100.00", 10.5)])
+    applied, proposed = outcome(engine)
+    assert applied == {("T1", "I1", "claim_percentage")}
+    assert "T2" in proposed
+
+
+def test_a_round_sum_off_a_share_of_the_claimed_invoice_by_more_than_rounding_goes_to_review(engine):
+    # 1,545,000 is 960 yuan off 40 % of I1: no instalment rounded to 100 yuan.
+    ledger(engine, {"I1": ("C1", "3850100.00"), "I2": ("C1", "5000000.00")},
+           [("T1", 10, "1545000.00", "上海某某贸易有限公司", "转账")], [("CLM-1", "I1", "3850100.00", 10.5)])
+    applied, proposed = outcome(engine)
+    assert applied == set() and "T1" in proposed
