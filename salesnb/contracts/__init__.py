@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..lazy import lazy_exports
+from . import messages  # noqa: F401 - the package's message keys, whichever submodule is used
 
 # resolved on first use: the checks read the feasibility rule without loading python-docx (the 交付保障书)
 _EXPORTS: dict[str, str | tuple[str, str]] = {

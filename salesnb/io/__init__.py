@@ -22,6 +22,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..lazy import lazy_exports
+from . import messages  # noqa: F401 - the package's message keys, whichever submodule is used
 
 # resolved on first use: a page that offers an upload or lists past imports does not load pandas
 _EXPORTS: dict[str, str | tuple[str, str]] = {

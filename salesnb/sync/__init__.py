@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..lazy import lazy_exports
+from . import messages  # noqa: F401 - the package's message keys, whichever submodule is used
 
 # resolved on first use: the Connectors page lists streams without loading the driver (and pandas)
 _EXPORTS: dict[str, str | tuple[str, str]] = {
