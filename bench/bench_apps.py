@@ -146,7 +146,10 @@ def sign_in(context, server: BackgroundServer, user_id: str) -> float:
         start = time.perf_counter()
         page.click("button[type=submit]")
         page.wait_for_url("**/voila/render/index.ipynb", wait_until="commit", timeout=60_000)
-        return time.perf_counter() - start
+        elapsed = time.perf_counter() - start
+        # Closing a page while Voila still streams it has left Playwright waiting on a renderer that was gone.
+        page.wait_for_load_state("domcontentloaded", timeout=60_000)
+        return elapsed
     finally:
         page.close()
 
