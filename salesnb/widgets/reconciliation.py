@@ -51,6 +51,11 @@ register({
         "rule.amount_name": "金额+付款方名称", "rule.split_invoices": "一笔付多张发票",
         "rule.split_payments": "多笔付一张发票", "rule.fee": "扣手续费", "rule.amount_only": "仅金额相同",
         "rule.name_only": "仅付款方名称", "rule.manual": "人工确认",
+        "rule.claim": "回款认领", "rule.split_rest": "认领发票+一张未认领发票", "rule.percentage": "按比例分期",
+        "rule.rest_of_share": "分期尾款", "rule.amount_unique": "金额唯一", "rule.sole_invoice": "唯一未结发票",
+        "rule.sole_larger_invoice": "唯一更大的未结发票",
+        "rule.with.claim": "回款认领：{rule}", "rule.with.third_party": "{rule}（第三方付款）",
+        "rule.with.fee": "{rule}（扣手续费）",
     },
     "en": {
         "recon.title": "Bank reconciliation",
@@ -84,6 +89,12 @@ register({
         "rule.amount_name": "amount + payer name", "rule.split_invoices": "one line, several invoices",
         "rule.split_payments": "several lines, one invoice", "rule.fee": "bank fee deducted",
         "rule.amount_only": "amount only", "rule.name_only": "payer name only", "rule.manual": "confirmed by hand",
+        "rule.claim": "payment claim", "rule.split_rest": "claimed invoices + one unclaimed",
+        "rule.percentage": "instalment (share)", "rule.rest_of_share": "last instalment",
+        "rule.amount_unique": "unique amount", "rule.sole_invoice": "only open invoice",
+        "rule.sole_larger_invoice": "only larger open invoice",
+        "rule.with.claim": "claim: {rule}", "rule.with.third_party": "{rule} (third party)",
+        "rule.with.fee": "{rule} (bank fee)",
     },
 })
 
@@ -96,9 +107,17 @@ def first_of_each_line(candidates: list[Candidate]) -> list[Candidate]:
 
 
 def rule_label(rule: str) -> str:
+    """The reviewer's words for a matching rule: its own label, or one built from its parts
+    (``claim_split_invoices_third_party_fee`` → 回款认领：一笔付多张发票（第三方付款）（扣手续费）); else the rule."""
     key = f"rule.{rule}"
-    text = t(key)
-    return rule if text == key else text
+    if t(key) != key:
+        return t(key)
+    for suffix in ("_fee", "_third_party"):
+        if rule.endswith(suffix) and len(rule) > len(suffix):
+            return t(f"rule.with{suffix.replace('_', '.', 1)}", rule=rule_label(rule[: -len(suffix)]))
+    if rule.startswith("claim_"):
+        return t("rule.with.claim", rule=rule_label(rule[len("claim_"):]))
+    return rule
 
 
 class ReconciliationQueue(AppWidget):

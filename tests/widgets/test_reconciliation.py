@@ -124,3 +124,29 @@ def test_lines_and_applied_matches_are_paged_in_the_database(reconciled, monkeyp
     assert w.selected_txn == "B003" and w.error == ""
     w.confirm_button.click()
     assert w.error == "" and w.pending == 1 and w.tabs.titles == ("待确认（1）", "已匹配（3）")
+
+
+@pytest.mark.parametrize("language", ["zh-CN", "en"])
+def test_every_matching_rule_reads_in_words_for_the_reviewer(language):
+    from salesnb.i18n import set_language
+    from salesnb.receivables.claim_evidence import CLAIM_RULES
+    from salesnb.receivables.matching import AMOUNT_ONLY_RULES
+    from salesnb.receivables.payments import FEE_RULES
+    from salesnb.widgets.reconciliation import rule_label
+
+    others = {"reference", "reference_partial", "reference_overpaid", "reference_split", "reference_unclear",
+              "amount_name", "split_invoices", "split_payments", "percentage", "rest_of_share", "sole_invoice",
+              "sole_larger_invoice", "claim_split_invoices", "claim_split_invoices_third_party", "claim_split_rest",
+              "claim_split_rest_third_party", "claim_split_payments", "claim_split_payments_third_party",
+              "claim_percentage", "amount_only", "name_only", "manual"}
+    set_language(language)
+    try:
+        for rule in sorted(FEE_RULES | AMOUNT_ONLY_RULES | set(CLAIM_RULES.values()) | others):
+            label = rule_label(rule)
+            assert "_" not in label and label != rule, (rule, label)
+        assert rule_label("claim_split_invoices_third_party_fee") == {
+            "zh-CN": "回款认领：一笔付多张发票（第三方付款）（扣手续费）",
+            "en": "claim: one line, several invoices (third party) (bank fee)"}[language]
+        assert rule_label("some_plugin_rule") == "some_plugin_rule"  # a rule nobody labelled shows as it is
+    finally:
+        set_language("zh-CN")
