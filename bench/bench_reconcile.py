@@ -172,11 +172,12 @@ def show_wrong(report, truth: pd.DataFrame, described: dict[str, dict[str, str]]
                   f"{described['invoice'].get(m.invoice_id, m.invoice_id)}; it pays {right}")
 
 
-def run(label: str, folder: Path, url: str, *, wrong: bool = False, **limits) -> None:
+def run(label: str, folder: Path, url: str, as_of: datetime, *, wrong: bool = False, **limits) -> None:
+    """Load the demo set in ``folder`` into ``url``, reconcile as of ``as_of`` (the moment the data describes)
+    twice, and print the figures."""
     started = time.perf_counter()
     engine, truth, sizes, described = load(folder, url, **limits)
     loaded = time.perf_counter() - started
-    as_of = datetime.now(local_tz())
     cpu = time.process_time()
     report = reconcile(engine, as_of)
     cpu = time.process_time() - cpu
@@ -217,19 +218,20 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         started = time.perf_counter()
-        generate(root / "quality", orders=args.orders, seed=args.seed, as_of=args.as_of)
-        print(f"demo data: {args.orders:,} orders generated in {time.perf_counter() - started:.1f} s")
-        run("quality", root / "quality", f"sqlite:///{root / 'quality.db'}", wrong=args.show_wrong)
+        files = generate(root / "quality", orders=args.orders, seed=args.seed, as_of=args.as_of)
+        print(f"demo data: {args.orders:,} orders generated in {time.perf_counter() - started:.1f} s, "
+              f"as of {files.as_of:%Y-%m-%d %H:%M}")
+        run("quality", root / "quality", f"sqlite:///{root / 'quality.db'}", files.as_of, wrong=args.show_wrong)
         if args.skip_scale:
             return 0
         orders = math.ceil(args.lines / LINES_PER_ORDER * 1.05)
         started = time.perf_counter()
-        generate(root / "scale", orders=orders, seed=args.seed + 1, as_of=args.as_of)
+        scale = generate(root / "scale", orders=orders, seed=args.seed + 1, as_of=args.as_of)
         print(f"\ndemo data: {orders:,} orders generated in {time.perf_counter() - started:.1f} s")
         limits = {"max_lines": args.lines, "max_invoices": args.invoices, "wrong": args.show_wrong}
-        run("scale, SQLite", root / "scale", f"sqlite:///{root / 'scale.db'}", **limits)
+        run("scale, SQLite", root / "scale", f"sqlite:///{root / 'scale.db'}", scale.as_of, **limits)
         if args.postgres:
-            run("scale, PostgreSQL", root / "scale", args.postgres, **limits)
+            run("scale, PostgreSQL", root / "scale", args.postgres, scale.as_of, **limits)
     return 0
 
 
