@@ -147,10 +147,11 @@ def process_audit(engine: Engine, as_of: datetime, *, scope: Scope | None = None
     return ProcessAudit(as_of=as_of, orders=orders[["order_id", "created_at"]], breakpoints=breakpoints)
 
 
-def audited_orders(engine: Engine, as_of: datetime, *, scope: Scope | None = None) -> int:
-    """How many orders :func:`process_audit` would audit (one count in the database)."""
+def audited_orders(engine: Engine, as_of: datetime, *, scope: Scope | None = None, at_most: int | None = None) -> int:
+    """How many orders :func:`process_audit` would audit (one count in the database); with ``at_most``, counted
+    no further than ``at_most + 1`` ("more than ``at_most``")."""
     with engine.connect() as conn:
-        return KpiData(conn, as_of, scope).count(ORDERS_SQL, scoped=True)
+        return KpiData(conn, as_of, scope).count(ORDERS_SQL, scoped=True, at_most=at_most)
 
 
 def _entity_links(data: KpiData, orders: pd.DataFrame) -> pd.DataFrame:

@@ -119,10 +119,13 @@ class KpiData:
             sql = self._scoped(sql, params)
         return read_frame(self.conn, sql, times, as_of=self.as_of.to_pydatetime(), **params)
 
-    def count(self, sql: str, *, scoped: bool = False, **params) -> int:
-        """How many rows ``sql`` yields (counted in the database)."""
+    def count(self, sql: str, *, scoped: bool = False, at_most: int | None = None, **params) -> int:
+        """How many rows ``sql`` yields (counted in the database); with ``at_most``, stop counting past it (a
+        result of ``at_most + 1`` means "more than ``at_most``")."""
         if scoped:
             sql = self._scoped(sql, params)
+        if at_most is not None:
+            sql = f"SELECT 1 AS one FROM ({sql}) bounded LIMIT {int(at_most) + 1}"
         return int(self.query(f"SELECT COUNT(*) AS n FROM ({sql}) counted", **params)["n"].iloc[0])
 
     def _scoped(self, sql: str, params: dict) -> str:

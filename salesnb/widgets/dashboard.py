@@ -53,7 +53,7 @@ register({
         "dashboard.notes.empty": "本周没有需要关注的异常",
         "dashboard.audit.summary": "{orders} 单，平均每单 {per_order} 个断点；{split} 前后对比",
         "dashboard.audit.empty": "暂无订单",
-        "dashboard.audit.large": "共 {orders} 单：流程审计要逐单分析，数据量大时按需计算。",
+        "dashboard.audit.large": "超过 {limit} 单：流程审计要逐单分析，数据量大时按需计算。",
         "dashboard.audit.run": "计算流程审计",
         "dashboard.source.snapshot": "指标截至 {as_of}（每日检查于 {taken} 统计）；点“刷新”按当前数据重新计算。",
         "dashboard.source.live": "指标按 {as_of} 的数据实时计算。",
@@ -74,7 +74,7 @@ register({
         "dashboard.notes.empty": "Nothing unusual this week",
         "dashboard.audit.summary": "{orders} orders, {per_order} breakpoints per order; before vs after {split}",
         "dashboard.audit.empty": "No orders yet",
-        "dashboard.audit.large": "{orders} orders: the process audit analyses every order, so with this "
+        "dashboard.audit.large": "More than {limit} orders: the process audit analyses every order, so with this "
                                  "much data it runs when asked.",
         "dashboard.audit.run": "Run the process audit",
         "dashboard.source.snapshot": "KPIs as of {as_of} (counted by the daily run at {taken}); "
@@ -172,6 +172,7 @@ class Dashboard(AppWidget):
         self.counts = self.report = self.notes = self.audit = None
         self.snapshot_taken = None  # when the daily run took the counts shown; None: counted live
         self.audit_orders = 0
+        self.audit_limit = AUDIT_AUTO_ORDERS
         self.weeks_box = widgets.Dropdown(options=[(t("dashboard.weeks", n=n), n) for n in WEEK_CHOICES], value=8,
                                           layout=widgets.Layout(width="140px"))
         self.weeks_box.add_class("snb-filter-weeks")
@@ -254,8 +255,10 @@ class Dashboard(AppWidget):
             self.counts = count_kpis(self.engine, as_of, options=KpiOptions.from_settings(settings), scope=scope)
         numbers_as_of = self.counts.as_of
         self.audit = None
-        orders = audited_orders(self.engine, numbers_as_of, scope=scope)
-        if orders <= int(section.get("audit_auto_orders", AUDIT_AUTO_ORDERS)):
+        self.audit_limit = int(section.get("audit_auto_orders", AUDIT_AUTO_ORDERS))
+        # counted only as far as the limit: a million orders need not be counted to know they are too many
+        orders = audited_orders(self.engine, numbers_as_of, scope=scope, at_most=self.audit_limit)
+        if orders <= self.audit_limit:
             self.audit = process_audit(self.engine, numbers_as_of, scope=scope)
         self.audit_orders = orders
         self.report = report_from_counts(self.counts, since=self.since)
@@ -357,7 +360,7 @@ class Dashboard(AppWidget):
         split_at = self.since
         if self.audit is None:  # large data: the audit runs when asked
             self.audit_button.layout.display = ""
-            self.audit_text.value = html.tag("div", t("dashboard.audit.large", orders=self.audit_orders),
+            self.audit_text.value = html.tag("div", t("dashboard.audit.large", limit=f"{self.audit_limit:,}"),
                                              cls="snb-muted")
             self.audit_chart.clear_output()
             self.audit_table.value = ""

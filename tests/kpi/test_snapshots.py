@@ -13,6 +13,7 @@ import pandas as pd
 from salesnb.auth.visibility import Scope
 from salesnb.db import session_scope
 from salesnb.kpi import compute_kpis
+from salesnb.kpi.audit_process import audited_orders
 from salesnb.kpi.kpis import KpiOptions, count_kpis, report_from_counts
 from salesnb.kpi.snapshots import KEEP, latest_kpi_snapshot, save_kpi_snapshot
 from salesnb.models import Baseline, KpiSnapshot, Lead, Order
@@ -85,7 +86,8 @@ def test_the_process_audit_waits_for_a_click_on_large_data(engine, tmp_path, mon
     monkeypatch.setenv("SALESNB_CONFIG", str(config))
     board = Dashboard(engine, as_of=AS_OF)
     assert board.error == "" and board.audit is None
-    assert board.audit_button.layout.display != "none" and "按需计算" in board.audit_text.value
+    assert board.audit_button.layout.display != "none" and "超过 2 单" in board.audit_text.value
+    assert audited_orders(engine, AS_OF) > 3 and audited_orders(engine, AS_OF, at_most=2) == 3  # counted no further
     assert "流程审计" not in set(openpyxl.load_workbook(io.BytesIO(board.export())).sheetnames)
     board.audit_button.click()
     assert board.error == "" and board.audit is not None and len(board.audit.orders) >= 3
