@@ -167,6 +167,8 @@ class Contract(Canonical, Base):
                                 default="pending_approval", index=True)
     approved_at: Mapped[datetime | None] = field("审批通过时间", aliases=("审批时间",))
     frozen_reason: Mapped[dict[str, Any] | None] = mapped_column(JSON, info={"internal": True})
+    # a manager's contracts waiting for approval: per owner in the team, only the waiting ones
+    __table_args__ = (Index("ix_contracts_owner_status", "owner_id", "status", "submitted_at"),)
 
 
 class Order(Canonical, Base):

@@ -195,15 +195,21 @@ def reassign_targets(engine: Engine, actor: Actor, *, limit: int = PAGE_MAX) -> 
 def _contracts(session: Session, actor: Actor, limit: int) -> list[WorkItem]:
     if actor.role not in ACTIONS["contract.approve"]:
         return []
-    query = (select(Contract, Customer.name).outerjoin(Customer, Customer.customer_id == Contract.customer_id)
-             .where(Contract.status == "pending_approval", Contract.owner_id != actor.user_id,
-                    scope_of(actor).clause(Contract.owner_id),
-                    exists().where(ContractSubmission.contract_id == Contract.contract_id,
-                                   ContractSubmission.feasible.is_(True)))
-             .order_by(Contract.submitted_at.is_(None), Contract.submitted_at, Contract.contract_id).limit(limit))
+    query = awaiting_approval(actor).limit(limit)
     return [WorkItem("contract", c.contract_id, "contract", c.contract_id, name or c.customer_id, c.submitted_at,
                      detail=c.owner_id, owner_id=c.owner_id, amount=c.amount)
             for c, name in session.execute(query) if allowed(actor, "contract.approve", c.owner_id)]
+
+
+def awaiting_approval(actor: Actor) -> Select:
+    """(contract, customer name) of the feasible contracts in ``actor``'s scope (not their own) waiting for
+    approval, oldest submission first (per team member through ``ix_contracts_owner_status``)."""
+    return (select(Contract, Customer.name).outerjoin(Customer, Customer.customer_id == Contract.customer_id)
+            .where(Contract.status == "pending_approval", Contract.owner_id != actor.user_id,
+                   scope_of(actor).clause(Contract.owner_id),
+                   exists().where(ContractSubmission.contract_id == Contract.contract_id,
+                                  ContractSubmission.feasible.is_(True)))
+            .order_by(Contract.submitted_at.is_(None), Contract.submitted_at, Contract.contract_id))
 
 
 def _claims(session: Session, actor: Actor, limit: int) -> list[WorkItem]:

@@ -204,3 +204,17 @@ def test_a_persons_open_to_dos_are_read_in_index_order_not_sorted(sqlite_engine)
     with sqlite_engine.connect() as conn:
         plan = " | ".join(row[-1] for row in conn.execute(text("EXPLAIN QUERY PLAN " + sql)))
     assert "tasks USING INDEX ix_tasks_owner_open" in plan and "TEMP B-TREE" not in plan, plan
+
+
+def test_a_managers_contracts_to_approve_are_found_per_team_member(sqlite_engine):
+    from sqlalchemy import text
+
+    from salesnb.work import awaiting_approval
+
+    seed(sqlite_engine)
+    with session_scope(sqlite_engine) as s:
+        manager = load_actor(s, "M01")
+    sql = str(awaiting_approval(manager).limit(200).compile(sqlite_engine, compile_kwargs={"literal_binds": True}))
+    with sqlite_engine.connect() as conn:
+        plan = " | ".join(row[-1] for row in conn.execute(text("EXPLAIN QUERY PLAN " + sql)))
+    assert "contracts USING INDEX ix_contracts_owner_status (owner_id=? AND status=?)" in plan, plan
