@@ -29,7 +29,16 @@ def lab_server(tmp_path, sqlite_template):
     port, token = free_port(), "lab-test-token"
     folder = tmp_path / "notebooks"
     log = open(tmp_path / "lab.log", "w", encoding="utf-8")  # noqa: SIM115 - closed below
-    env = {**os.environ, "SALESNB_DB_URL": f"sqlite:///{db}", "SALESNB_LANG": "zh-CN"}
+    home = tmp_path / "jupyter"  # a layout saved by an earlier run must not decide which tab is in front
+    env = {**os.environ, "SALESNB_DB_URL": f"sqlite:///{db}", "SALESNB_LANG": "zh-CN",
+           "JUPYTER_CONFIG_DIR": str(home / "config"), "JUPYTER_DATA_DIR": str(home / "data"),
+           "JUPYTER_RUNTIME_DIR": str(home / "runtime"), "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"),
+           "JUPYTERLAB_SETTINGS_DIR": str(home / "settings")}
+    # JupyterLab's default "contentVisibility" windowing leaves cells skipped (hidden to Playwright) while a
+    # headless page is not painting; every cell attached is what a user on a real screen sees
+    tracker = home / "settings" / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings"
+    tracker.parent.mkdir(parents=True)
+    tracker.write_text('{"windowingMode": "none"}', encoding="utf-8")
     process = subprocess.Popen(
         [sys.executable, "-c", "from salesnb.cli import main; main()", "lab", "--no-browser", "--port", str(port),
          "--dir", str(folder), "--token", token, "--user", "U01"], stdout=log, stderr=subprocess.STDOUT, env=env)
@@ -61,6 +70,7 @@ def test_lab_opens_template_copies_and_a_widget_renders(browser, lab_server):
     try:
         page.goto(f"{url}/lab/tree/salesnb_widgets.ipynb?token={token}")
         page.locator(".jp-Notebook .jp-Cell").first.wait_for()
+        assert page.locator(".jp-content-visibility-mode").count() == 0  # the test's settings were read
         page.locator(".jp-StatusBar-TextItem", has_text="Idle").first.wait_for()  # the kernel has started
         dialog = page.locator(".jp-Dialog")
         if dialog.count():  # JupyterLab may ask which kernel to use: the notebook's own
