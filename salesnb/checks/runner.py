@@ -251,8 +251,6 @@ def _run_one(conn, hits: Table, check: Check, ctx: CheckContext, run_id: int) ->
         conn.exec_driver_sql(f"ANALYZE {hits.name}")
     f = Finding.__table__
     is_open = and_(f.c.check_name == name, f.c.resolved_at.is_(None))
-    persisting = conn.scalar(select(func.count()).select_from(hits).where(
-        exists().where(is_open, f.c.entity_id == hits.c.entity_id)))
     # An open finding that is hit again is still open: only what changed about it is written (its
     # level, bucket, message...), so a rerun with nothing changed writes no findings rows at all.
     changed = or_(f.c.severity != check.severity,
@@ -268,14 +266,15 @@ def _run_one(conn, hits: Table, check: Check, ctx: CheckContext, run_id: int) ->
         literal(run_id, Integer),
     ).where(~exists().where(other.c.check_name == name, other.c.resolved_at.is_(None),
                             other.c.entity_id == hits.c.entity_id))
-    conn.execute(insert(f).from_select(
-        ["check_name", "entity_type", *HIT_COLUMNS, "severity", "first_seen", "last_seen", "run_id"], fresh))
+    new = conn.execute(insert(f).from_select(  # counted by the insert: no second join to tell new from persisting
+        ["check_name", "entity_type", *HIT_COLUMNS, "severity", "first_seen", "last_seen", "run_id"], fresh)
+        .execution_options(preserve_rowcount=True)).rowcount
     resolved = conn.execute(
         update(f).where(is_open, ~exists().where(hits.c.entity_id == f.c.entity_id))
         .values(resolved_at=as_of, run_id=run_id)
     ).rowcount
     count = conn.scalar(select(func.count()).select_from(hits))
-    new = count - persisting  # every hit either had an open finding or got a new one
+    persisting = count - new  # every hit either had an open finding or got a new one
     if conn.dialect.name == "postgresql" and new >= ANALYZE_AFTER:
         # fresh statistics, or the next check's anti-join may take findings for a tiny table
         conn.exec_driver_sql(f"ANALYZE {f.name}")
