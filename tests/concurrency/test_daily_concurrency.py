@@ -84,10 +84,10 @@ def state(url: str) -> dict:
             "delivered": count(OutboxMessage, OutboxMessage.channel == "console"),
             "paid": [tuple(r) for r in session.execute(
                 select(Invoice.invoice_id, Invoice.paid_amount).order_by(Invoice.invoice_id))],
-            "messages": sorted(session.execute(
+            "messages": sorted(tuple(r) for r in session.execute(
                 select(OutboxMessage.event_type, OutboxMessage.entity_id, OutboxMessage.recipients)
                 .where(OutboxMessage.channel == "default",
-                       OutboxMessage.event_type != "checks.new_findings")).tuples()),
+                       OutboxMessage.event_type != "checks.new_findings"))),
         }
     engine.dispose()
     return result
