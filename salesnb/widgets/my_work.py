@@ -8,6 +8,8 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 import ipywidgets as widgets
+from ipywidgets.widgets.widget_description import DescriptionStyle
+from ipywidgets.widgets.widget_string import HTMLStyle, TextStyle
 from traitlets import Int, List, Unicode
 
 from ..auth import allowed
@@ -128,6 +130,24 @@ def item_href(item: WorkItem) -> str:
 SECTION_SIZE = 20  # cards drawn per kind before "show more"
 
 
+class Looks:
+    """The layout and style models every card shares.
+
+    An ipywidget made without them gets a layout (and a style) model of its own, and the page loads each
+    model over the kernel's comm: a director's page of ≈ 1,000 widgets carried ≈ 2,400 models.  The cards
+    never change a layout or style, so one of each kind serves them all.
+    """
+
+    def __init__(self) -> None:
+        self.box = widgets.Layout()
+        self.auto = widgets.Layout(width="auto")
+        self.note = widgets.Layout(width="300px")
+        self.html = HTMLStyle()
+        self.button = widgets.ButtonStyle()
+        self.text = TextStyle()
+        self.pick = DescriptionStyle()
+
+
 class MyWork(AppWidget):
     """我的待办: the signed-in person's to-dos, approvals, claim reviews, escalations and findings.
 
@@ -159,6 +179,7 @@ class MyWork(AppWidget):
         self.work: list[WorkItem] = []
         self.team: TeamPage | None = None
         self.targets: list[tuple[str, str]] = []
+        self.looks = Looks()
         self.cards: dict[str, widgets.VBox] = {}
         self.buttons: dict[str, dict[str, widgets.Widget]] = {}
         self.summary = widgets.HTML("")
@@ -277,14 +298,15 @@ class MyWork(AppWidget):
             meta.append(t(f"severity.{item.severity}"))
         notes = "".join(html.tag("div", t("work.note.line", when=html.display(note.at), who=note.author,
                                           text=note.text), cls="snb-work-note-line") for note in item.notes)
+        looks = self.looks
         head = widgets.HTML(html.raw_tag("div", link + html.tag("div", item.title, cls="snb-work-title")
                                          + html.tag("div", " · ".join(meta), cls="snb-muted")
                                          + (html.raw_tag("div", notes, cls="snb-work-notes") if notes else ""),
-                                         cls="snb-work-text"))
+                                         cls="snb-work-text"), layout=looks.box, style=looks.html)
         actions = self._actions(item, team)
-        bar = widgets.HBox(list(actions.values()))
+        bar = widgets.HBox(list(actions.values()), layout=looks.box)
         bar.add_class("snb-work-actions")
-        card = widgets.VBox([head, bar] if actions else [head])
+        card = widgets.VBox([head, bar] if actions else [head], layout=looks.box)
         card.add_class("snb-work-card")
         card.add_class("snb-work-team-task" if team else f"snb-work-{item.kind}")
         self.cards[key] = card
@@ -293,20 +315,21 @@ class MyWork(AppWidget):
 
     def _actions(self, item: WorkItem, team: bool = False) -> dict[str, widgets.Widget]:
         actions: dict[str, widgets.Widget] = {}
+        looks = self.looks
 
         def reason(into: dict[str, widgets.Widget]) -> None:
-            box = widgets.Text(placeholder=t("work.reason"), layout=widgets.Layout(width="auto"))
+            box = widgets.Text(placeholder=t("work.reason"), layout=looks.auto, style=looks.text)
             box.add_class("snb-work-reason")
             into["reason"] = box
 
         def button(name: str, text: str, style: str, fn) -> None:
-            b = widgets.Button(description=text, button_style=style, layout=widgets.Layout(width="auto"))
+            b = widgets.Button(description=text, button_style=style, layout=looks.auto, style=looks.button)
             b.add_class(f"snb-work-{name}")
             self.on_click(b, lambda: fn(item))
             actions[name] = b
 
         def note() -> None:
-            box = widgets.Text(placeholder=t("work.note.placeholder"), layout=widgets.Layout(width="300px"))
+            box = widgets.Text(placeholder=t("work.note.placeholder"), layout=looks.note, style=looks.text)
             box.add_class("snb-work-note")
             actions["note"] = box
             button("add_note", t("work.note.add"), "", lambda _: self.add_note(item, box.value))
@@ -317,7 +340,7 @@ class MyWork(AppWidget):
             if allowed(self.actor, "task.reassign", item.owner_id):
                 choices = [(f"{name}（{uid}）", uid) for uid, name in self.targets if uid != item.owner_id]
                 pick = widgets.Dropdown(options=[(t("work.reassign.to"), "")] + choices, value="",
-                                        layout=widgets.Layout(width="auto"))
+                                        layout=looks.auto, style=looks.pick)
                 pick.add_class("snb-work-reassign-to")
                 actions["to"] = pick
                 button("reassign", t("work.reassign"), "warning", lambda _: self.reassign(item, pick.value))

@@ -144,3 +144,14 @@ def test_a_long_section_draws_its_first_cards_and_more_on_request(work):
     assert w.error == "" and len([k for k in w.cards if k.startswith("task:")]) == 10
     w.open_item("LX11")  # a link to an item further down draws the section down to it, highlighted
     assert "snb-work-selected" in w.cards["task:X11"]._dom_classes
+
+
+def test_cards_share_their_layout_and_style_models(work):
+    """Each card's widgets use the page's few shared layouts and styles: a page of cards loads fewer models."""
+    w = MyWork(work, as_of=AS_OF, actor="D01")
+    parts = [part for card in w.cards.values() for part in (card, *card.children)]
+    parts += [control for actions in w.buttons.values() for control in actions.values()]
+    assert len(parts) > 10
+    layouts = {id(part.layout) for part in parts}
+    styles = {id(part.style) for part in parts if hasattr(part, "style")}
+    assert len(layouts) <= 3 and len(styles) <= 4
