@@ -86,7 +86,9 @@ def infeasible_verdicts() -> Any:
 
 def invoice_contract(src: FromClause) -> ColumnElement[Any]:
     """The contract an invoice belongs to: its own ``contract_id``, else its order's."""
-    via_order = select(Order.contract_id).where(Order.order_id == src.c.order_id).scalar_subquery()
+    # correlated to ``src`` by name: nested in another subquery (the contract's terms or owner) SQLAlchemy would
+    # otherwise put ``src`` in this one's FROM, and every invoice would read some order's contract
+    via_order = select(Order.contract_id).where(Order.order_id == src.c.order_id).correlate(src).scalar_subquery()
     return func.coalesce(src.c.contract_id, via_order)
 
 

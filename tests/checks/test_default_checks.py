@@ -173,8 +173,9 @@ def test_claim_stalled_edges(engine):
 def test_invoice_overdue_buckets(engine):
     base_people(engine)
     add(engine, Contract, {"contract_id": "K30", "payment_terms_days": 30, "owner_id": "U2"},
-        {"contract_id": "Knull"})
-    add(engine, Order, {"order_id": "O1", "contract_id": "K30"})
+        {"contract_id": "Knull"}, {"contract_id": "K60", "payment_terms_days": 60, "owner_id": "M1"})
+    # two invoices known only by their orders: each reads its own order's contract (terms and owner)
+    add(engine, Order, {"order_id": "O1", "contract_id": "K30"}, {"order_id": "O2", "contract_id": "K60"})
     due = AS_OF - 30 * D  # issued_at that makes a 30-day invoice due exactly at as_of
     add(engine, Invoice,
         {"invoice_id": "due_now", "contract_id": "K30", "issued_at": due},
@@ -182,6 +183,7 @@ def test_invoice_overdue_buckets(engine):
         {"invoice_id": "30_days", "contract_id": "K30", "issued_at": due - 30 * D},
         {"invoice_id": "30_days_1s", "contract_id": "K30", "issued_at": due - 30 * D - timedelta(seconds=1)},
         {"invoice_id": "via_order", "order_id": "O1", "issued_at": due - 61 * D},
+        {"invoice_id": "via_order_60", "order_id": "O2", "issued_at": AS_OF - 70 * D},
         {"invoice_id": "no_terms", "contract_id": "Knull", "issued_at": AS_OF - 91 * D},
         {"invoice_id": "partly_paid", "contract_id": "K30", "issued_at": due - 90 * D, "status": "partially_paid"},
         {"invoice_id": "paid", "contract_id": "K30", "issued_at": due - 90 * D, "status": "paid"},
@@ -191,10 +193,11 @@ def test_invoice_overdue_buckets(engine):
     frame = findings_frame(engine, check="invoice_overdue")
     hits = dict(zip(frame.entity_id, zip(frame.bucket, frame.details.map(lambda d: d["days_overdue"]))))
     assert hits == {"one_us_late": ("1-30", 1), "30_days": ("1-30", 30), "30_days_1s": ("31-60", 31),
-                    "via_order": ("61-90", 61), "no_terms": ("90+", 91), "partly_paid": ("61-90", 90)}
-    assert report.checks["invoice_overdue"].breakdown == ("buckets", {"1-30": 2, "31-60": 1, "61-90": 2, "90+": 1})
+                    "via_order": ("61-90", 61), "via_order_60": ("1-30", 10), "no_terms": ("90+", 91),
+                    "partly_paid": ("61-90", 90)}
+    assert report.checks["invoice_overdue"].breakdown == ("buckets", {"1-30": 3, "31-60": 1, "61-90": 2, "90+": 1})
     owners = dict(zip(frame.entity_id, frame.owner_id))
-    assert owners["via_order"] == "U2" and owners["no_terms"] == "U1"
+    assert owners["via_order"] == "U2" and owners["via_order_60"] == "M1" and owners["no_terms"] == "U1"
 
 
 def test_sla_breach_levels(engine):
