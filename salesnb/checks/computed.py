@@ -92,15 +92,30 @@ def invoice_contract(src: FromClause) -> ColumnElement[Any]:
     return func.coalesce(src.c.contract_id, via_order)
 
 
-def days_overdue(src: FromClause, as_of: datetime, default_terms_days: int = 0) -> ColumnElement[Any]:
-    """Whole days past issued_at + payment terms (contract's, else the default), rounded up; 0 when not overdue."""
-    terms = func.coalesce(
-        select(Contract.payment_terms_days).where(Contract.contract_id == invoice_contract(src)).scalar_subquery(),
-        int(default_terms_days))
+def days_overdue(src: FromClause, as_of: datetime, default_terms_days: int = 0,
+                 contract_terms: ColumnElement[Any] | None = None) -> ColumnElement[Any]:
+    """Whole days past issued_at + payment terms (contract's, else the default), rounded up; 0 when not overdue.
+
+    ``contract_terms``: the contract's ``payment_terms_days`` when the query already joins the contract
+    (else a subquery per invoice reads it)."""
+    if contract_terms is None:
+        contract_terms = select(Contract.payment_terms_days).where(
+            Contract.contract_id == invoice_contract(src)).scalar_subquery()
+    terms = func.coalesce(contract_terms, int(default_terms_days))
     overdue_us = (literal(epoch_us(as_of), BigInteger()) - sql_epoch_us(src.c.issued_at)
                   - terms * literal(DAY_US, BigInteger()))
     days = (overdue_us + literal(DAY_US - 1, BigInteger())) // literal(DAY_US, BigInteger())
     return case((src.c.issued_at.is_(None), None), (overdue_us > 0, days), else_=0)
+
+
+def with_invoice_contract(src: FromClause) -> tuple[FromClause, ColumnElement[Any], FromClause]:
+    """``src`` (invoices) joined to its order and its contract (:func:`invoice_contract`), for queries over every
+    invoice: one join instead of a subquery per invoice and per column.  Returns (join, contract id, contracts)."""
+    orders, contracts = Order.__table__, Contract.__table__
+    contract_id = func.coalesce(src.c.contract_id, orders.c.contract_id)
+    joined = (src.outerjoin(orders, orders.c.order_id == src.c.order_id)
+              .outerjoin(contracts, contracts.c.contract_id == contract_id))
+    return joined, contract_id, contracts
 
 
 def contract_owner(src: FromClause) -> ColumnElement[Any]:
