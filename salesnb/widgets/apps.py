@@ -49,6 +49,9 @@ class App:
     name: str
     module: str
     widget: str
+    # pandas loads pyarrow (≈ 50–70 MiB) whenever it is installed; an app whose frames stay small (the
+    # dashboard's report is a few thousand rows of counts) runs pandas on Python strings without it
+    arrow: bool = True
 
     @property
     def title(self) -> str:
@@ -61,7 +64,7 @@ class App:
 
 APPS: tuple[App, ...] = (
     App("my_work", "salesnb.widgets.my_work", "MyWork"),
-    App("dashboard", "salesnb.widgets.dashboard", "Dashboard"),
+    App("dashboard", "salesnb.widgets.dashboard", "Dashboard", arrow=False),
     App("scorecard", "salesnb.widgets.scorecard", "ScorecardForm"),
     App("contracts", "salesnb.widgets.contract_approval", "ContractApproval"),
     App("reconciliation", "salesnb.widgets.reconciliation", "ReconciliationQueue"),
@@ -223,6 +226,8 @@ def show(name: str) -> widgets.Widget:
     try:
         engine = get_engine(configure())
         if name != "index":
+            if not app_info(name).arrow:
+                sys.modules.setdefault("pyarrow", None)  # pandas then finds no pyarrow (an import answers None)
             importlib.import_module(app_info(name).module)  # heavy imports happen while the kernel is preheated
         with engine.connect():
             pass  # open the first database connection ahead of the request too

@@ -115,3 +115,21 @@ def test_registering_the_built_in_plugins_loads_no_heavy_library():
     out = subprocess.run([sys.executable, "-c", probe, *heavy], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr[-2000:]
     assert json.loads(out.stdout) == []
+
+
+def test_the_dashboard_kernel_runs_pandas_without_pyarrow(store):
+    """pandas loads pyarrow (≈ 50–70 MiB) whenever it is installed; the dashboard's app kernel blocks it and its
+    small report works on Python strings."""
+    probe = ("import json, sys\n"
+             "from salesnb.db import make_engine\n"
+             "from salesnb.widgets.apps import show\n"
+             "show('dashboard')\n"  # the app notebook's one call (no page request here: it shows the sign-in link)
+             "from salesnb.widgets.dashboard import Dashboard\n"
+             "board = Dashboard(make_engine(sys.argv[1]), actor='D01')\n"
+             "board.export()\n"
+             "print(json.dumps([sys.modules.get('pyarrow') is not None, 'pandas' in sys.modules, board.error,\n"
+             "                  'snb-kpi-tile' in board.tiles.value]))")
+    out = subprocess.run([sys.executable, "-c", probe, store], capture_output=True, text=True, timeout=120,
+                         env={**os.environ, "SALESNB_AS_OF": "2026-11-27", "SALESNB_DB_URL": store, "SALESNB_APP": "1"})
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == [False, True, "", True]
