@@ -121,7 +121,8 @@ def plotly_loader() -> widgets.Output:
 
 
 def plotly_script(served: bool) -> str:
-    """The ``<script>`` that loads plotly.js: from the Voila template's static files, or inline."""
+    """The ``<script>`` that loads plotly.js: from the Voila template's static files once the page has loaded and
+    the browser is idle (the controls come up first, the charts after), or inline."""
     if not served:
         from plotly.offline import get_plotlyjs
 
@@ -132,7 +133,10 @@ def plotly_script(served: bool) -> str:
             'var s=document.createElement("script");s.id="snb-plotly-js";'
             f's.src=(document.body.getAttribute("data-base-url")||"/voila/")+{path};'
             'var add=function(){document.head.appendChild(s);};'
-            'if(window.requestIdleCallback){window.requestIdleCallback(add,{timeout:3000});}else{setTimeout(add,0);}'
+            'var idle=function(){if(window.requestIdleCallback){window.requestIdleCallback(add,{timeout:3000});}'
+            'else{setTimeout(add,0);}};'
+            # after the page's load event: the page's own load never waits for the 4.6 MB script
+            'if(document.readyState==="complete"){idle();}else{window.addEventListener("load",idle);}'
             '})();</script>')
 
 

@@ -148,8 +148,10 @@ class AppPage:
         dialog.dismiss()
 
     def open(self, app: str, query: str = "", timeout: float = 60_000):
-        """Open ``app`` and wait until its widgets are rendered."""
-        self.page.goto(self.server.page_url(app, query))
+        """Open ``app`` and wait (up to ``timeout`` ms) until its widgets are rendered."""
+        # not goto's "load": Voila streams the page while the kernel builds the app, and a busy CI machine can
+        # take longer than the default timeout for that; the widgets are what the tests wait for
+        self.page.goto(self.server.page_url(app, query), wait_until="commit", timeout=timeout)
         self.page.wait_for_selector(".snb-app .snb-header", timeout=timeout)
         return self.page
 
