@@ -84,7 +84,7 @@ register({
 })
 
 ALL = ""
-AUDIT_AUTO_ORDERS = 5_000  # [dashboard] audit_auto_orders: above it the process audit runs on a click (1.2 s at 20,000)
+AUDIT_AUTO_ORDERS = 5_000  # [dashboard] audit_auto_orders: above it the audit runs on a click (1.2 s at 20,000)
 SNAPSHOT_MAX_AGE_HOURS = 26.0  # [dashboard] snapshot_max_age_hours: a daily run's counts older than this are stale
 WEEK_CHOICES = (4, 8, 12, 26)
 CSS = """

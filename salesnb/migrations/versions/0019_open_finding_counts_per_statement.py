@@ -27,7 +27,7 @@ MATCH = ("c.check_name = d.check_name AND c.severity = d.severity AND c.owner_id
 
 
 def _changes(parts: list[str]) -> str:
-    """The net change per key of the open findings in the named transition tables (``+old_rows`` or ``-old_rows``)."""
+    """The net change per key of the open findings in transition tables given as ``"+:new_rows"`` / ``"-:old_rows"``."""
     selects = [f"SELECT {ROW_KEY}, {sign}1 AS delta FROM {table} WHERE resolved_at IS NULL"
                for sign, table in (part.split(":") for part in parts)]
     return (f"SELECT {KEY}, SUM(delta) AS delta FROM ({' UNION ALL '.join(selects)}) s "
