@@ -11,12 +11,13 @@ from typing import Any
 
 from sqlalchemy import Select, String, case, cast, false, select
 
-from ..models import Invoice, Task
+from ..models import Contract, Invoice, Task
 from ..plugins.hookspecs import hookimpl
+from ..receivables.queries import invoice_customer_join
 from . import messages  # noqa: F401  (registers the texts)
 from .base import Check, CheckContext, first_owner, materialised, related_owner
 from .blind import Needs
-from .computed import DEFAULT_SLA_TARGETS, days_overdue, sla_cutoffs, sla_level, with_invoice_contract
+from .computed import DEFAULT_SLA_TARGETS, days_overdue, sla_cutoffs, sla_level
 from .feasibility import infeasible_hits
 
 INVOICE_BUCKETS = (30, 60, 90)
@@ -133,10 +134,10 @@ def _invoice_overdue(ctx: CheckContext) -> Select:
     """Issued, unpaid invoices past issued_at + the contract's payment terms; days overdue rounded up."""
     inv = Invoice.__table__
     edges = tuple(int(e) for e in ctx.params["buckets"])
-    joined, contract_id, contracts = with_invoice_contract(inv)
-    days = days_overdue(inv, ctx.as_of, int(ctx.params["default_terms_days"]), contracts.c.payment_terms_days)
+    joined, contract_id = invoice_customer_join()  # each invoice's order and contract joined once
+    days = days_overdue(inv, ctx.as_of, int(ctx.params["default_terms_days"]), Contract.payment_terms_days)
     figures = materialised(
-        select(inv.c.invoice_id, contracts.c.owner_id.label("owner_id"), contract_id.label("contract_id"),
+        select(inv.c.invoice_id, Contract.owner_id.label("owner_id"), contract_id,
                days.label("days"), inv.c.issued_at).select_from(joined)
         .where(inv.c.status.in_(ctx.params["statuses"]), inv.c.issued_at.is_not(None)),
         "figures")

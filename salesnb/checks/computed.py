@@ -108,16 +108,6 @@ def days_overdue(src: FromClause, as_of: datetime, default_terms_days: int = 0,
     return case((src.c.issued_at.is_(None), None), (overdue_us > 0, days), else_=0)
 
 
-def with_invoice_contract(src: FromClause) -> tuple[FromClause, ColumnElement[Any], FromClause]:
-    """``src`` (invoices) joined to its order and its contract (:func:`invoice_contract`), for queries over every
-    invoice: one join instead of a subquery per invoice and per column.  Returns (join, contract id, contracts)."""
-    orders, contracts = Order.__table__, Contract.__table__
-    contract_id = func.coalesce(src.c.contract_id, orders.c.contract_id)
-    joined = (src.outerjoin(orders, orders.c.order_id == src.c.order_id)
-              .outerjoin(contracts, contracts.c.contract_id == contract_id))
-    return joined, contract_id, contracts
-
-
 def contract_owner(src: FromClause) -> ColumnElement[Any]:
     """The owner of the invoice's contract."""
     return select(Contract.owner_id).where(Contract.contract_id == invoice_contract(src)).scalar_subquery()
