@@ -1,0 +1,45 @@
+"""KPI counts taken alongside the daily run equal the counts taken after it, and fail the run visibly."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from salesnb.demo import build_demo_db
+from salesnb.kpi.alongside import count_kpis_alongside
+from salesnb.kpi.compliance import COMPLIANCE_ITEMS
+from salesnb.kpi.kpis import ALL_KPIS, count_kpis
+from salesnb.pipeline import daily_run
+from salesnb.timeutil import parse_as_of
+
+AS_OF = "2026-11-27 10:00"
+
+
+def test_counts_taken_alongside_the_run_equal_those_taken_after_it(engine, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    build_demo_db(engine, orders=150, seed=4, as_of=AS_OF)
+    as_of = parse_as_of(AS_OF)
+    daily_run(engine, as_of, steps=["grade"])
+    counting = count_kpis_alongside(engine, as_of)
+    run = daily_run(engine, as_of, steps=["reconcile", "checks", "escalate", "notify"])
+    assert run.reports["checks"].baseline_id is not None  # the repair rate's baseline is taken by these checks
+    alongside = counting.result()
+    after = count_kpis(engine, as_of)
+    assert alongside.kpis == after.kpis == ALL_KPIS
+    assert alongside.repair is not None and alongside.repair.taken_at is not None
+    assert alongside.repair.frame["findings"].sum() > 0
+    pd.testing.assert_frame_equal(alongside.repair.frame, after.repair.frame)
+    for name, frame in after.items.items():
+        assert len(frame) > 0
+        pd.testing.assert_frame_equal(alongside.items[name], frame)
+    assert alongside.rep_names == after.rep_names
+
+
+def test_an_error_in_the_thread_is_raised_by_result(engine, monkeypatch):
+    def broken(data):
+        raise RuntimeError("item source failed")
+
+    monkeypatch.setitem(COMPLIANCE_ITEMS, "broken", broken)
+    counting = count_kpis_alongside(engine, parse_as_of(AS_OF))
+    with pytest.raises(RuntimeError, match="item source failed"):
+        counting.result()
