@@ -28,9 +28,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from sqlalchemy import Engine, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -43,9 +42,13 @@ from ..models import TemplateRun, User
 from ..notify.outbox import enqueue
 from ..notify.redact import redact, register_secrets
 from .notebook import METRICS_MIME
+from .papermill_loader import papermill
 from .templates import coerce_parameters, resolve_template, template_name, template_parameters
 from ..timeutil import now
 from ..urls import safe_url, url_secrets
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 FAILED_EVENT = "template_run.failed"
 KERNEL_NAME = "python3"
@@ -241,8 +244,8 @@ def _execute(path: Path, output: Path, params: dict[str, Any], settings: Setting
              db_url: str | None = None) -> str | None:
     """Run the notebook (its database: ``db_url``, else the run's); the error text when a cell (or the
     kernel) failed, else None."""
-    import papermill as pm
-    from papermill.exceptions import PapermillExecutionError
+    pm = papermill()
+    PapermillExecutionError = papermill("exceptions").PapermillExecutionError  # noqa: N806
 
     try:
         with _run_environment(settings, db_url):
@@ -296,6 +299,8 @@ def error_summary(error: str, lines: int = 6) -> str:
 
 def runs_frame(engine: Engine, *, template: str | None = None, limit: int = 50) -> pd.DataFrame:
     """The run history, newest first."""
+    import pandas as pd  # only here: the process that runs a template does without pandas
+
     stmt = select(TemplateRun).order_by(TemplateRun.started_at.desc(), TemplateRun.id.desc()).limit(limit)
     if template:
         stmt = stmt.where(TemplateRun.template == template)

@@ -22,6 +22,7 @@ from ..errors import ConfigError
 from ..timeutil import now
 from ..urls import has_secret
 from . import messages  # noqa: F401 - the keys of the errors below
+from .papermill_loader import papermill
 
 BUILTIN_TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates" / "notebooks"
 
@@ -74,9 +75,7 @@ def template_name(path: Path) -> str:
 
 def template_parameters(path: Path) -> dict[str, dict[str, Any]]:
     """The parameters cell of a notebook: name → {default, inferred_type_name, help}."""
-    from papermill.inspection import inspect_notebook
-
-    return inspect_notebook(str(path))
+    return papermill("inspection").inspect_notebook(str(path))
 
 
 def coerce_parameters(path: Path, values: Mapping[str, Any],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import nbformat
 import pytest
@@ -109,3 +110,25 @@ def test_kernel_is_this_interpreter(tmp_path, monkeypatch):
     assert KernelSpecManager().get_kernel_spec("python3").argv[0] == "/usr/bin/python3"
     assert kernel_name() == "salesnb"
     assert KernelSpecManager().get_kernel_spec("salesnb").argv[0] == sys.executable
+
+
+def test_the_process_that_runs_a_template_loads_neither_pandas_nor_pyarrow(sqlite_engine, tmp_path):
+    """The runner only drives papermill: pandas and pyarrow (≈ 130 MiB together) belong to the kernel."""
+    import subprocess
+    import sys
+
+    notebook = probe(tmp_path)
+    code = ("import sys\nfrom salesnb.cli import main\n"
+            "try:\n"
+            f"    main(['run', {str(notebook)!r}, '-p', 'n', '4'], standalone_mode=False)\n"
+            "finally:\n"
+            "    print('LOADED', sorted(m for m in ('pandas', 'pyarrow', 'pyarrow.fs') if m in sys.modules))\n"
+            "import pyarrow.fs\nprint('LATER', pyarrow.fs.LocalFileSystem.__name__)\n")
+    env = {**os.environ, "SALESNB_DB_URL": str(sqlite_engine.url), "SALESNB_HOME": str(tmp_path)}
+    env.pop("SALESNB_CONFIG", None)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "LOADED []" in done.stdout
+    assert "LATER LocalFileSystem" in done.stdout  # papermill's import did not leave pyarrow.fs blocked
+    with session_scope(sqlite_engine) as session:
+        assert session.scalars(select(TemplateRun.metrics)).one()["doubled"] == 8
