@@ -138,21 +138,26 @@ class NameIndex:
 
     def __init__(self, names: Iterable[tuple[str, str]], *, max_block: int = 40, max_common: int = 600):
         self._names: dict[str, str] = {}
-        self._full: dict[str, set[str]] = defaultdict(set)
-        self._core: dict[str, set[str]] = defaultdict(set)
-        self._grams: dict[str, set[str]] = defaultdict(set)
+        full_keys: dict[str, list[str]] = defaultdict(list)
+        core_keys: dict[str, list[str]] = defaultdict(list)
+        grams: dict[str, list[str]] = defaultdict(list)
         self._max_block = max_block
         self._max_common = max_common
         self._cache: dict[tuple[str | None, float], tuple[NameHit, ...]] = {}
         for key, name in names:
             self._names[key] = name
-            full, core = name_keys(name)
+            full, core = name_keys.__wrapped__(name)  # not cached: only the names a lookup scores need to be
             if not full:
                 continue
-            self._full[full].add(key)
-            self._core[core].add(key)
+            full_keys[full].append(key)
+            core_keys[core].append(key)
             for gram in _bigrams(core):
-                self._grams[gram].add(key)
+                grams[gram].append(key)
+        # Tuples, not sets: 200,000 customers make 400,000 one-member groups, and a set of one costs four
+        # times a tuple of one (the index held 200 MiB with sets).
+        self._full = {k: tuple(dict.fromkeys(v)) for k, v in full_keys.items()}
+        self._core = {k: tuple(dict.fromkeys(v)) for k, v in core_keys.items()}
+        self._grams = {k: tuple(dict.fromkeys(v)) for k, v in grams.items()}
 
     def name(self, key: str) -> str:
         return self._names[key]
@@ -168,9 +173,9 @@ class NameIndex:
         full, core = name_keys(payer)
         if not full:
             return ()
-        exact = self._full.get(full, set())
+        exact = set(self._full.get(full, ()))
         if len(core) >= MIN_CORE:
-            exact = exact | self._core.get(core, set())
+            exact.update(self._core.get(core, ()))
         if exact:
             block = list(exact)
         else:

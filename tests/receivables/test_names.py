@@ -61,3 +61,25 @@ def test_a_block_cut_keeps_every_customer_as_close_as_the_last_one_kept():
         "喷涂 电镀 热处理 标准件 紧固件".split())]
     index = NameIndex([("C000", "弘新智能装备（常州）有限公司"), *fillers, ("C999", "常州弘新航空零部件有限公司")])
     assert index.lookup("常州弘新集团有限公司") == (("C000", 90.0), ("C999", 90.0))
+
+
+def test_the_index_of_many_customers_stays_small():
+    """200,000 customers once made a 200 MiB index (a set per one-member group, every name's keys cached)."""
+    import random
+    import tracemalloc
+
+    rng = random.Random(5)
+    chars = "华金达美恒精方诚宏远鑫盛泰丰瑞祥通宝源兴隆佳信"
+    names = [(f"C{i:06d}", f"{rng.choice(['上海', '苏州', '郑州', '深圳'])}"
+              f"{''.join(rng.choices(chars, k=4))}{rng.choice(['贸易', '机械', '电子'])}有限公司")
+             for i in range(20_000)]
+    name_keys.cache_clear()
+    tracemalloc.start()
+    try:
+        index = NameIndex(names)
+        held = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    assert held / len(names) < 500  # bytes per customer; with sets and the cached keys it was 1,144
+    assert name_keys.cache_info().currsize == 0  # building caches nothing: lookups cache what they score
+    assert [hit.key for hit in index.lookup(names[7][1])][:1] == ["C000007"]
