@@ -21,6 +21,7 @@ text, linked to the item's page.
 from __future__ import annotations
 
 import hashlib
+import heapq
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -138,10 +139,9 @@ def _items_of(row) -> list[dict[str, Any]]:
                         severity=str(payload.get("severity") or "info"), text=row.subject)]
 
 
-def _total_of(row) -> int:
-    payload = row.payload or {}
-    total = payload.get("total")
-    return int(total) if isinstance(total, int) else len(_items_of(row))
+def _total_of(row, items: Sequence[Mapping[str, Any]]) -> int:
+    total = (row.payload or {}).get("total")
+    return int(total) if isinstance(total, int) else len(items)
 
 
 def digest_rows(conn: Connection, channel: str, *, body_limit: Callable[[str], int | None], settings: Settings | None,
@@ -164,10 +164,13 @@ def digest_rows(conn: Connection, channel: str, *, body_limit: Callable[[str], i
     if not rows:
         return 0
     people: dict[str, list[Any]] = {}
+    parsed: dict[int, tuple[list[dict[str, Any]], int]] = {}  # a row's items and total, read once for all its people
     for row in rows:
+        items = _items_of(row)
+        parsed[row.id] = (items, _total_of(row, items))
         for person in dict.fromkeys([*(row.recipients or []), *(row.cc or [])]):
             people.setdefault(str(person), []).append(row)
-    digests = [_digest_for(person, sources, channel, body_limit, settings, names, now, max_items, language)
+    digests = [_digest_for(person, sources, parsed, channel, body_limit, settings, names, now, max_items, language)
                for person, sources in sorted(people.items())]
     if digests:
         conn.execute(insert_ignoring_duplicates(conn.dialect.name), digests)
@@ -178,13 +181,13 @@ def digest_rows(conn: Connection, channel: str, *, body_limit: Callable[[str], i
     return len(digests)
 
 
-def _digest_for(person: str, sources: list[Any], channel: str, body_limit: Callable[[str], int | None],
-                settings: Settings | None,
+def _digest_for(person: str, sources: list[Any], parsed: Mapping[int, tuple[list[dict[str, Any]], int]], channel: str,
+                body_limit: Callable[[str], int | None], settings: Settings | None,
                 names: Mapping[str, str], now: datetime, max_items: int, language: str | None) -> dict[str, Any]:
     ids = sorted(r.id for r in sources)
     key = f"digest:{channel}:{person}:{hashlib.sha256(','.join(map(str, ids)).encode()).hexdigest()[:20]}"
-    items = [item for r in sources for item in _items_of(r)]
-    total = sum(_total_of(r) for r in sources)
+    items = [item for r in sources for item in parsed[r.id][0]]
+    total = sum(parsed[r.id][1] for r in sources)
     # the digest belongs to the run that wrote its rows (their latest time), not to the moment of delivery
     at = max((r.created_at for r in sources if r.created_at is not None), default=now)
     common = dict(dedup_key=key, recipients=[person], channel=channel, event_type=DIGEST_EVENT,
@@ -196,7 +199,7 @@ def _digest_for(person: str, sources: list[Any], channel: str, body_limit: Calla
         body = render_single(source.body, link, budget, language)
         payload = {**(source.payload or {}), "items": items, "total": 1, "url": link, "digest_of": ids}
         return outbox_row(subject=source.subject, body=body, payload=payload, **common)
-    ranked = sorted(items, key=importance)
+    ranked = heapq.nsmallest(max(ITEMS_KEPT, max_items), items, key=importance)  # = sorted(…)[:n], without sorting all
     critical = sum(1 for i in items if i.get("severity") == "critical")
     name = names.get(person, person)
     subject = (t("digest.subject.critical", language, name=name, total=total, critical=critical) if critical
