@@ -11,7 +11,10 @@ and goes on matching bank lines and running checks meanwhile: the database
 does the counting (SQLite and the PostgreSQL driver release the GIL while a
 query runs), so on two cores both make progress.  The repair rate reads the
 findings the checks write: it is counted when the result is asked for, after
-the checks, on the calling thread.
+the checks: :meth:`KpiCountsAlongside.findings_written` starts it in the
+same thread once they are written (escalation and delivery, which follow,
+do not write findings), and :meth:`~KpiCountsAlongside.result` counts it
+itself if nobody said so.
 """
 
 from __future__ import annotations
@@ -32,17 +35,29 @@ class KpiCountsAlongside:
         self._engine, self._as_of, self._kpis, self._options = engine, as_of, kpis, options
         items = tuple(k for k in kpis if k != BREAKPOINT_REPAIR)
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="salesnb-kpi-counts")
-        self._items: Future[KpiCounts] = self._pool.submit(count_kpis, engine, as_of, kpis=items, options=options)
-        self._pool.shutdown(wait=False)  # the one task runs on; nothing else is submitted
+        self._items: Future[KpiCounts] = self._pool.submit(self._count, items)
+        self._repair: Future[KpiCounts] | None = None
+
+    def _count(self, kpis: tuple[str, ...]) -> KpiCounts:
+        return count_kpis(self._engine, self._as_of, kpis=kpis, options=self._options)
+
+    def findings_written(self) -> None:
+        """The checks have written today's findings: count the repair rate in the thread too, after the
+        item KPIs."""
+        if self._repair is None and BREAKPOINT_REPAIR in self._kpis:
+            self._repair = self._pool.submit(self._count, (BREAKPOINT_REPAIR,))
 
     def result(self) -> KpiCounts:
-        """Every KPI's counts as of the run: the item KPIs' from the thread (their error raised here), the
-        repair rate's counted now."""
-        items = self._items.result()
-        if BREAKPOINT_REPAIR not in self._kpis:
-            return replace(items, kpis=self._kpis)
-        repair = count_kpis(self._engine, self._as_of, kpis=(BREAKPOINT_REPAIR,), options=self._options)
-        return replace(items, kpis=self._kpis, repair=repair.repair)
+        """Every KPI's counts as of the run: the item KPIs' from the thread (their error raised here), and
+        the repair rate's (counted now, unless :meth:`findings_written` started it)."""
+        try:
+            items = self._items.result()
+            if BREAKPOINT_REPAIR not in self._kpis:
+                return replace(items, kpis=self._kpis)
+            repair = self._repair.result() if self._repair is not None else self._count((BREAKPOINT_REPAIR,))
+            return replace(items, kpis=self._kpis, repair=repair.repair)
+        finally:
+            self._pool.shutdown(wait=False)
 
 
 def count_kpis_alongside(engine: Engine, as_of: datetime, *, kpis: tuple[str, ...] = ALL_KPIS,

@@ -21,8 +21,10 @@ def test_counts_taken_alongside_the_run_equal_those_taken_after_it(engine, tmp_p
     as_of = parse_as_of(AS_OF)
     daily_run(engine, as_of, steps=["grade"])
     counting = count_kpis_alongside(engine, as_of)
-    run = daily_run(engine, as_of, steps=["reconcile", "checks", "escalate", "notify"])
+    run = daily_run(engine, as_of, steps=["reconcile", "checks"])
     assert run.reports["checks"].baseline_id is not None  # the repair rate's baseline is taken by these checks
+    counting.findings_written()
+    daily_run(engine, as_of, steps=["escalate", "notify"])
     alongside = counting.result()
     after = count_kpis(engine, as_of)
     assert alongside.kpis == after.kpis == ALL_KPIS
@@ -33,6 +35,17 @@ def test_counts_taken_alongside_the_run_equal_those_taken_after_it(engine, tmp_p
         assert len(frame) > 0
         pd.testing.assert_frame_equal(alongside.items[name], frame)
     assert alongside.rep_names == after.rep_names
+
+
+def test_without_word_from_the_checks_the_repair_rate_is_counted_by_result(engine, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    build_demo_db(engine, orders=60, seed=2, as_of=AS_OF)
+    as_of = parse_as_of(AS_OF)
+    counting = count_kpis_alongside(engine, as_of)
+    daily_run(engine, as_of, steps=["checks"])
+    alongside = counting.result()
+    assert alongside.repair is not None and alongside.repair.taken_at is not None
+    pd.testing.assert_frame_equal(alongside.repair.frame, count_kpis(engine, as_of).repair.frame)
 
 
 def test_an_error_in_the_thread_is_raised_by_result(engine, monkeypatch):
