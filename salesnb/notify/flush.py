@@ -44,7 +44,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import httpx
-from sqlalchemy import Connection, Engine, and_, func, or_, select, update
+from sqlalchemy import Connection, Engine, String, and_, func, literal, or_, select, update
 
 from ..config import Settings, load_settings
 from ..errors import ConfigError, SalesnbError
@@ -446,28 +446,55 @@ def route_default_messages(engine: Engine, config: NotifyConfig, now: datetime, 
 
     The copies get the dedup key ``KEY#CHANNEL`` (inserted with ON CONFLICT DO
     NOTHING), and the original becomes ``routed`` in the same transaction.
+    The database copies the rows (``INSERT … SELECT``): a day's tens of thousands of
+    escalation messages never pass through Python.
     """
     table = Msg.__table__
     routed = 0
     while True:
         with write_transaction(engine) as conn:
             # the head of the (default, pending) range of ix_outbox_channel_due: routed rows leave it
-            query = (select(table).where(table.c.channel == DEFAULT_CHANNEL, table.c.status == "pending")
+            query = (select(table.c.id, table.c.dedup_key, table.c.event_type)
+                     .where(table.c.channel == DEFAULT_CHANNEL, table.c.status == "pending")
                      .order_by(table.c.next_attempt_at, table.c.id).limit(ROUTE_BATCH))
             if conn.dialect.name == "postgresql":
                 query = query.with_for_update(skip_locked=True)
-            rows = conn.execute(query).mappings().all()
-            copies = [{**{k: v for k, v in row.items() if k != "id"}, "channel": name,
-                       "dedup_key": child_dedup_key(row["dedup_key"], name)}
-                      for row in rows for name in config.route(row["event_type"])]
-            if copies:
-                conn.execute(insert_ignoring_duplicates(conn.dialect.name), copies)
+            rows = conn.execute(query).all()
+            targets: dict[str, list[int]] = {}
+            for row in rows:
+                for name in config.route(row.event_type):
+                    targets.setdefault(name, []).append(row.id)
+                    if child_dedup_key(row.dedup_key, name) != f"{row.dedup_key}#{name}":  # a long key, hashed
+                        _copy_hashed(conn, row.id, name)
+                        targets[name].pop()
+            for name, ids in targets.items():
+                if ids:
+                    conn.execute(_copies(conn.dialect.name, ids, name))
             if rows:
-                conn.execute(update(table).where(table.c.id.in_([row["id"] for row in rows]))
+                conn.execute(update(table).where(table.c.id.in_([row.id for row in rows]))
                              .values(status="routed", locked_by=worker, locked_at=now))
             routed += len(rows)
         if len(rows) < ROUTE_BATCH:
             return routed
+
+
+def _copies(dialect: str, ids: list[int], channel: str):
+    """``INSERT … SELECT``: the messages ``ids`` copied to ``channel`` with the dedup key ``KEY#CHANNEL``."""
+    table = Msg.__table__
+    kept = [c for c in table.c if c.name not in ("id", "channel", "dedup_key")]
+    rows = (select(*kept, literal(channel, String).label("channel"),
+                   (table.c.dedup_key + literal(f"#{channel}", String)).label("dedup_key"))
+            .where(table.c.id.in_(ids)).order_by(table.c.next_attempt_at, table.c.id))
+    return insert_ignoring_duplicates(dialect).from_select([*(c.name for c in kept), "channel", "dedup_key"], rows)
+
+
+def _copy_hashed(conn: Connection, message_id: int, channel: str) -> None:
+    """Copy one message whose ``KEY#CHANNEL`` would be too long (its key is hashed) through Python."""
+    table = Msg.__table__
+    row = conn.execute(select(table).where(table.c.id == message_id)).mappings().one()
+    conn.execute(insert_ignoring_duplicates(conn.dialect.name),
+                 [{**{k: v for k, v in row.items() if k != "id"}, "channel": channel,
+                   "dedup_key": child_dedup_key(row["dedup_key"], channel)}])
 
 
 def _channels_with_work(engine: Engine, now: datetime, stale_after: timedelta) -> dict[str, int]:

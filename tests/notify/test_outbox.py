@@ -89,3 +89,27 @@ def test_default_messages_are_copied_once_to_each_routed_channel(engine, tmp_pat
     }
     copy = next(r for r in _rows(engine) if r.dedup_key == "grade-0#mail")
     assert (copy.subject, copy.body, copy.recipients) == ("提醒 grade-0", "请处理 grade-0", ["U1"])
+
+
+def test_routed_copies_carry_every_column_and_a_long_key_is_hashed(engine, tmp_path, fake_clock):
+    channels = {"robot": {"type": "console"}, "mail": {"type": "console"}}
+    config = load_notify_config(make_settings(tmp_path, channels=channels, notify={"default": ["robot", "mail"]}),
+                                environ={})
+    long_key = "L" * 396
+    with session_scope(engine) as session:
+        enqueue(session, dedup_key="short", recipients=["U1", "U2"], cc=["U3"], subject="主题", body="正文",
+                payload={"items": [{"id": "Q1", "amount": 1.5}], "severity": "critical"}, event_type="lead_graded",
+                entity_type="lead", entity_id="L1", at=fake_clock.now())
+        enqueue(session, dedup_key=long_key, recipients=["U1"], subject="长", body="长", at=fake_clock.now())
+    assert route_default_messages(engine, config, fake_clock.now()) == 2
+    rows = {r.dedup_key: r for r in _rows(engine)}
+    original = rows["short"]
+    for channel in ("robot", "mail"):
+        copy = rows[f"short#{channel}"]
+        assert copy.channel == channel and copy.status == "pending"
+        same = ("recipients", "cc", "subject", "body", "payload", "event_type", "entity_type", "entity_id",
+                "next_attempt_at", "created_at", "attempts")
+        assert {c: getattr(copy, c) for c in same} == {c: getattr(original, c) for c in same}
+    hashed = sorted(k for k in rows if k.startswith("sha256:"))
+    assert [k.rsplit("#", 1)[1] for k in hashed] == ["mail", "robot"] and all(len(k) <= 400 for k in hashed)
+    assert rows[long_key].status == "routed"
