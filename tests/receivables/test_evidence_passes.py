@@ -247,3 +247,17 @@ def test_finance_confirms_a_claim_reconciliation_already_used(english, engine):
                            submitted_at=AS_OF, status="finance_review"))
     with session_scope(engine) as s, pytest.raises(SalesnbError, match="already matched"):
         confirm_claim(s, "CLM-2", actor="F1", at=AS_OF, txn_id="T1")  # the line paid another invoice
+
+
+def test_payer_history_folds_names_without_changing_what_it_was_given():
+    from salesnb.receivables.evidence import Line, payer_history, payer_keys
+
+    accounts = {"6222": {"C1"}}
+    names = {"上海某某贸易有限公司": {"C1"}, "上海某某贸易": {"C2"}, "某某（上海）贸易有限公司": {"C3"},
+             "张三": {"C4"}, "杭州另一家有限公司": {"C5"}}
+    before = {k: set(v) for k, v in names.items()}
+    history = payer_history(accounts, names)
+    assert names == before and accounts == {"6222": {"C1"}}  # the arguments' sets are shared, never changed
+    line = Line("T1", 100, 0.0, "上海某某贸易有限公司", "6222", "")
+    assert [history[key] for key in payer_keys(line)] == [{"C1"}, {"C1", "C2", "C3"}]
+    assert "" not in history and len(history) == 3  # a private person's name is never a payer key
