@@ -187,6 +187,8 @@ def main() -> None:
     parser.add_argument("--trivial-runs", type=int, default=3)
     parser.add_argument("--next-day", action="store_true", help="then a day of changes and the next day's run")
     parser.add_argument("--fraction", type=float, default=0.01, help="share of rows a day changes (--next-day)")
+    parser.add_argument("--pg-load", choices=["copy", "importer"], default="copy",
+                        help="how the shared PostgreSQL store is loaded the first time (as in bench_checks.py)")
     args = parser.parse_args()
     args.data = str(Path(args.data).resolve())  # the run's kernel works in another folder
 
