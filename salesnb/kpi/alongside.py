@@ -1,7 +1,7 @@
 """KPI counts taken alongside the daily run, so the run does not wait for them at its end.
 
 Counting the KPIs reads every lead, quote, order, shipment and contract
-(about 20 s of SQL at a million orders).  The item-based KPIs (sales action
+(20–30 s of SQL at a million orders).  The item-based KPIs (sales action
 compliance, first response, A-lead conversion) read only those tables, and
 once the leads are graded no later step of the daily run writes them:
 reconciliation writes invoices and bank matches, the checks findings,
@@ -10,10 +10,9 @@ their count in a thread right after grading (:func:`count_kpis_alongside`)
 and goes on matching bank lines and running checks meanwhile: the database
 does the counting (SQLite and the PostgreSQL driver release the GIL while a
 query runs), so on two cores both make progress.  The repair rate reads the
-findings the checks write: it is counted when the result is asked for, after
-the checks: :meth:`KpiCountsAlongside.findings_written` starts it in the
-same thread once they are written (escalation and delivery, which follow,
-do not write findings), and :meth:`~KpiCountsAlongside.result` counts it
+findings the checks write: :meth:`KpiCountsAlongside.findings_written`
+starts it in the same thread once they are written (escalation and delivery,
+which follow, write none), and :meth:`~KpiCountsAlongside.result` counts it
 itself if nobody said so.
 """
 

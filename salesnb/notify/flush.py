@@ -463,13 +463,12 @@ def route_default_messages(engine: Engine, config: NotifyConfig, now: datetime, 
             targets: dict[str, list[int]] = {}
             for row in rows:
                 for name in config.route(row.event_type):
-                    targets.setdefault(name, []).append(row.id)
-                    if child_dedup_key(row.dedup_key, name) != f"{row.dedup_key}#{name}":  # a long key, hashed
+                    if child_dedup_key(row.dedup_key, name) == f"{row.dedup_key}#{name}":
+                        targets.setdefault(name, []).append(row.id)
+                    else:  # KEY#CHANNEL would be too long: the copy's key is hashed, in Python
                         _copy_hashed(conn, row.id, name)
-                        targets[name].pop()
             for name, ids in targets.items():
-                if ids:
-                    conn.execute(_copies(conn.dialect.name, ids, name))
+                conn.execute(_copies(conn.dialect.name, ids, name))
             if rows:
                 conn.execute(update(table).where(table.c.id.in_([row.id for row in rows]))
                              .values(status="routed", locked_by=worker, locked_at=now))
