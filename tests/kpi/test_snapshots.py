@@ -92,3 +92,14 @@ def test_the_process_audit_waits_for_a_click_on_large_data(engine, tmp_path, mon
     board.audit_button.click()
     assert board.error == "" and board.audit is not None and len(board.audit.orders) >= 3
     assert board.audit_button.layout.display == "none" and "平均每单" in board.audit_text.value
+
+
+def test_a_loaded_snapshot_keeps_one_string_per_distinct_value(engine):
+    """JSON gives every occurrence of an owner id its own string; the dashboard's kernel keeps one of each."""
+    build(engine)
+    save_kpi_snapshot(engine, count_kpis(engine, AS_OF, options=OPTIONS))
+    counts, _taken = latest_kpi_snapshot(engine, AS_OF, timedelta(hours=26))
+    frames = [*counts.items.values(), counts.repair.frame]
+    values = [v for frame in frames for col in ("owner_id", "region") for v in frame[col] if isinstance(v, str)]
+    assert len(values) > len(set(values)) > 1  # repeated values, or the test shows nothing
+    assert len({id(v) for v in values}) == len(set(values))
