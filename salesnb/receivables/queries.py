@@ -31,11 +31,10 @@ class MatchRow:
 
 def invoice_customer_join():
     """(invoice_id, contract_id, customer_id) with the contract found directly or through the order."""
-    contract_id = func.coalesce(Invoice.contract_id, Order.contract_id).label("contract_id")
+    contract_id = func.coalesce(Invoice.contract_id, Order.contract_id)
     joined = (Invoice.__table__.outerjoin(Order.__table__, Order.order_id == Invoice.order_id)
-              .outerjoin(Contract.__table__, Contract.contract_id == func.coalesce(Invoice.contract_id,
-                                                                                   Order.contract_id)))
-    return joined, contract_id
+              .outerjoin(Contract.__table__, Contract.contract_id == contract_id))
+    return joined, contract_id.label("contract_id")
 
 
 def matches_seen(status: str, scope: Scope, *columns) -> Select:

@@ -244,15 +244,14 @@ def _execute(path: Path, output: Path, params: dict[str, Any], settings: Setting
              db_url: str | None = None) -> str | None:
     """Run the notebook (its database: ``db_url``, else the run's); the error text when a cell (or the
     kernel) failed, else None."""
-    pm = papermill()
-    PapermillExecutionError = papermill("exceptions").PapermillExecutionError  # noqa: N806
+    pm, errors = papermill(), papermill("exceptions")
 
     try:
         with _run_environment(settings, db_url):
             pm.execute_notebook(str(path), str(output), parameters=params, kernel_name=kernel_name(),
                                 progress_bar=False, log_output=False, cwd=str(settings.data_dir),
                                 execution_timeout=timeout)
-    except PapermillExecutionError as exc:
+    except errors.PapermillExecutionError as exc:
         return f"cell {exc.exec_count}: {exc.ename}: {exc.evalue}"
     except Exception as exc:  # noqa: BLE001 - a kernel crash or bad notebook fails the run, visibly
         return f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=3)}"
