@@ -13,7 +13,7 @@ from .events import events_handlers
 from .exports import export_handlers
 from .hosts import HostGuardApplication
 from .identity import SessionIdentityProvider
-from .kernels import unbounded_receive
+from .kernels import AppKernelSpecManager, unbounded_receive
 from .signin import SIGNIN_PATH, signin_handlers
 from .sso import sso_handlers
 
@@ -25,6 +25,8 @@ class SalesnbVoila(Voila):
     allowed_hosts = List(Unicode(), config=True, help="Host names requests may name (the Host allow-list).")
 
     def init_settings(self) -> dict:
+        # The app kernels start as salesnb.web.kernel_app: their IOPub sockets drop nothing either.
+        self.voila_configuration.kernel_spec_manager_class = AppKernelSpecManager
         settings = super().init_settings()
         settings["login_url"] = url_path_join(self.base_url, SIGNIN_PATH)
         settings["salesnb_hosts"] = frozenset(h.lower() for h in self.allowed_hosts)

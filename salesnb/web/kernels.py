@@ -10,7 +10,10 @@ dropped, and the page stayed an empty frame.  The server's clients receive
 without a limit: the kernel's messages wait in the server's memory instead.
 That holds for the executor's client (:class:`UnboundedIOPubClient`) and for
 the sockets the server opens per page websocket (``connect_iopub`` on the
-kernel managers' shared context: :func:`unbounded_receive`).
+kernel managers' shared context: :func:`unbounded_receive`), and for the
+kernels' own sending side (:class:`AppKernelSpecManager` starts them as
+:mod:`salesnb.web.kernel_app`), which a loaded server's ZeroMQ thread can
+fall behind.
 """
 
 from __future__ import annotations
@@ -18,7 +21,11 @@ from __future__ import annotations
 import zmq
 import zmq.asyncio
 from jupyter_client.asynchronous import AsyncKernelClient
+from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
 from traitlets import default
+
+IPYKERNEL_LAUNCHER = ["-m", "ipykernel_launcher"]
+APP_KERNEL_LAUNCHER = ["-m", "salesnb.web.kernel_app"]
 
 
 class UnboundedIOPubClient(AsyncKernelClient):
@@ -37,3 +44,15 @@ def unbounded_receive(context: zmq.Context) -> zmq.Context:
     websockets' ``connect_iopub`` uses) receive without a limit."""
     context.setsockopt(zmq.RCVHWM, 0)
     return context
+
+
+class AppKernelSpecManager(KernelSpecManager):
+    """Kernel specs whose ipykernel launcher (``python -m ipykernel_launcher``) starts
+    :class:`salesnb.web.kernel_app.UnboundedIOPubKernelApp` instead; other kernels are left as they are."""
+
+    def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
+        spec = super().get_kernel_spec(kernel_name)
+        argv = list(spec.argv)
+        if argv[1:3] == IPYKERNEL_LAUNCHER:
+            spec.argv = [argv[0], *APP_KERNEL_LAUNCHER, *argv[3:]]
+        return spec

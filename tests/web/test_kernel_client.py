@@ -12,7 +12,7 @@ from jupyter_client.multikernelmanager import AsyncMultiKernelManager
 from jupyter_client.session import Session
 from traitlets.config import Config
 
-from salesnb.web.kernels import UnboundedIOPubClient, unbounded_receive
+from salesnb.web.kernels import AppKernelSpecManager, UnboundedIOPubClient, unbounded_receive
 
 BURST = 5000  # more than ZeroMQ's default high-water marks (1,000 a side) let wait
 # one message each, as a widget build sends them (printed lines may share a message)
@@ -20,7 +20,7 @@ BURST_CODE = f"from IPython.display import display\nfor i in range({BURST}): dis
 
 
 async def _burst_read_late(client_class: str) -> tuple[int, bool]:
-    manager = AsyncKernelManager(transport="ipc", client_class=client_class)
+    manager = AsyncKernelManager(transport="ipc", client_class=client_class, kernel_spec_manager=AppKernelSpecManager())
     await manager.start_kernel()
     client = manager.client()
     client.start_channels()
@@ -66,7 +66,9 @@ async def _burst_through_the_manager(unbounded: bool) -> tuple[int, bool]:
     """What a page websocket gets: an IOPub socket from the kernel manager's shared context, read late."""
     config = Config()
     config.KernelManager.transport = "ipc"  # as in the test above: no TCP buffers between the two high-water marks
-    kernels = AsyncMultiKernelManager(config=config, connection_dir=".")
+    # unbounded: both ends as the server runs them (a loaded machine's server can fall behind the kernel)
+    kernels = AsyncMultiKernelManager(config=config, connection_dir=".",
+                                      kernel_spec_manager=AppKernelSpecManager() if unbounded else None)
     if unbounded:
         unbounded_receive(kernels.context)
     kernel_id = await kernels.start_kernel(kernel_name="python3")
@@ -109,4 +111,30 @@ def test_the_server_opens_its_page_sockets_on_the_unbounded_context():
     app.initialize(["--no-browser", "--port=0", str(default_apps_dir())])
     app.init_settings()
     assert app.kernel_manager.context.getsockopt(zmq.RCVHWM) == 0
+    assert isinstance(app.kernel_spec_manager, AppKernelSpecManager)
     app.kernel_manager.context.term()
+
+
+async def _kernel_iopub_send_limit() -> tuple[list[str], str]:
+    manager = AsyncKernelManager(transport="ipc", kernel_spec_manager=AppKernelSpecManager())
+    await manager.start_kernel()
+    client = manager.client()
+    client.start_channels()
+    printed: list[str] = []
+    try:
+        await client.wait_for_ready(timeout=60)
+        reply = await client.execute_interactive(
+            "import zmq; print(get_ipython().kernel.iopub_thread.socket.getsockopt(zmq.SNDHWM))", timeout=30,
+            output_hook=lambda msg: printed.append(msg["content"].get("text", "")))
+        assert reply["content"]["status"] == "ok"
+        return manager.kernel_spec.argv, "".join(printed).strip()
+    finally:
+        client.stop_channels()
+        await manager.shutdown_kernel(now=True)
+
+
+def test_an_app_kernels_iopub_socket_sends_without_a_limit():
+    """The kernel's end never drops either: its XPUB socket's send high-water mark is 0 (ZeroMQ's default: 1,000)."""
+    argv, limit = _run(_kernel_iopub_send_limit())
+    assert argv[1:3] == ["-m", "salesnb.web.kernel_app"]
+    assert limit == "0"
