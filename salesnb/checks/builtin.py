@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, String, case, cast, false, select
+from sqlalchemy import Select, String, case, cast, false, func, select
 
 from ..models import Contract, Invoice, Task
 from ..plugins.hookspecs import hookimpl
@@ -131,21 +131,25 @@ def bucket_labels(edges: tuple[int, ...] = INVOICE_BUCKETS) -> tuple[str, ...]:
 
 
 def _invoice_overdue(ctx: CheckContext) -> Select:
-    """Issued, unpaid invoices past issued_at + the contract's payment terms; days overdue rounded up."""
+    """Issued, unpaid invoices past issued_at + the contract's payment terms; days overdue rounded up.
+
+    A finding carries what stays put while the invoice stays unpaid (its bucket, its terms: due = started_at +
+    payment_terms_days), not the day count: that grows every day, and every open finding would be rewritten
+    by every run (the receivables apps count the days as of now)."""
     inv = Invoice.__table__
     edges = tuple(int(e) for e in ctx.params["buckets"])
     joined, contract_id = invoice_customer_join()  # each invoice's order and contract joined once
-    days = days_overdue(inv, ctx.as_of, int(ctx.params["default_terms_days"]), Contract.payment_terms_days)
+    terms = func.coalesce(Contract.payment_terms_days, int(ctx.params["default_terms_days"]))
     figures = materialised(
-        select(inv.c.invoice_id, Contract.owner_id.label("owner_id"), contract_id,
-               days.label("days"), inv.c.issued_at).select_from(joined)
+        select(inv.c.invoice_id, Contract.owner_id.label("owner_id"), contract_id, terms.label("terms"),
+               days_overdue(inv, ctx.as_of, contract_terms=terms).label("days"), inv.c.issued_at).select_from(joined)
         .where(inv.c.status.in_(ctx.params["statuses"]), inv.c.issued_at.is_not(None)),
         "figures")
     f = figures.c
     bucket = case(*((f.days <= edge, bucket_label(edge, edges)) for edge in edges), else_=f"{edges[-1]}+")
     return select(
         cast(f.invoice_id, String).label("entity_id"), f.owner_id.label("owner_id"), bucket.label("bucket"),
-        f.issued_at.label("started_at"), f.days.label("days_overdue"), f.contract_id,
+        f.issued_at.label("started_at"), f.terms.label("payment_terms_days"), f.contract_id,
     ).where(f.days > 0)
 
 

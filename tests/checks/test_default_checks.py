@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import pandas as pd
+from sqlalchemy import select
 
 from salesnb.checks import findings_frame, run_checks
 from salesnb.contracts.feasibility import required_days
 from salesnb.db import session_scope
 from salesnb.models import (
-    Contract, Invoice, Lane, Lead, Order, PaymentClaim, ProductionSlot, Quote, Shipment, Task,
+    Contract, Finding, Invoice, Lane, Lead, Order, PaymentClaim, ProductionSlot, Quote, Shipment, Task,
 )
 from salesnb.timeutil import to_local
 
@@ -191,7 +192,12 @@ def test_invoice_overdue_buckets(engine):
         {"invoice_id": "not_issued", "contract_id": "K30", "status": "requested"})
     report = run_checks(engine, AS_OF, only=["invoice_overdue"])
     frame = findings_frame(engine, check="invoice_overdue")
-    hits = dict(zip(frame.entity_id, zip(frame.bucket, frame.details.map(lambda d: d["days_overdue"]))))
+    # a finding keeps its terms (due = started_at + terms), not the day count that grows every day
+    with session_scope(engine) as session:
+        started = dict(session.execute(select(Finding.entity_id, Finding.started_at)
+                                       .where(Finding.check_name == "invoice_overdue")).all())
+    days = [-((AS_OF - started[e] - d["payment_terms_days"] * D) // -D) for e, d in zip(frame.entity_id, frame.details)]
+    hits = dict(zip(frame.entity_id, zip(frame.bucket, days)))
     assert hits == {"one_us_late": ("1-30", 1), "30_days": ("1-30", 30), "30_days_1s": ("31-60", 31),
                     "via_order": ("61-90", 61), "via_order_60": ("1-30", 10), "no_terms": ("90+", 91),
                     "partly_paid": ("61-90", 90)}

@@ -12,7 +12,7 @@ from salesnb.checks import findings_frame, open_findings_by_check, run_checks
 from salesnb.config import Settings
 from salesnb.db import session_scope
 from salesnb.errors import SalesnbError
-from salesnb.models import CheckRun, Finding, Lead, Order, Shipment
+from salesnb.models import CheckRun, Contract, Finding, Invoice, Lead, Order, Shipment
 
 from .helpers import AS_OF, D, H, add, base_people
 
@@ -64,6 +64,25 @@ def test_a_rerun_with_nothing_changed_writes_no_findings_rows(engine):
     with session_scope(engine) as s:
         after = {f.id: (f.run_id, f.last_seen, f.level, f.message) for f in s.scalars(select(Finding))}
     assert after == before  # every finding row as it was: not one UPDATE reached it
+
+
+def test_an_overdue_invoices_finding_is_written_when_its_bucket_changes_not_every_day(engine):
+    base_people(engine)
+    add(engine, Contract, {"contract_id": "K1", "payment_terms_days": 30, "owner_id": "U1"})
+    add(engine, Invoice, {"invoice_id": "I1", "contract_id": "K1", "issued_at": AS_OF - 35 * D})  # 5 days overdue
+
+    def written() -> tuple:
+        with session_scope(engine) as s:
+            (f,) = s.scalars(select(Finding).where(Finding.check_name == "invoice_overdue")).all()
+            return f.last_seen, f.bucket, f.message, f.details
+
+    run_checks(engine, AS_OF, only=["invoice_overdue"])
+    first = written()
+    for day in range(1, 26):  # days 6 … 30 overdue: still 1-30
+        report = run_checks(engine, AS_OF + day * D, only=["invoice_overdue"]).checks["invoice_overdue"]
+        assert report.persisting == 1 and written() == first, day
+    run_checks(engine, AS_OF + 26 * D, only=["invoice_overdue"])  # 31 days: 31-60
+    assert written()[:2] == (AS_OF + 26 * D, "31-60") and written()[2] != first[2]
 
 
 def test_rerun_is_stable_and_other_checks_untouched(engine):
