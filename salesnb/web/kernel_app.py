@@ -18,22 +18,22 @@ import sys
 from pathlib import Path
 
 import zmq
-from ipykernel.kernelapp import IPKernelApp
-
-
-class UnboundedIOPubKernelApp(IPKernelApp):
-    """An IPython kernel whose IOPub socket never drops a message a subscriber has not taken yet."""
-
-    def init_iopub(self, context: zmq.Context) -> None:
-        # The limit is read when the socket binds, so it is set (as the context's default) before.
-        context.setsockopt(zmq.SNDHWM, 0)
-        super().init_iopub(context)
 
 
 def main() -> None:
-    """Start the kernel, as ``ipykernel_launcher`` does (the working folder leaves ``sys.path`` while it loads)."""
+    """Start an IPython kernel whose IOPub socket never drops a message a subscriber has not taken yet."""
+    # As ipykernel_launcher: the working folder leaves sys.path while ipykernel loads.  ipykernel is imported
+    # here, not at the top: importing it rewires the ``comm`` package for the whole process, a kernel's job.
     if sys.path and (sys.path[0] == "" or Path(sys.path[0]) == Path.cwd()):
         del sys.path[0]
+    from ipykernel.kernelapp import IPKernelApp
+
+    class UnboundedIOPubKernelApp(IPKernelApp):
+        def init_iopub(self, context: zmq.Context) -> None:
+            # The limit is read when the socket binds, so it is set (as the context's default) before.
+            context.setsockopt(zmq.SNDHWM, 0)
+            super().init_iopub(context)
+
     UnboundedIOPubKernelApp.launch_instance()
 
 

@@ -48,7 +48,7 @@ def unbounded_receive(context: zmq.Context) -> zmq.Context:
 
 class AppKernelSpecManager(KernelSpecManager):
     """Kernel specs whose ipykernel launcher (``python -m ipykernel_launcher``) starts
-    :class:`salesnb.web.kernel_app.UnboundedIOPubKernelApp` instead; other kernels are left as they are."""
+    :mod:`salesnb.web.kernel_app` instead; other kernels are left as they are."""
 
     def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
         spec = super().get_kernel_spec(kernel_name)

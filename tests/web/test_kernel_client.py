@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 import zmq
@@ -14,6 +18,7 @@ from traitlets.config import Config
 
 from salesnb.web.kernels import AppKernelSpecManager, UnboundedIOPubClient, unbounded_receive
 
+ROOT = Path(__file__).resolve().parents[2]
 BURST = 5000  # more than ZeroMQ's default high-water marks (1,000 a side) let wait
 # one message each, as a widget build sends them (printed lines may share a message)
 BURST_CODE = f"from IPython.display import display\nfor i in range({BURST}): display(i)"
@@ -138,3 +143,13 @@ def test_an_app_kernels_iopub_socket_sends_without_a_limit():
     argv, limit = _run(_kernel_iopub_send_limit())
     assert argv[1:3] == ["-m", "salesnb.web.kernel_app"]
     assert limit == "0"
+
+
+def test_importing_the_kernel_module_leaves_this_processs_widgets_alone():
+    """Only running it loads ipykernel, which rewires the ``comm`` package: widgets made before could not close."""
+    code = ("import ipywidgets as w; w.Button(); import salesnb.web.kernel_app; w.Widget.close_all(); "
+            "import sys; print('ipykernel' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"
