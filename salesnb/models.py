@@ -239,14 +239,16 @@ class Task(Canonical, Base):
     entity_id: Mapped[str] = field("对象编号", aliases=("业务编号",), required=True)
     owner_id: Mapped[str | None] = field("负责人编号", aliases=("处理人编号", "负责人"), ref="users.user_id")
     created_at: Mapped[datetime] = field("创建时间", aliases=("开始时间",), required=True)
-    done_at: Mapped[datetime | None] = field("完成时间", aliases=("处理时间",), index=True)
+    done_at: Mapped[datetime | None] = field("完成时间", aliases=("处理时间",))
     title: Mapped[str | None] = mapped_column(String(400), info={"internal": True})
     kind: Mapped[str] = mapped_column(String(20), default="workflow", info={"internal": True})
     details: Mapped[dict[str, Any] | None] = mapped_column(JSON, info={"internal": True})
     # the escalation scan reads open tasks of one node created before a threshold
     __table_args__ = (Index("ix_tasks_node_created", "node", "created_at"),
                       # a person's open to-dos, oldest first (My work), read in index order
-                      Index("ix_tasks_owner_open", "owner_id", "done_at", "created_at", "task_id"))
+                      Index("ix_tasks_owner_open", "owner_id", "done_at", "created_at", "task_id"),
+                      # everybody's open to-dos, oldest first (a director's team page), read in index order
+                      Index("ix_tasks_open_created", "done_at", "created_at", "task_id"))
 
 
 class Interaction(Canonical, Base):
@@ -540,7 +542,9 @@ class EscalationLog(Base):
     cc: Mapped[list[Any]] = mapped_column(JSON, default=list)
     todo_task_id: Mapped[str | None] = mapped_column(String(200))
     task_done_at: Mapped[datetime | None]
-    __table_args__ = (UniqueConstraint("task_id", "level", "repeat_no", name="uq_escalation_once"),)
+    __table_args__ = (UniqueConstraint("task_id", "level", "repeat_no", name="uq_escalation_once"),
+                      # open tasks' rungs, latest first (My work's escalations), read in index order
+                      Index("ix_escalation_log_open_fired", "task_done_at", "fired_at", "id"))
 
 
 class TaskNote(Base):

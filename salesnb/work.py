@@ -44,6 +44,8 @@ KINDS = ("task", "contract", "claim", "escalation", "finding")
 NOTES_SHOWN = 5
 #: The most to-dos one page of the team's list holds.
 PAGE_MAX = 200
+#: The team's open to-dos are counted this far past the page shown ("1,020+"), not every one of a company's.
+COUNT_AHEAD = 1_000
 
 
 @dataclass(frozen=True)
@@ -139,12 +141,14 @@ def task_notes(session: Session, task_ids: Iterable[str], *,
 
 @dataclass(frozen=True)
 class TeamPage:
-    """One page of the team's open to-dos: ``items`` from ``offset``, ``total`` in all."""
+    """One page of the team's open to-dos: ``items`` from ``offset``, ``total`` in all (``more``: at least
+    ``total``, counting stopped there)."""
 
     items: list[WorkItem]
     total: int
     offset: int
     limit: int
+    more: bool = False
 
     @property
     def has_previous(self) -> bool:
@@ -160,10 +164,13 @@ def hands_out_work(actor: Actor) -> bool:
     return not actor.is_system and actor.role in ACTIONS["task.reassign"]
 
 
-def team_work(engine: Engine, actor: Actor, *, offset: int = 0, limit: int = 20) -> TeamPage:
+def team_work(engine: Engine, actor: Actor, *, offset: int = 0, limit: int = 20,
+              count_ahead: int = COUNT_AHEAD) -> TeamPage:
     """The open to-dos of the people ``actor`` sees (:func:`scope_of`), not their own, oldest first, one page.
 
-    Counted and paged in the database; empty for a person who does not hand out work.
+    Counted and paged in the database, the count no further than ``count_ahead`` past the page (a director
+    of a company need not wait for 300,000 to-dos to be counted); empty for a person who does not hand out
+    work.
     """
     limit = max(1, min(limit, PAGE_MAX))
     offset = max(0, offset)
@@ -172,11 +179,13 @@ def team_work(engine: Engine, actor: Actor, *, offset: int = 0, limit: int = 20)
     where = (Task.done_at.is_(None), scope_of(actor).clause(Task.owner_id),
              or_(Task.owner_id.is_(None), Task.owner_id != actor.user_id))
     with session_scope(engine) as session:
-        total = session.scalar(select(func.count()).select_from(Task).where(*where)) or 0
+        bound = offset + limit + max(0, count_ahead)
+        counted = select(Task.task_id).where(*where).limit(bound + 1).subquery()
+        total = session.scalar(select(func.count()).select_from(counted)) or 0
         rows = session.execute(select(Task, User.name).outerjoin(User, User.user_id == Task.owner_id).where(*where)
                                .order_by(Task.created_at, Task.task_id).offset(offset).limit(limit))
         items = _with_notes(session, [_task_item(task, name) for task, name in rows])
-    return TeamPage(items, total, offset, limit)
+    return TeamPage(items, min(total, bound), offset, limit, more=total > bound)
 
 
 def reassign_targets(engine: Engine, actor: Actor, *, limit: int = PAGE_MAX) -> list[tuple[str, str]]:

@@ -171,6 +171,20 @@ def test_a_manager_sees_their_teams_open_to_dos_a_page_at_a_time(work):
     assert team_work(work, actor(work, "U01")).total == 0  # a rep hands out no work
 
 
+def test_a_team_page_counts_no_further_than_a_bound_past_itself(work):
+    from salesnb.work import team_work
+
+    _more_people_and_to_dos(work)  # the manager's team has 6 open to-dos
+    manager = actor(work, "M01")
+    bounded = team_work(work, manager, limit=2, count_ahead=1)  # counted as far as 2 + 1
+    assert (bounded.total, bounded.more, bounded.has_next) == (3, True, True)
+    assert [i.item_id for i in bounded.items] == ["T1", "TU0"]
+    exact = team_work(work, manager, limit=2, count_ahead=4)  # 6 to-dos: the bound is not reached
+    assert (exact.total, exact.more) == (6, False)
+    last = team_work(work, manager, offset=4, limit=2, count_ahead=0)  # the last page knows the end
+    assert (last.total, last.more, last.has_next) == (6, False, False)
+
+
 def test_who_reassigns_to_whom(work):
     from salesnb.tasks import reassign_task
     from salesnb.work import reassign_targets

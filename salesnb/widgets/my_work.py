@@ -162,7 +162,7 @@ class MyWork(AppWidget):
 
     items = List(help="The kind:id keys of the items shown, in order.")
     team_items = List(help="The team:task_id keys of the team's to-dos on this page, in order.")
-    team_total = Int(0, help="How many open to-dos the team has.")
+    team_total = Int(0, help="How many open to-dos the team has (counted as far as work.COUNT_AHEAD past the page).")
     team_offset = Int(0, help="Where the team page starts.")
     selected = Unicode("", help="The item a link opened (kind:id), highlighted; empty for none.")
     count = Int(0, help="How many items wait.")
@@ -259,7 +259,8 @@ class MyWork(AppWidget):
         self.team_offset, self.team_total = self.team.offset, self.team.total
         self.targets = reassign_targets(self.engine, self.actor) if self.team.items else []
         self.team_items = [f"team:{item.item_id}" for item in self.team.items]
-        heading = widgets.HTML(html.tag("div", t("work.team.title", n=self.team.total), cls="snb-section-title"))
+        total = f"{self.team.total:,}+" if self.team.more else f"{self.team.total:,}"
+        heading = widgets.HTML(html.tag("div", t("work.team.title", n=total), cls="snb-section-title"))
         if not self.team.items:
             empty = widgets.HTML(html.tag("div", t("work.team.empty"), cls="snb-muted"))
             self.team_box.children = [heading, empty]
@@ -270,7 +271,7 @@ class MyWork(AppWidget):
         self.next_button.disabled = not self.team.has_next
         pager = widgets.HBox([self.previous_button,
                               widgets.HTML(html.tag("span", t("work.team.range", first=first, last=last,
-                                                                n=self.team.total), cls="snb-muted")),
+                                                                n=total), cls="snb-muted")),
                               self.next_button])
         pager.add_class("snb-work-pager")
         self.team_box.children = [heading, *cards, pager]
