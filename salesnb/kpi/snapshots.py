@@ -15,6 +15,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, delete, select
 
@@ -63,12 +64,18 @@ def _frame_in(data: dict[str, Any], shared: dict[str, str]) -> pd.DataFrame:
     # JSON gives every occurrence of an owner id, region or week its own string; ``shared`` keeps one object
     # per distinct value across the snapshot's frames (a 1 M-order snapshot held 28 MiB of repeated strings
     # in the dashboard's kernel)
-    rows = [[shared.setdefault(v, v) if isinstance(v, str) else v for v in row] for row in data["rows"]]
-    frame = pd.DataFrame(rows, columns=data["columns"], dtype=object)
-    for col in frame.columns:
+    # built a column at a time: counts straight into int64 arrays, no second list of every row
+    columns = data["columns"]
+    values = zip(*data["rows"]) if data["rows"] else ((),) * len(columns)
+    built = {}
+    for col, cells in zip(columns, values):
         if col in ("items", "passed", "mature", "passed_mature", "findings") or col.startswith("repaired_"):
-            frame[col] = pd.to_numeric(frame[col]).astype("int64")
-    return frame
+            built[col] = np.fromiter(cells, dtype="int64", count=len(cells))
+        else:
+            one_each = (shared.setdefault(v, v) if isinstance(v, str) else v for v in cells)
+            # object, not pandas' str dtype: that would copy every string again
+            built[col] = pd.Series(np.fromiter(one_each, dtype=object, count=len(cells)), dtype=object)
+    return pd.DataFrame(built, columns=columns)
 
 
 def _payload(counts: KpiCounts) -> dict[str, Any]:
