@@ -542,9 +542,20 @@ class EscalationLog(Base):
     cc: Mapped[list[Any]] = mapped_column(JSON, default=list)
     todo_task_id: Mapped[str | None] = mapped_column(String(200))
     task_done_at: Mapped[datetime | None]
-    __table_args__ = (UniqueConstraint("task_id", "level", "repeat_no", name="uq_escalation_once"),
-                      # open tasks' rungs, latest first (My work's escalations), read in index order
-                      Index("ix_escalation_log_open_fired", "task_done_at", "fired_at", "id"))
+    __table_args__ = (UniqueConstraint("task_id", "level", "repeat_no", name="uq_escalation_once"),)
+
+
+class EscalationRecipient(Base):
+    """A person one fired rung told (``role`` "notified") or copied ("cc"), once a rung (told wins), with the
+    rung's time: the rungs a person was told of, latest first, are an index read (My work), not a search
+    of every rung's recipient lists."""
+
+    __tablename__ = "escalation_recipients"
+    log_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)  # escalation_log.id
+    user_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    role: Mapped[str] = mapped_column(String(10))
+    fired_at: Mapped[datetime]
+    __table_args__ = (Index("ix_escalation_recipients_user_fired", "user_id", "fired_at", "log_id"),)
 
 
 class TaskNote(Base):

@@ -29,14 +29,17 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Engine, Select, String, cast, exists, func, or_, select
+from sqlalchemy import Engine, Select, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from .auth.people import Actor
 from .auth.permissions import ACTIONS, allowed
 from .auth.visibility import scope_of
 from .db import session_scope
-from .models import Contract, ContractSubmission, Customer, EscalationLog, Finding, PaymentClaim, Task, TaskNote, User
+from .models import (
+    Contract, ContractSubmission, Customer, EscalationLog, EscalationRecipient, Finding, PaymentClaim, Task, TaskNote,
+    User,
+)
 
 
 KINDS = ("task", "contract", "claim", "escalation", "finding")
@@ -233,20 +236,15 @@ def _claims(session: Session, actor: Actor, limit: int) -> list[WorkItem]:
 
 
 def _escalations(session: Session, actor: Actor, limit: int) -> list[WorkItem]:
-    # notified / cc are JSON lists of user ids: match the quoted id in their text, then check exactly
-    needle = f'%"{actor.user_id}"%'
-    query = (select(EscalationLog, Task).outerjoin(Task, Task.task_id == EscalationLog.task_id)
-             .where(EscalationLog.task_done_at.is_(None), Task.done_at.is_(None),
-                    cast(EscalationLog.notified, String).like(needle) | cast(EscalationLog.cc, String).like(needle))
-             .order_by(EscalationLog.fired_at.desc(), EscalationLog.id.desc()).limit(limit))
-    items = []
-    for log, task in session.execute(query):
-        role = "notified" if actor.user_id in (log.notified or []) else "cc" if actor.user_id in (log.cc or []) else ""
-        if role and task is not None:
-            items.append(WorkItem("escalation", str(log.id), task.entity_type, task.entity_id,
-                                  task.title or task.node, log.fired_at, detail=role, owner_id=task.owner_id,
-                                  severity=str(log.level)))
-    return items
+    # the person's rungs latest first, read through ix_escalation_recipients_user_fired
+    told = EscalationRecipient
+    query = (select(EscalationLog, Task, told.role).select_from(told)
+             .join(EscalationLog, EscalationLog.id == told.log_id).join(Task, Task.task_id == EscalationLog.task_id)
+             .where(told.user_id == actor.user_id, EscalationLog.task_done_at.is_(None), Task.done_at.is_(None))
+             .order_by(told.fired_at.desc(), told.log_id.desc()).limit(limit))
+    return [WorkItem("escalation", str(log.id), task.entity_type, task.entity_id, task.title or task.node,
+                     log.fired_at, detail=role, owner_id=task.owner_id, severity=str(log.level))
+            for log, task, role in session.execute(query)]
 
 
 def _findings(session: Session, actor: Actor, limit: int) -> list[WorkItem]:

@@ -9,7 +9,8 @@ from sqlalchemy import select
 from salesnb.auth import load_actor
 from salesnb.db import session_scope
 from salesnb.errors import PermissionDenied, SalesnbError
-from salesnb.models import AuditLog, EscalationLog, Task
+from salesnb.models import AuditLog, EscalationLog, EscalationRecipient, Task
+from salesnb.sla.escalation import recipient_rows
 from salesnb.tasks import close_task
 from salesnb.work import my_work
 
@@ -34,8 +35,11 @@ def add_work(engine) -> None:
                  created_at=at(12, 9)),
         ])
         s.flush()
-        s.add(EscalationLog(task_id="T1", node="lead_response", level=1, due_at=at(10, 13), fired_at=at(10, 13),
-                            notified=["M01"], cc=["D01"]))
+        log = EscalationLog(task_id="T1", node="lead_response", level=1, due_at=at(10, 13), fired_at=at(10, 13),
+                            notified=["M01"], cc=["D01"])
+        s.add(log)
+        s.flush()  # as the escalation engine writes a rung: who it told and copied, a row each
+        s.add_all(EscalationRecipient(**row) for row in recipient_rows(log.id, log.fired_at, log.notified, log.cc))
 
 
 @pytest.fixture

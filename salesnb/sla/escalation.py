@@ -13,7 +13,8 @@ and writes each batch in one transaction:
    — same values, one ``INSERT … ON CONFLICT (dedup_key) DO NOTHING`` per
    batch through :func:`salesnb.notify.outbox.insert_ignoring_duplicates`), the to-do (a ``tasks`` row, ``kind="todo"``,
    ``node="sla_todo"``, ``entity_type="task"``, ``entity_id`` = the late task)
-   and an audit entry (``sla.escalated``).
+   and an audit entry (``sla.escalated``), and a row per person told or copied in
+   ``escalation_recipients`` (My work's escalations, read by person).
 
 Rungs of one task that fall due together (a gap between scans, or a task
 seen for the first time long after its deadline) are all logged, but only
@@ -45,7 +46,7 @@ from sqlalchemy.orm import Session
 
 from ..db import session_scope
 from ..i18n import get_language, t
-from ..models import AuditLog, EscalationLog, Task
+from ..models import AuditLog, EscalationLog, EscalationRecipient, Task
 from ..notify.digest import digest_item
 from ..notify.outbox import DEFAULT_CHANNEL, insert_ignoring_duplicates
 from ..timeutil import to_local
@@ -233,14 +234,17 @@ def _fire_batch(engine: Engine, policy: Policy, rows: Sequence[Any], as_of: date
                          cc=f.cc if f.told else [], todo_task_id=f.todo_id if f.assignee else None, task_done_at=None)
                     for f in firings]
         statement = _insert_ignore(session, EscalationLog.__table__, ["task_id", "level", "repeat_no"])
-        won = {tuple(r) for r in session.execute(
-            statement.returning(LOG.c.task_id, LOG.c.level, LOG.c.repeat_no), log_rows)}
+        won = {(task_id, level, repeat_no): log_id for log_id, task_id, level, repeat_no in session.execute(
+            statement.returning(LOG.c.id, LOG.c.task_id, LOG.c.level, LOG.c.repeat_no), log_rows)}
         mine = [f for f in firings if (f.row.task_id, f.due.level.level, f.due.repeat_no) in won]
         report.already_fired += len(firings) - len(mine)
         if not mine:
             return
-        todos, audits, messages = [], [], []
+        todos, audits, messages, recipients = [], [], [], []
         for f in mine:
+            if f.told:
+                recipients.extend(recipient_rows(won[(f.row.task_id, f.due.level.level, f.due.repeat_no)], as_of,
+                                                 f.notified, f.cc))
             message = _message(policy, f, as_of, directory, language) if f.told else None
             if message is not None:
                 messages.append(message)
@@ -266,9 +270,19 @@ def _fire_batch(engine: Engine, policy: Policy, rows: Sequence[Any], as_of: date
             report.notifications += len(messages)
         if todos:
             session.execute(_insert_ignore(session, Task.__table__, ["task_id"]), todos)
+        if recipients:
+            session.execute(EscalationRecipient.__table__.insert(), recipients)
         session.execute(AuditLog.__table__.insert(), audits)
         report.fired += len(mine)
         report.todos += len(todos)
+
+
+def recipient_rows(log_id: int, fired_at: datetime, notified: Sequence[str],
+                   cc: Sequence[str]) -> list[dict[str, Any]]:
+    """The ``escalation_recipients`` rows of one rung: each person once, as told if told, else as copied."""
+    roles = {user_id: "cc" for user_id in cc if user_id}
+    roles.update({user_id: "notified" for user_id in notified if user_id})
+    return [dict(log_id=log_id, user_id=user_id, role=role, fired_at=fired_at) for user_id, role in roles.items()]
 
 
 def _summary(policy: Policy, f: _Firing) -> dict[str, Any]:

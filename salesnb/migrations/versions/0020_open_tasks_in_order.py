@@ -1,9 +1,8 @@
-"""open to-dos and open escalation rungs read in time order: a team page and My work's escalations stop at a page
+"""open to-dos read in time order: a director's team page stops at a page
 
 ``ix_tasks_open_created`` (done_at, created_at, task_id) replaces ``ix_tasks_done_at`` (done_at): a
 director's team page (everybody's open to-dos, oldest first) read 20 rows instead of sorting 340,000 at
-1 M orders.  ``ix_escalation_log_open_fired`` (task_done_at, fired_at, id): the rungs a person was told
-about, latest first, without sorting the whole log.
+1 M orders.
 
 Revision ID: 0020
 Revises: 0019
@@ -22,13 +21,9 @@ def upgrade() -> None:
     with op.batch_alter_table('tasks', schema=None) as batch_op:
         batch_op.drop_index('ix_tasks_done_at')
         batch_op.create_index('ix_tasks_open_created', ['done_at', 'created_at', 'task_id'], unique=False)
-    with op.batch_alter_table('escalation_log', schema=None) as batch_op:
-        batch_op.create_index('ix_escalation_log_open_fired', ['task_done_at', 'fired_at', 'id'], unique=False)
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('escalation_log', schema=None) as batch_op:
-        batch_op.drop_index('ix_escalation_log_open_fired')
     with op.batch_alter_table('tasks', schema=None) as batch_op:
         batch_op.drop_index('ix_tasks_open_created')
         batch_op.create_index('ix_tasks_done_at', ['done_at'], unique=False)
