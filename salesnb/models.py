@@ -552,7 +552,7 @@ class EscalationRecipient(Base):
 
     __tablename__ = "escalation_recipients"
     log_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)  # escalation_log.id
-    user_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(200), primary_key=True)
     role: Mapped[str] = mapped_column(String(10))
     fired_at: Mapped[datetime]
     __table_args__ = (Index("ix_escalation_recipients_user_fired", "user_id", "fired_at", "log_id"),)

@@ -159,7 +159,7 @@ class TeamPage:
 
     @property
     def has_next(self) -> bool:
-        return self.offset + len(self.items) < self.total
+        return self.more or self.offset + len(self.items) < self.total
 
 
 def hands_out_work(actor: Actor) -> bool:

@@ -187,6 +187,8 @@ def test_a_team_page_counts_no_further_than_a_bound_past_itself(work):
     assert (exact.total, exact.more) == (6, False)
     last = team_work(work, manager, offset=4, limit=2, count_ahead=0)  # the last page knows the end
     assert (last.total, last.more, last.has_next) == (6, False, False)
+    page = team_work(work, manager, offset=2, limit=2, count_ahead=0)  # counted only as far as the page
+    assert (page.total, page.more, page.has_next) == (4, True, True)
 
 
 def test_who_reassigns_to_whom(work):

@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, exists, select, update
+from sqlalchemy import Engine, delete, exists, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -271,6 +271,8 @@ def _fire_batch(engine: Engine, policy: Policy, rows: Sequence[Any], as_of: date
         if todos:
             session.execute(_insert_ignore(session, Task.__table__, ["task_id"]), todos)
         if recipients:
+            # a new rung's id may be a deleted one's (SQLite reuses the highest ids): never inherit its people
+            session.execute(delete(EscalationRecipient).where(EscalationRecipient.log_id.in_(list(won.values()))))
             session.execute(EscalationRecipient.__table__.insert(), recipients)
         session.execute(AuditLog.__table__.insert(), audits)
         report.fired += len(mine)

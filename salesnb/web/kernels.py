@@ -53,6 +53,9 @@ class AppKernelSpecManager(KernelSpecManager):
     def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
         spec = super().get_kernel_spec(kernel_name)
         argv = list(spec.argv)
-        if argv[1:3] == IPYKERNEL_LAUNCHER:
-            spec.argv = [argv[0], *APP_KERNEL_LAUNCHER, *argv[3:]]
+        # interpreter options may come first (``ipykernel install`` writes ``-Xfrozen_modules=off``)
+        for i in range(1, len(argv) - 1):
+            if argv[i:i + 2] == IPYKERNEL_LAUNCHER:
+                spec.argv = [*argv[:i], *APP_KERNEL_LAUNCHER, *argv[i + 2:]]
+                break
         return spec

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from sqlalchemy import delete, select
 
 from salesnb.db import make_engine, session_scope
-from salesnb.models import AuditLog, EscalationLog, OutboxMessage, Task, TaskNote, User
+from salesnb.models import AuditLog, EscalationLog, EscalationRecipient, OutboxMessage, Task, TaskNote, User
 from salesnb.sla import escalate
 
 from ..widgets.seed import AS_OF, at
@@ -36,6 +36,8 @@ def to_dos(server):
     ids = list(TASKS)
     with session_scope(engine) as s:
         todos = list(s.scalars(select(Task.task_id).where(Task.entity_type == "task", Task.entity_id.in_(ids))))
+        rungs = select(EscalationLog.id).where(EscalationLog.task_id.in_(ids)).scalar_subquery()
+        s.execute(delete(EscalationRecipient).where(EscalationRecipient.log_id.in_(rungs)))
         for model, column in ((EscalationLog, EscalationLog.task_id), (OutboxMessage, OutboxMessage.entity_id),
                               (AuditLog, AuditLog.entity_id), (TaskNote, TaskNote.task_id),
                               (Task, Task.entity_id), (Task, Task.task_id)):

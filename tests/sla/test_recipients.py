@@ -56,7 +56,7 @@ def test_the_migration_fills_the_recipients_from_the_log(engine):
         with engine.begin() as conn:
             conn.execute(EscalationLog.__table__.insert(), [
                 dict(id=1, task_id="T1", node="invoice_confirm", level=1, repeat_no=0, due_at=T0, fired_at=T0 + H,
-                     notified=["FM", "F1"], cc=["D1", "FM"]),
+                     notified=["FM", "F1", "FM", 7, True, None, {"a": 1}, ""], cc=["D1", "FM", "D1"]),
                 dict(id=2, task_id="T1", node="invoice_confirm", level=2, repeat_no=0, due_at=T0, fired_at=T0 + 2 * H,
                      notified=[], cc=[]),
                 dict(id=3, task_id="T1", node="invoice_confirm", level=3, repeat_no=0, due_at=T0, fired_at=T0 + 3 * H,
@@ -64,5 +64,6 @@ def test_the_migration_fills_the_recipients_from_the_log(engine):
             ])
     finally:
         upgrade(engine)
+    # each person once, told winning over copied; items that are no user id (numbers, objects, "") are not people
     assert recipients(engine) == {(1, "FM", "notified", T0 + H), (1, "F1", "notified", T0 + H),
                                   (1, "D1", "cc", T0 + H), (3, "D1", "cc", T0 + 3 * H)}

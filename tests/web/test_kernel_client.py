@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import subprocess
 import sys
@@ -153,3 +154,19 @@ def test_importing_the_kernel_module_leaves_this_processs_widgets_alone():
                           env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "False"
+
+
+def test_the_app_kernel_takes_ipykernels_place_whatever_options_come_first(tmp_path):
+    specs = {"python3": ["/usr/bin/python3", "-Xfrozen_modules=off", "-m", "ipykernel_launcher", "-f",
+                         "{connection_file}"],
+             "plain": ["python", "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+             "other": ["/opt/julia", "-i", "kernel.jl", "{connection_file}"]}
+    for name, argv in specs.items():
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "kernel.json").write_text(json.dumps({"argv": argv, "display_name": name,
+                                                                  "language": "python"}))
+    manager = AppKernelSpecManager(kernel_dirs=[str(tmp_path)])
+    assert manager.get_kernel_spec("python3").argv == [
+        "/usr/bin/python3", "-Xfrozen_modules=off", "-m", "salesnb.web.kernel_app", "-f", "{connection_file}"]
+    assert manager.get_kernel_spec("plain").argv[1:3] == ["-m", "salesnb.web.kernel_app"]
+    assert manager.get_kernel_spec("other").argv == specs["other"]  # not an IPython kernel: left as it is

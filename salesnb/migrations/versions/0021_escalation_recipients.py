@@ -19,30 +19,32 @@ down_revision = '0020'
 branch_labels = None
 depends_on = None
 
-# The JSON lists' text items, per dialect: (FROM clause over escalation_log l giving item text "person").
+# Per dialect: the FROM clause over escalation_log l giving each item of list {col}, the item's text, and the
+# condition that it is a string (the engine writes user ids as strings; anything else never matched anyone).
 ITEMS = {
-    "sqlite": "escalation_log l, json_each(CASE WHEN json_valid(l.{col}) AND json_type(l.{col}) = 'array' "
-              "THEN l.{col} ELSE '[]' END) j",
-    "postgresql": "escalation_log l CROSS JOIN LATERAL json_array_elements_text(CASE WHEN "
-                  "json_typeof(l.{col}) = 'array' THEN l.{col} ELSE '[]'::json END) AS j(value)",
+    "sqlite": ("escalation_log l, json_each(CASE WHEN json_valid(l.{col}) AND json_type(l.{col}) = 'array' "
+               "THEN l.{col} ELSE '[]' END) j", "j.value", "j.type = 'text'"),
+    "postgresql": ("escalation_log l CROSS JOIN LATERAL json_array_elements(CASE WHEN "
+                   "json_typeof(l.{col}) = 'array' THEN l.{col} ELSE '[]'::json END) AS j(item)",
+                   "j.item #>> '{}'", "json_typeof(j.item) = 'string'"),
 }
 
 
 def upgrade() -> None:
     op.create_table('escalation_recipients',
     sa.Column('log_id', sa.Integer(), nullable=False),
-    sa.Column('user_id', sa.String(length=100), nullable=False),
+    sa.Column('user_id', sa.String(length=200), nullable=False),
     sa.Column('role', sa.String(length=10), nullable=False),
     sa.Column('fired_at', salesnb.types.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('log_id', 'user_id')
     )
     with op.batch_alter_table('escalation_recipients', schema=None) as batch_op:
         batch_op.create_index('ix_escalation_recipients_user_fired', ['user_id', 'fired_at', 'log_id'], unique=False)
-    items = ITEMS[op.get_bind().dialect.name]
-    for col, role in (("notified", "notified"), ("cc", "cc")):  # told first: told wins over copied
+    items, value, is_text = ITEMS[op.get_bind().dialect.name]
+    for col in ("notified", "cc"):  # told first: told wins over copied
         op.execute(f"INSERT INTO escalation_recipients (log_id, user_id, role, fired_at) "
-                   f"SELECT DISTINCT l.id, j.value, '{role}', l.fired_at FROM {items.format(col=col)} "
-                   f"WHERE j.value IS NOT NULL AND j.value <> '' ON CONFLICT DO NOTHING")
+                   f"SELECT DISTINCT l.id, {value}, '{col}', l.fired_at FROM {items.format(col=col)} "
+                   f"WHERE {is_text} AND {value} <> '' ON CONFLICT DO NOTHING")
 
 
 def downgrade() -> None:
