@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, String, case, cast, false, func, select
+from sqlalchemy import Select, String, case, cast, false, select
 
 from ..models import Contract, Invoice, Task
 from ..plugins.hookspecs import hookimpl
@@ -17,7 +17,7 @@ from ..receivables.queries import invoice_customer_join
 from . import messages  # noqa: F401  (registers the texts)
 from .base import Check, CheckContext, first_owner, materialised, related_owner
 from .blind import Needs
-from .computed import DEFAULT_SLA_TARGETS, days_overdue, sla_cutoffs, sla_level
+from .computed import DEFAULT_SLA_TARGETS, days_overdue, payment_terms, sla_cutoffs, sla_level
 from .feasibility import infeasible_hits
 
 INVOICE_BUCKETS = (30, 60, 90)
@@ -139,10 +139,12 @@ def _invoice_overdue(ctx: CheckContext) -> Select:
     inv = Invoice.__table__
     edges = tuple(int(e) for e in ctx.params["buckets"])
     joined, contract_id = invoice_customer_join()  # each invoice's order and contract joined once
-    terms = func.coalesce(Contract.payment_terms_days, int(ctx.params["default_terms_days"]))
+    default = int(ctx.params["default_terms_days"])
     figures = materialised(
-        select(inv.c.invoice_id, Contract.owner_id.label("owner_id"), contract_id, terms.label("terms"),
-               days_overdue(inv, ctx.as_of, contract_terms=terms).label("days"), inv.c.issued_at).select_from(joined)
+        select(inv.c.invoice_id, Contract.owner_id.label("owner_id"), contract_id,
+               payment_terms(Contract.payment_terms_days, default).label("terms"),
+               days_overdue(inv, ctx.as_of, default, Contract.payment_terms_days).label("days"), inv.c.issued_at)
+        .select_from(joined)
         .where(inv.c.status.in_(ctx.params["statuses"]), inv.c.issued_at.is_not(None)),
         "figures")
     f = figures.c

@@ -92,6 +92,11 @@ def invoice_contract(src: FromClause) -> ColumnElement[Any]:
     return func.coalesce(src.c.contract_id, via_order)
 
 
+def payment_terms(contract_terms: ColumnElement[Any], default_terms_days: int = 0) -> ColumnElement[Any]:
+    """An invoice's payment terms in days: its contract's, else the default."""
+    return func.coalesce(contract_terms, int(default_terms_days))
+
+
 def days_overdue(src: FromClause, as_of: datetime, default_terms_days: int = 0,
                  contract_terms: ColumnElement[Any] | None = None) -> ColumnElement[Any]:
     """Whole days past issued_at + payment terms (contract's, else the default), rounded up; 0 when not overdue.
@@ -101,7 +106,7 @@ def days_overdue(src: FromClause, as_of: datetime, default_terms_days: int = 0,
     if contract_terms is None:
         contract_terms = select(Contract.payment_terms_days).where(
             Contract.contract_id == invoice_contract(src)).scalar_subquery()
-    terms = func.coalesce(contract_terms, int(default_terms_days))
+    terms = payment_terms(contract_terms, default_terms_days)
     overdue_us = (literal(epoch_us(as_of), BigInteger()) - sql_epoch_us(src.c.issued_at)
                   - terms * literal(DAY_US, BigInteger()))
     days = (overdue_us + literal(DAY_US - 1, BigInteger())) // literal(DAY_US, BigInteger())
