@@ -236,15 +236,15 @@ def _fire_batch(engine: Engine, policy: Policy, rows: Sequence[Any], as_of: date
         statement = _insert_ignore(session, EscalationLog.__table__, ["task_id", "level", "repeat_no"])
         won = {(task_id, level, repeat_no): log_id for log_id, task_id, level, repeat_no in session.execute(
             statement.returning(LOG.c.id, LOG.c.task_id, LOG.c.level, LOG.c.repeat_no), log_rows)}
-        mine = [f for f in firings if (f.row.task_id, f.due.level.level, f.due.repeat_no) in won]
+        # (firing, its log row's id) for the rungs this transaction inserted
+        mine = [(f, won[key]) for f in firings if (key := (f.row.task_id, f.due.level.level, f.due.repeat_no)) in won]
         report.already_fired += len(firings) - len(mine)
         if not mine:
             return
         todos, audits, messages, recipients = [], [], [], []
-        for f in mine:
+        for f, log_id in mine:
             if f.told:
-                recipients.extend(recipient_rows(won[(f.row.task_id, f.due.level.level, f.due.repeat_no)], as_of,
-                                                 f.notified, f.cc))
+                recipients.extend(recipient_rows(log_id, as_of, f.notified, f.cc))
             message = _message(policy, f, as_of, directory, language) if f.told else None
             if message is not None:
                 messages.append(message)
