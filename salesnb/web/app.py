@@ -9,6 +9,7 @@ from jupyter_server.utils import url_path_join
 from traitlets import List, Type, Unicode
 from voila.app import Voila
 
+from .assets import cache_hashed_assets
 from .events import events_handlers
 from .exports import export_handlers
 from .hosts import HostGuardApplication
@@ -36,7 +37,7 @@ class SalesnbVoila(Voila):
     def init_handlers(self) -> list:
         own = [(url_path_join(self.base_url, path), handler) for path, handler in signin_handlers()]
         return (own + sso_handlers(self.base_url) + events_handlers(self.base_url) + export_handlers(self.base_url)
-                + super().init_handlers())
+                + cache_hashed_assets(super().init_handlers()))
 
     def start(self) -> None:
         # Voila.start, with the Host-checking Application
