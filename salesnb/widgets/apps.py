@@ -261,9 +261,10 @@ def warm_up(name: str, engine) -> None:
     The first build pays for what is cached afterwards (SQLAlchemy's compiled
     statements, pandas and plotly code paths, plotly's templates: 0.5 s of the
     dashboard's first build); the page then builds the app again on the data
-    as of the request.  Nothing else lives in a preheated kernel yet, so every
-    widget is closed again (none reaches the page), and the memory the build
-    freed is handed back (:func:`salesnb.memory.release_memory`).
+    as of the request.  Every widget is closed again (none reaches the page),
+    and the memory the build freed is handed back
+    (:func:`salesnb.memory.release_memory`); what stays is what the page's build
+    reuses (the dashboard's KPI snapshot: :func:`~salesnb.kpi.snapshots.latest_kpi_snapshot`).
     """
     try:
         build(name, engine, as_of=fixed_clock())

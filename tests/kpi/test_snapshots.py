@@ -13,7 +13,7 @@ import pandas as pd
 
 from salesnb.auth.visibility import Scope
 from salesnb.db import session_scope
-from salesnb.kpi import compute_kpis
+from salesnb.kpi import compute_kpis, snapshots
 from salesnb.kpi.audit_process import audited_orders
 from salesnb.kpi.kpis import KpiOptions, count_kpis, report_from_counts
 from salesnb.kpi.snapshots import KEEP, _frame_in, latest_kpi_snapshot, save_kpi_snapshot
@@ -57,6 +57,24 @@ def test_only_a_recent_snapshot_is_used_and_old_ones_are_dropped(engine):
     counts, _taken = latest_kpi_snapshot(engine, AS_OF, timedelta(hours=26))
     assert counts.as_of == AS_OF - timedelta(days=1)
     assert latest_kpi_snapshot(engine, AS_OF - timedelta(days=KEEP + 5), timedelta(days=2)) is None
+
+
+def test_a_snapshot_is_loaded_once_in_a_process_and_a_newer_one_takes_its_place(engine, monkeypatch):
+    # a dashboard kernel loads the snapshot while it waits for its page; the page's build finds it loaded
+    build(engine)
+    save_kpi_snapshot(engine, count_kpis(engine, AS_OF - timedelta(hours=1), options=OPTIONS))
+    loads = []
+    load = snapshots._counts
+    monkeypatch.setattr(snapshots, "_counts", lambda *args: loads.append(args[1]) or load(*args))
+    first, taken = latest_kpi_snapshot(engine, AS_OF, timedelta(hours=26))
+    again, taken_again = latest_kpi_snapshot(engine, AS_OF + timedelta(minutes=5), timedelta(hours=26))
+    assert again is first and taken_again == taken and len(loads) == 1
+    save_kpi_snapshot(engine, count_kpis(engine, AS_OF, options=OPTIONS))
+    newer, _taken = latest_kpi_snapshot(engine, AS_OF + timedelta(minutes=5), timedelta(hours=26))
+    assert newer is not first and newer.as_of == AS_OF and len(loads) == 2
+    # the older one is still there, but no longer held: asked for again, it is loaded again
+    older, _taken = latest_kpi_snapshot(engine, AS_OF - timedelta(minutes=30), timedelta(hours=26))
+    assert older.as_of == first.as_of and older is not first and len(loads) == 3
 
 
 def test_the_dashboard_opens_on_the_daily_snapshot_and_refresh_counts_live(engine):
