@@ -30,6 +30,7 @@ from sqlalchemy import Engine
 
 from .config import Settings, load_settings
 from .i18n import register, t
+from .memory import collector_paused
 from .timeutil import parse_as_of
 
 register({
@@ -268,6 +269,7 @@ def daily_run(engine: Engine, as_of: datetime | str | None = None, *, settings: 
             progress(name)
         started = time.perf_counter()
         options = {"baseline": baseline} if name == "checks" else {}
-        run.reports[name] = _RUNNERS[name](engine, run.as_of, settings, **options)
+        with collector_paused():  # a step builds objects by the hundred thousand and frees them by refcount
+            run.reports[name] = _RUNNERS[name](engine, run.as_of, settings, **options)
         run.seconds[name] = time.perf_counter() - started
     return run

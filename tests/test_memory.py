@@ -1,8 +1,12 @@
-"""Freed memory goes back to the system: pyarrow's pool when pyarrow is loaded, glibc's heap."""
+"""Freed memory goes back to the system: pyarrow's pool when pyarrow is loaded, glibc's heap; bulk steps run
+with the cycle collector paused."""
 
+import gc
 import subprocess
 import sys
 import types
+
+import pytest
 
 from salesnb import memory
 
@@ -27,3 +31,23 @@ def test_glibc_trims_its_heap():
     libc = memory._libc()
     assert libc is not None  # the servers are Linux with glibc: malloc_trim is there
     assert libc.malloc_trim(0) in (0, 1)
+
+
+def test_the_collector_is_paused_in_the_block_and_back_after_it():
+    assert gc.isenabled()
+    with memory.collector_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), memory.collector_paused():
+        raise RuntimeError("a step fails")
+    assert gc.isenabled()  # a failing step leaves the collector on
+
+
+def test_a_collector_someone_else_paused_stays_paused():
+    gc.disable()
+    try:
+        with memory.collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -1,5 +1,6 @@
 """The daily run chains the engines in data-flow order on a demo database."""
 
+import gc
 import json
 
 import pytest
@@ -9,6 +10,7 @@ from sqlalchemy import func, select
 from salesnb.cli import main
 from salesnb.demo import build_demo_db
 from salesnb.models import EscalationLog, Finding, LeadScore, OutboxMessage
+from salesnb import pipeline
 from salesnb.pipeline import STEPS, daily_run
 
 AS_OF = "2026-11-27 10:00"
@@ -39,6 +41,16 @@ def test_daily_run_runs_every_step_and_is_idempotent(engine, tmp_path, monkeypat
 def test_daily_run_rejects_unknown_steps(engine):
     with pytest.raises(ValueError, match="unknown step"):
         daily_run(engine, AS_OF, steps=["checks", "coffee"])
+
+
+def test_each_step_runs_with_the_cycle_collector_paused(engine, monkeypatch):
+    seen = {}
+    for name in STEPS:
+        monkeypatch.setitem(pipeline._RUNNERS, name, lambda *args, name=name, **kw: seen.setdefault(
+            name, gc.isenabled()))
+    run = daily_run(engine, AS_OF)
+    assert seen == dict.fromkeys(STEPS, False) and run.reports == seen
+    assert gc.isenabled()
 
 
 def test_daily_cli_json(db_url, tmp_path, monkeypatch):
