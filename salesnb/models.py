@@ -225,8 +225,10 @@ class BankTransaction(Canonical, Base):
     txn_id: Mapped[str] = field("流水号", aliases=("交易流水号", "交易编号", "凭证号"), primary_key=True)
     booked_at: Mapped[datetime] = field("交易时间", aliases=("交易日期", "记账日期", "入账时间"), required=True)
     amount: Mapped[Decimal] = field("金额", aliases=("交易金额", "发生额"), required=True)
-    payer_name: Mapped[str | None] = field("对方户名", aliases=("对方单位名称", "付款人", "对方名称", "对方账户名称"))
-    payer_account: Mapped[str | None] = field("对方账号", aliases=("对方账户", "付款账号"))
+    # reconciliation reads the history of a day's payers by account and by name
+    payer_name: Mapped[str | None] = field("对方户名", aliases=("对方单位名称", "付款人", "对方名称", "对方账户名称"),
+                                           index=True)
+    payer_account: Mapped[str | None] = field("对方账号", aliases=("对方账户", "付款账号"), index=True)
     memo: Mapped[str | None] = field("摘要", aliases=("用途", "附言", "备注", "交易附言"), type_=Text)
     direction: Mapped[str] = field("收付方向", aliases=("收付标志", "借贷标志"), enum=("in", "out"), default="in")
 

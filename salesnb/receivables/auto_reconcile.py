@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -55,9 +56,9 @@ from .matching import (
     Proposal,
     plan_matches,
 )
-from .evidence import payer_history
+from .evidence import payer_history, payer_name_key
 from .names import NameIndex
-from .payments import PaymentState, pay
+from .payments import OPEN_STATUSES, PaymentState, pay
 from .queries import ACTIVE, invoice_customer_join
 from .reach import reachable_invoices
 
@@ -151,7 +152,7 @@ def _load(session: Session, as_of: datetime, options: Options) -> _State:
     customer_names = {cid: name for cid, name in session.execute(select(Customer.customer_id, Customer.name))
                       if name}
     names = NameIndex(customer_names.items())
-    payers = payer_history(*_paid_for(session))
+    payers = payer_history(*_paid_for(session, lines.values()))
     claim_rows = _claim_rows(session, as_of)
     reach = reachable_invoices(session, lines.values(), as_of, names, payers, {r.invoice_id for r in claim_rows},
                                options.min_name_score) if lines else set()
@@ -182,34 +183,42 @@ def _open_invoices(session: Session, ids: set[str]) -> tuple[dict[str, OpenInvoi
     return invoices, payment
 
 
-def _paid_for(session: Session) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+def _paid_for(session: Session, lines: Collection[Line]) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
     """Payer account → and payer name → the customers whose invoices it has paid (from applied matches that
-    did not rest on the amount alone), read in one pass over the applied matches."""
+    did not rest on the amount alone), for the payers of ``lines``: the matcher asks the history only of the
+    keys of the lines it matches (:func:`~salesnb.receivables.evidence.payer_keys`), so a day's run reads
+    its payers' history, not that of every payer ever matched.  A name is wanted when it folds to the key
+    of a line's payer name (every distinct payer name is folded: "某某（上海）" and "某某(上海)" are one)."""
+    accounts = sorted({line.payer_account for line in lines if line.payer_account})
+    keys = {payer_name_key(line.payer_name) for line in lines} - {""}
+    names = sorted(name for (name,) in session.execute(
+        select(BankTransaction.payer_name).distinct().where(BankTransaction.payer_name.is_not(None)))
+        if payer_name_key(name) in keys) if keys else []
     joined, _ = invoice_customer_join()
-    rows = session.execute(
-        select(BankTransaction.payer_account, BankTransaction.payer_name, Contract.customer_id).distinct()
-        .select_from(joined.join(BankMatch.__table__, BankMatch.invoice_id == Invoice.invoice_id)
-                     .join(BankTransaction.__table__, BankTransaction.txn_id == BankMatch.txn_id))
-        .where(BankMatch.status == "applied", BankMatch.rule.not_in(AMOUNT_ONLY_RULES),
-               BankTransaction.payer_account.is_not(None) | BankTransaction.payer_name.is_not(None),
-               Contract.customer_id.is_not(None))
-    ).all()
-    accounts: dict[str, set[str]] = defaultdict(set)
-    names: dict[str, set[str]] = defaultdict(set)
-    for account, name, customer in rows:
-        if account:
-            accounts[account].add(customer)
-        if name:
-            names[name].add(customer)
-    return dict(accounts), dict(names)
+    paid = (select(BankTransaction.payer_account, BankTransaction.payer_name, Contract.customer_id).distinct()
+            .select_from(joined.join(BankMatch.__table__, BankMatch.invoice_id == Invoice.invoice_id)
+                         .join(BankTransaction.__table__, BankTransaction.txn_id == BankMatch.txn_id))
+            .where(BankMatch.status == "applied", BankMatch.rule.not_in(AMOUNT_ONLY_RULES),
+                   Contract.customer_id.is_not(None)))
+    by_account: dict[str, set[str]] = defaultdict(set)
+    by_name: dict[str, set[str]] = defaultdict(set)
+    for column, wanted, found, position in ((BankTransaction.payer_account, accounts, by_account, 0),
+                                            (BankTransaction.payer_name, names, by_name, 1)):
+        for start in range(0, len(wanted), ID_BATCH):
+            for row in session.execute(paid.where(column.in_(wanted[start:start + ID_BATCH]))):
+                found[row[position]].add(row.customer_id)
+    return dict(by_account), dict(by_name)
 
 
 def _claim_rows(session: Session, as_of: datetime):
-    """Claims in finance review or confirmed, submitted by ``as_of``."""
+    """Claims in finance review or confirmed, submitted by ``as_of``, of open invoices (a paid invoice's claims,
+    most of them at a million orders, say nothing of today's lines)."""
     return session.execute(
         select(PaymentClaim.claim_id, PaymentClaim.invoice_id, PaymentClaim.amount, PaymentClaim.submitted_at,
                PaymentClaim.status)
-        .where(PaymentClaim.status.in_(("finance_review", "confirmed")), PaymentClaim.submitted_at <= as_of)
+        .join(Invoice, Invoice.invoice_id == PaymentClaim.invoice_id)
+        .where(PaymentClaim.status.in_(("finance_review", "confirmed")), PaymentClaim.submitted_at <= as_of,
+               Invoice.status.in_(OPEN_STATUSES))
     ).all()
 
 

@@ -12,7 +12,8 @@ from salesnb.db import session_scope
 from salesnb.demo import build_demo_db
 from salesnb.models import BankTransaction, Contract, Customer, Invoice
 from salesnb.receivables import reconcile
-from salesnb.receivables.auto_reconcile import _load, _open_invoices
+from salesnb.receivables.auto_reconcile import _load, _open_invoices, _paid_for
+from salesnb.receivables.evidence import Line, payer_history
 from salesnb.receivables.matching import Options, plan_matches
 from salesnb.receivables.reach import _open_book
 from salesnb.timeutil import to_local
@@ -24,16 +25,26 @@ AS_OF = "2026-03-02 10:00"
 
 
 def plans(engine, as_of):
-    """(the plan with the reachable invoices, the plan with every open invoice, reachable count, open count)."""
+    """(the plan with the reachable invoices and the history of the run's payers, the plan with every open
+    invoice and the history of every payer, reachable count, open count)."""
     options = Options()
     with session_scope(engine) as session:
         state = _load(session, as_of, options)
         every, _ = _open_invoices(session, {row[0] for row in _open_book(session, as_of)})
+        history = payer_history(*_paid_for(session, every_payer(session)))
+    assert set(state.payers) <= set(history)
+    assert all(state.payers[key] == history[key] for key in state.payers)
     common = dict(customer_names=state.customer_names, options=options, excluded=state.excluded,
-                  payers=state.payers, claims=state.claims)
-    reached = plan_matches(state.lines.values(), state.invoices.values(), **common)
-    full = plan_matches(state.lines.values(), every.values(), **common)
+                  claims=state.claims)
+    reached = plan_matches(state.lines.values(), state.invoices.values(), payers=state.payers, **common)
+    full = plan_matches(state.lines.values(), every.values(), payers=history, **common)
     return reached, full, len(state.invoices), len(every)
+
+
+def every_payer(session) -> list[Line]:
+    """Every bank line as a payer (its account and name): asking their history is asking every payer's."""
+    return [Line(t, 0, 0.0, name, account, None) for t, name, account in session.execute(
+        select(BankTransaction.txn_id, BankTransaction.payer_name, BankTransaction.payer_account))]
 
 
 def a_day_of_lines(engine, day) -> None:
@@ -78,6 +89,10 @@ def test_reachable_invoices_match_as_all_open_ones_first_day_and_next(engine):
     assert (reached.applied, reached.candidates, reached.unmatched) == (full.applied, full.candidates,
                                                                           full.unmatched)
     assert loaded < open_invoices  # the point: the next day does not load the whole open book
+    with session_scope(engine) as session:
+        state = _load(session, next_day, Options())
+        every = payer_history(*_paid_for(session, every_payer(session)))
+    assert 0 < len(state.payers) < len(every)  # … nor the history of every payer ever matched
 
 
 STRANGER = "宁波星河物流有限公司"
@@ -104,3 +119,18 @@ def test_a_customer_learnt_in_the_run_is_looked_at_with_all_their_open_invoices(
     assert reached.applied == full.applied
     assert {(p.txn_id, p.invoice_id, p.rule) for p in reached.applied} == {
         ("L1", "INV-7001", "reference"), ("L2", "INV-7002", "percentage")}
+
+
+def test_a_payer_known_by_a_name_written_another_way_is_still_known(engine):
+    # Yesterday 宁波星河物流（集团）paid INV-8001 by number, so it pays for C2; today's line writes its name with
+    # half-width brackets and no account: the history of the name it folds to still says C2, whose other invoice
+    # it pays in full (a stranger's line of that amount would only be a candidate).
+    ledger(engine, {"INV-8001": ("C2", "50000.00"), "INV-8002": ("C2", "80000.00")},
+           [("L1", 10, "50000.00", "宁波星河物流（集团）有限公司", "INV-8001")], customers=CUSTOMERS)
+    reconcile(engine, to_local(LEDGER_AS_OF) - timedelta(days=2))
+    with session_scope(engine) as s:
+        s.add(BankTransaction(txn_id="L2", booked_at=to_local(LEDGER_AS_OF) - timedelta(days=1),
+                              amount=Decimal("80000.00"), payer_name="宁波星河物流(集团)有限公司", direction="in"))
+    reached, full, _, _ = plans(engine, to_local(LEDGER_AS_OF))
+    assert reached.applied == full.applied
+    assert {(p.txn_id, p.invoice_id) for p in reached.applied} == {("L2", "INV-8002")}
