@@ -205,7 +205,10 @@ def _paid_for(session: Session, lines: Collection[Line]) -> tuple[dict[str, set[
     for column, wanted, found, position in ((BankTransaction.payer_account, accounts, by_account, 0),
                                             (BankTransaction.payer_name, names, by_name, 1)):
         for start in range(0, len(wanted), ID_BATCH):
-            for row in session.execute(paid.where(column.in_(wanted[start:start + ID_BATCH]))):
+            # the lines of these payers first (their index), then their matches: a condition on the payer
+            # alone left SQLite reading every applied match for each batch
+            theirs = select(BankTransaction.txn_id).where(column.in_(wanted[start:start + ID_BATCH]))
+            for row in session.execute(paid.where(BankMatch.txn_id.in_(theirs))):
                 found[row[position]].add(row.customer_id)
     return dict(by_account), dict(by_name)
 
