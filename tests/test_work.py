@@ -9,8 +9,8 @@ from sqlalchemy import select
 from salesnb.auth import load_actor
 from salesnb.db import session_scope
 from salesnb.errors import PermissionDenied, SalesnbError
-from salesnb.models import AuditLog, EscalationLog, EscalationRecipient, Task
-from salesnb.sla.escalation import recipient_rows
+from salesnb.models import AuditLog, EscalationLog, Task
+from salesnb.sla.escalation import record_recipients
 from salesnb.tasks import close_task
 from salesnb.work import my_work
 
@@ -39,7 +39,7 @@ def add_work(engine) -> None:
                             notified=["M01"], cc=["D01"])
         s.add(log)
         s.flush()  # as the escalation engine writes a rung: who it told and copied, a row each
-        s.add_all(EscalationRecipient(**row) for row in recipient_rows(log.id, log.fired_at, log.notified, log.cc))
+        record_recipients(s, [log.id])
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from salesnb.auth.people import load_actor
 from salesnb.db import alembic_config, session_scope, upgrade
 from salesnb.models import EscalationLog, EscalationRecipient, Task
 from salesnb.sla import escalate
-from salesnb.sla.escalation import recipient_rows
+from salesnb.sla.escalation import record_recipients
 from salesnb.work import my_work
 
 from .helpers import H, T0, add_task, seed_people
@@ -21,10 +21,25 @@ def recipients(engine) -> set[tuple]:
         return {(r.log_id, r.user_id, r.role, r.fired_at) for r in s.scalars(select(EscalationRecipient))}
 
 
-def test_a_person_told_and_copied_is_one_row_as_told():
-    rows = recipient_rows(7, T0, ["M1", "U1", "M1"], ["D1", "M1", ""])
-    assert sorted((r["user_id"], r["role"]) for r in rows) == [("D1", "cc"), ("M1", "notified"), ("U1", "notified")]
-    assert {(r["log_id"], r["fired_at"]) for r in rows} == {(7, T0)}
+def people_of(log: EscalationLog) -> set[tuple]:
+    """A rung's recipient rows as the rule says: each person once, told winning over copied."""
+    roles = {user_id: "cc" for user_id in log.cc if user_id}
+    roles.update({user_id: "notified" for user_id in log.notified if user_id})
+    return {(log.id, user_id, role, log.fired_at) for user_id, role in roles.items()}
+
+
+def test_a_person_told_and_copied_is_one_row_as_told(engine):
+    seed_people(engine)
+    add_task(engine, "T1", "invoice_confirm", T0)
+    with session_scope(engine) as s:
+        s.add_all([EscalationLog(id=7, task_id="T1", node="invoice_confirm", level=1, repeat_no=0, due_at=T0,
+                                 fired_at=T0 + H, notified=["M1", "U1", "M1"], cc=["D1", "M1", ""]),
+                   EscalationLog(id=8, task_id="T1", node="invoice_confirm", level=2, repeat_no=0, due_at=T0,
+                                 fired_at=T0 + 2 * H, notified=["M1"], cc=[])])
+        s.flush()
+        record_recipients(s, [7])  # only the rungs asked for
+    assert recipients(engine) == {(7, "D1", "cc", T0 + H), (7, "M1", "notified", T0 + H),
+                                  (7, "U1", "notified", T0 + H)}
 
 
 def test_the_engine_records_who_each_rung_told_and_my_work_lists_it(engine):
@@ -34,8 +49,7 @@ def test_the_engine_records_who_each_rung_told_and_my_work_lists_it(engine):
     escalate(engine, T0 + 8 * H)  # levels 2 and 3 together: 2 is logged with nobody told
     with session_scope(engine) as s:
         logs = s.scalars(select(EscalationLog).order_by(EscalationLog.level)).all()
-        expected = {(r["log_id"], r["user_id"], r["role"], r["fired_at"])
-                    for log in logs for r in recipient_rows(log.id, log.fired_at, log.notified, log.cc)}
+        expected = {row for log in logs for row in people_of(log)}
     assert recipients(engine) == expected and len(expected) == 5  # L1: FM, the clerk, D1; L3: D1, FM
     assert not any(log_id == logs[1].id for log_id, *_ in expected)  # the collapsed rung told nobody
     with session_scope(engine) as s:
