@@ -50,6 +50,7 @@ from ..config import Settings, load_settings
 from ..errors import ConfigError, SalesnbError
 from ..i18n import t
 from ..links import ITEM_APPS, item_url
+from ..memory import collector_paused
 from ..models import OutboxMessage, User
 from ..timeutil import now as local_now
 from .channels import ChannelConfig, NotifyConfig, load_notify_config
@@ -139,6 +140,7 @@ def default_worker_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
+@collector_paused()  # routing and digests build objects by the ten thousand: 7.3 → 4.8 s on a day at 1 M orders
 def flush(
     engine: Engine,
     settings: Settings | None = None,

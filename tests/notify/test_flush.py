@@ -1,5 +1,7 @@
 """Delivery mechanics on both databases: rate limits, backoff, concurrency, stale claims, dropped connections."""
 
+import gc
+import importlib
 import threading
 from datetime import timedelta
 
@@ -277,3 +279,14 @@ def test_routing_pages_through_every_default_message(engine, users, tmp_path, fa
     rows = rows_by_key(engine)
     assert sorted(k for k, r in rows.items() if r.status == "routed") == [f"msg-{i}" for i in range(7)]
     assert sorted(k for k, r in rows.items() if r.channel == "ops") == [f"msg-{i}#ops" for i in range(7)]
+
+
+def test_a_flush_runs_with_the_cycle_collector_paused(engine, users, tmp_path, fake_clock, monkeypatch):
+    flush_module = importlib.import_module("salesnb.notify.flush")  # the package's `flush` is the function
+    seen = []
+    route = flush_module.route_default_messages
+    monkeypatch.setattr(flush_module, "route_default_messages",
+                        lambda *args: seen.append(gc.isenabled()) or route(*args))
+    add_messages(engine, 2, "robot", at=fake_clock.now())
+    deliver(engine, tmp_path, {}, fake_clock)
+    assert seen == [False] and gc.isenabled()
