@@ -12,6 +12,7 @@ memory.  Its refresh button counts live.  The newest
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -45,7 +46,7 @@ def latest_kpi_snapshot(engine: Engine, now: datetime, max_age: timedelta) -> tu
 
     The counts last loaded in this process are kept (a snapshot is never changed once saved): a dashboard
     kernel loads them while it waits for its page, and the page's build finds them loaded (0.9 s of a
-    1 M-order snapshot's JSON and frames). Callers treat the counts as read-only.
+    1 M-order snapshot's JSON and frames). Each call returns frames of its own.
     """
     with session_scope(engine) as session:
         row = session.execute(select(KpiSnapshot.id, KpiSnapshot.as_of, KpiSnapshot.taken_at)
@@ -58,12 +59,21 @@ def latest_kpi_snapshot(engine: Engine, now: datetime, max_age: timedelta) -> tu
         counts = _loaded.get(key)
         if counts is None:
             payload = session.scalar(select(KpiSnapshot.payload).where(KpiSnapshot.id == row.id))
-            if payload.get("format") != FORMAT:
+            if payload is None or payload.get("format") != FORMAT:  # None: dropped since the first query
                 return None
             counts = _counts(payload, row.as_of)
             _loaded.clear()  # one snapshot held, not every one seen
             _loaded[key] = counts
-        return counts, row.taken_at
+        return _own_copy(counts), row.taken_at
+
+
+def _own_copy(counts: KpiCounts) -> KpiCounts:
+    """``counts`` with frames and names of the caller's own: what the caller changes, the kept snapshot does
+    not see (copy-on-write frames: no data is copied until one is written)."""
+    repair = counts.repair
+    return replace(counts, items={name: frame.copy(deep=False) for name, frame in counts.items.items()},
+                   repair=None if repair is None else replace(repair, frame=repair.frame.copy(deep=False)),
+                   rep_names=dict(counts.rep_names))
 
 
 _loaded: dict[tuple[str, int, datetime], KpiCounts] = {}

@@ -279,17 +279,19 @@ def _fire_batch(engine: Engine, policy: Policy, rows: Sequence[Any], as_of: date
 
 
 # Per dialect: the FROM items giving each item of a rung's list {col} (notified / cc), its text, and the
-# condition that it is a string (the engine writes user ids as strings)
+# condition that it is a string (the engine writes lists of user ids; anything else names nobody)
 _LIST_ITEMS = {
-    "sqlite": ("json_each(l.{col}) j", "j.value", "j.type = 'text'"),
-    "postgresql": ("json_array_elements(l.{col}) AS j(item)", "j.item #>> '{}'", "json_typeof(j.item) = 'string'"),
+    "sqlite": ("json_each(CASE WHEN json_type(l.{col}) = 'array' THEN l.{col} ELSE '[]' END) j", "j.value",
+               "j.type = 'text'"),
+    "postgresql": ("json_array_elements(CASE WHEN json_typeof(l.{col}) = 'array' THEN l.{col} ELSE '[]'::json END)"
+                   " AS j(item)", "j.item #>> '{}'", "json_typeof(j.item) = 'string'"),
 }
 
 
 def record_recipients(session: Session, log_ids: Sequence[int]) -> None:
     """The ``escalation_recipients`` rows of the rungs ``log_ids``, from their log rows: each person of a rung
     once, as told if told, else as copied.  Written in the database: a day at a million orders tells 577,571
-    people-rungs, and binding them row by row cost more than the rest of the escalation."""
+    people-rungs, and binding them row by row took about 4 s of the step's 19."""
     if not log_ids:
         return
     items, value, is_text = _LIST_ITEMS[session.get_bind().dialect.name]

@@ -35,9 +35,11 @@ def test_a_person_told_and_copied_is_one_row_as_told(engine):
         s.add_all([EscalationLog(id=7, task_id="T1", node="invoice_confirm", level=1, repeat_no=0, due_at=T0,
                                  fired_at=T0 + H, notified=["M1", "U1", "M1"], cc=["D1", "M1", ""]),
                    EscalationLog(id=8, task_id="T1", node="invoice_confirm", level=2, repeat_no=0, due_at=T0,
-                                 fired_at=T0 + 2 * H, notified=["M1"], cc=[])])
+                                 fired_at=T0 + 2 * H, notified=["M1"], cc=[]),
+                   EscalationLog(id=9, task_id="T1", node="invoice_confirm", level=3, repeat_no=0, due_at=T0,
+                                 fired_at=T0 + 3 * H, notified="M1", cc={"not": "a list"})])
         s.flush()
-        record_recipients(s, [7])  # only the rungs asked for
+        record_recipients(s, [7, 9])  # only the rungs asked for; what is not a list names nobody
     assert recipients(engine) == {(7, "D1", "cc", T0 + H), (7, "M1", "notified", T0 + H),
                                   (7, "U1", "notified", T0 + H)}
 
