@@ -140,7 +140,6 @@ def default_worker_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
-@collector_paused()  # routing and digests build objects by the ten thousand: 7.3 → 4.8 s on a day at 1 M orders
 def flush(
     engine: Engine,
     settings: Settings | None = None,
@@ -183,7 +182,10 @@ def flush(
     backoff = backoff or Backoff()
     worker = worker or default_worker_id()
     report = FlushReport()
-    report.routed = route_default_messages(engine, config, clock(), worker)
+    # routing and digests build objects by the ten thousand (a day at 1 M orders: 7.3 → 4.8 s with the cycle
+    # collector paused); the pause does not cover delivery, which may sleep for a rate limit
+    with collector_paused():
+        report.routed = route_default_messages(engine, config, clock(), worker)
     waiting = _channels_with_work(engine, clock(), stale_after)
     names = [n for n in sorted(waiting) if n != DEFAULT_CHANNEL and (channels is None or n in channels)]
     budget = _Budget(limit)
@@ -201,7 +203,8 @@ def flush(
             except SalesnbError as exc:
                 report.problems.append(channel.redact(exc))
                 continue
-            report.digests += digest_pending(engine, channel, notifier, settings, clock())
+            with collector_paused():
+                report.digests += digest_pending(engine, channel, notifier, settings, clock())
             run = _ChannelRun(engine, channel, notifier, policy, worker, clock, backoff, max_attempts, stale_after, report)
             run.deliver(budget, wait=wait, max_wait=max_wait, sleep=sleep)
     finally:

@@ -281,7 +281,7 @@ def test_routing_pages_through_every_default_message(engine, users, tmp_path, fa
     assert sorted(k for k, r in rows.items() if r.channel == "ops") == [f"msg-{i}#ops" for i in range(7)]
 
 
-def test_a_flush_runs_with_the_cycle_collector_paused(engine, users, tmp_path, fake_clock, monkeypatch):
+def test_a_flush_routes_with_the_cycle_collector_paused(engine, users, tmp_path, fake_clock, monkeypatch):
     flush_module = importlib.import_module("salesnb.notify.flush")  # the package's `flush` is the function
     seen = []
     route = flush_module.route_default_messages
