@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, delete, select
+from sqlalchemy import URL, Engine, delete, select
 
 from ..db import session_scope
 from ..models import KpiSnapshot
@@ -55,7 +55,7 @@ def latest_kpi_snapshot(engine: Engine, now: datetime, max_age: timedelta) -> tu
         if row is None:
             return None
         # the time it was taken too: SQLite may give a dropped snapshot's id to the next one
-        key = (engine.url.render_as_string(), row.id, row.taken_at)
+        key = (engine.url, row.id, row.taken_at)
         counts = _loaded.get(key)
         if counts is None:
             payload = session.scalar(select(KpiSnapshot.payload).where(KpiSnapshot.id == row.id))
@@ -76,7 +76,7 @@ def _own_copy(counts: KpiCounts) -> KpiCounts:
                    rep_names=dict(counts.rep_names))
 
 
-_loaded: dict[tuple[str, int, datetime], KpiCounts] = {}
+_loaded: dict[tuple[URL, int, datetime], KpiCounts] = {}
 
 
 def _frame_out(frame: pd.DataFrame) -> dict[str, Any]:
