@@ -20,9 +20,16 @@ Two runs: ``quality`` on a demo set of ``--orders`` orders as generated, and
 ``scale`` on ``--lines`` bank lines against ``--invoices`` open invoices (a
 larger demo set, cut to those sizes keeping every invoice a kept line pays).
 
+Each reconciles the whole statement period at once, as of its end: a rule
+then sees which invoices are still open, and overdue, weeks after a line.
+``--daily`` also runs each set as the daily job does: one reconciliation each
+morning of the period (08:00), each reading the lines booked since the last
+one for the first time (a line queued for review is not read again).  A rule
+that only holds with hindsight shows its wrong matches there.
+
     .venv/bin/python bench/bench_reconcile.py [--orders 20000] [--lines 100000] [--invoices 100000]
                                               [--seed 7] [--as-of "2026-03-16 10:00"] [--skip-scale]
-                                              [--postgres URL] [--show-wrong]
+                                              [--postgres URL] [--show-wrong] [--daily]
 """
 
 from __future__ import annotations
@@ -33,7 +40,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -172,14 +179,32 @@ def show_wrong(report, truth: pd.DataFrame, described: dict[str, dict[str, str]]
                   f"{described['invoice'].get(m.invoice_id, m.invoice_id)}; it pays {right}")
 
 
-def run(label: str, folder: Path, url: str, as_of: datetime, *, wrong: bool = False, **limits) -> None:
+def daily_reports(engine, as_of: datetime, days: int = 31) -> list:
+    """One reconciliation each morning (08:00) of the ``days`` days up to ``as_of``, and one at ``as_of``."""
+    morning = as_of.replace(hour=8, minute=0, second=0, microsecond=0)
+    return [reconcile(engine, morning - timedelta(days=k)) for k in range(days, 0, -1)] + [reconcile(engine, as_of)]
+
+
+class _Combined:
+    """The reports of a day-by-day run read as one: every applied match, the last run's queue."""
+
+    def __init__(self, reports: list):
+        self.applied = [m for r in reports for m in r.applied]
+        self.seconds = sum(r.seconds for r in reports)
+        self.matched = sum(r.matched for r in reports)
+        self.queued = sum(r.queued for r in reports)  # each run queues the lines it read first
+        self.unmatched = reports[-1].unmatched  # a line no rule placed is read again by every run
+
+
+def run(label: str, folder: Path, url: str, as_of: datetime, *, wrong: bool = False, daily: bool = False,
+        **limits) -> None:
     """Load the demo set in ``folder`` into ``url``, reconcile as of ``as_of`` (the moment the data describes)
-    twice, and print the figures."""
+    twice — or (``daily``) each morning up to it, then once more —, and print the figures."""
     started = time.perf_counter()
     engine, truth, sizes, described = load(folder, url, **limits)
     loaded = time.perf_counter() - started
     cpu = time.process_time()
-    report = reconcile(engine, as_of)
+    report = _Combined(daily_reports(engine, as_of)) if daily else reconcile(engine, as_of)
     cpu = time.process_time() - cpu
     rerun = reconcile(engine, as_of)
     engine.dispose()
@@ -214,6 +239,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--postgres", default=None, help="also time the scale run on this empty PostgreSQL database")
     parser.add_argument("--show-wrong", action="store_true", help="print every wrongly applied pair: the line, "
                         "the invoice it was applied to and the one(s) it pays")
+    parser.add_argument("--daily", action="store_true", help="also reconcile each set day by day, as the daily "
+                        "job does (each morning's lines read once)")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
@@ -222,6 +249,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"demo data: {args.orders:,} orders generated in {time.perf_counter() - started:.1f} s, "
               f"as of {files.as_of:%Y-%m-%d %H:%M}")
         run("quality", root / "quality", f"sqlite:///{root / 'quality.db'}", files.as_of, wrong=args.show_wrong)
+        if args.daily:
+            run("quality, day by day", root / "quality", f"sqlite:///{root / 'quality-daily.db'}", files.as_of,
+                wrong=args.show_wrong, daily=True)
         if args.skip_scale:
             return 0
         orders = math.ceil(args.lines / LINES_PER_ORDER * 1.05)
@@ -230,6 +260,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\ndemo data: {orders:,} orders generated in {time.perf_counter() - started:.1f} s")
         limits = {"max_lines": args.lines, "max_invoices": args.invoices, "wrong": args.show_wrong}
         run("scale, SQLite", root / "scale", f"sqlite:///{root / 'scale.db'}", scale.as_of, **limits)
+        if args.daily:
+            run("scale, SQLite, day by day", root / "scale", f"sqlite:///{root / 'scale-daily.db'}", scale.as_of,
+                daily=True, **limits)
         if args.postgres:
             run("scale, PostgreSQL", root / "scale", args.postgres, scale.as_of, **limits)
     return 0

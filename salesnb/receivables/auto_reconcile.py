@@ -56,7 +56,7 @@ from .matching import (
     Proposal,
     plan_matches,
 )
-from .evidence import DAY, payer_history, payer_name_key
+from .evidence import payer_history, payer_name_key
 from .names import NameIndex
 from .payments import OPEN_STATUSES, PaymentState, pay
 from .queries import ACTIVE, invoice_customer_join
@@ -172,7 +172,7 @@ def _open_invoices(session: Session, ids: set[str]) -> tuple[dict[str, OpenInvoi
     state."""
     joined, contract_id = invoice_customer_join()
     query = (select(Invoice.invoice_id, Invoice.amount, Invoice.paid_amount, Invoice.status, Invoice.paid_at,
-                    Invoice.issued_at, contract_id, Contract.customer_id, Contract.payment_terms_days)
+                    Invoice.issued_at, contract_id, Contract.customer_id)
              .select_from(joined))
     invoices: dict[str, OpenInvoice] = {}
     payment: dict[str, PaymentState] = {}
@@ -183,17 +183,8 @@ def _open_invoices(session: Session, ids: set[str]) -> tuple[dict[str, OpenInvoi
             payment[r.invoice_id] = state
             invoices[r.invoice_id] = OpenInvoice(
                 r.invoice_id, to_cents(state.outstanding), r.issued_at.timestamp() if r.issued_at else None,
-                r.customer_id, r.contract_id, to_cents(state.amount),
-                _due(r.issued_at, r.payment_terms_days))
+                r.customer_id, r.contract_id, to_cents(state.amount))
     return invoices, payment
-
-
-def _due(issued_at: datetime | None, terms_days: int | None) -> float | None:
-    """When an invoice falls due, as a POSIX timestamp: unknown without its contract's payment terms (a
-    guess would make invoices overdue that are not)."""
-    if issued_at is None or terms_days is None:
-        return None
-    return issued_at.timestamp() + terms_days * DAY
 
 
 def _paid_for(session: Session, lines: Collection[Line]) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
@@ -275,7 +266,7 @@ def reconcile(engine: Engine, as_of: datetime | None = None, *, options: Options
         state = _load(session, as_of, options)
         plan = plan_matches(state.lines.values(), state.invoices.values(), state.customer_names,
                             options=options, excluded=state.excluded,
-                            payers=state.payers, claims=state.claims, names=state.names, as_of=as_of.timestamp())
+                            payers=state.payers, claims=state.claims, names=state.names)
         report = _report(plan, state, as_of)
         if not dry_run:
             _write(session, plan, state, as_of, actor, report)

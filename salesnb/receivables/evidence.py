@@ -36,7 +36,6 @@ class OpenInvoice:
     customer_id: str | None = None
     contract_id: str | None = None
     amount: int | None = None  # the invoice's full amount, when part of it is paid already
-    due: float | None = None  # when payment is due (issue time plus the contract's terms), POSIX timestamp
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,7 @@ Incoming bank lines are matched to open invoices in passes, most certain first:
    ``rest_of_share`` — an unusual amount that is what is left of one invoice
    after a usual share of it, and ``sole_invoice`` — a part payment for the
    customer's only open invoice (``sole_larger_invoice``: the only one larger
-   than the line), and ``overdue_invoice`` — a round sum on account for the
-   only overdue invoice it can be a part of.
+   than the line).
 
 Who the payer is comes from the name, and from the payer's history: an
 account or a payer name that has only ever paid one customer (learnt from
@@ -127,10 +126,8 @@ class Matcher:
                  *, options: Options = Options(), excluded: Iterable[tuple[str, str]] = (),
                  account_customers: dict[str, set[str]] | None = None,
                  payer_customers: dict[str, set[str]] | None = None, claims: Iterable[Claim] = (),
-                 names: NameIndex | None = None, payers: dict[str, set[str]] | None = None,
-                 as_of: float | None = None):
+                 names: NameIndex | None = None, payers: dict[str, set[str]] | None = None):
         self.options = options
-        self.as_of = as_of  # when the run reads the lines (what is overdue); None: nothing is
         self.lines = sorted(lines, key=lambda ln: (ln.booked, ln.txn_id))
         self.invoices = {inv.invoice_id: inv for inv in invoices if inv.outstanding > 0}
         self.remaining = {i: inv.outstanding for i, inv in self.invoices.items()}
@@ -274,7 +271,7 @@ class Matcher:
             self._pass_split_payments(customers)
             self.claims.match_parts(pending)
             for step in (self.claims.match_share, self._pass_percentage, self._pass_rest_of_share,
-                         self._pass_amount_unique, self._pass_sole_invoice, self._pass_overdue):
+                         self._pass_amount_unique, self._pass_sole_invoice):
                 for line in pending:
                     if line.txn_id not in self.used:
                         step(line)
@@ -557,32 +554,6 @@ class Matcher:
             if not self._contradicted(line, open_ids[0], rule, top[1]):
                 self._decide(line, [Proposal(line.txn_id, open_ids[0], line.amount, rule, confidence)])
 
-    def _pass_overdue(self, line: Line) -> None:
-        """A round sum on account from a known customer, and exactly one of the invoices it could be a part of is
-        overdue when the run reads the line: the customer is paying down its overdue debt (oldest debt first,
-        as an accountant applies a payment on account)."""
-        top = self._top_customer(line)
-        if (self.as_of is None or top is None or not_for_invoices(line.memo) or line.txn_id in self._doubtful
-                or not any((line.amount + fee) % ROUND_AMOUNT == 0 for fee in (0, *TYPICAL_FEES))):
-            return
-        window = self._customer_open(line, top[0])
-        late = [i for i in window if self.remaining[i] > line.amount
-                and (self.invoices[i].issued or 0.0) <= line.booked
-                and self.invoices[i].due is not None and self.invoices[i].due <= self.as_of
-                and part_of(line.amount, self.remaining[i], self.invoices[i].amount)]
-        if len(late) != 1:
-            return
-        invoice_id = late[0]
-        others = [i for i in window if i != invoice_id]
-        # Doubtful when another invoice reads the line as an instalment of it (a share, or the rest after one),
-        # or as paid in full (maybe less a bank fee).
-        doubt = (any(0 <= self.remaining[i] - line.amount <= self.options.fee_max for i in others)
-                 or self._part_elsewhere(line, top[0], (invoice_id,), on_account=False)
-                 or self._third_party_by_history(line, top[0]))
-        if not self._contradicted(line, invoice_id, "overdue_invoice", top[1]):
-            self._decide(line, [Proposal(line.txn_id, invoice_id, line.amount, "overdue_invoice",
-                                         0.6 if doubt else 0.9)])
-
     def _sole_larger(self, line: Line, window: list[str]) -> list[str]:
         """The one open invoice a part payment can belong to when the customer's other open invoices are all
         smaller than the line: it must have been issued before the line, and the amount must read as a part
@@ -661,8 +632,7 @@ def plan_matches(lines: Iterable[Line], invoices: Iterable[OpenInvoice], custome
                  *, options: Options = Options(), excluded: Iterable[tuple[str, str]] = (),
                  account_customers: dict[str, set[str]] | None = None,
                  payer_customers: dict[str, set[str]] | None = None, claims: Iterable[Claim] = (),
-                 names: NameIndex | None = None, payers: dict[str, set[str]] | None = None,
-                 as_of: float | None = None) -> Plan:
+                 names: NameIndex | None = None, payers: dict[str, set[str]] | None = None) -> Plan:
     """Match ``lines`` to ``invoices``; see the module docstring for the passes.
 
     ``account_customers`` maps payer accounts, ``payer_customers`` payer names,
@@ -670,9 +640,8 @@ def plan_matches(lines: Iterable[Line], invoices: Iterable[OpenInvoice], custome
     or name that only ever paid one customer identifies the payer.  ``claims``
     are payment claims (回款认领) in finance review or confirmed whose money
     has not been applied yet.  ``names`` (the index of ``customer_names``) and ``payers`` (the history by
-    payer key, :func:`~salesnb.receivables.evidence.payer_history`) may come built already.  ``as_of`` (a POSIX
-    timestamp) is when the run reads the lines: an invoice due by then is overdue (``overdue_invoice``).
+    payer key, :func:`~salesnb.receivables.evidence.payer_history`) may come built already.
     """
     return Matcher(lines, invoices, customer_names, options=options, excluded=excluded,
                    account_customers=account_customers, payer_customers=payer_customers, claims=claims,
-                   names=names, payers=payers, as_of=as_of).run()
+                   names=names, payers=payers).run()

@@ -21,8 +21,8 @@ def line(txn_id, yuan, payer=PAYER, memo="货款", day=20):
     return Line(txn_id, round(yuan * 100), T0 + day * DAY, payer, None, memo)
 
 
-def outcome(lines, invoices, as_of=None):
-    plan = plan_matches(lines, invoices, NAMES, as_of=as_of)
+def outcome(lines, invoices):
+    plan = plan_matches(lines, invoices, NAMES)
     proposed: dict[str, set[str]] = {}
     for p in plan.candidates:
         proposed.setdefault(p.txn_id, set()).add(p.invoice_id)
@@ -110,54 +110,3 @@ def test_a_part_that_another_invoice_has_left_exactly_goes_to_review():
     assert applied == {("T1", "I2", "reference_partial"), ("T2", "I2", "percentage")}
     assert proposed["T3"] >= {"I1", "I2"}
 
-
-
-# ---------------------------------------------------------------- a round sum on account of the overdue invoice
-
-AS_OF = T0 + 40 * DAY
-
-
-def owed(invoice_id, yuan, due_day, day=0):
-    """An open invoice of C1 issued on ``day``, due on ``due_day``."""
-    return OpenInvoice(invoice_id, round(yuan * 100), T0 + day * DAY, "C1", f"HT-{invoice_id}", round(yuan * 100),
-                       T0 + due_day * DAY)
-
-
-OWED = [owed("I1", 100_000, 30), owed("I2", 60_000, 75, 15)]  # I1 due on day 30, I2 on day 75
-
-
-def test_a_round_sum_on_account_goes_to_the_only_overdue_invoice_it_fits():
-    # 45,000 could be a part of either invoice; only I1 is overdue when the run reads the line.
-    applied, _ = outcome([line("T1", 45_000, day=38)], OWED, AS_OF)
-    assert applied == {("T1", "I1", "overdue_invoice")}
-
-
-def test_a_round_sum_less_a_bank_fee_goes_to_the_overdue_invoice_too():
-    applied, _ = outcome([line("T1", 44_990, day=38)], OWED, AS_OF)
-    assert applied == {("T1", "I1", "overdue_invoice")}
-
-
-def test_no_invoice_is_overdue_before_its_due_day():
-    applied, proposed = outcome([line("T1", 45_000, day=20)], OWED, T0 + 25 * DAY)
-    assert applied == set() and proposed["T1"] >= {"I1", "I2"}
-
-
-def test_a_round_sum_that_two_overdue_invoices_could_take_goes_to_review():
-    applied, proposed = outcome([line("T1", 45_000, day=38)], [OWED[0], owed("I2", 60_000, 35, 5)], AS_OF)
-    assert applied == set() and proposed["T1"] >= {"I1", "I2"}
-
-
-def test_an_unusual_amount_is_no_payment_on_account():
-    applied, _ = outcome([line("T1", 45_123.45, day=38)], OWED, AS_OF)
-    assert applied == set()
-
-
-def test_a_round_sum_that_is_an_instalment_of_the_invoice_not_yet_due_goes_to_review():
-    # 30,000 is exactly 50 % of I2 (and 30 % of I1, so no single share): a deposit on I2 is as likely.
-    applied, proposed = outcome([line("T1", 30_000, day=38)], OWED, AS_OF)
-    assert applied == set() and "I1" in proposed["T1"]
-
-
-def test_without_the_run_time_nothing_is_overdue():
-    applied, _ = outcome([line("T1", 45_000, day=38)], OWED)
-    assert applied == set()

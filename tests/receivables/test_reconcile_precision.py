@@ -307,28 +307,3 @@ def test_a_round_sum_off_a_share_of_the_claimed_invoice_by_more_than_rounding_go
            [("T1", 10, "1545000.00", "上海某某贸易有限公司", "转账")], [("CLM-1", "I1", "3850100.00", 10.5)])
     applied, proposed = outcome(engine)
     assert applied == set() and "T1" in proposed
-
-
-def _two_contracts(engine, terms_a: int | None, terms_b: int | None) -> None:
-    """C1 with a 100,000 invoice on contract HT-A and a 60,000 one on HT-B, both issued on T0, and a round
-    45,000 on account ten days later."""
-    ledger(engine, {}, [("T1", 10, "45000.00", "上海某某贸易有限公司", "货款")], customers={})
-    with session_scope(engine) as s:
-        s.add(Customer(customer_id="C1", name=CUSTOMERS["C1"]))
-        for contract, terms, invoice, amount in (("HT-A", terms_a, "I1", "100000.00"),
-                                                 ("HT-B", terms_b, "I2", "60000.00")):
-            s.add(Contract(contract_id=contract, customer_id="C1", owner_id="U1", amount=1, payment_terms_days=terms))
-            s.add(Invoice(invoice_id=invoice, contract_id=contract, amount=Decimal(amount), status="issued",
-                          paid_amount=Decimal("0.00"), issued_at=T0))
-
-
-def test_a_round_sum_on_account_goes_to_the_invoice_its_contract_makes_overdue(engine):
-    _two_contracts(engine, 30, 90)  # as of day 40, I1 is overdue and I2 is not
-    applied, _ = outcome(engine)
-    assert applied == {("T1", "I1", "overdue_invoice")}
-
-
-def test_an_invoice_whose_contract_names_no_payment_terms_is_never_taken_for_overdue(engine):
-    _two_contracts(engine, None, 90)
-    applied, proposed = outcome(engine)
-    assert applied == set() and proposed["T1"] >= {"I1", "I2"}

@@ -136,7 +136,7 @@ def test_every_matching_rule_reads_in_words_for_the_reviewer(language):
 
     others = {"reference", "reference_partial", "reference_overpaid", "reference_split", "reference_unclear",
               "amount_name", "split_invoices", "split_payments", "percentage", "rest_of_share", "sole_invoice",
-              "sole_larger_invoice", "overdue_invoice", "claim_split_invoices", "claim_split_invoices_third_party", "claim_split_rest",
+              "sole_larger_invoice", "claim_split_invoices", "claim_split_invoices_third_party", "claim_split_rest",
               "claim_split_rest_third_party", "claim_split_payments", "claim_split_payments_third_party",
               "claim_percentage", "amount_only", "name_only", "manual"}
     set_language(language)
