@@ -220,9 +220,15 @@ class Matcher:
         """Apply ``proposals`` (one decision for the line) or keep them as near misses; True if applied."""
         if not proposals:
             return False
-        deposit = not_for_invoices(line.memo) and not proposals[0].rule.startswith("reference")
-        if deposit or min(p.confidence for p in proposals) < self.options.auto_threshold:
-            self._near[line.txn_id].extend(proposals)
+        by_reference = proposals[0].rule.startswith("reference")
+        deposit = not_for_invoices(line.memo) and not by_reference
+        # A memo that names open invoices (or their contracts) contradicts a rule that picked none of them: the
+        # named ones may be paid by it in a way no rule read (one of them part-paid already, another subset).
+        named = () if by_reference else self._named(line)
+        contradicted = bool(named) and not any(p.invoice_id in named for p in proposals)
+        if deposit or contradicted or min(p.confidence for p in proposals) < self.options.auto_threshold:
+            self._near[line.txn_id].extend(replace(p, confidence=min(p.confidence, 0.6)) if contradicted else p
+                                           for p in proposals)
             return False
         for p in proposals:
             before = self.remaining[p.invoice_id]
@@ -242,6 +248,11 @@ class Matcher:
             self.plan.applied.append(p)
         self.used.add(line.txn_id)
         return True
+
+    def _named(self, line: Line) -> set[str]:
+        """The loaded invoices the line's memo names by invoice or contract number (whether open to it or not)."""
+        keys = ref_keys(line.memo)
+        return {i for k in keys for i in (*self._by_ref.get(k, ()), *self._by_contract.get(k, ()))} if keys else set()
 
     def _settle(self, line: Line, invoice_ids: Sequence[str], rule: str, confidence: float) -> list[Proposal]:
         """Proposals paying ``invoice_ids`` in full (a fee shortfall is written off)."""
@@ -372,7 +383,12 @@ class Matcher:
         if not subsets:
             return
         chosen = [ids[k] for k in subsets[0]]
-        if len(subsets) > 1 or self._part_elsewhere(line, top[0], chosen):
+        # An exact sum can be a coincidence (a customer with dozens of open invoices has many subsets) while the
+        # transfer paid others less a bank fee: that reading counts as another subset.
+        fee_short = rule == "split_invoices" and len(subsets) == 1 and any(
+            subset_sums(values, line.amount + fee, max_size=4, limit=1)
+            for fee in sorted(TYPICAL_FEES))
+        if len(subsets) > 1 or fee_short or self._part_elsewhere(line, top[0], chosen):
             confidence = 0.6  # another subset, or a part payment of a larger invoice, fits as well
             self._doubtful.add(line.txn_id)
         self._decide(line, self._settle(line, chosen, rule, confidence))

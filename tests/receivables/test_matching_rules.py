@@ -112,3 +112,28 @@ def test_four_invoices_less_a_fee_among_many_open_ones():
     plan = plan_matches([line("T1", total - 2_500)], invoices, NAMES)
     assert {i for _, i in applied(plan)} == set(paid)
     assert {rule for _, rule in applied(plan).values()} == {"split_invoices_fee"}
+
+
+def test_a_rule_that_picks_none_of_the_invoices_the_memo_names_goes_to_review():
+    # The memo names INV-0001 and INV-0002 (70,000 left together: one of them was part-paid); 55,000 + 45,000
+    # of two other invoices make the line's 100,000 exactly — a coincidence the memo contradicts.
+    invoices = [inv("INV-0001", 40_000), inv("INV-0002", 30_000), inv("I3", 55_000), inv("I4", 45_000)]
+    plan = plan_matches([line("T1", 100_000, memo="发票INV-0001/INV-0002")], invoices, NAMES)
+    assert plan.applied == []
+    assert {p.invoice_id for p in plan.candidates} >= {"I3", "I4"}
+    assert all(p.confidence < 0.9 for p in plan.candidates)
+
+
+def test_a_rule_that_picks_an_invoice_the_memo_names_is_applied():
+    invoices = [inv("INV-0001", 40_000), inv("I3", 60_000)]
+    plan = plan_matches([line("T1", 100_000, memo="发票INV-0001")], invoices, NAMES)
+    assert applied(plan) == {("T1", "INV-0001"): (40_000, "split_invoices"), ("T1", "I3"): (60_000, "split_invoices")}
+
+
+def test_an_exact_split_goes_to_review_when_other_invoices_make_the_transfer_less_a_bank_fee():
+    # 60,000 + 40,000 is the line's 100,000 exactly; 55,000 + 45,010 is it plus a 10-yuan fee.
+    invoices = [inv("A", 6_000_000), inv("B", 4_000_000), inv("C", 5_500_000), inv("D", 4_501_000)]
+    plan = plan_matches([line("T1", 10_000_000)], invoices, NAMES)
+    assert plan.applied == [] and {p.invoice_id for p in plan.candidates} >= {"A", "B"}
+    plan = plan_matches([line("T1", 10_000_000)], invoices[:2] + invoices[2:3], NAMES)
+    assert applied(plan) == {("T1", "A"): (6_000_000, "split_invoices"), ("T1", "B"): (4_000_000, "split_invoices")}
