@@ -33,6 +33,8 @@ register({
                                "（private_keys）",
         "sync.archive_decrypt": "同步来源 {name}：无法用第 {version} 版私钥解开消息 {msgid} 的 encrypt_random_key"
                                 "（私钥与企业微信后台的公钥不配对？）",
+        "sync.archive_bridge_decrypt": "同步来源 {name}：解密服务无法解开消息 {msgid}（错误 {code}：{message}）"
+                                       "；第 {version} 版私钥与企业微信后台的公钥配对吗？",
         "sync.archive_bad_message": "同步来源 {name}：消息 {msgid} 缺少或无法读取 {field}",
     },
     "en": {
@@ -66,6 +68,9 @@ register({
         "sync.archive_decrypt": "sync source {name}: the encrypt_random_key of message {msgid} cannot be decrypted "
                                 "with the version {version} private key (does it pair with the public key set in "
                                 "WeCom?)",
+        "sync.archive_bridge_decrypt": "sync source {name}: the bridge could not decrypt message {msgid} (error "
+                                       "{code}: {message}); does the version {version} private key pair with the "
+                                       "public key set in WeCom?",
         "sync.archive_bad_message": "sync source {name}: message {msgid} lacks a readable {field}",
     },
 })

@@ -67,13 +67,16 @@ class FakeArchiveBridge(FakeServer):
         self.fail_at: dict[int, int] = {}  # a page starting after this seq → how many more times it answers 500
         self.decrypts = 0
 
-    def add(self, message: dict, version: int = 1) -> None:
-        """Archive a message (seq follows the last), its key wrapped with public key ``version``."""
+    def add(self, message: dict, version: int = 1, *, sealed_with_another_key: bool = False) -> None:
+        """Archive a message (seq follows the last), its key wrapped with public key ``version``
+        (``sealed_with_another_key``: the message sealed with some other key, as a wrong private key makes it
+        look when RSA decryption hands back a random key)."""
         message_key = os.urandom(16).hex()
         wrapped = self.public_keys[version].encrypt(message_key.encode(), padding.PKCS1v15())
         self.items.append({"seq": len(self.items) + 1, "msgid": message["msgid"], "publickey_ver": version,
                            "encrypt_random_key": base64.b64encode(wrapped).decode(),
-                           "encrypt_chat_msg": seal(message_key, message)})
+                           "encrypt_chat_msg": seal(os.urandom(16).hex() if sealed_with_another_key else message_key,
+                                                    message)})
 
     def is_message(self, request: Request) -> bool:
         return False

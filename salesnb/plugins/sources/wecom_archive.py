@@ -167,6 +167,13 @@ class WecomArchiveSource(Source):
             return item["message"]
         answer = http.json("POST", "/decrypt", json={"encrypt_key": self.message_key(item),
                                                      "encrypt_chat_msg": item.get("encrypt_chat_msg", "")})
+        code = answer.get("errcode", 0) if isinstance(answer, dict) else None
+        if code not in (0, None):
+            # A wrong private key need not fail the RSA step: OpenSSL's implicit rejection (against padding
+            # oracles) hands back a random message key instead, and the bridge is the first to notice.
+            raise SyncError("sync.archive_bridge_decrypt", name=self.name, msgid=str(item.get("msgid", "")),
+                            version=str(item.get("publickey_ver", "")) or "-", code=code,
+                            message=str(answer.get("errmsg", ""))[:200])
         return self._checked(answer, "/decrypt")
 
     def pulled(self, http: HttpClient, item: dict[str, Any]) -> Pulled | None:
