@@ -17,7 +17,7 @@ import time
 from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -27,6 +27,7 @@ from sqlalchemy import (
     bindparam,
     exists,
     insert,
+    or_,
     select,
     text,
     update,
@@ -143,10 +144,13 @@ def _load(session: Session, as_of: datetime, options: Options) -> _State:
     """The lines to match and what the matcher needs for them: only the open invoices they can reach
     (:mod:`~salesnb.receivables.reach`), so a day's run costs the lines it has, not the open book."""
     active = exists().where(and_(BankMatch.txn_id == BankTransaction.txn_id, BankMatch.status.in_(ACTIVE)))
+    # a line read before and placed nowhere is read again only while a claim or an invoice may still place it
+    unread_or_recent = or_(BankTransaction.unplaced_read_at.is_(None),
+                           BankTransaction.booked_at >= as_of - timedelta(days=options.reread_days))
     line_rows = session.execute(
         select(BankTransaction.txn_id, BankTransaction.booked_at, BankTransaction.amount,
                BankTransaction.payer_name, BankTransaction.payer_account, BankTransaction.memo)
-        .where(BankTransaction.direction == "in", BankTransaction.booked_at <= as_of, ~active)
+        .where(BankTransaction.direction == "in", BankTransaction.booked_at <= as_of, ~active, unread_or_recent)
     ).all()
     lines = {r.txn_id: Line(r.txn_id, to_cents(r.amount), r.booked_at.timestamp(), r.payer_name,
                             r.payer_account, r.memo) for r in line_rows if r.amount and r.amount > 0}
@@ -320,11 +324,22 @@ def _write(session: Session, plan: Plan, state: _State, as_of: datetime, actor: 
              "note": "bank reconciliation: " + ", ".join(notes[i])}
             for i, s in updates.items()
         ])
+    _mark_unplaced(session, plan.unmatched, as_of)
     report.invoices_paid = sum(1 for s in updates.values() if s.status == "paid")
     report.invoices_partly_paid = len(updates) - report.invoices_paid
     session.add(AuditLog(at=as_of, actor=actor, action="reconcile.run", entity_type="bank_reconciliation",
                          entity_id=as_of.isoformat(), after={k: v for k, v in report.as_dict().items()
                                                              if k != "applied"}))
+
+
+def _mark_unplaced(session: Session, txn_ids: list[str], as_of: datetime) -> None:
+    """Note that this run read ``txn_ids`` and placed them nowhere (the first time only: later runs look at
+    the booking date, :attr:`~salesnb.receivables.matching.Options.reread_days`)."""
+    t = BankTransaction.__table__
+    chosen = sorted(txn_ids)
+    for start in range(0, len(chosen), ID_BATCH):
+        session.execute(update(t).where(t.c.txn_id.in_(chosen[start:start + ID_BATCH]),
+                                        t.c.unplaced_read_at.is_(None)).values(unplaced_read_at=as_of))
 
 
 def _update_invoices(session: Session, rows: list[dict[str, Any]]) -> int:

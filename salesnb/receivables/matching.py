@@ -86,6 +86,9 @@ class Options:
     """Tuning of the matcher (all amounts in cents, windows in days)."""
 
     auto_threshold: float = 0.9
+    # A line no rule placed is read again by later runs until this long after its booking: a claim may follow
+    # the money by claim_days_before, an invoice by days_before_issue; after that it waits for a person.
+    reread_days: int = 45
     days_before_issue: int = 10  # a payment may arrive this long before the invoice date
     days_after_issue: int = 400
     auto_name_score: float = 90.0
