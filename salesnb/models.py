@@ -231,7 +231,7 @@ class BankTransaction(Canonical, Base):
     payer_account: Mapped[str | None] = field("对方账号", aliases=("对方账户", "付款账号"), index=True)
     memo: Mapped[str | None] = field("摘要", aliases=("用途", "附言", "备注", "交易附言"), type_=Text)
     direction: Mapped[str] = field("收付方向", aliases=("收付标志", "借贷标志"), enum=("in", "out"), default="in")
-    # when an automatic reconciliation last read the line and placed it nowhere (a corrected import reads it anew)
+    # when an automatic reconciliation first read the line and placed it nowhere (a corrected import clears it)
     unplaced_read_at: Mapped[datetime | None] = mapped_column(info={"internal": True, "reset_on_change": True})
 
 

@@ -213,6 +213,8 @@ class ClaimBook:
             confidence -= 0.02  # a weaker candidate exists
         if (len(found) > 1 and found[1][0] == best) or self._rivals(line, claim, best):
             confidence = min(confidence, 0.7)
+        if self.m.memo_contradicts(line, [claim.invoice_id]):
+            confidence = min(confidence, 0.6)  # the memo names other invoices: a reviewer weighs the two
         # With a fee the invoice is settled and the fee written off.
         proposal = Proposal(line.txn_id, claim.invoice_id, target, CLAIM_RULES[best], round(confidence, 3),
                             evidence=claim.claim_id)
@@ -444,9 +446,11 @@ class ClaimBook:
             if best and all(part.amount % ROUND_AMOUNT == 0 for part in parts):
                 continue  # round sums from a payer nobody knows add up to a (round) claim by chance as often
             rule = "claim_split_payments_third_party" if best else "claim_split_payments"
+            # every part alike: one applied alone would rest on a sum that no longer holds
+            confidence = 0.6 if m.memo_against(list(parts), claim.invoice_id) else CLAIM_SPLIT_CONFIDENCE[best] - 0.01
             for part in parts:
-                m._decide(part, [Proposal(part.txn_id, claim.invoice_id, part.amount, rule,
-                                          CLAIM_SPLIT_CONFIDENCE[best] - 0.01, evidence=claim.claim_id)])
+                m._decide(part, [Proposal(part.txn_id, claim.invoice_id, part.amount, rule, confidence,
+                                          evidence=claim.claim_id)])
 
     def _parts_fit(self, claim: Claim, parts: tuple[Line, ...]) -> int | None:
         m = self.m

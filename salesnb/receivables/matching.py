@@ -76,6 +76,8 @@ from .subsets import SMALL, subset_sums
 
 MAX_ROUNDS = 12
 MAX_FEE_SET_INVOICES = 40  # above this many open invoices, a fee-short transfer is searched for up to 3 of them
+MAX_FEE_SHORT_CHECK = 100  # an exact split is checked for a fee-short reading up to this many open invoices (the
+# search is quadratic in them, once per typical fee)
 # Rules that rest on the amount alone: a payer's history is never learnt from them, or one coincidence
 # would name a frequent payer (a supplier's refunds) for good.
 AMOUNT_ONLY_RULES = frozenset({"amount_unique"})
@@ -149,6 +151,7 @@ class Matcher:
         # Lines this round found two readings of (a split of small invoices or a part of a larger one …):
         # a later, weaker guess must not pick one of them.
         self._doubtful: set[str] = set()
+        self._named: dict[str, set[str]] = {}  # txn → the loaded invoices its memo names (memo_contradicts)
         self._by_ref: dict[str, set[str]] = defaultdict(set)
         self._by_contract: dict[str, set[str]] = defaultdict(set)
         self._by_customer: dict[str, list[str]] = defaultdict(list)
@@ -227,8 +230,7 @@ class Matcher:
         deposit = not_for_invoices(line.memo) and not by_reference
         # A memo that names open invoices (or their contracts) contradicts a rule that picked none of them: the
         # named ones may be paid by it in a way no rule read (one of them part-paid already, another subset).
-        named = () if by_reference else self._named(line)
-        contradicted = bool(named) and not any(p.invoice_id in named for p in proposals)
+        contradicted = not by_reference and self.memo_contradicts(line, [p.invoice_id for p in proposals])
         if deposit or contradicted or min(p.confidence for p in proposals) < self.options.auto_threshold:
             self._near[line.txn_id].extend(replace(p, confidence=min(p.confidence, 0.6)) if contradicted else p
                                            for p in proposals)
@@ -252,10 +254,17 @@ class Matcher:
         self.used.add(line.txn_id)
         return True
 
-    def _named(self, line: Line) -> set[str]:
-        """The loaded invoices the line's memo names by invoice or contract number (whether open to it or not)."""
-        keys = ref_keys(line.memo)
-        return {i for k in keys for i in (*self._by_ref.get(k, ()), *self._by_contract.get(k, ()))} if keys else set()
+    def memo_contradicts(self, line: Line, invoice_ids: Sequence[str]) -> bool:
+        """Whether the line's memo names loaded invoices (by invoice or contract number, whether open to it or
+        not) of which ``invoice_ids`` has none — a pair a reviewer excluded names nothing.  A bare number
+        counts from 8 digits on (an invoice number): "2026年11月" names no invoice."""
+        named = self._named.get(line.txn_id)
+        if named is None:
+            keys = [k for k in ref_keys(line.memo) if not k.isdigit() or len(k) >= 8]
+            named = self._named[line.txn_id] = {
+                i for k in keys for i in (*self._by_ref.get(k, ()), *self._by_contract.get(k, ()))
+                if (line.txn_id, i) not in self.excluded}
+        return bool(named) and not named.intersection(invoice_ids)
 
     def _settle(self, line: Line, invoice_ids: Sequence[str], rule: str, confidence: float) -> list[Proposal]:
         """Proposals paying ``invoice_ids`` in full (a fee shortfall is written off)."""
@@ -388,7 +397,7 @@ class Matcher:
         chosen = [ids[k] for k in subsets[0]]
         # An exact sum can be a coincidence (a customer with dozens of open invoices has many subsets) while the
         # transfer paid others less a bank fee: that reading counts as another subset.
-        fee_short = rule == "split_invoices" and len(subsets) == 1 and any(
+        fee_short = rule == "split_invoices" and len(subsets) == 1 and len(ids) <= MAX_FEE_SHORT_CHECK and any(
             subset_sums(values, line.amount + fee, max_size=4, limit=1)
             for fee in sorted(TYPICAL_FEES))
         if len(subsets) > 1 or fee_short or self._part_elsewhere(line, top[0], chosen):
@@ -440,7 +449,9 @@ class Matcher:
         amounts = [ln.amount for ln in pool]
         subsets = subset_sums(amounts, target, max_size=4)
         if len(subsets) == 1:
-            confidence = 0.6 if self._parts_elsewhere(invoice_id, [pool[k] for k in subsets[0]]) else 0.92
+            parts = [pool[k] for k in subsets[0]]
+            doubtful = self._parts_elsewhere(invoice_id, parts) or self.memo_against(parts, invoice_id)
+            confidence = 0.6 if doubtful else 0.92
             for k in subsets[0]:
                 part = pool[k]
                 self._decide(part, [Proposal(part.txn_id, invoice_id, part.amount, "split_payments", confidence)])
@@ -454,11 +465,17 @@ class Matcher:
             return
         combo = short[0]
         shortfall = target - sum(amounts[k] for k in combo)
-        confidence = 0.6 if self._parts_elsewhere(invoice_id, [pool[k] for k in combo]) else 0.9
+        parts = [pool[k] for k in combo]
+        confidence = 0.6 if self._parts_elsewhere(invoice_id, parts) or self.memo_against(parts, invoice_id) else 0.9
         for n, k in enumerate(combo):
             part = pool[k]
             amount = part.amount + (shortfall if n == len(combo) - 1 else 0)  # the last part absorbs the fees
             self._decide(part, [Proposal(part.txn_id, invoice_id, amount, "split_payments_fee", confidence)])
+
+    def memo_against(self, parts: list[Line], invoice_id: str) -> bool:
+        """Whether a memo of the parts of a split names other invoices: then every part goes to review (one
+        part applied alone would rest on a sum that no longer holds)."""
+        return any(self.memo_contradicts(p, [invoice_id]) for p in parts)
 
     def _parts_elsewhere(self, invoice_id: str, parts: list[Line]) -> bool:
         """Whether a line of a split payment of ``invoice_id`` is no instalment of it (no usual share, nor the

@@ -137,3 +137,27 @@ def test_an_exact_split_goes_to_review_when_other_invoices_make_the_transfer_les
     assert plan.applied == [] and {p.invoice_id for p in plan.candidates} >= {"A", "B"}
     plan = plan_matches([line("T1", 10_000_000)], invoices[:2] + invoices[2:3], NAMES)
     assert applied(plan) == {("T1", "A"): (6_000_000, "split_invoices"), ("T1", "B"): (4_000_000, "split_invoices")}
+
+
+def test_a_split_payment_goes_to_review_whole_when_one_part_names_another_invoice():
+    # 30,000 + 70,000 pay I1's 100,000; the second memo names INV-0002, which the line overpays: no part
+    # of the split may be applied alone.
+    invoices = [inv("I1", 10_000_000), inv("INV-0002", 5_000_000, day=5)]
+    lines = [line("T1", 3_000_000, day=20), line("T2", 7_000_000, memo="INV-0002货款", day=22)]
+    plan = plan_matches(lines, invoices, NAMES)
+    assert plan.applied == []
+    assert {(p.txn_id, p.invoice_id) for p in plan.candidates} >= {("T1", "I1"), ("T2", "I1")}
+
+
+def test_an_invoice_a_reviewer_ruled_out_is_not_named_by_the_memo():
+    invoices = [inv("INV-0001", 40_000), inv("INV-0002", 30_000), inv("I3", 55_000), inv("I4", 45_000)]
+    excluded = [("T1", "INV-0001"), ("T1", "INV-0002")]
+    plan = plan_matches([line("T1", 100_000, memo="发票INV-0001/INV-0002")], invoices, NAMES, excluded=excluded)
+    assert applied(plan) == {("T1", "I3"): (55_000, "split_invoices"), ("T1", "I4"): (45_000, "split_invoices")}
+
+
+def test_a_date_in_the_memo_names_no_invoice():
+    # "2026年11月" reads as the key 202611, an invoice number of this store: too short to name it.
+    invoices = [inv("202611", 10_000), inv("I2", 12_345)]
+    plan = plan_matches([line("T1", 12_345, memo="2026年11月货款")], invoices, NAMES)
+    assert applied(plan) == {("T1", "I2"): (12_345, "amount_name")}

@@ -1,4 +1,4 @@
-"""unplaced bank lines: when an automatic reconciliation last read a line and placed it nowhere
+"""unplaced bank lines: when an automatic reconciliation first read a line and placed it nowhere
 
 ``bank_transactions.unplaced_read_at``: a run reads such a line again only while something may still arrive
 to place it (``Options.reread_days`` after its booking: a claim up to 30 days after the money, an invoice up to
