@@ -33,7 +33,9 @@ A rule that rests on the amount's fit defers to review when another reading
 fits the line as well: a part payment of a larger invoice of the customer
 (:func:`~salesnb.receivables.evidence.part_of`), a full payment less a bank
 fee, an instalment of another invoice; a line found doubtful in a round is
-not picked by a later, weaker rule of that round.
+not picked by a later, weaker rule of that round.  Any rule but a reference
+defers when the line's memo names other loaded invoices (:meth:`Matcher.memo_contradicts`),
+and every line of a split defers with it.
 
 Each proposal carries the rule and a confidence; proposals at or above
 ``Options.auto_threshold`` are *applied*, the others become review
