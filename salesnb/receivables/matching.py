@@ -262,11 +262,16 @@ class Matcher:
         counts from 8 digits on (an invoice number): "2026年11月" names no invoice."""
         named = self._named.get(line.txn_id)
         if named is None:
-            keys = [k for k in ref_keys(line.memo) if not k.isdigit() or len(k) >= 8]
-            named = self._named[line.txn_id] = {
-                i for k in keys for i in (*self._by_ref.get(k, ()), *self._by_contract.get(k, ()))
-                if (line.txn_id, i) not in self.excluded}
+            direct, via_contract = self._named_by([k for k in ref_keys(line.memo) if not k.isdigit() or len(k) >= 8])
+            named = self._named[line.txn_id] = {i for i in direct | via_contract
+                                                if (line.txn_id, i) not in self.excluded}
         return bool(named) and not named.intersection(invoice_ids)
+
+    def _named_by(self, keys: Iterable[str]) -> tuple[set[str], set[str]]:
+        """The loaded invoices reference ``keys`` name: by invoice number, and (the others) by contract number."""
+        keys = list(keys)
+        direct = {i for k in keys for i in self._by_ref.get(k, ())}
+        return direct, {i for k in keys for i in self._by_contract.get(k, ())} - direct
 
     def _settle(self, line: Line, invoice_ids: Sequence[str], rule: str, confidence: float) -> list[Proposal]:
         """Proposals paying ``invoice_ids`` in full (a fee shortfall is written off)."""
@@ -321,8 +326,7 @@ class Matcher:
         keys = ref_keys(line.memo)
         if not keys:
             return
-        direct = {i for k in keys for i in self._by_ref.get(k, ())}
-        via_contract = {i for k in keys for i in self._by_contract.get(k, ())} - direct
+        direct, via_contract = self._named_by(keys)
         for targets, base in ((direct, 0.99), (via_contract, 0.97)):
             ids = sorted((i for i in targets if self._open(line, i)),
                          key=lambda i: (self.invoices[i].issued or 0.0, i))

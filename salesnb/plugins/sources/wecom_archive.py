@@ -153,9 +153,15 @@ class WecomArchiveSource(Source):
         finally:
             http.close()
 
-    def _checked(self, data: Any, path: str) -> dict[str, Any]:
+    @staticmethod
+    def _error_code(data: Any) -> Any:
+        """The bridge's ``errcode`` when it answered one other than 0, else None."""
         code = data.get("errcode", 0) if isinstance(data, dict) else None
-        if code not in (0, None):
+        return None if code in (0, None) else code
+
+    def _checked(self, data: Any, path: str) -> dict[str, Any]:
+        code = self._error_code(data)
+        if code is not None:
             raise SyncError("sync.api_error", url=path, code=code, message=str(data.get("errmsg", ""))[:200])
         if not isinstance(data, dict):
             raise SyncError("sync.api_error", url=path, code="-", message="not a JSON object")
@@ -167,8 +173,8 @@ class WecomArchiveSource(Source):
             return item["message"]
         answer = http.json("POST", "/decrypt", json={"encrypt_key": self.message_key(item),
                                                      "encrypt_chat_msg": item.get("encrypt_chat_msg", "")})
-        code = answer.get("errcode", 0) if isinstance(answer, dict) else None
-        if code not in (0, None):
+        code = self._error_code(answer)
+        if code is not None:
             # A wrong private key need not fail the RSA step: OpenSSL's implicit rejection (against padding
             # oracles) hands back a random message key instead, and the bridge is the first to notice.
             raise SyncError("sync.archive_bridge_decrypt", name=self.name, msgid=str(item.get("msgid", "")),
