@@ -53,14 +53,18 @@ def reachable_invoices(session: Session, lines: Iterable[Line], as_of: datetime,
     for invoice_id, contract_id, customer_id, cents in _open_book(session, as_of):
         if customer_id:
             by_customer.setdefault(customer_id, []).append(invoice_id)
-        if (customer_id in customers or invoice_id in claimed or (cents is not None and int(cents) in amounts)
+        if (customer_id in customers or invoice_id in claimed
                 or (refs and (strip_separators(invoice_id.upper()) in refs
                               or (contract_id and strip_separators(contract_id.upper()) in refs)))):
             chosen.add(invoice_id)
             if customer_id:
                 customers.add(customer_id)
+        elif cents is not None and int(cents) in amounts:
+            chosen.add(invoice_id)
     # Closed over customers: a customer reached through one invoice (a payer learnt from paying it) is looked
-    # at with all of their open invoices.
+    # at with all of their open invoices.  An invoice reached by its amount alone brings no customer: only
+    # rules that teach no payer (amount_unique) apply such an invoice, the others only doubt a match or list
+    # it for review — and a round amount reaches thousands of invoices at a million orders.
     for customer in customers:
         chosen.update(by_customer.get(customer, ()))
     return chosen

@@ -136,6 +136,23 @@ def test_a_payer_known_by_a_name_written_another_way_is_still_known(engine):
     assert {(p.txn_id, p.invoice_id) for p in reached.applied} == {("L2", "INV-8002")}
 
 
+
+def test_an_invoice_reached_by_its_amount_alone_brings_no_other_invoice_of_its_customer(engine):
+    # A stranger pays 33,333.33: C3's INV-9001 has that amount (a review candidate, or amount_unique), but no
+    # rule that learns who the payer is applies it, so C3's other open invoices are not loaded; C1's are, its
+    # own name being on the other line.
+    ledger(engine, {"INV-9001": ("C3", "33333.33"), "INV-9002": ("C3", "70000.00"), "INV-9003": ("C3", "5000.00"),
+                    "INV-9101": ("C1", "12000.00"), "INV-9102": ("C1", "8000.00")},
+           [("S1", 10, "33333.33", STRANGER, None), ("K1", 11, "12000.00", CUSTOMERS["C1"], None)],
+           customers=CUSTOMERS)
+    reached, full, _, _ = plans(engine, to_local(LEDGER_AS_OF))
+    assert (reached.applied, reached.candidates, reached.unmatched) == (full.applied, full.candidates,
+                                                                          full.unmatched)
+    assert {(p.txn_id, p.invoice_id) for p in reached.applied} == {("S1", "INV-9001"), ("K1", "INV-9101")}
+    with session_scope(engine) as session:
+        loaded = set(_load(session, to_local(LEDGER_AS_OF), Options()).invoices)
+    assert loaded == {"INV-9001", "INV-9101", "INV-9102"}
+
 def test_a_run_that_writes_many_matches_refreshes_postgresqls_statistics_of_them(engine, monkeypatch):
     # Stale statistics after a first run's quarter of a million matches made the next day's payer history read
     # every applied match for each batch of payers (44 s at 1 M orders): PostgreSQL re-reads them.
