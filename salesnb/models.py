@@ -233,6 +233,9 @@ class BankTransaction(Canonical, Base):
     direction: Mapped[str] = field("收付方向", aliases=("收付标志", "借贷标志"), enum=("in", "out"), default="in")
     # when an automatic reconciliation first read the line and placed it nowhere (a corrected import clears it)
     unplaced_read_at: Mapped[datetime | None] = mapped_column(info={"internal": True, "reset_on_change": True})
+    # the payer name as the payer history folds it ('' for none or a person), written by the first reconciliation
+    # that reads the line: the history of a day's payers is then an index lookup, not a fold of every name
+    payer_key: Mapped[str | None] = mapped_column(Text, index=True, info={"internal": True, "reset_on_change": True})
 
 
 class Task(Canonical, Base):

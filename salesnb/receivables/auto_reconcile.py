@@ -65,6 +65,7 @@ from .reach import reachable_invoices
 
 CENTS = Decimal("0.01")
 ID_BATCH = 500  # ids per IN (…) list: far below SQLite's and PostgreSQL's limits on bound parameters
+FOLD_BATCH = 10_000  # payer keys written per executemany
 CLOSED_PAIRS = ("rejected", "unmatched")  # a reviewer said no: never propose this pair again
 # Match rows written after which PostgreSQL re-reads bank_matches' statistics: a first run writes a quarter of a
 # million, and with the table's old statistics the next day's payer-history lookups read every applied match
@@ -140,7 +141,7 @@ class _State:
     claims: list[Claim]
 
 
-def _load(session: Session, as_of: datetime, options: Options) -> _State:
+def _load(session: Session, as_of: datetime, options: Options, *, dry_run: bool = False) -> _State:
     """The lines to match and what the matcher needs for them: only the open invoices they can reach
     (:mod:`~salesnb.receivables.reach`), so a day's run costs the lines it has, not the open book."""
     active = exists().where(and_(BankMatch.txn_id == BankTransaction.txn_id, BankMatch.status.in_(ACTIVE)))
@@ -160,7 +161,7 @@ def _load(session: Session, as_of: datetime, options: Options) -> _State:
     customer_names = {cid: name for cid, name in session.execute(select(Customer.customer_id, Customer.name))
                       if name}
     names = NameIndex(customer_names.items())
-    payers = payer_history(*_paid_for(session, lines.values()))
+    payers = payer_history(*_paid_for(session, lines.values(), save_keys=not dry_run))
     claim_rows = _claim_rows(session, as_of)
     reach = reachable_invoices(session, lines.values(), as_of, names, payers, {r.invoice_id for r in claim_rows},
                                options.min_name_score) if lines else set()
@@ -191,17 +192,19 @@ def _open_invoices(session: Session, ids: set[str]) -> tuple[dict[str, OpenInvoi
     return invoices, payment
 
 
-def _paid_for(session: Session, lines: Collection[Line]) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+def _paid_for(session: Session, lines: Collection[Line], *, save_keys: bool = True
+              ) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
     """Payer account → and payer name → the customers whose invoices it has paid (from applied matches that
     did not rest on the amount alone), for the payers of ``lines``: the matcher asks the history only of the
     keys of the lines it matches (:func:`~salesnb.receivables.evidence.payer_keys`), so a day's run reads
     its payers' history, not that of every payer ever matched.  A name is wanted when it folds to the key
-    of a line's payer name (every distinct payer name is folded: "某某（上海）" and "某某(上海)" are one)."""
+    of a line's payer name ("某某（上海）" and "某某(上海)" are one): lines are found by their stored
+    ``payer_key`` (:func:`_fold_new_payers` writes it for lines that have none; with ``save_keys`` false, a
+    dry run, it is only held in memory)."""
     accounts = sorted({line.payer_account for line in lines if line.payer_account})
     keys = {payer_name_key(line.payer_name) for line in lines} - {""}
-    names = sorted(name for (name,) in session.execute(
-        select(BankTransaction.payer_name).distinct().where(BankTransaction.payer_name.is_not(None)))
-        if payer_name_key(name) in keys) if keys else []
+    folded = _fold_new_payers(session, save=save_keys)
+    unsaved = [] if save_keys else sorted(t for t, key in folded.items() if key in keys)
     joined, _ = invoice_customer_join()
     paid = (select(BankTransaction.payer_account, BankTransaction.payer_name, Contract.customer_id).distinct()
             .select_from(joined.join(BankMatch.__table__, BankMatch.invoice_id == Invoice.invoice_id)
@@ -211,7 +214,8 @@ def _paid_for(session: Session, lines: Collection[Line]) -> tuple[dict[str, set[
     by_account: dict[str, set[str]] = defaultdict(set)
     by_name: dict[str, set[str]] = defaultdict(set)
     for column, wanted, found, position in ((BankTransaction.payer_account, accounts, by_account, 0),
-                                            (BankTransaction.payer_name, names, by_name, 1)):
+                                            (BankTransaction.payer_key, sorted(keys), by_name, 1),
+                                            (BankTransaction.txn_id, unsaved, by_name, 1)):
         for start in range(0, len(wanted), ID_BATCH):
             # the lines of these payers first (their index), then their matches: a condition on the payer
             # alone left SQLite reading every applied match for each batch
@@ -219,6 +223,23 @@ def _paid_for(session: Session, lines: Collection[Line]) -> tuple[dict[str, set[
             for row in session.execute(paid.where(BankMatch.txn_id.in_(theirs))):
                 found[row[position]].add(row.customer_id)
     return dict(by_account), dict(by_name)
+
+
+def _fold_new_payers(session: Session, *, save: bool) -> dict[str, str]:
+    """txn_id → payer key of the lines with a payer name and no stored key yet (new, or changed by an import),
+    stored unless ``save`` is false.  A key is written only while the line still has the name it was folded
+    from: an import may correct the line meanwhile (PostgreSQL), and then the next run folds the new name."""
+    t = BankTransaction.__table__
+    rows = session.execute(select(t.c.txn_id, t.c.payer_name)
+                           .where(t.c.payer_key.is_(None), t.c.payer_name.is_not(None))).all()
+    folded = {txn_id: payer_name_key(name) for txn_id, name in rows}
+    if save and rows:
+        statement = (update(t).where(t.c.txn_id == bindparam("txn"), t.c.payer_name == bindparam("name"),
+                                     t.c.payer_key.is_(None)).values(payer_key=bindparam("key")))
+        for start in range(0, len(rows), FOLD_BATCH):
+            session.execute(statement, [{"txn": txn_id, "name": name, "key": folded[txn_id]}
+                                        for txn_id, name in rows[start:start + FOLD_BATCH]])
+    return folded
 
 
 def _claim_rows(session: Session, as_of: datetime):
@@ -267,7 +288,7 @@ def reconcile(engine: Engine, as_of: datetime | None = None, *, options: Options
         if not dry_run:
             _serialise(session)
         options = options or Options()
-        state = _load(session, as_of, options)
+        state = _load(session, as_of, options, dry_run=dry_run)
         plan = plan_matches(state.lines.values(), state.invoices.values(), state.customer_names,
                             options=options, excluded=state.excluded,
                             payers=state.payers, claims=state.claims, names=state.names)

@@ -164,7 +164,9 @@ ACCOUNT, NAME = "account:", "name:"
 
 @lru_cache(maxsize=200_000)
 def payer_name_key(name: str | None) -> str:
-    """The payer-history key of a payer name ('' for none or a private person)."""
+    """The payer-history key of a payer name ('' for none or a private person).
+
+    Stored in ``bank_transactions.payer_key``: a change to how names fold needs a migration that clears it."""
     if not name or is_person(name):
         return ""
     full, _ = name_keys(name)
