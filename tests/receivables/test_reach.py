@@ -13,9 +13,9 @@ from salesnb.demo import build_demo_db
 from salesnb.models import BankTransaction, Contract, Customer, Invoice
 from salesnb.receivables import auto_reconcile, reconcile
 from salesnb.receivables.auto_reconcile import _load, _open_invoices, _paid_for
+from salesnb.receivables.payments import OPEN_STATUSES
 from salesnb.receivables.evidence import Line, payer_history
 from salesnb.receivables.matching import Options, plan_matches
-from salesnb.receivables.reach import _open_book
 from salesnb.timeutil import to_local
 
 from .test_reconcile_precision import AS_OF as LEDGER_AS_OF
@@ -30,7 +30,8 @@ def plans(engine, as_of):
     options = Options()
     with session_scope(engine) as session:
         state = _load(session, as_of, options)
-        every, _ = _open_invoices(session, {row[0] for row in _open_book(session, as_of)})
+        every, _ = _open_invoices(session, set(session.scalars(select(Invoice.invoice_id).where(
+            Invoice.status.in_(OPEN_STATUSES), Invoice.issued_at.is_(None) | (Invoice.issued_at <= as_of)))))
         history = payer_history(*_paid_for(session, every_payer(session)))
     assert set(state.payers) <= set(history)
     assert all(state.payers[key] == history[key] for key in state.payers)
