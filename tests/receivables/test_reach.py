@@ -164,7 +164,7 @@ def test_a_run_that_writes_many_matches_refreshes_postgresqls_statistics_of_them
     statements = []
     event.listen(engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
     assert len(reconcile(engine, to_local(LEDGER_AS_OF)).applied) == 2
-    analysed = [s for s in statements if s.strip().upper().startswith("ANALYZE")]
+    analysed = [s for s in statements if s.strip().upper().startswith("ANALYZE") and "salesnb_reach" not in s]
     if engine.dialect.name == "postgresql":
         assert analysed == ["ANALYZE bank_matches"]
         with engine.connect() as conn:  # the planner's row count is the table's, not a guess
