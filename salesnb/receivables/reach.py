@@ -29,6 +29,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    Text,
     and_,
     delete,
     func,
@@ -51,7 +52,7 @@ AMOUNTS = Table("salesnb_reach_amounts", _KEYS, Column("cents", BigInteger, prim
                 prefixes=["TEMPORARY"])
 # kind: "customer", "claimed" (an invoice id) or "ref" (a memo's number as refs.ref_keys folds it)
 KEYS = Table("salesnb_reach_keys", _KEYS, Column("kind", String(10), primary_key=True),
-             Column("key", String(200), primary_key=True), prefixes=["TEMPORARY"])
+             Column("key", Text, primary_key=True), prefixes=["TEMPORARY"])  # a memo's token may be long
 BATCH = 10_000  # rows per executemany into the key tables
 ID_BATCH = 500  # ids per IN (…) list
 

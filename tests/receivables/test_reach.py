@@ -154,6 +154,16 @@ def test_an_invoice_reached_by_its_amount_alone_brings_no_other_invoice_of_its_c
         loaded = set(_load(session, to_local(LEDGER_AS_OF), Options()).invoices)
     assert loaded == {"INV-9001", "INV-9101", "INV-9102"}
 
+
+def test_a_memo_with_a_very_long_token_is_looked_up_like_any_other(engine):
+    # The memo's numbers go into the reach's key table: a 300-character token (a bank's garbled reference) must
+    # not break the run on PostgreSQL, whose columns have lengths.
+    ledger(engine, {"INV-7101": ("C1", "1000.00")},
+           [("L1", 10, "1000.00", CUSTOMERS["C1"], "X" + "9" * 300 + " INV-7101")], customers=CUSTOMERS)
+    reached, full, _, _ = plans(engine, to_local(LEDGER_AS_OF))
+    assert reached.applied == full.applied
+    assert {(p.txn_id, p.invoice_id) for p in reached.applied} == {("L1", "INV-7101")}
+
 def test_a_run_that_writes_many_matches_refreshes_postgresqls_statistics_of_them(engine, monkeypatch):
     # Stale statistics after a first run's quarter of a million matches made the next day's payer history read
     # every applied match for each batch of payers (44 s at 1 M orders): PostgreSQL re-reads them.
