@@ -83,6 +83,20 @@ def serialise(session: Session | Connection, name: str) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+# Rows a step writes to a table after which PostgreSQL re-reads the table's statistics: autovacuum gets to a table
+# that grew from nothing to a million rows only later, and until then the next run's queries plan for the old size
+# (a sequential scan of the escalation log for each batch of tasks, of the bank matches for each batch of payers).
+ANALYZE_AFTER = 5_000
+
+
+def refresh_statistics(session: Session | Connection, written: int, *tables: str) -> None:
+    """After a step wrote ``written`` rows to ``tables``: from :data:`ANALYZE_AFTER` rows on, PostgreSQL analyses
+    them (in the step's transaction, which sees its own rows).  SQLite's planner needs no statistics here."""
+    conn = session.connection() if isinstance(session, Session) else session
+    if conn.dialect.name == "postgresql" and written >= ANALYZE_AFTER:
+        conn.exec_driver_sql("ANALYZE " + ", ".join(tables))
+
+
 def alembic_config(engine: Engine):
     from alembic.config import Config
 

@@ -46,6 +46,7 @@ from sqlalchemy.sql import ColumnElement
 from sqlalchemy.orm import Session
 
 from ..config import Settings, load_settings
+from ..db import refresh_statistics
 from ..errors import ConfigError
 from ..models import Baseline, CheckRun, Finding
 from ..timeutil import now, parse_timestamp
@@ -59,7 +60,6 @@ from .registry import available_checks, check_params, select_checks
 
 HIT_COLUMNS = ("entity_id", "owner_id", "region", "level", "bucket", "started_at", "message", "details")
 PG_LOCK_KEY = 7_390_001  # one check run at a time per database
-ANALYZE_AFTER = 5_000  # new findings after which PostgreSQL re-reads the findings statistics
 
 
 @dataclass
@@ -275,9 +275,8 @@ def _run_one(conn, hits: Table, check: Check, ctx: CheckContext, run_id: int) ->
     ).rowcount
     count = conn.scalar(select(func.count()).select_from(hits))
     persisting = count - new  # every hit either had an open finding or got a new one
-    if conn.dialect.name == "postgresql" and new >= ANALYZE_AFTER:
-        # fresh statistics, or the next check's anti-join may take findings for a tiny table
-        conn.exec_driver_sql(f"ANALYZE {f.name}")
+    # fresh statistics, or the next check's anti-join may take findings for a tiny table
+    refresh_statistics(conn, new, f.name)
     breakdown = None
     if check.breakdown:
         column, keys = check.breakdown

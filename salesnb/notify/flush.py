@@ -47,6 +47,7 @@ import httpx
 from sqlalchemy import Connection, Engine, String, and_, func, literal, or_, select, update
 
 from ..config import Settings, load_settings
+from ..db import refresh_statistics
 from ..errors import ConfigError, SalesnbError
 from ..i18n import t
 from ..links import ITEM_APPS, item_url
@@ -478,8 +479,10 @@ def route_default_messages(engine: Engine, config: NotifyConfig, now: datetime, 
                 conn.execute(update(table).where(table.c.id.in_([row.id for row in rows]))
                              .values(status="routed", locked_by=worker, locked_at=now))
             routed += len(rows)
-        if len(rows) < ROUTE_BATCH:
-            return routed
+            if len(rows) < ROUTE_BATCH:
+                # a first day routes a million messages: the next day's claims must not plan for an empty outbox
+                refresh_statistics(conn, routed, table.name)
+                return routed
 
 
 def _copies(dialect: str, ids: list[int], channel: str):

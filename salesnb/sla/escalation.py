@@ -44,9 +44,9 @@ from sqlalchemy import Engine, bindparam, delete, exists, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from ..db import session_scope
+from ..db import refresh_statistics, session_scope
 from ..i18n import get_language, t
-from ..models import AuditLog, EscalationLog, EscalationRecipient, Task
+from ..models import AuditLog, EscalationLog, EscalationRecipient, OutboxMessage, Task
 from ..notify.digest import digest_item
 from ..notify.outbox import DEFAULT_CHANNEL, insert_ignoring_duplicates
 from ..timeutil import to_local
@@ -126,6 +126,9 @@ def escalate(engine: Engine, as_of: datetime, *, actor: str = ACTOR, batch_size:
             for rows in result.partitions():
                 _fire_batch(engine, policy, rows, as_of, directory, report, actor, language, quiet_before)
         report.warnings.extend(w for w in sorted(policy.clock.warnings) if w not in report.warnings)
+    with engine.begin() as conn:  # a first run logs a million rungs: the next run looks them up by task
+        refresh_statistics(conn, report.fired, LOG.name, EscalationRecipient.__tablename__,
+                           OutboxMessage.__tablename__)
     report.seconds = time.perf_counter() - started
     return report
 

@@ -138,9 +138,9 @@ def test_as_of_text_is_local_time(engine):
 
 
 def test_statistics_refresh_keeps_results(engine, monkeypatch):
-    import salesnb.checks.runner as runner
+    import salesnb.db
 
-    monkeypatch.setattr(runner, "ANALYZE_AFTER", 1)  # PostgreSQL analyses findings after every check with hits
+    monkeypatch.setattr(salesnb.db, "ANALYZE_AFTER", 1)  # PostgreSQL analyses findings after every check with hits
     base_people(engine)
     add(engine, Lead, {"lead_id": "L1", "created_at": AS_OF - 5 * H})
     add(engine, Order, {"order_id": "O1", "status": "shipped", "shipped_at": AS_OF - 2 * D})

@@ -290,3 +290,18 @@ def test_a_flush_routes_with_the_cycle_collector_paused(engine, users, tmp_path,
     add_messages(engine, 2, "robot", at=fake_clock.now())
     deliver(engine, tmp_path, {}, fake_clock)
     assert seen == [False] and gc.isenabled()
+
+
+def test_routing_many_messages_refreshes_postgresqls_statistics_of_the_outbox(engine, users, tmp_path, fake_clock,
+                                                                             monkeypatch):
+    # A first day routes a million messages into the outbox: the next day's claims must not plan for an empty one.
+    import salesnb.db
+    from sqlalchemy import event
+
+    monkeypatch.setattr(salesnb.db, "ANALYZE_AFTER", 3)
+    add_messages(engine, 3, None, at=fake_clock.now(), recipients=["U1"])
+    statements = []
+    event.listen(engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    assert deliver(engine, tmp_path, {}, fake_clock).sent == 3
+    analysed = [s for s in statements if s.strip().upper().startswith("ANALYZE")]
+    assert analysed == (["ANALYZE outbox"] if engine.dialect.name == "postgresql" else [])

@@ -11,7 +11,8 @@ from sqlalchemy import event, select, text
 from salesnb.db import session_scope
 from salesnb.demo import build_demo_db
 from salesnb.models import BankTransaction, Contract, Customer, Invoice
-from salesnb.receivables import auto_reconcile, reconcile
+import salesnb.db
+from salesnb.receivables import reconcile
 from salesnb.receivables.auto_reconcile import _load, _open_invoices, _paid_for
 from salesnb.receivables.payments import OPEN_STATUSES
 from salesnb.receivables.evidence import Line, payer_history
@@ -167,7 +168,7 @@ def test_a_memo_with_a_very_long_token_is_looked_up_like_any_other(engine):
 def test_a_run_that_writes_many_matches_refreshes_postgresqls_statistics_of_them(engine, monkeypatch):
     # Stale statistics after a first run's quarter of a million matches made the next day's payer history read
     # every applied match for each batch of payers (44 s at 1 M orders): PostgreSQL re-reads them.
-    monkeypatch.setattr(auto_reconcile, "ANALYZE_AFTER", 2)
+    monkeypatch.setattr(salesnb.db, "ANALYZE_AFTER", 2)
     ledger(engine, {"INV-1": ("C1", "100.00"), "INV-2": ("C2", "200.00")},
            [("T1", 10, "100.00", CUSTOMERS["C1"], "INV-1"), ("T2", 11, "200.00", CUSTOMERS["C2"], "INV-2")],
            customers=CUSTOMERS)
