@@ -48,7 +48,7 @@ from sqlalchemy.orm import Session
 from ..auth.people import Actor
 from ..auth.permissions import authorize
 from ..customer_search import index_customer_names
-from ..db import session_scope
+from ..db import refresh_statistics, session_scope
 from ..directory import Directory
 from ..errors import InputError, Problem
 from ..models import Base, ImportLog
@@ -160,6 +160,8 @@ class Batch:
             result = self._stage_and_upsert(plan, columns)
         if result.changed:
             self.changed.add(spec.name)
+            # a first import fills tables from nothing: the next queries must not plan for empty ones
+            refresh_statistics(self.conn, result.inserted + result.updated, spec.name)
             self.session.add(ImportLog(
                 at=now(), actor=self.actor, file_name=source.name[:1000], sha256=source.sha256(),
                 table_name=spec.name, rows=result.rows, inserted=result.inserted,

@@ -255,3 +255,24 @@ def test_sqlite_settings_are_restored_after_an_import(sqlite_engine, tmp_path):
     with sqlite_engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == before
         assert conn.exec_driver_sql("SELECT count(*) FROM sqlite_temp_master").scalar() == 0  # staging dropped
+
+
+def test_a_large_import_refreshes_postgresqls_statistics_of_the_tables_it_filled(engine, tmp_path, monkeypatch):
+    # A first import fills tables from nothing; PostgreSQL's autovacuum analyses them only later, and until then
+    # the first daily run plans for empty tables.  A rerun changes nothing and analyses nothing.
+    import salesnb.db
+    from sqlalchemy import event
+
+    monkeypatch.setattr(salesnb.db, "ANALYZE_AFTER", 2)
+    write_canonical(tmp_path / "data")
+    statements = []
+    event.listen(engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    import_paths(engine, [tmp_path / "data"])
+    analysed = {s.split()[1] for s in statements if s.strip().upper().startswith("ANALYZE")}
+    if engine.dialect.name == "postgresql":
+        assert analysed == {table for table, rows in CANONICAL.items() if len(rows) >= 2}
+    else:
+        assert analysed == set()
+    statements.clear()
+    import_paths(engine, [tmp_path / "data"])
+    assert not [s for s in statements if s.strip().upper().startswith("ANALYZE")]
