@@ -60,11 +60,10 @@ from .matching import (
 from .evidence import payer_history, payer_name_key
 from .names import NameIndex
 from .payments import OPEN_STATUSES, PaymentState, pay
-from .queries import ACTIVE, invoice_customer_join
+from .queries import ACTIVE, ID_BATCH, invoice_customer_join
 from .reach import reachable_invoices
 
 CENTS = Decimal("0.01")
-ID_BATCH = 500  # ids per IN (…) list: far below SQLite's and PostgreSQL's limits on bound parameters
 FOLD_BATCH = 10_000  # payer keys written per executemany
 CLOSED_PAIRS = ("rejected", "unmatched")  # a reviewer said no: never propose this pair again
 

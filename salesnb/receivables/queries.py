@@ -13,6 +13,7 @@ from ..auth.visibility import Scope
 from ..models import BankMatch, BankTransaction, Contract, Customer, Invoice, Order
 
 ACTIVE = ("applied", "candidate")  # a line with a match in these states is not matched again
+ID_BATCH = 500  # ids per IN (…) list: far below SQLite's and PostgreSQL's limits on bound parameters
 
 
 @dataclass(frozen=True, slots=True)

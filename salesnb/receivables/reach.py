@@ -34,6 +34,7 @@ from sqlalchemy import (
     delete,
     func,
     insert,
+    literal,
     select,
     text,
     union,
@@ -45,7 +46,8 @@ from ..models import Contract, Invoice, Order
 from .evidence import TYPICAL_FEES, Line, payer_keys
 from .names import NameIndex
 from .payments import OPEN_STATUSES
-from .refs import ref_keys, strip_separators
+from .queries import ID_BATCH, invoice_customer_join
+from .refs import ref_keys
 
 _KEYS = MetaData()
 AMOUNTS = Table("salesnb_reach_amounts", _KEYS, Column("cents", BigInteger, primary_key=True),
@@ -54,7 +56,6 @@ AMOUNTS = Table("salesnb_reach_amounts", _KEYS, Column("cents", BigInteger, prim
 KEYS = Table("salesnb_reach_keys", _KEYS, Column("kind", String(10), primary_key=True),
              Column("key", Text, primary_key=True), prefixes=["TEMPORARY"])  # a memo's token may be long
 BATCH = 10_000  # rows per executemany into the key tables
-ID_BATCH = 500  # ids per IN (…) list
 
 
 def reachable_invoices(session: Session, lines: Iterable[Line], as_of: datetime, names: NameIndex,
@@ -77,7 +78,7 @@ def reachable_invoices(session: Session, lines: Iterable[Line], as_of: datetime,
     claimed = set(claimed)
     conn = session.connection()
     is_open = (Invoice.status.in_(OPEN_STATUSES), Invoice.issued_at.is_(None) | (Invoice.issued_at <= as_of))
-    contract_id = func.coalesce(Invoice.contract_id, Order.contract_id)
+    joined, contract_id = invoice_customer_join()
     outstanding = func.round((func.coalesce(Invoice.amount, 0) - func.coalesce(Invoice.paid_amount, 0)) * 100)
     book = Invoice.__table__.outerjoin(Order.__table__, Order.order_id == Invoice.order_id)
     with _key_tables(conn):
@@ -85,24 +86,25 @@ def reachable_invoices(session: Session, lines: Iterable[Line], as_of: datetime,
         _fill(conn, KEYS, kind=["claimed"] * len(claimed) + ["ref"] * len(refs), key=[*claimed, *refs])
         # One join per way in, not one condition with ORs of IN (…): PostgreSQL runs an IN inside an OR as a
         # subplan per invoice, and a first run's million amounts no longer fit its hash.
-        ways = [(AMOUNTS, AMOUNTS.c.cents == outstanding), _keyed("claimed", Invoice.invoice_id)]
+        # (way in, whether an invoice found by it brings its customer).  An invoice reached by its amount alone
+        # brings none: only rules that teach no payer (amount_unique) apply such an invoice, the others only
+        # doubt a match or list it for review — and a round amount reaches thousands of invoices at a million
+        # orders.  A claimed invoice or one a memo names brings its customer, looked at whole.
+        ways = [((AMOUNTS, AMOUNTS.c.cents == outstanding), False), (_keyed("claimed", Invoice.invoice_id), True)]
         if refs:
-            ways += [_keyed("ref", _folded(Invoice.invoice_id)), _keyed("ref", _folded(contract_id))]
+            ways += [(_keyed("ref", _folded(Invoice.invoice_id)), True), (_keyed("ref", _folded(contract_id)), True)]
         chosen: set[str] = set()
-        named: list[str] = []  # reached by a claim or a memo's number: their customers are looked at too
-        for invoice_id, contract in conn.execute(union(*(
-                select(Invoice.invoice_id, contract_id).select_from(book.join(table, on)).where(*is_open)
-                for table, on in ways))):
+        named: set[str] = set()
+        for invoice_id, brings in conn.execute(union(*(
+                select(Invoice.invoice_id, literal(brings).label("brings")).select_from(book.join(*way))
+                .where(*is_open) for way, brings in ways))):
             chosen.add(invoice_id)
-            if invoice_id in claimed or (refs and (strip_separators(invoice_id.upper()) in refs
-                                                   or (contract and strip_separators(contract.upper()) in refs))):
-                named.append(invoice_id)
-        # An invoice reached by its amount alone brings no customer: only rules that teach no payer
-        # (amount_unique) apply such an invoice, the others only doubt a match or list it for review — and a
-        # round amount reaches thousands of invoices at a million orders.
-        customers |= _customers_of(conn, named, contract_id)
+            if brings:
+                named.add(invoice_id)
+        customers |= _customers_of(conn, sorted(named), joined)
         # Closed over customers: a customer reached through one invoice (a payer learnt from paying it) is
-        # looked at with all of their open invoices.
+        # looked at with all of their open invoices — found from the customer by index (contract, then its
+        # invoices direct or through its orders), which a join on the coalesced contract id would not use.
         conn.execute(delete(KEYS))
         _fill(conn, KEYS, kind=["customer"] * len(customers), key=list(customers))
         theirs = _keyed("customer", Contract.customer_id)
@@ -122,12 +124,10 @@ def _keyed(kind: str, value) -> tuple[Table, ColumnElement[bool]]:
     return KEYS, and_(KEYS.c.kind == kind, KEYS.c.key == value)
 
 
-def _customers_of(conn: Connection, invoice_ids: list[str], contract_id) -> set[str]:
-    """The customers of ``invoice_ids`` (through their contract, or their order's)."""
-    query = (select(Contract.customer_id)
-             .select_from(Invoice.__table__.outerjoin(Order.__table__, Order.order_id == Invoice.order_id)
-                          .join(Contract.__table__, Contract.contract_id == contract_id))
-             .where(Contract.customer_id.is_not(None)))
+def _customers_of(conn: Connection, invoice_ids: list[str], joined) -> set[str]:
+    """The customers of ``invoice_ids`` (through their contract, or their order's: ``joined`` is
+    :func:`~salesnb.receivables.queries.invoice_customer_join`'s)."""
+    query = select(Contract.customer_id).select_from(joined).where(Contract.customer_id.is_not(None))
     found: set[str] = set()
     for start in range(0, len(invoice_ids), ID_BATCH):
         found.update(conn.scalars(query.where(Invoice.invoice_id.in_(invoice_ids[start:start + ID_BATCH]))))
