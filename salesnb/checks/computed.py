@@ -37,13 +37,13 @@ from sqlalchemy import (
     case,
     delete,
     func,
-    insert,
     literal,
     select,
 )
 from sqlalchemy.sql import FromClause
 
 from ..contracts.feasibility import OK, assess_pending
+from ..db import insert_columns
 from ..models import Base, Contract, Order
 from ..rules.fields import computed_names, field_set
 from ..rules.nodes import MICROS, epoch_us
@@ -71,12 +71,13 @@ def fill_verdicts(session, as_of: datetime) -> None:
     conn = session.connection()
     VERDICTS.create(conn, checkfirst=True)
     conn.execute(delete(VERDICTS))
-    rows = [{"entity_id": v.contract_id, "owner_id": v.owner_id, "promised_days": f.promised_days,
-             "wait_days": f.wait_days, "transit_days": f.transit_days, "required_days": f.required_days,
-             "reason": f.code}
-            for v in assess_pending(session, as_of) for f in (v.feasibility,)]
-    if rows:
-        conn.execute(insert(VERDICTS), rows)
+    verdicts = assess_pending(session, as_of)
+    if verdicts:
+        figures = [v.feasibility for v in verdicts]
+        insert_columns(conn, VERDICTS, entity_id=[v.contract_id for v in verdicts],
+                       owner_id=[v.owner_id for v in verdicts], promised_days=[f.promised_days for f in figures],
+                       wait_days=[f.wait_days for f in figures], transit_days=[f.transit_days for f in figures],
+                       required_days=[f.required_days for f in figures], reason=[f.code for f in figures])
 
 
 def infeasible_verdicts() -> Any:

@@ -1,14 +1,16 @@
 """Run checks inside the database and keep ``findings`` up to date, set-based.
 
-For each check the hits are materialised once in a temporary table, then three
-statements move the findings on: open findings still hit stay as they are unless
-their level, bucket, message or details changed (then those and ``last_seen``,
-the time of the last change, are written); hits without an open finding → new
-rows (``first_seen``); open findings no longer hit → ``resolved_at``.  A
-finding's persistence is implied by it being open, so a rerun with nothing
-changed writes no findings rows.  A whole run is
-one transaction and writes one ``check_runs`` row.  Timestamps are the run's
-``as_of``.
+For each check the hits are materialised once in a temporary table (created
+from the check's query, which PostgreSQL may run with parallel workers, and
+indexed afterwards), then set-based statements move the findings on: open
+findings still hit stay as they are unless their level, bucket, message or
+details changed (then those and ``last_seen``, the time of the last change,
+are written); hits without an open finding → new rows (``first_seen``); open
+findings no longer hit → ``resolved_at`` (looked for only when not every
+finding open before was hit again).  A finding's persistence is implied by it
+being open, so a rerun with nothing changed writes no findings rows.  A whole
+run is one transaction and writes one ``check_runs`` row.  Timestamps are the
+run's ``as_of``.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from sqlalchemy import (
     Text,
     and_,
     cast,
-    delete,
+    Index,
     exists,
     func,
     insert,
@@ -44,9 +46,10 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql import ColumnElement
 from sqlalchemy.orm import Session
+from sqlalchemy.schema import DropTable
 
 from ..config import Settings, load_settings
-from ..db import refresh_statistics
+from ..db import CreateTempTableAs, refresh_statistics
 from ..errors import ConfigError
 from ..models import Baseline, CheckRun, Finding
 from ..timeutil import now, parse_timestamp
@@ -123,13 +126,16 @@ class CheckReport:
 
 
 def _hits_table() -> Table:
-    return Table(
+    """The shape of a check's hits (created by :func:`_materialise_hits` from the check's query, not from this)."""
+    hits = Table(
         "salesnb_check_hits", MetaData(),
-        Column("entity_id", String(200), primary_key=True), Column("owner_id", String(200)),
+        Column("entity_id", String(200)), Column("owner_id", String(200)),
         Column("region", String(100)), Column("level", Integer), Column("bucket", String(20)),
         Column("started_at", UTCDateTime()), Column("message", Text), Column("details", JSON),
         prefixes=["TEMPORARY"],
     )
+    Index("ix_salesnb_check_hits_entity", hits.c.entity_id, unique=True)
+    return hits
 
 
 def run_checks(engine: Engine, as_of: datetime | str, only: Iterable[str] | None = None, *,
@@ -173,12 +179,11 @@ def run_checks(engine: Engine, as_of: datetime | str, only: Iterable[str] | None
             for check, p in prepared:
                 check.validate(p)
             hits = _hits_table()
-            hits.create(conn)
             report = CheckReport(run.id, as_of, 0.0)
             for check, p in prepared:
                 ctx = CheckContext(as_of, p, language, session)
                 report.checks[check.name] = _run_one(conn, hits, check, ctx, run.id)
-            hits.drop(conn)
+            conn.execute(DropTable(hits, if_exists=True))
             if alerts:
                 labels = {c.name: c.label(language) for c, _ in prepared}
                 taken = _baseline_of_run(session, as_of, run.id, baseline if only is None else "never", settings)
@@ -239,18 +244,27 @@ def _differs(stored, hit) -> ColumnElement[bool]:
     return stored.is_distinct_from(hit)
 
 
+def _materialise_hits(conn, hits: Table, check: Check, ctx: CheckContext) -> None:
+    """The check's hits as a fresh temporary table, indexed by entity afterwards (cheaper than keeping a key
+    up to date row by row), and analysed on PostgreSQL, which never analyses temporary tables itself."""
+    conn.execute(DropTable(hits, if_exists=True))
+    conn.execute(CreateTempTableAs(hits.name, finding_select(check, ctx)))
+    try:
+        for index in hits.indexes:
+            index.create(conn)
+    except IntegrityError as exc:
+        raise ConfigError("checks.run.duplicate_entity", name=check.name) from exc
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(f"ANALYZE {hits.name}")
+
+
 def _run_one(conn, hits: Table, check: Check, ctx: CheckContext, run_id: int) -> CheckResult:
     clock = perf_counter()
     as_of, name = ctx.as_of, check.name
-    conn.execute(delete(hits))
-    try:
-        conn.execute(insert(hits).from_select(list(HIT_COLUMNS), finding_select(check, ctx)))
-    except IntegrityError as exc:
-        raise ConfigError("checks.run.duplicate_entity", name=name) from exc
-    if conn.dialect.name == "postgresql":  # temporary tables are never analysed automatically
-        conn.exec_driver_sql(f"ANALYZE {hits.name}")
+    _materialise_hits(conn, hits, check, ctx)
     f = Finding.__table__
     is_open = and_(f.c.check_name == name, f.c.resolved_at.is_(None))
+    was_open = conn.scalar(select(func.count()).select_from(f).where(is_open))  # read from ix_findings_open
     # An open finding that is hit again is still open: only what changed about it is written (its
     # level, bucket, message...), so a rerun with nothing changed writes no findings rows at all.
     changed = or_(f.c.severity != check.severity,
@@ -269,12 +283,14 @@ def _run_one(conn, hits: Table, check: Check, ctx: CheckContext, run_id: int) ->
     new = conn.execute(insert(f).from_select(  # counted by the insert: no second join to tell new from persisting
         ["check_name", "entity_type", *HIT_COLUMNS, "severity", "first_seen", "last_seen", "run_id"], fresh)
         .execution_options(preserve_rowcount=True)).rowcount
-    resolved = conn.execute(
-        update(f).where(is_open, ~exists().where(hits.c.entity_id == f.c.entity_id))
-        .values(resolved_at=as_of, run_id=run_id)
-    ).rowcount
     count = conn.scalar(select(func.count()).select_from(hits))
     persisting = count - new  # every hit either had an open finding or got a new one
+    resolved = 0
+    if persisting < was_open:  # else every finding open before was hit again: nothing to resolve
+        resolved = conn.execute(
+            update(f).where(is_open, ~exists().where(hits.c.entity_id == f.c.entity_id))
+            .values(resolved_at=as_of, run_id=run_id)
+        ).rowcount
     # fresh statistics, or the next check's anti-join may take findings for a tiny table
     refresh_statistics(conn, new, f.name)
     breakdown = None

@@ -33,15 +33,14 @@ from sqlalchemy import (
     and_,
     delete,
     func,
-    insert,
     literal,
     select,
-    text,
     union,
 )
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from ..db import insert_columns
 from ..models import Contract, Invoice, Order
 from .evidence import TYPICAL_FEES, Line, payer_keys
 from .names import NameIndex
@@ -55,7 +54,6 @@ AMOUNTS = Table("salesnb_reach_amounts", _KEYS, Column("cents", BigInteger, prim
 # kind: "customer", "claimed" (an invoice id) or "ref" (a memo's number as refs.ref_keys folds it)
 KEYS = Table("salesnb_reach_keys", _KEYS, Column("kind", String(10), primary_key=True),
              Column("key", Text, primary_key=True), prefixes=["TEMPORARY"])  # a memo's token may be long
-BATCH = 10_000  # rows per executemany into the key tables
 
 
 def reachable_invoices(session: Session, lines: Iterable[Line], as_of: datetime, names: NameIndex,
@@ -82,8 +80,8 @@ def reachable_invoices(session: Session, lines: Iterable[Line], as_of: datetime,
     outstanding = func.round((func.coalesce(Invoice.amount, 0) - func.coalesce(Invoice.paid_amount, 0)) * 100)
     book = Invoice.__table__.outerjoin(Order.__table__, Order.order_id == Invoice.order_id)
     with _key_tables(conn):
-        _fill(conn, AMOUNTS, cents=sorted(amounts))
-        _fill(conn, KEYS, kind=["claimed"] * len(claimed) + ["ref"] * len(refs), key=[*claimed, *refs])
+        insert_columns(conn, AMOUNTS, cents=sorted(amounts))
+        insert_columns(conn, KEYS, kind=["claimed"] * len(claimed) + ["ref"] * len(refs), key=[*claimed, *refs])
         # One join per way in, not one condition with ORs of IN (…): PostgreSQL runs an IN inside an OR as a
         # subplan per invoice, and a first run's million amounts no longer fit its hash.
         # (way in, whether an invoice found by it brings its customer).  An invoice reached by its amount alone
@@ -106,7 +104,7 @@ def reachable_invoices(session: Session, lines: Iterable[Line], as_of: datetime,
         # looked at with all of their open invoices — found from the customer by index (contract, then its
         # invoices direct or through its orders), which a join on the coalesced contract id would not use.
         conn.execute(delete(KEYS))
-        _fill(conn, KEYS, kind=["customer"] * len(customers), key=list(customers))
+        insert_columns(conn, KEYS, kind=["customer"] * len(customers), key=list(customers))
         theirs = _keyed("customer", Contract.customer_id)
         chosen.update(conn.scalars(union(
             select(Invoice.invoice_id).select_from(
@@ -150,18 +148,3 @@ def _key_tables(conn: Connection) -> Iterator[None]:
     yield
     for table in (AMOUNTS, KEYS):
         table.drop(conn)
-
-
-def _fill(conn: Connection, table: Table, **columns: list) -> None:
-    """Insert rows given as one list per column.  On PostgreSQL one INSERT … SELECT of unnested arrays: a
-    first run inserts about a million keys, and row by row that took 50 s."""
-    if conn.dialect.name == "postgresql":
-        arrays = ", ".join(f"CAST(:{name} AS {'bigint' if table.c[name].type.python_type is int else 'text'}[])"
-                           for name in columns)
-        conn.execute(text(f"INSERT INTO {table.name} ({', '.join(columns)}) SELECT * FROM unnest({arrays})"),
-                     columns)
-        conn.exec_driver_sql(f"ANALYZE {table.name}")  # temporary tables are never analysed automatically
-        return
-    rows = [dict(zip(columns, values)) for values in zip(*columns.values())]
-    for start in range(0, len(rows), BATCH):
-        conn.execute(insert(table), rows[start:start + BATCH])

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import String, cast, select
+from sqlalchemy import String, cast, func, select, union_all
 
 from salesnb.checks import Check, check_frame, findings_frame, register_check, run_checks, unregister_check
 from salesnb.checks.registry import available_checks
 from salesnb.db import session_scope
 from salesnb.errors import SalesnbError
-from salesnb.models import Customer, Order, Quote
+from salesnb.models import CheckRun, Customer, Finding, Order, Quote
 from salesnb.plugins import get_plugin_manager, hookimpl
 from salesnb.rules import RuleError, save_rule
 
@@ -104,3 +104,41 @@ def test_plugin_contributes_a_check(engine):
         assert available_checks()["order_without_contract"].source == "plugin"
     finally:
         pm.unregister(plugin)
+
+
+def test_a_query_check_giving_only_entity_ids_stores_nulls_and_persists(quotes):
+    """The hits become a table created from the check's query: a column it does not give is a typed NULL
+    (on PostgreSQL an untyped one would be text, and comparing it with findings.level would fail)."""
+    def bare(ctx):
+        q = Quote.__table__
+        return select(cast(q.c.quote_id, String).label("entity_id")).where(q.c.amount >= 1000000)
+
+    register_check(Check(name="bare_quote", table="quotes", query=bare, owner=None))
+    try:
+        first = run_checks(quotes, AS_OF, only=["bare_quote"]).checks["bare_quote"]
+        again = run_checks(quotes, AS_OF + D, only=["bare_quote"]).checks["bare_quote"]
+        with session_scope(quotes) as s:
+            stored = s.execute(select(Finding.entity_id, Finding.owner_id, Finding.region, Finding.level,
+                                      Finding.bucket, Finding.started_at, Finding.details, Finding.last_seen)
+                               .where(Finding.check_name == "bare_quote").order_by(Finding.entity_id)).all()
+    finally:
+        unregister_check("bare_quote")
+    assert (first.count, first.new) == (2, 2) and (again.new, again.persisting, again.resolved) == (0, 2, 0)
+    assert [tuple(r) for r in stored] == [(q, None, None, None, None, None, None, AS_OF) for q in ("Q1", "Q3")]
+
+
+def test_a_check_finding_one_entity_twice_fails_cleanly_and_stores_nothing(english, quotes):
+    def doubled(ctx):
+        q = Quote.__table__
+        once = select(cast(q.c.quote_id, String).label("entity_id")).where(q.c.quote_id == "Q1")
+        return union_all(once, once)
+
+    register_check(Check(name="doubled_quote", table="quotes", query=doubled))
+    try:
+        with pytest.raises(SalesnbError, match="check doubled_quote found the same entity more than once"):
+            run_checks(quotes, AS_OF, only=["doubled_quote"])
+    finally:
+        unregister_check("doubled_quote")
+    with session_scope(quotes) as s:
+        assert s.scalar(select(func.count()).select_from(Finding)) == 0
+        assert s.scalars(select(CheckRun.status)).all() == ["failed"]

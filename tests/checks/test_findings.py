@@ -146,3 +146,17 @@ def test_statistics_refresh_keeps_results(engine, monkeypatch):
     add(engine, Order, {"order_id": "O1", "status": "shipped", "shipped_at": AS_OF - 2 * D})
     assert run_checks(engine, AS_OF).total("new") == 2
     assert run_checks(engine, AS_OF).total("persisting") == 2
+
+
+def test_a_run_where_as_many_findings_resolve_as_appear_resolves_them(engine):
+    """A run skips looking for findings to resolve only when every open finding was hit again: one resolved
+    and one new leave the count as it was, and the resolved one must still be found."""
+    base_people(engine)
+    add(engine, Lead, {"lead_id": "L1", "created_at": AS_OF - 5 * H}, {"lead_id": "L2", "created_at": AS_OF - 6 * H})
+    run_checks(engine, AS_OF, only=["lead_response_overdue"])
+    with session_scope(engine) as s:
+        s.execute(update(Lead).where(Lead.lead_id == "L1").values(first_response_at=AS_OF))
+    add(engine, Lead, {"lead_id": "L3", "created_at": AS_OF - 7 * H})
+    report = run_checks(engine, AS_OF + H, only=["lead_response_overdue"]).checks["lead_response_overdue"]
+    assert (report.count, report.new, report.persisting, report.resolved) == (2, 1, 1, 1)
+    assert set(findings_frame(engine).entity_id) == {"L2", "L3"}
