@@ -133,8 +133,9 @@ class Lead(Canonical, Base):
     grade: Mapped[str | None] = mapped_column(String(8), info={"internal": True})
     graded_at: Mapped[datetime | None] = mapped_column(info={"internal": True})
     # "scorecard:version" that last looked at this lead's answers (graded or found incomplete); an import or
-    # sync that changes the row clears it (reset_on_change), so the daily grading reads only those leads
-    grade_basis: Mapped[str | None] = mapped_column(String(120), info={"internal": True, "reset_on_change": True})
+    # sync that changes the row clears it (reset_on_change), so the daily grading reads only those leads (by index)
+    grade_basis: Mapped[str | None] = mapped_column(String(120), index=True,
+                                                    info={"internal": True, "reset_on_change": True})
 
 
 class Quote(Canonical, Base):

@@ -275,7 +275,9 @@ def grade_leads(engine: Engine, *, as_of: datetime | None = None, scorecard: str
         leads = Lead.__table__
         wanted = {"lead_id", "grade", "owner_id", "customer_id", "extra", *(c for c in columns.values() if c)}
         current = basis(card)
-        unseen = or_(leads.c.grade_basis.is_(None), leads.c.grade_basis != current)
+        # "not the current basis" as two ranges and NULL, which ix_leads_grade_basis answers (!= it cannot)
+        basis_column = leads.c.grade_basis
+        unseen = or_(basis_column.is_(None), basis_column < current, basis_column > current)
         query = select(*[leads.c[c] for c in sorted(wanted)]).order_by(leads.c.lead_id).limit(BATCH)
         if not regrade:
             query = query.where(unseen)
@@ -284,8 +286,9 @@ def grade_leads(engine: Engine, *, as_of: datetime | None = None, scorecard: str
             page = session.execute(query if last is None else query.where(leads.c.lead_id > last)).all()
             if not page:
                 return report
-            first, last = page[0].lead_id, page[-1].lead_id
-            session.execute(update(leads).where(leads.c.lead_id.between(first, last), unseen)
+            last = page[-1].lead_id
+            # by the page's ids: the unseen leads of a next day are spread over the whole range of ids
+            session.execute(update(leads).where(leads.c.lead_id.in_([lead.lead_id for lead in page]), unseen)
                             .values(grade_basis=current))
             changed = []
             for lead in page:

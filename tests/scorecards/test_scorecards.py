@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pandas as pd
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from salesnb.db import session_scope
 from salesnb.io import import_frame
@@ -239,3 +239,27 @@ def test_the_daily_grading_reads_only_new_and_changed_leads(engine):
         save_scorecard(s, default_definition(), actor="system")
     assert grade_leads(engine, as_of=AS_OF + timedelta(hours=3)).graded == 3
     assert grade_leads(engine, as_of=AS_OF + timedelta(hours=4)).graded == 0
+
+
+def test_grading_reads_the_leads_left_unseen_anywhere_in_the_table_and_no_other(engine, monkeypatch):
+    """Unseen: no basis (new, or changed by an import) or another card's or version's basis, sorting before or
+    after the current one (read as two ranges so the index answers them); pages are written back by id."""
+    from salesnb.scorecards import grading
+
+    monkeypatch.setattr(grading, "BATCH", 2)
+    base_people(engine)
+    a = {"budget_provided": True, "delivery_date_specified": True, "purchase_freq_per_month": 2}
+    add(engine, Lead, *[{"lead_id": f"L{i}", "customer_id": "C1", "owner_id": "U1", **a} for i in range(9)])
+    first = grade_leads(engine, as_of=AS_OF)
+    assert first.graded == 9
+    with session_scope(engine) as s:
+        current = s.scalar(select(Lead.grade_basis).where(Lead.lead_id == "L0"))
+        for lead_id, basis in (("L1", None), ("L4", "!older"), ("L7", current + "~")):
+            s.execute(update(Lead).where(Lead.lead_id == lead_id).values(grade_basis=basis, grade=None))
+    again = grade_leads(engine, as_of=AS_OF)
+    assert (again.graded, again.changed) == (3, 3)
+    with session_scope(engine) as s:
+        assert set(s.scalars(select(Lead.grade_basis))) == {current}
+        rows = s.execute(select(LeadScore.lead_id, func.count()).group_by(LeadScore.lead_id)).all()
+        assert {lead_id for lead_id, n in rows if n == 2} == {"L1", "L4", "L7"}
+    assert grade_leads(engine, as_of=AS_OF).graded == 0
