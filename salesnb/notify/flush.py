@@ -187,8 +187,8 @@ def flush(
     # collector paused); the pause does not cover delivery, which may sleep for a rate limit
     with collector_paused():
         report.routed = route_default_messages(engine, config, clock(), worker)
-    waiting = _channels_with_work(engine, clock(), stale_after)
-    names = [n for n in sorted(waiting) if n != DEFAULT_CHANNEL and (channels is None or n in channels)]
+    with_work = _channels_with_work(engine, clock(), stale_after)
+    names = [n for n in with_work if n != DEFAULT_CHANNEL and (channels is None or n in channels)]
     budget = _Budget(limit)
     client = http or httpx.Client(timeout=httpx.Timeout(10.0, connect=5.0))
     context = DeliveryContext(http=client, clock=lambda: clock().timestamp(), sleep=sleep)
@@ -196,7 +196,8 @@ def flush(
         for name in names:
             channel = config.channels.get(name)
             if channel is None:
-                report.problems.append(f"channel {name!r} is not configured: {waiting[name]} message(s) wait for it")
+                waiting_for_it = _due_count(engine, name, clock(), stale_after)
+                report.problems.append(f"channel {name!r} is not configured: {waiting_for_it} message(s) wait for it")
                 continue
             try:
                 notifier = make_notifier(channel, context)
@@ -504,8 +505,23 @@ def _copy_hashed(conn: Connection, message_id: int, channel: str) -> None:
                    "dedup_key": child_dedup_key(row["dedup_key"], channel)}])
 
 
-def _channels_with_work(engine: Engine, now: datetime, stale_after: timedelta) -> dict[str, int]:
+def _channels_with_work(engine: Engine, now: datetime, stale_after: timedelta) -> list[str]:
+    """The channels with a due row.  Each channel is found by the head of ``ix_outbox_channel_due`` past the
+    last one, and asked for one due row per status: counting every due row took 2.2 s with a million
+    messages waiting (a first run at a million orders delivered a few thousand of them)."""
+    stale_cutoff = now - stale_after
+    names: list[str] = []
     with engine.connect() as conn:
-        rows = conn.execute(
-            select(Msg.channel, func.count()).where(_due(now, now - stale_after)).group_by(Msg.channel)).all()
-    return {channel: n for channel, n in rows}
+        channel = conn.scalar(select(func.min(Msg.channel)))
+        while channel is not None:
+            if any(conn.scalar(select(Msg.id).where(Msg.channel == channel, Msg.status == status, condition)
+                               .limit(1)) is not None for status, condition in _due_by_status(now, stale_cutoff)):
+                names.append(channel)
+            channel = conn.scalar(select(func.min(Msg.channel)).where(Msg.channel > channel))
+    return names
+
+
+def _due_count(engine: Engine, channel: str, now: datetime, stale_after: timedelta) -> int:
+    """How many rows of ``channel`` are due."""
+    with engine.connect() as conn:
+        return conn.scalar(select(func.count()).where(Msg.channel == channel, _due(now, now - stale_after))) or 0

@@ -293,7 +293,7 @@ def test_a_flush_routes_with_the_cycle_collector_paused(engine, users, tmp_path,
 
 
 def test_routing_many_messages_refreshes_postgresqls_statistics_of_the_outbox(engine, users, tmp_path, fake_clock,
-                                                                             monkeypatch):
+                                                                             monkeypatch, fresh_statistics):
     # A first day routes a million messages into the outbox: the next day's claims must not plan for an empty one.
     import salesnb.db
     from sqlalchemy import event
@@ -305,3 +305,22 @@ def test_routing_many_messages_refreshes_postgresqls_statistics_of_the_outbox(en
     assert deliver(engine, tmp_path, {}, fake_clock).sent == 3
     analysed = [s for s in statements if s.strip().upper().startswith("ANALYZE")]
     assert analysed == (["ANALYZE outbox"] if engine.dialect.name == "postgresql" else [])
+
+
+def test_only_channels_with_a_due_message_are_reported_waiting(engine, users, tmp_path, fake_clock):
+    """Channels are found one after another by index; a channel counts when one row of it is due: never tried,
+    a retry whose time has come, or a claim abandoned mid-send.  Sent rows and retries not yet due do not."""
+    now = fake_clock.now()
+    for channel in ("a_sent", "b_due", "c_later", "d_abandoned", "e_retry_due"):
+        add_messages(engine, 2, channel, at=now, prefix=channel)
+    with engine.begin() as conn:
+        conn.execute(update(OutboxMessage).where(OutboxMessage.channel == "a_sent").values(status="sent"))
+        for channel, due in (("c_later", now + timedelta(minutes=5)), ("e_retry_due", now - timedelta(minutes=1))):
+            conn.execute(update(OutboxMessage).where(OutboxMessage.channel == channel)
+                         .values(attempts=1, next_attempt_at=due))
+        conn.execute(update(OutboxMessage).where(OutboxMessage.dedup_key == "d_abandoned-0").values(
+            status="sending", locked_by="gone", locked_at=now - timedelta(hours=1)))
+        conn.execute(update(OutboxMessage).where(OutboxMessage.dedup_key == "d_abandoned-1").values(status="sent"))
+    report = deliver(engine, tmp_path, {}, fake_clock)
+    assert report.problems == [f"channel {name!r} is not configured: {n} message(s) wait for it"
+                               for name, n in (("b_due", 2), ("d_abandoned", 1), ("e_retry_due", 2))]
