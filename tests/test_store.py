@@ -75,3 +75,24 @@ def test_the_quick_up_to_date_check_knows_the_newest_migration(engine, tmp_path)
     upgrade(fresh)  # behind: migrates
     assert current_revision(fresh) == HEAD_REVISION
     fresh.dispose()
+
+
+def test_statistics_are_refreshed_only_after_a_write_large_for_the_table(engine, monkeypatch, fresh_statistics):
+    """PostgreSQL analyses a table after a bulk write only when the write is a tenth or more of the rows its
+    statistics know of (a table that grew from nothing always); SQLite never."""
+    import salesnb.db
+    from sqlalchemy import event
+
+    monkeypatch.setattr(salesnb.db, "ANALYZE_AFTER", 5)
+    with session_scope(engine) as s:
+        s.add_all(Lead(lead_id=f"L{i}", customer_id="C1", owner_id="U1", created_at=datetime(2026, 3, 1))
+                  for i in range(200))
+    statements = []
+    event.listen(engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    with engine.begin() as conn:
+        salesnb.db.refresh_statistics(conn, 200, "leads")  # never analysed: its statistics know of no row
+        salesnb.db.refresh_statistics(conn, 4, "leads")  # under ANALYZE_AFTER
+        salesnb.db.refresh_statistics(conn, 15, "leads")  # 15 of 200: under a tenth
+        salesnb.db.refresh_statistics(conn, 25, "leads")
+    analysed = [s for s in statements if s.strip().upper().startswith("ANALYZE")]
+    assert analysed == (["ANALYZE leads", "ANALYZE leads"] if engine.dialect.name == "postgresql" else [])

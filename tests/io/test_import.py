@@ -257,7 +257,8 @@ def test_sqlite_settings_are_restored_after_an_import(sqlite_engine, tmp_path):
         assert conn.exec_driver_sql("SELECT count(*) FROM sqlite_temp_master").scalar() == 0  # staging dropped
 
 
-def test_a_large_import_refreshes_postgresqls_statistics_of_the_tables_it_filled(engine, tmp_path, monkeypatch):
+def test_a_large_import_refreshes_postgresqls_statistics_of_the_tables_it_filled(engine, tmp_path, monkeypatch,
+                                                                                fresh_statistics):
     # A first import fills tables from nothing; PostgreSQL's autovacuum analyses them only later, and until then
     # the first daily run plans for empty tables.  A rerun changes nothing and analyses nothing.
     import salesnb.db

@@ -165,7 +165,8 @@ def test_a_memo_with_a_very_long_token_is_looked_up_like_any_other(engine):
     assert reached.applied == full.applied
     assert {(p.txn_id, p.invoice_id) for p in reached.applied} == {("L1", "INV-7101")}
 
-def test_a_run_that_writes_many_matches_refreshes_postgresqls_statistics_of_them(engine, monkeypatch):
+def test_a_run_that_writes_many_matches_refreshes_postgresqls_statistics_of_them(engine, monkeypatch,
+                                                                                  fresh_statistics):
     # Stale statistics after a first run's quarter of a million matches made the next day's payer history read
     # every applied match for each batch of payers (44 s at 1 M orders): PostgreSQL re-reads them.
     monkeypatch.setattr(salesnb.db, "ANALYZE_AFTER", 2)

@@ -312,7 +312,8 @@ def test_nothing_due_is_ever_missed(engine):
     assert count(engine, EscalationLog) > 60
 
 
-def test_a_run_that_fires_many_rungs_refreshes_postgresqls_statistics_of_the_log(engine, monkeypatch):
+def test_a_run_that_fires_many_rungs_refreshes_postgresqls_statistics_of_the_log(engine, monkeypatch,
+                                                                                    fresh_statistics):
     # A first run logs a million rungs into an empty table; with its old statistics PostgreSQL planned the next
     # day's lookups of logged rungs by task as sequential scans (4.9 s of a 25 s step at 1 M orders).
     import salesnb.db
