@@ -122,6 +122,11 @@ def escalate(engine: Engine, as_of: datetime, *, actor: str = ACTOR, batch_size:
             continue
         query = candidate_query(policy, as_of, ordered=engine.dialect.name != "sqlite")
         with engine.connect() as conn:
+            if conn.dialect.name == "postgresql":
+                # every candidate is read: plan the cursor for all its rows (PostgreSQL plans a cursor for its
+                # first tenth: nested loops, 4.4 s against 2.8 s for a day's five nodes at 1 M orders), no JIT
+                conn.execute(text("SET LOCAL cursor_tuple_fraction = 1.0"))
+                conn.execute(text("SET LOCAL jit = off"))
             result = conn.execution_options(yield_per=batch_size).execute(query)
             for rows in result.partitions():
                 _fire_batch(engine, policy, rows, as_of, directory, report, actor, language, quiet_before)

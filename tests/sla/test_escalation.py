@@ -334,3 +334,22 @@ def test_a_run_that_fires_many_rungs_refreshes_postgresqls_statistics_of_the_log
     statements.clear()
     assert escalate(engine, T0 + 2 * H).fired == 0  # nothing written, nothing analysed
     assert not [s for s in statements if s.strip().upper().startswith("ANALYZE")]
+
+
+def test_postgresql_plans_the_candidate_cursor_for_all_its_rows(engine):
+    # The scan reads every candidate; PostgreSQL plans a cursor for its first tenth unless told (nested loops:
+    # 4.4 s against 2.8 s for a day's five nodes at 1 M orders).
+    from sqlalchemy import event
+
+    seed_people(engine)
+    add_task(engine, "T1", "invoice_confirm", T0)
+    statements = []
+    event.listen(engine, "before_cursor_execute", lambda *args: statements.append(" ".join(args[2].split())))
+    assert escalate(engine, T0 + 2 * H).fired == 1
+    settings = [s for s in statements if s.startswith("SET LOCAL")]
+    if engine.dialect.name == "postgresql":
+        first_candidates = next(i for i, s in enumerate(statements) if s.startswith("SELECT tasks.task_id"))
+        assert statements[first_candidates - 2:first_candidates] == ["SET LOCAL cursor_tuple_fraction = 1.0",
+                                                                      "SET LOCAL jit = off"]
+    else:
+        assert settings == []
