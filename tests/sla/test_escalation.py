@@ -336,7 +336,7 @@ def test_a_run_that_fires_many_rungs_refreshes_postgresqls_statistics_of_the_log
     assert not [s for s in statements if s.strip().upper().startswith("ANALYZE")]
 
 
-def test_postgresql_plans_the_candidate_cursor_for_all_its_rows(engine):
+def test_postgresql_plans_the_candidate_cursor_for_all_its_rows_and_compiles_no_statement(engine):
     # The scan reads every candidate; PostgreSQL plans a cursor for its first tenth unless told (nested loops:
     # 4.4 s against 2.8 s for a day's five nodes at 1 M orders).
     from sqlalchemy import event
@@ -351,5 +351,6 @@ def test_postgresql_plans_the_candidate_cursor_for_all_its_rows(engine):
         first_candidates = next(i for i, s in enumerate(statements) if s.startswith("SELECT tasks.task_id"))
         assert statements[first_candidates - 2:first_candidates] == ["SET LOCAL cursor_tuple_fraction = 1.0",
                                                                       "SET LOCAL jit = off"]
+        assert settings[0] == "SET LOCAL jit = off"  # and none for the done times copied before the scan
     else:
         assert settings == []
