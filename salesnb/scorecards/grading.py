@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from .. import audit
 from ..auth.people import Actor
 from ..auth.permissions import authorize
-from ..db import serialise
+from ..db import refresh_statistics, serialise
 from ..errors import SalesnbError, ScorecardError
 from ..i18n import get_language, t
 from ..models import Customer, Lead, LeadScore, PriorityPoolEntry, User
@@ -281,11 +281,14 @@ def grade_leads(engine: Engine, *, as_of: datetime | None = None, scorecard: str
         query = select(*[leads.c[c] for c in sorted(wanted)]).order_by(leads.c.lead_id).limit(BATCH)
         if not regrade:
             query = query.where(unseen)
-        last = None
+        last, seen = None, 0
         while True:
             page = session.execute(query if last is None else query.where(leads.c.lead_id > last)).all()
             if not page:
+                # a first run marks every lead seen: the next day's read of the unseen ones must know it
+                refresh_statistics(session, seen, leads.name)
                 return report
+            seen += len(page)
             last = page[-1].lead_id
             # by the page's ids: the unseen leads of a next day are spread over the whole range of ids
             session.execute(update(leads).where(leads.c.lead_id.in_([lead.lead_id for lead in page]), unseen)
