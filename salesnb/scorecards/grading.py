@@ -290,22 +290,26 @@ def grade_leads(engine: Engine, *, as_of: datetime | None = None, scorecard: str
                 return report
             seen += len(page)
             last = page[-1].lead_id
-            # by the page's ids: the unseen leads of a next day are spread over the whole range of ids
-            session.execute(update(leads).where(leads.c.lead_id.in_([lead.lead_id for lead in page]), unseen)
-                            .values(grade_basis=current))
-            changed = []
+            changed, unchanged = [], []
             for lead in page:
                 values = _stored_answers(lead, card, columns)
                 if any(values[f.name] is None for f in card.fields if f.required):
                     report.incomplete += 1
+                    unchanged.append(lead.lead_id)
                     continue
                 grade = card.grade(values)
                 report.grades[grade] = report.grades.get(grade, 0) + 1
                 report.graded += 1
                 if grade == lead.grade and not regrade:
+                    unchanged.append(lead.lead_id)
                     continue
                 report.changed += grade != lead.grade
                 changed.append((lead, grade, values))
+            # seen: the leads graded now with their grade (one write a lead), the others here, by id (a next
+            # day's unseen leads are spread over the whole range of ids)
+            if unchanged:
+                session.execute(update(leads).where(leads.c.lead_id.in_(unchanged), unseen)
+                                .values(grade_basis=current))
             report.promoted += _write_grades(session, card, changed, at, actor, language)
 
 
@@ -315,8 +319,8 @@ def _write_grades(session: Session, card: Card, changed: list, at: datetime, act
         return 0
     conn = session.connection()  # Core executemany: the ORM's bulk bookkeeping cost more than the writes
     leads = Lead.__table__
-    conn.execute(update(leads).where(leads.c.lead_id == bindparam("lead")).values(grade=bindparam("new_grade"),
-                                                                                   graded_at=at),
+    graded = update(leads).where(leads.c.lead_id == bindparam("lead"))
+    conn.execute(graded.values(grade=bindparam("new_grade"), graded_at=at, grade_basis=basis(card)),
                  [{"lead": lead.lead_id, "new_grade": grade} for lead, grade, _ in changed])
     conn.execute(insert(LeadScore.__table__), [
         dict(lead_id=lead.lead_id, scorecard_name=card.name, scorecard_version=card.version,
