@@ -108,6 +108,18 @@ def refresh_statistics(session: Session | Connection, written: int, *tables: str
         conn.exec_driver_sql("ANALYZE " + ", ".join(stale))
 
 
+def plan_for_bulk(session: Session | Connection, *, whole_cursor: bool = False) -> None:
+    """PostgreSQL, for the rest of the transaction: no JIT (compiling a step's few big statements cost more than
+    it saved); with ``whole_cursor``, cursors planned for all their rows, which the caller reads (a cursor is
+    otherwise planned for its first tenth: nested loops).  Nothing on SQLite."""
+    conn = session.connection() if isinstance(session, Session) else session
+    if conn.dialect.name != "postgresql":
+        return
+    if whole_cursor:
+        conn.execute(text("SET LOCAL cursor_tuple_fraction = 1.0"))
+    conn.execute(text("SET LOCAL jit = off"))
+
+
 class CreateTempTableAs(Executable, ClauseElement):
     """``CREATE TEMPORARY TABLE name AS query``: unlike ``INSERT … SELECT``, PostgreSQL may run the query with
     parallel workers, and no index is kept up to date row by row (build one afterwards)."""

@@ -151,12 +151,12 @@ def finding_select(check: Check, ctx: CheckContext) -> Select:
     def given(name: str) -> Expr:
         return cols[name] if name in cols else cast(null(), stored[name].type)
 
-    owner = given("owner_id")
-    # the owner's region by a join, not a subquery per hit: PostgreSQL ran that once for each of 450,000 hits
-    users = User.__table__
-    source = hits.outerjoin(users, users.c.user_id == owner) if "owner_id" in cols else hits
-    owner_region = users.c.region if "owner_id" in cols else given("region")
-    region = func.coalesce(cols.region, owner_region) if "region" in cols else owner_region
+    owner, region, source = given("owner_id"), given("region"), hits
+    if "owner_id" in cols:
+        # the owner's region by a join, not a subquery per hit: PostgreSQL ran that once for each of 450,000 hits
+        users = User.__table__
+        source = hits.outerjoin(users, users.c.user_id == owner)
+        region = func.coalesce(cols.region, users.c.region) if "region" in cols else users.c.region
     extra = {c.key: c for c in cols if c.key not in STANDARD_COLUMNS}
     return select(
         cols.entity_id,

@@ -49,7 +49,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.schema import DropTable
 
 from ..config import Settings, load_settings
-from ..db import CreateTempTableAs, refresh_statistics
+from ..db import CreateTempTableAs, plan_for_bulk, refresh_statistics
 from ..errors import ConfigError
 from ..models import Baseline, CheckRun, Finding, OpenFindingCount
 from ..timeutil import now, parse_timestamp
@@ -168,7 +168,7 @@ def run_checks(engine: Engine, as_of: datetime | str, only: Iterable[str] | None
             conn = session.connection()
             if conn.dialect.name == "postgresql":
                 conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_LOCK_KEY})
-                conn.execute(text("SET LOCAL jit = off"))  # compiling each short query costs more than it saves
+                plan_for_bulk(conn)
             run = CheckRun(as_of=as_of, started_at=started, status="running")
             session.add(run)
             session.flush()

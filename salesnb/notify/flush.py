@@ -408,8 +408,9 @@ def claim_next(engine: Engine, channel: str, worker: str, now: datetime, stale_c
                       notification=_notification(conn, row))
 
 
-def _first_due(conn: Connection, channel: str, now: datetime, stale_cutoff: datetime):
-    """The first due row of ``channel`` in delivery order (``next_attempt_at``, ``id``), or None.
+def _first_due(conn: Connection, channel: str, now: datetime, stale_cutoff: datetime, *, lock: bool = True):
+    """The first due row of ``channel`` in delivery order (``next_attempt_at``, ``id``), or None; with ``lock``
+    (a claim), on PostgreSQL locked and skipping rows another claim holds.
 
     Pending and abandoned rows are looked up apart, each as the head of an
     index range of ``ix_outbox_channel_due``, so a claim costs the same with a
@@ -420,7 +421,7 @@ def _first_due(conn: Connection, channel: str, now: datetime, stale_cutoff: date
     for status, condition in _due_by_status(now, stale_cutoff):
         query = (select(Msg.__table__).where(Msg.channel == channel, Msg.status == status, condition)
                  .order_by(Msg.next_attempt_at, Msg.id).limit(1))
-        if conn.dialect.name == "postgresql":
+        if lock and conn.dialect.name == "postgresql":
             query = query.with_for_update(skip_locked=True)
         row = conn.execute(query).first()
         if row is not None:
@@ -507,15 +508,13 @@ def _copy_hashed(conn: Connection, message_id: int, channel: str) -> None:
 
 def _channels_with_work(engine: Engine, now: datetime, stale_after: timedelta) -> list[str]:
     """The channels with a due row.  Each channel is found by the head of ``ix_outbox_channel_due`` past the
-    last one, and asked for one due row per status: counting every due row took 2.2 s with a million
+    last one, and asked for its first due row: counting every due row took 2.2 s with a million
     messages waiting (a first run at a million orders delivered a few thousand of them)."""
-    stale_cutoff = now - stale_after
     names: list[str] = []
     with engine.connect() as conn:
         channel = conn.scalar(select(func.min(Msg.channel)))
         while channel is not None:
-            if any(conn.scalar(select(Msg.id).where(Msg.channel == channel, Msg.status == status, condition)
-                               .limit(1)) is not None for status, condition in _due_by_status(now, stale_cutoff)):
+            if _first_due(conn, channel, now, now - stale_after, lock=False) is not None:
                 names.append(channel)
             channel = conn.scalar(select(func.min(Msg.channel)).where(Msg.channel > channel))
     return names

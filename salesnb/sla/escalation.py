@@ -44,7 +44,7 @@ from sqlalchemy import Engine, bindparam, delete, exists, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from ..db import refresh_statistics, session_scope
+from ..db import plan_for_bulk, refresh_statistics, session_scope
 from ..i18n import get_language, t
 from ..models import AuditLog, EscalationLog, EscalationRecipient, OutboxMessage, Task
 from ..notify.digest import digest_item
@@ -110,8 +110,7 @@ def escalate(engine: Engine, as_of: datetime, *, actor: str = ACTOR, batch_size:
     language = language or get_language()
     report = EscalationReport(as_of=as_of)
     with session_scope(engine) as session:
-        if engine.dialect.name == "postgresql":  # compiling these few big statements cost more than it saved
-            session.execute(text("SET LOCAL jit = off"))
+        plan_for_bulk(session)
         close_waiting_tasks(session, as_of, actor)  # records that arrived other than through an import
         report.done_synced, report.todos_closed = sync_done(session, as_of, actor)
         policies = load_policies(session, include_disabled=False)
@@ -124,11 +123,7 @@ def escalate(engine: Engine, as_of: datetime, *, actor: str = ACTOR, batch_size:
             continue
         query = candidate_query(policy, as_of, ordered=engine.dialect.name != "sqlite")
         with engine.connect() as conn:
-            if conn.dialect.name == "postgresql":
-                # every candidate is read: plan the cursor for all its rows (PostgreSQL plans a cursor for its
-                # first tenth: nested loops, 4.4 s against 2.8 s for a day's five nodes at 1 M orders), no JIT
-                conn.execute(text("SET LOCAL cursor_tuple_fraction = 1.0"))
-                conn.execute(text("SET LOCAL jit = off"))
+            plan_for_bulk(conn, whole_cursor=True)  # every candidate is read (4.4 → 2.8 s for a day at 1 M orders)
             result = conn.execution_options(yield_per=batch_size).execute(query)
             for rows in result.partitions():
                 _fire_batch(engine, policy, rows, as_of, directory, report, actor, language, quiet_before)
