@@ -141,14 +141,16 @@ INSERT_BATCH = 10_000  # rows per executemany of insert_columns on SQLite
 def insert_columns(conn: Connection, table: Table, **columns: list) -> None:
     """Insert rows given as one list per column into a (temporary) table.
 
-    On PostgreSQL one ``INSERT … SELECT`` of unnested arrays, then the table is analysed (temporary tables
-    never are automatically): row by row, a million keys took 50 s.  On SQLite an executemany per
-    :data:`INSERT_BATCH` rows."""
+    On PostgreSQL one ``COPY`` (psycopg writes the rows in C: 136,006 rows of seven columns in 0.14 s, an
+    ``INSERT … SELECT`` of unnested arrays took 0.8 s, row by row a million keys took 50 s), then the table is
+    analysed (temporary tables never are automatically).  On SQLite an executemany per :data:`INSERT_BATCH`
+    rows."""
     if conn.dialect.name == "postgresql":
-        arrays = ", ".join(f"CAST(:{name} AS {'bigint' if table.c[name].type.python_type is int else 'text'}[])"
-                           for name in columns)
-        conn.execute(text(f"INSERT INTO {table.name} ({', '.join(columns)}) SELECT * FROM unnest({arrays})"),
-                     columns)
+        names = ", ".join(conn.dialect.identifier_preparer.quote(name) for name in columns)
+        with conn.connection.driver_connection.cursor() as cursor, \
+                cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
+            for row in zip(*columns.values()):
+                copy.write_row(row)
         conn.exec_driver_sql(f"ANALYZE {table.name}")
         return
     rows = [dict(zip(columns, values)) for values in zip(*columns.values())]

@@ -96,3 +96,22 @@ def test_statistics_are_refreshed_only_after_a_write_large_for_the_table(engine,
         salesnb.db.refresh_statistics(conn, 25, "leads")
     analysed = [s for s in statements if s.strip().upper().startswith("ANALYZE")]
     assert analysed == (["ANALYZE leads", "ANALYZE leads"] if engine.dialect.name == "postgresql" else [])
+
+
+def test_rows_given_as_columns_are_stored_exactly_whatever_their_text(engine):
+    """insert_columns (a COPY on PostgreSQL): tabs, newlines, backslashes, quotes, Chinese text, NULLs and big
+    numbers come back as they went in."""
+    from sqlalchemy import BigInteger, Column, MetaData, String, Table
+
+    from salesnb.db import insert_columns
+
+    table = Table("salesnb_test_columns", MetaData(), Column("key", String(200), primary_key=True),
+                  Column("label", String(200)), Column("n", BigInteger), prefixes=["TEMPORARY"])
+    keys = ["a\tb", "line\nbreak", "back\\slash", "\\N", "quote'\"", "合同/HT-1", "plain", "carriage\rreturn"]
+    labels = [None, "x", "", "\\.", "a,b", None, "名称", "\x01ctl"]
+    numbers = [0, -1, 2**62, None, 5, 6, 7, 8]
+    with engine.begin() as conn:
+        table.create(conn)
+        insert_columns(conn, table, key=keys, label=labels, n=numbers)
+        stored = {row.key: (row.label, row.n) for row in conn.execute(select(table))}
+    assert stored == {k: (label, n) for k, label, n in zip(keys, labels, numbers)}

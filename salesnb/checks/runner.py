@@ -1,16 +1,16 @@
 """Run checks inside the database and keep ``findings`` up to date, set-based.
 
-For each check the hits are materialised once in a temporary table (created
-from the check's query, which PostgreSQL may run with parallel workers, and
-indexed afterwards), then set-based statements move the findings on: open
-findings still hit stay as they are unless their level, bucket, message or
-details changed (then those and ``last_seen``, the time of the last change,
-are written); hits without an open finding → new rows (``first_seen``); open
-findings no longer hit → ``resolved_at`` (looked for only when not every
-finding open before was hit again).  A finding's persistence is implied by it
-being open, so a rerun with nothing changed writes no findings rows.  A whole
-run is one transaction and writes one ``check_runs`` row.  Timestamps are the
-run's ``as_of``.
+For each check one statement compares its hits with its open findings and
+keeps only what changed, in a temporary table (the delta): hits without an
+open finding, open findings no longer hit, and hits whose level, bucket,
+message or details differ from their finding's.  The hits themselves are
+never written: on a rerun with little changed the delta is small.  Then
+set-based statements apply it: changed findings get the new values and
+``last_seen`` (the time of the last change), new hits become rows
+(``first_seen``), findings no longer hit get ``resolved_at``.  A finding's
+persistence is implied by it being open, so a rerun with nothing changed
+writes no findings rows.  A whole run is one transaction and writes one
+``check_runs`` row.  Timestamps are the run's ``as_of``.
 """
 
 from __future__ import annotations
@@ -37,10 +37,12 @@ from sqlalchemy import (
     exists,
     func,
     insert,
+    null,
     literal,
     or_,
     select,
     text,
+    union_all,
     update,
 )
 from sqlalchemy.exc import IntegrityError
@@ -125,17 +127,20 @@ class CheckReport:
         return json.dumps(self.to_dict(), ensure_ascii=False)
 
 
-def _hits_table() -> Table:
-    """The shape of a check's hits (created by :func:`_materialise_hits` from the check's query, not from this)."""
-    hits = Table(
-        "salesnb_check_hits", MetaData(),
+def _delta_table() -> Table:
+    """The shape of a check's changes (created by :func:`_materialise_delta` from a query, not from this): the hit
+    columns and the open finding's id — a new hit has no finding, a finding no longer hit has no hit (NULL
+    ``entity_id``), a changed one has both."""
+    delta = Table(
+        "salesnb_check_delta", MetaData(),
         Column("entity_id", String(200)), Column("owner_id", String(200)),
         Column("region", String(100)), Column("level", Integer), Column("bucket", String(20)),
         Column("started_at", UTCDateTime()), Column("message", Text), Column("details", JSON),
+        Column("finding_id", Integer),
         prefixes=["TEMPORARY"],
     )
-    Index("ix_salesnb_check_hits_entity", hits.c.entity_id, unique=True)
-    return hits
+    Index("ix_salesnb_check_delta_entity", delta.c.entity_id, unique=True)  # NULLs (no longer hit) may repeat
+    return delta
 
 
 def run_checks(engine: Engine, as_of: datetime | str, only: Iterable[str] | None = None, *,
@@ -178,12 +183,12 @@ def run_checks(engine: Engine, as_of: datetime | str, only: Iterable[str] | None
                         for c in checks]
             for check, p in prepared:
                 check.validate(p)
-            hits = _hits_table()
+            delta = _delta_table()
             report = CheckReport(run.id, as_of, 0.0)
             for check, p in prepared:
                 ctx = CheckContext(as_of, p, language, session)
-                report.checks[check.name] = _run_one(conn, hits, check, ctx, run.id)
-            conn.execute(DropTable(hits, if_exists=True))
+                report.checks[check.name] = _run_one(conn, delta, check, ctx, run.id)
+            conn.execute(DropTable(delta, if_exists=True))
             if alerts:
                 labels = {c.name: c.label(language) for c, _ in prepared}
                 taken = _baseline_of_run(session, as_of, run.id, baseline if only is None else "never", settings)
@@ -237,6 +242,12 @@ def _record_failure(engine: Engine, as_of: datetime, started: datetime, exc: Exc
         pass
 
 
+def _changed(check: Check, stored, hits) -> ColumnElement[bool]:
+    """SQL: an open finding (columns ``stored``) differs from the check's hit (``hits``) in a stored column."""
+    return or_(stored.c.severity != check.severity,
+               *(_differs(stored.c[c], hits.c[c]) for c in HIT_COLUMNS if c != "entity_id"))
+
+
 def _differs(stored, hit) -> ColumnElement[bool]:
     """SQL: the stored value and the hit's differ (NULLs equal; JSON compared as its text)."""
     if isinstance(stored.type, JSON):
@@ -244,64 +255,77 @@ def _differs(stored, hit) -> ColumnElement[bool]:
     return stored.is_distinct_from(hit)
 
 
-def _materialise_hits(conn, hits: Table, check: Check, ctx: CheckContext) -> None:
-    """The check's hits as a fresh temporary table, indexed by entity afterwards (cheaper than keeping a key
-    up to date row by row), and analysed on PostgreSQL, which never analyses temporary tables itself."""
-    conn.execute(DropTable(hits, if_exists=True))
-    conn.execute(CreateTempTableAs(hits.name, finding_select(check, ctx)))
+def _materialise_delta(conn, delta: Table, check: Check, ctx: CheckContext) -> None:
+    """What changed between the check's hits and its open findings, as a fresh temporary table: the hits
+    without an open finding, the open findings not hit, and the hits whose level, bucket, message... differ
+    from their finding's.  One pass over both, and on a rerun with little changed a small table: the hits
+    themselves are never written.  Indexed by entity afterwards (an entity found twice is refused there)
+    and analysed on PostgreSQL, which never analyses temporary tables itself."""
+    f = Finding.__table__
+    is_open = and_(f.c.check_name == check.name, f.c.resolved_at.is_(None))
+    if conn.dialect.name == "postgresql":  # one hash full join: each side read once
+        hits = finding_select(check, ctx).subquery("hit")
+        stored = select(f).where(is_open).subquery("stored")
+        changed = or_(stored.c.id.is_(None), hits.c.entity_id.is_(None), _changed(check, stored, hits))
+        query = (select(*(hits.c[c] for c in HIT_COLUMNS), stored.c.id.label("finding_id"))
+                 .select_from(hits.join(stored, stored.c.entity_id == hits.c.entity_id, full=True)).where(changed))
+    else:  # SQLite's full join scans every finding: each hit looks its finding up, each finding its hit
+        hits = finding_select(check, ctx).cte("hit").prefix_with("MATERIALIZED")
+        hit_again = (select(*(hits.c[c] for c in HIT_COLUMNS), f.c.id.label("finding_id"))
+                     .select_from(hits.outerjoin(f, and_(is_open, f.c.entity_id == hits.c.entity_id)))
+                     .where(or_(f.c.id.is_(None), _changed(check, f, hits))))
+        gone = select(*(cast(null(), f.c[c].type).label(c) for c in HIT_COLUMNS), f.c.id).where(
+            is_open, ~exists().where(hits.c.entity_id == f.c.entity_id))
+        query = union_all(hit_again, gone)
+    conn.execute(DropTable(delta, if_exists=True))
+    conn.execute(CreateTempTableAs(delta.name, query))
     try:
-        for index in hits.indexes:
+        for index in delta.indexes:
             index.create(conn)
     except IntegrityError as exc:
         raise ConfigError("checks.run.duplicate_entity", name=check.name) from exc
     if conn.dialect.name == "postgresql":
-        conn.exec_driver_sql(f"ANALYZE {hits.name}")
+        conn.exec_driver_sql(f"ANALYZE {delta.name}")
 
 
-def _run_one(conn, hits: Table, check: Check, ctx: CheckContext, run_id: int) -> CheckResult:
+def _run_one(conn, delta: Table, check: Check, ctx: CheckContext, run_id: int) -> CheckResult:
     clock = perf_counter()
     as_of, name = ctx.as_of, check.name
-    _materialise_hits(conn, hits, check, ctx)
     f = Finding.__table__
-    is_open = and_(f.c.check_name == name, f.c.resolved_at.is_(None))
     # the open findings, from the trigger-kept counts (an index count read 450,000 entries a check)
     counts = OpenFindingCount.__table__
     was_open = conn.scalar(select(func.coalesce(func.sum(counts.c.n), 0)).where(counts.c.check_name == name))
+    _materialise_delta(conn, delta, check, ctx)
     # An open finding that is hit again is still open: only what changed about it is written (its
     # level, bucket, message...), so a rerun with nothing changed writes no findings rows at all.
-    changed = or_(f.c.severity != check.severity,
-                  *(_differs(f.c[c], hits.c[c]) for c in HIT_COLUMNS if c != "entity_id"))
     conn.execute(
-        update(f).where(is_open, f.c.entity_id == hits.c.entity_id, changed).values(
+        update(f).where(f.c.id == delta.c.finding_id, delta.c.entity_id.is_not(None)).values(
             last_seen=as_of, run_id=run_id, severity=check.severity,
-            **{c: hits.c[c] for c in HIT_COLUMNS if c != "entity_id"}))
-    other = f.alias("open_finding")
+            **{c: delta.c[c] for c in HIT_COLUMNS if c != "entity_id"}))
     fresh = select(
-        literal(name, String), literal(check.entity_type, String), *(hits.c[c] for c in HIT_COLUMNS),
+        literal(name, String), literal(check.entity_type, String), *(delta.c[c] for c in HIT_COLUMNS),
         literal(check.severity, String), literal(as_of, UTCDateTime()), literal(as_of, UTCDateTime()),
         literal(run_id, Integer),
-    ).where(~exists().where(other.c.check_name == name, other.c.resolved_at.is_(None),
-                            other.c.entity_id == hits.c.entity_id))
-    new = conn.execute(insert(f).from_select(  # counted by the insert: no second join to tell new from persisting
+    ).where(delta.c.finding_id.is_(None))
+    new = conn.execute(insert(f).from_select(
         ["check_name", "entity_type", *HIT_COLUMNS, "severity", "first_seen", "last_seen", "run_id"], fresh)
         .execution_options(preserve_rowcount=True)).rowcount
-    count = conn.scalar(select(func.count()).select_from(hits))
-    persisting = count - new  # every hit either had an open finding or got a new one
-    resolved = 0
-    if persisting < was_open:  # else every finding open before was hit again: nothing to resolve
-        resolved = conn.execute(
-            update(f).where(is_open, ~exists().where(hits.c.entity_id == f.c.entity_id))
-            .values(resolved_at=as_of, run_id=run_id)
-        ).rowcount
+    resolved = conn.execute(
+        update(f).where(f.c.id.in_(select(delta.c.finding_id).where(delta.c.entity_id.is_(None))))
+        .values(resolved_at=as_of, run_id=run_id)).rowcount
+    count = was_open + new - resolved  # the hits: every open finding before was hit again or resolved
+    persisting = count - new
     # fresh statistics, or the next check's anti-join may take findings for a tiny table
     refresh_statistics(conn, new, f.name)
     breakdown = None
-    if check.breakdown:
+    if check.breakdown:  # the open findings of the check are now its hits
         column, keys = check.breakdown
-        counts = {k: 0 for k in keys}
-        for key, n in conn.execute(select(hits.c[column], func.count()).group_by(hits.c[column])):
-            counts[str(key)] = n
-        breakdown = ("buckets" if column == "bucket" else "levels", counts)
+        tally = {k: 0 for k in keys}
+        for key, n in conn.execute(select(f.c[column], func.count()).where(f.c.check_name == name,
+                                                                           f.c.resolved_at.is_(None))
+                                   .group_by(f.c[column])):
+            tally[str(key)] = n
+        breakdown = ("buckets" if column == "bucket" else "levels", tally)
     blind = blind_spots(conn, check, as_of, ctx.language)
     return CheckResult(name, check.label(ctx.language), check.severity, count, new, persisting, resolved,
                        perf_counter() - clock, breakdown, blind)

@@ -306,6 +306,14 @@ def assess_pending(session: Session, as_of: datetime) -> list[PendingVerdict]:
                              product_lines={r.product_line for r in rows if r.product_line is not None},
                              dest_regions={r.dest_region for r in rows if r.dest_region is not None},
                              start=min(days))
-    return [PendingVerdict(r.contract_id, r.owner_id, capacity.assess(
-        submitted_date=day, promised_days=r.promised_delivery_days, quantity=r.quantity,
-        product_line=r.product_line, dest_region=r.dest_region)) for r, day in zip(rows, days)]
+    verdicts: dict[tuple, Feasibility] = {}  # the verdict is a function of the terms: many contracts share them
+    out = []
+    for r, day in zip(rows, days):
+        terms = (day, r.promised_delivery_days, r.quantity, r.product_line, r.dest_region)
+        verdict = verdicts.get(terms)
+        if verdict is None:
+            verdict = verdicts[terms] = capacity.assess(
+                submitted_date=day, promised_days=r.promised_delivery_days, quantity=r.quantity,
+                product_line=r.product_line, dest_region=r.dest_region)
+        out.append(PendingVerdict(r.contract_id, r.owner_id, verdict))
+    return out

@@ -160,3 +160,20 @@ def test_a_run_where_as_many_findings_resolve_as_appear_resolves_them(engine):
     report = run_checks(engine, AS_OF + H, only=["lead_response_overdue"]).checks["lead_response_overdue"]
     assert (report.count, report.new, report.persisting, report.resolved) == (2, 1, 1, 1)
     assert set(findings_frame(engine).entity_id) == {"L2", "L3"}
+
+
+def test_the_buckets_of_a_rerun_count_its_hits_after_new_changed_and_resolved_findings(engine):
+    """The breakdown is read from the open findings once the run has applied what changed: an invoice that
+    moved bucket, one paid (resolved), one new and one unchanged are each counted once, in today's bucket."""
+    base_people(engine)
+    add(engine, Contract, {"contract_id": "K1", "payment_terms_days": 0, "owner_id": "U1"})
+    add(engine, Invoice, *({"invoice_id": i, "contract_id": "K1", "issued_at": AS_OF - days * D}
+                           for i, days in (("MOVES", 25), ("PAID", 40), ("STAYS", 45))))
+    first = run_checks(engine, AS_OF, only=["invoice_overdue"]).checks["invoice_overdue"]
+    assert first.breakdown == ("buckets", {"1-30": 1, "31-60": 2, "61-90": 0, "90+": 0})
+    with session_scope(engine) as s:
+        s.execute(update(Invoice).where(Invoice.invoice_id == "PAID").values(status="paid"))
+    add(engine, Invoice, {"invoice_id": "NEW", "contract_id": "K1", "issued_at": AS_OF - 100 * D})
+    later = run_checks(engine, AS_OF + 10 * D, only=["invoice_overdue"]).checks["invoice_overdue"]
+    assert (later.count, later.new, later.persisting, later.resolved) == (3, 1, 2, 1)
+    assert later.breakdown == ("buckets", {"1-30": 0, "31-60": 2, "61-90": 0, "90+": 1})
