@@ -115,3 +115,20 @@ def test_rows_given_as_columns_are_stored_exactly_whatever_their_text(engine):
         insert_columns(conn, table, key=keys, label=labels, n=numbers)
         stored = {row.key: (row.label, row.n) for row in conn.execute(select(table))}
     assert stored == {k: (label, n) for k, label, n in zip(keys, labels, numbers)}
+
+
+def test_among_selects_the_rows_whose_value_is_one_of_many(engine):
+    """salesnb.db.among: IN (…) on SQLite, one array parameter on PostgreSQL; strings and integers, none."""
+    from salesnb.db import among
+    from salesnb.models import EscalationLog
+
+    at = datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc)
+    with session_scope(engine) as s:
+        s.add_all([EscalationLog(task_id=f"T{i}", node="n", level=1, due_at=at, fired_at=at) for i in range(3000)])
+    wanted = [f"T{i}" for i in range(0, 3000, 2)] + ["nobody", "T1'); DROP TABLE tasks; --"]
+    with session_scope(engine) as s:
+        found = set(s.scalars(select(EscalationLog.task_id).where(among(EscalationLog.task_id, wanted))))
+        assert found == {f"T{i}" for i in range(0, 3000, 2)}
+        ids = sorted(s.scalars(select(EscalationLog.id)))[:10]
+        assert sorted(s.scalars(select(EscalationLog.id).where(among(EscalationLog.id, ids[::3])))) == ids[::3]
+        assert s.scalars(select(EscalationLog.id).where(among(EscalationLog.id, []))).all() == []

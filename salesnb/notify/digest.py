@@ -29,6 +29,7 @@ from typing import Any
 from sqlalchemy import Connection, select, update
 
 from ..config import Settings
+from ..db import among
 from ..i18n import register, t
 from ..links import item_url, my_work_url
 from ..models import OutboxMessage
@@ -176,7 +177,7 @@ def digest_rows(conn: Connection, channel: str, *, body_limit: Callable[[str], i
         conn.execute(insert_ignoring_duplicates(conn.dialect.name), digests)
     ids = [r.id for r in rows]
     for start in range(0, len(ids), MARK_BATCH):  # SQLite allows 32,766 bound values a statement
-        conn.execute(update(table).where(table.c.id.in_(ids[start:start + MARK_BATCH]))
+        conn.execute(update(table).where(among(table.c.id, ids[start:start + MARK_BATCH]))
                      .values(status="digested", locked_by="digest", locked_at=now))
     return len(digests)
 

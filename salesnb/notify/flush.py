@@ -47,7 +47,7 @@ import httpx
 from sqlalchemy import Connection, Engine, String, and_, func, literal, or_, select, update
 
 from ..config import Settings, load_settings
-from ..db import refresh_statistics
+from ..db import among, refresh_statistics
 from ..errors import ConfigError, SalesnbError
 from ..i18n import t
 from ..links import ITEM_APPS, item_url
@@ -478,7 +478,7 @@ def route_default_messages(engine: Engine, config: NotifyConfig, now: datetime, 
             for name, ids in targets.items():
                 conn.execute(_copies(conn.dialect.name, ids, name))
             if rows:
-                conn.execute(update(table).where(table.c.id.in_([row.id for row in rows]))
+                conn.execute(update(table).where(among(table.c.id, [row.id for row in rows]))
                              .values(status="routed", locked_by=worker, locked_at=now))
             routed += len(rows)
             if len(rows) < ROUTE_BATCH:

@@ -61,7 +61,7 @@ from .evidence import payer_history, payer_name_key
 from .names import NameIndex
 from .payments import OPEN_STATUSES, PaymentState, pay
 from .queries import ACTIVE, ID_BATCH, invoice_customer_join
-from .reach import reachable_invoices
+from .reach import chosen_invoices, reachable_invoices
 
 CENTS = Decimal("0.01")
 FOLD_BATCH = 10_000  # payer keys written per executemany
@@ -176,9 +176,8 @@ def _open_invoices(session: Session, ids: set[str]) -> tuple[dict[str, OpenInvoi
              .select_from(joined))
     invoices: dict[str, OpenInvoice] = {}
     payment: dict[str, PaymentState] = {}
-    chosen = sorted(ids)
-    for start in range(0, len(chosen), ID_BATCH):
-        for r in session.execute(query.where(Invoice.invoice_id.in_(chosen[start:start + ID_BATCH]))):
+    with chosen_invoices(session.connection(), ids) as chosen:
+        for r in session.execute(query.join(chosen, chosen.c.invoice_id == Invoice.invoice_id)):
             state = PaymentState(r.amount, r.paid_amount or Decimal("0.00"), r.status, r.paid_at)
             payment[r.invoice_id] = state
             invoices[r.invoice_id] = OpenInvoice(

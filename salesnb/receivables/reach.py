@@ -54,6 +54,8 @@ AMOUNTS = Table("salesnb_reach_amounts", _KEYS, Column("cents", BigInteger, prim
 # kind: "customer", "claimed" (an invoice id) or "ref" (a memo's number as refs.ref_keys folds it)
 KEYS = Table("salesnb_reach_keys", _KEYS, Column("kind", String(10), primary_key=True),
              Column("key", Text, primary_key=True), prefixes=["TEMPORARY"])  # a memo's token may be long
+CHOSEN = Table("salesnb_reach_chosen", _KEYS, Column("invoice_id", String(200), primary_key=True),
+               prefixes=["TEMPORARY"])
 
 
 def reachable_invoices(session: Session, lines: Iterable[Line], as_of: datetime, names: NameIndex,
@@ -148,3 +150,14 @@ def _key_tables(conn: Connection) -> Iterator[None]:
     yield
     for table in (AMOUNTS, KEYS):
         table.drop(conn)
+
+
+@contextmanager
+def chosen_invoices(conn: Connection, invoice_ids: Iterable[str]) -> Iterator[Table]:
+    """``invoice_ids`` (those :func:`reachable_invoices` found) as a temporary table to join with, for one read
+    (a day at a million orders reaches 135,000 invoices: 270 lists of ``IN (…)`` took 2.5 s on PostgreSQL)."""
+    CHOSEN.drop(conn, checkfirst=True)
+    CHOSEN.create(conn)
+    insert_columns(conn, CHOSEN, invoice_id=sorted(invoice_ids))
+    yield CHOSEN
+    CHOSEN.drop(conn)

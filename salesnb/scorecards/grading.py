@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from .. import audit
 from ..auth.people import Actor
 from ..auth.permissions import authorize
-from ..db import refresh_statistics, serialise
+from ..db import among, refresh_statistics, serialise
 from ..errors import SalesnbError, ScorecardError
 from ..i18n import get_language, t
 from ..models import Customer, Lead, LeadScore, PriorityPoolEntry, User
@@ -197,7 +197,7 @@ def _promote_many(session: Session, card: Card, graded: list, at: datetime, acto
     if not candidates:
         return 0
     pooled = set(session.scalars(select(PriorityPoolEntry.lead_id).where(
-        PriorityPoolEntry.pool == card.pool, PriorityPoolEntry.lead_id.in_(list(candidates)))))
+        PriorityPoolEntry.pool == card.pool, among(PriorityPoolEntry.lead_id, candidates))))
     promote = [(lead, grade) for lead, grade in graded if lead.lead_id in candidates - pooled]
     if not promote:
         return 0
@@ -308,7 +308,7 @@ def grade_leads(engine: Engine, *, as_of: datetime | None = None, scorecard: str
             # seen: the leads graded now with their grade (one write a lead), the others here, by id (a next
             # day's unseen leads are spread over the whole range of ids)
             if unchanged:
-                session.execute(update(leads).where(leads.c.lead_id.in_(unchanged), unseen)
+                session.execute(update(leads).where(among(leads.c.lead_id, unchanged), unseen)
                                 .values(grade_basis=current))
             report.promoted += _write_grades(session, card, changed, at, actor, language)
 
@@ -331,7 +331,7 @@ def _write_grades(session: Session, card: Card, changed: list, at: datetime, act
 
 def _by_id(session: Session, model, key, ids: set) -> dict:
     ids = [i for i in ids if i]
-    return {getattr(row, key.key): row for row in session.scalars(select(model).where(key.in_(ids)))} if ids else {}
+    return {getattr(row, key.key): row for row in session.scalars(select(model).where(among(key, ids)))} if ids else {}
 
 
 def _stored_answers(lead: Lead, card: Card, columns: Mapping[str, str | None]) -> dict[str, Any]:

@@ -1,7 +1,7 @@
 """SLA policies, working calendars, escalation ladders and the escalation engine."""
 
 from .calendar import CalendarSpec, Clock, PolicyError, WorkingHoursClock, clock_for
-from .escalation import EscalationReport, escalate, sync_done
+from .escalation import EscalationReport, close_done_todos, escalate
 from .holidays import HolidayTable, covered_until, load_holidays
 from .pauses import pause_task, resume_task, task_pauses
 from .policies import (
@@ -21,7 +21,7 @@ from .trace import FiredLevel, TaskTrace, todos_of, trace
 
 __all__ = [
     "CalendarSpec", "Clock", "PolicyError", "WorkingHoursClock", "clock_for",
-    "EscalationReport", "escalate", "sync_done",
+    "EscalationReport", "close_done_todos", "escalate",
     "pause_task", "resume_task", "task_pauses",
     "HolidayTable", "covered_until", "load_holidays", "holiday_warning",
     "Level", "Policy", "SlaTarget", "default_policies", "get_policy", "load_policies", "policy_targets",

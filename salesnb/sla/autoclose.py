@@ -13,7 +13,7 @@ importer after every successful batch (files, the import app, ``import_frame``
 and the connectors' syncs all write through it) and by the escalation run
 before it scans (changes made any other way), so the escalation of a task
 stops as soon as its record is there.  The escalation's own to-dos of a task
-closed here close with it (:func:`salesnb.sla.escalation.sync_done`).
+closed here close with it (:func:`salesnb.sla.escalation.close_done_todos`).
 """
 
 from __future__ import annotations

@@ -25,9 +25,9 @@ without any message or to-do: they are the backlog the managers were told
 about once.  Escalation messages are digest events: at delivery each person
 gets one digest per channel (:mod:`salesnb.notify.digest`).
 
-Before scanning it copies ``done_at`` of finished tasks into
-``escalation_log.task_done_at`` and closes the to-dos of finished tasks, so
-the log answers "who was told, when, and when was it finally done".
+Before scanning it closes the to-dos of finished tasks.  The log answers
+"who was told, when, and when was it finally done": a trigger on ``tasks``
+(migration 0026) copies a task's ``done_at`` into its rungs as it is done.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ from sqlalchemy import Engine, bindparam, delete, exists, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from ..db import plan_for_bulk, refresh_statistics, session_scope
+from ..db import among, plan_for_bulk, refresh_statistics, session_scope
 from ..i18n import get_language, t
 from ..models import AuditLog, EscalationLog, EscalationRecipient, OutboxMessage, Task
 from ..notify.digest import digest_item
@@ -74,7 +74,6 @@ class EscalationReport:
     notifications: int = 0
     collapsed: int = 0  # lower rungs logged without a message because a higher one fell due with them
     quiet: int = 0  # rungs of a baseline's backlog logged without message or to-do
-    done_synced: int = 0  # log rows that learnt their task's done_at
     todos_closed: int = 0
     by_level: Counter = field(default_factory=Counter)  # (node, level) → fired
     warnings: list[str] = field(default_factory=list)
@@ -86,7 +85,7 @@ class EscalationReport:
             "as_of": self.as_of.isoformat(), "candidates": self.candidates, "fired": self.fired,
             "already_fired": self.already_fired, "todos": self.todos, "notifications": self.notifications,
             "collapsed": self.collapsed, "quiet": self.quiet,
-            "done_synced": self.done_synced, "todos_closed": self.todos_closed,
+            "todos_closed": self.todos_closed,
             "by_level": [{"node": n, "level": lv, "fired": c} for (n, lv), c in sorted(self.by_level.items())],
             "warnings": list(self.warnings), "events": list(self.events), "seconds": round(self.seconds, 3),
         }
@@ -112,7 +111,7 @@ def escalate(engine: Engine, as_of: datetime, *, actor: str = ACTOR, batch_size:
     with session_scope(engine) as session:
         plan_for_bulk(session)
         close_waiting_tasks(session, as_of, actor)  # records that arrived other than through an import
-        report.done_synced, report.todos_closed = sync_done(session, as_of, actor)
+        report.todos_closed = close_done_todos(session, as_of, actor)
         policies = load_policies(session, include_disabled=False)
         directory = Directory.load(session)
         calendar_note = holiday_warning(session, as_of, language)
@@ -135,13 +134,8 @@ def escalate(engine: Engine, as_of: datetime, *, actor: str = ACTOR, batch_size:
     return report
 
 
-def sync_done(session: Session, as_of: datetime, actor: str = ACTOR) -> tuple[int, int]:
-    """Copy tasks' done_at into their escalation log rows and close the to-dos of done tasks."""
-    done = TASKS.c.done_at.is_not(None)
-    logged = session.execute(
-        update(LOG).where(LOG.c.task_done_at.is_(None), exists().where(TASKS.c.task_id == LOG.c.task_id, done))
-        .values(task_done_at=select(TASKS.c.done_at).where(TASKS.c.task_id == LOG.c.task_id).scalar_subquery())
-    ).rowcount
+def close_done_todos(session: Session, as_of: datetime, actor: str = ACTOR) -> int:
+    """Close the to-dos of done tasks (with their task's ``done_at``); return how many."""
     parent = TASKS.alias("parent")
     closed = session.execute(
         update(TASKS)
@@ -154,7 +148,7 @@ def sync_done(session: Session, as_of: datetime, actor: str = ACTOR) -> tuple[in
         session.execute(AuditLog.__table__.insert(), [dict(
             at=as_of, actor=actor, action="sla.todos_closed", entity_type="task", entity_id="*",
             before=None, after={"closed": closed}, note="to-dos of tasks that were done")])
-    return logged or 0, closed or 0
+    return closed or 0
 
 
 def _insert_ignore(session: Session, table, keys: list[str]):
@@ -165,12 +159,10 @@ def _insert_ignore(session: Session, table, keys: list[str]):
 def _logged(session: Session, task_ids: list[str]) -> dict[str, dict[int, int]]:
     """{task_id: {level: highest repeat_no fired}} for a batch."""
     out: dict[str, dict[int, int]] = {}
-    for i in range(0, len(task_ids), 900):
-        rows = session.execute(
-            select(LOG.c.task_id, LOG.c.level, LOG.c.repeat_no).where(LOG.c.task_id.in_(task_ids[i:i + 900])))
-        for task_id, level, repeat_no in rows:
-            levels = out.setdefault(task_id, {})
-            levels[level] = max(repeat_no, levels.get(level, -1))
+    for task_id, level, repeat_no in session.execute(
+            select(LOG.c.task_id, LOG.c.level, LOG.c.repeat_no).where(among(LOG.c.task_id, task_ids))):
+        levels = out.setdefault(task_id, {})
+        levels[level] = max(repeat_no, levels.get(level, -1))
     return out
 
 
@@ -276,20 +268,21 @@ def _fire_batch(engine: Engine, policy: Policy, rows: Sequence[Any], as_of: date
         told = [log_id for f, log_id in mine if f.told]
         if told:
             # a new rung's id may be a deleted one's (SQLite reuses the highest ids): never inherit its people
-            session.execute(delete(EscalationRecipient).where(EscalationRecipient.log_id.in_(list(won.values()))))
+            session.execute(delete(EscalationRecipient).where(among(EscalationRecipient.log_id, won.values())))
             record_recipients(session, told)
         session.execute(AuditLog.__table__.insert(), audits)
         report.fired += len(mine)
         report.todos += len(todos)
 
 
-# Per dialect: the FROM items giving each item of a rung's list {col} (notified / cc), its text, and the
-# condition that it is a string (the engine writes lists of user ids; anything else names nobody)
+# Per dialect: the FROM items giving each item of a rung's list {col} (notified / cc), its text, the condition
+# that it is a string (the engine writes lists of user ids; anything else names nobody), and the rungs :ids
+# (one array on PostgreSQL: see salesnb.db.among)
 _LIST_ITEMS = {
     "sqlite": ("json_each(CASE WHEN json_type(l.{col}) = 'array' THEN l.{col} ELSE '[]' END) j", "j.value",
-               "j.type = 'text'"),
+               "j.type = 'text'", "l.id IN :ids"),
     "postgresql": ("json_array_elements(CASE WHEN json_typeof(l.{col}) = 'array' THEN l.{col} ELSE '[]'::json END)"
-                   " AS j(item)", "j.item #>> '{}'", "json_typeof(j.item) = 'string'"),
+                   " AS j(item)", "j.item #>> '{}'", "json_typeof(j.item) = 'string'", "l.id = ANY(:ids)"),
 }
 
 
@@ -299,13 +292,16 @@ def record_recipients(session: Session, log_ids: Sequence[int]) -> None:
     people-rungs, and binding them row by row took about 4 s of the step's 19."""
     if not log_ids:
         return
-    items, value, is_text = _LIST_ITEMS[session.get_bind().dialect.name]
+    dialect = session.get_bind().dialect.name
+    items, value, is_text, chosen = _LIST_ITEMS[dialect]
     for col in ("notified", "cc"):  # told first: told wins over copied
-        session.execute(text(
+        statement = text(
             f"INSERT INTO escalation_recipients (log_id, user_id, role, fired_at) "
             f"SELECT DISTINCT l.id, {value}, '{col}', l.fired_at FROM escalation_log l, {items.format(col=col)} "
-            f"WHERE l.id IN :ids AND {is_text} AND {value} <> '' ON CONFLICT DO NOTHING"
-        ).bindparams(bindparam("ids", expanding=True)), {"ids": list(log_ids)})
+            f"WHERE {chosen} AND {is_text} AND {value} <> '' ON CONFLICT DO NOTHING")
+        if dialect != "postgresql":
+            statement = statement.bindparams(bindparam("ids", expanding=True))
+        session.execute(statement, {"ids": list(log_ids)})
 
 
 def _summary(policy: Policy, f: _Firing) -> dict[str, Any]:

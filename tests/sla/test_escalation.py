@@ -161,6 +161,31 @@ def test_working_hours_policy_waits_for_the_working_clock(engine):
     assert [(r.level, r.due_at) for r in log_rows(engine, "W1")] == [(1, friday.replace(day=16, hour=10))]
 
 
+def test_a_task_done_by_an_import_gives_its_rungs_its_done_time_and_a_later_correction_does_not(engine):
+    """The log learns a task's done time from the import that brings it (an upsert), before any run; a rung
+    that knows it already keeps it when the time is corrected (the first done time is when it was done)."""
+    import pandas as pd
+
+    from salesnb.io import import_frame
+
+    seed_people(engine)
+    add_task(engine, "T1", "invoice_confirm", T0)
+    add_task(engine, "T2", "invoice_confirm", T0)
+    escalate(engine, T0 + 3 * H)
+    assert [r.task_done_at for r in log_rows(engine)] == [None, None]
+
+    def done(at):
+        with session_scope(engine) as s:
+            import_frame(s, "tasks", pd.DataFrame([{
+                "task_id": "T1", "node": "invoice_confirm", "entity_type": "invoice", "entity_id": "E-T1",
+                "owner_id": "S1", "created_at": T0, "done_at": at}]), source="workflow", actor="system")
+
+    done(T0 + 4 * H)
+    assert {r.task_id: r.task_done_at for r in log_rows(engine)} == {"T1": T0 + 4 * H, "T2": None}
+    done(T0 + 5 * H)
+    assert {r.task_id: r.task_done_at for r in log_rows(engine)} == {"T1": T0 + 4 * H, "T2": None}
+
+
 def test_done_tasks_stop_escalating_and_the_log_learns_when(engine):
     seed_people(engine)
     add_task(engine, "T1", "invoice_confirm", T0)
@@ -169,10 +194,10 @@ def test_done_tasks_stop_escalating_and_the_log_learns_when(engine):
     assert fired(engine, "T1") == [(1, 0)] and fired(engine, "T2") == []
     with session_scope(engine) as s:
         s.get(Task, "T1").done_at = T0 + 5 * H
-    report = escalate(engine, T0 + 9 * H)
-    assert report.fired == 0 and report.done_synced == 1 and report.todos_closed == 1
     [row] = log_rows(engine, "T1")
-    assert row.task_done_at == T0 + 5 * H
+    assert row.task_done_at == T0 + 5 * H  # learnt as the task was done, not by the next run
+    report = escalate(engine, T0 + 9 * H)
+    assert report.fired == 0 and report.todos_closed == 1
     [todo] = _todos(engine, "T1")
     assert todo.done_at == T0 + 5 * H
     with session_scope(engine) as s:
