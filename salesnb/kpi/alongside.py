@@ -38,7 +38,7 @@ class KpiCountsAlongside:
         self._repair: Future[KpiCounts] | None = None
 
     def _count(self, kpis: tuple[str, ...]) -> KpiCounts:
-        return count_kpis(self._engine, self._as_of, kpis=kpis, options=self._options)
+        return count_kpis(self._engine, self._as_of, kpis=kpis, options=self._options, beside=True)
 
     def findings_written(self) -> None:
         """The checks have written today's findings: count the repair rate in the thread too, after the

@@ -42,6 +42,7 @@ from sqlalchemy import Engine
 
 from ..auth.visibility import Scope
 from ..config import Settings
+from ..db import plan_beside
 from ..i18n import t
 from . import data as q
 from .compliance import compliance_counts, lead_items
@@ -231,12 +232,15 @@ class KpiCounts:
 
 
 def count_kpis(engine: Engine, as_of: datetime, *, kpis: tuple[str, ...] = ALL_KPIS,
-               options: KpiOptions | None = None, scope: Scope | None = None) -> KpiCounts:
-    """Count every KPI's items (and the baseline's findings) as of ``as_of`` in the database."""
+               options: KpiOptions | None = None, scope: Scope | None = None, beside: bool = False) -> KpiCounts:
+    """Count every KPI's items (and the baseline's findings) as of ``as_of`` in the database; ``beside``: while
+    another step runs (:func:`salesnb.db.plan_beside`)."""
     options = options or KpiOptions()
     items: dict[str, pd.DataFrame] = {}
     repair = None
     with engine.connect() as conn:
+        if beside:
+            plan_beside(conn)
         data = KpiData(conn, as_of, scope)
         for name in kpis:
             if name == BREAKPOINT_REPAIR:
