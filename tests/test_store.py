@@ -132,3 +132,17 @@ def test_among_selects_the_rows_whose_value_is_one_of_many(engine):
         ids = sorted(s.scalars(select(EscalationLog.id)))[:10]
         assert sorted(s.scalars(select(EscalationLog.id).where(among(EscalationLog.id, ids[::3])))) == ids[::3]
         assert s.scalars(select(EscalationLog.id).where(among(EscalationLog.id, []))).all() == []
+
+
+def test_postgresql_statements_are_never_prepared_so_every_plan_sees_its_values(pg_database_url):
+    """psycopg prepares a statement after five runs, and PostgreSQL may then plan it once for any parameters: a
+    plan made for a short array filtered every row against 10,000 values. Each statement is planned with its own."""
+    from salesnb.db import make_engine
+
+    engine = make_engine(pg_database_url)
+    with engine.connect() as conn:
+        assert conn.connection.driver_connection.prepare_threshold is None
+        for _ in range(8):
+            conn.execute(select(Lead.lead_id).where(Lead.lead_id == "L1")).all()
+        assert conn.exec_driver_sql("SELECT count(*) FROM pg_prepared_statements").scalar() == 0
+    engine.dispose()
