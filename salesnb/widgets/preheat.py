@@ -27,23 +27,51 @@ def request_info_url(environ: MutableMapping[str, str] = os.environ) -> str:
             f"{environ.get('VOILA_APP_PORT', '8866')}{base}voila/query/{environ.get('VOILA_KERNEL_ID')}")
 
 
-async def _receive(url: str) -> str | None:
-    try:
-        async with websockets.connect(url, open_timeout=5) as socket:
-            return await socket.recv()
-    except (TimeoutError, OSError, websockets.exceptions.WebSocketException) as exc:
-        warnings.warn(f"no page request from {url}: {exc}", stacklevel=1)
-        return None
+# How long a preheated kernel keeps trying to reach the server, without a connection, before it gives up on its
+# request (the page then opens signed out).  The server owns its kernels: this only ends one whose server died.
+PATIENCE_SECONDS = 600.0
+OPEN_TIMEOUT_SECONDS = 30.0  # Voila's helper allows 5 s: a server starting many kernels at once takes longer
+RETRY_SECONDS = (0.2, 0.5, 1.0, 2.0)  # the pause before each new try (the last one repeats)
 
 
-def wait_for_request(environ: MutableMapping[str, str] = os.environ) -> None:
+async def _receive(url: str, patience: float) -> str | None:
+    """The request's environment from ``url``: connect, wait for the one message; connect again while the
+    connection fails or drops (Voila keeps a request that arrives in between for the next connection), until
+    ``patience`` seconds pass without a connection."""
+    loop = asyncio.get_running_loop()
+    tries, failing_since = 0, loop.time()
+    while True:
+        try:
+            # no keep-alive pings: the kernel may wait hours for its request, and a busy server that answers
+            # a ping late would close the wait (websockets' default closes after 20 s without a pong)
+            async with websockets.connect(url, open_timeout=min(OPEN_TIMEOUT_SECONDS, patience),
+                                          ping_interval=None) as socket:
+                tries = 0
+                return await socket.recv()
+        except (TimeoutError, OSError, websockets.exceptions.WebSocketException) as exc:
+            if tries == 0:
+                failing_since = loop.time()
+            pause = RETRY_SECONDS[min(tries, len(RETRY_SECONDS) - 1)]
+            tries += 1
+            if loop.time() + pause - failing_since > patience:
+                warnings.warn(f"no page request from {url} after {tries} tries: {exc}", stacklevel=1)
+                return None
+            await asyncio.sleep(pause)
+
+
+def wait_for_request(environ: MutableMapping[str, str] = os.environ, patience: float | None = None) -> None:
     """In a preheated kernel (``VOILA_PREHEAT=True``), block until the page is requested; put the request's
-    variables (``QUERY_STRING``, ``HTTP_COOKIE`` …) in ``environ``.  Elsewhere return at once."""
+    variables (``QUERY_STRING``, ``HTTP_COOKIE`` …) in ``environ``.  Elsewhere return at once.
+
+    A server too busy to answer, or a connection that drops, is tried again for up to ``patience`` seconds
+    (default :data:`PATIENCE_SECONDS`).
+    """
     if environ.get("VOILA_PREHEAT", "False") == "False":
         return
     received: list[str | None] = []
     # the kernel's own event loop is running this cell: the websocket gets a loop in a thread of its own
-    thread = threading.Thread(target=lambda: received.append(asyncio.run(_receive(request_info_url(environ)))))
+    url, patience = request_info_url(environ), PATIENCE_SECONDS if patience is None else patience
+    thread = threading.Thread(target=lambda: received.append(asyncio.run(_receive(url, patience))))
     thread.start()
     thread.join()
     if received and received[0] is not None:

@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from sqlalchemy import update
 
 from salesnb.auth import SYSTEM
@@ -125,6 +126,17 @@ def session_cookie(server, user_id: str) -> dict:
     return {"name": COOKIE_NAME, "value": token, "url": server.url}
 
 
+def page_never_shown(page, server, app: str) -> str:
+    """What a failed wait for an app's page shows: the page's text and the server log's end (a CI run's only
+    trace of a page that stayed empty)."""
+    try:
+        body = page.locator("body").inner_text(timeout=5_000)[-1500:]
+    except PlaywrightTimeout:
+        body = "(no body)"
+    return (f"the {app} page never showed its header\n--- page text ---\n{body}\n"
+            f"--- server log ({server.log_path}), last 6000 characters ---\n{server.log_text()[-6000:]}")
+
+
 class AppPage:
     """A browser tab on one app, signed in (by default as the sales director, who sees everything)."""
 
@@ -152,7 +164,10 @@ class AppPage:
         # not goto's "load": Voila streams the page while the kernel builds the app, and a busy CI machine can
         # take longer than the default timeout for that; the widgets are what the tests wait for
         self.page.goto(self.server.page_url(app, query), wait_until="commit", timeout=timeout)
-        self.page.wait_for_selector(".snb-app .snb-header", timeout=timeout)
+        try:
+            self.page.wait_for_selector(".snb-app .snb-header", timeout=timeout)
+        except PlaywrightTimeout as exc:
+            raise AssertionError(page_never_shown(self.page, self.server, app)) from exc
         return self.page
 
     def screenshot(self, name: str) -> Path:

@@ -19,7 +19,7 @@ from salesnb.web.background import BackgroundServer
 from salesnb.web.serve import default_apps_dir
 
 from ..widgets.seed import AS_OF
-from .conftest import session_cookie
+from .conftest import page_never_shown, session_cookie
 
 # (app, who opens it, the name the page header shows)
 VISITS = (("index", "D01", "周总监"), ("my_work", "U01", "张伟"), ("dashboard", "D01", "周总监"),
@@ -61,7 +61,10 @@ def test_people_opening_preheated_pages_at_once_each_see_their_own_page(browser,
                 shown[app] = page.locator(WHO).first.inner_text()
             except PlaywrightTimeout:  # an empty frame: the failure this test is about
                 shown[app] = None
-        assert shown == {app: f"{name}（{who}）" for app, who, name in VISITS}, preheated.log_path
+        expected = {app: f"{name}（{who}）" for app, who, name in VISITS}
+        assert shown == expected, "\n".join(page_never_shown(page, preheated, app)
+                                             for page, (app, _who, _name) in zip(pages, VISITS, strict=True)
+                                             if shown[app] is None)
     finally:
         for context in contexts:
             context.close()

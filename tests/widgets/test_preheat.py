@@ -9,44 +9,82 @@ import threading
 import pytest
 from websockets.asyncio.server import serve
 
+from salesnb.web.background import free_port
 from salesnb.widgets.preheat import request_info_url, wait_for_request
+
+
+REQUEST = {"QUERY_STRING": "lang=en&item=C1", "HTTP_COOKIE": "snb=abc"}
+
+
+class VoilaQuery:
+    """A stand-in for Voila's ``RequestInfoSocketHandler`` in a thread: sends one request's environment to
+    ``/voila/query/<kernel id>``; ``drop_first`` closes the first connection without it; ``after`` seconds
+    pass before it listens (the port refuses until then)."""
+
+    def __init__(self, *, drop_first: bool = False, after: float = 0.0):
+        self.drop_first, self.after = drop_first, after
+        self.asked: list[str] = []
+        self.port = free_port()
+        self._listening, self._stop = threading.Event(), threading.Event()
+        self._thread = threading.Thread(target=lambda: asyncio.run(self._main()), daemon=True)
+
+    async def _handler(self, socket):
+        self.asked.append(socket.request.path)
+        if self.drop_first and len(self.asked) == 1:
+            return  # closes the connection, nothing sent
+        await socket.send(json.dumps(REQUEST))
+        await socket.wait_closed()
+
+    async def _main(self):
+        await asyncio.sleep(self.after)
+        async with serve(self._handler, "127.0.0.1", self.port):
+            self._listening.set()
+            while not self._stop.is_set():
+                await asyncio.sleep(0.05)
+
+    def __enter__(self):
+        self._thread.start()
+        if not self.after:
+            assert self._listening.wait(10)
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join(10)
+
+    def environ(self, kernel_id: str = "k-1") -> dict[str, str]:
+        """A preheated kernel's variables pointing at this server."""
+        return {"VOILA_PREHEAT": "True", "VOILA_APP_PORT": str(self.port), "VOILA_KERNEL_ID": kernel_id,
+                "VOILA_SERVER_URL": "/base/"}
 
 
 @pytest.fixture
 def voila_query():
-    """A stand-in for Voila's ``RequestInfoSocketHandler``: sends one request's environment to
-    ``/voila/query/<kernel id>``; yields (port, the paths asked for)."""
-    asked: list[str] = []
-    ready, stop = threading.Event(), threading.Event()
-    found: dict[str, int] = {}
-
-    async def handler(socket):
-        asked.append(socket.request.path)
-        await socket.send(json.dumps({"QUERY_STRING": "lang=en&item=C1", "HTTP_COOKIE": "snb=abc"}))
-        await socket.wait_closed()
-
-    async def main():
-        async with serve(handler, "127.0.0.1", 0) as server:
-            found["port"] = server.sockets[0].getsockname()[1]
-            ready.set()
-            while not stop.is_set():
-                await asyncio.sleep(0.05)
-
-    thread = threading.Thread(target=lambda: asyncio.run(main()), daemon=True)
-    thread.start()
-    assert ready.wait(10)
-    yield found["port"], asked
-    stop.set()
-    thread.join(10)
+    with VoilaQuery() as server:
+        yield server
 
 
 def test_the_request_environment_arrives_from_voila(voila_query):
-    port, asked = voila_query
-    environ = {"VOILA_PREHEAT": "True", "VOILA_APP_PORT": str(port), "VOILA_KERNEL_ID": "k-1",
-               "VOILA_SERVER_URL": "/base/"}
+    environ = voila_query.environ()
     wait_for_request(environ)
-    assert asked == ["/base/voila/query/k-1"]
+    assert voila_query.asked == ["/base/voila/query/k-1"]
     assert environ["QUERY_STRING"] == "lang=en&item=C1" and environ["HTTP_COOKIE"] == "snb=abc"
+
+
+def test_a_server_that_answers_late_is_tried_again():
+    """A loaded server (many kernels starting) may not accept the kernel's connection for seconds."""
+    with VoilaQuery(after=1.5) as server:
+        environ = server.environ()
+        wait_for_request(environ, patience=30)
+    assert environ["HTTP_COOKIE"] == "snb=abc" and server.asked == ["/base/voila/query/k-1"]
+
+
+def test_a_dropped_connection_is_opened_again():
+    with VoilaQuery(drop_first=True) as server:
+        environ = server.environ("k-3")
+        wait_for_request(environ, patience=30)
+    assert server.asked == ["/base/voila/query/k-3"] * 2
+    assert environ["QUERY_STRING"] == "lang=en&item=C1"
 
 
 def test_a_kernel_not_preheated_does_not_wait():
@@ -56,9 +94,9 @@ def test_a_kernel_not_preheated_does_not_wait():
 
 
 def test_no_server_leaves_the_environment_as_it_was():
-    environ = {"VOILA_PREHEAT": "True", "VOILA_APP_PORT": "1", "VOILA_KERNEL_ID": "k-2"}
+    environ = {"VOILA_PREHEAT": "True", "VOILA_APP_PORT": str(free_port()), "VOILA_KERNEL_ID": "k-2"}
     with pytest.warns(UserWarning, match="no page request"):
-        wait_for_request(environ)
+        wait_for_request(environ, patience=1)
     assert "QUERY_STRING" not in environ
 
 
@@ -73,7 +111,8 @@ def test_waiting_for_the_request_does_not_import_voila():
     """Voila's own helper would bring Jupyter Server and nbconvert into every app kernel (≈ 50 MiB)."""
     probe = ("import os, sys, warnings; warnings.simplefilter('ignore')\n"
              "os.environ.update(VOILA_PREHEAT='True', VOILA_APP_PORT='1', VOILA_KERNEL_ID='k')\n"
-             "from salesnb.widgets import apps\n"
+             "from salesnb.widgets import apps, preheat\n"
+             "preheat.PATIENCE_SECONDS = 0.5\n"
              "print(apps._request_language('index'))\n"
              "print(sorted(m for m in ('voila', 'jupyter_server', 'nbconvert') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
