@@ -20,7 +20,9 @@ leads, orders, invoices and to-dos new or changed, written through the
 importer by ``day_of_changes.py``) and the next day's run, measured the same
 way and printed beside the first.  On PostgreSQL the night between them is a
 ``VACUUM ANALYZE`` (what autovacuum, on by default, does in those 24 hours;
-``--no-night`` leaves it out).
+``--no-night`` leaves it out).  ``--keep-first`` keeps a copy of the store as
+the first run left it; ``--from-first`` then measures the night, the day of
+changes and the next day again from that copy, without a first run.
 """
 
 from __future__ import annotations
@@ -83,33 +85,19 @@ class TreeMemory:
             self._stop.wait(self.every)
 
 
-def private_copy(args, backend: str) -> str:
-    """A copy of the shared benchmark database that this run may change."""
-    shared = bench_checks.database_url(args, backend)
+def daily_url(args, backend: str) -> str:
+    """Where this benchmark's private copy of the shared database is."""
     if backend == "sqlite":
-        source = bench_checks.data_dir(args) / "salesnb.db"
-        target = Path(args.data) / f"daily-{args.orders}.db"
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{target}{suffix}").unlink(missing_ok=True)
-        started = time.perf_counter()
-        import sqlite3
-
-        with sqlite3.connect(f"file:{source}?mode=ro", uri=True) as src, sqlite3.connect(target) as dst:
-            src.backup(dst)  # a consistent copy even while another benchmark uses the shared file
-        print(f"copied the {target.stat().st_size / 2**20:,.0f} MiB SQLite database in "
-              f"{time.perf_counter() - started:.1f}s")
-        return f"sqlite:///{target}"
-    from sqlalchemy import create_engine, text
+        return f"sqlite:///{Path(args.data) / f'daily-{args.orders}.db'}"
     from sqlalchemy.engine import make_url
 
-    url = make_url(shared)
-    name = f"salesnb_bench_daily_{args.orders}"
-    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{url.database}"'))
-    admin.dispose()
-    return url.set(database=name).render_as_string(hide_password=False)
+    url = make_url(bench_checks.database_url(args, backend))
+    return url.set(database=f"salesnb_bench_daily_{args.orders}").render_as_string(hide_password=False)
+
+
+def private_copy(args, backend: str) -> str:
+    """A copy of the shared benchmark database that this run may change."""
+    return _copy_store(bench_checks.database_url(args, backend), daily_url(args, backend))
 
 
 def trivial_notebook(folder: Path) -> Path:
@@ -191,6 +179,10 @@ def main() -> None:
     parser.add_argument("--fraction", type=float, default=0.01, help="share of rows a day changes (--next-day)")
     parser.add_argument("--no-night", action="store_true",
                         help="PostgreSQL, --next-day: no VACUUM ANALYZE between the runs (see night())")
+    parser.add_argument("--keep-first", action="store_true",
+                        help="--next-day: keep a copy of the store as the first run left it (…-first)")
+    parser.add_argument("--from-first", action="store_true",
+                        help="no first run: the next day again, on a copy of the store --keep-first kept")
     parser.add_argument("--pg-load", choices=["copy", "importer"], default="copy",
                         help="how the shared PostgreSQL store is loaded the first time (as in bench_checks.py)")
     args = parser.parse_args()
@@ -198,24 +190,29 @@ def main() -> None:
 
     bench_checks.ensure_files(args)
     bench_checks.ensure_loaded(args, args.backend)
-    url = private_copy(args, args.backend)
     home = Path(args.data) / f"daily-{args.orders}-home"
     shutil.rmtree(home, ignore_errors=True)
     home.mkdir(parents=True)
-
-    trivial = trivial_runs(home, args.trivial_runs)
     limit = args.notify_limit if args.notify_limit > 0 else None
-    seconds, memory, run = run_daily(url, args.as_of, home, args.steps, limit)
-    print(f"\ndaily_checks template on {args.orders:,} orders ({args.backend}), as of {args.as_of}")
-    first = report(seconds, memory, run)
-    print(f"  trivial 3-cell papermill run: median {statistics.median(trivial):.2f} s "
-          f"(runs: {', '.join(f'{s:.2f}' for s in trivial)}) = kernel start-up and shutdown")
-    if not args.next_day:
-        return
+    if args.from_first:
+        url = copy_first(daily_url(args, args.backend))
+        first = None
+    else:
+        url = private_copy(args, args.backend)
+        trivial = trivial_runs(home, args.trivial_runs)
+        seconds, memory, run = run_daily(url, args.as_of, home, args.steps, limit)
+        print(f"\ndaily_checks template on {args.orders:,} orders ({args.backend}), as of {args.as_of}")
+        first = report(seconds, memory, run)
+        print(f"  trivial 3-cell papermill run: median {statistics.median(trivial):.2f} s "
+              f"(runs: {', '.join(f'{s:.2f}' for s in trivial)}) = kernel start-up and shutdown")
+        if not args.next_day:
+            return
     from salesnb.db import make_engine
     from salesnb.timeutil import parse_as_of
 
     day = parse_as_of(args.as_of) + timedelta(days=1)
+    if args.keep_first and first is not None:
+        print(f"\nthe store as the first run left it: {keep_copy(url)}")
     engine = make_engine(url)
     if args.backend == "postgresql" and not args.no_night:
         night(engine)
@@ -226,9 +223,54 @@ def main() -> None:
     seconds, memory, run = run_daily(url, day.strftime("%Y-%m-%d %H:%M:%S"), home, args.steps, limit)
     print(f"next day's run, as of {day:%Y-%m-%d %H:%M}")
     second = report(seconds, memory, run)
+    if first is None:
+        return
     print(f"\n{'':<28}{'first run':>12}{'next day':>12}")
     for key, unit in (("seconds", "s"), ("largest_mib", "MiB"), ("tree_mib", "MiB")):
         print(f"{key + ' (' + unit + ')':<28}{first[key]:>12,.1f}{second[key]:>12,.1f}")
+
+
+def keep_copy(url: str) -> str:
+    """A copy of the store at ``url`` beside it (``…-first``, ``…_first``); return its URL."""
+    return _copy_store(url, first_of(url))
+
+
+def copy_first(url: str) -> str:
+    """Replace the store at ``url`` with the copy :func:`keep_copy` kept of it; return ``url``."""
+    return _copy_store(first_of(url), url)
+
+
+def first_of(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return f"sqlite:///{Path(parsed.database).with_name(Path(parsed.database).stem + '-first.db')}"
+    return parsed.set(database=f"{parsed.database}_first").render_as_string(hide_password=False)
+
+
+def _copy_store(source: str, target: str) -> str:
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    src, dst = make_url(source), make_url(target)
+    started = time.perf_counter()
+    if src.get_backend_name() == "sqlite":
+        import sqlite3
+
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{dst.database}{suffix}").unlink(missing_ok=True)
+        # a consistent copy even while another benchmark uses the shared file
+        with sqlite3.connect(f"file:{src.database}?mode=ro", uri=True) as a, sqlite3.connect(dst.database) as b:
+            a.backup(b)
+    else:
+        admin = create_engine(src.set(database="postgres"), isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{dst.database}" WITH (FORCE)'))
+            conn.execute(text(f'CREATE DATABASE "{dst.database}" TEMPLATE "{src.database}"'))
+        admin.dispose()
+    print(f"copied {src.database} to {dst.database} in {time.perf_counter() - started:.1f} s")
+    return target
 
 
 def night(engine) -> None:
@@ -241,7 +283,8 @@ def night(engine) -> None:
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         autovacuum = conn.execute(text("SHOW autovacuum")).scalar()
         conn.execute(text("VACUUM ANALYZE"))
-    print(f"\nthe night: VACUUM ANALYZE in {time.perf_counter() - started:.1f} s (the server's autovacuum: {autovacuum})")
+    print(f"\nthe night: VACUUM ANALYZE in {time.perf_counter() - started:.1f} s "
+          f"(the server's autovacuum: {autovacuum})")
 
 
 def report(seconds: float, memory: TreeMemory, run: dict) -> dict:
