@@ -42,7 +42,7 @@ from sqlalchemy import Engine
 
 from ..auth.visibility import Scope
 from ..config import Settings
-from ..db import plan_beside
+from ..db import plan_beside, plan_for_counts
 from ..i18n import t
 from . import data as q
 from .compliance import compliance_counts, lead_items
@@ -239,6 +239,7 @@ def count_kpis(engine: Engine, as_of: datetime, *, kpis: tuple[str, ...] = ALL_K
     items: dict[str, pd.DataFrame] = {}
     repair = None
     with engine.connect() as conn:
+        plan_for_counts(conn)
         if beside:
             plan_beside(conn)
         data = KpiData(conn, as_of, scope)
