@@ -40,6 +40,8 @@ def to_local(value: datetime) -> datetime:
     """Make ``value`` aware (naive means local) and express it in the local zone."""
     if value.tzinfo is None:
         return value.replace(tzinfo=_local_tz)
+    if value.tzinfo is _local_tz:
+        return value  # what astimezone would return (documented), without its cost: values read are local already
     return value.astimezone(_local_tz)
 
 

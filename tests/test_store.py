@@ -112,9 +112,31 @@ def test_rows_given_as_columns_are_stored_exactly_whatever_their_text(engine):
     numbers = [0, -1, 2**62, None, 5, 6, 7, 8]
     with engine.begin() as conn:
         table.create(conn)
+        insert_columns(conn, table, key=[], label=[], n=[])  # nothing to insert: nothing happens
         insert_columns(conn, table, key=keys, label=labels, n=numbers)
         stored = {row.key: (row.label, row.n) for row in conn.execute(select(table))}
     assert stored == {k: (label, n) for k, label, n in zip(keys, labels, numbers)}
+
+
+def test_rows_given_as_columns_keep_their_types_conversion(engine):
+    """A column whose type converts values (an aware timestamp stored as UTC) goes through SQLAlchemy's
+    conversion; the others are written as they are (SQLite's fast path)."""
+    from sqlalchemy import Column, Integer, MetaData, Table
+
+    from salesnb.db import insert_columns
+    from salesnb.types import UTCDateTime
+
+    table = Table("salesnb_test_times", MetaData(), Column("n", Integer, primary_key=True), Column("at", UTCDateTime),
+                  prefixes=["TEMPORARY"])
+    shanghai = timezone(timedelta(hours=8))
+    times = [datetime(2026, 3, 1, 9, 0, tzinfo=shanghai), None, datetime(2026, 3, 1, 1, 30, tzinfo=timezone.utc)]
+    with engine.begin() as conn:
+        table.create(conn)
+        insert_columns(conn, table, n=[1, 2, 3], at=times)
+        stored = dict(conn.execute(select(table.c.n, table.c.at)).all())
+        raw = conn.exec_driver_sql("SELECT CAST(at AS TEXT) FROM salesnb_test_times WHERE n = 1").scalar()
+    assert stored == {1: times[0], 2: None, 3: times[2]}  # the same instants
+    assert raw.startswith("2026-03-01 01:00:00")  # stored as UTC
 
 
 def test_among_selects_the_rows_whose_value_is_one_of_many(engine):
