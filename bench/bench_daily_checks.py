@@ -180,7 +180,7 @@ def main() -> None:
     parser.add_argument("--no-night", action="store_true",
                         help="PostgreSQL, --next-day: no VACUUM ANALYZE between the runs (see night())")
     parser.add_argument("--keep-first", action="store_true",
-                        help="--next-day: keep a copy of the store as the first run left it (…-first)")
+                        help="keep a copy of the store as the first run left it (…-first)")
     parser.add_argument("--from-first", action="store_true",
                         help="no first run: the next day again, on a copy of the store --keep-first kept")
     parser.add_argument("--pg-load", choices=["copy", "importer"], default="copy",
@@ -205,14 +205,14 @@ def main() -> None:
         first = report(seconds, memory, run)
         print(f"  trivial 3-cell papermill run: median {statistics.median(trivial):.2f} s "
               f"(runs: {', '.join(f'{s:.2f}' for s in trivial)}) = kernel start-up and shutdown")
+        if args.keep_first:
+            print(f"\nthe store as the first run left it: {keep_copy(url)}")
         if not args.next_day:
             return
     from salesnb.db import make_engine
     from salesnb.timeutil import parse_as_of
 
     day = parse_as_of(args.as_of) + timedelta(days=1)
-    if args.keep_first and first is not None:
-        print(f"\nthe store as the first run left it: {keep_copy(url)}")
     engine = make_engine(url)
     if args.backend == "postgresql" and not args.no_night:
         night(engine)
@@ -237,6 +237,20 @@ def keep_copy(url: str) -> str:
 
 def copy_first(url: str) -> str:
     """Replace the store at ``url`` with the copy :func:`keep_copy` kept of it; return ``url``."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    first = make_url(first_of(url))
+    if first.get_backend_name() == "sqlite":
+        kept = Path(first.database).exists()
+    else:
+        admin = create_engine(first.set(database="postgres"))
+        with admin.connect() as conn:
+            kept = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                                {"name": first.database}).first() is not None
+        admin.dispose()
+    if not kept:
+        raise SystemExit(f"no kept first run at {first.database}: run with --keep-first once")
     return _copy_store(first_of(url), url)
 
 

@@ -18,6 +18,7 @@ import warnings
 from collections.abc import MutableMapping
 
 import websockets
+from websockets.exceptions import InvalidStatus, InvalidURI, WebSocketException
 
 
 def request_info_url(environ: MutableMapping[str, str] = os.environ) -> str:
@@ -27,30 +28,37 @@ def request_info_url(environ: MutableMapping[str, str] = os.environ) -> str:
             f"{environ.get('VOILA_APP_PORT', '8866')}{base}voila/query/{environ.get('VOILA_KERNEL_ID')}")
 
 
-# How long a preheated kernel keeps trying to reach the server, without a connection, before it gives up on its
-# request (the page then opens signed out).  The server owns its kernels: this only ends one whose server died.
+# How long a preheated kernel keeps trying to reach the server, without a connection that holds, before it gives
+# up on its request (the page then opens signed out).  The server owns its kernels: this only ends one whose
+# server died.  The opening handshake may take as long: a client that gives up on a handshake the server accepts
+# later leaves Voila two connections for one kernel, and it may then keep the dead one and lose the request.
 PATIENCE_SECONDS = 600.0
-OPEN_TIMEOUT_SECONDS = 30.0  # Voila's helper allows 5 s: a server starting many kernels at once takes longer
+STEADY_SECONDS = 5.0  # a connection that held this long starts the patience again when it drops
 RETRY_SECONDS = (0.2, 0.5, 1.0, 2.0)  # the pause before each new try (the last one repeats)
+# Answers that trying again does not change (a wrong address, a refused upgrade): give up at once, as Voila does
+FINAL = (InvalidURI, InvalidStatus)
 
 
 async def _receive(url: str, patience: float) -> str | None:
     """The request's environment from ``url``: connect, wait for the one message; connect again while the
     connection fails or drops (Voila keeps a request that arrives in between for the next connection), until
-    ``patience`` seconds pass without a connection."""
+    ``patience`` seconds pass without a connection that held."""
     loop = asyncio.get_running_loop()
     tries, failing_since = 0, loop.time()
     while True:
+        opened = None
         try:
             # no keep-alive pings: the kernel may wait hours for its request, and a busy server that answers
             # a ping late would close the wait (websockets' default closes after 20 s without a pong)
-            async with websockets.connect(url, open_timeout=min(OPEN_TIMEOUT_SECONDS, patience),
-                                          ping_interval=None) as socket:
-                tries = 0
+            async with websockets.connect(url, open_timeout=patience, ping_interval=None) as socket:
+                opened = loop.time()
                 return await socket.recv()
-        except (TimeoutError, OSError, websockets.exceptions.WebSocketException) as exc:
-            if tries == 0:
-                failing_since = loop.time()
+        except FINAL as exc:
+            warnings.warn(f"no page request from {url}: {exc}", stacklevel=1)
+            return None
+        except (TimeoutError, OSError, WebSocketException) as exc:
+            if opened is not None and loop.time() - opened >= STEADY_SECONDS:
+                tries, failing_since = 0, loop.time()
             pause = RETRY_SECONDS[min(tries, len(RETRY_SECONDS) - 1)]
             tries += 1
             if loop.time() + pause - failing_since > patience:

@@ -62,9 +62,9 @@ def test_people_opening_preheated_pages_at_once_each_see_their_own_page(browser,
             except PlaywrightTimeout:  # an empty frame: the failure this test is about
                 shown[app] = None
         expected = {app: f"{name}（{who}）" for app, who, name in VISITS}
-        assert shown == expected, "\n".join(page_never_shown(page, preheated, app)
-                                             for page, (app, _who, _name) in zip(pages, VISITS, strict=True)
-                                             if shown[app] is None)
+        empty = [(page, app) for page, (app, _who, _name) in zip(pages, VISITS, strict=True) if shown[app] is None]
+        assert shown == expected, (f"{shown}\nserver log: {preheated.log_path}\n"
+                                   + "\n".join(page_never_shown(page, preheated, app) for page, app in empty[:1]))
     finally:
         for context in contexts:
             context.close()

@@ -5,6 +5,8 @@ import json
 import subprocess
 import sys
 import threading
+import time
+from http import HTTPStatus
 
 import pytest
 from websockets.asyncio.server import serve
@@ -21,8 +23,9 @@ class VoilaQuery:
     ``/voila/query/<kernel id>``; ``drop_first`` closes the first connection without it; ``after`` seconds
     pass before it listens (the port refuses until then)."""
 
-    def __init__(self, *, drop_first: bool = False, after: float = 0.0):
-        self.drop_first, self.after = drop_first, after
+    def __init__(self, *, drop_first: bool = False, after: float = 0.0, drop_all: bool = False,
+                 refuse: bool = False):
+        self.drop_first, self.after, self.drop_all, self.refuse = drop_first, after, drop_all, refuse
         self.asked: list[str] = []
         self.port = free_port()
         self._listening, self._stop = threading.Event(), threading.Event()
@@ -30,14 +33,18 @@ class VoilaQuery:
 
     async def _handler(self, socket):
         self.asked.append(socket.request.path)
-        if self.drop_first and len(self.asked) == 1:
+        if self.drop_all or (self.drop_first and len(self.asked) == 1):
             return  # closes the connection, nothing sent
         await socket.send(json.dumps(REQUEST))
         await socket.wait_closed()
 
     async def _main(self):
         await asyncio.sleep(self.after)
-        async with serve(self._handler, "127.0.0.1", self.port):
+        def not_found(connection, request):
+            self.asked.append(request.path)
+            return connection.respond(HTTPStatus.NOT_FOUND, "no such kernel\n")
+
+        async with serve(self._handler, "127.0.0.1", self.port, process_request=not_found if self.refuse else None):
             self._listening.set()
             while not self._stop.is_set():
                 await asyncio.sleep(0.05)
@@ -85,6 +92,36 @@ def test_a_dropped_connection_is_opened_again():
         wait_for_request(environ, patience=30)
     assert server.asked == ["/base/voila/query/k-3"] * 2
     assert environ["QUERY_STRING"] == "lang=en&item=C1"
+
+
+def waited(environ: dict, patience: float, limit: float = 30.0) -> float:
+    """Seconds ``wait_for_request`` took (failing, not hanging the suite, past ``limit``)."""
+    started = time.monotonic()
+    thread = threading.Thread(target=wait_for_request, args=(environ, patience), daemon=True)
+    thread.start()
+    thread.join(limit)
+    assert not thread.is_alive(), f"still waiting after {limit} s"
+    return time.monotonic() - started
+
+
+def test_a_server_that_closes_every_connection_at_once_is_given_up_on():
+    """Connections that open and close at once do not start the patience again (it counts without a connection
+    that held): the kernel stops trying instead of reconnecting forever."""
+    with VoilaQuery(drop_all=True) as server:
+        environ = server.environ("k-4")
+        with pytest.warns(UserWarning, match="no page request"):
+            took = waited(environ, patience=1.5)
+    assert 0.5 < took < 10 and len(server.asked) >= 3
+    assert "HTTP_COOKIE" not in environ
+
+
+def test_a_refused_upgrade_is_final():
+    """A wrong address (the server answers 404) is not tried again for the whole patience."""
+    with VoilaQuery(refuse=True) as server:
+        environ = server.environ("k-5")
+        with pytest.warns(UserWarning, match="no page request"):
+            took = waited(environ, patience=60)
+    assert took < 10 and server.asked == ["/base/voila/query/k-5"]
 
 
 def test_a_kernel_not_preheated_does_not_wait():
