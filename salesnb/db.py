@@ -112,27 +112,27 @@ def refresh_statistics(session: Session | Connection, written: int, *tables: str
         conn.exec_driver_sql("ANALYZE " + ", ".join(stale))
 
 
+def _set_local(session: Session | Connection, settings: dict[str, str]) -> None:
+    """PostgreSQL: ``SET LOCAL`` each of ``settings`` for the rest of the transaction.  Nothing on SQLite."""
+    conn = session.connection() if isinstance(session, Session) else session
+    if conn.dialect.name != "postgresql":
+        return
+    for name, value in settings.items():
+        conn.execute(text(f"SET LOCAL {name} = {value}"))
+
+
 def plan_for_bulk(session: Session | Connection, *, whole_cursor: bool = False) -> None:
     """PostgreSQL, for the rest of the transaction: no JIT (compiling a step's few big statements cost more than
     it saved); with ``whole_cursor``, cursors planned for all their rows, which the caller reads (a cursor is
     otherwise planned for its first tenth: nested loops).  Nothing on SQLite."""
-    conn = session.connection() if isinstance(session, Session) else session
-    if conn.dialect.name != "postgresql":
-        return
-    if whole_cursor:
-        conn.execute(text("SET LOCAL cursor_tuple_fraction = 1.0"))
-    conn.execute(text("SET LOCAL jit = off"))
+    _set_local(session, {"cursor_tuple_fraction": "1.0", "jit": "off"} if whole_cursor else {"jit": "off"})
 
 
 def plan_beside(session: Session | Connection) -> None:
     """PostgreSQL, for the rest of the transaction: no parallel workers and no JIT, for reads that run beside
     another step (the daily run's KPI counts, in a thread): on a small server their workers would take the
     cores the step is using, and it waits for nothing they compute.  Nothing on SQLite."""
-    conn = session.connection() if isinstance(session, Session) else session
-    if conn.dialect.name != "postgresql":
-        return
-    conn.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
-    conn.execute(text("SET LOCAL jit = off"))
+    _set_local(session, {"max_parallel_workers_per_gather": "0", "jit": "off"})
 
 
 def plan_for_counts(session: Session | Connection) -> None:
@@ -140,11 +140,7 @@ def plan_for_counts(session: Session | Connection) -> None:
     grouped into few groups, 1.3 M contracts into 84,000 owner-region-days).  The planner cannot tell how few
     groups a local day makes, expects one a row, and sorted every row instead of hashing them (the contracts:
     an index scan in owner order and a sort, 3.8 s; hashed, 1.2 s).  Nothing on SQLite."""
-    conn = session.connection() if isinstance(session, Session) else session
-    if conn.dialect.name != "postgresql":
-        return
-    conn.execute(text("SET LOCAL enable_sort = off"))
-    conn.execute(text("SET LOCAL enable_incremental_sort = off"))
+    _set_local(session, {"enable_sort": "off", "enable_incremental_sort": "off"})
 
 
 class among(ColumnElement[bool]):  # noqa: N801 - used like a function: among(column, values)
