@@ -44,7 +44,8 @@ from sqlalchemy.sql import FromClause
 
 from ..contracts.feasibility import OK, assess_pending
 from ..db import insert_columns
-from ..models import Base, Contract, Order
+from ..models import Base, Contract
+from ..receivables.queries import invoice_contract
 from ..rules.fields import computed_names, field_set
 from ..rules.nodes import MICROS, epoch_us
 from ..rules.sqlfuncs import epoch_us as sql_epoch_us
@@ -83,14 +84,6 @@ def fill_verdicts(session, as_of: datetime) -> None:
 def infeasible_verdicts() -> Any:
     """The filled verdicts the breaker refuses."""
     return select(VERDICTS).where(VERDICTS.c.reason != OK)
-
-
-def invoice_contract(src: FromClause) -> ColumnElement[Any]:
-    """The contract an invoice belongs to: its own ``contract_id``, else its order's."""
-    # correlated to ``src`` by name: nested in another subquery (the contract's terms or owner) SQLAlchemy would
-    # otherwise put ``src`` in this one's FROM, and every invoice would read some order's contract
-    via_order = select(Order.contract_id).where(Order.order_id == src.c.order_id).correlate(src).scalar_subquery()
-    return func.coalesce(src.c.contract_id, via_order)
 
 
 def payment_terms(contract_terms: ColumnElement[Any], default_terms_days: int = 0) -> ColumnElement[Any]:
