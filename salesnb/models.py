@@ -27,6 +27,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -136,6 +137,10 @@ class Lead(Canonical, Base):
     # sync that changes the row clears it (reset_on_change), so the daily grading reads only those leads (by index)
     grade_basis: Mapped[str | None] = mapped_column(String(120), index=True,
                                                     info={"internal": True, "reset_on_change": True})
+
+    # the leads nobody has answered, by age (lead_response_overdue): the plain created_at index matches them all
+    __table_args__ = (Index("ix_leads_unanswered", "created_at", sqlite_where=text("first_response_at IS NULL"),
+                            postgresql_where=text("first_response_at IS NULL")),)
 
 
 class Quote(Canonical, Base):
