@@ -269,7 +269,8 @@ def _materialise_delta(conn, delta: Table, check: Check, ctx: CheckContext) -> N
         query = (select(*(hits.c[c] for c in HIT_COLUMNS), stored.c.id.label("finding_id"))
                  .select_from(hits.join(stored, stored.c.entity_id == hits.c.entity_id, full=True)).where(changed))
     else:  # SQLite's full join scans every finding: each hit looks its finding up, each finding its hit
-        hits = finding_select(check, ctx).cte("hit").prefix_with("MATERIALIZED")
+        # the check's own hits are materialised once (finding_select); their shape as findings is not copied again
+        hits = finding_select(check, ctx).cte("hit").prefix_with("NOT MATERIALIZED")
         hit_again = (select(*(hits.c[c] for c in HIT_COLUMNS), f.c.id.label("finding_id"))
                      .select_from(hits.outerjoin(f, and_(is_open, f.c.entity_id == hits.c.entity_id)))
                      .where(or_(f.c.id.is_(None), _changed(check, f, hits))))
