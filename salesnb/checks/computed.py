@@ -67,12 +67,15 @@ VERDICTS = Table(
 )
 
 
-def fill_verdicts(session, as_of: datetime) -> None:
-    """Write the breaker's verdict on every contract pending approval at ``as_of`` to :data:`VERDICTS`."""
+def fill_verdicts(session, as_of: datetime, refused_only: bool = False) -> None:
+    """Write the breaker's verdict on every contract pending approval at ``as_of`` to :data:`VERDICTS` (only
+    the refusals with ``refused_only``: all the check needs)."""
     conn = session.connection()
     VERDICTS.create(conn, checkfirst=True)
     conn.execute(delete(VERDICTS))
     verdicts = assess_pending(session, as_of)
+    if refused_only:
+        verdicts = [v for v in verdicts if v.feasibility.code != OK]
     if verdicts:
         figures = [v.feasibility for v in verdicts]
         insert_columns(conn, VERDICTS, entity_id=[v.contract_id for v in verdicts],

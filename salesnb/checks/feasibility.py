@@ -26,7 +26,7 @@ from .computed import fill_verdicts, infeasible_verdicts
 
 def infeasible_hits(ctx: CheckContext) -> Select:
     """Pending-approval contracts submitted by ``ctx.as_of`` that the breaker's rule finds infeasible."""
-    fill_verdicts(ctx.session, ctx.as_of)
+    fill_verdicts(ctx.session, ctx.as_of, refused_only=True)
     hits = infeasible_verdicts().subquery("verdicts")
     labels = {code: t(f"check.delivery_infeasible.{code}", ctx.language) for code in REASONS}
     reason_text = case(*((hits.c.reason == code, text) for code, text in labels.items()), else_=hits.c.reason)
