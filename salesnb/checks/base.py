@@ -44,6 +44,7 @@ class CheckContext:
     params: Mapping[str, Any]
     language: str = "zh-CN"
     session: Any = None  # a Session on the run's connection, for checks that read settings from the store
+    prefetched: Any = None  # a Future of the check's ``prefetch`` when the run started it
 
 
 @dataclass
@@ -77,6 +78,9 @@ class Check:
     source: str = "python"
     needs: tuple[Any, ...] = ()  # salesnb.checks.blind.Needs: inputs reported when empty for a whole table
     started: str | None = None
+    # work the check can do on a connection of its own, beside the checks run before it (Python, like the
+    # breaker's rule): called as prefetch(engine, as_of) in a worker thread at the start of the run
+    prefetch: Callable[[Any, datetime], Any] | None = None
 
     def __post_init__(self) -> None:
         if (self.rule is None) == (self.query is None):

@@ -18,7 +18,7 @@ from . import messages  # noqa: F401  (registers the texts)
 from .base import Check, CheckContext, first_owner, materialised, related_owner
 from .blind import Needs
 from .computed import DEFAULT_SLA_TARGETS, days_overdue, payment_terms, sla_cutoffs, sla_level
-from .feasibility import infeasible_hits
+from .feasibility import infeasible_hits, judge_pending
 
 INVOICE_BUCKETS = (30, 60, 90)
 
@@ -108,7 +108,7 @@ scorecard_incomplete = Check(
 
 delivery_infeasible = Check(
     name="delivery_infeasible", table="contracts", severity="critical",
-    query=infeasible_hits,
+    query=infeasible_hits, prefetch=judge_pending,
     needs=(*(Needs("contracts", c, _PENDING, "check.scope.pending_contracts")
              for c in ("submitted_at", "promised_delivery_days", "product_line", "quantity", "dest_region")),
            Needs("production_slots"), Needs("lanes")),

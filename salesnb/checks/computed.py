@@ -42,7 +42,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql import FromClause
 
-from ..contracts.feasibility import OK, assess_pending
+from ..contracts.feasibility import OK, PendingVerdict, assess_pending
 from ..db import insert_columns
 from ..models import Base, Contract
 from ..receivables.queries import invoice_contract
@@ -67,13 +67,15 @@ VERDICTS = Table(
 )
 
 
-def fill_verdicts(session, as_of: datetime, refused_only: bool = False) -> None:
+def fill_verdicts(session, as_of: datetime, refused_only: bool = False,
+                  verdicts: list[PendingVerdict] | None = None) -> None:
     """Write the breaker's verdict on every contract pending approval at ``as_of`` to :data:`VERDICTS` (only
-    the refusals with ``refused_only``: all the check needs)."""
+    the refusals with ``refused_only``: all the check needs); ``verdicts``: those already judged."""
     conn = session.connection()
     VERDICTS.create(conn, checkfirst=True)
     conn.execute(delete(VERDICTS))
-    verdicts = assess_pending(session, as_of)
+    if verdicts is None:
+        verdicts = assess_pending(session, as_of)
     if refused_only:
         verdicts = [v for v in verdicts if v.feasibility.code != OK]
     if verdicts:

@@ -16,7 +16,9 @@ writes no findings rows.  A whole run is one transaction and writes one
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from time import perf_counter
@@ -184,9 +186,10 @@ def run_checks(engine: Engine, as_of: datetime | str, only: Iterable[str] | None
                 check.validate(p)
             delta = _delta_table()
             report = CheckReport(run.id, as_of, 0.0)
-            for check, p in prepared:
-                ctx = CheckContext(as_of, p, language, session)
-                report.checks[check.name] = _run_one(conn, delta, check, ctx, run.id)
+            with _prefetching(engine, as_of, [c for c, _ in prepared]) as prefetched:
+                for check, p in prepared:
+                    ctx = CheckContext(as_of, p, language, session, prefetched.get(check.name))
+                    report.checks[check.name] = _run_one(conn, delta, check, ctx, run.id)
             conn.execute(DropTable(delta, if_exists=True))
             if alerts:
                 labels = {c.name: c.label(language) for c, _ in prepared}
@@ -210,6 +213,24 @@ def run_checks(engine: Engine, as_of: datetime | str, only: Iterable[str] | None
     except Exception as exc:
         _record_failure(engine, as_of, started, exc)
         raise
+
+
+@contextmanager
+def _prefetching(engine: Engine, as_of: datetime, checks: list[Check]) -> Iterator[dict[str, Future]]:
+    """The checks' prefetches started in a worker thread, each on a connection of its own (name → Future),
+    while the run's connection queries the checks before them; none for an in-memory SQLite database, which
+    another connection would not see."""
+    wanted = [c for c in checks if c.prefetch is not None]
+    if not wanted or (engine.dialect.name == "sqlite" and engine.url.database in (None, "", ":memory:")):
+        yield {}
+        return
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="salesnb-prefetch") as pool:
+        futures = {c.name: pool.submit(c.prefetch, engine, as_of) for c in wanted}
+        try:
+            yield futures
+        finally:
+            for future in futures.values():
+                future.cancel()
 
 
 BASELINE_MODES = ("never", "first", "always")

@@ -143,6 +143,33 @@ def test_delivery_infeasible_edges(engine):
                 assert hits[contract.contract_id]["details"]["required_days"] == req.required_days
 
 
+def test_the_breakers_verdicts_are_judged_beside_the_other_checks(engine, monkeypatch):
+    """The rule runs in Python on a connection of its own while the run queries the checks before it; the
+    check's findings are the same."""
+    import threading
+
+    from salesnb.checks import feasibility
+
+    base_people(engine)
+    _capacity(engine)
+    pending = {"status": "pending_approval", "submitted_at": to_local(datetime(2026, 3, 10, 8, 0)),
+               "product_line": "泵", "dest_region": "华东", "quantity": 10}
+    add(engine, Contract, {"contract_id": "short", "promised_delivery_days": 4, **pending},
+        {"contract_id": "fine", "promised_delivery_days": 5, **pending})
+    threads = []
+    judge = feasibility.assess_pending
+
+    def recording(session, as_of):
+        threads.append(threading.current_thread().name)
+        return judge(session, as_of)
+
+    monkeypatch.setattr(feasibility, "assess_pending", recording)
+    report = run_checks(engine, to_local(datetime(2026, 3, 11, 9, 0)))
+    assert threads and all(name.startswith("salesnb-prefetch") for name in threads), threads
+    assert report.checks["delivery_infeasible"].count == 1
+    assert set(findings_frame(engine, check="delivery_infeasible").entity_id) == {"short"}
+
+
 def test_feasibility_agrees_with_the_contract_breaker(engine):
     """The contracts package's pure rule gives the same verdict as the check's figures."""
     from salesnb.contracts.feasibility import LaneOption, Slot, evaluate
