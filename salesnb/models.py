@@ -392,7 +392,8 @@ class Finding(Base):
     resolved_at: Mapped[datetime | None]
     run_id: Mapped[int | None] = mapped_column(Integer)
     __table_args__ = (
-        Index("ix_findings_open", "check_name", "resolved_at", "entity_id"),
+        # level and bucket too: a run counts its open findings by them from the index alone
+        Index("ix_findings_open", "check_name", "resolved_at", "entity_id", "level", "bucket"),
         Index("ix_findings_entity", "entity_type", "entity_id"),
     )
 

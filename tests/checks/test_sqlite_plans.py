@@ -49,3 +49,13 @@ def test_findings_no_longer_hit_are_found_against_the_hits_ids(sqlite_engine):
     assert report.checks["lead_response_overdue"].persisting == 2
     delta = next(s for s in statements if s.startswith("CREATE TEMPORARY TABLE salesnb_check_delta"))
     assert "findings.entity_id NOT IN (SELECT hit.entity_id" in " ".join(delta.split()), delta
+
+
+def test_open_findings_are_counted_by_level_and_bucket_from_the_index_alone(sqlite_engine):
+    from salesnb.models import Finding
+
+    f = Finding.__table__
+    for column in ("level", "bucket"):
+        query = (select(f.c[column], func.count()).where(f.c.check_name == "sla_breach", f.c.resolved_at.is_(None))
+                 .group_by(f.c[column]))
+        assert "USING COVERING INDEX ix_findings_open" in plan_of(sqlite_engine, query), column
