@@ -195,7 +195,7 @@ def queries_only(engine) -> dict[str, float]:
 
 
 def duckdb_queries() -> dict[str, str]:
-    """The seven checks as plain SQL over views of the CSV files (timestamps are local time, as written)."""
+    """The eight checks as plain SQL over views of the CSV files (timestamps are local time, as written)."""
     as_of = f"TIMESTAMP '{AS_OF}'"
     sla_cases = " ".join(f"WHEN '{n}' THEN {h}" for n, h in SLA_TARGETS.items())
     return {
@@ -232,6 +232,9 @@ def duckdb_queries() -> dict[str, str]:
             d AS (SELECT (late + {DAY_US - 1}) // {DAY_US} AS days FROM f WHERE late > 0)
             SELECT CASE WHEN days <= 30 THEN '1-30' WHEN days <= 60 THEN '31-60' WHEN days <= 90 THEN '61-90'
                         ELSE '90+' END AS bucket, count(*) FROM d GROUP BY 1""",
+        "scorecard_incomplete": """
+            SELECT count(*) FROM leads WHERE status = 'open'
+              AND (budget_provided IS NULL OR delivery_date_specified IS NULL OR purchase_freq_per_month IS NULL)""",
         "sla_breach": f"""
             WITH t AS (SELECT CASE node {sla_cases} END AS target_h, created_at FROM tasks WHERE done_at IS NULL),
             a AS (SELECT epoch_us({as_of}) - epoch_us(created_at) AS age, target_h * 3600000000 AS target FROM t
