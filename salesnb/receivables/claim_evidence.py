@@ -14,7 +14,7 @@ run:
 - ``claim_split_invoices`` (``_third_party``, ``_fee``) — one transfer for
   several claimed invoices of one customer; ``claim_split_rest``
   (``_third_party``) — one transfer for claimed invoices of a customer plus
-  one unclaimed invoice of theirs;
+  one unclaimed invoice of theirs, or two (to the cent, the only pair);
 - ``claim_split_payments`` (``_third_party``) — several transfers of one
   payer that together make one claimed amount;
 - ``claim_percentage`` — a known customer's instalment that is a usual share
@@ -26,6 +26,7 @@ compares every line with every claim.
 
 from __future__ import annotations
 
+import bisect
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
@@ -92,6 +93,8 @@ class ClaimBook:
             self._by_target[self.target(claim)].append(claim)
         for line in matcher.lines:
             self._lines_by_amount[line.amount].append(line)
+        self._by_time = sorted(self.claims, key=lambda c: (c.submitted, c.claim_id))  # claims by when filed
+        self._times = [c.submitted for c in self._by_time]
         groups = self._claim_groups(MAX_CLAIM_SET)
         self._sets = self._claim_sets(groups)
         # customer → the claim sets a rest may join (one claim fewer than the largest set)
@@ -164,6 +167,16 @@ class ClaimBook:
         soon = self.m.options.third_party_claim_days * DAY
         return 1 if all(0 <= c.submitted - line.booked <= soon for c in claims) else 2
 
+    def _namesakes(self, line: Line, customer: str | None) -> set[str] | None:
+        """The customers the payer is named alike when ``customer`` is one of several tied at the top (a group
+        company, a short name several customers share): the claim then decides between namesakes, and
+        invoices of customers the payer is not named like are no rivals."""
+        hits = self.m._customers(line)
+        if not hits or hits[0][1] < self.m.options.auto_name_score:
+            return None
+        top = {c for c, score in hits if score == hits[0][1]}
+        return top if customer in top and len(top) > 1 else None
+
     def _fits(self, claim: Claim, line: Line) -> tuple[int, bool] | None:
         """(payer rank, fee deducted) when ``line`` can be the payment ``claim`` speaks of, else None."""
         m, target = self.m, self.target(claim)
@@ -207,8 +220,9 @@ class ClaimBook:
         confidence = CLAIM_CONFIDENCE[best]
         if best[0] >= 1 and target < claim.amount:
             confidence = min(confidence, 0.8)  # an unknown payer paying the rest of an invoice: too easy a fit
-        if best[0] >= 1 and line.amount % ROUND_AMOUNT == 0:
-            confidence = min(confidence, 0.8)  # … or a round sum: no fingerprint of one invoice
+        if (best[0] >= 1 and line.amount % ROUND_AMOUNT == 0
+                and not self._namesakes(line, self.m.invoices[claim.invoice_id].customer_id)):
+            confidence = min(confidence, 0.8)  # … or a round sum from nobody known: no fingerprint of one invoice
         if len(found) > 1:
             confidence -= 0.02  # a weaker candidate exists
         if (len(found) > 1 and found[1][0] == best) or self._rivals(line, claim, best):
@@ -227,10 +241,17 @@ class ClaimBook:
     def _rivals(self, line: Line, claim: Claim, fit: tuple[int, bool]) -> bool:
         """Whether another open claim (of another invoice) fits ``line`` at least as well, or — the payer
         being nobody known — another open invoice has the line's amount (plus a typical fee, if one is
-        deducted)."""
+        deducted).  An invoice issued only after the line came in is no rival when the claimed one was
+        issued before it (a third company pays what its customer was billed), nor is an invoice of a
+        customer the payer is not named like when the payer is named like several customers, the claim's
+        among them (:meth:`_namesakes`)."""
         m = self.m
+        namesakes = self._namesakes(line, m.invoices[claim.invoice_id].customer_id)
+        billed = (m.invoices[claim.invoice_id].issued or 0.0) <= line.booked
         for fee in ((0, *TYPICAL_FEES) if fit[1] else (0,)) if fit[0] else ():
             if any(i != claim.invoice_id and m.remaining[i] == line.amount + fee and m._open(line, i)
+                   and (namesakes is None or m.invoices[i].customer_id in namesakes)
+                   and not (billed and (m.invoices[i].issued or 0.0) > line.booked)
                    for i in m._by_amount.get(line.amount + fee, ())):
                 return True
         for fee in (0, *TYPICAL_FEES):
@@ -335,6 +356,7 @@ class ClaimBook:
                                 and all(c.invoice_id != i for c in group)):
                             found.append((fee > 0, group, i))
         if not found:
+            self._match_line_and_pair(line, top[0], near)
             return
         best = min(fee for fee, _, _ in found)
         tier = [(group, i) for fee, group, i in found if fee == best]
@@ -348,9 +370,89 @@ class ClaimBook:
                      key=lambda i: (m.invoices[i].issued or 0.0, i))
         m._decide(line, [replace(p, evidence=evidence) for p in m._settle(line, ids, rule, confidence)])
 
+    def _claims_and_rest(self, line: Line, customer: str, near: Sequence[Claim],
+                         single: bool) -> list[tuple[bool, tuple[Claim, ...], tuple[str, ...]]]:
+        """Readings of ``line`` as some of the claims ``near`` (of ``customer``'s invoices) plus more open
+        invoices of ``customer``: one more, the line maybe less a typical fee (``single``), or two more, to the
+        cent.  Each is (fee deducted, the claims, the other invoices); at most five are looked for."""
+        m = self.m
+        pool = [i for i in m._by_customer.get(customer, ()) if m.remaining[i] > 0 and m._open(line, i)]
+        by_left: dict[int, list[str]] = defaultdict(list)
+        for i in pool:
+            by_left[m.remaining[i]].append(i)
+        found: list[tuple[bool, tuple[Claim, ...], tuple[str, ...]]] = []
+        for size in range(1, min(MAX_CLAIM_SET - 1, len(near)) + 1):
+            for group in combinations(near, size):
+                claimed = sum(c.amount for c in group)
+                ids = {c.invoice_id for c in group}
+                for fee in (0, *TYPICAL_FEES) if single else (0,):
+                    rest = line.amount + fee - claimed
+                    if rest <= 0:
+                        continue
+                    if single:
+                        found += [(fee > 0, group, (i,)) for i in by_left.get(rest, ()) if i not in ids]
+                    for i in pool if fee == 0 else ():
+                        if i not in ids and m.remaining[i] < rest:
+                            found += [(False, group, (i, j)) for j in by_left.get(rest - m.remaining[i], ())
+                                      if j > i and j not in ids]
+                if len(found) > 4:
+                    return found
+        return found
+
+    def _match_line_and_pair(self, line: Line, customer: str, near: list[Claim]) -> None:
+        """One transfer of a known customer for some claimed invoices and two unclaimed invoices of theirs,
+        when exactly one such reading exists (the claims say which invoices the money was for; the two others
+        must be the only pair that makes up the rest, and no other set of claims leaves a rest two invoices
+        make)."""
+        m = self.m
+        found = self._claims_and_rest(line, customer, near, single=False)
+        if not found:
+            return
+        confidence = 0.91 if len(found) == 1 else 0.6
+        _, group, pair = found[0]
+        evidence = ",".join(c.claim_id for c in group)
+        ids = sorted([c.invoice_id for c in group] + list(pair), key=lambda i: (m.invoices[i].issued or 0.0, i))
+        m._decide(line, [replace(p, evidence=evidence) for p in m._settle(line, ids, "claim_split_rest", confidence)])
+
+    def _match_claims_and_pair(self, line: Line) -> None:
+        """One transfer from a payer nobody knows, of an unusual amount (still unusual with a bank fee added
+        back), for invoices of one customer some of which reps claimed in the days right after the line: the
+        claimed ones and one more open invoice of that customer make the line exactly or less a typical fee,
+        or two more make it to the cent; and nothing else reads it — no other claims or rest, no open invoice
+        of the line's amount (maybe less a fee), which a payer nobody knows may as well have paid.  Unlike
+        :meth:`match_rest_from_anyone` it looks the claims up by the time they were filed, so a customer with
+        many open invoices is no obstacle."""
+        m = self.m
+        if (line.txn_id in m.used or not_for_invoices(line.memo) or is_person(line.payer_name)
+                or round_less_fee(line.amount) or m._customers(line)):
+            return
+        lo = bisect.bisect_left(self._times, line.booked)
+        hi = bisect.bisect_right(self._times, line.booked + m.options.third_party_claim_days * DAY)
+        by_customer: dict[str, dict[str, Claim]] = defaultdict(dict)
+        for claim in self._by_time[lo:hi]:
+            if (self._open(claim) and claim.amount == m.remaining[claim.invoice_id] and claim.amount < line.amount
+                    and m._open(line, claim.invoice_id)):
+                by_customer[m.invoices[claim.invoice_id].customer_id or ""].setdefault(claim.invoice_id, claim)
+        found: list[tuple[bool, tuple[Claim, ...], tuple[str, ...]]] = []
+        for customer, claimed_of in by_customer.items():
+            if customer:
+                near = list(claimed_of.values())[: m.options.max_claim_set_others]
+                found += self._claims_and_rest(line, customer, near, single=True)
+            if len(found) > 4:
+                return
+        if len(found) != 1 or any(m.remaining[i] == line.amount + fee and m._open(line, i)
+                                  for fee in (0, *TYPICAL_FEES) for i in m._by_amount.get(line.amount + fee, ())):
+            return  # another reading, or an open invoice the line pays whole (maybe less a fee)
+        fee, group, rest_ids = found[0]
+        rule = "claim_split_rest_third_party" + ("_fee" if fee else "")
+        ids = sorted([c.invoice_id for c in group] + list(rest_ids), key=lambda i: (m.invoices[i].issued or 0.0, i))
+        evidence = ",".join(c.claim_id for c in group)
+        m._decide(line, [replace(p, evidence=evidence) for p in m._settle(line, ids, rule, 0.9)])
+
     def match_rest_from_anyone(self, line: Line) -> None:
         """One transfer from a payer nobody knows for claimed invoices of one customer and one unclaimed one."""
         m = self.m
+        self._match_claims_and_pair(line)
         if not self._rest_sets or not_for_invoices(line.memo) or line.txn_id in m.used:
             return
         found: list[tuple[tuple[int, bool], tuple[Claim, ...], str]] = []
@@ -368,6 +470,12 @@ class ClaimBook:
         tier = [(group, i) for fit, group, i in found if fit == best]
         # The unclaimed invoice rests on the amount alone, as with amount_unique: it must be an unusual one.
         confidence = 0.9 if best == (1, False) and not round_less_fee(line.amount) else 0.6
+        # The same when a typical bank fee was deducted, as long as the line stays unusual with the fee added back.
+        if best == (1, True) and not round_less_fee(line.amount):
+            confidence = 0.9
+        if best[0] == 1 and self._namesakes(line, m.invoices[tier[0][0][0].invoice_id].customer_id):
+            # the payer is named like the claims' customer (and like others): the claims decide between them
+            confidence = 0.9 - (0.01 if best[1] else 0.0)
         if len(tier) > 1:
             confidence = 0.5
         group, rest_id = tier[0]

@@ -208,13 +208,32 @@ class Matcher:
         return hits
 
     def _top_customer(self, line: Line) -> tuple[str, float] | None:
-        """The single best customer when it clears the auto name score and is not tied with another."""
+        """The single best customer when it clears the auto name score and is not tied with another — or, tied
+        with namesakes, is the only one of them with an open invoice the line can be read against."""
         hits = self._customers(line)
         if not hits or hits[0][1] < self.options.auto_name_score:
             return None
         if len(hits) > 1 and hits[1][1] == hits[0][1]:
-            return None
+            # Named alike several customers (a group company, a short name they share): the one namesake whose
+            # open invoices read the line at all, when the others' read it in no way.
+            tied = [c for c, score in hits if score == hits[0][1]]
+            reading = [c for c in tied if self._reads_any(line, c)]
+            return (reading[0], hits[0][1]) if len(reading) == 1 else None
         return hits[0]
+
+    def _reads_any(self, line: Line, customer: str) -> bool:
+        """Whether any open invoice of ``customer`` reads the line: its amount, its amount less a bank fee, a
+        part of it (:func:`~salesnb.receivables.evidence.part_of`, a round sum on account included), or a sum of
+        up to four of them (exact or short by a typical fee)."""
+        ids = self._customer_open(line, customer)
+        values = [self.remaining[i] for i in ids]
+        if any(0 <= v - line.amount <= self.options.fee_max for v in values):
+            return True
+        if any(part_of(line.amount, self.remaining[i], self.invoices[i].amount) for i in ids):
+            return True
+        smaller = [v for v in values if v < line.amount]
+        return len(smaller) >= 2 and any(subset_sums(smaller, line.amount + fee, max_size=4, limit=1)
+                                         for fee in (0, *sorted(TYPICAL_FEES)))
 
     def _third_party_by_history(self, line: Line, customer: str) -> bool:
         """The payer is ``customer`` only because a payer of this name (not this account) paid for them
