@@ -23,6 +23,7 @@ from sqlalchemy import Engine, Select, case, select
 from sqlalchemy.orm import Session
 
 from ..contracts.feasibility import REASONS, PendingVerdict, assess_pending
+from ..db import plan_beside
 from ..i18n import t
 from ..models import Contract
 from .base import CheckContext
@@ -33,6 +34,7 @@ def judge_pending(engine: Engine, as_of: datetime) -> list[PendingVerdict]:
     """The breaker's verdicts on the pending contracts, judged on a connection of their own (the check's
     prefetch: the rule runs in Python while the run's connection queries the checks before it)."""
     with Session(engine) as session:
+        plan_beside(session)
         return assess_pending(session, as_of)
 
 

@@ -10,7 +10,8 @@ set-based statements apply it: changed findings get the new values and
 (``first_seen``), findings no longer hit get ``resolved_at``.  A finding's
 persistence is implied by it being open, so a rerun with nothing changed
 writes no findings rows.  A whole run is one transaction and writes one
-``check_runs`` row.  Timestamps are the run's ``as_of``.
+``check_runs`` row (a check's prefetch reads on a connection of its own).
+Timestamps are the run's ``as_of``.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.pool import SingletonThreadPool, StaticPool
 from sqlalchemy.sql import ColumnElement
 from sqlalchemy.orm import Session
 from sqlalchemy.schema import DropTable
@@ -218,19 +220,20 @@ def run_checks(engine: Engine, as_of: datetime | str, only: Iterable[str] | None
 @contextmanager
 def _prefetching(engine: Engine, as_of: datetime, checks: list[Check]) -> Iterator[dict[str, Future]]:
     """The checks' prefetches started in a worker thread, each on a connection of its own (name → Future),
-    while the run's connection queries the checks before them; none for an in-memory SQLite database, which
-    another connection would not see."""
+    while the run's connection queries the checks before them.  None when the engine's pool hands every
+    thread the same connection, or one per thread of an in-memory database another cannot see."""
     wanted = [c for c in checks if c.prefetch is not None]
-    if not wanted or (engine.dialect.name == "sqlite" and engine.url.database in (None, "", ":memory:")):
+    if not wanted or isinstance(engine.pool, (StaticPool, SingletonThreadPool)):
         yield {}
         return
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="salesnb-prefetch") as pool:
-        futures = {c.name: pool.submit(c.prefetch, engine, as_of) for c in wanted}
-        try:
-            yield futures
-        finally:
-            for future in futures.values():
-                future.cancel()
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="salesnb-prefetch")
+    futures = {c.name: pool.submit(c.prefetch, engine, as_of) for c in wanted}
+    try:
+        yield futures
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)  # the run fails now; a prefetch closes its own session
+        raise
+    pool.shutdown()
 
 
 BASELINE_MODES = ("never", "first", "always")

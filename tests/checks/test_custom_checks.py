@@ -142,3 +142,43 @@ def test_a_check_finding_one_entity_twice_fails_cleanly_and_stores_nothing(engli
     with session_scope(quotes) as s:
         assert s.scalar(select(func.count()).select_from(Finding)) == 0
         assert s.scalars(select(CheckRun.status)).all() == ["failed"]
+
+
+def _prefetched_quotes(ctx):
+    """Quotes whose id the check's prefetch returned."""
+    ids = ctx.prefetched.result() if ctx.prefetched is not None else ["Q2"]
+    return select(cast(Quote.quote_id, String).label("entity_id")).where(Quote.quote_id.in_(ids))
+
+
+def test_a_checks_prefetch_reaches_its_query_and_its_failure_fails_the_run(quotes):
+    def prefetch(engine, as_of):
+        with engine.connect() as conn:  # on a connection of its own: it sees the committed quotes
+            return [q for q in conn.scalars(select(Quote.quote_id).where(Quote.amount >= 1000000))]
+
+    def broken(engine, as_of):
+        raise RuntimeError("the capacity system is down")
+
+    register_check(Check(name="prefetched", table="quotes", query=_prefetched_quotes, prefetch=prefetch))
+    try:
+        report = run_checks(quotes, AS_OF, only=["prefetched"])
+        assert set(findings_frame(quotes, check="prefetched").entity_id) == {"Q1", "Q3"}
+        assert report.checks["prefetched"].count == 2
+    finally:
+        unregister_check("prefetched")
+    register_check(Check(name="prefetched", table="quotes", query=_prefetched_quotes, prefetch=broken))
+    try:
+        with pytest.raises(RuntimeError, match="capacity system is down"):
+            run_checks(quotes, AS_OF, only=["prefetched"])
+        with session_scope(quotes) as s:
+            assert s.scalars(select(CheckRun.status).order_by(CheckRun.id.desc())).first() == "failed"
+    finally:
+        unregister_check("prefetched")
+
+
+def test_an_in_memory_database_runs_a_prefetch_in_turn():
+    from salesnb.checks.runner import _prefetching
+    from salesnb.db import make_engine
+
+    check = Check(name="prefetched", table="quotes", query=_prefetched_quotes, prefetch=lambda engine, as_of: [])
+    with _prefetching(make_engine("sqlite://"), AS_OF, [check]) as prefetched:
+        assert prefetched == {}
