@@ -46,6 +46,7 @@ from .evidence import (
     payer_name_key,
     round_less_fee,
 )
+from .subsets import subset_sums
 
 if TYPE_CHECKING:
     from .matching import Matcher
@@ -247,11 +248,16 @@ class ClaimBook:
         among them (:meth:`_namesakes`)."""
         m = self.m
         namesakes = self._namesakes(line, m.invoices[claim.invoice_id].customer_id)
-        billed = (m.invoices[claim.invoice_id].issued or 0.0) <= line.booked
+        issued = m.invoices[claim.invoice_id].issued
+        billed = issued is not None and issued <= line.booked
+
+        def later(i: str) -> bool:  # issued only after the line came in, when the claimed one was issued before
+            other = m.invoices[i].issued
+            return billed and other is not None and other > line.booked
+
         for fee in ((0, *TYPICAL_FEES) if fit[1] else (0,)) if fit[0] else ():
             if any(i != claim.invoice_id and m.remaining[i] == line.amount + fee and m._open(line, i)
-                   and (namesakes is None or m.invoices[i].customer_id in namesakes)
-                   and not (billed and (m.invoices[i].issued or 0.0) > line.booked)
+                   and (namesakes is None or m.invoices[i].customer_id in (None, *namesakes)) and not later(i)
                    for i in m._by_amount.get(line.amount + fee, ())):
                 return True
         for fee in (0, *TYPICAL_FEES):
@@ -361,9 +367,9 @@ class ClaimBook:
         best = min(fee for fee, _, _ in found)
         tier = [(group, i) for fee, group, i in found if fee == best]
         confidence = 0.91 - (0.01 if best else 0.0)
-        if len(tier) > 1:
-            confidence = 0.6
         group, rest_id = tier[0]
+        if len(tier) > 1 or self._rest_made_otherwise(line, top[0], group, m.remaining[rest_id]):
+            confidence = 0.6
         rule = "claim_split_rest_fee" if best else "claim_split_rest"
         evidence = ",".join(c.claim_id for c in group)
         ids = sorted([c.invoice_id for c in group] + [rest_id],
@@ -371,16 +377,22 @@ class ClaimBook:
         m._decide(line, [replace(p, evidence=evidence) for p in m._settle(line, ids, rule, confidence)])
 
     def _claims_and_rest(self, line: Line, customer: str, near: Sequence[Claim],
-                         single: bool) -> list[tuple[bool, tuple[Claim, ...], tuple[str, ...]]]:
+                         single: bool) -> tuple[list[tuple[bool, tuple[Claim, ...], tuple[str, ...]]], bool]:
         """Readings of ``line`` as some of the claims ``near`` (of ``customer``'s invoices) plus more open
         invoices of ``customer``: one more, the line maybe less a typical fee (``single``), or two more, to the
-        cent.  Each is (fee deducted, the claims, the other invoices); at most five are looked for."""
+        cent.  Returns the readings — (fee deducted, the claims, the other invoices), one per set of invoices,
+        at most five looked for — and, for a single reading, whether another set of the customer's other open
+        invoices (of any size) makes up the rest as well: the claims name only some of the invoices a
+        transfer pays.  None for a customer with more than
+        :data:`MAX_REST_INVOICES` open invoices: too many ways to add up."""
         m = self.m
         pool = [i for i in m._by_customer.get(customer, ()) if m.remaining[i] > 0 and m._open(line, i)]
+        if len(pool) > MAX_REST_INVOICES:
+            return [], False
         by_left: dict[int, list[str]] = defaultdict(list)
         for i in pool:
             by_left[m.remaining[i]].append(i)
-        found: list[tuple[bool, tuple[Claim, ...], tuple[str, ...]]] = []
+        found: dict[frozenset[str], tuple[bool, tuple[Claim, ...], tuple[str, ...]]] = {}
         for size in range(1, min(MAX_CLAIM_SET - 1, len(near)) + 1):
             for group in combinations(near, size):
                 claimed = sum(c.amount for c in group)
@@ -389,15 +401,30 @@ class ClaimBook:
                     rest = line.amount + fee - claimed
                     if rest <= 0:
                         continue
-                    if single:
-                        found += [(fee > 0, group, (i,)) for i in by_left.get(rest, ()) if i not in ids]
+                    readings = [(i,) for i in by_left.get(rest, ()) if single and i not in ids]
                     for i in pool if fee == 0 else ():
                         if i not in ids and m.remaining[i] < rest:
-                            found += [(False, group, (i, j)) for j in by_left.get(rest - m.remaining[i], ())
-                                      if j > i and j not in ids]
+                            readings += [(i, j) for j in by_left.get(rest - m.remaining[i], ())
+                                         if j > i and j not in ids]
+                    for others in readings:
+                        found.setdefault(frozenset(ids | set(others)), (fee > 0, group, others))
                 if len(found) > 4:
-                    return found
-        return found
+                    return list(found.values()), True
+        if len(found) != 1:
+            return list(found.values()), False
+        (reading,) = found.values()
+        _, group, others = reading
+        return [reading], self._rest_made_otherwise(line, customer, group, sum(m.remaining[i] for i in others))
+
+    def _rest_made_otherwise(self, line: Line, customer: str, group: tuple[Claim, ...], rest: int) -> bool:
+        """Whether the rest of a transfer after the claimed invoices of ``group`` is made by more than one set
+        (of any size) of ``customer``'s other open invoices: the claims name only some of what a transfer pays,
+        and a reading of the rest by one or two invoices is then a coincidence as likely as not."""
+        m = self.m
+        claimed = {c.invoice_id for c in group}
+        values = [m.remaining[i] for i in m._by_customer.get(customer, ())
+                  if i not in claimed and 0 < m.remaining[i] <= rest and m._open(line, i)]
+        return len(subset_sums(values, rest, min_size=1, limit=2)) > 1
 
     def _match_line_and_pair(self, line: Line, customer: str, near: list[Claim]) -> None:
         """One transfer of a known customer for some claimed invoices and two unclaimed invoices of theirs,
@@ -405,10 +432,10 @@ class ClaimBook:
         must be the only pair that makes up the rest, and no other set of claims leaves a rest two invoices
         make)."""
         m = self.m
-        found = self._claims_and_rest(line, customer, near, single=False)
+        found, other_sets = self._claims_and_rest(line, customer, near, single=False)
         if not found:
             return
-        confidence = 0.91 if len(found) == 1 else 0.6
+        confidence = 0.91 if len(found) == 1 and not other_sets else 0.6
         _, group, pair = found[0]
         evidence = ",".join(c.claim_id for c in group)
         ids = sorted([c.invoice_id for c in group] + list(pair), key=lambda i: (m.invoices[i].issued or 0.0, i))
@@ -437,7 +464,10 @@ class ClaimBook:
         for customer, claimed_of in by_customer.items():
             if customer:
                 near = list(claimed_of.values())[: m.options.max_claim_set_others]
-                found += self._claims_and_rest(line, customer, near, single=True)
+                readings, other_sets = self._claims_and_rest(line, customer, near, single=True)
+                if other_sets:
+                    return  # another set of that customer's invoices makes the line too
+                found += readings
             if len(found) > 4:
                 return
         if len(found) != 1 or any(m.remaining[i] == line.amount + fee and m._open(line, i)
@@ -473,9 +503,10 @@ class ClaimBook:
         # The same when a typical bank fee was deducted, as long as the line stays unusual with the fee added back.
         if best == (1, True) and not round_less_fee(line.amount):
             confidence = 0.9
-        if best[0] == 1 and self._namesakes(line, m.invoices[tier[0][0][0].invoice_id].customer_id):
+        if (best[0] == 1 and not round_less_fee(line.amount)
+                and self._namesakes(line, m.invoices[tier[0][0][0].invoice_id].customer_id)):
             # the payer is named like the claims' customer (and like others): the claims decide between them
-            confidence = 0.9 - (0.01 if best[1] else 0.0)
+            confidence = max(confidence, 0.9 - (0.01 if best[1] else 0.0))
         if len(tier) > 1:
             confidence = 0.5
         group, rest_id = tier[0]

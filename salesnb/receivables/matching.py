@@ -215,25 +215,32 @@ class Matcher:
             return None
         if len(hits) > 1 and hits[1][1] == hits[0][1]:
             # Named alike several customers (a group company, a short name they share): the one namesake whose
-            # open invoices read the line at all, when the others' read it in no way.
+            # open invoices read the line at all, when the others' read it in no way — and no invoice of anyone
+            # else has the line's amount (maybe plus a bank fee), which the group may as well have paid.
             tied = [c for c, score in hits if score == hits[0][1]]
             reading = [c for c in tied if self._reads_any(line, c)]
-            return (reading[0], hits[0][1]) if len(reading) == 1 else None
+            if len(reading) != 1 or not self._reads_any(line, reading[0], exactly=True) or any(
+                    self.invoices[i].customer_id != reading[0] and self.remaining[i] > 0 and self._open(line, i)
+                    for fee in (0, *TYPICAL_FEES) for i in self._by_amount.get(line.amount + fee, ())):
+                return None
+            return reading[0], hits[0][1]
         return hits[0]
 
-    def _reads_any(self, line: Line, customer: str) -> bool:
-        """Whether any open invoice of ``customer`` reads the line: its amount, its amount less a bank fee, a
-        part of it (:func:`~salesnb.receivables.evidence.part_of`, a round sum on account included), or a sum of
-        up to four of them (exact or short by a typical fee)."""
+    def _reads_any(self, line: Line, customer: str, exactly: bool = False) -> bool:
+        """Whether an open invoice of ``customer`` reads the line: its amount, its amount less a bank fee, or a
+        set of them making the line as the split passes look for one (exact, or short by a typical fee); unless
+        ``exactly``, also a part of one (:func:`~salesnb.receivables.evidence.part_of`: a usual share, the rest
+        after one, a round sum on account)."""
         ids = self._customer_open(line, customer)
         values = [self.remaining[i] for i in ids]
         if any(0 <= v - line.amount <= self.options.fee_max for v in values):
             return True
-        if any(part_of(line.amount, self.remaining[i], self.invoices[i].amount) for i in ids):
+        if not exactly and any(part_of(line.amount, self.remaining[i], self.invoices[i].amount) for i in ids):
             return True
-        smaller = [v for v in values if v < line.amount]
-        return len(smaller) >= 2 and any(subset_sums(smaller, line.amount + fee, max_size=4, limit=1)
-                                         for fee in (0, *sorted(TYPICAL_FEES)))
+        if len(values) < 2:
+            return False
+        return bool(subset_sums(values, line.amount, limit=1)) or any(
+            subset_sums(values, line.amount + fee, max_size=4, limit=1) for fee in sorted(TYPICAL_FEES))
 
     def _third_party_by_history(self, line: Line, customer: str) -> bool:
         """The payer is ``customer`` only because a payer of this name (not this account) paid for them

@@ -48,12 +48,20 @@ def test_a_group_settles_the_one_namesake_invoice_it_pays_less_a_fee():
     invoices = [inv("A1", 580_118_200), inv("B1", 12_345_600, "B")]
     plan = plan_matches([line(580_117_200, GROUP)], invoices, NAMES)
     assert applied(plan) == {("A1", "fee")}
-    # … but not when B has a larger invoice the (round) line could be a part of
+    # B's larger invoice: 5,801,172 is no usual part of it (nor a round sum), A's reading is exact
     invoices = [inv("A1", 580_118_200), inv("B1", 900_000_000, "B")]
     plan = plan_matches([line(580_117_200, GROUP)], invoices, NAMES)
-    assert applied(plan) == {("A1", "fee")}  # 5,801,172 is no usual part of B1: still placed
+    assert applied(plan) == {("A1", "fee")}
     plan = plan_matches([line(290_000_000, GROUP)], [inv("A1", 290_010_000), inv("B1", 580_000_000, "B")], NAMES)
     assert plan.applied == []  # 2,900,000 is half of B1 as well
+
+
+def test_a_group_goes_to_review_when_the_other_namesake_has_invoices_making_the_line():
+    # five of B's invoices add up to the line exactly; A's is the line plus a bank fee
+    b = [inv(f"B{k}", cents, "B") for k, cents in enumerate((10_000_000, 20_000_000, 30_000_000, 40_000_000,
+                                                             12_345_600))]
+    plan = plan_matches([line(112_345_600, GROUP)], [inv("A1", 112_346_600), *b], NAMES)
+    assert plan.applied == []
 
 
 def test_a_claim_decides_between_namesakes_and_other_customers_amounts_are_no_rivals():
@@ -118,3 +126,21 @@ def test_an_invoice_issued_before_the_payment_with_its_amount_sends_it_to_review
     plan = plan_matches([line(123_456_700, THIRD)], invoices, NAMES, claims=[claim("I1", 123_456_700, 21)])
     assert plan.applied == []
     assert {p.invoice_id for p in plan.candidates} >= {"I1", "X1"}
+
+
+def test_claims_and_a_rest_that_other_invoices_make_as_well_go_to_review():
+    # the transfer is I1 (claimed) + I2 + I3 + I4; I5 alone is what I2 + I3 + I4 come to: the claim names
+    # only I1, and the rest has two readings
+    invoices = [inv("I1", 10_000_000), inv("I2", 1_111_100), inv("I3", 2_222_200), inv("I4", 3_333_300),
+                inv("I5", 6_666_600)]
+    names = {**NAMES, "A": "上海某某贸易有限公司"}
+    plan = plan_matches([line(16_666_600, "上海某某贸易有限公司")], invoices, names,
+                        claims=[claim("I1", 10_000_000, 21)])
+    assert plan.applied == []
+    assert "I1" in {p.invoice_id for p in plan.candidates}
+
+
+def test_an_undated_claimed_invoice_leaves_a_later_invoice_of_the_amount_a_rival():
+    invoices = [OpenInvoice("I1", 123_456_700, None, "A", "HT-I1"), inv("X1", 123_456_700, "X", day=24)]
+    plan = plan_matches([line(123_456_700, THIRD)], invoices, NAMES, claims=[claim("I1", 123_456_700, 21)])
+    assert plan.applied == []
