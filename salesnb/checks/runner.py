@@ -220,8 +220,8 @@ def run_checks(engine: Engine, as_of: datetime | str, only: Iterable[str] | None
 @contextmanager
 def _prefetching(engine: Engine, as_of: datetime, checks: list[Check]) -> Iterator[dict[str, Future]]:
     """The checks' prefetches started in a worker thread, each on a connection of its own (name → Future),
-    while the run's connection queries the checks before them.  None when the engine's pool hands every
-    thread the same connection, or one per thread of an in-memory database another cannot see."""
+    while the run's connection queries the checks before them.  None (the checks then do the work in turn)
+    when the engine's pool hands every thread the same connection, or each thread its own in-memory database."""
     wanted = [c for c in checks if c.prefetch is not None]
     if not wanted or isinstance(engine.pool, (StaticPool, SingletonThreadPool)):
         yield {}
@@ -292,7 +292,7 @@ def _materialise_delta(conn, delta: Table, check: Check, ctx: CheckContext) -> N
         changed = or_(stored.c.id.is_(None), hits.c.entity_id.is_(None), _changed(check, stored, hits))
         query = (select(*(hits.c[c] for c in HIT_COLUMNS), stored.c.id.label("finding_id"))
                  .select_from(hits.join(stored, stored.c.entity_id == hits.c.entity_id, full=True)).where(changed))
-    else:  # SQLite's full join scans every finding: each hit looks its finding up, each finding its hit
+    else:  # SQLite's full join scans every finding: each hit looks its finding up, the open findings the hits' ids
         # the check's own hits are materialised once (finding_select); their shape as findings is not copied again
         hits = finding_select(check, ctx).cte("hit").prefix_with("NOT MATERIALIZED")
         hit_again = (select(*(hits.c[c] for c in HIT_COLUMNS), f.c.id.label("finding_id"))

@@ -383,8 +383,8 @@ class ClaimBook:
         cent.  Returns the readings — (fee deducted, the claims, the other invoices), one per set of invoices,
         at most five looked for — and, for a single reading, whether another set of the customer's other open
         invoices (of any size) makes up the rest as well: the claims name only some of the invoices a
-        transfer pays.  None for a customer with more than
-        :data:`MAX_REST_INVOICES` open invoices: too many ways to add up."""
+        transfer pays.  No reading for a customer with more than :data:`MAX_REST_INVOICES` open invoices:
+        too many ways to add up."""
         m = self.m
         pool = [i for i in m._by_customer.get(customer, ()) if m.remaining[i] > 0 and m._open(line, i)]
         if len(pool) > MAX_REST_INVOICES:
@@ -428,9 +428,8 @@ class ClaimBook:
 
     def _match_line_and_pair(self, line: Line, customer: str, near: list[Claim]) -> None:
         """One transfer of a known customer for some claimed invoices and two unclaimed invoices of theirs,
-        when exactly one such reading exists (the claims say which invoices the money was for; the two others
-        must be the only pair that makes up the rest, and no other set of claims leaves a rest two invoices
-        make)."""
+        when exactly one such reading exists (the claims say which invoices the money was for; no other set of
+        claims leaves a rest two invoices make, and no other set of the customer's invoices makes the rest)."""
         m = self.m
         found, other_sets = self._claims_and_rest(line, customer, near, single=False)
         if not found:
@@ -446,9 +445,10 @@ class ClaimBook:
         back), for invoices of one customer some of which reps claimed in the days right after the line: the
         claimed ones and one more open invoice of that customer make the line exactly or less a typical fee,
         or two more make it to the cent; and nothing else reads it — no other claims or rest, no open invoice
-        of the line's amount (maybe less a fee), which a payer nobody knows may as well have paid.  Unlike
-        :meth:`match_rest_from_anyone` it looks the claims up by the time they were filed, so a customer with
-        many open invoices is no obstacle."""
+        of the line's amount (maybe less a fee), which a payer nobody knows may as well have paid, and no
+        other set of that customer's invoices making the rest.  Unlike :meth:`match_rest_from_anyone` it looks
+        the claims up by the time they were filed (for customers with up to :data:`MAX_REST_INVOICES` open
+        invoices)."""
         m = self.m
         if (line.txn_id in m.used or not_for_invoices(line.memo) or is_person(line.payer_name)
                 or round_less_fee(line.amount) or m._customers(line)):
