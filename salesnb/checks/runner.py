@@ -20,8 +20,9 @@ import json
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
+from threading import Lock
 from time import perf_counter
 from typing import Any
 
@@ -51,7 +52,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.pool import SingletonThreadPool, StaticPool
 from sqlalchemy.sql import ColumnElement
 from sqlalchemy.orm import Session
-from sqlalchemy.schema import DropTable
+from sqlalchemy.schema import CreateTable, DropTable
 
 from ..config import Settings, load_settings
 from ..db import CreateTempTableAs, plan_for_bulk, refresh_statistics
@@ -67,6 +68,7 @@ from .baseline import AlertSettings, latest_baseline, record_baseline
 from .registry import available_checks, check_params, select_checks
 
 HIT_COLUMNS = ("entity_id", "owner_id", "region", "level", "bucket", "started_at", "message", "details")
+_DELTA_COLUMNS = (*HIT_COLUMNS, "finding_id")
 PG_LOCK_KEY = 7_390_001  # one check run at a time per database
 
 
@@ -188,10 +190,17 @@ def run_checks(engine: Engine, as_of: datetime | str, only: Iterable[str] | None
                 check.validate(p)
             delta = _delta_table()
             report = CheckReport(run.id, as_of, 0.0)
-            with _prefetching(engine, as_of, [c for c, _ in prepared]) as prefetched:
-                for check, p in prepared:
-                    ctx = CheckContext(as_of, p, language, session, prefetched.get(check.name))
-                    report.checks[check.name] = _run_one(conn, delta, check, ctx, run.id)
+            with (_prefetching(engine, as_of, [c for c, _ in prepared]) as prefetched,
+                  _beside(engine, conn) as beside):
+                contexts = {c.name: CheckContext(as_of, p, language, session, prefetched.get(c.name))
+                            for c, p in prepared}
+                queue = beside.share([(c, contexts[c.name]) for c, _ in prepared])
+                results = {}
+                for check, ctx in queue:
+                    results[check.name] = _run_one(conn, delta, check, ctx, run.id)
+                for check, rows in beside.handed():  # the checks whose deltas the second connection built
+                    results[check.name] = _run_one(conn, delta, check, contexts[check.name], run.id, rows)
+                report.checks.update((c.name, results[c.name]) for c, _ in prepared)
             conn.execute(DropTable(delta, if_exists=True))
             if alerts:
                 labels = {c.name: c.label(language) for c, _ in prepared}
@@ -234,6 +243,88 @@ def _prefetching(engine: Engine, as_of: datetime, checks: list[Check]) -> Iterat
         pool.shutdown(wait=False, cancel_futures=True)  # the run fails now; a prefetch closes its own session
         raise
     pool.shutdown()
+
+
+BESIDE_ROWS = 20_000  # a delta built on the second connection is handed over up to this size (a rerun's)
+
+
+class _Beside:
+    """SQLite: a second connection builds the deltas of some checks while the run's connection works on the
+    others (a database on two cores: SQLite releases Python's lock while it works).  Both take the next check
+    from one queue.  A delta holds only what changed, so on a rerun it is small and handed over as rows; a
+    larger one (a first run) is built again on the run's connection.  The second connection only reads the
+    committed store (WAL) and writes its own temporary tables: the run's write lock does not stop it, and no
+    other writer can commit while the run holds it, so both see the same findings of a check until the run
+    applies its delta."""
+
+    def __init__(self, engine: Engine | None):
+        self.engine = engine
+        self._lock = Lock()
+        self._queue: list[tuple[Check, CheckContext]] = []
+        self._taken: list[tuple[Check, Future]] = []
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="salesnb-delta") if engine else None
+
+    def share(self, checks: list[tuple[Check, CheckContext]]) -> Iterator[tuple[Check, CheckContext]]:
+        """The checks for the run's connection, in order, while the second connection takes others."""
+        self._queue = list(checks)
+        if self._pool is not None:
+            self._pool.submit(self._work)
+        while True:
+            with self._lock:
+                if not self._queue:
+                    return
+                item = self._queue.pop(0)
+            yield item
+
+    def handed(self) -> Iterator[tuple[Check, list[tuple] | None]]:
+        """The checks the second connection took, with their delta rows (None: build it again)."""
+        for check, future in list(self._taken):
+            yield check, future.result()
+
+    def _work(self) -> None:
+        while True:
+            with self._lock:
+                if not self._queue:
+                    return
+                check, ctx = self._queue.pop(0)
+                future: Future = Future()
+                self._taken.append((check, future))
+            try:
+                future.set_result(self._delta_rows(check, ctx))
+            except BaseException as exc:  # noqa: BLE001 - the run's thread raises it
+                future.set_exception(exc)
+                return
+
+    def _delta_rows(self, check: Check, ctx: CheckContext) -> list[tuple] | None:
+        with Session(self.engine) as session:
+            conn = session.connection()
+            delta = _delta_table()
+            _materialise_delta(conn, delta, check, replace(ctx, session=session))
+            size = conn.exec_driver_sql(f"SELECT count(*) FROM {delta.name}").scalar()
+            rows = None if size > BESIDE_ROWS else [
+                tuple(row) for row in conn.exec_driver_sql(f"SELECT {', '.join(_DELTA_COLUMNS)} FROM {delta.name}")]
+            conn.execute(DropTable(delta, if_exists=True))
+            return rows
+
+    def close(self, failed: bool) -> None:
+        if self._pool is not None:
+            with self._lock:
+                self._queue = []
+            self._pool.shutdown(wait=not failed, cancel_futures=True)
+
+
+@contextmanager
+def _beside(engine: Engine, conn) -> Iterator[_Beside]:
+    """A :class:`_Beside` on SQLite with a file the pool gives each thread its own connection to; elsewhere one
+    that leaves every check to the run's connection (PostgreSQL's single statement per check is short)."""
+    usable = conn.dialect.name == "sqlite" and not isinstance(engine.pool, (StaticPool, SingletonThreadPool))
+    beside = _Beside(engine if usable else None)
+    try:
+        yield beside
+    except BaseException:
+        beside.close(failed=True)
+        raise
+    beside.close(failed=False)
 
 
 BASELINE_MODES = ("never", "first", "always")
@@ -305,23 +396,44 @@ def _materialise_delta(conn, delta: Table, check: Check, ctx: CheckContext) -> N
         query = union_all(hit_again, gone)
     conn.execute(DropTable(delta, if_exists=True))
     conn.execute(CreateTempTableAs(delta.name, query))
+    _index_delta(conn, delta, check)
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(f"ANALYZE {delta.name}")
+
+
+def _index_delta(conn, delta: Table, check: Check) -> None:
+    """Index the delta by entity; an entity found twice among the new or changed hits fails the run."""
     try:
         for index in delta.indexes:
             index.create(conn)
     except IntegrityError as exc:
         raise ConfigError("checks.run.duplicate_entity", name=check.name) from exc
-    if conn.dialect.name == "postgresql":
-        conn.exec_driver_sql(f"ANALYZE {delta.name}")
 
 
-def _run_one(conn, delta: Table, check: Check, ctx: CheckContext, run_id: int) -> CheckResult:
+def _delta_from_rows(conn, delta: Table, check: Check, rows: list[tuple]) -> None:
+    """The delta another connection built (:class:`_Beside`), as this connection's temporary table: its rows
+    as stored, no type converted."""
+    conn.execute(DropTable(delta, if_exists=True))
+    conn.execute(CreateTable(delta))
+    if rows:
+        marks = ", ".join("?" for _ in _DELTA_COLUMNS)
+        conn.exec_driver_sql(f"INSERT INTO {delta.name} ({', '.join(_DELTA_COLUMNS)}) VALUES ({marks})", rows)
+    _index_delta(conn, delta, check)
+
+
+def _run_one(conn, delta: Table, check: Check, ctx: CheckContext, run_id: int,
+             handed: list[tuple] | None = None) -> CheckResult:
+    """Build the check's delta (or take the rows another connection ``handed`` over) and apply it."""
     clock = perf_counter()
     as_of, name = ctx.as_of, check.name
     f = Finding.__table__
     # the open findings, from the trigger-kept counts (an index count read 450,000 entries a check)
     counts = OpenFindingCount.__table__
     was_open = conn.scalar(select(func.coalesce(func.sum(counts.c.n), 0)).where(counts.c.check_name == name))
-    _materialise_delta(conn, delta, check, ctx)
+    if handed is None:
+        _materialise_delta(conn, delta, check, ctx)
+    else:
+        _delta_from_rows(conn, delta, check, handed)
     # An open finding that is hit again is still open: only what changed about it is written (its
     # level, bucket, message...), so a rerun with nothing changed writes no findings rows at all.
     conn.execute(
