@@ -250,8 +250,8 @@ BESIDE_ROWS = 20_000  # a delta built on the second connection is handed over up
 
 class _Beside:
     """SQLite: a second connection builds the deltas of some checks while the run's connection works on the
-    others (a database on two cores: SQLite releases Python's lock while it works).  Both take the next check
-    from one queue.  A delta holds only what changed, so on a rerun it is small and handed over as rows; a
+    others (a database on two cores: SQLite releases Python's lock while it works).  Both take checks from one
+    queue, the run's connection from its start, the second from its end.  A delta holds only what changed, so on a rerun it is small and handed over as rows; a
     larger one (a first run) is built again on the run's connection.  The second connection only reads the
     committed store (WAL) and writes its own temporary tables: the run's write lock does not stop it, and no
     other writer can commit while the run holds it, so both see the same findings of a check until the run
@@ -286,7 +286,7 @@ class _Beside:
             with self._lock:
                 if not self._queue:
                     return
-                check, ctx = self._queue.pop(0)
+                check, ctx = self._queue.pop()  # from the end: the run's connection works from the start
                 future: Future = Future()
                 self._taken.append((check, future))
             try:
