@@ -94,8 +94,7 @@ class ClaimBook:
             self._by_target[self.target(claim)].append(claim)
         for line in matcher.lines:
             self._lines_by_amount[line.amount].append(line)
-        self._by_time = sorted(self.claims, key=lambda c: (c.submitted, c.claim_id))  # claims by when filed
-        self._times = [c.submitted for c in self._by_time]
+        self._times = [c.submitted for c in self.claims]  # the claims are in the order they were filed
         groups = self._claim_groups(MAX_CLAIM_SET)
         self._sets = self._claim_sets(groups)
         # customer → the claim sets a rest may join (one claim fewer than the largest set)
@@ -456,7 +455,7 @@ class ClaimBook:
         lo = bisect.bisect_left(self._times, line.booked)
         hi = bisect.bisect_right(self._times, line.booked + m.options.third_party_claim_days * DAY)
         by_customer: dict[str, dict[str, Claim]] = defaultdict(dict)
-        for claim in self._by_time[lo:hi]:
+        for claim in self.claims[lo:hi]:
             if (self._open(claim) and claim.amount == m.remaining[claim.invoice_id] and claim.amount < line.amount
                     and m._open(line, claim.invoice_id)):
                 by_customer[m.invoices[claim.invoice_id].customer_id or ""].setdefault(claim.invoice_id, claim)
