@@ -10,7 +10,9 @@ run:
 - ``claim_third_party`` / ``claim_third_party_fee`` — the same from a payer
   nobody knows (a company paying on the customer's behalf), only for a claim
   filed in the days right after the line and when no other open invoice has
-  that amount;
+  that amount — unless the payer is registered where the claim's customer is
+  (its name starts with the same place) and the other invoice, unclaimed, is
+  a customer's registered elsewhere;
 - ``claim_split_invoices`` (``_third_party``, ``_fee``) — one transfer for
   several claimed invoices of one customer; ``claim_split_rest``
   (``_third_party``) — one transfer for claimed invoices of a customer plus
@@ -46,6 +48,7 @@ from .evidence import (
     payer_name_key,
     round_less_fee,
 )
+from .names import regions
 from .subsets import subset_sums
 
 if TYPE_CHECKING:
@@ -167,6 +170,17 @@ class ClaimBook:
         soon = self.m.options.third_party_claim_days * DAY
         return 1 if all(0 <= c.submitted - line.booked <= soon for c in claims) else 2
 
+    def _registered_alike(self, line: Line, invoice_id: str) -> bool:
+        """Whether the line's payer, a company nobody is named like, is registered where the invoice's customer
+        is: both names start with (or bracket) the same place (:func:`~salesnb.receivables.names.regions`).
+        A company paying on a customer's behalf is most often a local one (a group's finance arm, a trade
+        partner in the same city); one from elsewhere, or a payer whose name names no place, proves nothing."""
+        m = self.m
+        customer = m.invoices[invoice_id].customer_id
+        if not customer or m._customers(line):
+            return False
+        return bool(regions(line.payer_name) & m.names.regions(customer))
+
     def _namesakes(self, line: Line, customer: str | None) -> set[str] | None:
         """The customers the payer is named alike when ``customer`` is one of several tied at the top (a group
         company, a short name several customers share): the claim then decides between namesakes, and
@@ -218,14 +232,17 @@ class ClaimBook:
         found.sort(key=lambda f: (f[0], f[1].booked, f[1].txn_id))
         best, line = found[0]
         confidence = CLAIM_CONFIDENCE[best]
-        if best[0] >= 1 and target < claim.amount:
+        # A payer registered where the claim's customer is (a local company paying on its behalf) is a tie the
+        # amount need not make alone.
+        local = best[0] == 1 and self._registered_alike(line, claim.invoice_id)
+        if best[0] >= 1 and target < claim.amount and not local:
             confidence = min(confidence, 0.8)  # an unknown payer paying the rest of an invoice: too easy a fit
-        if (best[0] >= 1 and line.amount % ROUND_AMOUNT == 0
+        if (best[0] >= 1 and line.amount % ROUND_AMOUNT == 0 and not local
                 and not self._namesakes(line, self.m.invoices[claim.invoice_id].customer_id)):
             confidence = min(confidence, 0.8)  # … or a round sum from nobody known: no fingerprint of one invoice
         if len(found) > 1:
             confidence -= 0.02  # a weaker candidate exists
-        if (len(found) > 1 and found[1][0] == best) or self._rivals(line, claim, best):
+        if (len(found) > 1 and found[1][0] == best) or self._rivals(line, claim, best, local):
             confidence = min(confidence, 0.7)
         if self.m.memo_contradicts(line, [claim.invoice_id]):
             confidence = min(confidence, 0.6)  # the memo names other invoices: a reviewer weighs the two
@@ -238,15 +255,22 @@ class ClaimBook:
             self.m._near[other.txn_id].append(replace(proposal, txn_id=other.txn_id, rule=CLAIM_RULES[fit],
                                                       confidence=min(confidence, CLAIM_CONFIDENCE[fit])))
 
-    def _rivals(self, line: Line, claim: Claim, fit: tuple[int, bool]) -> bool:
+    def _rivals(self, line: Line, claim: Claim, fit: tuple[int, bool], local: bool = False) -> bool:
         """Whether another open claim (of another invoice) fits ``line`` at least as well, or — the payer
         being nobody known — another open invoice has the line's amount (plus a typical fee, if one is
         deducted).  An invoice issued only after the line came in is no rival when the claimed one was
         issued before it (a third company pays what its customer was billed), nor is an invoice of a
         customer the payer is not named like when the payer is named like several customers, the claim's
-        among them (:meth:`_namesakes`)."""
+        among them (:meth:`_namesakes`), nor — the payer being ``local`` to the claim's customer
+        (:meth:`_registered_alike`) — an unclaimed invoice of a customer registered elsewhere."""
         m = self.m
         namesakes = self._namesakes(line, m.invoices[claim.invoice_id].customer_id)
+        place = regions(line.payer_name) if local else frozenset()
+
+        def elsewhere(i: str) -> bool:  # unclaimed, its customer registered somewhere the payer is not
+            customer = m.invoices[i].customer_id
+            there = m.names.regions(customer) if customer and place else frozenset()
+            return bool(there) and not there & place and not self._of_invoice.get(i)
         issued = m.invoices[claim.invoice_id].issued
         billed = issued is not None and issued <= line.booked
 
@@ -257,7 +281,7 @@ class ClaimBook:
         for fee in ((0, *TYPICAL_FEES) if fit[1] else (0,)) if fit[0] else ():
             if any(i != claim.invoice_id and m.remaining[i] == line.amount + fee and m._open(line, i)
                    and (namesakes is None or m.invoices[i].customer_id in (None, *namesakes)) and not later(i)
-                   for i in m._by_amount.get(line.amount + fee, ())):
+                   and not elsewhere(i) for i in m._by_amount.get(line.amount + fee, ())):
                 return True
         for fee in (0, *TYPICAL_FEES):
             for other in self._by_target.get(line.amount + fee, ()):

@@ -94,6 +94,23 @@ def name_keys(name: str | None) -> tuple[str, str]:
     return full, core
 
 
+_REGION_TOKEN = re.compile(_REGION)
+
+
+@lru_cache(maxsize=200_000)
+def regions(name: str | None) -> frozenset[str]:
+    """The places a company name starts with — where Chinese companies are registered (企业名称: 行政区划 +
+    字号 + 行业 + 组织形式) — or carries in brackets: "永和电子科技（成都）有限公司" → {成都}; empty when
+    the name names no known place.
+
+    >>> sorted(regions("广东省深圳市某某贸易有限公司"))
+    ['广东', '深圳']
+    """
+    full, _ = name_keys(name)
+    prefix = _LEADING_REGION.match(full)
+    return frozenset(_REGION_TOKEN.findall(prefix.group(0))) if prefix else frozenset()
+
+
 def _strip_legal_form(key: str) -> str:
     while key.endswith(_LEGAL_FORM_TUPLE):  # one C-level test for the many names that end in none
         for form in LEGAL_FORMS:
@@ -161,6 +178,11 @@ class NameIndex:
 
     def name(self, key: str) -> str:
         return self._names[key]
+
+    def regions(self, key: str) -> frozenset[str]:
+        """The places the indexed name of ``key`` says it is registered in (:func:`regions`); none for a key
+        not indexed."""
+        return regions(self._names.get(key))
 
     def lookup(self, payer: str | None, min_score: float = 80.0) -> tuple[NameHit, ...]:
         """Customers whose name scores at least ``min_score`` against ``payer``, best first."""

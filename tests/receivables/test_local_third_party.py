@@ -1,0 +1,94 @@
+"""A company nobody is named like pays a claimed invoice: registered where the claim's customer is (its name
+starts with the same place), it is tied to the claim more firmly than by the amount alone (pure matcher)."""
+
+from __future__ import annotations
+
+from salesnb.receivables.matching import Claim, Line, OpenInvoice, plan_matches
+from salesnb.receivables.names import NameIndex, regions
+
+DAY = 86_400.0
+T0 = 1_767_225_600.0  # 2026-01-01
+NAMES = {"A": "永和电子科技（成都）有限公司", "B": "北京恒远机械设备有限公司", "C": "成都蓉城电气有限公司",
+         "N": "恒通机电设备有限公司"}
+LOCAL = "成都和永供应链管理有限公司"  # registered in Chengdu, like A (and C)
+AWAY = "深圳和永供应链管理有限公司"  # registered elsewhere
+NOWHERE = "和永供应链管理有限公司"  # its name names no place
+
+
+def inv(invoice_id, cents, customer="A", day=0):
+    return OpenInvoice(invoice_id, cents, T0 + day * DAY, customer, f"HT-{invoice_id}")
+
+
+def line(cents, payer, day=20):
+    return Line("T1", cents, T0 + day * DAY, payer, None, "货款")
+
+
+def claim(invoice_id, cents, day=21, claim_id="K1"):
+    return Claim(claim_id, invoice_id, cents, T0 + day * DAY)
+
+
+def applied(plan):
+    return {(p.invoice_id, p.rule) for p in plan.applied}
+
+
+def test_regions_read_the_place_a_name_starts_with_or_brackets():
+    assert regions("永和电子科技（成都）有限公司") == {"成都"}
+    assert regions("广东省深圳市某某贸易有限公司") == {"广东", "深圳"}
+    assert regions(LOCAL) == {"成都"}
+    assert regions(NOWHERE) == frozenset() and regions(None) == frozenset()
+    index = NameIndex(NAMES.items())
+    assert index.regions("B") == {"北京"} and index.regions("unknown") == frozenset()
+
+
+def test_nobody_is_named_like_the_payers():
+    index = NameIndex(NAMES.items())
+    assert [index.lookup(p) for p in (LOCAL, AWAY, NOWHERE)] == [(), (), ()]
+
+
+# ------------------------------------------------------------ an unclaimed invoice of the amount elsewhere
+
+def test_a_local_payers_claim_outweighs_an_unclaimed_invoice_of_a_customer_registered_elsewhere():
+    invoices = [inv("A1", 123_456_700), inv("B1", 123_456_700, "B")]
+    plan = plan_matches([line(123_456_700, LOCAL)], invoices, NAMES, claims=[claim("A1", 123_456_700)])
+    assert applied(plan) == {("A1", "claim_third_party")}
+
+
+def test_the_same_amount_stays_a_rival_when_nothing_sets_the_two_customers_apart():
+    cases = {
+        "payer from elsewhere": (AWAY, [inv("A1", 123_456_700), inv("B1", 123_456_700, "B")], []),
+        "payer names no place": (NOWHERE, [inv("A1", 123_456_700), inv("B1", 123_456_700, "B")], []),
+        "rival in the payer's city": (LOCAL, [inv("A1", 123_456_700), inv("C1", 123_456_700, "C")], []),
+        "rival's customer names no place": (LOCAL, [inv("A1", 123_456_700), inv("N1", 123_456_700, "N")], []),
+        "rival claimed too": (LOCAL, [inv("A1", 123_456_700), inv("B1", 123_456_700, "B")],
+                              [claim("B1", 123_456_700, day=40, claim_id="K2")]),
+    }
+    for case, (payer, invoices, more) in cases.items():
+        plan = plan_matches([line(123_456_700, payer)], invoices, NAMES,
+                            claims=[claim("A1", 123_456_700), *more])
+        assert plan.applied == [], case
+        assert "A1" in {p.invoice_id for p in plan.candidates}, case
+
+
+def test_a_claim_filed_long_after_the_line_is_no_tie_even_for_a_local_payer():
+    invoices = [inv("A1", 123_456_700), inv("B1", 123_456_700, "B")]
+    plan = plan_matches([line(123_456_700, LOCAL)], invoices, NAMES, claims=[claim("A1", 123_456_700, day=35)])
+    assert plan.applied == []
+
+
+# ------------------------------------------------------------ round sums and rests from nobody known
+
+def test_a_round_sum_from_a_local_payer_settles_the_claim():
+    invoices = [inv("A1", 300_000_000), inv("A2", 45_678_900)]
+    plan = plan_matches([line(300_000_000, LOCAL)], invoices, NAMES, claims=[claim("A1", 300_000_000)])
+    assert applied(plan) == {("A1", "claim_third_party")}
+    for payer in (AWAY, NOWHERE):  # a round sum is no fingerprint of one invoice
+        plan = plan_matches([line(300_000_000, payer)], invoices, NAMES, claims=[claim("A1", 300_000_000)])
+        assert plan.applied == [], payer
+
+
+def test_the_rest_of_a_part_paid_invoice_from_a_local_payer_settles_the_claim():
+    # A1 was half paid already; the rep claims the whole invoice, the money still to come is the rest
+    invoices = [OpenInvoice("A1", 61_728_350, T0, "A", "HT-A1", amount=123_456_700)]
+    for payer, rule in ((LOCAL, {("A1", "claim_third_party")}), (AWAY, set())):
+        plan = plan_matches([line(61_728_350, payer)], invoices, NAMES, claims=[claim("A1", 123_456_700)])
+        assert applied(plan) == rule, payer
