@@ -48,7 +48,7 @@ from ..models import (
 from ..timeutil import now, to_local
 from . import messages  # noqa: F401 - the keys of the errors below
 from .matching import (
-    AMOUNT_ONLY_RULES,
+    UNLEARNT_RULES,
     Claim,
     Line,
     OpenInvoice,
@@ -203,7 +203,7 @@ def _paid_for(session: Session, lines: Collection[Line], *, save_keys: bool = Tr
     paid = (select(BankTransaction.payer_account, BankTransaction.payer_name, Contract.customer_id).distinct()
             .select_from(joined.join(BankMatch.__table__, BankMatch.invoice_id == Invoice.invoice_id)
                          .join(BankTransaction.__table__, BankTransaction.txn_id == BankMatch.txn_id))
-            .where(BankMatch.status == "applied", BankMatch.rule.not_in(AMOUNT_ONLY_RULES),
+            .where(BankMatch.status == "applied", BankMatch.rule.not_in(UNLEARNT_RULES),
                    Contract.customer_id.is_not(None)))
     by_account: dict[str, set[str]] = defaultdict(set)
     by_name: dict[str, set[str]] = defaultdict(set)

@@ -10,9 +10,12 @@ run:
 - ``claim_third_party`` / ``claim_third_party_fee`` — the same from a payer
   nobody knows (a company paying on the customer's behalf), only for a claim
   filed in the days right after the line and when no other open invoice has
-  that amount — unless the payer is registered where the claim's customer is
-  (its name starts with the same place) and the other invoice, unclaimed, is
-  a customer's registered elsewhere;
+  that amount;
+- ``claim_third_party_local`` (``_fee``) — such a payer registered in the
+  claim's customer's city (both names start with it), paying an unusual
+  amount: the rest of a part-paid invoice, or an amount an unclaimed invoice
+  of a customer in another city has as well (a payer's history is never
+  learnt from these);
 - ``claim_split_invoices`` (``_third_party``, ``_fee``) — one transfer for
   several claimed invoices of one customer; ``claim_split_rest``
   (``_third_party``) — one transfer for claimed invoices of a customer plus
@@ -48,7 +51,7 @@ from .evidence import (
     payer_name_key,
     round_less_fee,
 )
-from .names import regions
+from .names import cities
 from .subsets import subset_sums
 
 if TYPE_CHECKING:
@@ -63,6 +66,9 @@ CLAIM_CONFIDENCE = {(0, False): 0.97, (0, True): 0.95, (1, False): 0.93, (1, Tru
 CLAIM_SPLIT_CONFIDENCE = {0: 0.93, 1: 0.91, 2: 0.6}
 CLAIM_RULES = {(0, False): "claim", (0, True): "claim_fee", (1, False): "claim_third_party",
                (1, True): "claim_third_party_fee", (2, False): "claim_third_party", (2, True): "claim_third_party_fee"}
+# A payer nobody knows tied to a claim by its city as well (:meth:`ClaimBook._registered_alike`): a payer's
+# history is never learnt from these, or one coincidence would name a local company for good.
+LOCAL_RULES = {False: "claim_third_party_local", True: "claim_third_party_local_fee"}
 MAX_CLAIM_SET = 4  # one transfer for at most this many claimed invoices
 MAX_REST_INVOICES = 20  # claims plus one unclaimed invoice are indexed for customers with at most this many open
 
@@ -171,15 +177,18 @@ class ClaimBook:
         return 1 if all(0 <= c.submitted - line.booked <= soon for c in claims) else 2
 
     def _registered_alike(self, line: Line, invoice_id: str) -> bool:
-        """Whether the line's payer, a company nobody is named like, is registered where the invoice's customer
-        is: both names start with (or bracket) the same place (:func:`~salesnb.receivables.names.regions`).
-        A company paying on a customer's behalf is most often a local one (a group's finance arm, a trade
-        partner in the same city); one from elsewhere, or a payer whose name names no place, proves nothing."""
+        """Whether the line's payer, a company nobody is named like, paying an unusual amount (not a round sum,
+        nor one less a bank fee), is registered in the city of the invoice's customer: both names start with
+        (or bracket) it (:func:`~salesnb.receivables.names.cities`).  A company paying on a customer's behalf
+        is often a local one (a group's finance arm, a trade partner); a payer from elsewhere, a province
+        alone, a payer whose name names no city or a private person proves nothing, and a round sum is no
+        fingerprint of one invoice wherever it comes from."""
         m = self.m
         customer = m.invoices[invoice_id].customer_id
-        if not customer or m._customers(line):
+        if (not customer or round_less_fee(line.amount, ROUND_AMOUNT) or is_person(line.payer_name)
+                or m._customers(line)):
             return False
-        return bool(regions(line.payer_name) & m.names.regions(customer))
+        return bool(cities(line.payer_name) & m.names.cities(customer))
 
     def _namesakes(self, line: Line, customer: str | None) -> set[str] | None:
         """The customers the payer is named alike when ``customer`` is one of several tied at the top (a group
@@ -232,22 +241,31 @@ class ClaimBook:
         found.sort(key=lambda f: (f[0], f[1].booked, f[1].txn_id))
         best, line = found[0]
         confidence = CLAIM_CONFIDENCE[best]
-        # A payer registered where the claim's customer is (a local company paying on its behalf) is a tie the
-        # amount need not make alone.
+        rule = CLAIM_RULES[best]
+        # A payer registered in the claim's customer's city (a local company paying on its behalf), paying an
+        # unusual amount, is tied to the claim more firmly than by time and amount alone.
         local = best[0] == 1 and self._registered_alike(line, claim.invoice_id)
-        if best[0] >= 1 and target < claim.amount and not local:
-            confidence = min(confidence, 0.8)  # an unknown payer paying the rest of an invoice: too easy a fit
-        if (best[0] >= 1 and line.amount % ROUND_AMOUNT == 0 and not local
+        if best[0] >= 1 and target < claim.amount:
+            if local:
+                rule = LOCAL_RULES[best[1]]
+            else:
+                confidence = min(confidence, 0.8)  # an unknown payer paying the rest of an invoice: too easy a fit
+        if (best[0] >= 1 and round_less_fee(line.amount, ROUND_AMOUNT)
                 and not self._namesakes(line, self.m.invoices[claim.invoice_id].customer_id)):
             confidence = min(confidence, 0.8)  # … or a round sum from nobody known: no fingerprint of one invoice
         if len(found) > 1:
             confidence -= 0.02  # a weaker candidate exists
-        if (len(found) > 1 and found[1][0] == best) or self._rivals(line, claim, best, local):
+        if len(found) > 1 and found[1][0] == best:
             confidence = min(confidence, 0.7)
+        elif self._rivals(line, claim, best):
+            if local and not self._rivals(line, claim, best, local=True):
+                rule = LOCAL_RULES[best[1]]
+            else:
+                confidence = min(confidence, 0.7)
         if self.m.memo_contradicts(line, [claim.invoice_id]):
             confidence = min(confidence, 0.6)  # the memo names other invoices: a reviewer weighs the two
         # With a fee the invoice is settled and the fee written off.
-        proposal = Proposal(line.txn_id, claim.invoice_id, target, CLAIM_RULES[best], round(confidence, 3),
+        proposal = Proposal(line.txn_id, claim.invoice_id, target, rule, round(confidence, 3),
                             evidence=claim.claim_id)
         if confidence >= self.m.options.auto_threshold and self.m._decide(line, [proposal]):
             return
@@ -262,14 +280,17 @@ class ClaimBook:
         issued before it (a third company pays what its customer was billed), nor is an invoice of a
         customer the payer is not named like when the payer is named like several customers, the claim's
         among them (:meth:`_namesakes`), nor — the payer being ``local`` to the claim's customer
-        (:meth:`_registered_alike`) — an unclaimed invoice of a customer registered elsewhere."""
+        (:meth:`_registered_alike`) — an invoice of a customer registered in another city that nobody claimed
+        in the days after the line (the claims loaded reach past them)."""
         m = self.m
         namesakes = self._namesakes(line, m.invoices[claim.invoice_id].customer_id)
-        place = regions(line.payer_name) if local else frozenset()
+        # Unclaimed only once the claims loaded reach the days in which a rep reports such a payment.
+        settled = bool(self._times) and self._times[-1] >= line.booked + m.options.third_party_claim_days * DAY
+        place = cities(line.payer_name) if local and settled else frozenset()
 
-        def elsewhere(i: str) -> bool:  # unclaimed, its customer registered somewhere the payer is not
+        def elsewhere(i: str) -> bool:  # unclaimed, its customer registered in a city the payer is not
             customer = m.invoices[i].customer_id
-            there = m.names.regions(customer) if customer and place else frozenset()
+            there = m.names.cities(customer) if customer and place else frozenset()
             return bool(there) and not there & place and not self._of_invoice.get(i)
         issued = m.invoices[claim.invoice_id].issued
         billed = issued is not None and issued <= line.booked

@@ -154,9 +154,9 @@ def part_of(amount: int, outstanding: int, full: int | None = None, *, on_accoun
     return False
 
 
-def round_less_fee(amount: int) -> bool:
-    """The amount is a round sum (a multiple of 100 yuan), or one less a typical bank fee."""
-    return any((amount + fee) % SHARE_ROUNDING == 0 for fee in (0, *TYPICAL_FEES))
+def round_less_fee(amount: int, unit: int = SHARE_ROUNDING) -> bool:
+    """The amount is a round sum (a multiple of ``unit``, 100 yuan), or one less a typical bank fee."""
+    return any((amount + fee) % unit == 0 for fee in (0, *TYPICAL_FEES))
 
 
 ACCOUNT, NAME = "account:", "name:"

@@ -52,6 +52,7 @@ CITIES = tuple("""
 榆林 安康 商洛 兰州 嘉峪关 金昌 白银 天水 武威 张掖 平凉 酒泉 庆阳 定西 陇南 西宁 银川 石嘴山 吴忠 固原 中卫
 乌鲁木齐 克拉玛依 昆山 江阴 常熟 张家港 太仓 宜兴 义乌 慈溪 余姚 晋江 石狮 顺德
 """.split())
+_PROVINCE_SET = frozenset(PROVINCES)
 _REGION = "|".join(sorted(set(PROVINCES + CITIES), key=len, reverse=True))
 _REGION_WORD = rf"(?:{_REGION})(?:省|市|自治区|特别行政区)?"
 _BRACKETED = re.compile(r"[(\[{（【〔［]([^)\]}）】〕］]*)[)\]}）】〕］]")
@@ -95,6 +96,7 @@ def name_keys(name: str | None) -> tuple[str, str]:
 
 
 _REGION_TOKEN = re.compile(_REGION)
+MUNICIPALITIES = frozenset({"北京", "上海", "天津", "重庆", "香港", "澳门"})  # provinces that are one city
 
 
 @lru_cache(maxsize=200_000)
@@ -109,6 +111,11 @@ def regions(name: str | None) -> frozenset[str]:
     full, _ = name_keys(name)
     prefix = _LEADING_REGION.match(full)
     return frozenset(_REGION_TOKEN.findall(prefix.group(0))) if prefix else frozenset()
+
+
+def cities(name: str | None) -> frozenset[str]:
+    """The cities among :func:`regions` (a province alone — 四川 — names no city; 北京 is one)."""
+    return frozenset(r for r in regions(name) if r in MUNICIPALITIES or r not in _PROVINCE_SET)
 
 
 def _strip_legal_form(key: str) -> str:
@@ -179,10 +186,10 @@ class NameIndex:
     def name(self, key: str) -> str:
         return self._names[key]
 
-    def regions(self, key: str) -> frozenset[str]:
-        """The places the indexed name of ``key`` says it is registered in (:func:`regions`); none for a key
+    def cities(self, key: str) -> frozenset[str]:
+        """The cities the indexed name of ``key`` says it is registered in (:func:`cities`); none for a key
         not indexed."""
-        return regions(self._names.get(key))
+        return cities(self._names.get(key))
 
     def lookup(self, payer: str | None, min_score: float = 80.0) -> tuple[NameHit, ...]:
         """Customers whose name scores at least ``min_score`` against ``payer``, best first."""

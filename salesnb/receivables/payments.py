@@ -19,7 +19,7 @@ ZERO = Decimal("0.00")
 # Rules that settle more than the line brought: the bank fee the customer deducted is written off.
 FEE_RULES = frozenset({"fee", "reference_fee", "split_invoices_fee", "split_payments_fee", "claim_fee",
                        "claim_third_party_fee", "claim_split_invoices_fee", "claim_split_invoices_third_party_fee",
-                       "claim_split_rest_fee", "claim_split_rest_third_party_fee"})
+                       "claim_split_rest_fee", "claim_split_rest_third_party_fee", "claim_third_party_local_fee"})
 
 
 @dataclass(frozen=True)

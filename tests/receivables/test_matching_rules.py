@@ -114,6 +114,20 @@ def test_four_invoices_less_a_fee_among_many_open_ones():
     assert {rule for _, rule in applied(plan).values()} == {"split_invoices_fee"}
 
 
+
+def test_three_invoices_less_a_fee_among_more_than_forty_go_to_review():
+    # Among more than 40 open invoices sets of four are not searched: a set of three making the line less a
+    # bank fee may be a coincidence beside the four the transfer really paid.
+    amounts = random.Random(7).sample(range(100_000, 90_000_000), 45)
+    invoices = [inv(f"I{n:02d}", cents) for n, cents in enumerate(amounts)]
+    paid = ["I03", "I07", "I11"]
+    total = sum(i.outstanding for i in invoices if i.invoice_id in paid)
+    plan = plan_matches([line("T1", total - 1_000)], invoices[:40], NAMES)
+    assert {i for _, i in applied(plan)} == set(paid)  # forty: sets of four were searched too
+    plan = plan_matches([line("T1", total - 1_000)], invoices, NAMES)
+    assert plan.applied == []
+    assert {p.invoice_id for p in plan.candidates if p.rule == "split_invoices_fee"} == set(paid)
+
 def test_a_rule_that_picks_none_of_the_invoices_the_memo_names_goes_to_review():
     # The memo names INV-0001 and INV-0002 (70,000 left together: one of them was part-paid); 55,000 + 45,000
     # of two other invoices make the line's 100,000 exactly — a coincidence the memo contradicts.

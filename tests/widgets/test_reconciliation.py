@@ -130,7 +130,7 @@ def test_lines_and_applied_matches_are_paged_in_the_database(reconciled, monkeyp
 def test_every_matching_rule_reads_in_words_for_the_reviewer(language):
     from salesnb.i18n import set_language
     from salesnb.receivables.claim_evidence import CLAIM_RULES
-    from salesnb.receivables.matching import AMOUNT_ONLY_RULES
+    from salesnb.receivables.matching import UNLEARNT_RULES
     from salesnb.receivables.payments import FEE_RULES
     from salesnb.widgets.reconciliation import rule_label
 
@@ -141,7 +141,7 @@ def test_every_matching_rule_reads_in_words_for_the_reviewer(language):
               "claim_percentage", "amount_only", "name_only", "manual"}
     set_language(language)
     try:
-        for rule in sorted(FEE_RULES | AMOUNT_ONLY_RULES | set(CLAIM_RULES.values()) | others):
+        for rule in sorted(FEE_RULES | UNLEARNT_RULES | set(CLAIM_RULES.values()) | others):
             label = rule_label(rule)
             assert "_" not in label and label != rule, (rule, label)
         assert rule_label("claim_split_invoices_third_party_fee") == {
