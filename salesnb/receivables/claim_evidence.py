@@ -275,8 +275,8 @@ class ClaimBook:
 
     def _rivals(self, line: Line, claim: Claim, fit: tuple[int, bool], local: bool = False) -> bool:
         """Whether another open claim (of another invoice) fits ``line`` at least as well, or — the payer
-        being nobody known — another open invoice has the line's amount (plus a typical fee, if one is
-        deducted).  An invoice issued only after the line came in is no rival when the claimed one was
+        being nobody known — another open invoice has the line's amount, or the line's amount plus a typical fee
+        (that invoice paid less a bank fee reads the line as well as the claim does).  An invoice issued only after the line came in is no rival when the claimed one was
         issued before it (a third company pays what its customer was billed), nor is an invoice of a
         customer the payer is not named like when the payer is named like several customers, the claim's
         among them (:meth:`_namesakes`), nor — the payer being ``local`` to the claim's customer
@@ -299,7 +299,7 @@ class ClaimBook:
             other = m.invoices[i].issued
             return billed and other is not None and other > line.booked
 
-        for fee in ((0, *TYPICAL_FEES) if fit[1] else (0,)) if fit[0] else ():
+        for fee in (0, *TYPICAL_FEES) if fit[0] else ():
             if any(i != claim.invoice_id and m.remaining[i] == line.amount + fee and m._open(line, i)
                    and (namesakes is None or m.invoices[i].customer_id in (None, *namesakes)) and not later(i)
                    and not elsewhere(i) for i in m._by_amount.get(line.amount + fee, ())):

@@ -128,6 +128,14 @@ def test_an_invoice_issued_before_the_payment_with_its_amount_sends_it_to_review
     assert {p.invoice_id for p in plan.candidates} >= {"I1", "X1"}
 
 
+
+def test_an_invoice_the_line_pays_less_a_bank_fee_is_a_rival_of_the_claimed_one():
+    # 5,821.80 from a company nobody knows: the claimed I1 to the cent, or X1 less a 20-yuan fee
+    invoices = [inv("I1", 58_218_000, day=0), inv("X1", 58_220_000, "X", day=5)]
+    plan = plan_matches([line(58_218_000, THIRD)], invoices, NAMES, claims=[claim("I1", 58_218_000, 21)])
+    assert plan.applied == []
+    assert "I1" in {p.invoice_id for p in plan.candidates}
+
 def test_claims_and_a_rest_that_other_invoices_make_as_well_go_to_review():
     # the transfer is I1 (claimed) + I2 + I3 + I4; I5 alone is what I2 + I3 + I4 come to: the claim names
     # only I1, and the rest has two readings
