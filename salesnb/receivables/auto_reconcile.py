@@ -57,7 +57,7 @@ from .matching import (
     Proposal,
     plan_matches,
 )
-from .evidence import payer_history, payer_name_key
+from .evidence import ACCOUNT, payer_history, payer_keys, payer_name_key
 from .names import NameIndex
 from .payments import OPEN_STATUSES, PaymentState, pay
 from .queries import ACTIVE, ID_BATCH, invoice_customer_join
@@ -134,6 +134,7 @@ class _State:
     excluded: set[tuple[str, str]]
     payers: dict[str, set[str]]  # payer history by payer key
     claims: list[Claim]
+    paid_to: set[str]  # payer keys of the lines' payers this company has paid (suppliers)
 
 
 def _load(session: Session, as_of: datetime, options: Options, *, dry_run: bool = False) -> _State:
@@ -164,7 +165,7 @@ def _load(session: Session, as_of: datetime, options: Options, *, dry_run: bool 
     excluded = {(t, i) for t, i in session.execute(
         select(BankMatch.txn_id, BankMatch.invoice_id).where(BankMatch.status.in_(CLOSED_PAIRS)))}
     return _State(lines, booked, invoices, payment, customer_names, names, excluded, payers,
-                  _open_claims(claim_rows, payment))
+                  _open_claims(claim_rows, payment), _paid_to(session, lines.values()))
 
 
 def _open_invoices(session: Session, ids: set[str]) -> tuple[dict[str, OpenInvoice], dict[str, PaymentState]]:
@@ -217,6 +218,26 @@ def _paid_for(session: Session, lines: Collection[Line], *, save_keys: bool = Tr
             for row in session.execute(paid.where(BankMatch.txn_id.in_(theirs))):
                 found[row[position]].add(row.customer_id)
     return dict(by_account), dict(by_name)
+
+
+def _paid_to(session: Session, lines: Collection[Line]) -> set[str]:
+    """The payer keys (:func:`~salesnb.receivables.evidence.payer_keys`) of ``lines`` that outgoing lines name
+    as their counterparty: payers this company pays (suppliers, the social insurance fund), whose incoming
+    money is a refund or a rebate rather than an invoice's payment.  An outgoing line whose name is not folded
+    yet (a dry run stores no keys) is folded here."""
+    keys = {key for line in lines for key in payer_keys(line)}
+    t = BankTransaction
+    found: set[str] = set()
+    accounts = sorted(k[len(ACCOUNT):] for k in keys if k.startswith(ACCOUNT))
+    names = sorted(k for k in keys if not k.startswith(ACCOUNT))
+    for column, wanted, prefix in ((t.payer_account, accounts, ACCOUNT), (t.payer_key, names, "")):
+        for start in range(0, len(wanted), ID_BATCH):
+            found.update(prefix + value for value, in session.execute(
+                select(column).distinct().where(t.direction == "out", column.in_(wanted[start:start + ID_BATCH]))))
+    unfolded = session.execute(select(t.payer_name).distinct().where(
+        t.direction == "out", t.payer_key.is_(None), t.payer_name.is_not(None))).scalars()
+    found.update(key for key in map(payer_name_key, unfolded) if key in keys)
+    return found
 
 
 def _fold_new_payers(session: Session, *, save: bool) -> dict[str, str]:
@@ -285,7 +306,7 @@ def reconcile(engine: Engine, as_of: datetime | None = None, *, options: Options
         state = _load(session, as_of, options, dry_run=dry_run)
         plan = plan_matches(state.lines.values(), state.invoices.values(), state.customer_names,
                             options=options, excluded=state.excluded,
-                            payers=state.payers, claims=state.claims, names=state.names)
+                            payers=state.payers, claims=state.claims, names=state.names, paid_to=state.paid_to)
         report = _report(plan, state, as_of)
         if not dry_run:
             _write(session, plan, state, as_of, actor, report)

@@ -514,14 +514,20 @@ class ClaimBook:
                 found += readings
             if len(found) > 4:
                 return
-        if len(found) != 1 or any(m.remaining[i] == line.amount + fee and m._open(line, i)
-                                  for fee in (0, *TYPICAL_FEES) for i in m._by_amount.get(line.amount + fee, ())):
+        if len(found) != 1 or self._paid_whole(line):
             return  # another reading, or an open invoice the line pays whole (maybe less a fee)
         fee, group, rest_ids = found[0]
         rule = "claim_split_rest_third_party" + ("_fee" if fee else "")
         ids = sorted([c.invoice_id for c in group] + list(rest_ids), key=lambda i: (m.invoices[i].issued or 0.0, i))
         evidence = ",".join(c.claim_id for c in group)
         m._decide(line, [replace(p, evidence=evidence) for p in m._settle(line, ids, rule, 0.9)])
+
+    def _paid_whole(self, line: Line) -> bool:
+        """Whether an open invoice has the line's amount, or it plus a typical bank fee: the line reads as paying
+        that one whole."""
+        m = self.m
+        return any(m.remaining[i] == line.amount + fee and m._open(line, i)
+                   for fee in (0, *TYPICAL_FEES) for i in m._by_amount.get(line.amount + fee, ()))
 
     def match_rest_from_anyone(self, line: Line) -> None:
         """One transfer from a payer nobody knows for claimed invoices of one customer and one unclaimed one."""
@@ -553,6 +559,8 @@ class ClaimBook:
             confidence = max(confidence, 0.9 - (0.01 if best[1] else 0.0))
         if len(tier) > 1:
             confidence = 0.5
+        elif self._paid_whole(line):
+            confidence = min(confidence, 0.6)  # a payer nobody knows may as well have paid that invoice whole
         group, rest_id = tier[0]
         rule = "claim_split_rest_third_party" + ("_fee" if best[1] else "")
         ids = sorted([c.invoice_id for c in group] + [rest_id], key=lambda i: (m.invoices[i].issued or 0.0, i))

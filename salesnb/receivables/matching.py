@@ -46,7 +46,7 @@ from one decision) and an invoice never receives more than its outstanding.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import combinations
 
@@ -133,7 +133,8 @@ class Matcher:
                  *, options: Options = Options(), excluded: Iterable[tuple[str, str]] = (),
                  account_customers: dict[str, set[str]] | None = None,
                  payer_customers: dict[str, set[str]] | None = None, claims: Iterable[Claim] = (),
-                 names: NameIndex | None = None, payers: dict[str, set[str]] | None = None):
+                 names: NameIndex | None = None, payers: dict[str, set[str]] | None = None,
+                 paid_to: Collection[str] = ()):
         self.options = options
         self.lines = sorted(lines, key=lambda ln: (ln.booked, ln.txn_id))
         self.invoices = {inv.invoice_id: inv for inv in invoices if inv.outstanding > 0}
@@ -144,6 +145,7 @@ class Matcher:
         self.payers = (dict(payers) if payers is not None
                        else payer_history(account_customers or {}, payer_customers or {}))
         self.names = names if names is not None else NameIndex(customer_names.items())
+        self.paid_to = frozenset(paid_to)
         self.used: set[str] = set()
         self.plan = Plan()
         self._dirty_customers: set[str] = set()
@@ -590,8 +592,8 @@ class Matcher:
     def _pass_amount_unique(self, line: Line) -> None:
         """A payer nobody knows (a third company) paying an unusual amount that exactly one open invoice has."""
         if (round_less_fee(line.amount) or not_for_invoices(line.memo) or is_person(line.payer_name)
-                or self._customers(line)):
-            return  # a round sum (or one less a bank fee) is no unusual amount
+                or self._customers(line) or self.paid_to.intersection(payer_keys(line))):
+            return  # a round sum (or one less a bank fee) is no unusual amount; a supplier's money is a refund
         same = [i for i in dict.fromkeys(self._by_amount.get(line.amount, ()))
                 if self.remaining[i] == line.amount and self._open(line, i)]
         fee_short = [i for fee in TYPICAL_FEES for i in dict.fromkeys(self._by_amount.get(line.amount + fee, ()))
@@ -705,7 +707,8 @@ def plan_matches(lines: Iterable[Line], invoices: Iterable[OpenInvoice], custome
                  *, options: Options = Options(), excluded: Iterable[tuple[str, str]] = (),
                  account_customers: dict[str, set[str]] | None = None,
                  payer_customers: dict[str, set[str]] | None = None, claims: Iterable[Claim] = (),
-                 names: NameIndex | None = None, payers: dict[str, set[str]] | None = None) -> Plan:
+                 names: NameIndex | None = None, payers: dict[str, set[str]] | None = None,
+                 paid_to: Collection[str] = ()) -> Plan:
     """Match ``lines`` to ``invoices``; see the module docstring for the passes.
 
     ``account_customers`` maps payer accounts, ``payer_customers`` payer names,
@@ -713,8 +716,10 @@ def plan_matches(lines: Iterable[Line], invoices: Iterable[OpenInvoice], custome
     or name that only ever paid one customer identifies the payer.  ``claims``
     are payment claims (回款认领) in finance review or confirmed whose money
     has not been applied yet.  ``names`` (the index of ``customer_names``) and ``payers`` (the history by
-    payer key, :func:`~salesnb.receivables.evidence.payer_history`) may come built already.
+    payer key, :func:`~salesnb.receivables.evidence.payer_history`) may come built already.  ``paid_to`` are
+    the payer keys of payers this company pays (outgoing lines' counterparties): their money is never placed
+    on an invoice by its amount alone.
     """
     return Matcher(lines, invoices, customer_names, options=options, excluded=excluded,
                    account_customers=account_customers, payer_customers=payer_customers, claims=claims,
-                   names=names, payers=payers).run()
+                   names=names, payers=payers, paid_to=paid_to).run()

@@ -151,6 +151,19 @@ def test_a_third_company_pays_claimed_invoices_and_one_more(engine):
                                                  ("T1", "I3"): ("777.00", rule)}
 
 
+
+@pytest.mark.parametrize("other", ["5382.00", "5377.00"])
+def test_claimed_invoices_and_one_more_go_to_review_when_another_invoice_is_the_transfer_whole(engine, other):
+    # I1 + I2 (claimed) + I3 make the transfer; so does C2's X1 alone, less a 5-yuan fee (or to the cent)
+    ledger(engine, {"I1": ("C1", "1200.00"), "I2": ("C1", "3400.00"), "I3": ("C1", "777.00"),
+                    "I4": ("C1", "888.00"), "X1": ("C2", other)},
+           [("T1", 10, "5377.00", THIRD_PARTY, "货款")],
+           [("CLM-1", "I1", "1200.00", 11, "confirmed"), ("CLM-2", "I2", "3400.00", 11, "finance_review")])
+    report = reconcile(engine, AS_OF)
+    assert not {m.invoice_id for m in report.applied} & {"I1", "I2", "I3"}
+    if other == "5382.00":
+        assert report.applied == [] and "I3" in set(review_queue(engine)["invoice_id"])
+
 def test_several_transfers_of_one_payer_make_one_claim(engine):
     ledger(engine, {"I1": ("C1", "9876.54"), "I2": ("C2", "4321.00")},
            [("T1", 10, "4000.00", THIRD_PARTY, None), ("T2", 14, "5876.54", THIRD_PARTY, None)],
@@ -261,3 +274,19 @@ def test_payer_history_folds_names_without_changing_what_it_was_given():
     line = Line("T1", 100, 0.0, "上海某某贸易有限公司", "6222", "")
     assert [history[key] for key in payer_keys(line)] == [{"C1"}, {"C1", "C2", "C3"}]
     assert "" not in history and len(history) == 3  # a private person's name is never a payer key
+
+
+# ---------------------------------------------------------------- money from a payer this company pays
+
+
+@pytest.mark.parametrize("dry_run", [False, True])
+def test_money_from_a_supplier_is_never_placed_by_its_amount_alone(engine, dry_run):
+    # We paid 上海申通物流 for freight; its 16,587.00 back is a refund, however unusual the amount and though one
+    # open invoice has it.  Another company nobody knows paying an unusual unique amount still pays that invoice.
+    supplier = "上海申通物流有限公司"
+    ledger(engine, {"I1": ("C1", "16587.00"), "I2": ("C2", "23456.78")},
+           [("T1", 12, "16587.00", supplier, "往来款"), ("T2", 12, "23456.78", "浙江某某实业有限公司", None)])
+    with session_scope(engine) as s:
+        s.add(BankTransaction(txn_id="OUT1", booked_at=T0 + timedelta(days=3), amount=Decimal("8800.00"),
+                              payer_name="上海申通物流有限公司", memo="运费", direction="out"))
+    assert applied(reconcile(engine, AS_OF, dry_run=dry_run)) == {("T2", "I2"): ("23456.78", "amount_unique")}
