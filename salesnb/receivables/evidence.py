@@ -134,8 +134,8 @@ def part_of(amount: int, outstanding: int, full: int | None = None, *, on_accoun
 
     Maybe less a typical bank fee, the amount is a usual share of either (to the cent, or rounded to 100 or
     1,000 yuan — a unit of at most 5 % of the part: 3,000 is no rounded 40 % of 7,777.77), or what is left
-    after such a share, or (``on_account``) a round sum on account (a multiple of 1,000 yuan) smaller than
-    what is left.
+    after such a share (or after two instalments, each rounded: 607,200 less 2 × 182,200 is 242,800), or
+    (``on_account``) a round sum on account (a multiple of 1,000 yuan) smaller than what is left.
     """
     if amount >= outstanding:
         return False
@@ -146,10 +146,11 @@ def part_of(amount: int, outstanding: int, full: int | None = None, *, on_accoun
         if on_account and gross % ROUND_AMOUNT == 0:
             return True
         for base in {outstanding, full or outstanding}:
-            for part in (gross, base - gross):
+            # what was paid before the amount may be two instalments, each rounded: twice the rounding error
+            for part, slack in ((gross, 50), (base - gross, 100)):
                 rounding = next((unit for unit in (ROUND_AMOUNT, SHARE_ROUNDING)
                                  if part % unit == 0 and part >= 20 * unit), 0)
-                if part > 0 and any(abs(part * 100 - base * share) <= 50 * rounding for share in SHARES):
+                if part > 0 and any(abs(part * 100 - base * share) <= slack * rounding for share in SHARES):
                     return True
     return False
 

@@ -4,7 +4,7 @@ ambiguous variant that goes to review."""
 
 from __future__ import annotations
 
-from salesnb.receivables.evidence import rest_of_share
+from salesnb.receivables.evidence import part_of, rest_of_share
 from salesnb.receivables.matching import Line, OpenInvoice, plan_matches
 
 DAY = 86_400.0
@@ -110,3 +110,15 @@ def test_a_part_that_another_invoice_has_left_exactly_goes_to_review():
     assert applied == {("T1", "I2", "reference_partial"), ("T2", "I2", "percentage")}
     assert proposed["T3"] >= {"I1", "I2"}
 
+
+
+def test_the_last_of_three_rounded_instalments_reads_as_a_part_of_its_invoice():
+    # 607,200 in 30 % + 30 % + the rest: 182,200 twice (each rounded to 100 yuan) leaves 242,800
+    assert part_of(24_280_000, 60_720_000, on_account=False)
+    assert not part_of(24_250_000, 60_720_000, on_account=False)  # 300 yuan off: no rounding makes that
+
+
+def test_a_usual_share_of_one_invoice_that_is_the_rest_of_another_goes_to_review():
+    # 242,800 is 10 % of I1 rounded to 100 yuan, and what is left of I2 after two rounded 30 % instalments
+    applied, proposed = outcome([line("T1", 242_800)], [inv("I1", 2_428_440), inv("I2", 607_200)])
+    assert applied == set() and "I1" in proposed["T1"]
