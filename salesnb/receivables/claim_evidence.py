@@ -190,6 +190,12 @@ class ClaimBook:
             return False
         return bool(cities(line.payer_name) & m.names.cities(customer))
 
+    def _registered_apart(self, line: Line, invoice_id: str) -> bool:
+        """Whether the line's payer and the invoice's customer both name a city, and no city alike."""
+        customer = self.m.invoices[invoice_id].customer_id
+        here, there = cities(line.payer_name), self.m.names.cities(customer) if customer else frozenset()
+        return bool(here and there) and not here & there
+
     def _namesakes(self, line: Line, customer: str | None) -> set[str] | None:
         """The customers the payer is named alike when ``customer`` is one of several tied at the top (a group
         company, a short name several customers share): the claim then decides between namesakes, and
@@ -245,6 +251,10 @@ class ClaimBook:
         # A payer registered in the claim's customer's city (a local company paying on its behalf), paying an
         # unusual amount, is tied to the claim more firmly than by time and amount alone.
         local = best[0] == 1 and self._registered_alike(line, claim.invoice_id)
+        if best == (1, True) and self._registered_apart(line, claim.invoice_id):
+            # a fee-short reading from a company registered in another city than the claim's customer: as
+            # likely an instalment it paid for a customer of its own city
+            confidence = min(confidence, 0.8)
         if best[0] >= 1 and target < claim.amount:
             if local:
                 rule = LOCAL_RULES[best[1]]

@@ -130,3 +130,12 @@ def test_the_rest_of_a_part_paid_invoice_from_a_local_payer_settles_the_claim():
     for payer, rule in ((LOCAL, {("A1", "claim_third_party_local")}), (AWAY, set())):
         plan = plan_matches([line(61_728_350, payer)], invoices, NAMES, claims=[claim("A1", 123_456_700)])
         assert applied(plan) == rule, payer
+
+
+def test_a_fee_short_payment_from_a_company_of_another_city_goes_to_review():
+    # 70,800 is B's claimed 70,810 less a 10-yuan fee; B is a Beijing company, the payer a Shenzhen one
+    invoices = [inv("B1", 7_081_000, "B")]
+    for payer, rule in ((AWAY, set()), (NOWHERE, {("B1", "claim_third_party_fee")})):
+        plan = plan_matches([line(7_080_000, payer)], invoices, NAMES, claims=[claim("B1", 7_081_000)])
+        assert applied(plan) == rule, payer
+        assert "B1" in {p.invoice_id for p in plan.candidates} or rule
