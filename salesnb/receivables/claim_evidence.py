@@ -10,7 +10,8 @@ run:
 - ``claim_third_party`` / ``claim_third_party_fee`` — the same from a payer
   nobody knows (a company paying on the customer's behalf), only for a claim
   filed in the days right after the line and when no other open invoice has
-  that amount;
+  that amount (or it plus a typical fee), not for a round sum, nor short of
+  the claim by a fee from a company of another city than the customer's;
 - ``claim_third_party_local`` (``_fee``) — such a payer registered in the
   claim's customer's city (both names start with it), paying an unusual
   amount: the rest of a part-paid invoice, or an amount an unclaimed invoice
