@@ -12,7 +12,8 @@ Incoming bank lines are matched to open invoices in passes, most certain first:
    (subset sum over that customer's few open invoices), and
    ``split_payments`` — one invoice paid by several lines of one customer;
 6. ``percentage`` — a usual share of one invoice, ``amount_unique`` — an
-   unusual amount from a payer nobody knows that one invoice has,
+   unusual amount from a payer nobody knows (and this company does not pay)
+   that one invoice has,
    ``rest_of_share`` — an unusual amount that is what is left of one invoice
    after a usual share of it, and ``sole_invoice`` — a part payment for the
    customer's only open invoice (``sole_larger_invoice``: the only one larger
