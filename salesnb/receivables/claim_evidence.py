@@ -70,6 +70,7 @@ CLAIM_RULES = {(0, False): "claim", (0, True): "claim_fee", (1, False): "claim_t
 # A payer nobody knows tied to a claim by its city as well (:meth:`ClaimBook._registered_alike`): a payer's
 # history is never learnt from these, or one coincidence would name a local company for good.
 LOCAL_RULES = {False: "claim_third_party_local", True: "claim_third_party_local_fee"}
+LOCAL_UNIT = 50_000  # a local payer's amount must not be a multiple of 500 yuan (2,500, 7,500 are everyday sums)
 MAX_CLAIM_SET = 4  # one transfer for at most this many claimed invoices
 MAX_REST_INVOICES = 20  # claims plus one unclaimed invoice are indexed for customers with at most this many open
 
@@ -178,15 +179,15 @@ class ClaimBook:
         return 1 if all(0 <= c.submitted - line.booked <= soon for c in claims) else 2
 
     def _registered_alike(self, line: Line, invoice_id: str) -> bool:
-        """Whether the line's payer, a company nobody is named like, paying an unusual amount (not a round sum,
-        nor one less a bank fee), is registered in the city of the invoice's customer: both names start with
-        (or bracket) it (:func:`~salesnb.receivables.names.cities`).  A company paying on a customer's behalf
-        is often a local one (a group's finance arm, a trade partner); a payer from elsewhere, a province
-        alone, a payer whose name names no city or a private person proves nothing, and a round sum is no
-        fingerprint of one invoice wherever it comes from."""
+        """Whether the line's payer, a company nobody is named like, paying an unusual amount (not a multiple of 500
+        yuan, nor one less a bank fee), is registered in the city of the invoice's customer: both names start with (or
+        bracket) it (:func:`~salesnb.receivables.names.cities`). A company paying on a customer's behalf is often a
+        local one (a group's finance arm, a trade partner); a payer from elsewhere, a province alone, a payer whose name
+        names no city or a private person proves nothing, and a round sum is no fingerprint of one invoice wherever it
+        comes from."""
         m = self.m
         customer = m.invoices[invoice_id].customer_id
-        if (not customer or round_less_fee(line.amount, ROUND_AMOUNT) or is_person(line.payer_name)
+        if (not customer or round_less_fee(line.amount, LOCAL_UNIT) or is_person(line.payer_name)
                 or m._customers(line)):
             return False
         return bool(cities(line.payer_name) & m.names.cities(customer))
@@ -285,14 +286,14 @@ class ClaimBook:
                                                       confidence=min(confidence, CLAIM_CONFIDENCE[fit])))
 
     def _rivals(self, line: Line, claim: Claim, fit: tuple[int, bool], local: bool = False) -> bool:
-        """Whether another open claim (of another invoice) fits ``line`` at least as well, or — the payer
-        being nobody known — another open invoice has the line's amount, or the line's amount plus a typical fee
-        (that invoice paid less a bank fee reads the line as well as the claim does).  An invoice issued only after the line came in is no rival when the claimed one was
-        issued before it (a third company pays what its customer was billed), nor is an invoice of a
-        customer the payer is not named like when the payer is named like several customers, the claim's
+        """Whether another open claim (of another invoice) fits ``line`` at least as well, or — the payer being nobody
+        known — another open invoice has the line's amount, or the line's amount plus a typical fee (that invoice paid
+        less a bank fee reads the line as well as the claim does). An invoice issued only after the line came in is no
+        rival when the claimed one was issued before it (a third company pays what its customer was billed), nor is an
+        invoice of a customer the payer is not named like when the payer is named like several customers, the claim's
         among them (:meth:`_namesakes`), nor — the payer being ``local`` to the claim's customer
-        (:meth:`_registered_alike`) — an invoice of a customer registered in another city that nobody claimed
-        in the days after the line (the claims loaded reach past them)."""
+        (:meth:`_registered_alike`) — an invoice of a customer registered in another city that nobody claimed in the
+        days after the line (the claims loaded reach past them)."""
         m = self.m
         namesakes = self._namesakes(line, m.invoices[claim.invoice_id].customer_id)
         # Unclaimed only once the claims loaded reach the days in which a rep reports such a payment.
@@ -423,12 +424,14 @@ class ClaimBook:
         tier = [(group, i) for fee, group, i in found if fee == best]
         confidence = 0.91 - (0.01 if best else 0.0)
         group, rest_id = tier[0]
-        if len(tier) > 1 or self._rest_made_otherwise(line, top[0], group, m.remaining[rest_id]):
+        ids = sorted([c.invoice_id for c in group] + [rest_id],
+                     key=lambda i: (m.invoices[i].issued or 0.0, i))
+        # … or the transfer is as well an instalment of another invoice of theirs, and the rest a coincidence
+        if (len(tier) > 1 or self._rest_made_otherwise(line, top[0], group, m.remaining[rest_id])
+                or m._part_elsewhere(line, top[0], ids, on_account=False)):
             confidence = 0.6
         rule = "claim_split_rest_fee" if best else "claim_split_rest"
         evidence = ",".join(c.claim_id for c in group)
-        ids = sorted([c.invoice_id for c in group] + [rest_id],
-                     key=lambda i: (m.invoices[i].issued or 0.0, i))
         m._decide(line, [replace(p, evidence=evidence) for p in m._settle(line, ids, rule, confidence)])
 
     def _claims_and_rest(self, line: Line, customer: str, near: Sequence[Claim],
@@ -489,10 +492,11 @@ class ClaimBook:
         found, other_sets = self._claims_and_rest(line, customer, near, single=False)
         if not found:
             return
-        confidence = 0.91 if len(found) == 1 and not other_sets else 0.6
         _, group, pair = found[0]
         evidence = ",".join(c.claim_id for c in group)
         ids = sorted([c.invoice_id for c in group] + list(pair), key=lambda i: (m.invoices[i].issued or 0.0, i))
+        confidence = 0.91 if (len(found) == 1 and not other_sets
+                              and not m._part_elsewhere(line, customer, ids, on_account=False)) else 0.6
         m._decide(line, [replace(p, evidence=evidence) for p in m._settle(line, ids, "claim_split_rest", confidence)])
 
     def _match_claims_and_pair(self, line: Line) -> None:

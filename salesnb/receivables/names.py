@@ -113,9 +113,21 @@ def regions(name: str | None) -> frozenset[str]:
     return frozenset(_REGION_TOKEN.findall(prefix.group(0))) if prefix else frozenset()
 
 
+# City names as often a company's brand (安康 "well-being", 大同, 中山): a city only written as one (大同市…, …（大同）)
+BRAND_LIKE_PLACES = frozenset({"安康", "大同", "中山", "吉安", "大庆", "常德", "长治", "安顺", "白银", "金昌", "永州",
+                               "通化"})
+BRANCH_WORDS = ("分公司", "分厂", "分店", "办事处", "营业部")  # a branch carries its parent's place, not its own
+
+
+@lru_cache(maxsize=200_000)
 def cities(name: str | None) -> frozenset[str]:
-    """The cities among :func:`regions` (a province alone — 四川 — names no city; 北京 is one)."""
-    return frozenset(r for r in regions(name) if r in MUNICIPALITIES or r not in _PROVINCE_SET)
+    """The cities among :func:`regions` (a province alone — 四川 — names no city; 北京 is one); none for a
+    branch ("重庆某某有限公司成都分公司" is in 成都, not 重庆)."""
+    if not name or any(word in name for word in BRANCH_WORDS):
+        return frozenset()
+    text = unicodedata.normalize("NFKC", name)
+    return frozenset(r for r in regions(name) if (r in MUNICIPALITIES or r not in _PROVINCE_SET) and (
+        r not in BRAND_LIKE_PLACES or f"{r}市" in text or re.search(rf"[(\[【]{r}", text)))
 
 
 def _strip_legal_form(key: str) -> str:

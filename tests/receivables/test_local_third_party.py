@@ -9,7 +9,8 @@ from salesnb.receivables.names import NameIndex, cities, regions
 DAY = 86_400.0
 T0 = 1_767_225_600.0  # 2026-01-01
 NAMES = {"A": "永和电子科技（成都）有限公司", "B": "北京恒远机械设备有限公司", "C": "成都蓉城电气有限公司",
-         "N": "恒通机电设备有限公司", "P": "四川华丰机械有限公司"}
+         "N": "恒通机电设备有限公司", "P": "四川华丰机械有限公司", "K": "重庆远联建材有限公司成都分公司",
+         "Q": "安康电气有限公司"}
 LOCAL = "成都和永供应链管理有限公司"  # registered in Chengdu, like A (and C)
 AWAY = "深圳和永供应链管理有限公司"  # registered elsewhere
 NOWHERE = "和永供应链管理有限公司"  # its name names no place
@@ -46,6 +47,9 @@ def test_regions_read_the_place_a_name_starts_with_or_brackets():
     assert regions(NOWHERE) == frozenset() and regions(None) == frozenset()
     assert cities("四川省成都市某某贸易有限公司") == {"成都"} and cities("四川华丰机械有限公司") == frozenset()
     assert cities("北京恒远机械设备有限公司") == {"北京"}  # a municipality is a city
+    assert cities("重庆远联建材有限公司成都分公司") == frozenset()  # a branch: not where its parent is
+    assert cities("安康电气有限公司") == frozenset() and cities("安康市华美电气有限公司") == {"安康"}
+    assert cities("华美电子（中山）有限公司") == {"中山"}
     index = NameIndex(NAMES.items())
     assert index.cities("B") == {"北京"} and index.cities("unknown") == frozenset()
 
@@ -86,6 +90,8 @@ def test_the_same_amount_stays_a_rival_when_nothing_sets_the_two_customers_apart
         "rival's customer names a province only": (LOCAL, [inv("A1", 123_456_700), inv("P1", 123_456_700, "P")],
                                                     []),
         "payer a private person": ("成都王明", [inv("A1", 123_456_700), inv("B1", 123_456_700, "B")], []),
+        "rival a branch, in its own city": (LOCAL, [inv("A1", 123_456_700), inv("K1", 123_456_700, "K")], []),
+        "rival's brand only looks like a city": (LOCAL, [inv("A1", 123_456_700), inv("Q1", 123_456_700, "Q")], []),
         "rival claimed too": (LOCAL, [inv("A1", 123_456_700), inv("B1", 123_456_700, "B")],
                               [claim("B1", 123_456_700, day=40, claim_id="K2")]),
     }
@@ -122,6 +128,11 @@ def test_a_round_sum_or_one_less_a_fee_is_no_fingerprint_even_from_a_local_payer
         for cents in (300_000_000, 299_995_000):  # 3,000,000, and the same less a bank fee
             plan = plan_matches([line(cents, payer)], invoices, NAMES, claims=[claim("A1", 300_000_000)])
             assert plan.applied == [], (payer, cents)
+    # 12,500 (a multiple of 500 yuan) is an everyday sum: the same-amount invoice in Beijing stays a rival
+    invoices = [inv("A1", 1_250_000), inv("B1", 1_250_000, "B"), LATER_INVOICE]
+    for cents in (1_250_000, 1_249_500):
+        plan = plan_matches([line(cents, LOCAL)], invoices, NAMES, claims=with_later(claim("A1", 1_250_000)))
+        assert plan.applied == [], cents
 
 
 def test_the_rest_of_a_part_paid_invoice_from_a_local_payer_settles_the_claim():

@@ -136,6 +136,14 @@ def test_an_invoice_the_line_pays_less_a_bank_fee_is_a_rival_of_the_claimed_one(
     assert plan.applied == []
     assert "I1" in {p.invoice_id for p in plan.candidates}
 
+
+def test_claims_and_a_rest_that_are_as_well_an_instalment_of_another_invoice_go_to_review():
+    # 350,600 is the claimed I1 and the unclaimed I2 to the cent, and 30 % of I3 rounded to 100 yuan
+    invoices = [inv("I1", 19_152_000), inv("I2", 15_908_000), inv("I3", 116_855_200)]
+    plan = plan_matches([line(35_060_000, NAMES["A"])], invoices, NAMES, claims=[claim("I1", 19_152_000, 21)])
+    assert plan.applied == []
+    assert {"I1", "I2"} <= {p.invoice_id for p in plan.candidates}
+
 def test_claims_and_a_rest_that_other_invoices_make_as_well_go_to_review():
     # the transfer is I1 (claimed) + I2 + I3 + I4; I5 alone is what I2 + I3 + I4 come to: the claim names
     # only I1, and the rest has two readings
