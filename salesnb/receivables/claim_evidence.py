@@ -14,7 +14,8 @@ run:
   the claim by a fee from a company of another city than the customer's;
 - ``claim_third_party_local`` (``_fee``) — such a payer registered in the
   claim's customer's city (both names start with it), paying an unusual
-  amount: the rest of a part-paid invoice, or an amount an unclaimed invoice
+  amount: the rest of a part-paid invoice (not even a multiple of 100
+  yuan), or an amount an unclaimed invoice
   of a customer in another city has as well (a payer's history is never
   learnt from these);
 - ``claim_split_invoices`` (``_third_party``, ``_fee``) — one transfer for
@@ -258,7 +259,8 @@ class ClaimBook:
             # likely an instalment it paid for a customer of its own city
             confidence = min(confidence, 0.8)
         if best[0] >= 1 and target < claim.amount:
-            if local:
+            # the rest after a rounded instalment is itself round to 100 yuan as often as not: no fingerprint
+            if local and not round_less_fee(line.amount):
                 rule = LOCAL_RULES[best[1]]
             else:
                 confidence = min(confidence, 0.8)  # an unknown payer paying the rest of an invoice: too easy a fit

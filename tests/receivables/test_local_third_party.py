@@ -150,3 +150,11 @@ def test_a_fee_short_payment_from_a_company_of_another_city_goes_to_review():
         plan = plan_matches([line(7_080_000, payer)], invoices, NAMES, claims=[claim("B1", 7_081_000)])
         assert applied(plan) == rule, payer
         assert "B1" in {p.invoice_id for p in plan.candidates} or rule
+
+
+def test_a_round_rest_is_no_fingerprint_even_from_a_local_payer():
+    # 12,250 is what is left of 17,500 after 30 %: as likely the rest of another invoice
+    invoices = [OpenInvoice("A1", 1_225_000, T0, "A", "HT-A1", amount=1_750_000)]
+    plan = plan_matches([line(1_225_000, LOCAL)], invoices, NAMES, claims=[claim("A1", 1_750_000)])
+    assert plan.applied == []
+    assert "A1" in {p.invoice_id for p in plan.candidates}
