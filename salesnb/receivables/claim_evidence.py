@@ -300,12 +300,9 @@ class ClaimBook:
         namesakes = self._namesakes(line, m.invoices[claim.invoice_id].customer_id)
         # Unclaimed only once the claims loaded reach the days in which a rep reports such a payment.
         settled = bool(self._times) and self._times[-1] >= line.booked + m.options.third_party_claim_days * DAY
-        place = cities(line.payer_name) if local and settled else frozenset()
 
         def elsewhere(i: str) -> bool:  # unclaimed, its customer registered in a city the payer is not
-            customer = m.invoices[i].customer_id
-            there = m.names.cities(customer) if customer and place else frozenset()
-            return bool(there) and not there & place and not self._of_invoice.get(i)
+            return local and settled and not self._of_invoice.get(i) and self._registered_apart(line, i)
         issued = m.invoices[claim.invoice_id].issued
         billed = issued is not None and issued <= line.booked
 
